@@ -1,0 +1,40 @@
+import type { Db } from "../db/client.ts";
+import type { Role } from "./roles.ts";
+import { hashApiKey } from "./api-keys.ts";
+import { sessionUserId } from "./session-cookie.ts";
+import { unauthorized } from "../http/errors.ts";
+
+export type Caller = { userId: string; email: string; role: Role; apiKeyId: string | null };
+
+// last_used_at is for display; writing it on every request would put a write on the hot path.
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+/**
+ * Who is calling: a gateway key in `Authorization: Bearer` (acting as its owner), else the
+ * next-auth session cookie. A presented key that is bad is a 401, never a fallback to the cookie.
+ * Role and disabled state are read from the database on every call, so changes apply at once.
+ */
+export async function resolveCaller(db: Db, headers: Headers, sessionSecret: string): Promise<Caller | null> {
+  const authorization = headers.get("authorization");
+  if (authorization) {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+    if (!match) throw unauthorized("Authorization header must be `Bearer <api key>`");
+    const key = await db.apiKey.findUnique({
+      where: { keyHash: hashApiKey(match[1]!) },
+      select: { id: true, revokedAt: true, expiresAt: true, lastUsedAt: true, user: { select: { id: true, email: true, role: true, disabled: true } } },
+    });
+    const now = Date.now();
+    if (!key || key.revokedAt || (key.expiresAt && key.expiresAt.getTime() <= now) || key.user.disabled) {
+      throw unauthorized("Invalid, expired or revoked API key");
+    }
+    if (!key.lastUsedAt || now - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+      await db.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date(now) } });
+    }
+    return { userId: key.user.id, email: key.user.email, role: key.user.role, apiKeyId: key.id };
+  }
+  const userId = await sessionUserId(headers.get("cookie"), sessionSecret);
+  if (!userId) return null;
+  const user = await db.user.findUnique({ where: { id: userId }, select: { id: true, email: true, role: true, disabled: true } });
+  if (!user || user.disabled) return null;
+  return { userId: user.id, email: user.email, role: user.role, apiKeyId: null };
+}

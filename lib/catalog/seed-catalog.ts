@@ -1,0 +1,122 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import type { Db } from "../db/client.ts";
+import { usdToMicros } from "../money/units.ts";
+
+const KINDS = { "openai-compatible": "OPENAI_COMPATIBLE", anthropic: "ANTHROPIC", simulated: "SIMULATED" } as const;
+
+const catalogSchema = z.object({
+  providers: z.array(
+    z.object({
+      slug: z.string(),
+      name: z.string(),
+      kind: z.enum(["openai-compatible", "anthropic", "simulated"]),
+      baseUrl: z.string(),
+      priority: z.number().int(),
+      requiresByok: z.boolean(),
+      isLocal: z.boolean(),
+      region: z.string(),
+      compliance: z.array(z.string()),
+      simulation: z.record(z.string(), z.unknown()).optional(),
+    }),
+  ),
+  models: z.array(
+    z.object({
+      provider: z.string(),
+      upstreamId: z.string(),
+      name: z.string(),
+      powerLevel: z.enum(["ECO", "BALANCED", "PRECISION"]),
+      inputPer1M: z.number().nonnegative(),
+      outputPer1M: z.number().nonnegative(),
+      latencyMs: z.number().int().nonnegative(),
+      quality: z.number().min(0).max(10),
+      contextTokens: z.number().int().positive(),
+      capabilities: z.array(z.string()),
+    }),
+  ),
+  powerLevels: z.record(z.string(), z.unknown()),
+  taskPreferences: z.record(z.string(), z.array(z.string())),
+});
+
+export type SeedCatalog = z.infer<typeof catalogSchema>;
+
+export function loadSeedCatalog(path: string): SeedCatalog {
+  return catalogSchema.parse(JSON.parse(readFileSync(path, "utf8")));
+}
+
+const SEEDED_KEY = "catalog.seeded";
+const SEED_LOCK = 72707371;
+type Seeded = { providers: string[]; models: string[] };
+
+/**
+ * Inserts catalog entries this database has never been seeded with. Entries seeded before are
+ * never touched again, so an admin's edits and deletions survive restarts and upgrades, and a
+ * newer catalog only adds what is new.
+ */
+export async function seedCatalog(db: Db, catalog: SeedCatalog): Promise<{ providers: number; models: number }> {
+  return db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SEED_LOCK}::bigint)`;
+    const row = await tx.systemSetting.findUnique({ where: { key: SEEDED_KEY } });
+    const seeded: Seeded = (row?.value as Seeded | undefined) ?? { providers: [], models: [] };
+    const seededProviders = new Set(seeded.providers);
+    const seededModels = new Set(seeded.models);
+    let providers = 0;
+    let models = 0;
+
+    for (const p of catalog.providers) {
+      if (seededProviders.has(p.slug)) continue;
+      seededProviders.add(p.slug);
+      const exists = await tx.provider.findUnique({ where: { slug: p.slug }, select: { id: true } });
+      if (exists) continue;
+      await tx.provider.create({
+        data: {
+          slug: p.slug,
+          name: p.name,
+          kind: KINDS[p.kind],
+          baseUrl: p.baseUrl,
+          priority: p.priority,
+          isLocal: p.isLocal,
+          region: p.region,
+          compliance: p.compliance,
+          // Local and simulated endpoints take no key; every cloud provider needs one (platform or BYOK).
+          requiresKey: !(p.isLocal || p.kind === "simulated"),
+          simulation: (p.simulation as object | undefined) ?? undefined,
+        },
+      });
+      providers++;
+    }
+
+    const providerIds = new Map((await tx.provider.findMany({ select: { id: true, slug: true } })).map((p) => [p.slug, p.id]));
+    for (const m of catalog.models) {
+      const key = `${m.provider}/${m.upstreamId}`;
+      if (seededModels.has(key)) continue;
+      seededModels.add(key);
+      const providerId = providerIds.get(m.provider);
+      if (!providerId) continue; // its provider was deleted by an admin
+      const created = await tx.llmModel.createMany({
+        data: [{
+          providerId,
+          upstreamId: m.upstreamId,
+          name: m.name,
+          powerLevel: m.powerLevel,
+          inputPricePer1M: BigInt(usdToMicros(m.inputPer1M)),
+          outputPricePer1M: BigInt(usdToMicros(m.outputPer1M)),
+          latencyMs: m.latencyMs,
+          quality: m.quality,
+          contextTokens: m.contextTokens,
+          capabilities: m.capabilities,
+        }],
+        skipDuplicates: true,
+      });
+      models += created.count;
+    }
+
+    for (const [key, value] of [["catalog.power_levels", catalog.powerLevels], ["catalog.task_preferences", catalog.taskPreferences]] as const) {
+      const existing = await tx.systemSetting.findUnique({ where: { key } });
+      if (!existing) await tx.systemSetting.create({ data: { key, value: value as object } });
+    }
+    const next: Seeded = { providers: [...seededProviders], models: [...seededModels] };
+    await tx.systemSetting.upsert({ where: { key: SEEDED_KEY }, create: { key: SEEDED_KEY, value: next }, update: { value: next } });
+    return { providers, models };
+  });
+}

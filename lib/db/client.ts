@@ -1,0 +1,26 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "../generated/prisma/client.ts";
+
+export type Db = PrismaClient;
+export type { Prisma } from "../generated/prisma/client.ts";
+
+/**
+ * Every process talks to the database over the PostgreSQL wire protocol: a real server, or the
+ * embedded PGlite served on loopback by lib/db/embedded.ts. One code path for both.
+ */
+export function createDb(connectionString: string, poolSize = 10): Db {
+  const adapter = new PrismaPg({ connectionString, max: poolSize, idleTimeoutMillis: 30_000 });
+  return new PrismaClient({ adapter });
+}
+
+const globalForDb = globalThis as unknown as { switchyardDb?: Db };
+
+/** The process-wide client for the app server, created on first use from DATABASE_URL. */
+export function db(): Db {
+  if (!globalForDb.switchyardDb) {
+    const url = process.env.DATABASE_URL;
+    if (!url) throw new Error("DATABASE_URL is not set: start the app with `npm start`, which provides it");
+    globalForDb.switchyardDb = createDb(url);
+  }
+  return globalForDb.switchyardDb;
+}

@@ -1,0 +1,50 @@
+import { z } from "zod";
+
+/** The one error type: a status, a stable code and a message that is safe to show. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly param: string | null = null,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (message: string, param: string | null = null) => new ApiError(400, "invalid_request", message, param);
+export const unauthorized = (message = "Authentication required") => new ApiError(401, "unauthorized", message);
+export const forbidden = (message = "You do not have access to this resource") => new ApiError(403, "forbidden", message);
+export const notFound = (message = "Not found") => new ApiError(404, "not_found", message);
+export const conflict = (message: string, param: string | null = null) => new ApiError(409, "conflict", message, param);
+export const tooMany = (message: string, retryAfterSeconds: number) =>
+  new ApiError(429, "rate_limited", message, null, { "Retry-After": String(Math.max(1, Math.ceil(retryAfterSeconds))) });
+
+export function fromZodError(err: z.ZodError): ApiError {
+  const issue = err.issues[0];
+  const path = issue?.path.join(".") || null;
+  return badRequest(issue ? `${path ? `${path}: ` : ""}${issue.message}` : "Invalid request", path);
+}
+
+const OPENAI_TYPES: Record<number, string> = {
+  400: "invalid_request_error",
+  401: "authentication_error",
+  402: "insufficient_quota",
+  403: "permission_error",
+  404: "not_found_error",
+  409: "invalid_request_error",
+  413: "invalid_request_error",
+  429: "rate_limit_error",
+};
+
+export type ErrorShape = "app" | "openai";
+
+/** `app`: {error:{code, message, param}}; `openai`: {error:{message, type, code, param}}. */
+export function errorBody(err: ApiError, shape: ErrorShape) {
+  if (shape === "openai") {
+    const type = OPENAI_TYPES[err.status] ?? (err.status >= 500 ? "api_error" : "invalid_request_error");
+    return { error: { message: err.message, type, code: err.code, param: err.param } };
+  }
+  return { error: { code: err.code, message: err.message, param: err.param } };
+}

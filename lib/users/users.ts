@@ -1,0 +1,92 @@
+import { z } from "zod";
+import type { Db } from "../db/client.ts";
+import type { Role } from "../auth/roles.ts";
+import { hashPassword, verifyPassword, DUMMY_HASH, MIN_PASSWORD_LENGTH } from "../auth/password.ts";
+import { ApiError, badRequest, conflict, notFound } from "../http/errors.ts";
+
+export const emailSchema = z.string().trim().toLowerCase().pipe(z.email({ message: "must be a valid email address" })).pipe(z.string().max(254));
+export const passwordSchema = z.string().min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`).max(1024);
+export const roleSchema = z.enum(["USER", "ADMIN", "FINANCE"]);
+
+export type PublicUser = { id: string; email: string; role: Role; disabled: boolean; createdAt: Date };
+const publicSelect = { id: true, email: true, role: true, disabled: true, createdAt: true } as const;
+
+// Serialises admin-count checks so two concurrent demotions cannot remove the last admin.
+const ADMIN_GUARD_LOCK = 72707370;
+
+export async function createUser(db: Db, input: { email: string; password: string; role?: Role }): Promise<PublicUser> {
+  const email = emailSchema.parse(input.email);
+  const passwordHash = await hashPassword(passwordSchema.parse(input.password));
+  try {
+    return await db.user.create({ data: { email, passwordHash, role: input.role ?? "USER" }, select: publicSelect });
+  } catch (err) {
+    if ((err as { code?: string }).code === "P2002") throw conflict("A user with this email already exists", "email");
+    throw err;
+  }
+}
+
+/** Creates the user or, if the email exists, sets its password and role and re-enables it. */
+export async function upsertUser(db: Db, input: { email: string; password: string; role: Role }): Promise<PublicUser> {
+  const email = emailSchema.parse(input.email);
+  const passwordHash = await hashPassword(passwordSchema.parse(input.password));
+  return db.user.upsert({
+    where: { email },
+    create: { email, passwordHash, role: input.role },
+    update: { passwordHash, role: input.role, disabled: false },
+    select: publicSelect,
+  });
+}
+
+/** The user for these credentials, or null. Unknown emails cost the same time as wrong passwords. */
+export async function verifyCredentials(db: Db, rawEmail: string, password: string): Promise<PublicUser | null> {
+  const email = emailSchema.safeParse(rawEmail);
+  const user = email.success ? await db.user.findUnique({ where: { email: email.data }, select: { ...publicSelect, passwordHash: true } }) : null;
+  const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+  if (!user || !ok || user.disabled) return null;
+  const { passwordHash: _omit, ...rest } = user;
+  return rest;
+}
+
+export async function changePassword(db: Db, userId: string, current: string, next: string): Promise<void> {
+  const user = await db.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
+  if (!user) throw notFound("User not found");
+  if (!(await verifyPassword(current, user.passwordHash))) throw badRequest("Current password is wrong", "current_password");
+  await db.user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(passwordSchema.parse(next)) } });
+}
+
+export async function listUsers(db: Db): Promise<PublicUser[]> {
+  return db.user.findMany({ select: publicSelect, orderBy: { createdAt: "asc" } });
+}
+
+/** Role and disabled changes; refuses to leave the instance without an active admin. */
+export async function updateUser(db: Db, id: string, patch: { role?: Role; disabled?: boolean }): Promise<PublicUser> {
+  return db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ADMIN_GUARD_LOCK}::bigint)`;
+    const user = await tx.user.findUnique({ where: { id }, select: publicSelect });
+    if (!user) throw notFound("User not found");
+    const losesAdmin = user.role === "ADMIN" && !user.disabled && ((patch.role && patch.role !== "ADMIN") || patch.disabled === true);
+    if (losesAdmin) {
+      const activeAdmins = await tx.user.count({ where: { role: "ADMIN", disabled: false } });
+      if (activeAdmins <= 1) throw new ApiError(409, "last_admin", "This is the only active admin; promote another admin first");
+    }
+    return tx.user.update({ where: { id }, data: patch, select: publicSelect });
+  });
+}
+
+/**
+ * First-run: creates the admin only while no admin exists. The lock makes two visitors racing
+ * on the setup page end with exactly one admin.
+ */
+export async function createFirstAdmin(db: Db, input: { email: string; password: string }): Promise<PublicUser> {
+  const email = emailSchema.parse(input.email);
+  const passwordHash = await hashPassword(passwordSchema.parse(input.password));
+  return db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ADMIN_GUARD_LOCK}::bigint)`;
+    if ((await tx.user.count({ where: { role: "ADMIN" } })) > 0) throw conflict("The instance already has an admin; sign in instead");
+    return tx.user.upsert({ where: { email }, create: { email, passwordHash, role: "ADMIN" }, update: { passwordHash, role: "ADMIN", disabled: false }, select: publicSelect });
+  });
+}
+
+export async function hasAdmin(db: Db): Promise<boolean> {
+  return (await db.user.count({ where: { role: "ADMIN" } })) > 0;
+}

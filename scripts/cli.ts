@@ -1,0 +1,77 @@
+// `npm run cli -- <command>`: user create, key create (see docs in README and api.md).
+import { parseArgs } from "node:util";
+import { dataDir } from "../lib/config/data-dir.ts";
+import { createDb, type Db } from "../lib/db/client.ts";
+import { bootstrapDatabase } from "../lib/db/bootstrap.ts";
+import { findRunningEmbedded, startEmbedded, type EmbeddedServer } from "../lib/db/embedded.ts";
+import { createUser, roleSchema } from "../lib/users/users.ts";
+import { createApiKey } from "../lib/keys/api-keys.ts";
+import { ApiError } from "../lib/http/errors.ts";
+import { z } from "zod";
+
+const USAGE = `usage: npm run cli -- <command>
+  user create --email E --password P [--role USER|ADMIN|FINANCE]
+  key create --email E [--name N]       prints the new key as the last line`;
+
+class UsageError extends Error {}
+
+/**
+ * Reaches the same database as the app: DATABASE_URL, else the embedded database of DATA_DIR,
+ * through the running app's socket if it is up, or opened here (and closed after) if not.
+ */
+async function openDatabase(): Promise<{ db: Db; close: () => Promise<void> }> {
+  if (process.env.DATABASE_URL) {
+    const db = createDb(process.env.DATABASE_URL, 2);
+    return { db, close: () => db.$disconnect() };
+  }
+  const dir = dataDir();
+  const running = findRunningEmbedded(dir);
+  if (running) {
+    const db = createDb(running.url, 2);
+    return { db, close: () => db.$disconnect() };
+  }
+  const server: EmbeddedServer = await startEmbedded(dir);
+  const db = await bootstrapDatabase({ url: server.url });
+  return { db, close: async () => { await db.$disconnect(); await server.stop(); } };
+}
+
+async function run(argv: string[]): Promise<void> {
+  const [noun, verb, ...rest] = argv;
+  const { values } = parseArgs({
+    args: rest,
+    options: { email: { type: "string" }, password: { type: "string" }, role: { type: "string" }, name: { type: "string" } },
+    strict: true,
+  });
+  const command = `${noun ?? ""} ${verb ?? ""}`;
+  if (command !== "user create" && command !== "key create") throw new UsageError(`unknown command: ${command.trim() || "(none)"}`);
+  if (!values.email) throw new UsageError("--email is required");
+
+  const { db, close } = await openDatabase();
+  try {
+    if (command === "user create") {
+      if (!values.password) throw new UsageError("--password is required");
+      const role = roleSchema.parse((values.role ?? "USER").toUpperCase());
+      const user = await createUser(db, { email: values.email, password: values.password, role });
+      console.log(`created ${user.role} ${user.email} (${user.id})`);
+    } else {
+      const user = await db.user.findUnique({ where: { email: values.email.trim().toLowerCase() }, select: { id: true, disabled: true } });
+      if (!user) throw new UsageError(`no user with email ${values.email}`);
+      if (user.disabled) throw new UsageError(`user ${values.email} is disabled`);
+      const key = await createApiKey(db, user.id, { name: values.name ?? "cli" });
+      console.log(`created key ${key.prefix}… "${key.name}" for ${values.email}; it is shown only once:`);
+      console.log(key.key);
+    }
+  } finally {
+    await close();
+  }
+}
+
+run(process.argv.slice(2)).then(
+  () => process.exit(0),
+  (err) => {
+    if (err instanceof UsageError) console.error(`${err.message}\n\n${USAGE}`);
+    else if (err instanceof ApiError || err instanceof z.ZodError) console.error(`error: ${err instanceof z.ZodError ? err.issues.map((i) => `${i.path.join(".") || "value"} ${i.message}`).join("; ") : err.message}`);
+    else console.error(`error: ${err instanceof Error ? err.message : err}`);
+    process.exit(err instanceof UsageError ? 2 : 1);
+  },
+);

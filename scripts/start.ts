@@ -1,0 +1,80 @@
+// `npm start`: build if needed, open the database (embedded PGlite in DATA_DIR, or DATABASE_URL),
+// migrate, seed, ensure the admin, then serve Next.js. One command, no configuration.
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { dataDir } from "../lib/config/data-dir.ts";
+import { ensureSecrets } from "../lib/config/secrets.ts";
+import { bootstrapDatabase, PROJECT_ROOT } from "../lib/db/bootstrap.ts";
+import { EmbeddedDbBusyError, startEmbedded, type EmbeddedServer } from "../lib/db/embedded.ts";
+import { buildIfNeeded } from "./build-if-needed.ts";
+
+const log = (msg: string) => console.log(`[switchyard] ${msg}`);
+
+async function main() {
+  const port = Number(process.env.PORT || 3000);
+  const dir = dataDir();
+  const secrets = ensureSecrets(dir);
+  const admin = adminFromEnv();
+
+  buildIfNeeded(PROJECT_ROOT, log);
+
+  let embedded: EmbeddedServer | undefined;
+  let url = process.env.DATABASE_URL;
+  if (url) {
+    log("using PostgreSQL from DATABASE_URL");
+  } else {
+    try {
+      embedded = await startEmbedded(dir);
+    } catch (err) {
+      if (err instanceof EmbeddedDbBusyError) {
+        throw new Error(`another Switchyard (pid ${err.info.pid}) already serves ${dir}; stop it or set DATA_DIR`);
+      }
+      throw err;
+    }
+    url = embedded.url;
+    log(`embedded database in ${join(dir, "pgdata")}`);
+  }
+
+  const database = await bootstrapDatabase({ url, admin, log });
+  await database.$disconnect();
+
+  const child = spawn(process.execPath, [join(PROJECT_ROOT, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port)], {
+    cwd: PROJECT_ROOT,
+    stdio: ["inherit", "inherit", "inherit", "ipc"],
+    env: {
+      ...process.env,
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${join(PROJECT_ROOT, "scripts", "exit-with-parent.cjs")}`.trim(),
+      DATABASE_URL: url,
+      NEXTAUTH_SECRET: secrets.nextauthSecret,
+      SWITCHYARD_MASTER_KEY: secrets.masterKey,
+      // Without a configured public URL, next-auth takes the origin from the request's Host.
+      ...(process.env.NEXTAUTH_URL ? {} : { AUTH_TRUST_HOST: "true" }),
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
+  });
+  log(`serving on http://localhost:${port}`);
+
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    if (child.exitCode === null) child.kill("SIGTERM");
+    await embedded?.stop();
+    process.exit(code);
+  };
+  child.on("exit", (code, signal) => void stop(code ?? (signal ? 1 : 0)));
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void stop(0));
+}
+
+function adminFromEnv(): { email: string; password: string } | undefined {
+  const email = process.env.ADMIN_EMAIL;
+  const password = process.env.ADMIN_PASSWORD;
+  if (!email && !password) return undefined;
+  if (!email || !password) throw new Error("set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither (then the first visitor creates the admin)");
+  return { email, password };
+}
+
+main().catch((err) => {
+  console.error(`[switchyard] cannot start: ${err instanceof Error ? err.message : err}`);
+  process.exit(1);
+});

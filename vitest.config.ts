@@ -1,0 +1,39 @@
+import { defineConfig } from "vitest/config";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL(".", import.meta.url));
+const alias = { "@": root };
+
+// Integration tests run twice: on the embedded database (PGlite behind its wire-protocol server,
+// exactly as `npm start` runs it) and on a throwaway PostgreSQL 15 cluster started by globalSetup.
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    projects: [
+      { resolve: { alias }, test: { name: "unit", include: ["lib/**/*.test.ts", "scripts/**/*.test.ts"], environment: "node" } },
+      {
+        resolve: { alias },
+        test: {
+          name: "pglite",
+          include: ["tests/integration/**/*.test.ts"],
+          env: { TEST_DB: "pglite" },
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: "postgres",
+          include: ["tests/integration/**/*.test.ts"],
+          env: { TEST_DB: "postgres" },
+          globalSetup: ["tests/setup/postgres-cluster.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
