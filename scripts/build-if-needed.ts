@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 
 // Everything that changes the production build. Hashing contents (not mtimes) because a fresh
@@ -27,14 +27,64 @@ export function sourceHash(root: string): string {
   return hash.digest("hex");
 }
 
+function upToDate(root: string, hash: string): boolean {
+  const stamp = join(root, ".next", "switchyard-source-hash");
+  return existsSync(join(root, ".next", "BUILD_ID")) && existsSync(stamp) && readFileSync(stamp, "utf8") === hash;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Several launchers may start at once from one checkout (several app processes on one
+ * PostgreSQL): one builds, the others wait for it and then find the build up to date.
+ */
+function withBuildLock(root: string, fn: () => void): void {
+  mkdirSync(join(root, ".tmp"), { recursive: true });
+  const lock = join(root, ".tmp", "build.lock");
+  for (;;) {
+    try {
+      const fd = openSync(lock, "wx");
+      writeFileSync(fd, String(process.pid));
+      closeSync(fd);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      const holder = Number(readFileSync(lock, "utf8"));
+      if (!(holder > 0 && pidAlive(holder))) rmSync(lock, { force: true });
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+    }
+  }
+  try {
+    fn();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
 /** Runs `next build` unless .next already holds a build of exactly these sources. */
 export function buildIfNeeded(root: string, log: (msg: string) => void): void {
-  const stamp = join(root, ".next", "switchyard-source-hash");
   const hash = sourceHash(root);
-  if (existsSync(join(root, ".next", "BUILD_ID")) && existsSync(stamp) && readFileSync(stamp, "utf8") === hash) {
+  if (upToDate(root, hash)) {
     log("production build is up to date");
     return;
   }
+  withBuildLock(root, () => {
+    if (upToDate(root, hash)) {
+      log("another launcher just built these sources");
+      return;
+    }
+    build(root, hash, log);
+  });
+}
+
+function build(root: string, hash: string, log: (msg: string) => void): void {
   log("building the app (first start or sources changed; takes a minute or two)…");
   const result = spawnSync(process.execPath, [join(root, "node_modules", "next", "dist", "bin", "next"), "build"], {
     cwd: root,
@@ -42,5 +92,5 @@ export function buildIfNeeded(root: string, log: (msg: string) => void): void {
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
   });
   if (result.status !== 0) throw new Error(`next build failed (exit ${result.status})`);
-  writeFileSync(stamp, hash);
+  writeFileSync(join(root, ".next", "switchyard-source-hash"), hash);
 }

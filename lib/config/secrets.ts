@@ -22,7 +22,7 @@ export function parseMasterKey(value: string): Buffer {
  * Secrets from the environment win. Whatever is missing is generated once into
  * DATA_DIR/secrets.json (mode 0600), so restarts keep sessions valid and stored keys readable.
  */
-export function ensureSecrets(dir: string, env: NodeJS.ProcessEnv = process.env): Secrets {
+export function ensureSecrets(dir: string, env: Record<string, string | undefined> = process.env): Secrets {
   const file = join(dir, "secrets.json");
   const stored = existsSync(file) ? storedSecrets.safeParse(JSON.parse(readFileSync(file, "utf8"))) : undefined;
   if (stored && !stored.success) throw new ConfigError(`${file} is corrupt; restore it from a backup (stored provider keys depend on it)`);

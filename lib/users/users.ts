@@ -29,12 +29,20 @@ export async function createUser(db: Db, input: { email: string; password: strin
 export async function upsertUser(db: Db, input: { email: string; password: string; role: Role }): Promise<PublicUser> {
   const email = emailSchema.parse(input.email);
   const passwordHash = await hashPassword(passwordSchema.parse(input.password));
-  return db.user.upsert({
-    where: { email },
-    create: { email, passwordHash, role: input.role },
-    update: { passwordHash, role: input.role, disabled: false },
-    select: publicSelect,
-  });
+  const upsert = () =>
+    db.user.upsert({
+      where: { email },
+      create: { email, passwordHash, role: input.role },
+      update: { passwordHash, role: input.role, disabled: false },
+      select: publicSelect,
+    });
+  try {
+    return await upsert();
+  } catch (err) {
+    // Two processes starting at once with the same ADMIN_EMAIL: the loser's insert conflicts; its retry updates.
+    if ((err as { code?: string }).code === "P2002") return upsert();
+    throw err;
+  }
 }
 
 /** The user for these credentials, or null. Unknown emails cost the same time as wrong passwords. */
