@@ -7,5 +7,5 @@ export const dynamic = "force-dynamic";
 
 export default async function Home() {
   if (!(await hasAdmin(db()))) redirect("/setup");
-  redirect((await currentUser()) ? "/keys" : "/login");
+  redirect((await currentUser()) ? "/chat" : "/login");
 }

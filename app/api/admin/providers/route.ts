@@ -1,4 +1,16 @@
 import { handler } from "@/lib/http/handler";
+import { readJson } from "@/lib/http/body";
 import { listProviderViews } from "@/lib/catalog/views";
+import { createProvider, providerBodySchema } from "@/lib/catalog/admin";
+import { masterKey } from "@/lib/crypto/master-key";
+import { gateway } from "@/lib/gateway/context";
 
 export const GET = handler({ access: "admin" }, async ({ db }) => ({ data: await listProviderViews(db) }));
+
+export const POST = handler({ access: "admin" }, async ({ req, db }) => {
+  const body = await readJson(req, providerBodySchema);
+  const created = await createProvider(db, body, masterKey);
+  gateway().catalog.invalidate();
+  const view = (await listProviderViews(db)).find((p) => p.id === created.id);
+  return Response.json(view, { status: 201 });
+});

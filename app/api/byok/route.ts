@@ -1,0 +1,11 @@
+import { handler } from "@/lib/http/handler";
+import { readJson } from "@/lib/http/body";
+import { addByokKey, addByokSchema, listByokKeys } from "@/lib/byok/byok";
+import { masterKey } from "@/lib/crypto/master-key";
+
+export const GET = handler({ access: "user" }, async ({ db, caller }) => ({ data: await listByokKeys(db, caller.userId) }));
+
+export const POST = handler({ access: "user" }, async ({ req, db, caller }) => {
+  const body = await readJson(req, addByokSchema);
+  return Response.json(await addByokKey(db, caller.userId, body, masterKey()), { status: 201 });
+});

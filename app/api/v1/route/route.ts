@@ -1,0 +1,12 @@
+import { handler } from "@/lib/http/handler";
+import { readJson } from "@/lib/http/body";
+import { chatCompletionSchema } from "@/lib/gateway/chat-request";
+import { gateway } from "@/lib/gateway/context";
+import { planRoute } from "@/lib/gateway/plan";
+import { routeView } from "@/lib/gateway/route-view";
+
+export const POST = handler({ access: "user", errors: "openai" }, async ({ req, caller }) => {
+  const body = await readJson(req, chatCompletionSchema, 8 * 1024 * 1024);
+  const plan = await planRoute(gateway(), caller, body);
+  return routeView(plan.decision, plan.promptTokens, plan.maxOutputTokens);
+});

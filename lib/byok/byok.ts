@@ -1,0 +1,45 @@
+import { z } from "zod";
+import type { Db } from "../db/client.ts";
+import { seal, secretPrefix } from "../crypto/secret-box.ts";
+import { byokKeyAad } from "../crypto/master-key.ts";
+import { badRequest, notFound } from "../http/errors.ts";
+
+export const addByokSchema = z.object({
+  provider: z.string().trim().min(1, "is required"),
+  api_key: z.string().trim().min(8, "looks too short to be an API key").max(4096),
+});
+
+export type ByokView = { id: string; provider: string; provider_name: string; key_prefix: string; created_at: string; last_used_at: string | null };
+
+/** Stores (or replaces) the caller's key for a provider, encrypted; only a prefix is ever shown again. */
+export async function addByokKey(db: Db, userId: string, input: z.infer<typeof addByokSchema>, key: Buffer): Promise<ByokView> {
+  const provider = await db.provider.findUnique({ where: { slug: input.provider }, select: { id: true, slug: true, name: true, requiresKey: true } });
+  if (!provider) throw badRequest(`unknown provider "${input.provider}"`, "provider");
+  if (!provider.requiresKey) throw badRequest(`provider "${provider.slug}" needs no key`, "provider");
+  const data = { ciphertext: seal(input.api_key, key, byokKeyAad(userId, provider.id)), keyPrefix: secretPrefix(input.api_key) };
+  const row = await db.userProviderKey.upsert({
+    where: { userId_providerId: { userId, providerId: provider.id } },
+    create: { userId, providerId: provider.id, ...data },
+    update: { ...data, createdAt: new Date(), lastUsedAt: null },
+  });
+  return { id: row.id, provider: provider.slug, provider_name: provider.name, key_prefix: row.keyPrefix, created_at: row.createdAt.toISOString(), last_used_at: null };
+}
+
+export async function listByokKeys(db: Db, userId: string): Promise<ByokView[]> {
+  const rows = await db.userProviderKey.findMany({ where: { userId }, include: { provider: { select: { slug: true, name: true } } }, orderBy: { createdAt: "desc" } });
+  return rows.map((r) => ({
+    id: r.id, provider: r.provider.slug, provider_name: r.provider.name, key_prefix: r.keyPrefix,
+    created_at: r.createdAt.toISOString(), last_used_at: r.lastUsedAt?.toISOString() ?? null,
+  }));
+}
+
+export async function deleteByokKey(db: Db, userId: string, id: string): Promise<void> {
+  const { count } = await db.userProviderKey.deleteMany({ where: { id, userId } });
+  if (count === 0) throw notFound("Key not found");
+}
+
+/** The caller's sealed keys by provider id, for routing (which providers) and calling (decrypt on use). */
+export async function loadCallerKeys(db: Db, userId: string): Promise<Map<string, { id: string; ciphertext: string }>> {
+  const rows = await db.userProviderKey.findMany({ where: { userId }, select: { id: true, providerId: true, ciphertext: true } });
+  return new Map(rows.map((r) => [r.providerId, { id: r.id, ciphertext: r.ciphertext }]));
+}

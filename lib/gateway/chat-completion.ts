@@ -1,0 +1,330 @@
+import type { Caller } from "../auth/caller.ts";
+import { open } from "../crypto/secret-box.ts";
+import { byokKeyAad, platformKeyAad } from "../crypto/master-key.ts";
+import { ApiError } from "../http/errors.ts";
+import { microsToUsd } from "../money/units.ts";
+import { computeCostMicros } from "../router/cost.ts";
+import { decideRoute } from "../router/decide.ts";
+import type { RouteCandidate, RouterModel } from "../router/types.ts";
+import { encodeSse } from "../providers/sse.ts";
+import { UpstreamError, type ProviderAdapter, type ProviderConfig, type UpstreamEvent } from "../providers/types.ts";
+import type { HealthRecorder } from "../health/recorder.ts";
+import { CompletionAccumulator, isFirstToken } from "./accumulator.ts";
+import { upstreamRequest, type ChatCompletionBody } from "./chat-request.ts";
+import { planRoute, type GatewayDeps, type Plan } from "./plan.ts";
+import { writeUsage, type AttemptRecord } from "./usage-log.ts";
+
+export type ChatDeps = GatewayDeps & {
+  adapterFor: (config: ProviderConfig) => ProviderAdapter;
+  masterKey: () => Buffer;
+  healthRecorder?: HealthRecorder;
+  now?: () => number;
+};
+
+export type ChatCall = { caller: Caller; body: ChatCompletionBody; requestId: string; signal: AbortSignal };
+
+/** Upstream outcomes that say "try someone else": unreachable, slow, busy, broken, or misconfigured on our side. */
+export function shouldFallBack(status: number): boolean {
+  return status === 0 || status === 401 || status === 403 || status === 404 || status === 408 || status === 409 || status === 429 || status >= 500;
+}
+
+type OpenStream = { iterator: AsyncIterator<UpstreamEvent>; buffered: UpstreamEvent[]; done: boolean; ttftMs: number };
+
+type Finished = { chargedMicros: number; availableMicros: number; promptTokens: number; completionTokens: number };
+
+type Outcome = {
+  status: "success" | "error" | "cancelled";
+  error: string | null;
+  candidate: RouteCandidate | null;
+  acc: CompletionAccumulator | null;
+  ttftMs: number | null;
+};
+
+const headerSafe = (text: string) => text.replace(/[^\x20-\x7E]/g, "").slice(0, 200);
+
+/**
+ * One request end to end: route, hold credits, walk the candidates until one answers (falling
+ * back transparently while nothing has reached the client), stream or aggregate the reply,
+ * settle the real cost, and record usage and health.
+ */
+export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Response> {
+  const now = deps.now ?? Date.now;
+  const started = now();
+  const plan = await planRoute(deps, call.caller, call.body);
+  const chain = [plan.decision.primary, ...plan.decision.fallbacks];
+  const created = Math.floor(started / 1000);
+  const completionId = `chatcmpl-${call.requestId}`;
+  const attempts: AttemptRecord[] = [];
+
+  // The hold covers the dearest candidate the walk may reach; settle charges what was used.
+  const hold = Math.max(...chain.map((c) => c.estimatedCostMicros));
+  if (hold > 0) await deps.billing.reserve(call.caller.userId, call.requestId, hold);
+
+  let finished = false;
+  const finish = async (outcome: Outcome): Promise<Finished> => {
+    if (finished) throw new Error("request finished twice");
+    finished = true;
+    const model = outcome.candidate ? plan.catalog.models.find((m) => m.id === outcome.candidate!.modelId) : undefined;
+    const promptTokens = outcome.acc?.usage?.prompt_tokens ?? (outcome.acc?.produced ? plan.promptTokens : 0);
+    const completionTokens = outcome.acc?.completionTokens() ?? 0;
+    const providerCost = model ? computeCostMicros(promptTokens, completionTokens, model.inputPricePer1M, model.outputPricePer1M) : 0;
+    const charged = outcome.candidate?.byok ? 0 : providerCost;
+    let availableMicros = plan.caller.state.availableCreditsMicros;
+    if (hold > 0 || charged > 0) {
+      ({ availableMicros } = await deps.billing.settle(call.caller.userId, call.requestId, charged, `request ${call.requestId}`));
+    }
+    await writeUsage(deps.db, {
+      id: call.requestId,
+      userId: call.caller.userId,
+      apiKeyId: call.caller.apiKeyId,
+      providerId: outcome.candidate?.providerId ?? null,
+      modelId: outcome.candidate?.modelId ?? null,
+      providerSlug: outcome.candidate?.provider ?? plan.decision.primary.provider,
+      modelName: outcome.candidate?.model ?? plan.decision.primary.model,
+      powerLevel: outcome.candidate?.powerLevel ?? plan.decision.usedPowerLevel,
+      taskType: plan.decision.taskType,
+      promptTokens,
+      completionTokens,
+      chargedMicros: charged,
+      providerCostMicros: providerCost,
+      precisionCostMicros: precisionCost(deps, plan, promptTokens, completionTokens),
+      latencyMs: now() - started,
+      ttftMs: outcome.ttftMs,
+      status: outcome.status,
+      errorMessage: outcome.error,
+      fallbackCount: Math.max(0, attempts.length - 1),
+      byok: outcome.candidate?.byok ?? false,
+      stream: call.body.stream === true,
+      attempts,
+    }).catch((err) => console.error(`[${call.requestId}] usage row not written:`, err));
+    return { chargedMicros: charged, availableMicros, promptTokens, completionTokens };
+  };
+
+  try {
+    for (const candidate of chain) {
+      if (call.signal.aborted) break;
+      const attemptStart = now();
+      const ctrl = new AbortController();
+      const onClientAbort = () => ctrl.abort();
+      call.signal.addEventListener("abort", onClientAbort, { once: true });
+      let streaming = false;
+      const acc = new CompletionAccumulator();
+      try {
+        const opened = await openCandidate(deps, plan, call, candidate, ctrl);
+        opened.buffered.forEach((e) => acc.add(e));
+        const record = (ok: boolean, error: string | null, status: number | null) => {
+          attempts.push({ provider: candidate.provider, model: candidate.model, ok, status, error, latency_ms: now() - attemptStart, ttft_ms: opened.ttftMs });
+          if (ok) deps.breakers.success(candidate.providerId, opened.ttftMs);
+          deps.healthRecorder?.record({ providerId: candidate.providerId, ok, latencyMs: opened.ttftMs, statusCode: status, error });
+        };
+        if (call.body.stream) {
+          record(true, null, 200);
+          streaming = true; // the stream owns the abort listener from here on
+          return streamResponse(deps, plan, call, candidate, opened, acc, ctrl, finish, { completionId, created, fallbacks: attempts.length - 1, availableMicros: plan.caller.state.availableCreditsMicros - hold });
+        }
+        // Not streaming to the client: nothing is sent until the end, so a stream that breaks
+        // part-way can still fall back.
+        if (!opened.done) for (let r = await opened.iterator.next(); !r.done; r = await opened.iterator.next()) acc.add(r.value);
+        record(true, null, 200);
+        const result = await finish({ status: "success", error: null, candidate, acc, ttftMs: opened.ttftMs });
+        return Response.json(
+          {
+            id: completionId,
+            object: "chat.completion",
+            created,
+            model: candidate.model,
+            choices: acc.messageChoices(),
+            usage: usageJson(result),
+            ...(acc.systemFingerprint ? { system_fingerprint: acc.systemFingerprint } : {}),
+          },
+          { headers: { ...routeHeaders(plan, candidate, attempts.length - 1, result.availableMicros, call.requestId), "X-Cost-Incurred": String(microsToUsd(result.chargedMicros)) } },
+        );
+      } catch (err) {
+        const e = asUpstreamError(err);
+        if (call.signal.aborted) {
+          deps.breakers.abandon(candidate.providerId);
+          attempts.push({ provider: candidate.provider, model: candidate.model, ok: false, status: 499, error: "client closed the request", latency_ms: now() - attemptStart, ttft_ms: null });
+          await finish({ status: "cancelled", error: "client closed the request", candidate, acc, ttftMs: null });
+          return new Response(null, { status: 499 });
+        }
+        attempts.push({ provider: candidate.provider, model: candidate.model, ok: false, status: e.status, error: e.message, latency_ms: now() - attemptStart, ttft_ms: null });
+        deps.breakers.failure(candidate.providerId, e.message);
+        deps.healthRecorder?.record({ providerId: candidate.providerId, ok: false, latencyMs: null, statusCode: e.status, error: e.message });
+        if (!shouldFallBack(e.status)) {
+          const message = `${candidate.provider} rejected the request: ${e.message}`;
+          await finish({ status: "error", error: message, candidate, acc: null, ttftMs: null });
+          throw new ApiError(e.status >= 400 && e.status < 500 ? e.status : 502, "upstream_rejected", message);
+        }
+      } finally {
+        if (!streaming) call.signal.removeEventListener("abort", onClientAbort);
+      }
+    }
+    if (call.signal.aborted) {
+      await finish({ status: "cancelled", error: "client closed the request", candidate: null, acc: null, ttftMs: null });
+      return new Response(null, { status: 499 });
+    }
+    const tried = attempts.map((a) => `${a.model} (${a.status === 0 ? "unreachable" : a.status}: ${a.error})`).join("; ");
+    const message = `No provider could serve the request. Tried: ${tried}`;
+    await finish({ status: "error", error: message, candidate: null, acc: null, ttftMs: null });
+    const allBusy = attempts.every((a) => a.status === 429 || a.status === 503 || a.status === 529);
+    throw new ApiError(allBusy ? 503 : 502, "no_provider_available", message);
+  } catch (err) {
+    // Anything unexpected before the response: release the hold rather than leave it stuck.
+    if (!finished) await finish({ status: "error", error: err instanceof Error ? err.message : String(err), candidate: null, acc: null, ttftMs: null }).catch(() => {});
+    throw err;
+  }
+}
+
+/** Starts the candidate and reads until its first real token, within the provider's first-token timeout. */
+async function openCandidate(deps: ChatDeps, plan: Plan, call: ChatCall, candidate: RouteCandidate, ctrl: AbortController): Promise<OpenStream> {
+  const provider = plan.catalog.providers.get(candidate.providerId);
+  if (!provider) throw new UpstreamError(`provider ${candidate.provider} was removed`, 404);
+  const config: ProviderConfig = { slug: provider.slug, kind: provider.kind, baseUrl: provider.baseUrl, apiKey: providerKey(deps, plan, call, candidate), simulation: provider.simulation };
+  const request = upstreamRequest(call.body, candidate.upstreamId, plan.clientMaxTokens);
+  const started = (deps.now ?? Date.now)();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    ctrl.abort();
+  }, provider.firstTokenTimeoutMs);
+  deps.breakers.begin(candidate.providerId);
+  try {
+    const iterable = await deps.adapterFor(config).stream(request, ctrl.signal);
+    const iterator = iterable[Symbol.asyncIterator]();
+    const buffered: UpstreamEvent[] = [];
+    for (;;) {
+      const r = await iterator.next();
+      if (r.done) return { iterator, buffered, done: true, ttftMs: (deps.now ?? Date.now)() - started };
+      buffered.push(r.value);
+      if (isFirstToken(r.value)) return { iterator, buffered, done: false, ttftMs: (deps.now ?? Date.now)() - started };
+    }
+  } catch (err) {
+    if (timedOut && !call.signal.aborted) throw new UpstreamError(`no first token within ${provider.firstTokenTimeoutMs} ms`, 408);
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function providerKey(deps: ChatDeps, plan: Plan, call: ChatCall, candidate: RouteCandidate): string | null {
+  if (candidate.byok) {
+    const sealed = plan.caller.keys.get(candidate.providerId);
+    if (sealed) return open(sealed.ciphertext, deps.masterKey(), byokKeyAad(call.caller.userId, candidate.providerId));
+  }
+  const provider = plan.catalog.providers.get(candidate.providerId);
+  if (provider?.platformKeyCiphertext) return open(provider.platformKeyCiphertext, deps.masterKey(), platformKeyAad(candidate.providerId));
+  return null;
+}
+
+function streamResponse(
+  deps: ChatDeps,
+  plan: Plan,
+  call: ChatCall,
+  candidate: RouteCandidate,
+  opened: OpenStream,
+  acc: CompletionAccumulator,
+  ctrl: AbortController,
+  finish: (o: Outcome) => Promise<Finished>,
+  meta: { completionId: string; created: number; fallbacks: number; availableMicros: number },
+): Response {
+  const encoder = new TextEncoder();
+  const frame = (choices: unknown, extra: Record<string, unknown> = {}) =>
+    encoder.encode(encodeSse({ id: meta.completionId, object: "chat.completion.chunk", created: meta.created, model: candidate.model, ...(acc.systemFingerprint ? { system_fingerprint: acc.systemFingerprint } : {}), choices, ...extra }));
+  const toFrames = (e: UpstreamEvent) => (e.type === "chunk" && e.choices.length ? [frame(e.choices)] : []);
+  let ended = false;
+  const end = async (status: Outcome["status"], error: string | null) => {
+    if (ended) return null;
+    ended = true;
+    return finish({ status, error, candidate, acc, ttftMs: opened.ttftMs });
+  };
+
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const e of opened.buffered) toFrames(e).forEach((f) => controller.enqueue(f));
+    },
+    async pull(controller) {
+      try {
+        const r = opened.done ? { done: true as const, value: undefined } : await opened.iterator.next();
+        if (!r.done) {
+          acc.add(r.value);
+          toFrames(r.value).forEach((f) => controller.enqueue(f));
+          return;
+        }
+        const result = await end("success", null);
+        if (result) {
+          controller.enqueue(frame([], { usage: usageJson(result), switchyard: { credits_remaining: microsToUsd(result.availableMicros) } }));
+        }
+        controller.enqueue(encoder.encode(encodeSse("[DONE]")));
+        controller.close();
+      } catch (err) {
+        if (call.signal.aborted || ended) {
+          await end("cancelled", "client closed the request");
+          return;
+        }
+        // Content already reached the client: no fallback now. End with an explicit error event,
+        // never a silently truncated 200.
+        const e = asUpstreamError(err);
+        const message = `${candidate.provider} stream failed after the response started: ${e.message}`;
+        deps.breakers.failure(candidate.providerId, e.message);
+        const result = await end("error", message);
+        controller.enqueue(encoder.encode(encodeSse({ error: { message, type: "api_error", code: "upstream_stream_broken", param: null } })));
+        if (result) controller.enqueue(frame([], { usage: usageJson(result) }));
+        controller.close();
+      }
+    },
+    async cancel() {
+      // The client went away: stop the upstream at once; what was produced is still accounted.
+      ctrl.abort();
+      await end("cancelled", "client closed the request");
+    },
+  });
+
+  return new Response(body, {
+    headers: {
+      "Content-Type": "text/event-stream; charset=utf-8",
+      "Cache-Control": "no-cache, no-transform",
+      Connection: "keep-alive",
+      "X-Accel-Buffering": "no",
+      ...routeHeaders(plan, candidate, meta.fallbacks, meta.availableMicros, call.requestId),
+    },
+  });
+}
+
+function usageJson(r: { promptTokens: number; completionTokens: number; chargedMicros: number }) {
+  return { prompt_tokens: r.promptTokens, completion_tokens: r.completionTokens, total_tokens: r.promptTokens + r.completionTokens, cost: microsToUsd(r.chargedMicros) };
+}
+
+/** For a stream, X-Credits-Remaining is what stays spendable while it runs (available minus the hold). */
+function routeHeaders(plan: Plan, candidate: RouteCandidate, fallbacks: number, availableMicros: number, requestId: string): Record<string, string> {
+  const reason = fallbacks > 0 ? `fallback #${fallbacks} after ${plan.decision.primary.model} failed; ${plan.decision.reason}` : plan.decision.reason;
+  return {
+    "X-Request-Id": requestId,
+    "X-Provider-Used": candidate.provider,
+    "X-Model-Used": candidate.model,
+    "X-Routing-Reason": headerSafe(reason),
+    "X-Fallback-Count": String(fallbacks),
+    "X-Power-Level": candidate.powerLevel,
+    "X-Credits-Remaining": String(microsToUsd(availableMicros)),
+  };
+}
+
+function asUpstreamError(err: unknown): UpstreamError {
+  if (err instanceof UpstreamError) return err;
+  return new UpstreamError(err instanceof Error ? err.message : String(err), 502);
+}
+
+/** What the same tokens would have cost on the model PRECISION would pick (money aside), for the savings view. */
+function precisionCost(deps: ChatDeps, plan: Plan, promptTokens: number, completionTokens: number): number | null {
+  if (promptTokens + completionTokens === 0) return null;
+  const decision = decideRoute({
+    request: { model: "precision", taskType: plan.decision.taskType },
+    promptTokens: plan.promptTokens,
+    maxOutputTokens: plan.maxOutputTokens,
+    catalog: plan.catalog.prepared,
+    caller: { role: "USER", byokProviderIds: [], availableCreditsMicros: Number.MAX_SAFE_INTEGER },
+    maxFallbacks: 0,
+  });
+  if (!decision.ok) return null;
+  const m: RouterModel | undefined = plan.catalog.models.find((x) => x.id === decision.primary.modelId);
+  return m ? computeCostMicros(promptTokens, completionTokens, m.inputPricePer1M, m.outputPricePer1M) : null;
+}

@@ -1,0 +1,44 @@
+import { microsToUsd } from "../money/units.ts";
+import type { RouterModel } from "../router/types.ts";
+import type { GatewayCatalog } from "./catalog-store.ts";
+
+const ALIASES = [
+  { id: "auto", about: "the router picks, at your power level (default BALANCED)" },
+  { id: "eco", about: "the router picks among ECO models" },
+  { id: "balanced", about: "the router picks among BALANCED models" },
+  { id: "precision", about: "the router picks among PRECISION models" },
+];
+
+/** A model the caller could actually be routed to: enabled, provider enabled, and a usable key. */
+export function usableBy(m: RouterModel, byokProviderIds: ReadonlySet<string>): boolean {
+  return m.enabled && m.provider.enabled && (!m.provider.requiresKey || m.provider.hasPlatformKey || byokProviderIds.has(m.provider.id));
+}
+
+export function modelsList(catalog: GatewayCatalog, byokProviderIds: ReadonlySet<string>, createdAt: (id: string) => number) {
+  const kinds = new Map([...catalog.providers.values()].map((p) => [p.id, p.kind]));
+  const models = catalog.models
+    .filter((m) => usableBy(m, byokProviderIds))
+    .sort((a, b) => `${a.provider.slug}/${a.upstreamId}`.localeCompare(`${b.provider.slug}/${b.upstreamId}`))
+    .map((m) => ({
+      id: `${m.provider.slug}/${m.upstreamId}`,
+      object: "model" as const,
+      created: createdAt(m.id),
+      owned_by: m.provider.slug,
+      switchyard: {
+        name: m.name,
+        provider: m.provider.slug,
+        power_level: m.powerLevel,
+        input_per_1m: microsToUsd(m.inputPricePer1M),
+        output_per_1m: microsToUsd(m.outputPricePer1M),
+        context_tokens: m.contextTokens,
+        capabilities: m.capabilities,
+        latency_ms: m.latencyMs,
+        quality: m.quality,
+        is_local: m.provider.isLocal,
+        byok: m.provider.requiresKey && !m.provider.hasPlatformKey,
+        simulated: kinds.get(m.provider.id) === "SIMULATED",
+      },
+    }));
+  const aliases = ALIASES.map((a) => ({ id: a.id, object: "model" as const, created: 0, owned_by: "switchyard", switchyard: { alias: true, about: a.about } }));
+  return { object: "list" as const, data: [...aliases, ...models] };
+}

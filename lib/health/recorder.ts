@@ -1,0 +1,36 @@
+import type { Db } from "../db/client.ts";
+
+type Sample = { providerId: string; ok: boolean; latencyMs: number | null; statusCode: number | null; error: string | null; createdAt: Date };
+
+/**
+ * Health samples for the admin view, written in batches off the request path: one insert per
+ * few seconds instead of one per request.
+ */
+export class HealthRecorder {
+  private buffer: Sample[] = [];
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly db: Db, private readonly flushEveryMs = 2_000, private readonly maxBuffer = 500) {}
+
+  record(sample: Omit<Sample, "createdAt">): void {
+    this.buffer.push({ ...sample, error: sample.error?.slice(0, 500) ?? null, createdAt: new Date() });
+    if (this.buffer.length >= this.maxBuffer) void this.flush();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => void this.flush(), this.flushEveryMs);
+      this.timer.unref();
+    }
+  }
+
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const batch = this.buffer.splice(0);
+    if (!batch.length) return;
+    try {
+      await this.db.providerHealthSample.createMany({ data: batch });
+    } catch (err) {
+      // A provider deleted meanwhile (foreign key) or a database hiccup: samples are advisory.
+      console.warn(`[health] dropped ${batch.length} samples: ${err instanceof Error ? err.message : err}`);
+    }
+  }
+}

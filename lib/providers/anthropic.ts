@@ -1,0 +1,350 @@
+/**
+ * Anthropic's Messages API behind the OpenAI contract: the request is translated to a Messages
+ * request, and the Messages stream back into `chat.completion.chunk` choices plus usage.
+ */
+import { abortError, cancellable, errorFromResponse, isRecord, joinUrl, parseJson, postJson, streamError } from "./http.ts";
+import { openSseReader, type SseReader } from "./sse.ts";
+import { UpstreamError, type ChatMessage, type ChunkChoice, type ChunkDelta, type ProviderAdapter, type ProviderConfig, type UpstreamChatRequest, type UpstreamEvent } from "./types.ts";
+
+export const ANTHROPIC_VERSION = "2023-06-01";
+/** Anthropic requires max_tokens; used when the client gave none. */
+export const DEFAULT_MAX_TOKENS = 4096;
+
+type Block = Record<string, unknown>;
+type AnthropicMessage = { role: "user" | "assistant"; content: Block[] };
+
+export function createAnthropicAdapter(config: ProviderConfig): ProviderAdapter {
+  const base = config.baseUrl.replace(/\/+$/, "");
+  const url = /\/v1$/.test(base) ? `${base}/messages` : joinUrl(base, "/v1/messages");
+  return {
+    async stream(request, signal) {
+      const headers: Record<string, string> = { "content-type": "application/json", accept: "text/event-stream", "anthropic-version": ANTHROPIC_VERSION };
+      if (config.apiKey) headers["x-api-key"] = config.apiKey;
+      const res = await postJson(url, headers, toAnthropicRequest(request), signal);
+      if (!res.ok) throw await errorFromResponse(res, signal);
+      if (!res.body) throw new UpstreamError("upstream sent an empty body", 502);
+      const reader = openSseReader(res.body);
+      return cancellable(anthropicEvents(reader, signal, request.model), () => reader.cancel());
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Request: OpenAI chat completions → Anthropic Messages
+
+export function toAnthropicRequest(request: UpstreamChatRequest): Record<string, unknown> {
+  const system: string[] = [];
+  const messages: AnthropicMessage[] = [];
+  const push = (role: AnthropicMessage["role"], blocks: Block[]) => {
+    if (blocks.length === 0) return;
+    const last = messages[messages.length - 1];
+    if (last && last.role === role) last.content.push(...blocks);
+    else messages.push({ role, content: [...blocks] });
+  };
+
+  for (const m of request.messages) {
+    switch (m.role) {
+      case "system":
+      case "developer": {
+        const text = textOf(m.content);
+        if (text) system.push(text);
+        break;
+      }
+      case "user":
+        push("user", contentBlocks(m.content));
+        break;
+      case "assistant":
+        push("assistant", [...contentBlocks(m.content), ...toolUseBlocks(m.tool_calls)]);
+        break;
+      case "tool":
+        push("user", [toolResultBlock(m)]);
+        break;
+      default:
+        // Legacy `function` results and unknown roles: keep their text as user input.
+        if ((m.role as string) === "function") push("user", [toolResultBlock(m)]);
+        else push("user", contentBlocks(m.content));
+    }
+  }
+  // Anthropic wants a user turn's tool_result blocks before anything else in it.
+  for (const m of messages) {
+    if (m.role === "user" && m.content.some((b) => b.type === "tool_result")) {
+      m.content = [...m.content.filter((b) => b.type === "tool_result"), ...m.content.filter((b) => b.type !== "tool_result")];
+    }
+  }
+
+  const out: Record<string, unknown> = {
+    model: request.model,
+    messages,
+    max_tokens: positiveInt(request.max_tokens) ?? positiveInt(request.max_completion_tokens) ?? DEFAULT_MAX_TOKENS,
+    stream: true,
+  };
+  if (system.length) out.system = system.join("\n\n");
+  // OpenAI's temperature runs 0..2, Anthropic's 0..1.
+  if (typeof request.temperature === "number") out.temperature = Math.min(1, Math.max(0, request.temperature));
+  if (typeof request.top_p === "number") out.top_p = request.top_p;
+  if (typeof request.top_k === "number") out.top_k = request.top_k;
+  if (isRecord(request.thinking)) out.thinking = request.thinking;
+  const stops = (typeof request.stop === "string" ? [request.stop] : Array.isArray(request.stop) ? request.stop : []).filter((s): s is string => typeof s === "string" && s.length > 0);
+  if (stops.length) out.stop_sequences = stops;
+  if (typeof request.user === "string" && request.user) out.metadata = { user_id: request.user };
+
+  const tools = Array.isArray(request.tools) ? request.tools.map(toAnthropicTool).filter((t): t is Block => t !== null) : [];
+  if (tools.length) {
+    out.tools = tools;
+    const choice = toAnthropicToolChoice(request.tool_choice, request.parallel_tool_calls === false);
+    if (choice) out.tool_choice = choice;
+  }
+  return out;
+}
+
+function toAnthropicTool(tool: unknown): Block | null {
+  if (!isRecord(tool)) return null;
+  if (tool.type === "function" && isRecord(tool.function)) {
+    const fn = tool.function;
+    const out: Block = { name: fn.name, input_schema: isRecord(fn.parameters) ? fn.parameters : { type: "object", properties: {} } };
+    if (typeof fn.description === "string") out.description = fn.description;
+    return out;
+  }
+  // Already Anthropic-shaped (custom tools with input_schema, or server tools like web search).
+  return tool;
+}
+
+function toAnthropicToolChoice(choice: unknown, noParallel: boolean): Block | null {
+  let out: Block | null = null;
+  if (choice === "auto") out = { type: "auto" };
+  else if (choice === "required") out = { type: "any" };
+  else if (choice === "none") out = { type: "none" };
+  else if (isRecord(choice) && choice.type === "function" && isRecord(choice.function) && typeof choice.function.name === "string") {
+    out = { type: "tool", name: choice.function.name };
+  } else if (isRecord(choice) && typeof choice.type === "string" && ["auto", "any", "tool", "none"].includes(choice.type)) {
+    out = { ...choice };
+  }
+  if (noParallel) {
+    if (!out) out = { type: "auto" };
+    if (out.type !== "none") out.disable_parallel_tool_use = true;
+  }
+  return out;
+}
+
+function contentBlocks(content: ChatMessage["content"]): Block[] {
+  if (typeof content === "string") return content ? [{ type: "text", text: content }] : [];
+  if (!Array.isArray(content)) return [];
+  const blocks: Block[] = [];
+  for (const part of content) {
+    const block = partToBlock(part as Record<string, unknown>);
+    if (block) blocks.push(block);
+  }
+  return blocks;
+}
+
+function partToBlock(part: Record<string, unknown>): Block | null {
+  let block: Block | null;
+  if (part.type === "text") {
+    block = typeof part.text === "string" && part.text ? { type: "text", text: part.text } : null;
+  } else if (part.type === "image_url") {
+    const url = isRecord(part.image_url) ? part.image_url.url : part.image_url;
+    block = typeof url === "string" ? { type: "image", source: sourceFromUrl(url) } : null;
+  } else if (part.type === "file" && isRecord(part.file) && typeof part.file.file_data === "string") {
+    block = { type: "document", source: sourceFromUrl(part.file.file_data) };
+  } else {
+    // Anthropic-native blocks (document, image with source...) pass as they are.
+    block = { ...part };
+  }
+  if (block && part.cache_control !== undefined) block.cache_control = part.cache_control;
+  return block;
+}
+
+/** `data:` URLs become base64 sources; anything else is fetched by Anthropic from its URL. */
+function sourceFromUrl(url: string): Block {
+  const m = /^data:([^;,]+)?((?:;[^;,]*)*?)(;base64)?,(.*)$/s.exec(url);
+  if (!m) return { type: "url", url };
+  const mediaType = m[1] ?? "application/octet-stream";
+  const payload = m[4] ?? "";
+  const data = m[3] ? payload : Buffer.from(decodeURIComponent(payload), "utf8").toString("base64");
+  return { type: "base64", media_type: mediaType, data };
+}
+
+function toolUseBlocks(calls: ChatMessage["tool_calls"]): Block[] {
+  if (!Array.isArray(calls)) return [];
+  return calls.map((call) => ({ type: "tool_use", id: call.id, name: call.function?.name, input: parseArguments(call.function?.arguments) }));
+}
+
+function parseArguments(args: unknown): unknown {
+  if (isRecord(args)) return args;
+  if (typeof args !== "string" || args.trim() === "") return {};
+  const parsed = parseJson(args);
+  return isRecord(parsed) ? parsed : {};
+}
+
+function toolResultBlock(m: ChatMessage): Block {
+  const id = m.tool_call_id ?? m.name ?? "";
+  const content = typeof m.content === "string" ? m.content : contentBlocks(m.content);
+  return { type: "tool_result", tool_use_id: id, content };
+}
+
+function textOf(content: ChatMessage["content"]): string {
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return "";
+  return content
+    .map((p) => (typeof (p as { text?: unknown }).text === "string" ? (p as { text: string }).text : ""))
+    .filter(Boolean)
+    .join("\n");
+}
+
+function positiveInt(v: unknown): number | undefined {
+  return typeof v === "number" && Number.isInteger(v) && v > 0 ? v : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Response: Anthropic stream events → OpenAI chunks
+
+export function mapStopReason(reason: string | null | undefined): string {
+  switch (reason) {
+    case "max_tokens":
+    case "model_context_window_exceeded":
+      return "length";
+    case "tool_use":
+      return "tool_calls";
+    case "refusal":
+      return "content_filter";
+    default:
+      // end_turn, stop_sequence, pause_turn, or nothing said
+      return "stop";
+  }
+}
+
+/** Status for an Anthropic error type (`error` events and error bodies). */
+export function statusForAnthropicError(type: unknown): number {
+  switch (type) {
+    case "invalid_request_error":
+      return 400;
+    case "authentication_error":
+      return 401;
+    case "billing_error":
+      return 402;
+    case "permission_error":
+      return 403;
+    case "not_found_error":
+      return 404;
+    case "request_too_large":
+      return 413;
+    case "rate_limit_error":
+      return 429;
+    case "api_error":
+      return 500;
+    case "timeout_error":
+      return 504;
+    case "overloaded_error":
+      return 529;
+    default:
+      return 502;
+  }
+}
+
+async function* anthropicEvents(reader: SseReader, signal: AbortSignal, requestedModel: string): AsyncGenerator<UpstreamEvent> {
+  let id = "";
+  let model = requestedModel;
+  const created = Math.floor(Date.now() / 1000);
+  const tokens = { input: 0, cacheCreation: 0, cacheRead: 0, output: 0, seen: false };
+  let stopReason: string | null = null;
+  let stopped = false;
+  let started = false;
+  const toolIndexByBlock = new Map<number, number>();
+
+  const chunk = (delta: ChunkDelta, finishReason: string | null = null): UpstreamEvent => {
+    const choices: ChunkChoice[] = [{ index: 0, delta, finish_reason: finishReason }];
+    return { type: "chunk", choices, raw: { id, object: "chat.completion.chunk", created, model, choices } };
+  };
+  const readUsage = (u: unknown) => {
+    if (!isRecord(u)) return;
+    const take = (v: unknown) => (typeof v === "number" && Number.isFinite(v) && v >= 0 ? v : undefined);
+    const input = take(u.input_tokens);
+    const cacheCreation = take(u.cache_creation_input_tokens);
+    const cacheRead = take(u.cache_read_input_tokens);
+    const output = take(u.output_tokens);
+    if (input !== undefined) tokens.input = input;
+    if (cacheCreation !== undefined) tokens.cacheCreation = cacheCreation;
+    if (cacheRead !== undefined) tokens.cacheRead = cacheRead;
+    if (output !== undefined) tokens.output = output;
+    if (input !== undefined || output !== undefined) tokens.seen = true;
+  };
+
+  try {
+    read: for (;;) {
+      if (signal.aborted) throw abortError(signal);
+      let message;
+      try {
+        message = await reader.read();
+      } catch (err) {
+        throw streamError(err, signal);
+      }
+      if (!message) break;
+      if (message.data.trim() === "") continue;
+      const event = parseJson(message.data);
+      if (!isRecord(event)) throw new UpstreamError("upstream sent malformed stream data", 502);
+      const type = typeof event.type === "string" ? event.type : message.event;
+      switch (type) {
+        case "message_start": {
+          const msg = isRecord(event.message) ? event.message : {};
+          if (typeof msg.id === "string") id = msg.id;
+          if (typeof msg.model === "string") model = msg.model;
+          readUsage(msg.usage);
+          if (!started) {
+            started = true;
+            yield chunk({ role: "assistant", content: "" });
+          }
+          break;
+        }
+        case "content_block_start": {
+          const block = isRecord(event.content_block) ? event.content_block : {};
+          const blockIndex = typeof event.index === "number" ? event.index : -1;
+          if (block.type === "tool_use") {
+            const index = toolIndexByBlock.size;
+            toolIndexByBlock.set(blockIndex, index);
+            yield chunk({ tool_calls: [{ index, id: String(block.id ?? ""), type: "function", function: { name: String(block.name ?? ""), arguments: "" } }] });
+          } else if (block.type === "text" && typeof block.text === "string" && block.text) {
+            yield chunk({ content: block.text });
+          }
+          break;
+        }
+        case "content_block_delta": {
+          const delta = isRecord(event.delta) ? event.delta : {};
+          if (delta.type === "text_delta" && typeof delta.text === "string") {
+            yield chunk({ content: delta.text });
+          } else if (delta.type === "input_json_delta" && typeof delta.partial_json === "string" && delta.partial_json) {
+            const index = toolIndexByBlock.get(typeof event.index === "number" ? event.index : -1);
+            if (index !== undefined) yield chunk({ tool_calls: [{ index, function: { arguments: delta.partial_json } }] });
+          } else if (delta.type === "thinking_delta" && typeof delta.thinking === "string") {
+            yield chunk({ reasoning_content: delta.thinking });
+          }
+          break;
+        }
+        case "message_delta": {
+          const delta = isRecord(event.delta) ? event.delta : {};
+          if (typeof delta.stop_reason === "string") stopReason = delta.stop_reason;
+          readUsage(event.usage);
+          break;
+        }
+        case "message_stop":
+          stopped = true;
+          break read;
+        case "error": {
+          const error = isRecord(event.error) ? event.error : {};
+          const text = typeof error.message === "string" && error.message ? error.message : "upstream reported an error";
+          throw new UpstreamError(text, statusForAnthropicError(error.type));
+        }
+        default:
+          // ping, content_block_stop, and event types added later
+          break;
+      }
+    }
+  } finally {
+    reader.cancel();
+  }
+  // A clean end after message_delta said why it stopped is complete enough; anything less broke.
+  if (!stopped && stopReason === null) throw new UpstreamError("upstream stream broke", 502);
+  yield chunk({}, mapStopReason(stopReason));
+  if (tokens.seen) {
+    yield { type: "usage", usage: { prompt_tokens: tokens.input + tokens.cacheCreation + tokens.cacheRead, completion_tokens: tokens.output } };
+  }
+}

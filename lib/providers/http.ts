@@ -1,0 +1,187 @@
+/**
+ * What every HTTP adapter shares: the POST, and turning transport failures, aborts and upstream
+ * error bodies into UpstreamError with the status the gateway's fallback logic reads.
+ */
+import { UpstreamError } from "./types.ts";
+
+const MAX_MESSAGE_CHARS = 1000;
+const TIMEOUT_CODES = new Set(["ETIMEDOUT", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
+
+export function joinUrl(baseUrl: string, path: string): string {
+  return baseUrl.replace(/\/+$/, "") + path;
+}
+
+/**
+ * The error an aborted signal stands for: the reason itself when the caller aborted with an
+ * UpstreamError, 408 for `AbortSignal.timeout()`, otherwise 499 "aborted".
+ */
+export function abortError(signal: AbortSignal): UpstreamError {
+  const reason: unknown = signal.reason;
+  if (reason instanceof UpstreamError) return reason;
+  if (reason instanceof Error && reason.name === "TimeoutError") return new UpstreamError("upstream timed out", 408);
+  return new UpstreamError("aborted", 499);
+}
+
+/** POSTs JSON; resolves with the response whatever its status, rejects with UpstreamError on transport failure. */
+export async function postJson(url: string, headers: Record<string, string>, body: unknown, signal: AbortSignal): Promise<Response> {
+  if (signal.aborted) throw abortError(signal);
+  try {
+    return await fetch(url, { method: "POST", headers, body: JSON.stringify(body), signal });
+  } catch (err) {
+    throw transportError(err, signal);
+  }
+}
+
+/** A failure before the status line: 0 when the upstream could not be reached, 408 on timeouts. */
+export function transportError(err: unknown, signal: AbortSignal): UpstreamError {
+  if (signal.aborted) return abortError(signal);
+  if (err instanceof UpstreamError) return err;
+  const code = errorCode(err);
+  if (code && TIMEOUT_CODES.has(code)) return new UpstreamError(`upstream timed out (${code})`, 408);
+  const detail = code ?? (err instanceof Error ? (causeOf(err)?.message ?? err.message) : String(err));
+  return new UpstreamError(`upstream unreachable (${detail})`, 0);
+}
+
+/** A failure while reading the body of an accepted stream. */
+export function streamError(err: unknown, signal: AbortSignal): UpstreamError {
+  if (signal.aborted) return abortError(signal);
+  if (err instanceof UpstreamError) return err;
+  return new UpstreamError("upstream stream broke", 502);
+}
+
+/** A non-2xx response as UpstreamError: the provider's own message when its body says one, and Retry-After. */
+export async function errorFromResponse(res: Response, signal: AbortSignal): Promise<UpstreamError> {
+  let text = "";
+  try {
+    text = await res.text();
+  } catch (err) {
+    if (signal.aborted) return abortError(signal);
+  }
+  const message = messageFromErrorBody(text) ?? `upstream returned HTTP ${res.status}`;
+  return new UpstreamError(message, res.status, parseRetryAfter(res.headers));
+}
+
+/** `{error:{message}}` (OpenAI, Anthropic), `{error:"..."}`, `{message}`, `{detail}`, or short plain text. */
+export function messageFromErrorBody(text: string): string | undefined {
+  const trimmed = text.trim();
+  if (!trimmed) return undefined;
+  try {
+    const body: unknown = JSON.parse(trimmed);
+    if (isRecord(body)) {
+      const found = messageOf(body.error) ?? messageOf(body);
+      if (found) return clip(found);
+    }
+  } catch {
+    // not JSON
+  }
+  if (/^<(!doctype|html)/i.test(trimmed)) return undefined;
+  return clip(trimmed);
+}
+
+function messageOf(value: unknown): string | undefined {
+  if (typeof value === "string" && value.trim()) return value.trim();
+  if (!isRecord(value)) return undefined;
+  for (const key of ["message", "detail", "error"] as const) {
+    const v = value[key];
+    if (typeof v === "string" && v.trim()) return v.trim();
+  }
+  return undefined;
+}
+
+/**
+ * An error object delivered inside a 2xx stream (`data: {"error":{...}}`, Anthropic's `error`
+ * event): its message, with a status guessed from its numeric code or its type.
+ */
+export function errorFromPayload(error: unknown): UpstreamError {
+  const message = messageOf(error) ?? "upstream reported an error";
+  return new UpstreamError(clip(message), statusOfPayload(error));
+}
+
+function statusOfPayload(error: unknown): number {
+  if (!isRecord(error)) return 502;
+  for (const key of ["status", "code", "status_code"] as const) {
+    const n = Number(error[key]);
+    if (Number.isInteger(n) && n >= 400 && n <= 599) return n;
+  }
+  const kind = [error.type, error.code].filter((v) => typeof v === "string").join(" ").toLowerCase();
+  if (kind.includes("overloaded")) return 529;
+  if (kind.includes("rate_limit") || kind.includes("insufficient_quota")) return 429;
+  if (kind.includes("authentication") || kind.includes("invalid_api_key")) return 401;
+  if (kind.includes("permission")) return 403;
+  if (kind.includes("not_found")) return 404;
+  if (kind.includes("too_large")) return 413;
+  if (kind.includes("timeout")) return 408;
+  if (kind.includes("invalid_request") || kind.includes("context_length")) return 400;
+  if (kind.includes("server_error") || kind.includes("api_error")) return 500;
+  return 502;
+}
+
+/** Seconds to wait from `retry-after-ms`, or `retry-after` as seconds or an HTTP date. */
+export function parseRetryAfter(headers: Headers, now = Date.now()): number | undefined {
+  const ms = headers.get("retry-after-ms");
+  if (ms !== null && ms.trim() !== "" && Number.isFinite(Number(ms)) && Number(ms) >= 0) return Number(ms) / 1000;
+  const value = headers.get("retry-after")?.trim();
+  if (!value) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value)) return Number(value);
+  const date = Date.parse(value);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+/**
+ * Wraps a generator so that `return()` (a `break` in for-await, or a consumer giving up) releases
+ * the upstream body even when the generator never started: a fresh generator's `return()` skips
+ * its `finally`.
+ */
+export function cancellable<T>(gen: AsyncGenerator<T>, cancel: () => void): AsyncIterableIterator<T> {
+  const it: AsyncIterableIterator<T> = {
+    next: () => gen.next(),
+    return: async (value?: unknown) => {
+      cancel();
+      const r = await gen.return(value as never);
+      return { done: true, value: r.value };
+    },
+    throw: (err?: unknown) => {
+      cancel();
+      return gen.throw(err);
+    },
+    [Symbol.asyncIterator]() {
+      return it;
+    },
+  };
+  return it;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function clip(text: string): string {
+  return text.length > MAX_MESSAGE_CHARS ? `${text.slice(0, MAX_MESSAGE_CHARS)}…` : text;
+}
+
+function causeOf(err: Error): Error | undefined {
+  return err.cause instanceof Error ? err.cause : undefined;
+}
+
+function errorCode(err: unknown): string | undefined {
+  for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string") return code;
+    if (e instanceof AggregateError) {
+      for (const inner of e.errors) {
+        const c = (inner as { code?: unknown })?.code;
+        if (typeof c === "string") return c;
+      }
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,127 @@
+/**
+ * Any server that speaks OpenAI's chat completions (OpenAI, Groq, Together, vLLM, Ollama, LM
+ * Studio...). The request goes through as it came, always streamed with usage.
+ */
+import { abortError, cancellable, errorFromPayload, errorFromResponse, isRecord, joinUrl, parseJson, postJson, streamError } from "./http.ts";
+import { openSseReader, type SseReader } from "./sse.ts";
+import { UpstreamError, type ChunkChoice, type ChunkDelta, type ProviderAdapter, type ProviderConfig, type UpstreamChatRequest, type UpstreamEvent, type Usage } from "./types.ts";
+
+export function createOpenAiCompatibleAdapter(config: ProviderConfig): ProviderAdapter {
+  const url = joinUrl(config.baseUrl, "/chat/completions");
+  return {
+    async stream(request, signal) {
+      const headers: Record<string, string> = { "content-type": "application/json", accept: "text/event-stream" };
+      if (config.apiKey) headers.authorization = `Bearer ${config.apiKey}`;
+      const res = await postJson(url, headers, openAiStreamBody(request), signal);
+      if (!res.ok) throw await errorFromResponse(res, signal);
+      if (!res.body) throw new UpstreamError("upstream sent an empty body", 502);
+      // A server that ignored `stream: true` and answered with one JSON completion.
+      if ((res.headers.get("content-type") ?? "").includes("application/json")) return completionEvents(res, signal);
+      const reader = openSseReader(res.body);
+      return cancellable(openAiEvents(reader, signal), () => reader.cancel());
+    },
+  };
+}
+
+/** The client's request, unchanged, plus streaming with usage (merged into any given stream_options). */
+export function openAiStreamBody(request: UpstreamChatRequest): Record<string, unknown> {
+  const given = isRecord(request.stream_options) ? request.stream_options : {};
+  return { ...request, stream: true, stream_options: { ...given, include_usage: true } };
+}
+
+async function* openAiEvents(reader: SseReader, signal: AbortSignal): AsyncGenerator<UpstreamEvent> {
+  let sawDone = false;
+  let sawFinish = false;
+  let usage: Usage | null = null;
+  try {
+    for (;;) {
+      if (signal.aborted) throw abortError(signal);
+      let message;
+      try {
+        message = await reader.read();
+      } catch (err) {
+        throw streamError(err, signal);
+      }
+      if (!message) break;
+      const data = message.data.trim();
+      if (data === "[DONE]") {
+        sawDone = true;
+        break;
+      }
+      if (data === "") continue;
+      const payload = parseJson(data);
+      if (!isRecord(payload)) throw new UpstreamError("upstream sent malformed stream data", 502);
+      if (payload.error != null) throw errorFromPayload(payload.error);
+      if (message.event === "error") throw errorFromPayload(payload);
+      const u = readUsage(payload.usage);
+      if (u) usage = u;
+      const choices = normalizeChoices(payload.choices);
+      if (choices.length === 0) continue;
+      if (choices.some((c) => c.finish_reason !== null)) sawFinish = true;
+      yield { type: "chunk", choices, raw: payload };
+    }
+  } finally {
+    reader.cancel();
+  }
+  if (!sawDone && !sawFinish) throw new UpstreamError("upstream stream broke", 502);
+  // Some servers repeat (cumulative) usage on several chunks: report the last, once.
+  if (usage) yield { type: "usage", usage };
+}
+
+async function completionEvents(res: Response, signal: AbortSignal): Promise<AsyncIterable<UpstreamEvent>> {
+  let text: string;
+  try {
+    text = await res.text();
+  } catch (err) {
+    throw streamError(err, signal);
+  }
+  const payload = parseJson(text);
+  if (!isRecord(payload)) throw new UpstreamError("upstream sent malformed JSON", 502);
+  if (payload.error != null) throw errorFromPayload(payload.error);
+  const choices: ChunkChoice[] = [];
+  if (Array.isArray(payload.choices)) {
+    payload.choices.forEach((c: unknown, i) => {
+      if (!isRecord(c)) return;
+      const msg = isRecord(c.message) ? c.message : {};
+      const delta: ChunkDelta = { ...msg, role: "assistant" };
+      if (Array.isArray(msg.tool_calls)) delta.tool_calls = msg.tool_calls.map((call: unknown, index) => ({ index, ...(isRecord(call) ? call : {}) }));
+      choices.push({ index: typeof c.index === "number" ? c.index : i, delta, finish_reason: typeof c.finish_reason === "string" ? c.finish_reason : "stop" });
+    });
+  }
+  const usage = readUsage(payload.usage);
+  const events: UpstreamEvent[] = [];
+  if (choices.length) events.push({ type: "chunk", choices, raw: { ...payload, object: "chat.completion.chunk", choices } });
+  if (usage) events.push({ type: "usage", usage });
+  return (async function* () {
+    yield* events;
+  })();
+}
+
+function normalizeChoices(value: unknown): ChunkChoice[] {
+  if (!Array.isArray(value)) return [];
+  const out: ChunkChoice[] = [];
+  value.forEach((c: unknown, i) => {
+    if (!isRecord(c)) return;
+    const choice: ChunkChoice = {
+      index: typeof c.index === "number" ? c.index : i,
+      delta: isRecord(c.delta) ? (c.delta as ChunkDelta) : {},
+      finish_reason: typeof c.finish_reason === "string" && c.finish_reason !== "" ? c.finish_reason : null,
+    };
+    if (c.logprobs !== undefined) choice.logprobs = c.logprobs;
+    out.push(choice);
+  });
+  return out;
+}
+
+/** OpenAI's `usage` (or the input/output naming some servers use); null when absent. */
+export function readUsage(value: unknown): Usage | null {
+  if (!isRecord(value)) return null;
+  const prompt = count(value.prompt_tokens) ?? count(value.input_tokens);
+  const completion = count(value.completion_tokens) ?? count(value.output_tokens);
+  if (prompt === undefined && completion === undefined) return null;
+  return { prompt_tokens: prompt ?? 0, completion_tokens: completion ?? 0 };
+}
+
+function count(v: unknown): number | undefined {
+  return typeof v === "number" && Number.isFinite(v) && v >= 0 ? Math.round(v) : undefined;
+}

@@ -1,0 +1,68 @@
+/**
+ * Server-sent events, both ways. Decoding goes through eventsource-parser (the one SSE parser in
+ * the project); encoding is the `data: ...\n\n` framing the gateway writes to its clients.
+ */
+import type { EventSourceMessage } from "eventsource-parser";
+import { EventSourceParserStream } from "eventsource-parser/stream";
+
+export type SseMessage = EventSourceMessage;
+
+/** A pull reader over a response body's SSE events. `cancel()` releases the connection; it is idempotent. */
+export type SseReader = {
+  /** The next event, or undefined once the body has ended. Rejects when the body errors (socket reset, abort). */
+  read(): Promise<SseMessage | undefined>;
+  cancel(): void;
+};
+
+export function openSseReader(body: ReadableStream<Uint8Array>): SseReader {
+  // TextDecoderStream's writable is typed for any BufferSource, which TS will not narrow to Uint8Array.
+  const decoder = new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>;
+  const reader = body.pipeThrough(decoder).pipeThrough(new EventSourceParserStream()).getReader();
+  let finished = false;
+  return {
+    async read() {
+      if (finished) return undefined;
+      const r = await reader.read();
+      if (r.done) {
+        finished = true;
+        return undefined;
+      }
+      return r.value;
+    },
+    cancel() {
+      if (finished) return;
+      finished = true;
+      reader.cancel().catch(() => {});
+    },
+  };
+}
+
+/** The SSE events of a body as an async iterable; breaking out of the loop cancels the body. */
+export async function* readSseEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<SseMessage> {
+  const reader = openSseReader(body);
+  try {
+    for (;;) {
+      const message = await reader.read();
+      if (!message) return;
+      yield message;
+    }
+  } finally {
+    reader.cancel();
+  }
+}
+
+/** One `data:` frame: JSON, or the literal `[DONE]` terminator of OpenAI streams. */
+export function encodeSse(data: unknown): string {
+  if (data === "[DONE]") return "data: [DONE]\n\n";
+  return `data: ${JSON.stringify(data) ?? "null"}\n\n`;
+}
+
+/** A named event frame (`event: x` + `data: {...}`), the framing Anthropic's Messages API uses. */
+export function encodeSseEvent(event: string, data: unknown): string {
+  return `event: ${event}\ndata: ${JSON.stringify(data) ?? "null"}\n\n`;
+}
+
+/** A comment frame, ignored by clients: useful as a keep-alive. */
+export function encodeSseComment(text = ""): string {
+  return `: ${text.replace(/[\r\n]+/g, " ")}\n\n`;
+}

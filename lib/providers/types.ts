@@ -1,0 +1,98 @@
+/**
+ * The contract between the gateway and provider adapters. Internally everything is the OpenAI
+ * chat-completions wire format; adapters translate other protocols (Anthropic) to and from it.
+ * Upstream calls always stream (asking for usage), whatever the client asked for: one code path
+ * gives time-to-first-token, fallback before the first token, and exact accounting on disconnect.
+ */
+
+export type ChatMessage = {
+  role: "system" | "developer" | "user" | "assistant" | "tool";
+  content?: string | ContentPart[] | null;
+  name?: string;
+  tool_calls?: ToolCall[];
+  tool_call_id?: string;
+  [extra: string]: unknown;
+};
+
+export type ContentPart =
+  | { type: "text"; text: string }
+  | { type: "image_url"; image_url: { url: string; detail?: string } }
+  | { type: string; [extra: string]: unknown };
+
+export type ToolCall = { id: string; type: "function"; function: { name: string; arguments: string } };
+
+/** The OpenAI request body, minus Switchyard's routing fields, with `model` set to the upstream id. */
+export type UpstreamChatRequest = {
+  model: string;
+  messages: ChatMessage[];
+  max_tokens?: number;
+  temperature?: number;
+  top_p?: number;
+  stop?: string | string[];
+  tools?: unknown[];
+  tool_choice?: unknown;
+  response_format?: unknown;
+  user?: string;
+  [extra: string]: unknown;
+};
+
+export type ChunkDelta = {
+  role?: "assistant";
+  content?: string | null;
+  tool_calls?: { index: number; id?: string; type?: "function"; function?: { name?: string; arguments?: string } }[];
+  [extra: string]: unknown;
+};
+
+/** One OpenAI `chat.completion.chunk`'s choice. */
+export type ChunkChoice = { index: number; delta: ChunkDelta; finish_reason: string | null; logprobs?: unknown };
+
+export type Usage = { prompt_tokens: number; completion_tokens: number };
+
+/** What an adapter yields: content/choice deltas, and (once, usually last) the upstream's usage. */
+export type UpstreamEvent =
+  | { type: "chunk"; choices: ChunkChoice[]; raw?: Record<string, unknown> }
+  | { type: "usage"; usage: Usage };
+
+export type ProviderConfig = {
+  slug: string;
+  kind: "OPENAI_COMPATIBLE" | "ANTHROPIC" | "SIMULATED";
+  baseUrl: string;
+  /** Decrypted platform or BYOK key; null for keyless providers. Never logged. */
+  apiKey: string | null;
+  /** kind=SIMULATED only. */
+  simulation?: SimulationConfig | null;
+};
+
+export type SimulationConfig = {
+  first_token_ms?: number;
+  tokens_per_second?: number;
+  error_rate?: number;
+  error_status?: number;
+  /** Fixed reply text; default: a short generated answer that echoes the prompt. */
+  reply?: string;
+};
+
+/**
+ * An upstream failure. `status` is the HTTP status (0 for connection errors, 408 for timeouts);
+ * the gateway decides from it whether to fall back (connection refused, timeout, 408/409/429/5xx).
+ */
+export class UpstreamError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+}
+
+export type ProviderAdapter = {
+  /**
+   * Starts a streamed completion. Resolves once the upstream accepted the request (HTTP status
+   * known): a non-2xx status, a refused connection or an aborted signal rejects with UpstreamError
+   * before any event. The iterator then yields events until the upstream finishes; a stream
+   * that breaks mid-way throws UpstreamError from the iterator. Aborting `signal` must abort the
+   * upstream HTTP request at once.
+   */
+  stream(request: UpstreamChatRequest, signal: AbortSignal): Promise<AsyncIterable<UpstreamEvent>>;
+};

@@ -1,0 +1,576 @@
+/**
+ * A mock LLM upstream on loopback that speaks both OpenAI chat completions and Anthropic Messages,
+ * streamed and not, with scriptable misbehaviour (errors, delays, broken sockets, hangs).
+ *
+ * Usage counts are deterministic so tests can assert exact values:
+ *   prompt_tokens / input_tokens      = number of whitespace-separated words in every text of the
+ *                                       request's messages (string contents, text parts, tool results)
+ *                                       plus Anthropic's top-level `system`;
+ *   completion_tokens / output_tokens = number of reply pieces sent (text pieces, plus the pieces the
+ *                                       tool-call arguments are split into).
+ *
+ * Run directly (`PORT=8100 npx tsx tests/doubles/mock-upstream.ts`) it serves until killed and
+ * prints its URL; MOCK_BEHAVIOR may hold a JSON MockBehavior.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { realpathSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+
+export type MockToolCall = { name: string; arguments: string };
+
+export type MockBehavior = {
+  /** Answer with this status and the provider's error JSON before any streaming. */
+  status?: number;
+  errorMessage?: string;
+  /** Sent as the Retry-After header with an error status. */
+  retryAfter?: number | string;
+  /** Wait before sending the status line. */
+  delayResponseMs?: number;
+  /** Streaming: headers go out at once, the first chunk after this delay. */
+  delayFirstTokenMs?: number;
+  /** The reply pieces (default DEFAULT_TOKENS). */
+  tokens?: string[];
+  /** Delay between pieces. */
+  chunkDelayMs?: number;
+  /** Destroy the socket after this many pieces (mid-stream break). */
+  breakAfterChunks?: number;
+  /** End the response cleanly after this many pieces, with no finish, usage or [DONE]. */
+  endAfterChunks?: number;
+  /** Send an in-stream error event after this many pieces. */
+  streamError?: { afterChunks?: number; type?: string; message?: string };
+  /** No usage chunk (OpenAI) / no usage fields (Anthropic). */
+  omitUsage?: boolean;
+  /** Reply with a tool call (after the text pieces if `tokens` is given too). */
+  toolCall?: MockToolCall;
+  /** Overrides the finish_reason (OpenAI) or stop_reason (Anthropic). */
+  finishReason?: string;
+  /** Anthropic message_start usage cache fields. */
+  cacheReadTokens?: number;
+  cacheCreationTokens?: number;
+  /** Never answer; the request stays open until the client gives up. */
+  hangForever?: boolean;
+};
+
+export type RecordedRequest = {
+  id: number;
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  /** Parsed JSON body, or the raw text when it was not JSON (undefined when empty). */
+  body: any;
+  model: string | undefined;
+  /** The client went away before the response was complete. */
+  aborted: boolean;
+  /** The response was sent completely. */
+  finished: boolean;
+  startedAt: number;
+  endedAt: number | null;
+};
+
+export type MockUpstreamOptions = {
+  port?: number;
+  host?: string;
+  /** Default behaviour for every call. */
+  behavior?: MockBehavior;
+  /** Ids listed by GET /v1/models. */
+  models?: string[];
+  /** When set, requests must carry it (Authorization: Bearer for OpenAI paths, x-api-key for Anthropic) or get 401. */
+  apiKey?: string;
+  /** Record requests (default true); turn off for long benchmarks. */
+  record?: boolean;
+};
+
+export type MockUpstream = {
+  url: string;
+  port: number;
+  requests: RecordedRequest[];
+  /** Sets the default behaviour, or the behaviour for one model, or (once) the next matching call's. */
+  setBehavior(behavior: MockBehavior, scope?: { model?: string; once?: boolean }): void;
+  /** Forgets per-model and one-shot behaviours and restores the default given at start. */
+  resetBehavior(): void;
+  clearRequests(): void;
+  /** Resolves when `predicate` holds for some recorded request (polls), rejects after timeoutMs. */
+  waitFor(predicate: (r: RecordedRequest) => boolean, timeoutMs?: number): Promise<RecordedRequest>;
+  close(): Promise<void>;
+};
+
+export const DEFAULT_TOKENS = ["Hello", " from", " the", " mock", " upstream", "."];
+export const DEFAULT_MODELS = ["mock-small", "mock-large"];
+
+export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise<MockUpstream> {
+  const initialDefault: MockBehavior = { ...(opts.behavior ?? {}) };
+  let defaultBehavior = initialDefault;
+  const perModel = new Map<string, MockBehavior>();
+  const once: { model?: string; behavior: MockBehavior }[] = [];
+  const requests: RecordedRequest[] = [];
+  const record = opts.record ?? true;
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  let seq = 0;
+
+  const behaviorFor = (model: string | undefined): MockBehavior => {
+    const i = once.findIndex((o) => o.model === undefined || o.model === model);
+    if (i >= 0) return once.splice(i, 1)[0]!.behavior;
+    return (model !== undefined ? perModel.get(model) : undefined) ?? defaultBehavior;
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err) => {
+      if (!res.headersSent) {
+        res.writeHead(500, { "content-type": "application/json" });
+        res.end(JSON.stringify({ error: { message: `mock upstream crashed: ${String(err)}`, type: "server_error" } }));
+      } else res.destroy();
+    });
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const raw = await readBody(req);
+    const path = (req.url ?? "/").split("?")[0]!;
+    const body = raw === "" ? undefined : safeJson(raw);
+    const rec: RecordedRequest = {
+      id: ++seq,
+      method: req.method ?? "GET",
+      path,
+      headers: flattenHeaders(req.headers),
+      body,
+      model: typeof body?.model === "string" ? body.model : undefined,
+      aborted: false,
+      finished: false,
+      startedAt: Date.now(),
+      endedAt: null,
+    };
+    if (record) requests.push(rec);
+    const ctx = new Ctx(res, rec, timers);
+
+    if (req.method === "GET" && (path === "/v1/models" || path === "/models")) {
+      const models = opts.models ?? DEFAULT_MODELS;
+      return ctx.json(200, { object: "list", data: models.map((id) => ({ id, object: "model", created: 1_700_000_000, owned_by: "mock" })) });
+    }
+    const isOpenAi = path === "/v1/chat/completions" || path === "/chat/completions";
+    const isAnthropic = path === "/v1/messages";
+    if (!isOpenAi && !isAnthropic) return ctx.json(404, { error: { message: `no route ${req.method} ${path}`, type: "invalid_request_error" } });
+    if (req.method !== "POST") return ctx.json(405, { error: { message: "use POST", type: "invalid_request_error" } });
+    const errorBody = isAnthropic ? anthropicError : openAiError;
+
+    if (opts.apiKey !== undefined) {
+      const given = isAnthropic ? rec.headers["x-api-key"] : rec.headers.authorization?.replace(/^Bearer\s+/i, "");
+      if (given !== opts.apiKey) return ctx.json(401, errorBody(401, "invalid api key"));
+    }
+    if (typeof body !== "object" || body === null || !Array.isArray(body.messages)) {
+      return ctx.json(400, errorBody(400, "body must be JSON with a messages array"));
+    }
+    const b = behaviorFor(rec.model);
+    if (b.hangForever) return; // res 'close' records the abort
+    await ctx.sleep(b.delayResponseMs);
+    if (ctx.closed) return;
+    if (b.status !== undefined && (b.status < 200 || b.status >= 300)) {
+      const headers: Record<string, string> = {};
+      if (b.retryAfter !== undefined) headers["retry-after"] = String(b.retryAfter);
+      return ctx.json(b.status, errorBody(b.status, b.errorMessage ?? `mock error ${b.status}`), headers);
+    }
+    const plan = replyPlan(body, b, isAnthropic);
+    if (isAnthropic) return body.stream === true ? anthropicStream(ctx, body, b, plan) : anthropicJson(ctx, body, b, plan);
+    return body.stream === true ? openAiStream(ctx, body, b, plan) : openAiJson(ctx, body, b, plan);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = opts.host ?? "127.0.0.1";
+
+  return {
+    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    port,
+    requests,
+    setBehavior(behavior, scope) {
+      if (scope?.once) once.push({ model: scope.model, behavior });
+      else if (scope?.model !== undefined) perModel.set(scope.model, behavior);
+      else defaultBehavior = behavior;
+    },
+    resetBehavior() {
+      defaultBehavior = initialDefault;
+      perModel.clear();
+      once.length = 0;
+    },
+    clearRequests() {
+      requests.length = 0;
+    },
+    async waitFor(predicate, timeoutMs = 2000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = requests.find(predicate);
+        if (found) return found;
+        if (Date.now() > deadline) throw new Error(`mock upstream: no matching request within ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    },
+    async close() {
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const s of sockets) s.destroy();
+      await closed;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per-request plumbing
+
+class Ctx {
+  closed = false;
+  serverDestroyed = false;
+  private wakers = new Set<() => void>();
+
+  constructor(
+    readonly res: ServerResponse,
+    readonly rec: RecordedRequest,
+    private timers: Set<NodeJS.Timeout>,
+  ) {
+    res.on("close", () => {
+      this.closed = true;
+      rec.endedAt = Date.now();
+      if (res.writableFinished) rec.finished = true;
+      else if (!this.serverDestroyed) rec.aborted = true;
+      for (const wake of this.wakers) wake();
+      this.wakers.clear();
+    });
+  }
+
+  /** Sleeps, waking early if the client goes away. */
+  sleep(ms: number | undefined): Promise<void> {
+    if (!ms || ms <= 0 || this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.timers.delete(timer);
+        this.wakers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.timers.add(timer);
+      this.wakers.add(done);
+    });
+  }
+
+  json(status: number, body: unknown, headers: Record<string, string> = {}) {
+    if (this.closed) return;
+    const text = JSON.stringify(body);
+    this.res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), "x-request-id": `req_mock_${this.rec.id}`, ...headers });
+    this.res.end(text);
+  }
+
+  startSse() {
+    this.res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive", "x-request-id": `req_mock_${this.rec.id}` });
+    this.res.flushHeaders();
+  }
+
+  write(text: string): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return new Promise((resolve) => this.res.write(text, () => resolve()));
+  }
+
+  /** Cuts the connection as a crashing upstream would (not recorded as a client abort). */
+  destroy() {
+    this.serverDestroyed = true;
+    this.res.socket?.destroy();
+  }
+
+  end() {
+    if (!this.closed) this.res.end();
+  }
+}
+
+type Piece = { kind: "text" | "args"; text: string };
+type ReplyPlan = { pieces: Piece[]; truncated: boolean; promptWords: number };
+
+function replyPlan(body: any, b: MockBehavior, anthropic: boolean): ReplyPlan {
+  const textTokens = b.tokens ?? (b.toolCall ? [] : DEFAULT_TOKENS);
+  const limit = Number.isInteger(body.max_tokens) && body.max_tokens > 0 ? body.max_tokens : Number.isInteger(body.max_completion_tokens) && body.max_completion_tokens > 0 ? body.max_completion_tokens : Infinity;
+  const text = textTokens.slice(0, limit).map((t): Piece => ({ kind: "text", text: t }));
+  const truncated = textTokens.length > limit;
+  const args = b.toolCall && !truncated ? splitArguments(b.toolCall.arguments).map((t): Piece => ({ kind: "args", text: t })) : [];
+  const promptWords = countWords(anthropic ? [body.system, body.messages] : body.messages);
+  return { pieces: [...text, ...args], truncated, promptWords };
+}
+
+/** Splits tool arguments into up to three deterministic pieces. */
+export function splitArguments(args: string): string[] {
+  if (args.length < 3) return args ? [args] : [];
+  const third = Math.ceil(args.length / 3);
+  return [args.slice(0, third), args.slice(third, 2 * third), args.slice(2 * third)].filter(Boolean);
+}
+
+/** Words in every text of a request: strings, `text` fields, tool results; not tool-call arguments or images. */
+export function countWords(value: unknown): number {
+  if (typeof value === "string") return value.split(/\s+/).filter(Boolean).length;
+  if (Array.isArray(value)) return value.reduce((n: number, v) => n + countWords(v), 0);
+  if (typeof value !== "object" || value === null) return 0;
+  const o = value as Record<string, unknown>;
+  if (o.type === "image_url" || o.type === "image" || o.type === "tool_use") return 0;
+  return countWords(o.content) + countWords(o.text);
+}
+
+/** Runs the pieces with pacing and the break/end/error switches; returns false when the stream was cut short. */
+async function emitPieces(ctx: Ctx, b: MockBehavior, pieces: Piece[], send: (p: Piece, i: number) => Promise<void>, sendError: (e: { type?: string; message?: string }) => Promise<void>): Promise<boolean> {
+  for (let i = 0; i <= pieces.length; i++) {
+    if (ctx.closed) return false;
+    if (b.breakAfterChunks === i) {
+      ctx.destroy();
+      return false;
+    }
+    if (b.endAfterChunks === i) {
+      ctx.end();
+      return false;
+    }
+    if (b.streamError && (b.streamError.afterChunks ?? 0) === i) {
+      await sendError(b.streamError);
+      ctx.end();
+      return false;
+    }
+    if (i === pieces.length) return true;
+    if (i > 0) await ctx.sleep(b.chunkDelayMs);
+    if (ctx.closed) return false;
+    await send(pieces[i]!, i);
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// OpenAI chat completions
+
+function openAiError(status: number, message: string) {
+  const type = status === 429 ? "rate_limit_exceeded" : status >= 500 ? "server_error" : "invalid_request_error";
+  const code = status === 401 ? "invalid_api_key" : status === 429 ? "rate_limit_exceeded" : null;
+  return { error: { message, type, param: null, code } };
+}
+
+async function openAiStream(ctx: Ctx, body: any, b: MockBehavior, plan: ReplyPlan) {
+  const id = `chatcmpl-mock-${ctx.rec.id}`;
+  const created = Math.floor(Date.now() / 1000);
+  const includeUsage = body.stream_options?.include_usage === true && !b.omitUsage;
+  const frame = (choices: unknown[], extra: Record<string, unknown> = {}) =>
+    `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: body.model, system_fingerprint: "fp_mock", choices, ...(includeUsage ? { usage: null } : {}), ...extra })}\n\n`;
+  const choice = (delta: unknown, finish: string | null = null) => ({ index: 0, delta, logprobs: null, finish_reason: finish });
+
+  ctx.startSse();
+  await ctx.sleep(b.delayFirstTokenMs);
+  if (ctx.closed) return;
+  await ctx.write(frame([choice({ role: "assistant", content: "", refusal: null })]));
+  let toolStarted = false;
+  const complete = await emitPieces(
+    ctx,
+    b,
+    plan.pieces,
+    async (p) => {
+      if (p.kind === "text") return ctx.write(frame([choice({ content: p.text })]));
+      if (!toolStarted) {
+        toolStarted = true;
+        await ctx.write(frame([choice({ tool_calls: [{ index: 0, id: `call_mock_${ctx.rec.id}`, type: "function", function: { name: b.toolCall!.name, arguments: "" } }] })]));
+      }
+      return ctx.write(frame([choice({ tool_calls: [{ index: 0, function: { arguments: p.text } }] })]));
+    },
+    (e) => ctx.write(`data: ${JSON.stringify({ error: { message: e.message ?? "mock stream error", type: e.type ?? "server_error", param: null, code: null } })}\n\n`),
+  );
+  if (!complete) return;
+  if (b.toolCall && !toolStarted && !plan.truncated) {
+    // Arguments too short to split: the call still has to be announced.
+    await ctx.write(frame([choice({ tool_calls: [{ index: 0, id: `call_mock_${ctx.rec.id}`, type: "function", function: { name: b.toolCall.name, arguments: "" } }] })]));
+  }
+  const finish = b.finishReason ?? (plan.truncated ? "length" : b.toolCall ? "tool_calls" : "stop");
+  await ctx.write(frame([choice({}, finish)]));
+  if (includeUsage) {
+    const completion = plan.pieces.length;
+    await ctx.write(frame([], { usage: { prompt_tokens: plan.promptWords, completion_tokens: completion, total_tokens: plan.promptWords + completion } }));
+  }
+  await ctx.write("data: [DONE]\n\n");
+  ctx.end();
+}
+
+async function openAiJson(ctx: Ctx, body: any, b: MockBehavior, plan: ReplyPlan) {
+  await ctx.sleep(b.delayFirstTokenMs);
+  await ctx.sleep((b.chunkDelayMs ?? 0) * Math.max(0, plan.pieces.length - 1));
+  if (ctx.closed) return;
+  if (b.breakAfterChunks !== undefined) return ctx.destroy();
+  const text = plan.pieces.filter((p) => p.kind === "text").map((p) => p.text).join("");
+  const message: Record<string, unknown> = { role: "assistant", content: text || null, refusal: null };
+  if (b.toolCall && !plan.truncated) message.tool_calls = [{ id: `call_mock_${ctx.rec.id}`, type: "function", function: { name: b.toolCall.name, arguments: b.toolCall.arguments } }];
+  const finish = b.finishReason ?? (plan.truncated ? "length" : b.toolCall ? "tool_calls" : "stop");
+  const completion = plan.pieces.length;
+  ctx.json(200, {
+    id: `chatcmpl-mock-${ctx.rec.id}`,
+    object: "chat.completion",
+    created: Math.floor(Date.now() / 1000),
+    model: body.model,
+    system_fingerprint: "fp_mock",
+    choices: [{ index: 0, message, logprobs: null, finish_reason: finish }],
+    ...(b.omitUsage ? {} : { usage: { prompt_tokens: plan.promptWords, completion_tokens: completion, total_tokens: plan.promptWords + completion } }),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Anthropic Messages
+
+const ANTHROPIC_ERROR_TYPES: Record<number, string> = {
+  400: "invalid_request_error",
+  401: "authentication_error",
+  402: "billing_error",
+  403: "permission_error",
+  404: "not_found_error",
+  413: "request_too_large",
+  429: "rate_limit_error",
+  500: "api_error",
+  504: "timeout_error",
+  529: "overloaded_error",
+};
+
+function anthropicError(status: number, message: string) {
+  return { type: "error", error: { type: ANTHROPIC_ERROR_TYPES[status] ?? (status >= 500 ? "api_error" : "invalid_request_error"), message } };
+}
+
+function anthropicStop(b: MockBehavior, plan: ReplyPlan): string {
+  return b.finishReason ?? (plan.truncated ? "max_tokens" : b.toolCall ? "tool_use" : "end_turn");
+}
+
+function anthropicUsage(b: MockBehavior, plan: ReplyPlan, output: number) {
+  const usage: Record<string, number> = { input_tokens: plan.promptWords, output_tokens: output };
+  if (b.cacheCreationTokens !== undefined) usage.cache_creation_input_tokens = b.cacheCreationTokens;
+  if (b.cacheReadTokens !== undefined) usage.cache_read_input_tokens = b.cacheReadTokens;
+  return usage;
+}
+
+async function anthropicStream(ctx: Ctx, body: any, b: MockBehavior, plan: ReplyPlan) {
+  const event = (type: string, data: Record<string, unknown>) => ctx.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
+  const stop = anthropicStop(b, plan);
+  const hasText = plan.pieces.some((p) => p.kind === "text");
+  const toolBlock = hasText ? 1 : 0;
+
+  ctx.startSse();
+  await ctx.sleep(b.delayFirstTokenMs);
+  if (ctx.closed) return;
+  await event("message_start", {
+    message: {
+      id: `msg_mock_${ctx.rec.id}`,
+      type: "message",
+      role: "assistant",
+      content: [],
+      model: body.model,
+      stop_reason: null,
+      stop_sequence: null,
+      ...(b.omitUsage ? {} : { usage: anthropicUsage(b, plan, 1) }),
+    },
+  });
+  let textOpen = false;
+  let toolOpen = false;
+  const complete = await emitPieces(
+    ctx,
+    b,
+    plan.pieces,
+    async (p) => {
+      if (p.kind === "text") {
+        if (!textOpen) {
+          textOpen = true;
+          await event("content_block_start", { index: 0, content_block: { type: "text", text: "" } });
+          await event("ping", {});
+        }
+        return event("content_block_delta", { index: 0, delta: { type: "text_delta", text: p.text } });
+      }
+      if (!toolOpen) {
+        if (textOpen) await event("content_block_stop", { index: 0 });
+        toolOpen = true;
+        await event("content_block_start", { index: toolBlock, content_block: { type: "tool_use", id: `toolu_mock_${ctx.rec.id}`, name: b.toolCall!.name, input: {} } });
+        await event("content_block_delta", { index: toolBlock, delta: { type: "input_json_delta", partial_json: "" } });
+      }
+      return event("content_block_delta", { index: toolBlock, delta: { type: "input_json_delta", partial_json: p.text } });
+    },
+    (e) => event("error", { error: { type: e.type ?? "overloaded_error", message: e.message ?? "Overloaded" } }),
+  );
+  if (!complete) return;
+  if (b.toolCall && !toolOpen && !plan.truncated) {
+    if (textOpen) await event("content_block_stop", { index: 0 });
+    toolOpen = true;
+    await event("content_block_start", { index: toolBlock, content_block: { type: "tool_use", id: `toolu_mock_${ctx.rec.id}`, name: b.toolCall.name, input: {} } });
+  }
+  if (toolOpen) await event("content_block_stop", { index: toolBlock });
+  else if (textOpen) await event("content_block_stop", { index: 0 });
+  const stopSequence = stop === "stop_sequence" && Array.isArray(body.stop_sequences) ? (body.stop_sequences[0] ?? null) : null;
+  await event("message_delta", { delta: { stop_reason: stop, stop_sequence: stopSequence }, ...(b.omitUsage ? {} : { usage: { output_tokens: plan.pieces.length } }) });
+  await event("message_stop", {});
+  ctx.end();
+}
+
+async function anthropicJson(ctx: Ctx, body: any, b: MockBehavior, plan: ReplyPlan) {
+  await ctx.sleep(b.delayFirstTokenMs);
+  await ctx.sleep((b.chunkDelayMs ?? 0) * Math.max(0, plan.pieces.length - 1));
+  if (ctx.closed) return;
+  if (b.breakAfterChunks !== undefined) return ctx.destroy();
+  const content: Record<string, unknown>[] = [];
+  const text = plan.pieces.filter((p) => p.kind === "text").map((p) => p.text).join("");
+  if (text) content.push({ type: "text", text });
+  if (b.toolCall && !plan.truncated) content.push({ type: "tool_use", id: `toolu_mock_${ctx.rec.id}`, name: b.toolCall.name, input: safeJson(b.toolCall.arguments) ?? {} });
+  ctx.json(200, {
+    id: `msg_mock_${ctx.rec.id}`,
+    type: "message",
+    role: "assistant",
+    model: body.model,
+    content,
+    stop_reason: anthropicStop(b, plan),
+    stop_sequence: null,
+    usage: b.omitUsage ? undefined : anthropicUsage(b, plan, plan.pieces.length),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function safeJson(text: string): any {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function flattenHeaders(headers: IncomingMessage["headers"]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(", ") : v;
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// CLI: `PORT=8100 npx tsx tests/doubles/mock-upstream.ts`
+
+function isMain(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(entry)).href;
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
+  const behavior = process.env.MOCK_BEHAVIOR ? (JSON.parse(process.env.MOCK_BEHAVIOR) as MockBehavior) : undefined;
+  const mock = await startMockUpstream({ port: Number(process.env.PORT ?? 0), host: process.env.HOST ?? "127.0.0.1", behavior, record: false });
+  console.log(mock.url);
+  const stop = () => void mock.close().then(() => process.exit(0));
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}

@@ -1,0 +1,92 @@
+import { randomBytes } from "node:crypto";
+import OpenAI from "openai";
+import { createTestDatabase, type TestDatabase } from "../setup/test-db.ts";
+import { startMockUpstream, type MockUpstream } from "../doubles/mock-upstream.ts";
+import { startAppServer } from "./app-server.ts";
+import { createUser } from "../../lib/users/users.ts";
+import { createApiKey } from "../../lib/keys/api-keys.ts";
+import { postEntry } from "../../lib/ledger/ledger.ts";
+
+export type GatewayFixture = Awaited<ReturnType<typeof startGatewayFixture>>;
+
+/**
+ * A gateway under test: a fresh database (PGlite or PostgreSQL, per the vitest project), the
+ * app's real handlers over HTTP, a mock upstream speaking OpenAI and Anthropic, and two callers.
+ * Every seeded provider is disabled so routing only sees the mock providers a test registers.
+ */
+export async function startGatewayFixture() {
+  process.env.NEXTAUTH_SECRET = randomBytes(32).toString("base64url");
+  process.env.SWITCHYARD_MASTER_KEY = randomBytes(32).toString("base64");
+  const database: TestDatabase = await createTestDatabase();
+  process.env.DATABASE_URL = database.url;
+  const db = database.db;
+  await db.provider.updateMany({ data: { enabled: false } });
+
+  const mock: MockUpstream = await startMockUpstream({ apiKey: "upstream-secret" });
+  const app = await startAppServer();
+
+  const admin = await createUser(db, { email: "admin@fixture.test", password: "admin-password", role: "ADMIN" });
+  const user = await createUser(db, { email: "user@fixture.test", password: "user-password", role: "USER" });
+  const adminKey = (await createApiKey(db, admin.id, { name: "fixture" })).key;
+  const userKey = (await createApiKey(db, user.id, { name: "fixture" })).key;
+
+  const call = (key: string) => async (path: string, init: { method?: string; body?: unknown } = {}) => {
+    const res = await fetch(`${app.url}${path}`, {
+      method: init.method ?? (init.body === undefined ? "GET" : "POST"),
+      headers: { Authorization: `Bearer ${key}`, ...(init.body === undefined ? {} : { "content-type": "application/json" }) },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
+    const text = await res.text();
+    let json: any = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      json = text;
+    }
+    return { status: res.status, headers: res.headers, json };
+  };
+  const asAdmin = call(adminKey);
+  const asUser = call(userKey);
+
+  /** Registers a provider pointing at the mock upstream, through the admin API. */
+  async function addProvider(slug: string, opts: { kind?: "openai-compatible" | "anthropic"; priority?: number; region?: string; isLocal?: boolean; withKey?: boolean; firstTokenTimeoutMs?: number } = {}) {
+    const kind = opts.kind ?? "openai-compatible";
+    const res = await asAdmin("/api/admin/providers", {
+      body: {
+        slug, name: slug, kind, base_url: kind === "anthropic" ? mock.url : `${mock.url}/v1`,
+        ...(opts.withKey === false ? {} : { api_key: "upstream-secret" }),
+        priority: opts.priority ?? 50, region: opts.region ?? "us", is_local: opts.isLocal ?? false,
+        first_token_timeout_ms: opts.firstTokenTimeoutMs ?? 3000,
+        ...(opts.withKey === false ? { requires_key: true } : {}),
+      },
+    });
+    if (res.status !== 201) throw new Error(`addProvider ${slug}: ${res.status} ${JSON.stringify(res.json)}`);
+    return res.json as { id: string; slug: string };
+  }
+
+  async function addModel(provider: string, upstreamId: string, opts: { level?: "ECO" | "BALANCED" | "PRECISION"; input?: number; output?: number; latencyMs?: number; quality?: number; context?: number; capabilities?: string[] } = {}) {
+    const res = await asAdmin("/api/admin/models", {
+      body: {
+        provider, upstream_id: upstreamId, name: `${provider} ${upstreamId}`, power_level: opts.level ?? "BALANCED",
+        input_per_1m: opts.input ?? 1, output_per_1m: opts.output ?? 2, latency_ms: opts.latencyMs ?? 300,
+        quality: opts.quality ?? 8, context_tokens: opts.context ?? 32768, capabilities: opts.capabilities ?? ["chat", "tools"],
+      },
+    });
+    if (res.status !== 201) throw new Error(`addModel ${upstreamId}: ${res.status} ${JSON.stringify(res.json)}`);
+    return res.json as { id: string; model_id: string };
+  }
+
+  async function grant(userId: string, usd: number) {
+    await postEntry(db, { userId, type: "GRANT", amountMicros: Math.round(usd * 1e6), reference: "test grant" });
+  }
+
+  return {
+    db, url: database.url, app, mock, admin, user, adminKey, userKey, asAdmin, asUser, addProvider, addModel, grant,
+    openai: (key = userKey) => new OpenAI({ baseURL: `${app.url}/api/v1`, apiKey: key, maxRetries: 0 }),
+    async close() {
+      await app.close();
+      await mock.close();
+      await database.drop();
+    },
+  };
+}
