@@ -244,11 +244,17 @@ function streamResponse(
     },
     async pull(controller) {
       try {
-        const r = opened.done ? { done: true as const, value: undefined } : await opened.iterator.next();
-        if (!r.done) {
+        // A pull that enqueues nothing leaves the reader waiting forever (Streams spec), so read
+        // past events that produce no frame (the upstream's usage) until one does or the stream ends.
+        while (!opened.done) {
+          const r = await opened.iterator.next();
+          if (r.done) break;
           acc.add(r.value);
-          toFrames(r.value).forEach((f) => controller.enqueue(f));
-          return;
+          const frames = toFrames(r.value);
+          if (frames.length) {
+            frames.forEach((f) => controller.enqueue(f));
+            return;
+          }
         }
         const result = await end("success", null);
         if (result) {
@@ -257,8 +263,15 @@ function streamResponse(
         controller.enqueue(encoder.encode(encodeSse("[DONE]")));
         controller.close();
       } catch (err) {
-        if (call.signal.aborted || ended) {
-          await end("cancelled", "client closed the request");
+        if (call.signal.aborted) {
+          await end("cancelled", "client closed the request").catch((e) => console.error(`[${call.requestId}] accounting failed:`, e));
+          return;
+        }
+        if (ended) {
+          // Accounting itself failed after the reply was complete: say so rather than hang the stream.
+          console.error(`[${call.requestId}] accounting failed:`, err);
+          controller.enqueue(encoder.encode(encodeSse({ error: { message: `accounting failed (request ${call.requestId})`, type: "api_error", code: "internal_error", param: null } })));
+          controller.close();
           return;
         }
         // Content already reached the client: no fallback now. End with an explicit error event,

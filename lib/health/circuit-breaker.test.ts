@@ -43,6 +43,14 @@ describe("circuit breaker", () => {
     expect(b.stats("p").lastError).toBe("still down");
   });
 
+  it("forgets a provider an admin reset", () => {
+    const { b } = setup();
+    for (let i = 0; i < 3; i++) b.failure("p", "bad key");
+    b.reset("p");
+    expect(b.state("p")).toBe("closed");
+    expect(b.stats("p")).toEqual({ lastError: null });
+  });
+
   it("reports success rate and median latency over the window", () => {
     const { b } = setup();
     [100, 300, 200].forEach((ms) => b.success("p", ms));

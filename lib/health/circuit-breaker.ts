@@ -67,6 +67,11 @@ export class CircuitBreakers {
     this.push(e, false, null);
   }
 
+  /** An admin changed the provider (a new key, another URL): judge it afresh. */
+  reset(id: string): void {
+    this.entries.delete(id);
+  }
+
   /** The attempt ended for a reason that says nothing about the provider (client went away). */
   abandon(id: string): void {
     this.entry(id).trialInFlight = false;

@@ -161,7 +161,7 @@ export function prepareCatalog(input: readonly RouterModel[]): PreparedCatalog {
 }
 
 function idOrder(models: readonly PreparedModel[]): Int32Array {
-  const byId = models.map((m, i) => i).sort((a, b) => cmp(models[a]!.publicId, models[b]!.publicId) || cmp(models[a]!.src.id, models[b]!.src.id));
+  const byId = models.map((_, i) => i).sort((a, b) => cmp(models[a]!.publicId, models[b]!.publicId) || cmp(models[a]!.src.id, models[b]!.src.id));
   const order = new Int32Array(models.length);
   byId.forEach((i, pos) => (order[i] = pos));
   return order;

@@ -81,7 +81,7 @@ function providerArrays(size: number): ProviderArrays {
 let listCost = new Float64Array(0);
 let charged = new Float64Array(0);
 let rank = new Float64Array(0);
-let pools: Int32Array[] = [new Int32Array(0)];
+let poolBuf = new Int32Array(0);
 let prov: ProviderArrays = providerArrays(0);
 /** For materialize, which may run between decisions, so never shares decideRoute's buffers. */
 let spareCost = new Float64Array(0);
@@ -92,15 +92,15 @@ function ensureScratch(models: number, providers: number): void {
     listCost = new Float64Array(size);
     charged = new Float64Array(size);
     rank = new Float64Array(size);
-    pools = [new Int32Array(size)];
+    poolBuf = new Int32Array(size);
   }
   if (prov.code.length < providers) prov = providerArrays(Math.max(16, providers * 2));
 }
 
 /**
- * Per-decision facts every step reads; immutable once built (the lazy `excluded` keeps it, so
- * nothing here may be read from the caller's objects after decideRoute returns except `input`
- * fields copied in below).
+ * Per-decision facts every step reads, immutable once built. The lazy `excluded` keeps it, so
+ * after decideRoute returns only these fields may be read, never objects inside `input` (health,
+ * BYOK list), which the caller may since have changed.
  */
 interface Ctx {
   cat: PreparedCatalog;
@@ -201,7 +201,7 @@ export function decideRoute(input: RouteInput): RouteResult {
   const ch = charged;
   const { providerOf } = cat;
   let used: PowerLevel | null = null;
-  const pool = pools[0]!;
+  const pool = poolBuf;
   let count = 0;
   scanStats[0] = 0;
   scanStats[1] = 0;
@@ -318,7 +318,7 @@ export function decideRoute(input: RouteInput): RouteResult {
 
   const bar = qb.bar;
   let excludedCache: Exclusion[] | null = null;
-  return {
+  const decision: RouteDecision = {
     ok: true,
     primary,
     fallbacks: candidates.slice(1),
@@ -340,6 +340,7 @@ export function decideRoute(input: RouteInput): RouteResult {
     appliedRuleIds: effects.appliedRuleIds,
     weights: w,
   };
+  return decision;
 }
 
 /** Passed the filters, passed money, cheapest unaffordable charge: counted across scanned levels. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RuleContext } from "./rules.ts";
-import { applyRules, routingRuleBodySchema, ruleMatches } from "./rules.ts";
+import { applyRules, routingRuleBodySchema, routingRulePatchSchema, routingRuleSchema, ruleMatches } from "./rules.ts";
 import { rule } from "./test-fixtures.ts";
 
 const ctx: RuleContext = {
@@ -48,6 +48,26 @@ describe("routingRuleBodySchema (admin POST body)", () => {
       { name: "x", priority: 1.5, actions: { pin_model: "a/b" } },
     ];
     for (const body of bad) expect(routingRuleBodySchema.safeParse(body).success, JSON.stringify(body)).toBe(false);
+  });
+});
+
+describe("routingRulePatchSchema (admin PATCH body)", () => {
+  it("takes any subset of fields without filling defaults", () => {
+    expect(routingRulePatchSchema.parse({ active: false })).toEqual({ active: false });
+    expect(routingRulePatchSchema.parse({ conditions: { role: "admin" } })).toEqual({ conditions: { role: ["ADMIN"] } });
+  });
+
+  it("rejects empty, unknown or invalid changes", () => {
+    expect(routingRulePatchSchema.safeParse({}).success).toBe(false);
+    expect(routingRulePatchSchema.safeParse({ enabled: true }).success).toBe(false);
+    expect(routingRulePatchSchema.safeParse({ actions: {} }).success).toBe(false);
+  });
+});
+
+describe("routingRuleSchema (stored rows)", () => {
+  it("reads a database row, ignoring extra columns", () => {
+    const row = { id: "r1", name: "n", description: "", priority: 5, active: true, conditions: {}, actions: { exclude_providers: ["groq"] }, createdAt: new Date() };
+    expect(routingRuleSchema.parse(row)).toEqual({ id: "r1", name: "n", priority: 5, active: true, conditions: {}, actions: { exclude_providers: ["groq"] } });
   });
 });
 

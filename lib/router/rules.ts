@@ -37,8 +37,7 @@ export const ruleConditionsSchema = z
       .optional(),
     role: oneOrMany(roleSchema).optional(),
     api_key_id: oneOrMany(idString).optional(),
-  })
-  .default({});
+  });
 
 export const ruleActionsSchema = z
   .strictObject({
@@ -54,16 +53,31 @@ export const ruleActionsSchema = z
     { message: "a rule needs at least one action" },
   );
 
-/** POST /api/admin/routing-rules body. For PATCH use `routingRuleBodySchema.partial()`. */
-export const routingRuleBodySchema = z.strictObject({
+const ruleFields = {
   name: z.string().trim().min(1).max(100),
-  description: z.string().max(1000).default(""),
+  description: z.string().max(1000),
   /** Lower numbers apply first. */
-  priority: z.number().int().min(-1_000_000).max(1_000_000).default(100),
-  active: z.boolean().default(true),
+  priority: z.number().int().min(-1_000_000).max(1_000_000),
+  active: z.boolean(),
+  /** Missing or {} matches every request. */
   conditions: ruleConditionsSchema,
   actions: ruleActionsSchema,
+};
+
+/** POST /api/admin/routing-rules body. */
+export const routingRuleBodySchema = z.strictObject({
+  ...ruleFields,
+  description: ruleFields.description.default(""),
+  priority: ruleFields.priority.default(100),
+  active: ruleFields.active.default(true),
+  conditions: ruleFields.conditions.default({}),
 });
+
+/** PATCH /api/admin/routing-rules/:id body: any of the fields, no defaults filled in. */
+export const routingRulePatchSchema = z
+  .strictObject(ruleFields)
+  .partial()
+  .refine((p) => Object.keys(p).length > 0, { message: "nothing to change" });
 
 /** A stored rule as the router takes it (extra row columns such as timestamps are ignored). */
 export const routingRuleSchema = z.object({
@@ -71,7 +85,7 @@ export const routingRuleSchema = z.object({
   name: z.string().default(""),
   priority: z.number().int(),
   active: z.boolean(),
-  conditions: ruleConditionsSchema,
+  conditions: ruleConditionsSchema.default({}),
   actions: ruleActionsSchema,
 });
 
@@ -81,6 +95,7 @@ export type RuleActionsInput = z.input<typeof ruleActionsSchema>;
 export type RuleActions = z.output<typeof ruleActionsSchema>;
 export type RoutingRuleBodyInput = z.input<typeof routingRuleBodySchema>;
 export type RoutingRuleBody = z.output<typeof routingRuleBodySchema>;
+export type RoutingRulePatch = z.output<typeof routingRulePatchSchema>;
 export type RoutingRuleInput = z.input<typeof routingRuleSchema>;
 export type RoutingRule = z.output<typeof routingRuleSchema>;
 

@@ -78,6 +78,29 @@ describe("estimatePromptTokens", () => {
   });
 });
 
+describe("repeated texts", () => {
+  it("count the same whether remembered or not", () => {
+    const history = Array.from({ length: 40 }, (_, i) => `Turn ${i}: the user asked about invoices and the assistant explained refunds.`).join("\n");
+    const first = countTextTokens(history);
+    expect(countTextTokens(history)).toBe(first);
+    expect(countTextTokens(history)).toBe(countTokens(history));
+    const conversation = [
+      { role: "system", content: history },
+      { role: "user", content: "And the next question?" },
+    ];
+    expect(estimatePromptTokens(conversation)).toBe(estimatePromptTokens(conversation));
+  });
+
+  it("keep exact and sampled counts of very long texts apart", () => {
+    const long = "alpha beta gamma delta, ".repeat(Math.ceil((SAMPLE_ABOVE_CHARS + 10) / 24));
+    const sampled = countTextTokens(long);
+    const exact = countTextTokens(long, { exact: true });
+    expect(countTextTokens(long)).toBe(sampled);
+    expect(countTextTokens(long, { exact: true })).toBe(exact);
+    expect(exact).toBe(countTokens(long));
+  });
+});
+
 describe("message helpers", () => {
   it("finds the last user message text", () => {
     expect(

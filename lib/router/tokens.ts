@@ -48,11 +48,41 @@ export interface CountOptions {
   exact?: boolean;
 }
 
+/**
+ * A chat resends its whole history every turn, and system prompts repeat across requests: counts
+ * of texts of at least CACHE_MIN_CHARS are remembered (least recently used first out, at most
+ * CACHE_MAX_CHARS characters held), so usually only the newest message is tokenized. The count
+ * is the same either way.
+ */
+export const CACHE_MIN_CHARS = 256;
+const CACHE_MAX_CHARS = 4_000_000;
+const cache = new Map<string, number>();
+let cachedChars = 0;
+
 /** Tokens of one text under o200k_base. */
 export function countTextTokens(text: string, options?: CountOptions): number {
   if (text.length === 0) return 0;
-  if (text.length <= SAMPLE_ABOVE_CHARS || options?.exact) return countTokens(text, PLAIN_TEXT);
-  return sampledCount(text);
+  if (text.length < CACHE_MIN_CHARS) return countTokens(text, PLAIN_TEXT);
+  // Only very long texts count differently when exact (they are otherwise sampled).
+  const exact = options?.exact === true && text.length > SAMPLE_ABOVE_CHARS;
+  const key = exact ? "\u0000" + text : text;
+  const hit = cache.get(key);
+  if (hit !== undefined) {
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
+  const n = exact || text.length <= SAMPLE_ABOVE_CHARS ? countTokens(text, PLAIN_TEXT) : sampledCount(text);
+  if (key.length <= CACHE_MAX_CHARS / 8) {
+    cache.set(key, n);
+    cachedChars += key.length;
+    for (const [old] of cache) {
+      if (cachedChars <= CACHE_MAX_CHARS) break;
+      cache.delete(old);
+      cachedChars -= old.length;
+    }
+  }
+  return n;
 }
 
 function sampledCount(text: string): number {

@@ -26,6 +26,11 @@ const ROUTES: [RegExp, string][] = [
   [/^\/api\/admin\/models\/(?<id>[^/]+)$/, "app/api/admin/models/[id]/route.ts"],
   [/^\/api\/admin\/routing-rules$/, "app/api/admin/routing-rules/route.ts"],
   [/^\/api\/admin\/routing-rules\/(?<id>[^/]+)$/, "app/api/admin/routing-rules/[id]/route.ts"],
+  [/^\/api\/admin\/health$/, "app/api/admin/health/route.ts"],
+  [/^\/api\/admin\/settings$/, "app/api/admin/settings/route.ts"],
+  [/^\/api\/conversations$/, "app/api/conversations/route.ts"],
+  [/^\/api\/conversations\/(?<id>[^/]+)$/, "app/api/conversations/[id]/route.ts"],
+  [/^\/api\/conversations\/(?<id>[^/]+)\/messages$/, "app/api/conversations/[id]/messages/route.ts"],
   [/^\/api\/admin\/users$/, "app/api/admin/users/route.ts"],
   [/^\/api\/admin\/users\/(?<id>[^/]+)$/, "app/api/admin/users/[id]/route.ts"],
 ];

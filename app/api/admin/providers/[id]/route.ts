@@ -9,6 +9,7 @@ export const PATCH = handler<{ id: string }>({ access: "admin" }, async ({ req, 
   const body = await readJson(req, providerPatchSchema);
   await updateProvider(db, params.id, body, masterKey);
   gateway().catalog.invalidate();
+  gateway().breakers.reset(params.id);
   return (await listProviderViews(db)).find((p) => p.id === params.id) ?? null;
 });
 

@@ -1,0 +1,129 @@
+/**
+ * The model catalog as the dashboard shows it: the entries of GET /api/v1/models, and the pure
+ * filtering, sorting and cost arithmetic the /models and /chat pages share. Prices here are USD
+ * floats (what the API returns); the figures are estimates for display, never for billing.
+ */
+
+export const LEVELS = ["ECO", "BALANCED", "PRECISION"] as const;
+export type Level = (typeof LEVELS)[number];
+
+export type ModelInfo = {
+  name: string;
+  provider: string;
+  power_level: Level;
+  input_per_1m: number;
+  output_per_1m: number;
+  context_tokens: number;
+  capabilities: string[];
+  latency_ms: number;
+  quality: number;
+  is_local: boolean;
+  byok: boolean;
+  simulated: boolean;
+};
+
+export type AliasEntry = { id: string; object: "model"; created: number; owned_by: string; switchyard: { alias: true; about: string } };
+export type ModelEntry = { id: string; object: "model"; created: number; owned_by: string; switchyard: ModelInfo };
+export type ModelsResponse = { object: "list"; data: (AliasEntry | ModelEntry)[] };
+
+export const isAlias = (e: AliasEntry | ModelEntry): e is AliasEntry => "alias" in e.switchyard && e.switchyard.alias === true;
+
+export function splitCatalog(list: ModelsResponse): { aliases: AliasEntry[]; models: ModelEntry[] } {
+  const aliases: AliasEntry[] = [];
+  const models: ModelEntry[] = [];
+  for (const e of list.data) {
+    if (isAlias(e)) aliases.push(e);
+    else models.push(e);
+  }
+  return { aliases, models };
+}
+
+/** USD for one request of `tokensIn` prompt and `tokensOut` completion tokens. */
+export function requestCost(m: ModelInfo, tokensIn: number, tokensOut: number): number {
+  const tin = Math.max(0, tokensIn || 0);
+  const tout = Math.max(0, tokensOut || 0);
+  return (tin * m.input_per_1m + tout * m.output_per_1m) / 1e6;
+}
+
+/** The "typical request" the power-level buttons price: 500 tokens in, 500 out. */
+export const TYPICAL_TOKENS = { in: 500, out: 500 } as const;
+
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Per level, the median typical-request cost over the caller's usable models (null: none at that level). */
+export function typicalCostByLevel(models: ModelEntry[]): Record<Level, number | null> {
+  const out = { ECO: null, BALANCED: null, PRECISION: null } as Record<Level, number | null>;
+  for (const level of LEVELS) {
+    out[level] = median(models.filter((m) => m.switchyard.power_level === level).map((m) => requestCost(m.switchyard, TYPICAL_TOKENS.in, TYPICAL_TOKENS.out)));
+  }
+  return out;
+}
+
+export type ModelFilter = { powerLevel?: Level | ""; provider?: string; capability?: string };
+
+export function filterModels(models: ModelEntry[], f: ModelFilter): ModelEntry[] {
+  return models.filter(
+    (m) =>
+      (!f.powerLevel || m.switchyard.power_level === f.powerLevel) &&
+      (!f.provider || m.switchyard.provider === f.provider) &&
+      (!f.capability || m.switchyard.capabilities.includes(f.capability)),
+  );
+}
+
+export type SortKey = "name" | "price" | "latency" | "quality";
+export type SortDir = "asc" | "desc";
+
+const sortValue: Record<SortKey, (m: ModelInfo) => number | string> = {
+  name: (m) => m.name.toLowerCase(),
+  price: (m) => m.input_per_1m + m.output_per_1m,
+  latency: (m) => m.latency_ms,
+  quality: (m) => m.quality,
+};
+
+/** A stable sort; ties keep the id order so the table does not jump between renders. */
+export function sortModels(models: ModelEntry[], key: SortKey, dir: SortDir): ModelEntry[] {
+  const value = sortValue[key];
+  const sign = dir === "asc" ? 1 : -1;
+  return [...models].sort((a, b) => {
+    const va = value(a.switchyard);
+    const vb = value(b.switchyard);
+    const byValue = va < vb ? -1 : va > vb ? 1 : 0;
+    return byValue * sign || a.id.localeCompare(b.id);
+  });
+}
+
+/** Distinct providers and capabilities, sorted, for the filter pickers. */
+export function facets(models: ModelEntry[]): { providers: string[]; capabilities: string[] } {
+  const providers = new Set<string>();
+  const capabilities = new Set<string>();
+  for (const m of models) {
+    providers.add(m.switchyard.provider);
+    m.switchyard.capabilities.forEach((c) => capabilities.add(c));
+  }
+  return { providers: [...providers].sort(), capabilities: [...capabilities].sort() };
+}
+
+/**
+ * USD with enough decimals that a small non-zero amount never reads as $0: cents from $1 up,
+ * otherwise two significant digits (at most 10 decimals).
+ */
+export function formatCost(usd: number): string {
+  if (!Number.isFinite(usd)) return "—";
+  const abs = Math.abs(usd);
+  const sign = usd < 0 ? "-" : "";
+  if (abs === 0) return "$0";
+  if (abs >= 1) return `${sign}$${abs.toFixed(2)}`;
+  const decimals = Math.min(10, Math.ceil(-Math.log10(abs)) + 1);
+  const text = abs.toFixed(decimals).replace(/\.?0+$/, "");
+  return `${sign}$${text === "0" ? abs.toExponential(1) : text}`;
+}
+
+/** A price per 1M tokens, where two decimals are the natural unit. */
+export function formatPrice(usdPer1M: number): string {
+  return usdPer1M === 0 ? "free" : `$${usdPer1M < 0.01 ? usdPer1M.toPrecision(2) : usdPer1M.toFixed(2)}`;
+}
