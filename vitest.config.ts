@@ -17,6 +17,7 @@ export default defineConfig({
           name: "pglite",
           include: ["tests/integration/**/*.test.ts"],
           env: { TEST_DB: "pglite" },
+          globalSetup: ["tests/setup/pglite-templates.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,

@@ -5,7 +5,7 @@ import { join, relative } from "node:path";
 
 // Everything that changes the production build. Hashing contents (not mtimes) because a fresh
 // clone gives every file a new mtime.
-const INPUTS = ["app", "components", "lib", "public", "proxy.ts", "next.config.ts", "postcss.config.mjs", "tsconfig.json", "package.json"];
+const INPUTS = ["app", "components", "lib", "public", "proxy.ts", "instrumentation.ts", "next.config.ts", "postcss.config.mjs", "tsconfig.json", "package.json"];
 
 function* files(path: string): Generator<string> {
   if (!existsSync(path)) return;

@@ -6,12 +6,14 @@ import { bootstrapDatabase } from "../lib/db/bootstrap.ts";
 import { findRunningEmbedded, startEmbedded, type EmbeddedServer } from "../lib/db/embedded.ts";
 import { createUser, roleSchema } from "../lib/users/users.ts";
 import { createApiKey } from "../lib/keys/api-keys.ts";
+import { verifyLedger } from "../lib/ledger/ledger.ts";
 import { ApiError } from "../lib/http/errors.ts";
 import { z } from "zod";
 
 const USAGE = `usage: npm run cli -- <command>
   user create --email E --password P [--role USER|ADMIN|FINANCE]
-  key create --email E [--name N]       prints the new key as the last line`;
+  key create --email E [--name N]       prints the new key as the last line
+  ledger verify                         recomputes every balance from its entries; exit 1 on any mismatch`;
 
 class UsageError extends Error {}
 
@@ -43,15 +45,18 @@ async function run(argv: string[]): Promise<void> {
     strict: true,
   });
   const command = `${noun ?? ""} ${verb ?? ""}`;
+  if (command === "ledger verify") return verify();
   if (command !== "user create" && command !== "key create") throw new UsageError(`unknown command: ${command.trim() || "(none)"}`);
   if (!values.email) throw new UsageError("--email is required");
+
+  if (command === "user create" && !values.password) throw new UsageError("--password is required");
+  const role = roleSchema.safeParse((values.role ?? "USER").toUpperCase());
+  if (!role.success) throw new UsageError(`--role must be USER, ADMIN or FINANCE (got ${values.role})`);
 
   const { db, close } = await openDatabase();
   try {
     if (command === "user create") {
-      if (!values.password) throw new UsageError("--password is required");
-      const role = roleSchema.parse((values.role ?? "USER").toUpperCase());
-      const user = await createUser(db, { email: values.email, password: values.password, role });
+      const user = await createUser(db, { email: values.email, password: values.password!, role: role.data });
       console.log(`created ${user.role} ${user.email} (${user.id})`);
     } else {
       const user = await db.user.findUnique({ where: { email: values.email.trim().toLowerCase() }, select: { id: true, disabled: true } });
@@ -66,9 +71,24 @@ async function run(argv: string[]): Promise<void> {
   }
 }
 
+class MismatchError extends Error {}
+
+async function verify(): Promise<void> {
+  const { db, close } = await openDatabase();
+  try {
+    const result = await verifyLedger(db);
+    for (const m of result.mismatches) console.error(`MISMATCH account ${m.accountId} (user ${m.userId}): ${m.problem}`);
+    console.log(`checked ${result.accounts} accounts and ${result.entries} entries: ${result.mismatches.length ? `${result.mismatches.length} mismatch(es)` : "all balances match their entries"}`);
+    if (result.mismatches.length) throw new MismatchError("ledger mismatch");
+  } finally {
+    await close();
+  }
+}
+
 run(process.argv.slice(2)).then(
   () => process.exit(0),
   (err) => {
+    if (err instanceof MismatchError) process.exit(1);
     if (err instanceof UsageError) console.error(`${err.message}\n\n${USAGE}`);
     else if (err instanceof ApiError || err instanceof z.ZodError) console.error(`error: ${err instanceof z.ZodError ? err.issues.map((i) => `${i.path.join(".") || "value"} ${i.message}`).join("; ") : err.message}`);
     else console.error(`error: ${err instanceof Error ? err.message : err}`);

@@ -43,3 +43,9 @@ export async function loadCallerKeys(db: Db, userId: string): Promise<Map<string
   const rows = await db.userProviderKey.findMany({ where: { userId }, select: { id: true, providerId: true, ciphertext: true } });
   return new Map(rows.map((r) => [r.providerId, { id: r.id, ciphertext: r.ciphertext }]));
 }
+
+/** Providers a user may bring a key for: enabled ones that need a key. */
+export async function listByokProviders(db: Db) {
+  const rows = await db.provider.findMany({ where: { enabled: true, requiresKey: true }, select: { slug: true, name: true, apiKeyCiphertext: true }, orderBy: { name: "asc" } });
+  return rows.map((p) => ({ slug: p.slug, name: p.name, has_platform_key: p.apiKeyCiphertext !== null }));
+}

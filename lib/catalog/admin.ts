@@ -4,7 +4,7 @@ import { seal, secretPrefix } from "../crypto/secret-box.ts";
 import { platformKeyAad } from "../crypto/master-key.ts";
 import { badRequest, notFound } from "../http/errors.ts";
 import { usdToMicros } from "../money/units.ts";
-import { powerLevelSchema, routingRuleBodySchema } from "../router/rules.ts";
+import { powerLevelSchema } from "../router/rules.ts";
 
 const KIND = { "openai-compatible": "OPENAI_COMPATIBLE", anthropic: "ANTHROPIC", simulated: "SIMULATED" } as const;
 
@@ -140,8 +140,6 @@ export async function deleteModel(db: Db, id: string) {
   const { count } = await db.llmModel.deleteMany({ where: { id } });
   if (!count) throw notFound("Model not found");
 }
-
-export const routingRulePatchSchema = routingRuleBodySchema.partial();
 
 export function ruleView(r: { id: string; name: string; description: string; priority: number; active: boolean; conditions: unknown; actions: unknown; createdAt: Date; updatedAt: Date }) {
   return { id: r.id, name: r.name, description: r.description, priority: r.priority, active: r.active, conditions: r.conditions, actions: r.actions, created_at: r.createdAt.toISOString(), updated_at: r.updatedAt.toISOString() };

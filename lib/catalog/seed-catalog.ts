@@ -118,5 +118,5 @@ export async function seedCatalog(db: Db, catalog: SeedCatalog): Promise<{ provi
     const next: Seeded = { providers: [...seededProviders], models: [...seededModels] };
     await tx.systemSetting.upsert({ where: { key: SEEDED_KEY }, create: { key: SEEDED_KEY, value: next }, update: { value: next } });
     return { providers, models };
-  });
+  }, { maxWait: 60_000, timeout: 120_000 });
 }

@@ -10,7 +10,10 @@ export type { Prisma } from "../generated/prisma/client.ts";
  */
 export function createDb(connectionString: string, poolSize = 10): Db {
   const adapter = new PrismaPg({ connectionString, max: poolSize, idleTimeoutMillis: 30_000 });
-  return new PrismaClient({ adapter });
+  // Prisma's defaults (2 s to start a transaction, 5 s to finish) are too tight for the embedded
+  // database, which runs one transaction at a time: under load a short transaction can queue
+  // behind others for longer than 2 s. Every transaction here is short; these are ceilings.
+  return new PrismaClient({ adapter, transactionOptions: { maxWait: 20_000, timeout: 30_000 } });
 }
 
 const globalForDb = globalThis as unknown as { switchyardDb?: Db };

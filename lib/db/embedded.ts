@@ -11,7 +11,11 @@ import { join } from "node:path";
  */
 
 export type EmbeddedInfo = { pid: number; url: string };
-export type EmbeddedServer = EmbeddedInfo & { stop(): Promise<void> };
+export type EmbeddedServer = EmbeddedInfo & {
+  stop(): Promise<void>;
+  /** A tarball of the whole database, loadable with `startEmbedded(null, { loadDataDir })`. */
+  dump(): Promise<Blob>;
+};
 
 export class EmbeddedDbBusyError extends Error {
   constructor(readonly info: EmbeddedInfo) {
@@ -70,7 +74,7 @@ function acquireLock(dataDir: string): void {
  * Opens the embedded database and serves it. `dataDir: null` gives a throwaway in-memory
  * database (tests). Throws EmbeddedDbBusyError when another live process already serves it.
  */
-export async function startEmbedded(dataDir: string | null): Promise<EmbeddedServer> {
+export async function startEmbedded(dataDir: string | null, opts: { loadDataDir?: Blob } = {}): Promise<EmbeddedServer> {
   let socketDir: string | null = null;
   if (dataDir) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -78,7 +82,7 @@ export async function startEmbedded(dataDir: string | null): Promise<EmbeddedSer
     socketDir = join(dataDir, "socket");
   }
   try {
-    const pglite = new PGlite(dataDir ? join(dataDir, "pgdata") : undefined);
+    const pglite = new PGlite({ dataDir: dataDir ? join(dataDir, "pgdata") : undefined, loadDataDir: opts.loadDataDir });
     await pglite.waitReady;
     const useUnixSocket = socketDir !== null && join(socketDir, ".s.PGSQL.5432").length <= MAX_SOCKET_PATH;
     if (useUnixSocket) {
@@ -99,6 +103,7 @@ export async function startEmbedded(dataDir: string | null): Promise<EmbeddedSer
     let stopped = false;
     return {
       ...info,
+      dump: () => pglite.dumpDataDir("none"),
       async stop() {
         if (stopped) return;
         stopped = true;

@@ -9,6 +9,9 @@ export interface Billing {
   snapshot(userId: string): Promise<{ availableMicros: number; budget: CallerBudget | null }>;
   /** Holds `amountMicros` for the request before any provider is called; throws ApiError 402 if it cannot. */
   reserve(userId: string, requestId: string, amountMicros: number): Promise<void>;
-  /** Charges the real cost (may be 0) and releases the rest of the hold, once. Returns the new available credits. */
-  settle(userId: string, requestId: string, chargeMicros: number, reference: string): Promise<{ availableMicros: number }>;
+  /**
+   * Charges the real cost (may be 0) and releases the rest of the hold, once. Returns what was
+   * actually charged (capped at the balance), when, and the new available credits.
+   */
+  settle(userId: string, requestId: string, chargeMicros: number, reference: string): Promise<{ chargedMicros: number; availableMicros: number; settledAt: Date }>;
 }

@@ -68,10 +68,13 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
     const promptTokens = outcome.acc?.usage?.prompt_tokens ?? (outcome.acc?.produced ? plan.promptTokens : 0);
     const completionTokens = outcome.acc?.completionTokens() ?? 0;
     const providerCost = model ? computeCostMicros(promptTokens, completionTokens, model.inputPricePer1M, model.outputPricePer1M) : 0;
-    const charged = outcome.candidate?.byok ? 0 : providerCost;
+    let charged = outcome.candidate?.byok ? 0 : providerCost;
     let availableMicros = plan.caller.state.availableCreditsMicros;
+    let settledAt: Date | undefined;
     if (hold > 0 || charged > 0) {
-      ({ availableMicros } = await deps.billing.settle(call.caller.userId, call.requestId, charged, `request ${call.requestId}`));
+      // The ledger's word is final (a charge is capped at the balance); the usage row repeats it
+      // with the same timestamp, so usage totals match the ledger to the micro-dollar.
+      ({ chargedMicros: charged, availableMicros, settledAt } = await deps.billing.settle(call.caller.userId, call.requestId, charged, `request ${call.requestId}`));
     }
     await writeUsage(deps.db, {
       id: call.requestId,
@@ -96,6 +99,7 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
       byok: outcome.candidate?.byok ?? false,
       stream: call.body.stream === true,
       attempts,
+      createdAt: settledAt,
     }).catch((err) => console.error(`[${call.requestId}] usage row not written:`, err));
     return { chargedMicros: charged, availableMicros, promptTokens, completionTokens };
   };
@@ -180,7 +184,7 @@ async function openCandidate(deps: ChatDeps, plan: Plan, call: ChatCall, candida
   const provider = plan.catalog.providers.get(candidate.providerId);
   if (!provider) throw new UpstreamError(`provider ${candidate.provider} was removed`, 404);
   const config: ProviderConfig = { slug: provider.slug, kind: provider.kind, baseUrl: provider.baseUrl, apiKey: providerKey(deps, plan, call, candidate), simulation: provider.simulation };
-  const request = upstreamRequest(call.body, candidate.upstreamId, plan.clientMaxTokens);
+  const request = upstreamRequest(call.body, candidate.upstreamId, plan.upstreamMaxTokens);
   const started = (deps.now ?? Date.now)();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -317,6 +321,7 @@ function routeHeaders(plan: Plan, candidate: RouteCandidate, fallbacks: number, 
     "X-Routing-Reason": headerSafe(reason),
     "X-Fallback-Count": String(fallbacks),
     "X-Power-Level": candidate.powerLevel,
+    ...(plan.cappedMaxTokens !== null ? { "X-Max-Tokens-Capped": String(plan.cappedMaxTokens) } : {}),
     "X-Credits-Remaining": String(microsToUsd(availableMicros)),
   };
 }

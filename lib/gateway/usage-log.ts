@@ -34,6 +34,8 @@ export type UsageRecord = {
   byok: boolean;
   stream: boolean;
   attempts: AttemptRecord[];
+  /** The ledger's settle time when the request was charged; now otherwise. */
+  createdAt?: Date;
 };
 
 /** One row per request, whatever happened to it. */

@@ -21,16 +21,22 @@ export class HealthRecorder {
     }
   }
 
-  async flush(): Promise<void> {
+  private writing: Promise<void> = Promise.resolve();
+
+  /** Writes what is buffered; resolves once every sample recorded before the call is stored. */
+  flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const batch = this.buffer.splice(0);
-    if (!batch.length) return;
-    try {
-      await this.db.providerHealthSample.createMany({ data: batch });
-    } catch (err) {
-      // A provider deleted meanwhile (foreign key) or a database hiccup: samples are advisory.
-      console.warn(`[health] dropped ${batch.length} samples: ${err instanceof Error ? err.message : err}`);
-    }
+    this.writing = this.writing.then(async () => {
+      if (!batch.length) return;
+      try {
+        await this.db.providerHealthSample.createMany({ data: batch });
+      } catch (err) {
+        // A provider deleted meanwhile (foreign key) or a database hiccup: samples are advisory.
+        console.warn(`[health] dropped ${batch.length} samples: ${err instanceof Error ? err.message : err}`);
+      }
+    });
+    return this.writing;
   }
 }

@@ -18,7 +18,7 @@ export function ledgerBilling(db: Db, holdTtlMs?: number): Billing {
     reserve: (userId, requestId, amount) => reserve(db, userId, requestId, amount, holdTtlMs),
     async settle(userId, requestId, charge, reference) {
       const r = await settle(db, userId, requestId, charge, reference);
-      return { availableMicros: Math.max(0, r.availableMicros) };
+      return { chargedMicros: r.chargedMicros, availableMicros: Math.max(0, r.availableMicros), settledAt: r.settledAt };
     },
   };
 }

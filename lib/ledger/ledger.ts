@@ -40,7 +40,7 @@ export async function reserve(db: Db, userId: string, requestId: string, amountM
   });
 }
 
-export type SettleResult = { chargedMicros: number; balanceMicros: number; availableMicros: number };
+export type SettleResult = { chargedMicros: number; balanceMicros: number; availableMicros: number; settledAt: Date };
 
 /**
  * Closes the request's hold and charges its real cost, once: the HELD→SETTLED transition and the
@@ -60,23 +60,23 @@ export async function settle(db: Db, userId: string, requestId: string, chargeMi
     const held = closed[0] ? toMicros(closed[0].amount_micros) : 0;
     const alreadyCharged = !closed[0] && (await tx.ledgerEntry.findUnique({ where: { idempotencyKey }, select: { id: true } })) !== null;
     const charge = alreadyCharged ? 0 : chargeMicros;
-    const rows = await tx.$queryRaw<{ before: bigint; balance: bigint; reserved: bigint }[]>`
+    const rows = await tx.$queryRaw<{ before: bigint; balance: bigint; reserved: bigint; at: Date }[]>`
       WITH old AS (SELECT balance_micros FROM credit_accounts WHERE id = ${accountId} FOR UPDATE)
       UPDATE credit_accounts c
       SET balance_micros = c.balance_micros - LEAST(${charge}::bigint, old.balance_micros),
           reserved_micros = c.reserved_micros - ${held}::bigint,
           updated_at = now()
       FROM old WHERE c.id = ${accountId}
-      RETURNING old.balance_micros AS before, c.balance_micros AS balance, c.reserved_micros AS reserved`;
+      RETURNING old.balance_micros AS before, c.balance_micros AS balance, c.reserved_micros AS reserved, c.updated_at AS at`;
     const row = rows[0]!;
     const balance = toMicros(row.balance);
     const charged = toMicros(row.before) - balance;
     if (charged > 0) {
       await tx.ledgerEntry.create({
-        data: { accountId, type: "CHARGE", amountMicros: BigInt(-charged), balanceAfterMicros: BigInt(balance), reference, idempotencyKey },
+        data: { accountId, type: "CHARGE", amountMicros: BigInt(-charged), balanceAfterMicros: BigInt(balance), reference, idempotencyKey, createdAt: row.at },
       });
     }
-    return { chargedMicros: charged, balanceMicros: balance, availableMicros: balance - toMicros(row.reserved) };
+    return { chargedMicros: charged, balanceMicros: balance, availableMicros: balance - toMicros(row.reserved), settledAt: row.at };
   });
 }
 
@@ -99,26 +99,7 @@ export type PostedEntry = { id: bigint; balanceAfterMicros: number; duplicate: b
 export async function postEntry(db: Db, e: PostEntry): Promise<PostedEntry> {
   if (!Number.isSafeInteger(e.amountMicros) || e.amountMicros === 0) throw new ApiError(400, "invalid_amount", "amount must be a non-zero whole number of micro-dollars");
   try {
-    return await db.$transaction(async (tx) => {
-      if (e.idempotencyKey) {
-        const existing = await tx.ledgerEntry.findUnique({ where: { idempotencyKey: e.idempotencyKey }, select: { id: true, balanceAfterMicros: true } });
-        if (existing) return { id: existing.id, balanceAfterMicros: toMicros(existing.balanceAfterMicros), duplicate: true };
-      }
-      const accountId = await ensureAccount(tx, e.userId);
-      const rows = await tx.$queryRaw<{ balance: bigint }[]>`
-        UPDATE credit_accounts SET balance_micros = balance_micros + ${e.amountMicros}::bigint, updated_at = now()
-        WHERE id = ${accountId} AND balance_micros + ${e.amountMicros}::bigint >= 0
-        RETURNING balance_micros AS balance`;
-      if (!rows[0]) throw conflict("This would take the balance below zero", "amount_usd");
-      const entry = await tx.ledgerEntry.create({
-        data: {
-          accountId, type: e.type, amountMicros: BigInt(e.amountMicros), balanceAfterMicros: rows[0].balance,
-          reference: e.reference, actorUserId: e.actorUserId ?? null, idempotencyKey: e.idempotencyKey ?? null,
-        },
-        select: { id: true, balanceAfterMicros: true },
-      });
-      return { id: entry.id, balanceAfterMicros: toMicros(entry.balanceAfterMicros), duplicate: false };
-    });
+    return await db.$transaction((tx) => postEntryInTx(tx, e));
   } catch (err) {
     // Two posts of the same fact raced past the lookup: the unique key let one in; report the winner.
     if ((err as { code?: string }).code === "P2002" && e.idempotencyKey) {
@@ -128,6 +109,30 @@ export async function postEntry(db: Db, e: PostEntry): Promise<PostedEntry> {
     throw err;
   }
 }
+
+/** postEntry inside a caller's transaction (e.g. together with the Stripe event that justifies it). */
+export async function postEntryInTx(tx: Tx, e: PostEntry): Promise<PostedEntry> {
+  if (e.idempotencyKey) {
+    const existing = await tx.ledgerEntry.findUnique({ where: { idempotencyKey: e.idempotencyKey }, select: { id: true, balanceAfterMicros: true } });
+    if (existing) return { id: existing.id, balanceAfterMicros: toMicros(existing.balanceAfterMicros), duplicate: true };
+  }
+  const accountId = await ensureAccount(tx, e.userId);
+  const rows = await tx.$queryRaw<{ balance: bigint }[]>`
+    UPDATE credit_accounts SET balance_micros = balance_micros + ${e.amountMicros}::bigint, updated_at = now()
+    WHERE id = ${accountId} AND balance_micros + ${e.amountMicros}::bigint >= 0
+    RETURNING balance_micros AS balance`;
+  if (!rows[0]) throw conflict("This would take the balance below zero", "amount_usd");
+  const entry = await tx.ledgerEntry.create({
+    data: {
+      accountId, type: e.type, amountMicros: BigInt(e.amountMicros), balanceAfterMicros: rows[0].balance,
+      reference: e.reference, actorUserId: e.actorUserId ?? null, idempotencyKey: e.idempotencyKey ?? null,
+    },
+    select: { id: true, balanceAfterMicros: true },
+  });
+  return { id: entry.id, balanceAfterMicros: toMicros(entry.balanceAfterMicros), duplicate: false };
+}
+
+export type { Tx };
 
 /** Releases holds of requests that died (process killed mid-request), so no credit stays stuck. */
 export async function sweepExpiredHolds(db: Db, now = new Date()): Promise<number> {

@@ -91,7 +91,11 @@ export async function createFirstAdmin(db: Db, input: { email: string; password:
   return db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ADMIN_GUARD_LOCK}::bigint)`;
     if ((await tx.user.count({ where: { role: "ADMIN" } })) > 0) throw conflict("The instance already has an admin; sign in instead");
-    return tx.user.upsert({ where: { email }, create: { email, passwordHash, role: "ADMIN" }, update: { passwordHash, role: "ADMIN", disabled: false }, select: publicSelect });
+    // Never take over an existing account from an unauthenticated page: only a new email becomes admin.
+    if (await tx.user.findUnique({ where: { email }, select: { id: true } })) {
+      throw conflict("An account with this email already exists; use another email, or promote it with `npm run cli` / ADMIN_EMAIL", "email");
+    }
+    return tx.user.create({ data: { email, passwordHash, role: "ADMIN" }, select: publicSelect });
   });
 }
 

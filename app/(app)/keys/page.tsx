@@ -1,5 +1,6 @@
 import { headers } from "next/headers";
 import { KeysManager } from "@/components/keys/keys-manager";
+import { ByokManager } from "@/components/keys/byok-manager";
 import { PageHeader } from "@/components/ui/primitives";
 import { requirePage } from "@/app/_server/session";
 
@@ -11,6 +12,7 @@ export default async function KeysPage() {
     <>
       <PageHeader title="API keys" description="Gateway keys act as you, with your role. Only a hash is stored; the key itself is shown once." />
       <KeysManager baseUrl={baseUrl} />
+      <ByokManager />
     </>
   );
 }

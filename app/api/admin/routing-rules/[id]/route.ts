@@ -1,7 +1,8 @@
 import { handler } from "@/lib/http/handler";
 import { readJson } from "@/lib/http/body";
 import { notFound } from "@/lib/http/errors";
-import { routingRulePatchSchema, ruleView } from "@/lib/catalog/admin";
+import { ruleView } from "@/lib/catalog/admin";
+import { routingRulePatchSchema } from "@/lib/router/rules";
 import { gateway } from "@/lib/gateway/context";
 
 export const PATCH = handler<{ id: string }>({ access: "admin" }, async ({ req, db, params }) => {

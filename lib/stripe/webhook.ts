@@ -1,0 +1,85 @@
+import type Stripe from "stripe";
+import type { Db } from "../db/client.ts";
+import { badRequest } from "../http/errors.ts";
+import { toMicros } from "../money/units.ts";
+import { postEntryInTx, type Tx } from "../ledger/ledger.ts";
+
+/** Verifies the signature over the raw body; a bad or missing signature is a 400 and nothing is written. */
+export function verifyEvent(stripe: Stripe, rawBody: string, signature: string | null, secret: string): Stripe.Event {
+  if (!signature) throw badRequest("Missing Stripe-Signature header");
+  try {
+    return stripe.webhooks.constructEvent(rawBody, signature, secret);
+  } catch (err) {
+    throw badRequest(`Invalid Stripe signature: ${err instanceof Error ? err.message : "unknown"}`);
+  }
+}
+
+export type WebhookOutcome = { handled: boolean; duplicate: boolean; detail: string };
+
+/**
+ * Applies one verified event exactly once. The event id (stripe_events) and the fact's own key
+ * (a session, a refund amount) are written in the same transaction as the ledger entry, so
+ * retries, concurrent deliveries and out-of-order events credit once. Unknown types are ignored.
+ */
+export async function handleStripeEvent(db: Db, event: Stripe.Event): Promise<WebhookOutcome> {
+  switch (event.type) {
+    case "checkout.session.completed":
+    case "checkout.session.async_payment_succeeded":
+      return creditSession(db, event, event.data.object as Stripe.Checkout.Session);
+    case "charge.refunded":
+      return refundCharge(db, event, event.data.object as Stripe.Charge);
+    default:
+      return { handled: false, duplicate: false, detail: `ignored ${event.type}` };
+  }
+}
+
+async function once(db: Db, event: Stripe.Event, fn: (tx: Tx) => Promise<WebhookOutcome>): Promise<WebhookOutcome> {
+  try {
+    return await db.$transaction(async (tx) => {
+      const seen = await tx.$executeRaw`INSERT INTO stripe_events (id, type) VALUES (${event.id}, ${event.type}) ON CONFLICT (id) DO NOTHING`;
+      if (seen === 0) return { handled: true, duplicate: true, detail: `event ${event.id} already processed` };
+      return fn(tx);
+    });
+  } catch (err) {
+    // A concurrent delivery of the same event or fact won the race on a unique key: already applied.
+    if ((err as { code?: string }).code === "P2002") return { handled: true, duplicate: true, detail: "applied by a concurrent delivery" };
+    throw err;
+  }
+}
+
+async function creditSession(db: Db, event: Stripe.Event, session: Stripe.Checkout.Session): Promise<WebhookOutcome> {
+  if (session.payment_status !== "paid") return { handled: false, duplicate: false, detail: `session ${session.id} not paid yet` };
+  const userId = session.metadata?.user_id ?? session.client_reference_id;
+  if (!userId || session.amount_total == null || session.currency !== "usd") throw badRequest(`session ${session.id} is not a Switchyard credit purchase`);
+  // What was paid is the truth; the metadata only says who it is for.
+  const amountMicros = session.amount_total * 10_000;
+  return once(db, event, async (tx) => {
+    const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true } });
+    if (!user) return { handled: false, duplicate: false, detail: `no user ${userId}` };
+    // Keyed by session: "completed" and "async_payment_succeeded" for one session credit once.
+    const posted = await postEntryInTx(tx, { userId, type: "PURCHASE", amountMicros, reference: `Stripe checkout ${session.id}`, idempotencyKey: `stripe-session:${session.id}` });
+    if (posted.duplicate) return { handled: true, duplicate: true, detail: `session ${session.id} already credited` };
+    return { handled: true, duplicate: false, detail: `credited ${amountMicros} micro-USD for ${session.id}` };
+  });
+}
+
+async function refundCharge(db: Db, event: Stripe.Event, charge: Stripe.Charge): Promise<WebhookOutcome> {
+  const userId = charge.metadata?.user_id;
+  if (!userId) return { handled: false, duplicate: false, detail: `charge ${charge.id} is not a Switchyard purchase` };
+  // amount_refunded is cumulative: each refund event records the part not yet recorded.
+  const cumulativeMicros = charge.amount_refunded * 10_000;
+  return once(db, event, async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${charge.id}))`;
+    const prior = await tx.ledgerEntry.aggregate({ where: { type: "REFUND", reference: { startsWith: `Stripe refund ${charge.id}` } }, _sum: { amountMicros: true } });
+    const already = -toMicros(prior._sum.amountMicros ?? 0n);
+    const delta = cumulativeMicros - already;
+    if (delta <= 0) return { handled: true, duplicate: true, detail: `refunds of ${charge.id} already recorded` };
+    const account = await tx.creditAccount.findUnique({ where: { userId }, select: { balanceMicros: true } });
+    const balance = account ? toMicros(account.balanceMicros) : 0;
+    // Credits already spent cannot be taken back below zero; the shortfall is named for finance.
+    const taken = Math.min(delta, balance);
+    const note = taken < delta ? ` (balance covered ${taken} of ${delta} micro-USD)` : "";
+    if (taken > 0) await postEntryInTx(tx, { userId, type: "REFUND", amountMicros: -taken, reference: `Stripe refund ${charge.id}${note}`, idempotencyKey: `stripe-refund:${charge.id}:${charge.amount_refunded}` });
+    return { handled: true, duplicate: false, detail: `refund of ${delta} micro-USD for ${charge.id}${note}` };
+  });
+}
