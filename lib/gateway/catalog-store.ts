@@ -23,6 +23,8 @@ export type GatewayCatalog = {
   models: RouterModel[];
   providers: Map<string, GatewayProvider>;
   rules: RoutingRule[];
+  /** Model id → creation time in Unix seconds (the `created` of /v1/models). */
+  createdAt: Map<string, number>;
 };
 
 /** Loads the catalog, providers and active rules in one go. */
@@ -57,7 +59,8 @@ export async function loadCatalog(db: Db): Promise<GatewayCatalog> {
     const parsed = routingRuleSchema.safeParse({ id: r.id, name: r.name, priority: r.priority, active: r.active, conditions: r.conditions, actions: r.actions });
     return parsed.success ? [parsed.data] : [];
   });
-  return { prepared: prepareCatalog(models), models, providers, rules };
+  const createdAt = new Map(modelRows.map((m) => [m.id, Math.floor(m.createdAt.getTime() / 1000)]));
+  return { prepared: prepareCatalog(models), models, providers, rules, createdAt };
 }
 
 /**

@@ -14,7 +14,7 @@ export function usableBy(m: RouterModel, byokProviderIds: ReadonlySet<string>): 
   return m.enabled && m.provider.enabled && (!m.provider.requiresKey || m.provider.hasPlatformKey || byokProviderIds.has(m.provider.id));
 }
 
-export function modelsList(catalog: GatewayCatalog, byokProviderIds: ReadonlySet<string>, createdAt: (id: string) => number) {
+export function modelsList(catalog: GatewayCatalog, byokProviderIds: ReadonlySet<string>) {
   const kinds = new Map([...catalog.providers.values()].map((p) => [p.id, p.kind]));
   const models = catalog.models
     .filter((m) => usableBy(m, byokProviderIds))
@@ -22,7 +22,7 @@ export function modelsList(catalog: GatewayCatalog, byokProviderIds: ReadonlySet
     .map((m) => ({
       id: `${m.provider.slug}/${m.upstreamId}`,
       object: "model" as const,
-      created: createdAt(m.id),
+      created: catalog.createdAt.get(m.id) ?? 0,
       owned_by: m.provider.slug,
       switchyard: {
         name: m.name,
