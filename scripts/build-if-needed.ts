@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { pidAlive } from "../lib/config/process.ts";
 
 // Everything that changes the production build. Hashing contents (not mtimes) because a fresh
 // clone gives every file a new mtime.
@@ -30,15 +31,6 @@ export function sourceHash(root: string): string {
 function upToDate(root: string, hash: string): boolean {
   const stamp = join(root, ".next", "switchyard-source-hash");
   return existsSync(join(root, ".next", "BUILD_ID")) && existsSync(stamp) && readFileSync(stamp, "utf8") === hash;
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /**

@@ -6,7 +6,7 @@ import { badRequest, notFound } from "../http/errors.ts";
 import { usdToMicros } from "../money/units.ts";
 import { powerLevelSchema } from "../router/rules.ts";
 
-const KIND = { "openai-compatible": "OPENAI_COMPATIBLE", anthropic: "ANTHROPIC", simulated: "SIMULATED" } as const;
+import { KIND_TO_DB } from "./provider-kinds.ts";
 
 const usdPer1M = z.number().nonnegative().max(100_000).transform((v, ctx) => {
   try {
@@ -73,7 +73,7 @@ function providerData(input: ProviderInput, providerId: string, key: () => Buffe
   const data: Record<string, unknown> = {};
   if (input.slug !== undefined) data.slug = input.slug;
   if (input.name !== undefined) data.name = input.name;
-  if (input.kind !== undefined) data.kind = KIND[input.kind];
+  if (input.kind !== undefined) data.kind = KIND_TO_DB[input.kind];
   if (input.base_url !== undefined) data.baseUrl = input.base_url.replace(/\/+$/, "");
   if (input.enabled !== undefined) data.enabled = input.enabled;
   if (input.priority !== undefined) data.priority = input.priority;

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Db } from "../db/client.ts";
 import { usdToMicros } from "../money/units.ts";
 
-const KINDS = { "openai-compatible": "OPENAI_COMPATIBLE", anthropic: "ANTHROPIC", simulated: "SIMULATED" } as const;
+import { KIND_TO_DB } from "./provider-kinds.ts";
 
 const catalogSchema = z.object({
   providers: z.array(
@@ -72,7 +72,7 @@ export async function seedCatalog(db: Db, catalog: SeedCatalog): Promise<{ provi
         data: {
           slug: p.slug,
           name: p.name,
-          kind: KINDS[p.kind],
+          kind: KIND_TO_DB[p.kind],
           baseUrl: p.baseUrl,
           priority: p.priority,
           isLocal: p.isLocal,

@@ -1,7 +1,7 @@
 import type { Db } from "../db/client.ts";
 import { microsToUsd, toMicros } from "../money/units.ts";
 
-const KIND_NAMES = { OPENAI_COMPATIBLE: "openai-compatible", ANTHROPIC: "anthropic", SIMULATED: "simulated" } as const;
+import { KIND_FROM_DB } from "./provider-kinds.ts";
 
 /** Providers as the admin API shows them: the platform key is write-only, only its prefix shows. */
 export async function listProviderViews(db: Db) {
@@ -10,7 +10,7 @@ export async function listProviderViews(db: Db) {
     id: p.id,
     slug: p.slug,
     name: p.name,
-    kind: KIND_NAMES[p.kind],
+    kind: KIND_FROM_DB[p.kind],
     base_url: p.baseUrl,
     enabled: p.enabled,
     priority: p.priority,

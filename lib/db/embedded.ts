@@ -2,6 +2,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { pidAlive } from "../config/process.ts";
 
 /**
  * The embedded database: PGlite (PostgreSQL compiled to WASM) opened by exactly one process and
@@ -27,15 +28,6 @@ const LOCK_FILE = "embedded-db.lock";
 const INFO_FILE = "embedded-db.json";
 // Unix socket paths are limited to ~107 bytes; deeper DATA_DIRs fall back to loopback TCP.
 const MAX_SOCKET_PATH = 100;
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /** The running embedded database of this DATA_DIR, if another process has it open. */
 export function findRunningEmbedded(dataDir: string): EmbeddedInfo | undefined {
