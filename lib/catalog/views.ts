@@ -2,6 +2,7 @@ import type { Db } from "../db/client.ts";
 import { microsToUsd, toMicros } from "../money/units.ts";
 
 import { KIND_FROM_DB } from "./provider-kinds.ts";
+import type { SimulationConfig } from "../providers/types.ts";
 
 /** Providers as the admin API shows them: the platform key is write-only, only its prefix shows. */
 export async function listProviderViews(db: Db) {
@@ -22,6 +23,7 @@ export async function listProviderViews(db: Db) {
     api_key_prefix: p.apiKeyPrefix,
     first_token_timeout_ms: p.firstTokenTimeoutMs,
     model_count: p._count.models,
+    simulation: p.kind === "SIMULATED" ? ((p.simulation as SimulationConfig | null) ?? {}) : null,
   }));
 }
 

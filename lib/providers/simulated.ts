@@ -6,7 +6,9 @@ import { countTextTokens, estimatePromptTokens, lastUserText } from "../router/t
 import { abortError } from "./http.ts";
 import { UpstreamError, type ChunkChoice, type ChunkDelta, type ProviderAdapter, type ProviderConfig, type SimulationConfig, type UpstreamChatRequest, type UpstreamEvent } from "./types.ts";
 
-export const SIMULATION_DEFAULTS = { first_token_ms: 300, tokens_per_second: 50, error_rate: 0, error_status: 503 } as const;
+import { SIMULATION_DEFAULTS } from "./simulation-defaults.ts";
+
+export { SIMULATION_DEFAULTS };
 
 export type SimulatedAdapterOptions = {
   /** Decides the simulated failures (default Math.random). */

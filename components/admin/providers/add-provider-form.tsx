@@ -1,0 +1,100 @@
+"use client";
+import { useMutation } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { api } from "@/components/api-client";
+import { Alert, Button, Field, Input, Select } from "@/components/ui/primitives";
+import { PROVIDER_KINDS, type ProviderKind, type ProviderView } from "./catalog-types";
+import { useInvalidateCatalog } from "./catalog-queries";
+import { splitList } from "./format";
+import { readSimulation, SimulationFields } from "./simulation-fields";
+
+const URL_PLACEHOLDER: Record<ProviderKind, string> = {
+  "openai-compatible": "https://api.example.com/v1",
+  anthropic: "https://api.anthropic.com",
+  simulated: "simulated://my-sim",
+};
+
+/** POST /api/admin/providers. A key given here is stored sealed and shown only by its prefix. */
+export function AddProviderForm({ onCreated }: { onCreated: (provider: ProviderView) => void }) {
+  const [kind, setKind] = useState<ProviderKind>("openai-compatible");
+  const invalidate = useInvalidateCatalog();
+  const create = useMutation({
+    mutationFn: (body: Record<string, unknown>) => api<ProviderView>("/api/admin/providers", { body }),
+    onSuccess: (created) => {
+      invalidate();
+      onCreated(created);
+    },
+  });
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const apiKey = String(form.get("api_key") ?? "").trim();
+    create.mutate({
+      slug: String(form.get("slug")).trim(),
+      name: String(form.get("name")).trim(),
+      kind,
+      base_url: String(form.get("base_url")).trim(),
+      ...(apiKey ? { api_key: apiKey } : {}),
+      enabled: form.get("enabled") === "on",
+      priority: Number(form.get("priority")),
+      is_local: form.get("is_local") === "on",
+      region: String(form.get("region")).trim(),
+      compliance: splitList(String(form.get("compliance") ?? "")),
+      first_token_timeout_ms: Number(form.get("first_token_timeout_ms")),
+      ...(kind === "simulated" ? { simulation: readSimulation(form) } : {}),
+    });
+  }
+
+  return (
+    <form onSubmit={onSubmit} className="space-y-3" autoComplete="off">
+      <div className="grid gap-3 sm:grid-cols-2">
+        <Field label="Slug" htmlFor="np-slug" hint="lowercase letters, digits, dashes; used in model ids">
+          <Input id="np-slug" name="slug" required maxLength={40} pattern="[a-z0-9][a-z0-9\-]*" spellCheck={false} />
+        </Field>
+        <Field label="Name" htmlFor="np-name">
+          <Input id="np-name" name="name" required maxLength={100} />
+        </Field>
+        <Field label="Kind" htmlFor="np-kind">
+          <Select id="np-kind" name="kind" value={kind} onChange={(e) => setKind(e.target.value as ProviderKind)} className="block w-full">
+            {PROVIDER_KINDS.map((k) => <option key={k} value={k}>{k}</option>)}
+          </Select>
+        </Field>
+        <Field label="Base URL" htmlFor="np-base-url">
+          <Input id="np-base-url" name="base_url" required maxLength={500} placeholder={URL_PLACEHOLDER[kind]} pattern="(https?|simulated)://.+" title="http(s)://… or simulated://…" inputMode="url" spellCheck={false} />
+        </Field>
+        {kind !== "simulated" && (
+          <div className="sm:col-span-2">
+            <Field label="Platform key (optional)" htmlFor="np-key" hint="Without one, users need their own key (BYOK) unless the provider is local.">
+              <Input id="np-key" name="api_key" type="password" maxLength={4096} autoComplete="new-password" spellCheck={false} />
+            </Field>
+          </div>
+        )}
+        <Field label="Priority" htmlFor="np-priority" hint="0–1000, higher wins ties">
+          <Input id="np-priority" name="priority" type="number" min={0} max={1000} step={1} defaultValue={50} required />
+        </Field>
+        <Field label="First-token timeout (ms)" htmlFor="np-timeout">
+          <Input id="np-timeout" name="first_token_timeout_ms" type="number" min={100} max={600_000} step={1} defaultValue={15_000} required />
+        </Field>
+        <Field label="Region" htmlFor="np-region">
+          <Input id="np-region" name="region" defaultValue="global" required maxLength={40} />
+        </Field>
+        <Field label="Compliance tags" htmlFor="np-compliance" hint="comma-separated, optional">
+          <Input id="np-compliance" name="compliance" />
+        </Field>
+      </div>
+      <div className="flex flex-wrap gap-x-5 gap-y-2 text-sm">
+        <label className="flex items-center gap-2"><input type="checkbox" name="enabled" defaultChecked /> Enabled</label>
+        <label className="flex items-center gap-2"><input type="checkbox" name="is_local" /> Local (eligible for privacy-required requests)</label>
+      </div>
+      {kind === "simulated" && (
+        <fieldset className="space-y-2 rounded-md p-3 ring-1 ring-amber-200">
+          <legend className="px-1 text-sm font-medium text-amber-900">Simulation</legend>
+          <SimulationFields idPrefix="np-sim" />
+        </fieldset>
+      )}
+      {create.error && <Alert>{create.error.message}</Alert>}
+      <Button type="submit" disabled={create.isPending}>{create.isPending ? "Creating…" : "Create provider"}</Button>
+    </form>
+  );
+}
