@@ -32,9 +32,14 @@ export class HealthRecorder {
       if (!batch.length) return;
       try {
         await this.db.providerHealthSample.createMany({ data: batch });
-      } catch (err) {
-        // A provider deleted meanwhile (foreign key) or a database hiccup: samples are advisory.
-        console.warn(`[health] dropped ${batch.length} samples: ${err instanceof Error ? err.message : err}`);
+      } catch {
+        // Most likely a provider deleted since its sample was taken (foreign key): keep the rest.
+        try {
+          const live = new Set((await this.db.provider.findMany({ where: { id: { in: [...new Set(batch.map((b) => b.providerId))] } }, select: { id: true } })).map((p) => p.id));
+          await this.db.providerHealthSample.createMany({ data: batch.filter((b) => live.has(b.providerId)) });
+        } catch (err) {
+          console.warn(`[health] dropped ${batch.length} samples: ${err instanceof Error ? err.message : err}`);
+        }
       }
     });
     return this.writing;
