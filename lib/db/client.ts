@@ -1,5 +1,6 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/prisma/client.ts";
+import { isEmbeddedUrl } from "./embedded-url.ts";
 
 export type Db = PrismaClient;
 export type { Prisma } from "../generated/prisma/client.ts";
@@ -9,7 +10,16 @@ export type { Prisma } from "../generated/prisma/client.ts";
  * embedded PGlite served on loopback by lib/db/embedded.ts. One code path for both.
  */
 export function createDb(connectionString: string, poolSize = 10): Db {
-  const adapter = new PrismaPg({ connectionString, max: poolSize, idleTimeoutMillis: 30_000 });
+  const adapter = new PrismaPg({
+    connectionString,
+    // pglite-socket multiplexes connections message by message: a second connection's statement can
+    // land between another's Parse and Bind and take its unnamed statement. One connection per
+    // process to the embedded database avoids that (PGlite runs one query at a time anyway).
+    max: isEmbeddedUrl(connectionString) ? 1 : poolSize,
+    idleTimeoutMillis: 30_000,
+    // Timestamps are stored without zone: sessions in UTC keep them the real time on any server.
+    options: "-c TimeZone=UTC",
+  });
   // Prisma's defaults (2 s to start a transaction, 5 s to finish) are too tight for the embedded
   // database, which runs one transaction at a time: under load a short transaction can queue
   // behind others for longer than 2 s. Every transaction here is short; these are ceilings.

@@ -3,6 +3,7 @@ import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pidAlive } from "../config/process.ts";
+import { EMBEDDED_APP_NAME } from "./embedded-url.ts";
 
 /**
  * The embedded database: PGlite (PostgreSQL compiled to WASM) opened by exactly one process and
@@ -88,8 +89,8 @@ export async function startEmbedded(dataDir: string | null, opts: { loadDataDir?
     });
     await server.start();
     const url = useUnixSocket
-      ? `postgresql://postgres@localhost/postgres?host=${encodeURIComponent(socketDir!)}`
-      : `postgresql://postgres@${server.getServerConn()}/postgres`;
+      ? `postgresql://postgres@localhost/postgres?host=${encodeURIComponent(socketDir!)}&application_name=${EMBEDDED_APP_NAME}`
+      : `postgresql://postgres@${server.getServerConn()}/postgres?application_name=${EMBEDDED_APP_NAME}`;
     const info: EmbeddedInfo = { pid: process.pid, url };
     if (dataDir) writeFileSync(join(dataDir, INFO_FILE), JSON.stringify(info) + "\n", { mode: 0o600 });
     let stopped = false;

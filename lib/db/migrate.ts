@@ -81,7 +81,7 @@ export type MigrateResult = { applied: string[] };
  */
 export async function migrate(connectionString: string, migrationsDir: string, log: (msg: string) => void = () => {}): Promise<MigrateResult> {
   const files = readMigrations(migrationsDir);
-  const client = new pg.Client({ connectionString });
+  const client = new pg.Client({ connectionString, options: "-c TimeZone=UTC" });
   await client.connect();
   try {
     await client.query("SELECT pg_advisory_lock($1)", [PRISMA_MIGRATE_LOCK]);

@@ -25,6 +25,13 @@ export async function creditsSummary(db: Db, userId: string) {
 
 export type StatementRow = { id: string; type: string; amount_usd: number; balance_after_usd: number; reference: string; created_at: string };
 
+function rowView(r: { id: bigint; type: string; amountMicros: bigint; balanceAfterMicros: bigint; reference: string; createdAt: Date }): StatementRow {
+  return {
+    id: r.id.toString(), type: r.type, amount_usd: microsToUsd(toMicros(r.amountMicros)), balance_after_usd: microsToUsd(toMicros(r.balanceAfterMicros)),
+    reference: r.reference, created_at: r.createdAt.toISOString(),
+  };
+}
+
 /** Newest first; the cursor is the last id seen (ids only grow, so pages never shift). */
 export async function statement(db: Db, userId: string, q: z.infer<typeof statementQuerySchema>): Promise<{ data: StatementRow[]; next_cursor: string | null }> {
   const account = await db.creditAccount.findUnique({ where: { userId }, select: { id: true } });
@@ -36,25 +43,22 @@ export async function statement(db: Db, userId: string, q: z.infer<typeof statem
   });
   const page = rows.slice(0, q.limit);
   return {
-    data: page.map((r) => ({
-      id: r.id.toString(), type: r.type, amount_usd: microsToUsd(toMicros(r.amountMicros)), balance_after_usd: microsToUsd(toMicros(r.balanceAfterMicros)),
-      reference: r.reference, created_at: r.createdAt.toISOString(),
-    })),
+    data: page.map(rowView),
     next_cursor: rows.length > q.limit ? page.at(-1)!.id.toString() : null,
   };
 }
 
-/** Every entry of the account, oldest first, for the CSV export. */
+/** Every entry of the account, oldest first, a page at a time, for the CSV export. */
 export async function* statementRows(db: Db, userId: string): AsyncGenerator<StatementRow> {
-  let cursor: string | undefined;
-  const pages: StatementRow[][] = [];
+  const account = await db.creditAccount.findUnique({ where: { userId }, select: { id: true } });
+  if (!account) return;
+  let after: bigint | undefined;
   for (;;) {
-    const page = await statement(db, userId, { cursor, limit: 500 });
-    pages.push(page.data);
-    if (!page.next_cursor) break;
-    cursor = page.next_cursor;
+    const rows = await db.ledgerEntry.findMany({ where: { accountId: account.id, ...(after !== undefined ? { id: { gt: after } } : {}) }, orderBy: { id: "asc" }, take: 500 });
+    yield* rows.map(rowView);
+    if (rows.length < 500) return;
+    after = rows.at(-1)!.id;
   }
-  for (const page of pages.reverse()) yield* [...page].reverse();
 }
 
 /** Whether a checkout session has been credited to this user (by the webhook) yet. */

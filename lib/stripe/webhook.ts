@@ -1,6 +1,6 @@
 import type Stripe from "stripe";
 import type { Db } from "../db/client.ts";
-import { badRequest } from "../http/errors.ts";
+import { ApiError, badRequest } from "../http/errors.ts";
 import { toMicros } from "../money/units.ts";
 import { postEntryInTx, type Tx } from "../ledger/ledger.ts";
 
@@ -57,7 +57,7 @@ async function creditSession(db: Db, event: Stripe.Event, session: Stripe.Checko
     const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true } });
     if (!user) return { handled: false, duplicate: false, detail: `no user ${userId}` };
     // Keyed by session: "completed" and "async_payment_succeeded" for one session credit once.
-    const posted = await postEntryInTx(tx, { userId, type: "PURCHASE", amountMicros, reference: `Stripe checkout ${session.id}`, idempotencyKey: `stripe-session:${session.id}` });
+    const posted = await postEntryInTx(tx, { userId, type: "PURCHASE", amountMicros, reference: `Stripe checkout ${session.id} (payment ${paymentIntentId(session.payment_intent)})`, idempotencyKey: `stripe-session:${session.id}` });
     if (posted.duplicate) return { handled: true, duplicate: true, detail: `session ${session.id} already credited` };
     return { handled: true, duplicate: false, detail: `credited ${amountMicros} micro-USD for ${session.id}` };
   });
@@ -70,6 +70,11 @@ async function refundCharge(db: Db, event: Stripe.Event, charge: Stripe.Charge):
   const cumulativeMicros = charge.amount_refunded * 10_000;
   return once(db, event, async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${charge.id}))`;
+    // Stripe does not order events: a refund can arrive before its purchase was credited. Refuse
+    // it (rolling back the event record) so Stripe delivers it again once the purchase is in.
+    const pi = paymentIntentId(charge.payment_intent);
+    const purchased = pi && (await tx.ledgerEntry.findFirst({ where: { type: "PURCHASE", reference: { contains: `(payment ${pi})` } }, select: { id: true } }));
+    if (!purchased) throw new ApiError(409, "purchase_not_recorded", `The purchase behind charge ${charge.id} is not credited yet; deliver this event again later`);
     const prior = await tx.ledgerEntry.aggregate({ where: { type: "REFUND", reference: { startsWith: `Stripe refund ${charge.id}` } }, _sum: { amountMicros: true } });
     const already = -toMicros(prior._sum.amountMicros ?? 0n);
     const delta = cumulativeMicros - already;
@@ -82,4 +87,8 @@ async function refundCharge(db: Db, event: Stripe.Event, charge: Stripe.Charge):
     if (taken > 0) await postEntryInTx(tx, { userId, type: "REFUND", amountMicros: -taken, reference: `Stripe refund ${charge.id}${note}`, idempotencyKey: `stripe-refund:${charge.id}:${charge.amount_refunded}` });
     return { handled: true, duplicate: false, detail: `refund of ${delta} micro-USD for ${charge.id}${note}` };
   });
+}
+
+function paymentIntentId(pi: string | { id: string } | null | undefined): string | null {
+  return typeof pi === "string" ? pi : (pi?.id ?? null);
 }

@@ -33,6 +33,16 @@ const ROUTES: [RegExp, string][] = [
   [/^\/api\/conversations\/(?<id>[^/]+)\/messages$/, "app/api/conversations/[id]/messages/route.ts"],
   [/^\/api\/admin\/users$/, "app/api/admin/users/route.ts"],
   [/^\/api\/admin\/users\/(?<id>[^/]+)$/, "app/api/admin/users/[id]/route.ts"],
+  [/^\/api\/admin\/users\/(?<id>[^/]+)\/credits$/, "app/api/admin/users/[id]/credits/route.ts"],
+  [/^\/api\/credits$/, "app/api/credits/route.ts"],
+  [/^\/api\/credits\/config$/, "app/api/credits/config/route.ts"],
+  [/^\/api\/credits\/ledger$/, "app/api/credits/ledger/route.ts"],
+  [/^\/api\/credits\/checkout$/, "app/api/credits/checkout/route.ts"],
+  [/^\/api\/credits\/statement\.csv$/, "app/api/credits/statement.csv/route.ts"],
+  [/^\/api\/credits\/purchases\/(?<sessionId>[^/]+)$/, "app/api/credits/purchases/[sessionId]/route.ts"],
+  [/^\/api\/stripe\/webhook$/, "app/api/stripe/webhook/route.ts"],
+  [/^\/api\/usage$/, "app/api/usage/route.ts"],
+  [/^\/api\/usage\/requests\/(?<id>[^/]+)$/, "app/api/usage/requests/[id]/route.ts"],
 ];
 
 const extraRoutes: [RegExp, string][] = [];
