@@ -3,6 +3,11 @@ import { defineConfig } from "@playwright/test";
 const PORT = Number(process.env.E2E_PORT || 3300);
 export const E2E_DATA_DIR = ".tmp/e2e-data";
 export const E2E_ADMIN = { email: "admin@e2e.test", password: "admin-password-1" };
+// Credit purchases go to the local Stripe double (tests/doubles/stripe-server.ts), which accepts
+// exactly this key and signs its webhooks with this secret.
+const STRIPE_PORT = Number(process.env.E2E_STRIPE_PORT || 12111);
+const STRIPE_SECRET_KEY = "sk_test_switchyard_double";
+const STRIPE_WEBHOOK_SECRET = "whsec_e2e_switchyard";
 
 // Browser tests run against the app started exactly as the README starts it (`npm start`), on a
 // fresh embedded database, in Debian's chromium (Playwright's own browser download cannot work offline).
@@ -22,13 +27,33 @@ export default defineConfig({
       args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"],
     },
   },
-  webServer: {
-    command: `rm -rf ${E2E_DATA_DIR} && npm start`,
-    url: `http://localhost:${PORT}/login`,
-    timeout: 600_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    stderr: "pipe",
-    env: { PORT: String(PORT), DATA_DIR: E2E_DATA_DIR, ADMIN_EMAIL: E2E_ADMIN.email, ADMIN_PASSWORD: E2E_ADMIN.password },
-  },
+  webServer: [
+    {
+      command: `rm -rf ${E2E_DATA_DIR} && npm start`,
+      url: `http://localhost:${PORT}/login`,
+      timeout: 600_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: {
+        PORT: String(PORT),
+        DATA_DIR: E2E_DATA_DIR,
+        ADMIN_EMAIL: E2E_ADMIN.email,
+        ADMIN_PASSWORD: E2E_ADMIN.password,
+        STRIPE_SECRET_KEY,
+        STRIPE_WEBHOOK_SECRET,
+        STRIPE_API_BASE: `http://127.0.0.1:${STRIPE_PORT}`,
+      },
+    },
+    {
+      // Answers 404 on every GET until a session exists, so readiness is the open port, not a URL.
+      command: "node --import tsx tests/doubles/stripe-server.ts",
+      port: STRIPE_PORT,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: { PORT: String(STRIPE_PORT), WEBHOOK_URL: `http://localhost:${PORT}/api/stripe/webhook`, WEBHOOK_SECRET: STRIPE_WEBHOOK_SECRET },
+    },
+  ],
 });

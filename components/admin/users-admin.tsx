@@ -1,14 +1,16 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { FormEvent } from "react";
+import { Fragment, useState, type FormEvent } from "react";
 import { api } from "@/components/api-client";
 import { Alert, Badge, Button, Card, Field, Input, Select } from "@/components/ui/primitives";
+import { GrantCredits } from "@/components/credits/grant-credits";
 import type { UserView } from "@/lib/users/views";
 
 const ROLES = ["USER", "ADMIN", "FINANCE"] as const;
 
 export function UsersAdmin({ selfId }: { selfId: string }) {
   const qc = useQueryClient();
+  const [creditsFor, setCreditsFor] = useState<string | null>(null);
   const users = useQuery({ queryKey: ["admin-users"], queryFn: () => api<{ data: UserView[] }>("/api/admin/users") });
   const settings = useQuery({ queryKey: ["admin-settings"], queryFn: () => api<{ signup_enabled: boolean }>("/api/admin/settings") });
   const refresh = () => void qc.invalidateQueries({ queryKey: ["admin-users"] });
@@ -52,21 +54,30 @@ export function UsersAdmin({ selfId }: { selfId: string }) {
               <thead className="text-xs uppercase text-slate-500"><tr><th className="py-2">Email</th><th>Role</th><th>Status</th><th>Joined</th><th /></tr></thead>
               <tbody className="divide-y divide-slate-100">
                 {users.data.data.map((u) => (
-                  <tr key={u.id}>
-                    <td className="py-2 font-medium">{u.email}{u.id === selfId && <span className="ml-2 text-xs text-slate-400">(you)</span>}</td>
-                    <td>
-                      <Select aria-label={`Role of ${u.email}`} value={u.role} disabled={patch.isPending} onChange={(e) => patch.mutate({ id: u.id, role: e.target.value })}>
-                        {ROLES.map((r) => <option key={r}>{r}</option>)}
-                      </Select>
-                    </td>
-                    <td>{u.disabled ? <Badge tone="red">disabled</Badge> : <Badge tone="green">active</Badge>}</td>
-                    <td>{new Date(u.created_at).toLocaleDateString()}</td>
-                    <td className="text-right">
-                      <Button variant={u.disabled ? "secondary" : "danger"} disabled={patch.isPending} onClick={() => patch.mutate({ id: u.id, disabled: !u.disabled })}>
-                        {u.disabled ? "Enable" : "Disable"}
-                      </Button>
-                    </td>
-                  </tr>
+                  <Fragment key={u.id}>
+                    <tr>
+                      <td className="py-2 font-medium">{u.email}{u.id === selfId && <span className="ml-2 text-xs text-slate-400">(you)</span>}</td>
+                      <td>
+                        <Select aria-label={`Role of ${u.email}`} value={u.role} disabled={patch.isPending} onChange={(e) => patch.mutate({ id: u.id, role: e.target.value })}>
+                          {ROLES.map((r) => <option key={r}>{r}</option>)}
+                        </Select>
+                      </td>
+                      <td>{u.disabled ? <Badge tone="red">disabled</Badge> : <Badge tone="green">active</Badge>}</td>
+                      <td>{new Date(u.created_at).toLocaleDateString()}</td>
+                      <td className="whitespace-nowrap text-right">
+                        <Button variant="secondary" className="mr-2" aria-expanded={creditsFor === u.id}
+                          onClick={() => setCreditsFor(creditsFor === u.id ? null : u.id)}>
+                          Credits
+                        </Button>
+                        <Button variant={u.disabled ? "secondary" : "danger"} disabled={patch.isPending} onClick={() => patch.mutate({ id: u.id, disabled: !u.disabled })}>
+                          {u.disabled ? "Enable" : "Disable"}
+                        </Button>
+                      </td>
+                    </tr>
+                    {creditsFor === u.id && (
+                      <tr><td colSpan={5} className="pb-3"><GrantCredits userId={u.id} email={u.email} onClose={() => setCreditsFor(null)} /></td></tr>
+                    )}
+                  </Fragment>
                 ))}
               </tbody>
             </table>

@@ -1,6 +1,7 @@
 "use client";
 import { useState, type FormEvent } from "react";
 import { Alert, Button, Card, Field, Input } from "@/components/ui/primitives";
+import { BudgetProgress } from "@/components/credits/budget-progress";
 import { useModels } from "@/components/models/models-query";
 import { PowerLevelPicker } from "@/components/models/power-level-picker";
 import { POWER_LEVEL_WEIGHTS } from "@/lib/router/catalog-defaults";
@@ -19,6 +20,7 @@ export function SettingsForm() {
 function SettingsEditor({ initial }: { initial: UserSettings }) {
   const models = useModels();
   const save = useSaveSettings();
+  const saved = useSettings().data ?? initial;
   const [level, setLevel] = useState<Level | null>(initial.preferred_power_level);
   const [weights, setWeights] = useState<Weights | null>(initial.routing_weights);
   const [budget, setBudget] = useState(initial.monthly_budget_usd == null ? "" : String(initial.monthly_budget_usd));
@@ -81,6 +83,9 @@ function SettingsEditor({ initial }: { initial: UserSettings }) {
           <Field label="Budget (USD per month)" htmlFor="budget" hint="Leave empty for no budget.">
             <Input id="budget" type="number" min={0} step="0.01" inputMode="decimal" placeholder="none" value={budget} onChange={(e) => setBudget(e.target.value)} />
           </Field>
+        </div>
+        <div className="mt-4 border-t border-slate-100 pt-4">
+          <BudgetProgress budgetUsd={saved.monthly_budget_usd} />
         </div>
       </Card>
 

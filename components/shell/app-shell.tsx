@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { canEnter, type Role } from "@/lib/auth/roles";
+import { BalanceWidget } from "./balance-widget";
 import { NAV_ITEMS } from "./nav-items";
 import { NavLink } from "./nav-link";
 import { SignOutButton } from "./sign-out-button";
@@ -16,6 +17,7 @@ export function AppShell({ user, children }: { user: { email: string; role: Role
             {items.map((item) => <NavLink key={item.href} href={item.href}>{item.label}</NavLink>)}
           </nav>
           <div className="ml-auto flex items-center gap-3 text-sm">
+            <BalanceWidget />
             <Link href="/account" className="text-slate-600 hover:text-slate-900" data-testid="account-link">
               {user.email} <span className="text-xs text-slate-400">({user.role.toLowerCase()})</span>
             </Link>

@@ -4,6 +4,8 @@ import type { Area } from "@/lib/auth/roles";
 export const NAV_ITEMS: { href: string; label: string; area: Area }[] = [
   { href: "/chat", label: "Chat", area: "user" },
   { href: "/models", label: "Models", area: "user" },
+  { href: "/usage", label: "Usage", area: "user" },
+  { href: "/credits", label: "Credits", area: "user" },
   { href: "/keys", label: "Keys", area: "user" },
   { href: "/settings", label: "Settings", area: "user" },
   { href: "/admin/providers", label: "Providers", area: "admin" },
