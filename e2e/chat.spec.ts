@@ -1,4 +1,5 @@
-import { expect, test } from "@playwright/test";
+import { expect, request, test } from "@playwright/test";
+import { E2E_ADMIN } from "../playwright.config";
 import { cli, expectSignedInAs, signIn } from "./helpers";
 
 // A fresh user has $0 credits, so the router serves them from free models: the built-in
@@ -6,8 +7,25 @@ import { cli, expectSignedInAs, signIn } from "./helpers";
 const user = { email: `chat-${Date.now()}@e2e.test`, password: "chat-password-1" };
 const prompt = "Hello simulated world";
 
-test.beforeAll(() => {
+const SEEDED_SIMULATION = { first_token_ms: 250, tokens_per_second: 60, error_rate: 0, error_status: 503 };
+
+/** Paces the built-in simulated provider through the admin API (slow enough to watch it stream on a busy machine). */
+async function setSimulation(baseURL: string, simulation: Record<string, number>) {
+  const key = cli("key", "create", "--email", E2E_ADMIN.email, "--name", "chat-spec").trim().split("\n").at(-1)!;
+  const api = await request.newContext({ baseURL, extraHTTPHeaders: { Authorization: `Bearer ${key}` } });
+  const providers = (await (await api.get("/api/admin/providers")).json()).data as { id: string; slug: string }[];
+  const sim = providers.find((p) => p.slug === "simulated")!;
+  expect((await api.patch(`/api/admin/providers/${sim.id}`, { data: { simulation } })).status()).toBe(200);
+  await api.dispose();
+}
+
+test.beforeAll(async ({}, info) => {
   expect(cli("user", "create", "--email", user.email, "--password", user.password)).toContain(`created USER ${user.email}`);
+  await setSimulation(info.project.use.baseURL!, { ...SEEDED_SIMULATION, tokens_per_second: 12 });
+});
+
+test.afterAll(async ({}, info) => {
+  await setSimulation(info.project.use.baseURL!, SEEDED_SIMULATION);
 });
 
 test("a user chats at ECO, sees the reply stream in with its meta, and finds the conversation again", async ({ page }) => {
