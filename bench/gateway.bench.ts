@@ -80,7 +80,7 @@ async function main() {
   process.on("exit", cleanup);
   try {
     children.push(spawn(process.execPath, ["--import", "tsx", join(root, "tests/doubles/mock-upstream.ts")], { env: { ...process.env, PORT: String(mockPort), MOCK_RECORD: "0" }, stdio: "ignore" }));
-    children.push(spawn("npm", ["start"], { cwd: root, env: { ...process.env, PORT: String(appPort), DATA_DIR: dataDir, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password }, stdio: ["ignore", "ignore", "inherit"] }));
+    children.push(spawn("npm", ["start"], { cwd: root, env: { ...process.env, PORT: String(appPort), DATA_DIR: dataDir, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, SWITCHYARD_RATE_LIMIT_RPM: "10000000" }, stdio: ["ignore", "ignore", "inherit"] }));
     const mockUrl = `http://127.0.0.1:${mockPort}`;
     const appUrl = `http://127.0.0.1:${appPort}`;
     await waitFor(`${mockUrl}/v1/models`, 30_000);
