@@ -74,13 +74,14 @@ async function main() {
   const [appPort, mockPort] = [await freePort(), await freePort()];
   const children: ChildProcess[] = [];
   const cleanup = () => {
-    for (const c of children) c.kill("SIGTERM");
+    // Each child leads its own process group: npm → tsx → launcher → next, all of it goes.
+    for (const c of children) if (c.pid) try { process.kill(-c.pid, "SIGTERM"); } catch { /* already gone */ }
     rmSync(dataDir, { recursive: true, force: true });
   };
   process.on("exit", cleanup);
   try {
-    children.push(spawn(process.execPath, ["--import", "tsx", join(root, "tests/doubles/mock-upstream.ts")], { env: { ...process.env, PORT: String(mockPort), MOCK_RECORD: "0" }, stdio: "ignore" }));
-    children.push(spawn("npm", ["start"], { cwd: root, env: { ...process.env, PORT: String(appPort), DATA_DIR: dataDir, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, SWITCHYARD_RATE_LIMIT_RPM: "10000000" }, stdio: ["ignore", "ignore", "inherit"] }));
+    children.push(spawn(process.execPath, ["--import", "tsx", join(root, "tests/doubles/mock-upstream.ts")], { env: { ...process.env, PORT: String(mockPort), MOCK_RECORD: "0" }, stdio: "ignore", detached: true }));
+    children.push(spawn("npm", ["start"], { cwd: root, env: { ...process.env, PORT: String(appPort), DATA_DIR: dataDir, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, SWITCHYARD_RATE_LIMIT_RPM: "10000000" }, stdio: ["ignore", "ignore", "inherit"], detached: true }));
     const mockUrl = `http://127.0.0.1:${mockPort}`;
     const appUrl = `http://127.0.0.1:${appPort}`;
     await waitFor(`${mockUrl}/v1/models`, 30_000);
