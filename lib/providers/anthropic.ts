@@ -2,7 +2,7 @@
  * Anthropic's Messages API behind the OpenAI contract: the request is translated to a Messages
  * request, and the Messages stream back into `chat.completion.chunk` choices plus usage.
  */
-import { abortError, cancellable, errorFromResponse, isRecord, joinUrl, parseJson, postJson, streamError } from "./http.ts";
+import { cancellable, errorFromResponse, isRecord, joinUrl, nextSseMessage, parseJson, postJson } from "./http.ts";
 import { openSseReader, type SseReader } from "./sse.ts";
 import { UpstreamError, type ChatMessage, type ChunkChoice, type ChunkDelta, type ProviderAdapter, type ProviderConfig, type UpstreamChatRequest, type UpstreamEvent } from "./types.ts";
 
@@ -271,13 +271,7 @@ async function* anthropicEvents(reader: SseReader, signal: AbortSignal, requeste
 
   try {
     read: for (;;) {
-      if (signal.aborted) throw abortError(signal);
-      let message;
-      try {
-        message = await reader.read();
-      } catch (err) {
-        throw streamError(err, signal);
-      }
+      const message = await nextSseMessage(reader, signal);
       if (!message) break;
       if (message.data.trim() === "") continue;
       const event = parseJson(message.data);

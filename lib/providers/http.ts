@@ -2,6 +2,7 @@
  * What every HTTP adapter shares: the POST, and turning transport failures, aborts and upstream
  * error bodies into UpstreamError with the status the gateway's fallback logic reads.
  */
+import type { SseMessage } from "./sse.ts";
 import { UpstreamError } from "./types.ts";
 
 const MAX_MESSAGE_CHARS = 1000;
@@ -184,4 +185,14 @@ function errorCode(err: unknown): string | undefined {
     }
   }
   return undefined;
+}
+
+/** The next message of an upstream SSE stream (undefined at its end), with abort and transport errors mapped. */
+export async function nextSseMessage(reader: { read(): Promise<SseMessage | undefined> }, signal: AbortSignal): Promise<SseMessage | undefined> {
+  if (signal.aborted) throw abortError(signal);
+  try {
+    return await reader.read();
+  } catch (err) {
+    throw streamError(err, signal);
+  }
 }

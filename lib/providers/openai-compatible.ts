@@ -2,7 +2,7 @@
  * Any server that speaks OpenAI's chat completions (OpenAI, Groq, Together, vLLM, Ollama, LM
  * Studio...). The request goes through as it came, always streamed with usage.
  */
-import { abortError, cancellable, errorFromPayload, errorFromResponse, isRecord, joinUrl, parseJson, postJson, streamError } from "./http.ts";
+import { cancellable, errorFromPayload, errorFromResponse, isRecord, joinUrl, nextSseMessage, parseJson, postJson, streamError } from "./http.ts";
 import { openSseReader, type SseReader } from "./sse.ts";
 import { UpstreamError, type ChunkChoice, type ChunkDelta, type ProviderAdapter, type ProviderConfig, type UpstreamChatRequest, type UpstreamEvent, type Usage } from "./types.ts";
 
@@ -35,13 +35,7 @@ async function* openAiEvents(reader: SseReader, signal: AbortSignal): AsyncGener
   let usage: Usage | null = null;
   try {
     for (;;) {
-      if (signal.aborted) throw abortError(signal);
-      let message;
-      try {
-        message = await reader.read();
-      } catch (err) {
-        throw streamError(err, signal);
-      }
+      const message = await nextSseMessage(reader, signal);
       if (!message) break;
       const data = message.data.trim();
       if (data === "[DONE]") {

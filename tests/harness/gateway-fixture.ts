@@ -43,7 +43,7 @@ export async function startGatewayFixture() {
     } catch {
       json = text;
     }
-    return { status: res.status, headers: res.headers, json };
+    return { status: res.status, headers: res.headers, json, text };
   };
   const asAdmin = call(adminKey);
   const asUser = call(userKey);
@@ -82,6 +82,8 @@ export async function startGatewayFixture() {
 
   return {
     db, url: database.url, app, mock, admin, user, adminKey, userKey, asAdmin, asUser, addProvider, addModel, grant,
+    /** An API caller acting with any gateway key. */
+    callAs: call,
     openai: (key = userKey) => new OpenAI({ baseURL: `${app.url}/api/v1`, apiKey: key, maxRetries: 0 }),
     async close() {
       await app.close();

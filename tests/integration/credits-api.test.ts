@@ -31,22 +31,7 @@ async function newCaller(label: string, grantMicros = 0): Promise<Caller> {
   const user = await createUser(f.db, { email, password: "account-password" });
   const key = (await createApiKey(f.db, user.id, { name: label })).key;
   if (grantMicros) await postEntry(f.db, { userId: user.id, type: "GRANT", amountMicros: grantMicros, reference: "test grant" });
-  const call = async (path: string, init: { method?: string; body?: unknown } = {}): Promise<Res> => {
-    const res = await fetch(`${f.app.url}${path}`, {
-      method: init.method ?? (init.body === undefined ? "GET" : "POST"),
-      headers: { Authorization: `Bearer ${key}`, ...(init.body === undefined ? {} : { "content-type": "application/json" }) },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    });
-    const text = await res.text();
-    let json: any = null;
-    try {
-      json = text ? JSON.parse(text) : null;
-    } catch {
-      json = null;
-    }
-    return { status: res.status, headers: res.headers, json, text };
-  };
-  return { id: user.id, key, email, call };
+  return { id: user.id, key, email, call: f.callAs(key) };
 }
 
 const chat = (c: Caller, body: Record<string, unknown>) =>
