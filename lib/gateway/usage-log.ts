@@ -1,5 +1,6 @@
 import type { Db } from "../db/client.ts";
 import type { PowerLevel } from "../router/types.ts";
+import { scrubSecrets } from "../security/scrub.ts";
 
 export type AttemptRecord = {
   provider: string;
@@ -38,7 +39,10 @@ export type UsageRecord = {
   createdAt?: Date;
 };
 
-/** One row per request, whatever happened to it. */
+/**
+ * One row per request, whatever happened to it. Error texts are scrubbed here again: they quote
+ * upstreams, and this row outlives the request and is shown to the user.
+ */
 export async function writeUsage(db: Db, r: UsageRecord): Promise<void> {
   await db.usageLog.create({
     data: {
@@ -46,8 +50,8 @@ export async function writeUsage(db: Db, r: UsageRecord): Promise<void> {
       chargedMicros: BigInt(r.chargedMicros),
       providerCostMicros: BigInt(r.providerCostMicros),
       precisionCostMicros: r.precisionCostMicros === null ? null : BigInt(r.precisionCostMicros),
-      errorMessage: r.errorMessage?.slice(0, 1000) ?? null,
-      attempts: r.attempts,
+      errorMessage: r.errorMessage === null ? null : scrubSecrets(r.errorMessage).slice(0, 1000),
+      attempts: r.attempts.map((a) => (a.error === null ? a : { ...a, error: scrubSecrets(a.error) })),
     },
   });
 }

@@ -28,6 +28,14 @@ describe("HealthRecorder", () => {
     expect(stored.map((s) => s.providerId)).toEqual(["alive"]);
   });
 
+  it("stores errors without the credentials an upstream echoed into them", async () => {
+    const { db, stored } = fakeDb(new Set(["p"]));
+    const rec = new HealthRecorder(db, 60_000);
+    rec.record({ providerId: "p", ok: false, latencyMs: null, statusCode: 401, error: "Incorrect API key provided: sk-proj-AbCdEf0123456789xyz" });
+    await rec.flush();
+    expect(stored).toMatchObject([{ error: "Incorrect API key provided: [redacted]" }]);
+  });
+
   it("flush waits for a write already under way", async () => {
     const { db, stored } = fakeDb(new Set(["p"]));
     const rec = new HealthRecorder(db, 60_000, 1); // maxBuffer 1: record() starts a write itself

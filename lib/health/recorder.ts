@@ -1,4 +1,5 @@
 import type { Db } from "../db/client.ts";
+import { scrubSecrets } from "../security/scrub.ts";
 
 type Sample = { providerId: string; ok: boolean; latencyMs: number | null; statusCode: number | null; error: string | null; createdAt: Date };
 
@@ -12,8 +13,9 @@ export class HealthRecorder {
 
   constructor(private readonly db: Db, private readonly flushEveryMs = 2_000, private readonly maxBuffer = 500) {}
 
+  /** The error is scrubbed again here: it quotes an upstream, and admins read it back as last_error. */
   record(sample: Omit<Sample, "createdAt">): void {
-    this.buffer.push({ ...sample, error: sample.error?.slice(0, 500) ?? null, createdAt: new Date() });
+    this.buffer.push({ ...sample, error: sample.error === null ? null : scrubSecrets(sample.error).slice(0, 500), createdAt: new Date() });
     if (this.buffer.length >= this.maxBuffer) void this.flush();
     else if (!this.timer) {
       this.timer = setTimeout(() => void this.flush(), this.flushEveryMs);

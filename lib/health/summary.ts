@@ -1,5 +1,6 @@
 import type { Db } from "../db/client.ts";
 import type { CircuitBreakers } from "./circuit-breaker.ts";
+import { scrubSecrets } from "../security/scrub.ts";
 
 export type ProviderHealthView = {
   provider: string;
@@ -45,7 +46,7 @@ export async function healthSummary(db: Db, breakers: CircuitBreakers, windowMin
     return {
       provider: p.slug, provider_id: p.id, enabled: p.enabled, state, success_rate: rate,
       latency_p50_ms: s?.p50 == null ? null : Math.round(s.p50), latency_p95_ms: s?.p95 == null ? null : Math.round(s.p95),
-      samples: n, last_error: err?.error ?? null, last_error_at: err?.created_at.toISOString() ?? null, checked_at: s?.last_at.toISOString() ?? null,
+      samples: n, last_error: err?.error ? scrubSecrets(err.error) : null, last_error_at: err?.created_at.toISOString() ?? null, checked_at: s?.last_at.toISOString() ?? null,
     };
   });
 }

@@ -248,6 +248,17 @@ describe("anthropic adapter against the mock upstream", () => {
     expect([(error as UpstreamError).status, (error as UpstreamError).message]).toEqual([529, "Overloaded"]);
   });
 
+  it("keeps the key it sent out of the errors of an upstream that echoes it", async () => {
+    const adapter = createAnthropicAdapter(config({ apiKey: "plain-words-key" }));
+    mock.setBehavior({ status: 500, echoCredentials: true });
+    const err = await rejection(adapter.stream(request(), signal()));
+    expect([err.status, err.message]).toEqual([500, "mock error 500: Incorrect API key provided: [redacted]. (x-api-key: [redacted])"]);
+
+    mock.setBehavior({ echoCredentials: true, streamError: { afterChunks: 1, type: "api_error" } });
+    const { error } = await collectUntilError(await adapter.stream(request(), signal()));
+    expect((error as UpstreamError).message).toBe("mock stream error: Incorrect API key provided: [redacted]. (x-api-key: [redacted])");
+  });
+
   it("throws 502 when the socket breaks mid-stream", async () => {
     mock.setBehavior({ breakAfterChunks: 3 });
     const { events, error } = await collectUntilError(await createAnthropicAdapter(config()).stream(request(), signal()));

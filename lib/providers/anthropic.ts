@@ -2,7 +2,8 @@
  * Anthropic's Messages API behind the OpenAI contract: the request is translated to a Messages
  * request, and the Messages stream back into `chat.completion.chunk` choices plus usage.
  */
-import { cancellable, errorFromResponse, isRecord, joinUrl, nextSseMessage, parseJson, postJson } from "./http.ts";
+import { cancellable, errorFromResponse, isRecord, joinUrl, nextSseMessage, parseJson, postJson, upstreamText } from "./http.ts";
+import type { KnownSecrets } from "../security/scrub.ts";
 import { openSseReader, type SseReader } from "./sse.ts";
 import { UpstreamError, type ChatMessage, type ChunkChoice, type ChunkDelta, type ProviderAdapter, type ProviderConfig, type UpstreamChatRequest, type UpstreamEvent } from "./types.ts";
 
@@ -20,11 +21,12 @@ export function createAnthropicAdapter(config: ProviderConfig): ProviderAdapter 
     async stream(request, signal) {
       const headers: Record<string, string> = { "content-type": "application/json", accept: "text/event-stream", "anthropic-version": ANTHROPIC_VERSION };
       if (config.apiKey) headers["x-api-key"] = config.apiKey;
-      const res = await postJson(url, headers, toAnthropicRequest(request), signal);
-      if (!res.ok) throw await errorFromResponse(res, signal);
+      const secrets = [config.apiKey];
+      const res = await postJson(url, headers, toAnthropicRequest(request), signal, secrets);
+      if (!res.ok) throw await errorFromResponse(res, signal, secrets);
       if (!res.body) throw new UpstreamError("upstream sent an empty body", 502);
       const reader = openSseReader(res.body);
-      return cancellable(anthropicEvents(reader, signal, request.model), () => reader.cancel());
+      return cancellable(anthropicEvents(reader, signal, request.model, secrets), () => reader.cancel());
     },
   };
 }
@@ -241,7 +243,7 @@ export function statusForAnthropicError(type: unknown): number {
   }
 }
 
-async function* anthropicEvents(reader: SseReader, signal: AbortSignal, requestedModel: string): AsyncGenerator<UpstreamEvent> {
+async function* anthropicEvents(reader: SseReader, signal: AbortSignal, requestedModel: string, secrets: KnownSecrets): AsyncGenerator<UpstreamEvent> {
   let id = "";
   let model = requestedModel;
   const created = Math.floor(Date.now() / 1000);
@@ -325,7 +327,7 @@ async function* anthropicEvents(reader: SseReader, signal: AbortSignal, requeste
         case "error": {
           const error = isRecord(event.error) ? event.error : {};
           const text = typeof error.message === "string" && error.message ? error.message : "upstream reported an error";
-          throw new UpstreamError(text, statusForAnthropicError(error.type));
+          throw new UpstreamError(upstreamText(text, secrets), statusForAnthropicError(error.type));
         }
         default:
           // ping, content_block_stop, and event types added later

@@ -2,10 +2,13 @@
  * What every HTTP adapter shares: the POST, and turning transport failures, aborts and upstream
  * error bodies into UpstreamError with the status the gateway's fallback logic reads.
  */
+import { scrubSecrets, type KnownSecrets } from "../security/scrub.ts";
 import type { SseMessage } from "./sse.ts";
 import { UpstreamError } from "./types.ts";
 
 const MAX_MESSAGE_CHARS = 1000;
+/** Scrubbed before clipping, so a key cut in half at the clip cannot leave its first half behind. */
+const SCRUB_WINDOW_CHARS = 4 * MAX_MESSAGE_CHARS;
 const TIMEOUT_CODES = new Set(["ETIMEDOUT", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
 
 export function joinUrl(baseUrl: string, path: string): string {
@@ -23,24 +26,28 @@ export function abortError(signal: AbortSignal): UpstreamError {
   return new UpstreamError("aborted", 499);
 }
 
-/** POSTs JSON; resolves with the response whatever its status, rejects with UpstreamError on transport failure. */
-export async function postJson(url: string, headers: Record<string, string>, body: unknown, signal: AbortSignal): Promise<Response> {
+/**
+ * POSTs JSON; resolves with the response whatever its status, rejects with UpstreamError on
+ * transport failure. `secrets` are the credentials the call carries, kept out of error text.
+ */
+export async function postJson(url: string, headers: Record<string, string>, body: unknown, signal: AbortSignal, secrets: KnownSecrets = []): Promise<Response> {
   if (signal.aborted) throw abortError(signal);
   try {
     return await fetch(url, { method: "POST", headers, body: JSON.stringify(body), signal });
   } catch (err) {
-    throw transportError(err, signal);
+    throw transportError(err, signal, secrets);
   }
 }
 
 /** A failure before the status line: 0 when the upstream could not be reached, 408 on timeouts. */
-export function transportError(err: unknown, signal: AbortSignal): UpstreamError {
+export function transportError(err: unknown, signal: AbortSignal, secrets: KnownSecrets = []): UpstreamError {
   if (signal.aborted) return abortError(signal);
   if (err instanceof UpstreamError) return err;
   const code = errorCode(err);
   if (code && TIMEOUT_CODES.has(code)) return new UpstreamError(`upstream timed out (${code})`, 408);
   const detail = code ?? (err instanceof Error ? (causeOf(err)?.message ?? err.message) : String(err));
-  return new UpstreamError(`upstream unreachable (${detail})`, 0);
+  // fetch names the URL it refused, credentials in it included.
+  return new UpstreamError(`upstream unreachable (${upstreamText(detail, secrets)})`, 0);
 }
 
 /** A failure while reading the body of an accepted stream. */
@@ -50,33 +57,42 @@ export function streamError(err: unknown, signal: AbortSignal): UpstreamError {
   return new UpstreamError("upstream stream broke", 502);
 }
 
-/** A non-2xx response as UpstreamError: the provider's own message when its body says one, and Retry-After. */
-export async function errorFromResponse(res: Response, signal: AbortSignal): Promise<UpstreamError> {
+/**
+ * A non-2xx response as UpstreamError: the provider's own message when its body says one (with
+ * `secrets`, the credentials the call carried, and anything like them removed: upstreams echo
+ * them), and Retry-After.
+ */
+export async function errorFromResponse(res: Response, signal: AbortSignal, secrets: KnownSecrets = []): Promise<UpstreamError> {
   let text = "";
   try {
     text = await res.text();
   } catch (err) {
     if (signal.aborted) return abortError(signal);
   }
-  const message = messageFromErrorBody(text) ?? `upstream returned HTTP ${res.status}`;
+  const message = messageFromErrorBody(text, secrets) ?? `upstream returned HTTP ${res.status}`;
   return new UpstreamError(message, res.status, parseRetryAfter(res.headers));
 }
 
-/** `{error:{message}}` (OpenAI, Anthropic), `{error:"..."}`, `{message}`, `{detail}`, or short plain text. */
-export function messageFromErrorBody(text: string): string | undefined {
+/** `{error:{message}}` (OpenAI, Anthropic), `{error:"..."}`, `{message}`, `{detail}`, or short plain text; scrubbed of secrets. */
+export function messageFromErrorBody(text: string, secrets: KnownSecrets = []): string | undefined {
   const trimmed = text.trim();
   if (!trimmed) return undefined;
   try {
     const body: unknown = JSON.parse(trimmed);
     if (isRecord(body)) {
       const found = messageOf(body.error) ?? messageOf(body);
-      if (found) return clip(found);
+      if (found) return upstreamText(found, secrets);
     }
   } catch {
     // not JSON
   }
   if (/^<(!doctype|html)/i.test(trimmed)) return undefined;
-  return clip(trimmed);
+  return upstreamText(trimmed, secrets);
+}
+
+/** Text from an upstream as it may be shown, logged and stored: without secrets, and short. */
+export function upstreamText(text: string, secrets: KnownSecrets = []): string {
+  return clip(scrubSecrets(text.slice(0, SCRUB_WINDOW_CHARS), secrets));
 }
 
 function messageOf(value: unknown): string | undefined {
@@ -93,9 +109,9 @@ function messageOf(value: unknown): string | undefined {
  * An error object delivered inside a 2xx stream (`data: {"error":{...}}`, Anthropic's `error`
  * event): its message, with a status guessed from its numeric code or its type.
  */
-export function errorFromPayload(error: unknown): UpstreamError {
+export function errorFromPayload(error: unknown, secrets: KnownSecrets = []): UpstreamError {
   const message = messageOf(error) ?? "upstream reported an error";
-  return new UpstreamError(clip(message), statusOfPayload(error));
+  return new UpstreamError(upstreamText(message, secrets), statusOfPayload(error));
 }
 
 function statusOfPayload(error: unknown): number {

@@ -67,6 +67,12 @@ describe("mock upstream (OpenAI side, via the openai SDK)", () => {
     expect((err as InstanceType<typeof OpenAI.RateLimitError>).message).toContain("too many");
   });
 
+  it("echoes the caller's credentials in error bodies when asked, as careless upstreams do", async () => {
+    mock.setBehavior({ status: 401, echoCredentials: true });
+    const err = await client.chat.completions.create({ model: "a", messages }).catch((e: unknown) => e);
+    expect((err as Error).message).toContain("mock error 401: Incorrect API key provided: sk-mock. (Authorization: Bearer sk-mock)");
+  });
+
   it("streams tool calls", async () => {
     mock.setBehavior({ toolCall: { name: "f", arguments: '{"x":1}' } });
     const stream = await client.chat.completions.create({ model: "a", messages, stream: true });
@@ -113,6 +119,14 @@ describe("mock upstream (Anthropic side)", () => {
     } finally {
       await strict.close();
     }
+  });
+
+  it("echoes x-api-key in an in-stream error event when asked", async () => {
+    mock.setBehavior({ echoCredentials: true, streamError: { afterChunks: 1, type: "api_error" } });
+    const res = await post({ model: "claude", max_tokens: 10, stream: true, messages: [{ role: "user", content: "x" }] });
+    const errors = [];
+    for await (const e of readSseEvents(res.body!)) if (e.event === "error") errors.push(JSON.parse(e.data));
+    expect(errors).toEqual([{ type: "error", error: { type: "api_error", message: "mock stream error: Incorrect API key provided: k. (x-api-key: k)" } }]);
   });
 
   it("records a client that disconnects from a hanging request as aborted", async () => {

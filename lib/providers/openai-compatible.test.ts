@@ -109,6 +109,24 @@ describe("openai-compatible adapter", () => {
     }
   });
 
+  it("keeps the key it sent out of the errors of an upstream that echoes it", async () => {
+    const adapter = createOpenAiCompatibleAdapter(config({ apiKey: "plain-words-key" }));
+    mock.setBehavior({ status: 401, echoCredentials: true });
+    const err = await rejection(adapter.stream(request(), signal()));
+    expect([err.status, err.message]).toEqual([401, "mock error 401: Incorrect API key provided: [redacted]. (Authorization: Bearer [redacted])"]);
+
+    mock.setBehavior({ echoCredentials: true, streamError: { afterChunks: 1, message: "model crashed" } });
+    const { error } = await collectUntilError(await adapter.stream(request(), signal()));
+    expect((error as UpstreamError).message).toBe("model crashed: Incorrect API key provided: [redacted]. (Authorization: Bearer [redacted])");
+  });
+
+  it("keeps credentials in the base URL out of the unreachable error", async () => {
+    const err = await rejection(createOpenAiCompatibleAdapter(config({ baseUrl: `http://someone:hunter2-pass@127.0.0.1:${mock.port}/v1` })).stream(request(), signal()));
+    expect(err.status).toBe(0);
+    expect(err.message).toMatch(/^upstream unreachable \(.*http:\/\/\[redacted\]@127\.0\.0\.1/);
+    expect(err.message).not.toContain("hunter2");
+  });
+
   it("rejects with status 0 when nothing listens", async () => {
     const port = await closedPort();
     const err = await rejection(createOpenAiCompatibleAdapter(config({ baseUrl: `http://127.0.0.1:${port}/v1` })).stream(request(), signal()));

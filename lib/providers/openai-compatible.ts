@@ -3,6 +3,7 @@
  * Studio...). The request goes through as it came, always streamed with usage.
  */
 import { cancellable, errorFromPayload, errorFromResponse, isRecord, joinUrl, nextSseMessage, parseJson, postJson, streamError } from "./http.ts";
+import type { KnownSecrets } from "../security/scrub.ts";
 import { openSseReader, type SseReader } from "./sse.ts";
 import { UpstreamError, type ChunkChoice, type ChunkDelta, type ProviderAdapter, type ProviderConfig, type UpstreamChatRequest, type UpstreamEvent, type Usage } from "./types.ts";
 
@@ -12,13 +13,14 @@ export function createOpenAiCompatibleAdapter(config: ProviderConfig): ProviderA
     async stream(request, signal) {
       const headers: Record<string, string> = { "content-type": "application/json", accept: "text/event-stream" };
       if (config.apiKey) headers.authorization = `Bearer ${config.apiKey}`;
-      const res = await postJson(url, headers, openAiStreamBody(request), signal);
-      if (!res.ok) throw await errorFromResponse(res, signal);
+      const secrets = [config.apiKey];
+      const res = await postJson(url, headers, openAiStreamBody(request), signal, secrets);
+      if (!res.ok) throw await errorFromResponse(res, signal, secrets);
       if (!res.body) throw new UpstreamError("upstream sent an empty body", 502);
       // A server that ignored `stream: true` and answered with one JSON completion.
-      if ((res.headers.get("content-type") ?? "").includes("application/json")) return completionEvents(res, signal);
+      if ((res.headers.get("content-type") ?? "").includes("application/json")) return completionEvents(res, signal, secrets);
       const reader = openSseReader(res.body);
-      return cancellable(openAiEvents(reader, signal), () => reader.cancel());
+      return cancellable(openAiEvents(reader, signal, secrets), () => reader.cancel());
     },
   };
 }
@@ -29,7 +31,7 @@ export function openAiStreamBody(request: UpstreamChatRequest): Record<string, u
   return { ...request, stream: true, stream_options: { ...given, include_usage: true } };
 }
 
-async function* openAiEvents(reader: SseReader, signal: AbortSignal): AsyncGenerator<UpstreamEvent> {
+async function* openAiEvents(reader: SseReader, signal: AbortSignal, secrets: KnownSecrets): AsyncGenerator<UpstreamEvent> {
   let sawDone = false;
   let sawFinish = false;
   let usage: Usage | null = null;
@@ -45,8 +47,8 @@ async function* openAiEvents(reader: SseReader, signal: AbortSignal): AsyncGener
       if (data === "") continue;
       const payload = parseJson(data);
       if (!isRecord(payload)) throw new UpstreamError("upstream sent malformed stream data", 502);
-      if (payload.error != null) throw errorFromPayload(payload.error);
-      if (message.event === "error") throw errorFromPayload(payload);
+      if (payload.error != null) throw errorFromPayload(payload.error, secrets);
+      if (message.event === "error") throw errorFromPayload(payload, secrets);
       const u = readUsage(payload.usage);
       if (u) usage = u;
       const choices = normalizeChoices(payload.choices);
@@ -62,7 +64,7 @@ async function* openAiEvents(reader: SseReader, signal: AbortSignal): AsyncGener
   if (usage) yield { type: "usage", usage };
 }
 
-async function completionEvents(res: Response, signal: AbortSignal): Promise<AsyncIterable<UpstreamEvent>> {
+async function completionEvents(res: Response, signal: AbortSignal, secrets: KnownSecrets): Promise<AsyncIterable<UpstreamEvent>> {
   let text: string;
   try {
     text = await res.text();
@@ -71,7 +73,7 @@ async function completionEvents(res: Response, signal: AbortSignal): Promise<Asy
   }
   const payload = parseJson(text);
   if (!isRecord(payload)) throw new UpstreamError("upstream sent malformed JSON", 502);
-  if (payload.error != null) throw errorFromPayload(payload.error);
+  if (payload.error != null) throw errorFromPayload(payload.error, secrets);
   const choices: ChunkChoice[] = [];
   if (Array.isArray(payload.choices)) {
     payload.choices.forEach((c: unknown, i) => {

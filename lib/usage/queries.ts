@@ -3,6 +3,7 @@ import type { Db } from "../db/client.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import { microsToUsd, toMicros } from "../money/units.ts";
 import { badRequest, notFound } from "../http/errors.ts";
+import { scrubSecrets } from "../security/scrub.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -72,6 +73,8 @@ export async function usageOfRequest(db: Db, userId: string, requestId: string) 
   return {
     id: r.id, status: r.status, provider: r.providerSlug, model: r.modelName, power_level: r.powerLevel, task_type: r.taskType,
     prompt_tokens: r.promptTokens, completion_tokens: r.completionTokens, cost_usd: microsToUsd(toMicros(r.chargedMicros)),
-    latency_ms: r.latencyMs, ttft_ms: r.ttftMs, fallback_count: r.fallbackCount, byok: r.byok, error: r.errorMessage, created_at: r.createdAt.toISOString(),
+    latency_ms: r.latencyMs, ttft_ms: r.ttftMs, fallback_count: r.fallbackCount, byok: r.byok,
+    // Rows written before upstream text was scrubbed on the way in may still carry a key.
+    error: r.errorMessage === null ? null : scrubSecrets(r.errorMessage), created_at: r.createdAt.toISOString(),
   };
 }
