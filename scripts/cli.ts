@@ -7,6 +7,7 @@ import { findRunningEmbedded, startEmbedded, type EmbeddedServer } from "../lib/
 import { createUser, roleSchema } from "../lib/users/users.ts";
 import { createApiKey } from "../lib/keys/api-keys.ts";
 import { verifyLedger } from "../lib/ledger/ledger.ts";
+import { formatMicros } from "../lib/router/cost.ts";
 import { ApiError } from "../lib/http/errors.ts";
 import { z } from "zod";
 
@@ -78,7 +79,12 @@ async function verify(): Promise<void> {
   try {
     const result = await verifyLedger(db);
     for (const m of result.mismatches) console.error(`MISMATCH account ${m.accountId} (user ${m.userId}): ${m.problem}`);
+    for (const r of result.receivables) console.log(`OWED account ${r.accountId} (user ${r.userId}) owes ${formatMicros(r.owedMicros)}: requests cost more than their holds`);
     console.log(`checked ${result.accounts} accounts and ${result.entries} entries: ${result.mismatches.length ? `${result.mismatches.length} mismatch(es)` : "all balances match their entries"}`);
+    if (result.receivables.length) {
+      const owed = result.receivables.reduce((sum, r) => sum + r.owedMicros, 0);
+      console.log(`receivables: ${result.receivables.length} account(s) owe ${formatMicros(owed)} in total (paid models are blocked for them until repaid)`);
+    }
     if (result.mismatches.length) throw new MismatchError("ledger mismatch");
   } finally {
     await close();

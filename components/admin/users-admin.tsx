@@ -11,7 +11,7 @@ const ROLES = ["USER", "ADMIN", "FINANCE"] as const;
 export function UsersAdmin({ selfId }: { selfId: string }) {
   const qc = useQueryClient();
   const [creditsFor, setCreditsFor] = useState<string | null>(null);
-  const users = useQuery({ queryKey: ["admin-users"], queryFn: () => api<{ data: UserView[] }>("/api/admin/users") });
+  const users = useQuery({ queryKey: ["admin-users"], queryFn: () => api<{ data: (UserView & { owed_usd: number })[] }>("/api/admin/users") });
   const settings = useQuery({ queryKey: ["admin-settings"], queryFn: () => api<{ signup_enabled: boolean }>("/api/admin/settings") });
   const refresh = () => void qc.invalidateQueries({ queryKey: ["admin-users"] });
   const patch = useMutation({ mutationFn: ({ id, ...body }: { id: string; role?: string; disabled?: boolean }) => api(`/api/admin/users/${id}`, { method: "PATCH", body }), onSettled: refresh });
@@ -62,7 +62,10 @@ export function UsersAdmin({ selfId }: { selfId: string }) {
                           {ROLES.map((r) => <option key={r}>{r}</option>)}
                         </Select>
                       </td>
-                      <td>{u.disabled ? <Badge tone="red">disabled</Badge> : <Badge tone="green">active</Badge>}</td>
+                      <td>
+                        {u.disabled ? <Badge tone="red">disabled</Badge> : <Badge tone="green">active</Badge>}
+                        {u.owed_usd > 0 && <span className="ml-1" title="A request cost more than was held; paid models are blocked until credits cover it"><Badge tone="red">owes ${u.owed_usd}</Badge></span>}
+                      </td>
                       <td>{new Date(u.created_at).toLocaleDateString()}</td>
                       <td className="whitespace-nowrap text-right">
                         <Button variant="secondary" className="mr-2" aria-expanded={creditsFor === u.id}

@@ -6,12 +6,13 @@ import type { CallerBudget } from "../router/types.ts";
  */
 export interface Billing {
   /** Available credits (balance minus holds) and this month's budget state, for routing. */
-  snapshot(userId: string): Promise<{ availableMicros: number; budget: CallerBudget | null }>;
+  snapshot(userId: string): Promise<{ availableMicros: number; owedMicros: number; budget: CallerBudget | null }>;
   /** Holds `amountMicros` for the request before any provider is called; throws ApiError 402 if it cannot. */
   reserve(userId: string, requestId: string, amountMicros: number): Promise<void>;
   /**
    * Charges the real cost (may be 0) and releases the rest of the hold, once. Returns what was
-   * actually charged (capped at the balance), when, and the new available credits.
+   * charged (the whole cost, even past the balance: the excess is owed), when, and the new
+   * available credits.
    */
   settle(userId: string, requestId: string, chargeMicros: number, reference: string): Promise<{ chargedMicros: number; availableMicros: number; settledAt: Date }>;
 }

@@ -8,6 +8,8 @@ export type LoadedCaller = {
   state: CallerState;
   /** Sealed BYOK keys by provider id. */
   keys: Map<string, { id: string; ciphertext: string }>;
+  /** What the account owes after a request cost more than its hold (a negative balance). */
+  owedMicros: number;
 };
 
 /** Everything about the caller the router needs, in parallel. */
@@ -19,6 +21,7 @@ export async function loadCallerState(db: Db, billing: Billing, caller: Caller):
   ]);
   return {
     keys,
+    owedMicros: money.owedMicros,
     state: {
       role: caller.role,
       apiKeyId: caller.apiKeyId,

@@ -9,8 +9,10 @@ import type { RouteCandidate, RouterModel } from "../router/types.ts";
 import { encodeSse } from "../providers/sse.ts";
 import { UpstreamError, type ProviderAdapter, type ProviderConfig, type UpstreamEvent } from "../providers/types.ts";
 import type { HealthRecorder } from "../health/recorder.ts";
+import { scrubSecrets } from "../security/scrub.ts";
 import { CompletionAccumulator, isFirstToken } from "./accumulator.ts";
 import { upstreamRequest, type ChatCompletionBody } from "./chat-request.ts";
+import { KIND_FROM_DB } from "../catalog/provider-kinds.ts";
 import { planRoute, type GatewayDeps, type Plan } from "./plan.ts";
 import { writeUsage, type AttemptRecord } from "./usage-log.ts";
 
@@ -184,7 +186,7 @@ async function openCandidate(deps: ChatDeps, plan: Plan, call: ChatCall, candida
   const provider = plan.catalog.providers.get(candidate.providerId);
   if (!provider) throw new UpstreamError(`provider ${candidate.provider} was removed`, 404);
   const config: ProviderConfig = { slug: provider.slug, kind: provider.kind, baseUrl: provider.baseUrl, apiKey: providerKey(deps, plan, call, candidate), simulation: provider.simulation };
-  const request = upstreamRequest(call.body, candidate.upstreamId, plan.upstreamMaxTokens);
+  const request = upstreamRequest(call.body, candidate.upstreamId, plan.upstreamMaxTokens, KIND_FROM_DB[provider.kind], candidate.byok);
   const started = (deps.now ?? Date.now)();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -326,9 +328,13 @@ function routeHeaders(plan: Plan, candidate: RouteCandidate, fallbacks: number, 
   };
 }
 
+/**
+ * Every failure passes here before it reaches the client, usage rows, health or logs; scrubbing
+ * again means an adapter that forgot to is not a leak.
+ */
 function asUpstreamError(err: unknown): UpstreamError {
-  if (err instanceof UpstreamError) return err;
-  return new UpstreamError(err instanceof Error ? err.message : String(err), 502);
+  if (err instanceof UpstreamError) return new UpstreamError(scrubSecrets(err.message), err.status, err.retryAfterSeconds);
+  return new UpstreamError(scrubSecrets(err instanceof Error ? err.message : String(err)), 502);
 }
 
 /** What the same tokens would have cost on the model PRECISION would pick (money aside), for the savings view. */

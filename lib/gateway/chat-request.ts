@@ -4,6 +4,8 @@ import { powerLevelSchema } from "../router/rules.ts";
 import { hasImageParts, lastUserText } from "../router/tokens.ts";
 import { usdToMicros } from "../money/units.ts";
 import type { ChatMessage, UpstreamChatRequest } from "../providers/types.ts";
+import type { ProviderKindName } from "../catalog/provider-kinds.ts";
+import { forwardable } from "./forwarded-params.ts";
 
 const lower = (v: unknown) => (typeof v === "string" ? v.toLowerCase() : v);
 
@@ -67,12 +69,16 @@ export function requestedMaxTokens(body: ChatCompletionBody): number | null {
   return body.max_completion_tokens ?? body.max_tokens ?? null;
 }
 
-/** What goes upstream: the client's body minus routing and transport fields, with the upstream model id. */
-export function upstreamRequest(body: ChatCompletionBody, upstreamModel: string, maxTokens: number | null): UpstreamChatRequest {
+/**
+ * What goes upstream: the client's body minus routing and transport fields, filtered for the
+ * provider kind and who pays (forwarded-params.ts), with the upstream model id and always a
+ * max_tokens — the output bound the hold was priced on.
+ */
+export function upstreamRequest(body: ChatCompletionBody, upstreamModel: string, maxTokens: number, kind: ProviderKindName, byok: boolean): UpstreamChatRequest {
   const { stream: _s, stream_options: _so, max_completion_tokens: _mct, max_tokens: _mt, ...rest } = body;
-  const out: Record<string, unknown> = { ...rest, model: upstreamModel };
+  const out = forwardable({ ...rest, model: upstreamModel }, kind, byok);
   for (const field of ROUTING_FIELDS) delete out[field];
   for (const [k, v] of Object.entries(out)) if (v === null || v === undefined) delete out[k];
-  if (maxTokens !== null) out.max_tokens = maxTokens;
+  out.max_tokens = maxTokens;
   return out as UpstreamChatRequest;
 }

@@ -2,8 +2,9 @@ import type { Db } from "../db/client.ts";
 import type { Caller } from "../auth/caller.ts";
 import { decideRoute } from "../router/decide.ts";
 import { estimatePromptTokens } from "../router/tokens.ts";
+import { promptTokenBound } from "../router/token-bound.ts";
 import { DEFAULT_MAX_OUTPUT_TOKENS } from "../router/catalog-defaults.ts";
-import { computeCostMicros } from "../router/cost.ts";
+import { computeCostMicros, formatMicros } from "../router/cost.ts";
 import type { HealthMap, RouteCandidate, RouteDecision, RouteInput } from "../router/types.ts";
 import { ApiError } from "../http/errors.ts";
 import type { CircuitBreakers } from "../health/circuit-breaker.ts";
@@ -11,6 +12,7 @@ import type { Billing } from "./billing.ts";
 import type { CatalogStore, GatewayCatalog } from "./catalog-store.ts";
 import { loadCallerState, type LoadedCaller } from "./caller-state.ts";
 import { requestedMaxTokens, routingRequest, type ChatCompletionBody } from "./chat-request.ts";
+import { pricedParams } from "./forwarded-params.ts";
 
 export type GatewayDeps = {
   db: Db;
@@ -24,9 +26,11 @@ export type Plan = {
   catalog: GatewayCatalog;
   caller: LoadedCaller;
   promptTokens: number;
+  /** Proven upper bound of billable prompt tokens (Infinity: only each model's context window). */
+  promptTokensBound: number;
   maxOutputTokens: number;
-  /** max_tokens sent upstream: the client's own, lowered to what the caller can afford, or null. */
-  upstreamMaxTokens: number | null;
+  /** max_tokens sent upstream, always: the client's own or the default, lowered to what the caller can afford. */
+  upstreamMaxTokens: number;
   /** Set when credits forced a lower max_tokens than the request asked for (or the default). */
   cappedMaxTokens: number | null;
 };
@@ -35,6 +39,7 @@ export type Plan = {
 export const MIN_REPLY_TOKENS = 16;
 
 const FAILURE_CODES: Record<string, string> = {
+  context_length_exceeded: "context_length_exceeded",
   privacy_no_local_model: "privacy_no_local_model",
   insufficient_credits: "insufficient_credits",
   budget_exhausted: "budget_exhausted",
@@ -55,48 +60,80 @@ function healthMap(catalog: GatewayCatalog, breakers: CircuitBreakers): HealthMa
 export async function planRoute(deps: GatewayDeps, caller: Caller, body: ChatCompletionBody): Promise<Plan> {
   const [catalog, loaded] = await Promise.all([deps.catalog.get(), loadCallerState(deps.db, deps.billing, caller)]);
   const promptTokens = estimatePromptTokens(body.messages as never, body.tools ?? undefined);
+  const promptTokensBound = promptTokenBound(body as never);
   const clientMaxTokens = requestedMaxTokens(body);
   const maxOutputTokens = clientMaxTokens ?? DEFAULT_MAX_OUTPUT_TOKENS;
   const input: RouteInput = {
     request: routingRequest(body),
     promptTokens,
+    promptTokensBound,
     maxOutputTokens,
     catalog: catalog.prepared,
     health: healthMap(catalog, deps.breakers),
     caller: loaded.state,
     rules: catalog.rules,
   };
+  const base = { catalog, caller: loaded, promptTokens, promptTokensBound };
   const result = decideRoute(input);
-  if (result.ok) return { decision: result, catalog, caller: loaded, promptTokens, maxOutputTokens, upstreamMaxTokens: clientMaxTokens, cappedMaxTokens: null };
+  if (result.ok) {
+    // Credits did not cover the level asked for: a shorter reply at that level beats a silent
+    // step down, so cap max_tokens when a minimal reply there is affordable.
+    if (result.creditsShortAt && maxOutputTokens > MIN_REPLY_TOKENS) {
+      const minimal = decideRoute({ ...input, maxOutputTokens: MIN_REPLY_TOKENS });
+      if (minimal.ok && minimal.usedPowerLevel === result.creditsShortAt) return withPricedParams(body, cappedPlan(minimal, base, maxOutputTokens));
+    }
+    return withPricedParams(body, { ...base, decision: result, maxOutputTokens, upstreamMaxTokens: maxOutputTokens, cappedMaxTokens: null });
+  }
 
   // Short of credits for the full reply: rather than refuse, serve a shorter one if even a
   // minimal reply is affordable, with max_tokens capped to what the credits cover.
   if (result.code === "insufficient_credits" && maxOutputTokens > MIN_REPLY_TOKENS) {
     const minimal = decideRoute({ ...input, maxOutputTokens: MIN_REPLY_TOKENS });
-    if (minimal.ok) {
-      const capped = capToCredits(minimal, catalog, promptTokens, maxOutputTokens, loaded.state.availableCreditsMicros);
-      return { decision: capped.decision, catalog, caller: loaded, promptTokens, maxOutputTokens: capped.maxTokens, upstreamMaxTokens: capped.maxTokens, cappedMaxTokens: capped.maxTokens };
-    }
+    if (minimal.ok) return withPricedParams(body, cappedPlan(minimal, base, maxOutputTokens));
   }
-  throw new ApiError(result.status, FAILURE_CODES[result.code] ?? result.code, result.message, result.code === "unknown_model" ? "model" : null);
+  const param = result.code === "unknown_model" ? "model" : result.code === "context_length_exceeded" ? "messages" : null;
+  let message = result.message;
+  if (result.code === "insufficient_credits" && loaded.owedMicros > 0) message = `Your account owes ${formatMicros(loaded.owedMicros)}: a request cost more than was held. Add credits to use paid models again.`;
+  throw new ApiError(result.status, FAILURE_CODES[result.code] ?? result.code, message, param);
+}
+
+function cappedPlan(minimal: RouteDecision, base: Pick<Plan, "catalog" | "caller" | "promptTokens" | "promptTokensBound">, wanted: number): Plan {
+  const capped = capToCredits(minimal, base.catalog, base.promptTokensBound, wanted, base.caller.state.availableCreditsMicros);
+  return { ...base, decision: capped.decision, maxOutputTokens: capped.maxTokens, upstreamMaxTokens: capped.maxTokens, cappedMaxTokens: capped.maxTokens };
+}
+
+/**
+ * Parameters that change the price or retention go only to the caller's own key: the chain keeps
+ * its BYOK candidates, and a request no BYOK candidate can serve is refused naming the field.
+ */
+function withPricedParams(body: ChatCompletionBody, plan: Plan): Plan {
+  const priced = pricedParams(body);
+  if (priced.length === 0) return plan;
+  const chain = [plan.decision.primary, ...plan.decision.fallbacks].filter((c) => c.byok);
+  if (chain.length === 0) {
+    throw new ApiError(400, "unsupported_parameter", `\`${priced[0]}\` changes what the provider bills or keeps, so it is accepted only when your own provider key (BYOK) serves the request`, priced[0]!);
+  }
+  return { ...plan, decision: { ...plan.decision, primary: chain[0]!, fallbacks: chain.slice(1) } };
 }
 
 /**
  * The largest max_tokens the credits cover on the primary (never more than asked), with the
  * fallbacks that are affordable at that size and every estimate recomputed for it.
  */
-function capToCredits(d: RouteDecision, catalog: GatewayCatalog, promptTokens: number, wanted: number, availableMicros: number) {
+function capToCredits(d: RouteDecision, catalog: GatewayCatalog, promptBound: number, wanted: number, availableMicros: number) {
   const prices = (c: RouteCandidate) => catalog.models.find((m) => m.id === c.modelId)!;
+  // The prompt part of the hold, as the router prices it: the bound, capped by the context window.
+  const billable = (c: RouteCandidate) => Math.min(promptBound, c.contextTokens);
   const affordable = (c: RouteCandidate) => {
     if (c.byok || c.free) return wanted;
     const m = prices(c);
-    const left = availableMicros * 1_000_000 - promptTokens * m.inputPricePer1M;
+    const left = availableMicros * 1_000_000 - billable(c) * m.inputPricePer1M;
     return m.outputPricePer1M === 0 ? wanted : Math.min(wanted, Math.floor(left / m.outputPricePer1M));
   };
   const maxTokens = Math.max(MIN_REPLY_TOKENS, affordable(d.primary));
   const resize = (c: RouteCandidate): RouteCandidate => {
     const m = prices(c);
-    const cost = computeCostMicros(promptTokens, maxTokens, m.inputPricePer1M, m.outputPricePer1M);
+    const cost = computeCostMicros(billable(c), maxTokens, m.inputPricePer1M, m.outputPricePer1M);
     return { ...c, providerCostMicros: cost, estimatedCostMicros: c.byok ? 0 : cost };
   };
   const decision: RouteDecision = {

@@ -13,7 +13,7 @@ export function ledgerBilling(db: Db, holdTtlMs?: number): Billing {
       ]);
       const budgetMicros = settings?.monthlyBudgetMicros == null ? null : toMicros(settings.monthlyBudgetMicros);
       const budget = budgetMicros === null ? null : { monthlyBudgetMicros: budgetMicros, monthSpendMicros: await monthSpend(db, userId) };
-      return { availableMicros: Math.max(0, balance.availableMicros), budget };
+      return { availableMicros: Math.max(0, balance.availableMicros), owedMicros: Math.max(0, -balance.balanceMicros), budget };
     },
     reserve: (userId, requestId, amount) => reserve(db, userId, requestId, amount, holdTtlMs),
     async settle(userId, requestId, charge, reference) {

@@ -1,13 +1,18 @@
 import type { Db } from "../db/client.ts";
 import { ApiError, conflict } from "../http/errors.ts";
 import { toMicros } from "../money/units.ts";
+import { formatMicros } from "../router/cost.ts";
 
 /**
  * The credit ledger. Entries are append-only integer micro-USD; `credit_accounts.balance_micros`
  * and `reserved_micros` are caches changed only in the same transaction as the entry or
  * reservation that justifies them, always by conditional UPDATEs (no read-then-write), so many
- * requests and many app processes can reserve from one account at once and the balance never
- * goes below zero. `verifyLedger` recomputes everything from the entries.
+ * requests and many app processes can reserve from one account at once and no hold is ever
+ * granted beyond the balance. The balance goes below zero in one way only: a request's real
+ * cost exceeded its hold (the hold is a proven bound, so this means a provider billed more than
+ * its own limits allow). The negative balance is then what the account owes — a receivable that
+ * `verifyLedger` reports, that blocks paid models until repaid, and that the next purchase or
+ * grant pays off first. Every other entry refuses to take a balance below zero.
  */
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
@@ -40,13 +45,20 @@ export async function reserve(db: Db, userId: string, requestId: string, amountM
   });
 }
 
-export type SettleResult = { chargedMicros: number; balanceMicros: number; availableMicros: number; settledAt: Date };
+export type SettleResult = {
+  chargedMicros: number;
+  balanceMicros: number;
+  availableMicros: number;
+  settledAt: Date;
+  /** How much of this charge the balance did not cover: newly owed. */
+  shortfallMicros: number;
+};
 
 /**
  * Closes the request's hold and charges its real cost, once: the HELD→SETTLED transition and the
- * entry's idempotency key make a repeated settle a no-op. A charge above the balance is capped at
- * the balance (it can exceed the hold when the upstream's count beats the estimate); a hold the
- * sweeper already expired is still charged, since the tokens were produced.
+ * entry's idempotency key make a repeated settle a no-op. The whole cost is charged, never capped:
+ * what the balance does not cover becomes a negative balance (owed), named in the entry's
+ * reference. A hold the sweeper already expired is still charged, since the tokens were produced.
  */
 export async function settle(db: Db, userId: string, requestId: string, chargeMicros: number, reference: string): Promise<SettleResult> {
   if (!Number.isSafeInteger(chargeMicros) || chargeMicros < 0) throw new Error(`bad charge ${chargeMicros}`);
@@ -60,23 +72,24 @@ export async function settle(db: Db, userId: string, requestId: string, chargeMi
     const held = closed[0] ? toMicros(closed[0].amount_micros) : 0;
     const alreadyCharged = !closed[0] && (await tx.ledgerEntry.findUnique({ where: { idempotencyKey }, select: { id: true } })) !== null;
     const charge = alreadyCharged ? 0 : chargeMicros;
-    const rows = await tx.$queryRaw<{ before: bigint; balance: bigint; reserved: bigint; at: Date }[]>`
-      WITH old AS (SELECT balance_micros FROM credit_accounts WHERE id = ${accountId} FOR UPDATE)
-      UPDATE credit_accounts c
-      SET balance_micros = c.balance_micros - LEAST(${charge}::bigint, old.balance_micros),
-          reserved_micros = c.reserved_micros - ${held}::bigint,
+    const rows = await tx.$queryRaw<{ balance: bigint; reserved: bigint; at: Date }[]>`
+      UPDATE credit_accounts
+      SET balance_micros = balance_micros - ${charge}::bigint,
+          reserved_micros = reserved_micros - ${held}::bigint,
           updated_at = now()
-      FROM old WHERE c.id = ${accountId}
-      RETURNING old.balance_micros AS before, c.balance_micros AS balance, c.reserved_micros AS reserved, c.updated_at AS at`;
+      WHERE id = ${accountId}
+      RETURNING balance_micros AS balance, reserved_micros AS reserved, updated_at AS at`;
     const row = rows[0]!;
     const balance = toMicros(row.balance);
-    const charged = toMicros(row.before) - balance;
-    if (charged > 0) {
+    const before = balance + charge;
+    const shortfall = Math.max(0, -balance) - Math.max(0, -before);
+    if (charge > 0) {
+      const note = shortfall > 0 ? ` (cost ${formatMicros(charge)} exceeded the hold of ${formatMicros(held)}; ${formatMicros(shortfall)} not covered by the balance is owed)` : "";
       await tx.ledgerEntry.create({
-        data: { accountId, type: "CHARGE", amountMicros: BigInt(-charged), balanceAfterMicros: BigInt(balance), reference, idempotencyKey, createdAt: row.at },
+        data: { accountId, type: "CHARGE", amountMicros: BigInt(-charge), balanceAfterMicros: BigInt(balance), reference: reference + note, idempotencyKey, createdAt: row.at },
       });
     }
-    return { chargedMicros: charged, balanceMicros: balance, availableMicros: balance - toMicros(row.reserved), settledAt: row.at };
+    return { chargedMicros: charge, balanceMicros: balance, availableMicros: balance - toMicros(row.reserved), settledAt: row.at, shortfallMicros: shortfall };
   });
 }
 
@@ -94,7 +107,7 @@ export type PostedEntry = { id: bigint; balanceAfterMicros: number; duplicate: b
 
 /**
  * Purchases, grants, refunds and corrections. Negative amounts may not take the balance below
- * zero (409). With an idempotency key the same fact is posted at most once, even when callers race.
+ * zero (409); positive ones always post, paying off what is owed first. With an idempotency key the same fact is posted at most once, even when callers race.
  */
 export async function postEntry(db: Db, e: PostEntry): Promise<PostedEntry> {
   if (!Number.isSafeInteger(e.amountMicros) || e.amountMicros === 0) throw new ApiError(400, "invalid_amount", "amount must be a non-zero whole number of micro-dollars");
@@ -119,7 +132,7 @@ export async function postEntryInTx(tx: Tx, e: PostEntry): Promise<PostedEntry> 
   const accountId = await ensureAccount(tx, e.userId);
   const rows = await tx.$queryRaw<{ balance: bigint }[]>`
     UPDATE credit_accounts SET balance_micros = balance_micros + ${e.amountMicros}::bigint, updated_at = now()
-    WHERE id = ${accountId} AND balance_micros + ${e.amountMicros}::bigint >= 0
+    WHERE id = ${accountId} AND (${e.amountMicros}::bigint > 0 OR balance_micros + ${e.amountMicros}::bigint >= 0)
     RETURNING balance_micros AS balance`;
   if (!rows[0]) throw conflict("This would take the balance below zero", "amount_usd");
   const entry = await tx.ledgerEntry.create({
@@ -170,29 +183,35 @@ export async function monthSpend(db: Db, userId: string, now = new Date()): Prom
 }
 
 export type LedgerMismatch = { accountId: string; userId: string; problem: string };
+/** An account whose requests cost more than its holds and balance: what it owes the platform. */
+export type Receivable = { accountId: string; userId: string; owedMicros: number };
 
 /**
  * Recomputes every account from its entries: the balance equals the sum of entries, every
- * entry's balance_after is the running sum, no balance is negative, and reserved equals the sum
- * of HELD reservations.
+ * entry's balance_after is the running sum, only a CHARGE ever takes a balance below zero (or
+ * deeper), and reserved equals the sum of HELD reservations. Negative balances are listed as
+ * receivables: not an error of the books, but money owed that finance must see.
  */
-export async function verifyLedger(db: Db): Promise<{ accounts: number; entries: number; mismatches: LedgerMismatch[] }> {
+export async function verifyLedger(db: Db): Promise<{ accounts: number; entries: number; mismatches: LedgerMismatch[]; receivables: Receivable[] }> {
   const accounts = await db.creditAccount.findMany({ select: { id: true, userId: true, balanceMicros: true, reservedMicros: true } });
   const mismatches: LedgerMismatch[] = [];
+  const receivables: Receivable[] = [];
   let entries = 0;
   for (const a of accounts) {
-    const rows = await db.ledgerEntry.findMany({ where: { accountId: a.id }, orderBy: { id: "asc" }, select: { id: true, amountMicros: true, balanceAfterMicros: true } });
+    const rows = await db.ledgerEntry.findMany({ where: { accountId: a.id }, orderBy: { id: "asc" }, select: { id: true, type: true, amountMicros: true, balanceAfterMicros: true } });
     entries += rows.length;
     let running = 0n;
     for (const r of rows) {
+      const previous = running;
       running += r.amountMicros;
       if (r.balanceAfterMicros !== running) mismatches.push({ accountId: a.id, userId: a.userId, problem: `entry ${r.id}: balance_after ${r.balanceAfterMicros} but running sum is ${running}` });
-      if (running < 0n) mismatches.push({ accountId: a.id, userId: a.userId, problem: `entry ${r.id}: balance went negative (${running})` });
+      if (running < 0n && running < previous && r.type !== "CHARGE") mismatches.push({ accountId: a.id, userId: a.userId, problem: `entry ${r.id}: a ${r.type} took the balance below zero (${running})` });
     }
+    if (a.balanceMicros < 0n) receivables.push({ accountId: a.id, userId: a.userId, owedMicros: toMicros(-a.balanceMicros) });
     if (running !== a.balanceMicros) mismatches.push({ accountId: a.id, userId: a.userId, problem: `balance ${a.balanceMicros} but entries sum to ${running}` });
     const held = await db.reservation.aggregate({ where: { accountId: a.id, status: "HELD" }, _sum: { amountMicros: true } });
     const heldSum = held._sum.amountMicros ?? 0n;
     if (heldSum !== a.reservedMicros) mismatches.push({ accountId: a.id, userId: a.userId, problem: `reserved ${a.reservedMicros} but HELD reservations sum to ${heldSum}` });
   }
-  return { accounts: accounts.length, entries, mismatches };
+  return { accounts: accounts.length, entries, mismatches, receivables };
 }

@@ -99,7 +99,8 @@ describe("money", () => {
     expect(d.primary.free).toBe(true);
     for (const c of chain(d)) expect(c.estimatedCostMicros).toBeLessThanOrEqual(100);
     expect(d.usedPowerLevel).toBe("ECO");
-    expect(d.reason).toContain("no usable BALANCED model, using ECO");
+    expect(d.reason).toContain("served at ECO: your credits don't cover BALANCED (add credits)");
+    expect(d.creditsShortAt).toBe("BALANCED");
     expect(d.excluded.find((e) => e.model === "openai/gpt-4o-mini")).toMatchObject({ step: "money", reason: "estimated cost $0.00075 > available credits $0.0001" });
   });
 
@@ -532,5 +533,54 @@ describe("odd inputs", () => {
     expect(d.primary.free).toBe(true);
     const f = ok(route({ promptTokens: Number.NaN, maxOutputTokens: -5 }));
     expect(f.primary.estimatedCostMicros).toBe(0);
+  });
+});
+
+describe("money is priced on the proven prompt bound", () => {
+  it("prices credits and the hold on min(bound, context window), scoring nothing else differently", () => {
+    const input = routeInput({ request: { model: "openai/gpt-4o-mini" }, promptTokens: 1_000, caller: { availableCreditsMicros: 10_000_000 } });
+    const estimate = ok(decideRoute(input)).primary;
+    expect(estimate.estimatedCostMicros).toBe(computeCostMicros(1_000, 1_000, 150_000, 600_000));
+    const bounded = ok(decideRoute({ ...input, promptTokensBound: 50_000 })).primary;
+    expect(bounded.estimatedCostMicros).toBe(computeCostMicros(50_000, 1_000, 150_000, 600_000));
+    // A bound past the window (or Infinity, for images) is priced at the window: a provider refuses longer prompts.
+    for (const bound of [5_000_000, Infinity]) {
+      const capped = ok(decideRoute({ ...input, promptTokensBound: bound })).primary;
+      expect(capped.estimatedCostMicros).toBe(computeCostMicros(128_000, 1_000, 150_000, 600_000));
+    }
+  });
+
+  it("a bound the credits do not cover excludes the model for money, even when the estimate fits", () => {
+    const cost = computeCostMicros(1_000, 1_000, 150_000, 600_000);
+    const input = routeInput({ request: { model: "openai/gpt-4o-mini" }, promptTokens: 1_000, caller: { availableCreditsMicros: cost } });
+    expect(decideRoute(input).ok).toBe(true);
+    const f = failure(decideRoute({ ...input, promptTokensBound: 100_000 }));
+    expect(f.code).toBe("insufficient_credits");
+  });
+});
+
+describe("context length", () => {
+  it("a prompt no usable model's window holds is the caller's 400 context_length_exceeded, not a 503", () => {
+    const f = failure(route({ promptTokens: 2_500_000 }));
+    expect(f.code).toBe("context_length_exceeded");
+    expect(f.status).toBe(400);
+    expect(f.message).toContain("largest context window available is 2000000 tokens");
+    expect(f.message).toContain("2500000 in the messages");
+  });
+
+  it("so is a max_tokens no window can hold, and a pinned model too small for the request", () => {
+    const huge = failure(route({ maxOutputTokens: 1_000_000_000 }));
+    expect(huge.code).toBe("context_length_exceeded");
+    expect(huge.message).toContain("1000000000 for the completion");
+    const pinned = failure(route({ request: { model: "openai/gpt-4o-mini" }, promptTokens: 200_000 }));
+    expect(pinned.code).toBe("context_length_exceeded");
+    expect(pinned.message).toContain("128000 tokens");
+  });
+
+  it("stays a provider-side 503 when the models whose window fits are down", () => {
+    const down = { circuitOpen: true };
+    const f = failure(route({ promptTokens: 1_500_000, health: { "prov-openrouter": down, "prov-google": down } }));
+    expect(f.code).toBe("no_candidate");
+    expect(f.status).toBe(503);
   });
 });

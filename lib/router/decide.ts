@@ -16,7 +16,7 @@
  */
 import { DEFAULT_POWER_LEVEL } from "./catalog-defaults.ts";
 import type { PreparedCatalog } from "./catalog.ts";
-import { FLAG_FREE, isPreparedCatalog, prepareCatalog } from "./catalog.ts";
+import { FLAG_ENABLED, FLAG_FREE, FLAG_INVALID, isPreparedCatalog, prepareCatalog } from "./catalog.ts";
 import { costMicrosUnchecked, formatMicros } from "./cost.ts";
 import type { HardFilterContext, ProviderState } from "./filters.ts";
 import { healthOf, markProviders, maxCostCode, modelFilterCode, providerFilterCode, successRateOf } from "./filters.ts";
@@ -113,6 +113,8 @@ interface Ctx {
   effects: RuleEffects;
   budget: BudgetState;
   promptTokens: number;
+  /** Upper bound of billable prompt tokens before the context-window cap (Infinity: the window). */
+  promptBound: number;
   maxOutputTokens: number;
   weights: RoutingWeights;
   privacy: boolean;
@@ -130,6 +132,7 @@ export function decideRoute(input: RouteInput): RouteResult {
   const { request: req, caller } = input;
   const promptTokens = toCount(input.promptTokens);
   const maxOutputTokens = toCount(input.maxOutputTokens);
+  const promptBound = input.promptTokensBound === undefined ? promptTokens : input.promptTokensBound === Infinity ? Infinity : Math.max(promptTokens, toCount(input.promptTokensBound));
 
   // 0. The model field: an alias sets the level, anything else pins a concrete model.
   const rawModel = (req.model ?? "").trim();
@@ -171,6 +174,7 @@ export function decideRoute(input: RouteInput): RouteResult {
     effects,
     budget,
     promptTokens,
+    promptBound,
     maxOutputTokens,
     weights: resolveWeights(level, caller.routingWeights),
     privacy,
@@ -206,12 +210,15 @@ export function decideRoute(input: RouteInput): RouteResult {
   scanStats[0] = 0;
   scanStats[1] = 0;
   scanStats[2] = Infinity;
+  // Set when the level asked for had models that fit but none the caller's credits cover.
+  let creditsShortAt: PowerLevel | null = null;
   for (const l of LEVEL_FALLBACK_ORDER[level]) {
     count = scanLevel(c, cat.levelMembers[POWER_LEVELS.indexOf(l)]!, pa, lc, ch, pool);
     if (count > 0) {
       used = l;
       break;
     }
+    if (l === level && scanStats[0]! > 0 && scanStats[1]! === 0 && !budget.exhausted) creditsShortAt = level;
   }
   const passedFilters = scanStats[0]!;
   const passedMoney = scanStats[1]!;
@@ -223,6 +230,8 @@ export function decideRoute(input: RouteInput): RouteResult {
 
   if (used === null) {
     const excluded = materialize(c, provSnap, -1, 0, -1);
+    const window = largestWindow(cat);
+    if (!privacy && window > 0 && window < promptTokens + maxOutputTokens) return contextFailure(c, window, excluded);
     if (passedFilters > 0 && passedMoney === 0) {
       if (budget.exhausted) {
         return fail(c, "budget_exhausted", `Monthly budget exhausted (${budget.percent ?? 100}% spent) and no free or BYOK model can serve this request`, excluded);
@@ -247,7 +256,7 @@ export function decideRoute(input: RouteInput): RouteResult {
   const notes: string[] = [];
   if (steppedDownToEco) notes.push(`monthly budget ${budget.percent}% spent: stepped down to ECO`);
   if (effects.forcePowerLevel && !steppedDownToEco) notes.push(`rule "${effects.forcePowerLevel.name}" forced ${effects.forcePowerLevel.level}`);
-  if (used !== level) notes.push(`no usable ${level} model, using ${used}`);
+  if (used !== level) notes.push(creditsShortAt ? `served at ${used}: your credits don't cover ${level} (add credits)` : `no usable ${level} model, using ${used}`);
 
   // A rule's pin becomes the primary when that model survived every filter; otherwise it is ignored.
   let pin = -1;
@@ -335,6 +344,7 @@ export function decideRoute(input: RouteInput): RouteResult {
     effectivePowerLevel: level,
     usedPowerLevel: pin !== -1 ? primary.powerLevel : used,
     steppedDownToEco,
+    creditsShortAt: used !== level ? creditsShortAt : null,
     pinned: false,
     pinnedByRuleId: pin !== -1 ? effects.pinModel!.id : null,
     appliedRuleIds: effects.appliedRuleIds,
@@ -410,7 +420,7 @@ function classify(c: Ctx, i: number, byok: boolean, listOut: Float64Array, charg
   const f = cat.flags[i]!;
   let code = modelFilterCode(f, cat.contextTokens[i]!, c.filter);
   if (code !== REASON.OK) return code;
-  const cost = costMicrosUnchecked(c.promptTokens, c.maxOutputTokens, cat.inputPrice[i]!, cat.outputPrice[i]!);
+  const cost = costMicrosUnchecked(billablePrompt(c, i), c.maxOutputTokens, cat.inputPrice[i]!, cat.outputPrice[i]!);
   const paid = byok ? 0 : cost;
   listOut[i] = cost;
   chargedOut[i] = paid;
@@ -432,7 +442,7 @@ function decidePinned(c: Ctx, index: number, pa: ProviderArrays): RouteResult {
   const f = cat.flags[index]!;
   if (!provider.enabled || !m.enabled) return fail(c, "unknown_model", `Model "${pm.publicId}" is not available`, []);
 
-  const cost = costMicrosUnchecked(c.promptTokens, c.maxOutputTokens, cat.inputPrice[index]!, cat.outputPrice[index]!);
+  const cost = costMicrosUnchecked(billablePrompt(c, index), c.maxOutputTokens, cat.inputPrice[index]!, cat.outputPrice[index]!);
   const paid = byok ? 0 : cost;
   let code = pa.code[pi]! as ReasonCode;
   // Region and capability mismatches do not stop a pin: the caller named the model.
@@ -444,6 +454,7 @@ function decidePinned(c: Ctx, index: number, pa: ProviderArrays): RouteResult {
     const reason = describeReason(code, details(c, index));
     const ex: Exclusion[] = [{ model: pm.publicId, modelId: m.id, provider: provider.slug, step: stepOf(code), reason }];
     if (code === REASON.PRIVACY_CLOUD) return fail(c, "privacy_no_local_model", `Pinned model ${pm.publicId} is not local and privacy_required forbids cloud providers`, ex);
+    if (code === REASON.CONTEXT) return contextFailure(c, cat.contextTokens[index]!, ex);
     const failCode: RouteFailureCode = code === REASON.BUDGET_EXHAUSTED ? "budget_exhausted" : code === REASON.CREDITS ? "insufficient_credits" : "no_candidate";
     return fail(c, failCode, `Pinned model ${pm.publicId} cannot serve this request: ${reason}`, ex);
   }
@@ -463,6 +474,7 @@ function decidePinned(c: Ctx, index: number, pa: ProviderArrays): RouteResult {
     effectivePowerLevel: m.powerLevel,
     usedPowerLevel: m.powerLevel,
     steppedDownToEco: false,
+    creditsShortAt: null,
     pinned: true,
     pinnedByRuleId: null,
     appliedRuleIds: c.effects.appliedRuleIds,
@@ -555,6 +567,16 @@ function materialize(c: Ctx, provSnap: readonly number[], usedLevel: number, bar
   return out;
 }
 
+/**
+ * The most prompt tokens model i's provider can bill for this request: the bound, but never more
+ * than the context window (a provider refuses a longer prompt rather than bill it), and never
+ * less than the estimate.
+ */
+function billablePrompt(c: Ctx, i: number): number {
+  const window = c.cat.contextTokens[i]!;
+  return c.promptBound < window ? c.promptBound : window;
+}
+
 /** Everything a reason about model i may mention. */
 function details(c: Ctx, i: number): ReasonDetails {
   return fillDetails(emptyDetails(), c, i);
@@ -570,7 +592,7 @@ function fillDetails(d: ReasonDetails, c: Ctx, i: number): ReasonDetails {
   d.neededTokens = c.promptTokens + c.maxOutputTokens;
   d.region = c.region;
   // The estimate the max-cost and credit checks compared (credits never fail a BYOK model).
-  d.costMicros = costMicrosUnchecked(c.promptTokens, c.maxOutputTokens, cat.inputPrice[i]!, cat.outputPrice[i]!);
+  d.costMicros = costMicrosUnchecked(billablePrompt(c, i), c.maxOutputTokens, cat.inputPrice[i]!, cat.outputPrice[i]!);
   d.maxCostMicros = c.maxCostMicros;
   d.availableMicros = c.available;
   d.latencyMs = cat.latencyMs[i]!;
@@ -601,6 +623,35 @@ function fail(c: Ctx, code: RouteFailureCode, message: string, excluded: Exclusi
     steppedDownToEco: c.steppedDownToEco,
     appliedRuleIds: c.effects.appliedRuleIds,
   };
+}
+
+/**
+ * No usable model's context window holds the prompt plus max_tokens: the request itself is too
+ * long (OpenAI answers this with 400 context_length_exceeded), not a provider problem.
+ */
+/**
+ * The largest context window of any enabled model of an enabled provider, whatever its health or
+ * keys: when even that is too small the request itself is too long (a 400); otherwise a window
+ * exists and the failure is the providers' (a 503). Only read on the failure path.
+ */
+function largestWindow(cat: PreparedCatalog): number {
+  let max = 0;
+  for (let i = 0; i < cat.models.length; i++) {
+    const f = cat.flags[i]!;
+    if (f & FLAG_INVALID || !(f & FLAG_ENABLED) || !cat.providers[cat.providerOf[i]!]!.enabled) continue;
+    if (cat.contextTokens[i]! > max) max = cat.contextTokens[i]!;
+  }
+  return max;
+}
+
+function contextFailure(c: Ctx, largestWindow: number, excluded: Exclusion[]): RouteFailure {
+  const needed = c.promptTokens + c.maxOutputTokens;
+  return fail(
+    c,
+    "context_length_exceeded",
+    `The largest context window available is ${largestWindow} tokens, but this request needs about ${needed} (${c.promptTokens} in the messages, ${c.maxOutputTokens} for the completion). Shorten the messages or lower max_tokens.`,
+    excluded,
+  );
 }
 
 function summarize(excluded: readonly Exclusion[]): string {

@@ -121,8 +121,15 @@ export interface CallerState {
 
 export interface RouteInput {
   request: RoutingRequest;
-  /** Estimated prompt tokens (see tokens.ts). */
+  /** Estimated prompt tokens (see tokens.ts): decides context fit, task inference and scores. */
   promptTokens: number;
+  /**
+   * A proven upper bound on the prompt tokens any provider can bill for this request
+   * (token-bound.ts), or Infinity when only the model's context window bounds it (images).
+   * Money — credit checks, max_cost_usd and the hold — prices min(bound, context window), so
+   * no input can make a request cost more than was held. Absent: promptTokens.
+   */
+  promptTokensBound?: number;
   /** max_tokens / max_completion_tokens, or the gateway's default (DEFAULT_MAX_OUTPUT_TOKENS). */
   maxOutputTokens: number;
   /**
@@ -201,6 +208,8 @@ export interface RouteDecision {
   /** The level the candidates came from (differs from effective when it had no usable model). */
   usedPowerLevel: PowerLevel;
   steppedDownToEco: boolean;
+  /** The level asked for (after rules and budget) when the caller's credits covered none of its models and a lower level served. */
+  creditsShortAt: PowerLevel | null;
   /** The caller named a concrete model. */
   pinned: boolean;
   /** Set when a rule's pin chose the primary. */
@@ -211,6 +220,7 @@ export interface RouteDecision {
 }
 
 export const FAILURE_HTTP_STATUS = {
+  context_length_exceeded: 400,
   privacy_no_local_model: 503,
   insufficient_credits: 402,
   budget_exhausted: 402,

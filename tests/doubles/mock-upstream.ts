@@ -39,8 +39,16 @@ export type MockBehavior = {
   endAfterChunks?: number;
   /** Send an in-stream error event after this many pieces. */
   streamError?: { afterChunks?: number; type?: string; message?: string };
+  /**
+   * Error messages (the error status's and the in-stream error's) end with the credentials the
+   * request carried, as careless upstreams echo them: `…: Incorrect API key provided: <key>.
+   * (Authorization: Bearer <key>)`, or `(x-api-key: <key>)` on the Anthropic side.
+   */
+  echoCredentials?: boolean;
   /** No usage chunk (OpenAI) / no usage fields (Anthropic). */
   omitUsage?: boolean;
+  /** Report this many prompt tokens, however long the prompt was: an upstream billing past its own limits. */
+  reportPromptTokens?: number;
   /** Reply with a tool call (after the text pieces if `tokens` is given too). */
   toolCall?: MockToolCall;
   /** Overrides the finish_reason (OpenAI) or stop_reason (Anthropic). */
@@ -164,7 +172,7 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
     if (typeof body !== "object" || body === null || !Array.isArray(body.messages)) {
       return ctx.json(400, errorBody(400, "body must be JSON with a messages array"));
     }
-    const b = behaviorFor(rec.model);
+    const b = withEcho(behaviorFor(rec.model), rec.headers);
     if (b.hangForever) return; // res 'close' records the abort
     await ctx.sleep(b.delayResponseMs);
     if (ctx.closed) return;
@@ -297,7 +305,7 @@ function replyPlan(body: any, b: MockBehavior, anthropic: boolean): ReplyPlan {
   const text = textTokens.slice(0, limit).map((t): Piece => ({ kind: "text", text: t }));
   const truncated = textTokens.length > limit;
   const args = b.toolCall && !truncated ? splitArguments(b.toolCall.arguments).map((t): Piece => ({ kind: "args", text: t })) : [];
-  const promptWords = countWords(anthropic ? [body.system, body.messages] : body.messages);
+  const promptWords = b.reportPromptTokens ?? countWords(anthropic ? [body.system, body.messages] : body.messages);
   return { pieces: [...text, ...args], truncated, promptWords };
 }
 
@@ -529,6 +537,19 @@ async function anthropicJson(ctx: Ctx, body: any, b: MockBehavior, plan: ReplyPl
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
+
+/** The behaviour with its error messages carrying the request's credentials, when it asks for that. */
+function withEcho(b: MockBehavior, headers: Record<string, string>): MockBehavior {
+  if (!b.echoCredentials) return b;
+  const xApiKey = headers["x-api-key"];
+  const key = xApiKey ?? headers.authorization?.replace(/^Bearer\s+/i, "") ?? "";
+  const echo = `: Incorrect API key provided: ${key}. (${xApiKey !== undefined ? `x-api-key: ${xApiKey}` : `Authorization: ${headers.authorization ?? ""}`})`;
+  return {
+    ...b,
+    ...(b.status !== undefined ? { errorMessage: `${b.errorMessage ?? `mock error ${b.status}`}${echo}` } : {}),
+    ...(b.streamError ? { streamError: { ...b.streamError, message: `${b.streamError.message ?? "mock stream error"}${echo}` } } : {}),
+  };
+}
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {

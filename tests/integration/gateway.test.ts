@@ -77,14 +77,16 @@ describe("OpenAI compatibility (official SDK as the client)", () => {
       tools: [{ type: "function", function: { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } } } }],
       tool_choice: "auto",
       response_format: { type: "json_object" },
-      // @ts-expect-error an upstream-specific field the gateway must not drop
+      seed: 7,
+      // @ts-expect-error an unknown field: under the platform's key only priced parameters are forwarded (P4)
       seed_hint: 7,
     });
     expect(res.choices[0]!.finish_reason).toBe("tool_calls");
     expect(res.choices[0]!.message.tool_calls?.[0]).toMatchObject({ type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } });
     const sent = f.mock.requests.at(-1)!.body;
     expect(sent.tools[0].function.name).toBe("get_weather");
-    expect(sent).toMatchObject({ tool_choice: "auto", response_format: { type: "json_object" }, seed_hint: 7, model: "mock-small" });
+    expect(sent).toMatchObject({ tool_choice: "auto", response_format: { type: "json_object" }, seed: 7, model: "mock-small" });
+    expect(sent.seed_hint).toBeUndefined();
     expect(sent.power_level).toBeUndefined();
   });
 

@@ -88,20 +88,43 @@ describe("reserve / settle / release", () => {
     expect(await reservation("req-release")).toMatchObject({ status: "SETTLED" });
   });
 
-  it("a charge above the balance is capped at the balance: the balance never goes negative", async () => {
+  it("a charge above the hold and the balance is charged whole: the shortfall is owed, named, and verified as a receivable", async () => {
     const user = await newUser();
     await grant(user, 50_000);
     await reserve(db, user, "req-over", 40_000);
-    // The upstream counted more tokens than the estimate: the real cost beats the hold and the balance.
+    // The upstream billed more than the hold's bound allows: never capped silently.
     const r = await settle(db, user, "req-over", 90_000, "request req-over");
-    expect(r).toMatchObject({ chargedMicros: 50_000, balanceMicros: 0, availableMicros: 0 });
-    expect(await getBalance(db, user)).toEqual({ balanceMicros: 0, reservedMicros: 0, availableMicros: 0 });
-    expect((await entriesOf(user)).at(-1)).toMatchObject({ type: "CHARGE", amount: "-50000", after: "0" });
-    // Nothing left: a new hold is refused, and a later charge (no hold) takes nothing.
+    expect(r).toMatchObject({ chargedMicros: 90_000, balanceMicros: -40_000, availableMicros: -40_000, shortfallMicros: 40_000 });
+    expect(await getBalance(db, user)).toEqual({ balanceMicros: -40_000, reservedMicros: 0, availableMicros: -40_000 });
+    const last = (await entriesOf(user)).at(-1)!;
+    expect(last).toMatchObject({ type: "CHARGE", amount: "-90000", after: "-40000" });
+    expect(last.reference).toBe("request req-over (cost $0.09 exceeded the hold of $0.04; $0.04 not covered by the balance is owed)");
+    // While it owes: a new hold is refused; a later charge deepens the debt by exactly its cost.
     await expect(reserve(db, user, "req-after", 1)).rejects.toMatchObject({ status: 402, code: "insufficient_credits" });
-    expect(await settle(db, user, "req-none", 10_000, "request req-none")).toMatchObject({ chargedMicros: 0, balanceMicros: 0 });
-    expect((await entriesOf(user)).length).toBe(2);
-    expect((await verifyLedger(db)).mismatches).toEqual([]);
+    expect(await settle(db, user, "req-none", 10_000, "request req-none")).toMatchObject({ chargedMicros: 10_000, balanceMicros: -50_000, shortfallMicros: 10_000 });
+    // A negative correction may not deepen it; a grant pays it off first.
+    await expect(postEntry(db, { userId: user, type: "CORRECTION", amountMicros: -1, reference: "x" })).rejects.toMatchObject({ status: 409 });
+    expect(await postEntry(db, { userId: user, type: "GRANT", amountMicros: 20_000, reference: "part" })).toMatchObject({ balanceAfterMicros: -30_000 });
+    const verified = await verifyLedger(db);
+    expect(verified.mismatches).toEqual([]);
+    expect(verified.receivables).toContainEqual(expect.objectContaining({ userId: user, owedMicros: 30_000 }));
+    // The operator's CLI lists it without calling it a mismatch.
+    const run = await cli();
+    expect(run.code, explain(run)).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`OWED account \\S+ \\(user ${user}\\) owes \\$0\\.03`));
+    expect(run.stdout).toMatch(/receivables: \d+ account\(s\) owe/);
+  });
+
+  it("verify flags a non-CHARGE entry that took a balance below zero (tampering), and lists what is owed", async () => {
+    const user = await newUser();
+    await grant(user, 10_000);
+    const [account] = await sql<{ id: string }>(database.url, "SELECT id FROM credit_accounts WHERE user_id = $1", [user]);
+    await sql(database.url, "INSERT INTO ledger_entries (account_id, type, amount_micros, balance_after_micros, reference, created_at) VALUES ($1, 'CORRECTION', -30000, -20000, 'forged', now())", [account!.id]);
+    await sql(database.url, "UPDATE credit_accounts SET balance_micros = -20000 WHERE id = $1", [account!.id]);
+    const verified = await verifyLedger(db);
+    expect(verified.mismatches).toContainEqual(expect.objectContaining({ userId: user, problem: expect.stringContaining("a CORRECTION took the balance below zero") }));
+    await sql(database.url, "DELETE FROM ledger_entries WHERE reference = 'forged'");
+    await sql(database.url, "UPDATE credit_accounts SET balance_micros = 10000 WHERE id = $1", [account!.id]);
   });
 
   it("a hold blocks other reservations: available = balance − held", async () => {
