@@ -1,5 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { E2E_ADMIN } from "../playwright.config";
+import { LOGIN_LIMITS } from "../lib/auth/login-throttle";
+import { signIn as signInOverHttp } from "../tests/harness/sign-in";
 import { cli, expectSignedInAs, signIn } from "./helpers";
 
 const user = { email: `user-${Date.now()}@e2e.test`, password: "user-password-1" };
@@ -64,4 +66,62 @@ test("a visitor signs up, creates a gateway key shown once, and the key authenti
   await page.getByRole("button", { name: "Revoke" }).click();
   await expect(page.getByText("revoked")).toBeVisible();
   expect((await request.get("/api/me", { headers: { Authorization: `Bearer ${key}` } })).status()).toBe(401);
+});
+
+// Sign-in attempts from other loopback addresses (127.0.0.0/8 is all local): the server sees each
+// as a different client, exactly as it would see different machines.
+const overLoopback = (baseURL: string | undefined) => {
+  const url = new URL(baseURL!);
+  url.hostname = "127.0.0.1";
+  return url.origin;
+};
+const THROTTLED = /^Too many sign-in attempts/;
+
+test("someone hammering the admin's account from one address does not lock the admin out", async ({ page, baseURL }) => {
+  const errors: (string | null)[] = [];
+  for (let i = 0; i < 20; i++) errors.push((await signInOverHttp(overLoopback(baseURL), E2E_ADMIN.email, `wrong-password-${i}`, { from: "127.0.0.2" })).error);
+  expect(errors.slice(0, LOGIN_LIMITS.freeFailuresPerPair)).toEqual(Array(LOGIN_LIMITS.freeFailuresPerPair).fill("CredentialsSignin"));
+  expect(errors.at(-1)).toMatch(THROTTLED);
+
+  await signIn(page, E2E_ADMIN.email, E2E_ADMIN.password);
+  await expectSignedInAs(page, E2E_ADMIN.email);
+});
+
+test("an X-Forwarded-For written by the client does not get it past the per-address limit", async ({ baseURL }) => {
+  const errors: (string | null)[] = [];
+  for (let i = 0; i <= LOGIN_LIMITS.perAddress; i++) {
+    const email = `nobody-${i}-${Date.now()}@e2e.test`;
+    errors.push((await signInOverHttp(overLoopback(baseURL), email, "a-guess-123", { from: "127.0.0.3", forwardedFor: `198.51.100.${i + 1}` })).error);
+  }
+  expect(errors.slice(0, LOGIN_LIMITS.perAddress)).toEqual(Array(LOGIN_LIMITS.perAddress).fill("CredentialsSignin"));
+  expect(errors.at(-1)).toMatch(THROTTLED);
+});
+
+test("changing the password signs the user out everywhere but in this browser", async ({ page, browser, baseURL }) => {
+  const changer = { email: `changer-${Date.now()}@e2e.test`, password: "changer-password-1" };
+  expect(cli("user", "create", "--email", changer.email, "--password", changer.password)).toContain(`created USER ${changer.email}`);
+  const laptop = await browser.newContext({ baseURL });
+  try {
+    const laptopPage = await laptop.newPage();
+    await signIn(laptopPage, changer.email, changer.password);
+    await expectSignedInAs(laptopPage, changer.email);
+    await signIn(page, changer.email, changer.password);
+    await expectSignedInAs(page, changer.email);
+
+    await page.goto("/account");
+    await page.getByLabel("Current password").fill(changer.password);
+    await page.getByLabel("New password").fill("changer-password-2");
+    await page.getByRole("button", { name: "Change password" }).click();
+    await expect(page.getByText("Password changed.")).toBeVisible();
+
+    await page.goto("/keys");
+    await expectSignedInAs(page, changer.email);
+    expect((await page.request.get("/api/me")).status()).toBe(200);
+
+    await laptopPage.goto("/keys");
+    await expect(laptopPage).toHaveURL(/\/login/);
+    expect((await laptopPage.request.get("/api/me")).status()).toBe(401);
+  } finally {
+    await laptop.close();
+  }
 });

@@ -6,6 +6,7 @@ import { dataDir } from "../lib/config/data-dir.ts";
 import { ensureSecrets } from "../lib/config/secrets.ts";
 import { bootstrapDatabase, PROJECT_ROOT } from "../lib/db/bootstrap.ts";
 import { EmbeddedDbBusyError, startEmbedded, type EmbeddedServer } from "../lib/db/embedded.ts";
+import { parseIpRanges, trustedProxies } from "../lib/http/trusted-proxy.ts";
 import { buildIfNeeded } from "./build-if-needed.ts";
 
 const log = (msg: string) => console.log(`[switchyard] ${msg}`);
@@ -15,6 +16,8 @@ async function main() {
   const dir = dataDir();
   const secrets = ensureSecrets(dir);
   const admin = adminFromEnv();
+  // A typo here would otherwise surface only at the first sign-in.
+  parseIpRanges(trustedProxies());
 
   buildIfNeeded(PROJECT_ROOT, log);
 
@@ -43,11 +46,12 @@ async function main() {
     stdio: ["inherit", "inherit", "inherit", "ipc"],
     env: {
       ...process.env,
-      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${join(PROJECT_ROOT, "scripts", "exit-with-parent.cjs")}`.trim(),
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${join(PROJECT_ROOT, "scripts", "exit-with-parent.cjs")} --require ${join(PROJECT_ROOT, "scripts", "record-peer.cjs")}`.trim(),
       DATABASE_URL: url,
       NEXTAUTH_SECRET: secrets.nextauthSecret,
       SWITCHYARD_MASTER_KEY: secrets.masterKey,
-      // Without a configured public URL, next-auth takes the origin from the request's Host.
+      // Without a configured public URL, next-auth takes the origin from X-Forwarded-Host/Proto,
+      // which proxy.ts rewrites to the origin lib/http/origin.ts trusts (Host, unless a trusted proxy is configured).
       ...(process.env.NEXTAUTH_URL ? {} : { AUTH_TRUST_HOST: "true" }),
       NEXT_TELEMETRY_DISABLED: "1",
     },

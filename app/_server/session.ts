@@ -1,18 +1,19 @@
-import { getServerSession } from "next-auth";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { authOptions } from "@/lib/auth/auth-options";
+import { sessionCaller } from "@/lib/auth/caller";
 import { canEnter, type Area, type Role } from "@/lib/auth/roles";
+import { sessionSecret } from "@/lib/auth/session-cookie";
 import { db } from "@/lib/db/client";
 
 export type PageUser = { id: string; email: string; role: Role };
 
-/** The signed-in user, re-read from the database (role changes and disabling apply at once). */
+/**
+ * The signed-in user, re-read from the database (role changes and disabling apply at once), by the
+ * same check the API uses: a session ended by a password or role change is no session here either.
+ */
 export async function currentUser(): Promise<PageUser | null> {
-  const session = await getServerSession(authOptions);
-  const id = (session?.user as { id?: string } | undefined)?.id;
-  if (!id) return null;
-  const user = await db().user.findUnique({ where: { id }, select: { id: true, email: true, role: true, disabled: true } });
-  return user && !user.disabled ? { id: user.id, email: user.email, role: user.role } : null;
+  const caller = await sessionCaller(db(), (await headers()).get("cookie"), sessionSecret());
+  return caller ? { id: caller.userId, email: caller.email, role: caller.role } : null;
 }
 
 /** Every page calls this first: no session → login; wrong role → the forbidden page. */

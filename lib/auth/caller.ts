@@ -1,7 +1,7 @@
 import type { Db } from "../db/client.ts";
 import type { Role } from "./roles.ts";
 import { hashApiKey } from "./api-keys.ts";
-import { sessionUserId } from "./session-cookie.ts";
+import { readSessionToken } from "./session-cookie.ts";
 import { unauthorized } from "../http/errors.ts";
 
 export type Caller = { userId: string; email: string; role: Role; apiKeyId: string | null };
@@ -32,9 +32,18 @@ export async function resolveCaller(db: Db, headers: Headers, sessionSecret: str
     }
     return { userId: key.user.id, email: key.user.email, role: key.user.role, apiKeyId: key.id };
   }
-  const userId = await sessionUserId(headers.get("cookie"), sessionSecret);
-  if (!userId) return null;
-  const user = await db.user.findUnique({ where: { id: userId }, select: { id: true, email: true, role: true, disabled: true } });
-  if (!user || user.disabled) return null;
+  return sessionCaller(db, headers.get("cookie"), sessionSecret);
+}
+
+/**
+ * The user a next-auth session cookie belongs to, or null: also when the user is gone or disabled,
+ * or when their session version moved on since the token was issued (password, role change or
+ * disabling since: lib/users/users.ts), which ends every older session at once.
+ */
+export async function sessionCaller(db: Db, cookieHeader: string | null, sessionSecret: string): Promise<Caller | null> {
+  const session = await readSessionToken(cookieHeader, sessionSecret);
+  if (!session) return null;
+  const user = await db.user.findUnique({ where: { id: session.userId }, select: { id: true, email: true, role: true, disabled: true, sessionVersion: true } });
+  if (!user || user.disabled || user.sessionVersion !== session.sessionVersion) return null;
   return { userId: user.id, email: user.email, role: user.role, apiKeyId: null };
 }

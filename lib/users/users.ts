@@ -25,17 +25,26 @@ export async function createUser(db: Db, input: { email: string; password: strin
   }
 }
 
-/** Creates the user or, if the email exists, sets its password and role and re-enables it. */
+/**
+ * Creates the user or, if the email exists, sets its password and role and re-enables it. Runs at
+ * every start with ADMIN_EMAIL/ADMIN_PASSWORD, so existing sessions end only when that changes
+ * something (a new password, role or re-enabling), not on every restart.
+ */
 export async function upsertUser(db: Db, input: { email: string; password: string; role: Role }): Promise<PublicUser> {
   const email = emailSchema.parse(input.email);
-  const passwordHash = await hashPassword(passwordSchema.parse(input.password));
-  const upsert = () =>
-    db.user.upsert({
+  const password = passwordSchema.parse(input.password);
+  const upsert = async () => {
+    const existing = await db.user.findUnique({ where: { email }, select: { passwordHash: true, role: true, disabled: true } });
+    const samePassword = !!existing && (await verifyPassword(password, existing.passwordHash));
+    const passwordHash = samePassword ? existing.passwordHash : await hashPassword(password);
+    const changes = !existing || !samePassword || existing.role !== input.role || existing.disabled;
+    return db.user.upsert({
       where: { email },
       create: { email, passwordHash, role: input.role },
-      update: { passwordHash, role: input.role, disabled: false },
+      update: { passwordHash, role: input.role, disabled: false, ...(changes ? { sessionVersion: { increment: 1 } } : {}) },
       select: publicSelect,
     });
+  };
   try {
     return await upsert();
   } catch (err) {
@@ -46,28 +55,34 @@ export async function upsertUser(db: Db, input: { email: string; password: strin
 }
 
 /** The user for these credentials, or null. Unknown emails cost the same time as wrong passwords. */
-export async function verifyCredentials(db: Db, rawEmail: string, password: string): Promise<PublicUser | null> {
+export async function verifyCredentials(db: Db, rawEmail: string, password: string): Promise<(PublicUser & { sessionVersion: number }) | null> {
   const email = emailSchema.safeParse(rawEmail);
-  const user = email.success ? await db.user.findUnique({ where: { email: email.data }, select: { ...publicSelect, passwordHash: true } }) : null;
+  const user = email.success ? await db.user.findUnique({ where: { email: email.data }, select: { ...publicSelect, sessionVersion: true, passwordHash: true } }) : null;
   const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
   if (!user || !ok || user.disabled) return null;
   const { passwordHash: _omit, ...rest } = user;
   return rest;
 }
 
-export async function changePassword(db: Db, userId: string, current: string, next: string): Promise<void> {
+/** Sets a new password and ends every session from before it; returns the new session version. */
+export async function changePassword(db: Db, userId: string, current: string, next: string): Promise<number> {
   const user = await db.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
   if (!user) throw notFound("User not found");
   if (!(await verifyPassword(current, user.passwordHash))) throw badRequest("Current password is wrong", "current_password");
-  await db.user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(passwordSchema.parse(next)) } });
+  const passwordHash = await hashPassword(passwordSchema.parse(next));
+  const updated = await db.user.update({ where: { id: userId }, data: { passwordHash, sessionVersion: { increment: 1 } }, select: { sessionVersion: true } });
+  return updated.sessionVersion;
 }
 
 export async function listUsers(db: Db): Promise<PublicUser[]> {
   return db.user.findMany({ select: publicSelect, orderBy: { createdAt: "asc" } });
 }
 
-/** Role and disabled changes; refuses to leave the instance without an active admin. */
-export async function updateUser(db: Db, id: string, patch: { role?: Role; disabled?: boolean }): Promise<PublicUser> {
+/**
+ * Role and disabled changes; refuses to leave the instance without an active admin. A new role or
+ * disabling ends the user's sessions (they sign in again, and come back to what they may now see).
+ */
+export async function updateUser(db: Db, id: string, patch: { role?: Role; disabled?: boolean }): Promise<PublicUser & { sessionVersion: number }> {
   return db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ADMIN_GUARD_LOCK}::bigint)`;
     const user = await tx.user.findUnique({ where: { id }, select: publicSelect });
@@ -77,7 +92,12 @@ export async function updateUser(db: Db, id: string, patch: { role?: Role; disab
       const activeAdmins = await tx.user.count({ where: { role: "ADMIN", disabled: false } });
       if (activeAdmins <= 1) throw new ApiError(409, "last_admin", "This is the only active admin; promote another admin first");
     }
-    return tx.user.update({ where: { id }, data: patch, select: publicSelect });
+    const endsSessions = (patch.role !== undefined && patch.role !== user.role) || (patch.disabled === true && !user.disabled);
+    return tx.user.update({
+      where: { id },
+      data: { ...patch, ...(endsSessions ? { sessionVersion: { increment: 1 } } : {}) },
+      select: { ...publicSelect, sessionVersion: true },
+    });
   });
 }
 
