@@ -18,13 +18,15 @@ async function openNav(page: Page, label: string) {
 
 /** Undo what the test changed even when it failed halfway: the OpenAI key, the model, the rule. */
 async function cleanUp(page: Page) {
+  // Cookie-authenticated writes must say they come from the app's own origin, as the browser's do.
+  const headers = { Origin: new URL(page.url()).origin };
   const providers = (await (await page.request.get("/api/admin/providers")).json()).data as ProviderRow[];
   const openai = providers.find((p) => p.slug === "openai");
-  if (openai?.has_api_key) await page.request.patch(`/api/admin/providers/${openai.id}`, { data: { api_key: null } });
+  if (openai?.has_api_key) await page.request.patch(`/api/admin/providers/${openai.id}`, { headers, data: { api_key: null } });
   const models = (await (await page.request.get("/api/admin/models")).json()).data as { id: string; model_id: string }[];
-  for (const m of models.filter((m) => m.model_id === modelId)) await page.request.delete(`/api/admin/models/${m.id}`);
+  for (const m of models.filter((m) => m.model_id === modelId)) await page.request.delete(`/api/admin/models/${m.id}`, { headers });
   const rules = (await (await page.request.get("/api/admin/routing-rules")).json()).data as { id: string; name: string }[];
-  for (const r of rules.filter((r) => r.name === ruleName)) await page.request.delete(`/api/admin/routing-rules/${r.id}`);
+  for (const r of rules.filter((r) => r.name === ruleName)) await page.request.delete(`/api/admin/routing-rules/${r.id}`, { headers });
 }
 
 test("admin manages provider keys, the model catalog and a routing rule", async ({ page }) => {

@@ -3,7 +3,10 @@ import { z } from "zod";
 import { db as defaultDb, type Db } from "../db/client.ts";
 import { resolveCaller, type Caller } from "../auth/caller.ts";
 import { canEnter, type Area } from "../auth/roles.ts";
-import { ApiError, errorBody, forbidden, fromZodError, unauthorized, type ErrorShape } from "./errors.ts";
+import { ApiError, errorBody, forbidden, fromZodError, notFound, unauthorized, type ErrorShape } from "./errors.ts";
+import { unstorableReason } from "./text.ts";
+import { crossSiteRefusal, isStateChanging, nonJsonBodyRefusal } from "./csrf.ts";
+import { publicOrigin } from "./origin.ts";
 
 export type HandlerContext<P> = { req: Request; caller: Caller; params: P; db: Db; requestId: string };
 export type PublicContext<P> = Omit<HandlerContext<P>, "caller"> & { caller: Caller | null };
@@ -13,7 +16,12 @@ type Result = Response | object | null;
 
 export type Access = Area | "public";
 
-type Options = { access: Access; errors?: ErrorShape };
+type Options = {
+  access: Access;
+  errors?: ErrorShape;
+  /** Skips the cross-site write check: only for server-to-server calls that prove themselves otherwise (Stripe's signed webhook). */
+  allowCrossSite?: boolean;
+};
 
 export function json(body: unknown, init: ResponseInit = {}): Response {
   return Response.json(body, init);
@@ -21,8 +29,9 @@ export function json(body: unknown, init: ResponseInit = {}): Response {
 
 /**
  * The one wrapper every /api handler goes through: resolves the caller (session or gateway key),
- * checks the area's roles on the server, and turns every error into one JSON shape. Unknown
- * errors become a logged 500 with a request id, never a stack trace.
+ * checks the area's roles on the server, refuses cross-site writes (lib/http/csrf.ts), and turns
+ * every error into one JSON shape. Unknown errors become a logged 500 with a request id, never a
+ * stack trace.
  */
 export function handler<P = Record<string, string>>(opts: Options & { access: "public" }, fn: (ctx: PublicContext<P>) => Promise<Result>): (req: Request, rc: RouteContext) => Promise<Response>;
 export function handler<P = Record<string, string>>(opts: Options & { access: Area }, fn: (ctx: HandlerContext<P>) => Promise<Result>): (req: Request, rc: RouteContext) => Promise<Response>;
@@ -37,7 +46,8 @@ export function handler<P>(opts: Options, fn: (ctx: HandlerContext<P>) => Promis
         if (!caller) throw unauthorized();
         if (!canEnter(caller.role, opts.access)) throw forbidden();
       }
-      const params = ((await rc.params) ?? {}) as P;
+      if (!opts.allowCrossSite) refuseCrossSiteWrite(req, caller);
+      const params = checkedParams(await rc.params) as P;
       const result = await fn({ req, caller: caller as Caller, params, db: database, requestId });
       if (result instanceof Response) return result;
       return result === null ? new Response(null, { status: 204 }) : json(result);
@@ -59,6 +69,27 @@ function toApiError(err: unknown, requestId: string): ApiError {
   if (isPrismaCode(err, "P2002")) return new ApiError(409, "conflict", "Already exists");
   console.error(`[${requestId}] unhandled error:`, err instanceof Error ? err.stack : err);
   return new ApiError(500, "internal_error", `Internal error (request ${requestId})`);
+}
+
+/**
+ * Path ids come from the URL, so anything can be in them. No stored id contains NUL or a lone
+ * surrogate, and the database would refuse to even compare one: such a path names nothing (404).
+ */
+function checkedParams(params: Record<string, string | string[]> | undefined): Record<string, string | string[]> {
+  for (const value of Object.values(params ?? {})) {
+    for (const part of Array.isArray(value) ? value : [value]) if (unstorableReason(part)) throw notFound();
+  }
+  return params ?? {};
+}
+
+/** Cookie-authenticated writes must come from our own pages, as JSON; gateway keys are exempt. */
+function refuseCrossSiteWrite(req: Request, caller: Caller | null): void {
+  if (caller?.apiKeyId || !isStateChanging(req.method)) return;
+  const byCookie = caller !== null;
+  const refusal = crossSiteRefusal(req.method, req.headers, publicOrigin(req), byCookie);
+  if (refusal) throw new ApiError(403, "cross_site_request", refusal);
+  const bodyRefusal = byCookie ? nonJsonBodyRefusal(req.method, req.headers) : null;
+  if (bodyRefusal) throw new ApiError(415, "unsupported_media_type", bodyRefusal);
 }
 
 function isPrismaCode(err: unknown, code: string): boolean {

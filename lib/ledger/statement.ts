@@ -4,7 +4,8 @@ import { microsToUsd, toMicros } from "../money/units.ts";
 import { getBalance, monthSpend } from "./ledger.ts";
 
 export const statementQuerySchema = z.object({
-  cursor: z.string().regex(/^\d+$/, "is not a cursor").optional(),
+  // Ledger ids are bigint: a larger number is no cursor this API handed out (and no valid bigint).
+  cursor: z.string().regex(/^\d{1,19}$/, "is not a cursor").refine((v) => /^\d{1,19}$/.test(v) && BigInt(v) <= 9_223_372_036_854_775_807n, "is not a cursor").optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 

@@ -119,3 +119,11 @@ describe("message helpers", () => {
     expect(hasImageParts([{ role: "user", content: "no image" }])).toBe(false);
   });
 });
+
+describe("long texts", () => {
+  it("counts ordinary long text exactly as a whole-text count would, though it is counted in pieces", async () => {
+    const { countTokens } = await import("gpt-tokenizer/encoding/o200k_base");
+    const text = "The quick brown fox jumps over the lazy dog, then naps.\n".repeat(400);
+    expect(countTextTokens(text, { exact: true })).toBe(countTokens(text));
+  });
+});

@@ -59,10 +59,44 @@ const CACHE_MAX_CHARS = 4_000_000;
 const cache = new Map<string, number>();
 let cachedChars = 0;
 
+/**
+ * BPE merges within one pre-token cost time quadratic in its length: a 20k-character word or run
+ * of spaces takes ~250 ms, 100k characters several seconds — one request could stall the process.
+ * Texts are therefore counted in pieces of at most PIECE_CHARS, cut just before a whitespace
+ * character that starts a word where there is one (where the tokenizer would split anyway), so
+ * ordinary text counts exactly as whole; only a run with no such place is cut hard, which can
+ * add a token at the cut — an over-count, the safe side for routing.
+ */
+export const PIECE_CHARS = 2_048;
+
+function countPlain(text: string): number {
+  if (text.length <= PIECE_CHARS) return countTokens(text, PLAIN_TEXT);
+  let total = 0;
+  let start = 0;
+  while (start < text.length) {
+    let end = Math.min(text.length, start + PIECE_CHARS);
+    if (end < text.length) {
+      const floor = start + (PIECE_CHARS >> 1);
+      let cut = end;
+      while (cut > floor && !(isSpace(text.charCodeAt(cut)) && !isSpace(text.charCodeAt(cut + 1)) && !isSpace(text.charCodeAt(cut - 1)))) cut--;
+      if (cut > floor) end = cut;
+      // Never split a surrogate pair.
+      else if ((text.charCodeAt(end - 1) & 0xfc00) === 0xd800) end--;
+    }
+    total += countTokens(text.slice(start, end), PLAIN_TEXT);
+    start = end;
+  }
+  return total;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 160 || c === 0x3000;
+}
+
 /** Tokens of one text under o200k_base. */
 export function countTextTokens(text: string, options?: CountOptions): number {
   if (text.length === 0) return 0;
-  if (text.length < CACHE_MIN_CHARS) return countTokens(text, PLAIN_TEXT);
+  if (text.length < CACHE_MIN_CHARS) return countPlain(text);
   // Only very long texts count differently when exact (they are otherwise sampled).
   const exact = options?.exact === true && text.length > SAMPLE_ABOVE_CHARS;
   const key = exact ? "\u0000" + text : text;
@@ -72,7 +106,7 @@ export function countTextTokens(text: string, options?: CountOptions): number {
     cache.set(key, hit);
     return hit;
   }
-  const n = exact || text.length <= SAMPLE_ABOVE_CHARS ? countTokens(text, PLAIN_TEXT) : sampledCount(text);
+  const n = exact || text.length <= SAMPLE_ABOVE_CHARS ? countPlain(text) : sampledCount(text);
   if (key.length <= CACHE_MAX_CHARS / 8) {
     cache.set(key, n);
     cachedChars += key.length;
@@ -99,7 +133,7 @@ function sampledCount(text: string): number {
     if (wsEnd > start + SAMPLE_CHARS / 2) end = wsEnd;
     const chunk = text.slice(start, end);
     sampledChars += chunk.length;
-    sampledTokens += countTokens(chunk, PLAIN_TEXT);
+    sampledTokens += countPlain(chunk);
   }
   return Math.ceil((sampledTokens / sampledChars) * text.length * SAMPLE_MARGIN);
 }

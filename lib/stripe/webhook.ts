@@ -1,17 +1,52 @@
 import type Stripe from "stripe";
+import { z } from "zod";
 import type { Db } from "../db/client.ts";
 import { ApiError, badRequest } from "../http/errors.ts";
+import { findJsonProblem } from "../http/text.ts";
 import { toMicros } from "../money/units.ts";
 import { postEntryInTx, type Tx } from "../ledger/ledger.ts";
+
+// Only the fields this module reads, as Stripe documents them. A signed event is Stripe's word, but
+// its content still reaches SQL: one that breaks these (or holds NUL, which no text column takes)
+// is refused with a 400, nothing written, rather than failing half-way as a 500.
+const stripeId = z.string().min(1).max(255);
+// Cents; Stripe's own limit is far lower. Kept so the micro-USD amount stays an exact integer.
+const cents = z.number().int().nonnegative().max(100_000_000_000);
+const paymentIntent = z.union([stripeId, z.looseObject({ id: stripeId }), z.null()]).optional();
+const metadata = z.record(z.string(), z.string()).nullish();
+
+const eventSchema = z.looseObject({ id: stripeId, type: z.string().min(1).max(255), data: z.looseObject({ object: z.looseObject({}) }) });
+const sessionSchema = z.looseObject({
+  id: stripeId,
+  payment_status: z.string().nullish(),
+  amount_total: cents.nullish(),
+  currency: z.string().nullish(),
+  client_reference_id: z.string().max(255).nullish(),
+  metadata,
+  payment_intent: paymentIntent,
+});
+const chargeSchema = z.looseObject({ id: stripeId, amount_refunded: cents, payment_intent: paymentIntent, metadata });
+
+function checked<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw badRequest(`Malformed Stripe ${what}: ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "invalid"}`);
+}
 
 /** Verifies the signature over the raw body; a bad or missing signature is a 400 and nothing is written. */
 export function verifyEvent(stripe: Stripe, rawBody: string, signature: string | null, secret: string): Stripe.Event {
   if (!signature) throw badRequest("Missing Stripe-Signature header");
+  let event: Stripe.Event;
   try {
-    return stripe.webhooks.constructEvent(rawBody, signature, secret);
+    event = stripe.webhooks.constructEvent(rawBody, signature, secret);
   } catch (err) {
     throw badRequest(`Invalid Stripe signature: ${err instanceof Error ? err.message : "unknown"}`);
   }
+  const problem = findJsonProblem(event);
+  if (problem) throw badRequest(`Malformed Stripe event: ${problem.path ?? "(root)"}: ${problem.message}`);
+  checked(eventSchema, event, "event");
+  return event;
 }
 
 export type WebhookOutcome = { handled: boolean; duplicate: boolean; detail: string };
@@ -47,7 +82,8 @@ async function once(db: Db, event: Stripe.Event, fn: (tx: Tx) => Promise<Webhook
   }
 }
 
-async function creditSession(db: Db, event: Stripe.Event, session: Stripe.Checkout.Session): Promise<WebhookOutcome> {
+async function creditSession(db: Db, event: Stripe.Event, object: Stripe.Checkout.Session): Promise<WebhookOutcome> {
+  const session = checked(sessionSchema, object, "checkout session");
   if (session.payment_status !== "paid") return { handled: false, duplicate: false, detail: `session ${session.id} not paid yet` };
   const userId = session.metadata?.user_id ?? session.client_reference_id;
   if (!userId || session.amount_total == null || session.currency !== "usd") throw badRequest(`session ${session.id} is not a Switchyard credit purchase`);
@@ -63,7 +99,8 @@ async function creditSession(db: Db, event: Stripe.Event, session: Stripe.Checko
   });
 }
 
-async function refundCharge(db: Db, event: Stripe.Event, charge: Stripe.Charge): Promise<WebhookOutcome> {
+async function refundCharge(db: Db, event: Stripe.Event, object: Stripe.Charge): Promise<WebhookOutcome> {
+  const charge = checked(chargeSchema, object, "charge");
   const userId = charge.metadata?.user_id;
   if (!userId) return { handled: false, duplicate: false, detail: `charge ${charge.id} is not a Switchyard purchase` };
   // amount_refunded is cumulative: each refund event records the part not yet recorded.

@@ -1,67 +1,110 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { Readable } from "node:stream";
 import type { AddressInfo } from "node:net";
+import { apiRoutes, HTTP_METHODS, type ApiRoute, type HttpMethod } from "./api-routes.ts";
+import { appendForwardedFor } from "../../lib/http/trusted-proxy.ts";
+import { isNextAuthRoute, serveNextAuth } from "./next-auth.ts";
+
+export { apiRoutes, HTTP_METHODS, type ApiRoute, type HttpMethod };
 
 /**
  * Serves the app's real route handlers (app/api/**\/route.ts) over HTTP without a Next build, so
  * integration tests can use real clients (the openai SDK, fetch) against exactly the handler code
- * the app ships. Routing here is a small table; everything after it is the product's code.
+ * the app ships. The route table is derived from the app/api tree the way Next derives it (static
+ * segments win over [param], which wins over [...catchAll]; params arrive percent-decoded), so a
+ * new route is served — and fuzzed — without editing this file. Requests pass through proxy.ts
+ * first, as on the real server.
  */
-type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
-type RouteModule = Partial<Record<"GET" | "POST" | "PUT" | "PATCH" | "DELETE", Handler>>;
-
-const ROUTES: [RegExp, string][] = [
-  [/^\/api\/v1\/chat\/completions$/, "app/api/v1/chat/completions/route.ts"],
-  [/^\/api\/v1\/models$/, "app/api/v1/models/route.ts"],
-  [/^\/api\/v1\/route$/, "app/api/v1/route/route.ts"],
-  [/^\/api\/me$/, "app/api/me/route.ts"],
-  [/^\/api\/keys$/, "app/api/keys/route.ts"],
-  [/^\/api\/keys\/(?<id>[^/]+)$/, "app/api/keys/[id]/route.ts"],
-  [/^\/api\/byok$/, "app/api/byok/route.ts"],
-  [/^\/api\/byok\/(?<id>[^/]+)$/, "app/api/byok/[id]/route.ts"],
-  [/^\/api\/settings$/, "app/api/settings/route.ts"],
-  [/^\/api\/admin\/providers$/, "app/api/admin/providers/route.ts"],
-  [/^\/api\/admin\/providers\/(?<id>[^/]+)$/, "app/api/admin/providers/[id]/route.ts"],
-  [/^\/api\/admin\/models$/, "app/api/admin/models/route.ts"],
-  [/^\/api\/admin\/models\/(?<id>[^/]+)$/, "app/api/admin/models/[id]/route.ts"],
-  [/^\/api\/admin\/routing-rules$/, "app/api/admin/routing-rules/route.ts"],
-  [/^\/api\/admin\/routing-rules\/(?<id>[^/]+)$/, "app/api/admin/routing-rules/[id]/route.ts"],
-  [/^\/api\/admin\/health$/, "app/api/admin/health/route.ts"],
-  [/^\/api\/admin\/settings$/, "app/api/admin/settings/route.ts"],
-  [/^\/api\/conversations$/, "app/api/conversations/route.ts"],
-  [/^\/api\/conversations\/(?<id>[^/]+)$/, "app/api/conversations/[id]/route.ts"],
-  [/^\/api\/conversations\/(?<id>[^/]+)\/messages$/, "app/api/conversations/[id]/messages/route.ts"],
-  [/^\/api\/admin\/users$/, "app/api/admin/users/route.ts"],
-  [/^\/api\/admin\/users\/(?<id>[^/]+)$/, "app/api/admin/users/[id]/route.ts"],
-  [/^\/api\/admin\/users\/(?<id>[^/]+)\/credits$/, "app/api/admin/users/[id]/credits/route.ts"],
-  [/^\/api\/credits$/, "app/api/credits/route.ts"],
-  [/^\/api\/credits\/config$/, "app/api/credits/config/route.ts"],
-  [/^\/api\/credits\/ledger$/, "app/api/credits/ledger/route.ts"],
-  [/^\/api\/credits\/checkout$/, "app/api/credits/checkout/route.ts"],
-  [/^\/api\/credits\/statement\.csv$/, "app/api/credits/statement.csv/route.ts"],
-  [/^\/api\/credits\/purchases\/(?<sessionId>[^/]+)$/, "app/api/credits/purchases/[sessionId]/route.ts"],
-  [/^\/api\/stripe\/webhook$/, "app/api/stripe/webhook/route.ts"],
-  [/^\/api\/usage$/, "app/api/usage/route.ts"],
-  [/^\/api\/usage\/requests\/(?<id>[^/]+)$/, "app/api/usage/requests/[id]/route.ts"],
-];
-
-const extraRoutes: [RegExp, string][] = [];
-/** Lets later suites add routes (credits, usage, finance…) without editing this table's users. */
-export function addRoute(pattern: RegExp, file: string) {
-  extraRoutes.push([pattern, file]);
-}
+type Handler = (req: Request, ctx: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>;
+type RouteModule = Partial<Record<HttpMethod, Handler>>;
 
 const root = new URL("../../", import.meta.url);
 
+export async function routeModule(route: ApiRoute): Promise<RouteModule> {
+  return (await import(new URL(route.file, root).href)) as RouteModule;
+}
+
+/** The HTTP methods a route file exports, read from the module itself. */
+export async function routeMethods(route: ApiRoute): Promise<HttpMethod[]> {
+  const mod = await routeModule(route);
+  return HTTP_METHODS.filter((m) => typeof mod[m] === "function");
+}
+
+class UndecodableParam extends Error {}
+
+/** As Next does: each param percent-decoded, a catch-all split into its decoded segments. */
+function decodedParams(route: ApiRoute, groups: Record<string, string | undefined>): Record<string, string | string[]> {
+  const decode = (s: string) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      throw new UndecodableParam(s);
+    }
+  };
+  const out: Record<string, string | string[]> = {};
+  for (const p of route.params) {
+    const raw = groups[p.name];
+    if (raw !== undefined) out[p.name] = p.catchAll ? raw.split("/").map(decode) : decode(raw);
+  }
+  return out;
+}
+
+/** NextResponse.next({ request: { headers } }) as Next applies it: the listed headers replace the request's. */
+function requestAfterProxy(request: Request, next: Response, hasBody: boolean): Request {
+  const names = next.headers.get("x-middleware-override-headers");
+  if (names === null) return request;
+  const headers = new Headers();
+  for (const name of names.split(",").map((n) => n.trim()).filter(Boolean)) {
+    const value = next.headers.get(`x-middleware-request-${name}`);
+    if (value !== null) headers.set(name, value);
+  }
+  return new Request(request, { headers, ...(hasBody ? { duplex: "half" } : {}) } as RequestInit);
+}
+
+/**
+ * The request body as a stream. What a handler leaves unread (a 413 answered from Content-Length,
+ * or a cancelled read) is drained once the response is out, as Node's own server does with an
+ * unread body — neither left paused, which stalls the connection, nor the socket destroyed, which
+ * resets whichever request the client sends next on that kept-alive connection.
+ */
+function requestBody(req: IncomingMessage, res: ServerResponse): ReadableStream<Uint8Array> {
+  let cancelled = false;
+  res.on("finish", () => {
+    if (req.complete) return;
+    cancelled = true;
+    req.resume();
+  });
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      req.on("data", (chunk: Buffer) => {
+        if (cancelled) return;
+        controller.enqueue(new Uint8Array(chunk));
+        if ((controller.desiredSize ?? 1) <= 0) req.pause();
+      });
+      req.on("end", () => !cancelled && controller.close());
+      req.on("error", (err) => !cancelled && controller.error(err));
+    },
+    pull() {
+      req.resume();
+    },
+    cancel() {
+      cancelled = true;
+      req.resume();
+    },
+  });
+}
+
+type Proxy = (req: Request) => Response | undefined | void | Promise<Response | undefined | void>;
+let proxyFn: Promise<Proxy> | undefined;
+
 async function dispatch(req: IncomingMessage, res: ServerResponse) {
   const url = new URL(req.url ?? "/", "http://localhost");
-  const match = [...ROUTES, ...extraRoutes].map(([re, file]) => ({ m: re.exec(url.pathname), file })).find((x) => x.m);
-  if (!match) {
+  const route = apiRoutes().find((r) => r.pattern.test(url.pathname));
+  if (!route) {
     res.writeHead(404).end();
     return;
   }
-  const mod = (await import(new URL(match.file, root).href)) as RouteModule;
-  const fn = mod[req.method as keyof RouteModule];
+  const mod = await routeModule(route);
+  const fn = mod[req.method as HttpMethod];
   if (!fn) {
     res.writeHead(405).end();
     return;
@@ -71,15 +114,36 @@ async function dispatch(req: IncomingMessage, res: ServerResponse) {
     if (!res.writableFinished) abort.abort();
   });
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
-  const request = new Request(url, {
+  // As on the real server (scripts/record-peer.cjs, preloaded by `npm start`): the connection's
+  // peer is appended to X-Forwarded-For, so a client-written value is never the last entry.
+  const headers = { ...req.headers, "x-forwarded-for": appendForwardedFor(req.headers["x-forwarded-for"], req.socket.remoteAddress) };
+  let request = new Request(url, {
     method: req.method,
-    headers: Object.entries(req.headers).flatMap(([k, v]) => (v === undefined ? [] : Array.isArray(v) ? v.map((x) => [k, x] as [string, string]) : [[k, v] as [string, string]])),
-    body: hasBody ? (Readable.toWeb(req) as ReadableStream) : undefined,
+    headers: Object.entries(headers).flatMap(([k, v]) => (v === undefined ? [] : Array.isArray(v) ? v.map((x) => [k, x] as [string, string]) : [[k, v] as [string, string]])),
+    body: hasBody ? requestBody(req, res) : undefined,
     signal: abort.signal,
     ...(hasBody ? { duplex: "half" } : {}),
   } as RequestInit);
-  const response = await fn(request, { params: Promise.resolve({ ...(match.m!.groups ?? {}) }) });
-  res.writeHead(response.status, Object.fromEntries(response.headers));
+  proxyFn ??= import(new URL("proxy.ts", root).href).then((m: { proxy: Proxy }) => m.proxy);
+  const proxied = (await (await proxyFn)(request)) ?? undefined;
+  let response = proxied?.headers.has("x-middleware-next") ? undefined : proxied;
+  if (!response) {
+    if (proxied) request = requestAfterProxy(request, proxied, hasBody);
+    let params: Record<string, string | string[]>;
+    try {
+      params = decodedParams(route, route.pattern.exec(url.pathname)!.groups ?? {});
+    } catch (err) {
+      if (!(err instanceof UndecodableParam)) throw err;
+      // What Next itself answers when it cannot decode a param the proxy let through.
+      res.writeHead(500, { "content-type": "text/plain" }).end("Internal Server Error");
+      return;
+    }
+    response = isNextAuthRoute(route.file) ? await serveNextAuth(mod, request, params) : await fn(request, { params: Promise.resolve(params) });
+  }
+  // Several Set-Cookie headers (next-auth sets more than one) must stay several.
+  const responseHeaders: Record<string, string | string[]> = Object.fromEntries(response.headers);
+  if (response.headers.getSetCookie().length) responseHeaders["set-cookie"] = response.headers.getSetCookie();
+  res.writeHead(response.status, responseHeaders);
   if (!response.body) {
     res.end();
     return;

@@ -1,0 +1,24 @@
+import type { Area } from "../../lib/auth/roles.ts";
+import type { HttpMethod } from "./api-routes.ts";
+
+// Who may call which API route, stated independently of the handlers' own `access` options so the
+// authorization matrix can hold them to it. Everything not listed here needs a signed-in caller.
+
+/** Routes anyone may call, each with the reason. `template` as in the app/api tree. */
+export const PUBLIC_ROUTES: { template: string; methods: HttpMethod[]; reason: string }[] = [
+  { template: "/api/setup", methods: ["POST"], reason: "first run: creates the admin while none exists (409 afterwards)" },
+  { template: "/api/signup", methods: ["POST"], reason: "self sign-up (refused with 403 when an admin switched it off)" },
+  { template: "/api/stripe/webhook", methods: ["POST"], reason: "Stripe calls it without a session; the signature over the raw body is the authentication" },
+  { template: "/api/auth/[...nextauth]", methods: ["GET", "POST"], reason: "next-auth's own sign-in, csrf, session and sign-out endpoints" },
+];
+
+export function isPublic(template: string, method: HttpMethod): boolean {
+  return PUBLIC_ROUTES.some((r) => r.template === template && r.methods.includes(method));
+}
+
+/** The area a route belongs to, by its path: /api/admin is admin-only, /api/finance finance. */
+export function expectedArea(template: string): Area {
+  if (template === "/api/admin" || template.startsWith("/api/admin/")) return "admin";
+  if (template === "/api/finance" || template.startsWith("/api/finance/")) return "finance";
+  return "user";
+}
