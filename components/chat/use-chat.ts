@@ -6,6 +6,8 @@ import { api } from "@/components/api-client";
 import type { Level } from "@/lib/catalog/model-table";
 import { chatBody, historyOf, titleFrom } from "./history";
 import { streamCompletion } from "./stream-completion";
+import { fetchRequestUsage, type RequestUsage } from "./request-usage";
+import { failedAttemptsText } from "@/lib/gateway/receipt-text";
 import type { ChatMessage, Conversation, ReplyMeta } from "./types";
 
 export const conversationKey = (id: string) => ["conversation", id] as const;
@@ -99,7 +101,9 @@ export function useChat(initialId: string | null) {
 
       const outcome = await streamCompletion(body, { signal: controller.signal, onText: (content) => updateReply(reply.key, { content }) });
       abortRef.current = null;
-      const meta: ReplyMeta = { ...asked, ...outcome.meta };
+      // The ledger's charge (also of a stopped reply, which gets no usage chunk) and the receipt.
+      const recorded = outcome.meta.request_id ? await fetchRequestUsage(outcome.meta.request_id) : null;
+      const meta: ReplyMeta = { ...asked, ...outcome.meta, ...(recorded ? recordedMeta(recorded) : {}) };
       updateReply(reply.key, { content: outcome.content, meta, streaming: false });
       setStreaming(false);
 
@@ -137,5 +141,18 @@ export function useChat(initialId: string | null) {
     saveError,
     send,
     stop,
+  };
+}
+
+function recordedMeta(u: RequestUsage): ReplyMeta {
+  const r = u.receipt;
+  return {
+    cost_usd: u.cost_usd,
+    prompt_tokens: u.prompt_tokens,
+    completion_tokens: u.completion_tokens,
+    ...(u.power_level ? { power_level: u.power_level } : {}),
+    ...(r ? { rules: r.rules.map((x) => x.name) } : {}),
+    ...(r?.downgrade ? { downgrade: { cause: r.downgrade.cause, message: r.downgrade.message } } : {}),
+    ...(r && failedAttemptsText(r).length ? { failed: failedAttemptsText(r) } : {}),
   };
 }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Db } from "../db/client.ts";
 import { prepareCatalog, type PreparedCatalog } from "../router/catalog.ts";
 import { routingRuleSchema, type RoutingRule } from "../router/rules.ts";
@@ -25,6 +26,8 @@ export type GatewayCatalog = {
   rules: RoutingRule[];
   /** Model id → creation time in Unix seconds (the `created` of /v1/models). */
   createdAt: Map<string, number>;
+  /** Short hash of everything routing reads (models, providers, active rules): receipts name it. */
+  version: string;
 };
 
 /** Loads the catalog, providers and active rules in one go. */
@@ -60,7 +63,8 @@ export async function loadCatalog(db: Db): Promise<GatewayCatalog> {
     return parsed.success ? [parsed.data] : [];
   });
   const createdAt = new Map(modelRows.map((m) => [m.id, Math.floor(m.createdAt.getTime() / 1000)]));
-  return { prepared: prepareCatalog(models), models, providers, rules, createdAt };
+  const version = createHash("sha256").update(JSON.stringify([models, rules])).digest("hex").slice(0, 12);
+  return { prepared: prepareCatalog(models), models, providers, rules, createdAt, version };
 }
 
 /**

@@ -15,6 +15,7 @@ import { upstreamRequest, type ChatCompletionBody } from "./chat-request.ts";
 import { KIND_FROM_DB } from "../catalog/provider-kinds.ts";
 import { planRoute, type GatewayDeps, type Plan } from "./plan.ts";
 import { writeUsage, type AttemptRecord } from "./usage-log.ts";
+import { buildReceipt, downgradeOf } from "./receipt.ts";
 
 export type ChatDeps = GatewayDeps & {
   adapterFor: (config: ProviderConfig) => ProviderAdapter;
@@ -42,7 +43,7 @@ type Outcome = {
   ttftMs: number | null;
 };
 
-const headerSafe = (text: string) => text.replace(/[^\x20-\x7E]/g, "").slice(0, 200);
+const headerSafe = (text: string) => text.replace(/[\u2013\u2014]/g, "-").replace(/[^\x20-\x7E]/g, "").slice(0, 300);
 
 /**
  * One request end to end: route, hold credits, walk the candidates until one answers (falling
@@ -70,6 +71,7 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
     const promptTokens = outcome.acc?.usage?.prompt_tokens ?? (outcome.acc?.produced ? plan.promptTokens : 0);
     const completionTokens = outcome.acc?.completionTokens() ?? 0;
     const providerCost = model ? computeCostMicros(promptTokens, completionTokens, model.inputPricePer1M, model.outputPricePer1M) : 0;
+    const precisionMicros = precisionCost(deps, plan, promptTokens, completionTokens);
     let charged = outcome.candidate?.byok ? 0 : providerCost;
     let availableMicros = plan.caller.state.availableCreditsMicros;
     let settledAt: Date | undefined;
@@ -92,7 +94,7 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
       completionTokens,
       chargedMicros: charged,
       providerCostMicros: providerCost,
-      precisionCostMicros: precisionCost(deps, plan, promptTokens, completionTokens),
+      precisionCostMicros: precisionMicros,
       latencyMs: now() - started,
       ttftMs: outcome.ttftMs,
       status: outcome.status,
@@ -101,6 +103,11 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
       byok: outcome.candidate?.byok ?? false,
       stream: call.body.stream === true,
       attempts,
+      receipt: buildReceipt({
+        decision: plan.decision, catalogVersion: plan.catalog.version, rules: plan.catalog.rules, attempts, servedBy: outcome.candidate,
+        maxTokens: plan.upstreamMaxTokens, cappedMaxTokens: plan.cappedMaxTokens, promptTokens: plan.promptTokens, budgetPercent: budgetPercent(plan),
+        heldMicros: hold, settledMicros: charged, precisionMicros,
+      }),
       createdAt: settledAt,
     }).catch((err) => console.error(`[${call.requestId}] usage row not written:`, err));
     return { chargedMicros: charged, availableMicros, promptTokens, completionTokens };
@@ -126,7 +133,7 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
         if (call.body.stream) {
           record(true, null, 200);
           streaming = true; // the stream owns the abort listener from here on
-          return streamResponse(deps, plan, call, candidate, opened, acc, ctrl, finish, { completionId, created, fallbacks: attempts.length - 1, availableMicros: plan.caller.state.availableCreditsMicros - hold });
+          return streamResponse(deps, plan, call, candidate, opened, acc, ctrl, finish, { completionId, created, attempts, availableMicros: plan.caller.state.availableCreditsMicros - hold });
         }
         // Not streaming to the client: nothing is sent until the end, so a stream that breaks
         // part-way can still fall back.
@@ -143,7 +150,7 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
             usage: usageJson(result),
             ...(acc.systemFingerprint ? { system_fingerprint: acc.systemFingerprint } : {}),
           },
-          { headers: { ...routeHeaders(plan, candidate, attempts.length - 1, result.availableMicros, call.requestId), "X-Cost-Incurred": String(microsToUsd(result.chargedMicros)) } },
+          { headers: { ...routeHeaders(plan, candidate, attempts, result.availableMicros, call.requestId), "X-Cost-Incurred": String(microsToUsd(result.chargedMicros)) } },
         );
       } catch (err) {
         const e = asUpstreamError(err);
@@ -231,7 +238,7 @@ function streamResponse(
   acc: CompletionAccumulator,
   ctrl: AbortController,
   finish: (o: Outcome) => Promise<Finished>,
-  meta: { completionId: string; created: number; fallbacks: number; availableMicros: number },
+  meta: { completionId: string; created: number; attempts: readonly AttemptRecord[]; availableMicros: number },
 ): Response {
   const encoder = new TextEncoder();
   const frame = (choices: unknown, extra: Record<string, unknown> = {}) =>
@@ -304,7 +311,7 @@ function streamResponse(
       "Cache-Control": "no-cache, no-transform",
       Connection: "keep-alive",
       "X-Accel-Buffering": "no",
-      ...routeHeaders(plan, candidate, meta.fallbacks, meta.availableMicros, call.requestId),
+      ...routeHeaders(plan, candidate, meta.attempts, meta.availableMicros, call.requestId),
     },
   });
 }
@@ -313,9 +320,24 @@ function usageJson(r: { promptTokens: number; completionTokens: number; chargedM
   return { prompt_tokens: r.promptTokens, completion_tokens: r.completionTokens, total_tokens: r.promptTokens + r.completionTokens, cost: microsToUsd(r.chargedMicros) };
 }
 
-/** For a stream, X-Credits-Remaining is what stays spendable while it runs (available minus the hold). */
-function routeHeaders(plan: Plan, candidate: RouteCandidate, fallbacks: number, availableMicros: number, requestId: string): Record<string, string> {
-  const reason = fallbacks > 0 ? `fallback #${fallbacks} after ${plan.decision.primary.model} failed; ${plan.decision.reason}` : plan.decision.reason;
+/**
+ * For a stream, X-Credits-Remaining is what stays spendable while it runs (available minus the
+ * hold). X-Routing-Reason leads with what a person should know first: a downgrade, then which
+ * providers failed and why, then the router's own reason.
+ */
+function routeHeaders(plan: Plan, candidate: RouteCandidate, attempts: readonly AttemptRecord[], availableMicros: number, requestId: string): Record<string, string> {
+  const fallbacks = Math.max(0, attempts.length - 1);
+  const failed = attempts.filter((a) => !a.ok);
+  const chain = [plan.decision.primary, ...plan.decision.fallbacks];
+  const parts: string[] = [];
+  const downgrade = downgradeOf(plan.decision, candidate.powerLevel, plan.catalog.rules, budgetPercent(plan));
+  if (downgrade) parts.push(downgrade.message);
+  if (fallbacks > 0) {
+    const why = failed.map((a) => `${a.model}${chain.find((c) => c.model === a.model)?.byok ? " (your key)" : ""} failed (${a.status === 0 ? "unreachable" : a.status})`).join(", ");
+    parts.push(`fallback #${fallbacks} after ${why}`);
+  }
+  parts.push(plan.decision.reason);
+  const reason = parts.join("; ");
   return {
     "X-Request-Id": requestId,
     "X-Provider-Used": candidate.provider,
@@ -351,4 +373,9 @@ function precisionCost(deps: ChatDeps, plan: Plan, promptTokens: number, complet
   if (!decision.ok) return null;
   const m: RouterModel | undefined = plan.catalog.models.find((x) => x.id === decision.primary.modelId);
   return m ? computeCostMicros(promptTokens, completionTokens, m.inputPricePer1M, m.outputPricePer1M) : null;
+}
+
+function budgetPercent(plan: Plan): number | null {
+  const b = plan.caller.state.budget;
+  return b && b.monthlyBudgetMicros > 0 ? Math.floor((b.monthSpendMicros * 100) / b.monthlyBudgetMicros) : null;
 }

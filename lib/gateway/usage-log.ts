@@ -1,6 +1,7 @@
 import type { Db } from "../db/client.ts";
 import type { PowerLevel } from "../router/types.ts";
 import { scrubSecrets } from "../security/scrub.ts";
+import type { RoutingReceipt } from "./receipt.ts";
 
 export type AttemptRecord = {
   provider: string;
@@ -35,6 +36,7 @@ export type UsageRecord = {
   byok: boolean;
   stream: boolean;
   attempts: AttemptRecord[];
+  receipt?: RoutingReceipt | null;
   /** The ledger's settle time when the request was charged; now otherwise. */
   createdAt?: Date;
 };
@@ -52,6 +54,7 @@ export async function writeUsage(db: Db, r: UsageRecord): Promise<void> {
       precisionCostMicros: r.precisionCostMicros === null ? null : BigInt(r.precisionCostMicros),
       errorMessage: r.errorMessage === null ? null : scrubSecrets(r.errorMessage).slice(0, 1000),
       attempts: r.attempts.map((a) => (a.error === null ? a : { ...a, error: scrubSecrets(a.error) })),
+      receipt: r.receipt ? (r.receipt as object) : undefined,
     },
   });
 }

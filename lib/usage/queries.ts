@@ -75,6 +75,9 @@ export async function usageOfRequest(db: Db, userId: string, requestId: string) 
     prompt_tokens: r.promptTokens, completion_tokens: r.completionTokens, cost_usd: microsToUsd(toMicros(r.chargedMicros)),
     latency_ms: r.latencyMs, ttft_ms: r.ttftMs, fallback_count: r.fallbackCount, byok: r.byok,
     // Rows written before upstream text was scrubbed on the way in may still carry a key.
-    error: r.errorMessage === null ? null : scrubSecrets(r.errorMessage), created_at: r.createdAt.toISOString(),
+    error: r.errorMessage === null ? null : scrubSecrets(r.errorMessage),
+    // Null for requests recorded before receipts existed.
+    receipt: r.receipt ?? null,
+    created_at: r.createdAt.toISOString(),
   };
 }

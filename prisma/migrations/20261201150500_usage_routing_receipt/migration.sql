@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "usage_logs" ADD COLUMN     "receipt" JSONB;
