@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import OpenAI from "openai";
 import { createTestDatabase, type TestDatabase } from "../setup/test-db.ts";
 import { startMockUpstream, type MockUpstream } from "../doubles/mock-upstream.ts";
@@ -80,8 +80,17 @@ export async function startGatewayFixture() {
     await postEntry(db, { userId, type: "GRANT", amountMicros: Math.round(usd * 1e6), reference: "test grant" });
   }
 
+  /** A fresh USER with a gateway key, optionally granted credits (micro-USD), and an API caller for it. */
+  async function newCaller(label: string, grantMicros = 0) {
+    const email = `${label}-${randomUUID().slice(0, 8)}@test.example`;
+    const created = await createUser(db, { email, password: "account-password" });
+    const key = (await createApiKey(db, created.id, { name: label })).key;
+    if (grantMicros) await postEntry(db, { userId: created.id, type: "GRANT", amountMicros: grantMicros, reference: "test grant" });
+    return { id: created.id, key, email, call: call(key) };
+  }
+
   return {
-    db, url: database.url, app, mock, admin, user, adminKey, userKey, asAdmin, asUser, addProvider, addModel, grant,
+    db, url: database.url, app, mock, admin, user, adminKey, userKey, asAdmin, asUser, addProvider, addModel, grant, newCaller,
     /** An API caller acting with any gateway key. */
     callAs: call,
     openai: (key = userKey) => new OpenAI({ baseURL: `${app.url}/api/v1`, apiKey: key, maxRetries: 0 }),

@@ -3,9 +3,7 @@
 // max_tokens cap when credits run short.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiKey } from "../../lib/keys/api-keys.ts";
 import { getBalance, postEntry, reserve, settle, verifyLedger } from "../../lib/ledger/ledger.ts";
-import { createUser } from "../../lib/users/users.ts";
 import { startGatewayFixture, type GatewayFixture } from "../harness/gateway-fixture.ts";
 import { sql } from "../setup/test-db.ts";
 
@@ -26,13 +24,7 @@ afterAll(() => f?.close());
 type Res = { status: number; headers: Headers; json: any; text: string };
 type Caller = { id: string; key: string; email: string; call: (path: string, init?: { method?: string; body?: unknown }) => Promise<Res> };
 
-async function newCaller(label: string, grantMicros = 0): Promise<Caller> {
-  const email = `${label}-${randomUUID().slice(0, 8)}@test.example`;
-  const user = await createUser(f.db, { email, password: "account-password" });
-  const key = (await createApiKey(f.db, user.id, { name: label })).key;
-  if (grantMicros) await postEntry(f.db, { userId: user.id, type: "GRANT", amountMicros: grantMicros, reference: "test grant" });
-  return { id: user.id, key, email, call: f.callAs(key) };
-}
+const newCaller = (label: string, grantMicros = 0): Promise<Caller> => f.newCaller(label, grantMicros);
 
 const chat = (c: Caller, body: Record<string, unknown>) =>
   c.call("/api/v1/chat/completions", { body: { messages: [{ role: "user", content: "say something short" }], ...body } });

@@ -4,14 +4,11 @@
 // model can hold is the caller's 400; short credits cap max_tokens before stepping down.
 process.env.SWITCHYARD_RATE_LIMIT_RPM = "25";
 
-import { randomUUID } from "node:crypto";
 import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiKey } from "../../lib/keys/api-keys.ts";
 import { getBalance, postEntry, verifyLedger } from "../../lib/ledger/ledger.ts";
 import { computeCostMicros } from "../../lib/router/cost.ts";
 import { estimatePromptTokens } from "../../lib/router/tokens.ts";
-import { createUser } from "../../lib/users/users.ts";
 import { startGatewayFixture, type GatewayFixture } from "../harness/gateway-fixture.ts";
 import { sql } from "../setup/test-db.ts";
 
@@ -32,14 +29,9 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => f?.close());
 
-type Caller = { id: string; key: string; call: ReturnType<GatewayFixture["callAs"]> };
+type Caller = Awaited<ReturnType<GatewayFixture["newCaller"]>>;
 
-async function newCaller(label: string, grantMicros = 0): Promise<Caller> {
-  const user = await createUser(f.db, { email: `${label}-${randomUUID().slice(0, 8)}@test.example`, password: "account-password" });
-  const key = (await createApiKey(f.db, user.id, { name: label })).key;
-  if (grantMicros) await postEntry(f.db, { userId: user.id, type: "GRANT", amountMicros: grantMicros, reference: "test grant" });
-  return { id: user.id, key, call: f.callAs(key) };
-}
+const newCaller = (label: string, grantMicros = 0): Promise<Caller> => f.newCaller(label, grantMicros);
 
 const chat = (c: Caller, body: Record<string, unknown>) => c.call("/api/v1/chat/completions", { body: { messages: [{ role: "user", content: "say something short" }], ...body } });
 

@@ -3,9 +3,6 @@
 // receipt and in X-Routing-Reason, naming failed BYOK providers.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createApiKey } from "../../lib/keys/api-keys.ts";
-import { postEntry } from "../../lib/ledger/ledger.ts";
-import { createUser } from "../../lib/users/users.ts";
 import { startGatewayFixture, type GatewayFixture } from "../harness/gateway-fixture.ts";
 
 let f: GatewayFixture;
@@ -22,14 +19,9 @@ beforeAll(async () => {
 beforeEach(() => f.mock.resetBehavior());
 afterAll(() => f?.close());
 
-async function newCaller(label: string, grantMicros = 0) {
-  const user = await createUser(f.db, { email: `${label}-${randomUUID().slice(0, 8)}@test.example`, password: "account-password" });
-  const key = (await createApiKey(f.db, user.id, { name: label })).key;
-  if (grantMicros) await postEntry(f.db, { userId: user.id, type: "GRANT", amountMicros: grantMicros, reference: "test grant" });
-  return { id: user.id, call: f.callAs(key) };
-}
+const newCaller = (label: string, grantMicros = 0): Promise<Caller> => f.newCaller(label, grantMicros);
 
-type Caller = Awaited<ReturnType<typeof newCaller>>;
+type Caller = Awaited<ReturnType<GatewayFixture["newCaller"]>>;
 const chat = (c: Caller, body: Record<string, unknown>) => c.call("/api/v1/chat/completions", { body: { messages: [{ role: "user", content: "write a function" }], ...body } });
 const receiptOf = async (c: Caller, requestId: string | null) => (await c.call(`/api/usage/requests/${requestId}`)).json;
 
