@@ -1,6 +1,12 @@
-/** fetch for our own /api: JSON in, JSON out, and the server's error message as the Error's. */
+import type { FieldError } from "@/lib/http/zod-messages";
+
+/**
+ * fetch for our own /api: JSON in, JSON out, and the server's error message as the Error's. A
+ * refused body also carries every problem tied to its field (`errors`), for forms to show each
+ * next to its field.
+ */
 export class ApiClientError extends Error {
-  constructor(readonly status: number, message: string, readonly param: string | null) {
+  constructor(readonly status: number, message: string, readonly param: string | null, readonly errors: readonly FieldError[] = [{ param, message }]) {
     super(message);
   }
 }
@@ -14,8 +20,16 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   if (res.status === 204) return undefined as T;
   const data = await res.json().catch(() => null);
   if (!res.ok) {
-    const error = (data as { error?: { message?: string; param?: string | null } } | null)?.error;
-    throw new ApiClientError(res.status, error?.message ?? `Request failed (${res.status})`, error?.param ?? null);
+    const error = (data as { error?: { message?: string; param?: string | null; errors?: unknown } } | null)?.error;
+    const message = error?.message ?? `Request failed (${res.status})`;
+    const param = error?.param ?? null;
+    throw new ApiClientError(res.status, message, param, fieldErrorsOf(error?.errors) ?? [{ param, message }]);
   }
   return data as T;
+}
+
+function fieldErrorsOf(value: unknown): FieldError[] | null {
+  if (!Array.isArray(value) || value.length === 0) return null;
+  const valid = value.filter((e): e is FieldError => typeof e?.message === "string" && (e.param === null || typeof e.param === "string"));
+  return valid.length ? valid : null;
 }

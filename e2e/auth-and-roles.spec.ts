@@ -63,8 +63,10 @@ test("a visitor signs up, creates a gateway key shown once, and the key authenti
 
   await page.reload();
   await expect(page.getByTestId("new-key")).toHaveCount(0);
-  await page.getByRole("button", { name: "Revoke" }).click();
-  await expect(page.getByText("revoked")).toBeVisible();
+  await page.getByRole("button", { name: "Revoke", exact: true }).click();
+  await page.getByRole("dialog", { name: "Revoke key?" }).getByRole("button", { name: "Revoke key" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Key ‘e2e key’ revoked" })).toBeVisible();
+  await expect(page.getByRole("cell", { name: "revoked" })).toBeVisible();
   expect((await request.get("/api/me", { headers: { Authorization: `Bearer ${key}` } })).status()).toBe(401);
 });
 

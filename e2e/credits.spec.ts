@@ -12,11 +12,11 @@ const prompt = "What does a switchyard do?";
 // The built-in simulated PRECISION model's list price (prisma/seed-catalog.json), in micro-USD per token.
 const SIM_PRECISION_MICROS_PER_TOKEN = { input: 3, output: 15 };
 
-/** Integer micro-USD as the credits pages show it: at least cents, up to 6 decimals, U+2212 for minus. */
+/** Integer micro-USD as the credits pages show it: at least cents, up to 6 decimals, "-" for minus. */
 function usd(micros: number): string {
   const abs = Math.abs(micros);
   const frac = String(abs % 1_000_000).padStart(6, "0").replace(/0+$/, "").padEnd(2, "0");
-  return `${micros < 0 ? "−" : ""}$${Math.floor(abs / 1_000_000).toLocaleString("en-US")}.${frac}`;
+  return `${micros < 0 ? "-" : ""}$${Math.floor(abs / 1_000_000).toLocaleString("en-US")}.${frac}`;
 }
 
 /** The header widget's figure: whole cents, rounded down. */
@@ -108,7 +108,7 @@ test("an admin grants and corrects a user's credits, with a reason", async ({ pa
   // Without a reason nothing is posted.
   await form.getByLabel("Amount (USD)").fill("5");
   await form.getByRole("button", { name: "Apply" }).click();
-  await expect(form.getByRole("alert")).toContainText("reason");
+  await expect(form.getByLabel("Reason")).toHaveAccessibleDescription("Reason must be at least 3 characters");
 
   await form.getByLabel("Reason").fill("e2e welcome credit");
   await form.getByRole("button", { name: "Apply" }).click();
@@ -118,10 +118,10 @@ test("an admin grants and corrects a user's credits, with a reason", async ({ pa
   await form.getByLabel("Amount (USD)").fill("-1000");
   await form.getByLabel("Reason").fill("e2e too large a correction");
   await form.getByRole("button", { name: "Apply" }).click();
-  await expect(form.getByRole("alert")).toContainText("below zero");
+  await expect(form.getByLabel("Amount (USD)")).toHaveAccessibleDescription(/below zero/);
 
   await form.getByLabel("Amount (USD)").fill("-2.5");
   await form.getByLabel("Reason").fill("e2e correction");
   await form.getByRole("button", { name: "Apply" }).click();
-  await expect(form.getByRole("status")).toContainText("Corrected −$2.50");
+  await expect(form.getByRole("status")).toContainText("Corrected -$2.50");
 });

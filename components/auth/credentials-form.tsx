@@ -3,7 +3,10 @@ import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { api } from "@/components/api-client";
-import { Alert, Button, Field, Input } from "@/components/ui/primitives";
+import { FormErrorSummary, formErrors } from "@/components/form-errors";
+import { Button, Field, Input } from "@/components/ui/primitives";
+import { validateFields, type FieldError } from "@/lib/http/zod-messages";
+import { credentialsSchema, MIN_PASSWORD_LENGTH, signInSchema } from "@/lib/users/schemas";
 
 const SIGN_IN_ERRORS: Record<string, string> = { CredentialsSignin: "Wrong email or password." };
 
@@ -13,7 +16,8 @@ const SIGN_IN_ERRORS: Record<string, string> = { CredentialsSignin: "Wrong email
  */
 export function CredentialsForm({ mode }: { mode: "login" | "signup" | "setup" }) {
   const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<readonly FieldError[] | Error | null>(null);
+  const errors = formErrors(error, ["email", "password"]);
   const [busy, setBusy] = useState(false);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -21,19 +25,21 @@ export function CredentialsForm({ mode }: { mode: "login" | "signup" | "setup" }
     const form = new FormData(event.currentTarget);
     const email = String(form.get("email") ?? "");
     const password = String(form.get("password") ?? "");
+    const check = validateFields(mode === "login" ? signInSchema : credentialsSchema, { email, password });
+    setError(check.ok ? null : check.errors);
+    if (!check.ok) return;
     setBusy(true);
-    setError(null);
     try {
       if (mode !== "login") await api(mode === "signup" ? "/api/signup" : "/api/setup", { body: { email, password } });
       const result = await signIn("credentials", { email, password, redirect: false });
       if (!result || result.error) {
-        setError(SIGN_IN_ERRORS[result?.error ?? ""] ?? result?.error ?? "Sign-in failed.");
+        setError(new Error(SIGN_IN_ERRORS[result?.error ?? ""] ?? result?.error ?? "Sign-in failed."));
         return;
       }
       router.replace("/");
       router.refresh();
     } catch (err) {
-      setError(err instanceof Error ? err.message : "Something went wrong.");
+      setError(err instanceof Error ? err : new Error("Something went wrong."));
     } finally {
       setBusy(false);
     }
@@ -42,12 +48,12 @@ export function CredentialsForm({ mode }: { mode: "login" | "signup" | "setup" }
   const submitLabel = { login: "Sign in", signup: "Create account", setup: "Create admin account" }[mode];
   return (
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
-      {error && <Alert>{error}</Alert>}
-      <Field label="Email" htmlFor="email">
-        <Input id="email" name="email" type="email" autoComplete="email" required />
+      <FormErrorSummary errors={errors} />
+      <Field label="Email" htmlFor="email" error={errors.of("email")}>
+        <Input id="email" name="email" type="email" autoComplete="email" required {...errors.aria("email", "email")} />
       </Field>
-      <Field label="Password" htmlFor="password" hint={mode === "login" ? undefined : "At least 8 characters."}>
-        <Input id="password" name="password" type="password" autoComplete={mode === "login" ? "current-password" : "new-password"} required />
+      <Field label="Password" htmlFor="password" hint={mode === "login" ? undefined : `At least ${MIN_PASSWORD_LENGTH} characters.`} error={errors.of("password")}>
+        <Input id="password" name="password" type="password" autoComplete={mode === "login" ? "current-password" : "new-password"} required {...errors.aria("password", "password")} />
       </Field>
       <Button type="submit" disabled={busy} className="w-full">{busy ? "Please wait…" : submitLabel}</Button>
     </form>

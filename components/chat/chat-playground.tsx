@@ -1,5 +1,7 @@
 "use client";
-import { useState } from "react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { api } from "@/components/api-client";
 import { Alert, Button, cx } from "@/components/ui/primitives";
 import { useModels } from "@/components/models/models-query";
 import { PowerLevelPicker } from "@/components/models/power-level-picker";
@@ -9,6 +11,7 @@ import { Composer } from "./composer";
 import { ConversationList, useConversations } from "./conversation-list";
 import { MessageList } from "./message-list";
 import { ModelPicker } from "./model-picker";
+import type { ConversationSummary } from "./types";
 import { useChat } from "./use-chat";
 
 export function ChatPlayground({ initialId }: { initialId: string | null }) {
@@ -17,16 +20,53 @@ export function ChatPlayground({ initialId }: { initialId: string | null }) {
   const settings = useSettings();
   const saveSettings = useSaveSettings();
   const conversations = useConversations();
+  const queryClient = useQueryClient();
   const [model, setModel] = useState("auto");
-  // null until the user picks: the saved preference (or BALANCED) shows through until then.
-  const [picked, setPicked] = useState<Level | null>(null);
+  // A level picked by hand holds for the conversation it was picked in (null: the new chat).
+  const [picked, setPicked] = useState<{ conversation: string | null; level: Level } | null>(null);
   const [listOpen, setListOpen] = useState(false);
+  // The level a new chat's first message went out at, until the conversation it created has an id.
+  const firstSendLevel = useRef<Level | null>(null);
 
   const saved = settings.data?.preferred_power_level ?? null;
-  const level: Level = picked ?? saved ?? "BALANCED";
-  const title = chat.conversationId ? (conversations.data?.data.find((c) => c.id === chat.conversationId)?.title ?? "Conversation") : "New chat";
+  const open = chat.conversationId ? conversations.data?.data.find((c) => c.id === chat.conversationId) : undefined;
+  const stored = open?.power_level ?? null;
+  const pickedHere = picked && picked.conversation === chat.conversationId ? picked.level : null;
+  // Picked here, else what this conversation was held at, else the saved default.
+  const level: Level = pickedHere ?? stored ?? saved ?? "BALANCED";
+  const title = chat.conversationId ? (open?.title ?? "Conversation") : "New chat";
+
+  const storeLevel = useMutation({
+    mutationFn: ({ id, level: next }: { id: string; level: Level }) => api(`/api/conversations/${id}`, { method: "PATCH", body: { power_level: next } }),
+    onMutate: ({ id, level: next }) =>
+      queryClient.setQueryData<{ data: ConversationSummary[] }>(["conversations"], (list) => list && { data: list.data.map((c) => (c.id === id ? { ...c, power_level: next } : c)) }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ["conversations"] }),
+  });
+  const remember = storeLevel.mutate;
+
+  const pick = useCallback((next: Level) => {
+    setPicked({ conversation: chat.conversationId, level: next });
+    if (chat.conversationId) remember({ id: chat.conversationId, level: next });
+  }, [chat.conversationId, remember]);
+
+  // A new chat's first message created the conversation: it keeps the level that message used.
+  useEffect(() => {
+    const id = chat.conversationId;
+    const first = firstSendLevel.current;
+    if (!id || !first) return;
+    firstSendLevel.current = null;
+    setPicked({ conversation: id, level: first });
+    remember({ id, level: first });
+  }, [chat.conversationId, remember]);
+
+  function send(text: string) {
+    if (!chat.conversationId) firstSendLevel.current = level;
+    else if (level !== stored) remember({ id: chat.conversationId, level });
+    void chat.send(text, model, level);
+  }
 
   function select(id: string | null) {
+    firstSendLevel.current = null;
     chat.select(id);
     setListOpen(false);
   }
@@ -49,7 +89,7 @@ export function ChatPlayground({ initialId }: { initialId: string | null }) {
           <div className="flex flex-col gap-2 lg:flex-row lg:items-center">
             <ModelPicker value={model} onChange={setModel} aliases={models.data?.aliases ?? []} models={models.data?.models ?? []} />
             <div className="w-full sm:max-w-md">
-              <PowerLevelPicker value={level} onChange={setPicked} typical={models.data?.typical} />
+              <PowerLevelPicker value={level} onChange={pick} typical={models.data?.typical} />
             </div>
             <div className="text-xs text-slate-500 lg:ml-1">
               {settings.isPending ? null : level === saved ? (
@@ -63,6 +103,7 @@ export function ChatPlayground({ initialId }: { initialId: string | null }) {
           </div>
           {model !== "auto" && <p className="text-xs text-slate-500">The power level steers <span className="font-mono">auto</span> only: {model.includes("/") ? "this model is pinned." : `the ${model} alias sets its own level.`}</p>}
           {saveSettings.error && <Alert>{saveSettings.error.message}</Alert>}
+          {storeLevel.error && <Alert>This conversation could not keep its level: {storeLevel.error.message}</Alert>}
           {models.error && <Alert>Could not load the models: {models.error.message}</Alert>}
         </header>
 
@@ -82,7 +123,7 @@ export function ChatPlayground({ initialId }: { initialId: string | null }) {
           />
         )}
         {chat.saveError && <div className="px-3 pb-2"><Alert>{chat.saveError}</Alert></div>}
-        <Composer onSend={(text) => void chat.send(text, model, level)} onStop={chat.stop} streaming={chat.streaming} busy={chat.busy || chat.loading || chat.loadError !== null} />
+        <Composer onSend={send} onStop={chat.stop} streaming={chat.streaming} busy={chat.busy || chat.loading || chat.loadError !== null} />
       </section>
     </div>
   );

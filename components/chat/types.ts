@@ -19,12 +19,19 @@ export type ReplyMeta = {
   requested_model?: string;
   requested_power_level?: Level;
   stopped?: boolean;
+  /** From the request's routing receipt: the rules applied, by name at the time. */
+  rules?: string[];
+  /** Set when the level served is below the level asked, with why ("Served at ECO: …"). */
+  downgrade?: { cause: string; message: string };
+  /** Providers that failed before the one that answered ("mine (your key) failed: 401 …"). */
+  failed?: string[];
 };
 
 export type Role = "user" | "assistant" | "system";
 
 export type StoredMessage = { id: string; role: Role; content: string; meta: ReplyMeta | null; created_at: string };
-export type ConversationSummary = { id: string; title: string; created_at: string; updated_at: string };
+/** `power_level`: what the playground was last set to in this conversation (null: never set). */
+export type ConversationSummary = { id: string; title: string; power_level?: Level | null; created_at: string; updated_at: string };
 export type Conversation = ConversationSummary & { messages: StoredMessage[] };
 
 /** A message on screen: stored, or part of the turn in flight (`streaming`) or not saved yet. */

@@ -1,7 +1,7 @@
 "use client";
 import { Alert } from "@/components/ui/primitives";
 import { useCredits } from "./credits-query";
-import { exactUsd, micros } from "./money";
+import { formatUsd, usdToMicros } from "@/lib/money/units";
 
 function Stat({ label, value, hint, testId, emphasis }: { label: string; value: string; hint: string; testId?: string; emphasis?: boolean }) {
   return (
@@ -18,10 +18,14 @@ export function BalanceSummary() {
   const credits = useCredits();
   if (credits.error) return <Alert>{credits.error.message}</Alert>;
   const c = credits.data;
-  const show = (usd: number | undefined) => (usd === undefined ? "…" : exactUsd(micros(usd)));
+  const show = (usd: number | undefined) => (usd === undefined ? "…" : formatUsd(usdToMicros(usd)));
+  const owed = c && c.balance_usd < 0 ? formatUsd(-usdToMicros(c.balance_usd)) : null;
+  const balanceHint = owed
+    ? `Your account owes ${owed}: a request cost more than was held. Paid models are paused until a purchase or grant pays it off; free models and your own keys still work.`
+    : "Purchases and grants, less everything charged.";
   return (
     <div className="grid gap-4 sm:grid-cols-3">
-      <Stat label="Balance" testId="balance" value={show(c?.balance_usd)} hint="Purchases and grants, less everything charged." emphasis />
+      <Stat label="Balance" testId="balance" value={show(c?.balance_usd)} hint={balanceHint} emphasis />
       <Stat label="Held" value={show(c?.reserved_usd)} hint="Reserved for requests still running; released when they finish." />
       <Stat label="Available" value={show(c?.available_usd)} hint="What new requests can spend now." />
     </div>

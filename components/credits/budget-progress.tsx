@@ -1,7 +1,8 @@
 "use client";
 import { Alert } from "@/components/ui/primitives";
 import { useCredits } from "./credits-query";
-import { exactUsd, micros } from "./money";
+import { formatUsd, usdToMicros } from "@/lib/money/units";
+import { ZERO_BUDGET_MEANING } from "@/lib/users/schemas";
 
 /**
  * This month's spend against the monthly budget, with the two thresholds the router applies:
@@ -13,16 +14,23 @@ export function BudgetProgress({ budgetUsd }: { budgetUsd: number | null }) {
   if (credits.error) return <Alert>{credits.error.message}</Alert>;
   if (!credits.data) return <p className="text-sm text-slate-500">Loading this month&apos;s spend…</p>;
 
-  const spend = micros(credits.data.month_spend_usd);
+  const spend = usdToMicros(credits.data.month_spend_usd);
   if (budgetUsd === null) {
     return (
       <p className="text-sm text-slate-600" data-testid="budget-progress">
-        Spent this month: <span className="font-medium tabular-nums text-slate-900">{exactUsd(spend)}</span>. No budget is set, so the router never steps down for cost.
+        Spent this month: <span className="font-medium tabular-nums text-slate-900">{formatUsd(spend)}</span>. No budget is set, so the router never steps down for cost.
       </p>
     );
   }
 
-  const budget = micros(budgetUsd);
+  const budget = usdToMicros(budgetUsd);
+  if (budget === 0) {
+    return (
+      <p className="text-sm text-slate-600" data-testid="budget-progress">
+        Spent this month: <span className="font-medium tabular-nums text-slate-900">{formatUsd(spend)}</span>. {ZERO_BUDGET_MEANING}
+      </p>
+    );
+  }
   const exhausted = budget <= 0 || spend >= budget;
   const stepDown = exhausted || spend * 5 >= budget * 4;
   const percent = budget <= 0 ? 100 : Math.floor((spend * 100) / budget);
@@ -32,7 +40,7 @@ export function BudgetProgress({ budgetUsd }: { budgetUsd: number | null }) {
     <div className="space-y-2" data-testid="budget-progress">
       <div className="flex flex-wrap items-baseline justify-between gap-2 text-sm">
         <span className="text-slate-700">
-          <span className="font-medium tabular-nums text-slate-900">{exactUsd(spend)}</span> of {exactUsd(budget)} spent this month
+          <span className="font-medium tabular-nums text-slate-900">{formatUsd(spend)}</span> of {formatUsd(budget)} spent this month
         </span>
         <span className="tabular-nums text-slate-500">{percent}%</span>
       </div>
@@ -43,7 +51,7 @@ export function BudgetProgress({ budgetUsd }: { budgetUsd: number | null }) {
       </div>
       <ul className="space-y-1 text-xs text-slate-600">
         <li className={stepDown && !exhausted ? "font-medium text-amber-800" : undefined}>
-          From 80% ({exactUsd(Math.ceil((budget * 4) / 5))}): requests are routed at ECO, the cheapest level, whatever level they ask for.
+          From 80% ({formatUsd(Math.ceil((budget * 4) / 5))}): requests are routed at ECO, the cheapest level, whatever level they ask for.
         </li>
         <li className={exhausted ? "font-medium text-red-800" : undefined}>
           At 100%: only free models and models you reach with your own provider keys (BYOK) are used, until the month ends (UTC).

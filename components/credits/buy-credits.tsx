@@ -1,22 +1,25 @@
 "use client";
 import { useState, type FormEvent } from "react";
 import { Alert, Button, Card, Field, Input } from "@/components/ui/primitives";
+import { FormErrorSummary, formErrors } from "@/components/form-errors";
+import { validateFields, type FieldError } from "@/lib/http/zod-messages";
+import { checkoutSchema } from "@/lib/stripe/schemas";
 import { useCheckout, useCreditsConfig } from "./credits-query";
-import { exactUsd, micros } from "./money";
+import { formatUsd, usdToMicros } from "@/lib/money/units";
 
-const usd = (amount: number) => exactUsd(micros(amount)).replace(/\.00$/, "");
+const usd = (amount: number) => formatUsd(usdToMicros(amount)).replace(/\.00$/, "");
 
 /** Packs and a custom amount, each a Stripe Checkout; only when the instance has Stripe configured. */
 export function BuyCredits({ canceled }: { canceled?: boolean }) {
   const config = useCreditsConfig();
   const checkout = useCheckout();
   const [custom, setCustom] = useState("");
-  const [localError, setLocalError] = useState<string | null>(null);
+  const [invalid, setInvalid] = useState<FieldError[] | null>(null);
   // After a successful start the browser is leaving for Stripe: keep the buttons off meanwhile.
   const busy = checkout.isPending || checkout.isSuccess;
 
   function buy(amount: number) {
-    setLocalError(null);
+    setInvalid(null);
     checkout.mutate(amount);
   }
 
@@ -24,11 +27,12 @@ export function BuyCredits({ canceled }: { canceled?: boolean }) {
     event.preventDefault();
     if (!config.data) return;
     const text = custom.trim();
-    if (!/^\d+(\.\d{1,2})?$/.test(text)) return setLocalError("Enter an amount in dollars, with at most two decimals (e.g. 15 or 12.50).");
-    const amount = Number(text);
-    if (amount < config.data.min_usd || amount > config.data.max_usd) return setLocalError(`The amount must be between ${usd(config.data.min_usd)} and ${usd(config.data.max_usd)}.`);
-    buy(amount);
+    const check = validateFields(checkoutSchema, { amount_usd: text === "" ? null : Number(text) });
+    if (!check.ok) return setInvalid(check.errors);
+    buy(check.data.amount_usd);
   }
+
+  const errors = formErrors(invalid ?? checkout.error, ["amount_usd"]);
 
   return (
     <Card title="Buy credits">
@@ -53,15 +57,15 @@ export function BuyCredits({ canceled }: { canceled?: boolean }) {
           </div>
           <form onSubmit={onCustom} noValidate className="flex flex-wrap items-end gap-3">
             <div className="w-full sm:w-56">
-              <Field label="Custom amount (USD)" htmlFor="custom-amount" hint={`${usd(config.data.min_usd)} to ${usd(config.data.max_usd)}`}>
+              <Field label="Custom amount (USD)" htmlFor="custom-amount" hint={`${usd(config.data.min_usd)} to ${usd(config.data.max_usd)}`} error={errors.of("amount_usd")}>
                 <Input id="custom-amount" type="number" inputMode="decimal" min={config.data.min_usd} max={config.data.max_usd} step="0.01" placeholder="e.g. 15"
-                  value={custom} onChange={(e) => { setCustom(e.target.value); setLocalError(null); checkout.reset(); }} />
+                  value={custom} onChange={(e) => { setCustom(e.target.value); setInvalid(null); checkout.reset(); }} {...errors.aria("amount_usd", "custom-amount")} />
               </Field>
             </div>
             <Button type="submit" disabled={busy} className="mb-5">Buy</Button>
           </form>
           {busy && !checkout.error && <p className="text-sm text-slate-500" role="status">Opening the checkout…</p>}
-          {(localError || checkout.error) && <Alert>{localError ?? checkout.error?.message}</Alert>}
+          <FormErrorSummary errors={errors} />
         </div>
       )}
     </Card>

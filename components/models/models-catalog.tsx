@@ -2,6 +2,7 @@
 import { useMemo, useState } from "react";
 import { Alert, Card, Field, Input, Select } from "@/components/ui/primitives";
 import { facets, filterModels, formatCost, formatPrice, LEVELS, requestCost, sortModels, type Level, type ModelEntry, type SortDir, type SortKey } from "@/lib/catalog/model-table";
+import { LockedModelsNote } from "./locked-models-note";
 import { LevelBadge, ModelBadges } from "./model-badges";
 import { useModels } from "./models-query";
 import { TypicalCost } from "./typical-cost";
@@ -51,6 +52,8 @@ export function ModelsCatalog() {
         ))}
       </div>
 
+      <LockedModelsNote />
+
       <Card title="Filter, sort and price">
         <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-6">
           <Field label="Power level" htmlFor="f-level">
@@ -62,7 +65,7 @@ export function ModelsCatalog() {
           <Field label="Provider" htmlFor="f-provider">
             <Select id="f-provider" className="w-full" value={provider} onChange={(e) => setProvider(e.target.value)}>
               <option value="">All providers</option>
-              {options.providers.map((p) => <option key={p} value={p}>{p}</option>)}
+              {options.providers.map((p) => <option key={p.value} value={p.value}>{p.label}</option>)}
             </Select>
           </Field>
           <Field label="Capability" htmlFor="f-capability">
@@ -127,7 +130,7 @@ function ModelsTable({ rows, tin, tout }: { rows: ModelEntry[]; tin: number; tou
               <td className="px-3 py-2">
                 <div className="flex flex-wrap items-center gap-1.5"><span className="font-medium text-slate-900">{m.name}</span><ModelBadges model={m} /></div>
                 <div className="font-mono text-xs text-slate-500">{id}</div>
-                <div className="text-xs text-slate-500">{m.provider}</div>
+                <div className="text-xs text-slate-500">{m.provider_name}</div>
               </td>
               <td className="px-3 py-2"><LevelBadge level={m.power_level} /></td>
               <td className="px-3 py-2 text-right tabular-nums">{formatPrice(m.input_per_1m)}</td>
@@ -152,8 +155,9 @@ function ModelCards({ rows, tin, tout }: { rows: ModelEntry[]; tin: number; tout
         <li key={id} className="rounded-lg bg-white p-3 shadow-sm ring-1 ring-slate-200">
           <div className="flex items-start justify-between gap-2">
             <div className="min-w-0">
-              <div className="font-medium text-slate-900">{m.name}</div>
+              <div className="wrap-anywhere font-medium text-slate-900">{m.name}</div>
               <div className="break-all font-mono text-xs text-slate-500">{id}</div>
+              <div className="wrap-anywhere text-xs text-slate-500">{m.provider_name}</div>
             </div>
             <LevelBadge level={m.power_level} />
           </div>

@@ -40,8 +40,8 @@ export function PowerLevelPicker({ value, onChange, typical, label = "Power leve
             )}
           >
             <span className="font-semibold tracking-wide">{level}</span>
-            <span id={`${id}-${level}`} className={cx("whitespace-nowrap text-[11px]", pressed ? "text-indigo-100" : "text-slate-500")}>
-              <TypicalCost usd={typical?.[level]} />
+            <span id={`${id}-${level}`} className={cx("text-[11px] leading-tight", pressed ? "text-indigo-100" : "text-slate-500")}>
+              <TypicalCost usd={typical?.[level]} compact />
             </span>
           </button>
         );

@@ -1,8 +1,11 @@
 import { formatCost } from "@/lib/catalog/model-table";
 
-/** "~$0.0004 / request", or why there is no figure. */
-export function TypicalCost({ usd }: { usd: number | null | undefined }) {
+/**
+ * "~$0.0004 / request", or why there is no figure. `compact` leaves " / request" to screen readers
+ * on a phone, where a third of the width cannot hold an exact cost and the unit.
+ */
+export function TypicalCost({ usd, compact = false }: { usd: number | null | undefined; compact?: boolean }) {
   if (usd === undefined) return <span>…</span>;
   if (usd === null) return <span>no model available</span>;
-  return <span>~{formatCost(usd)} / request</span>;
+  return <span>~{formatCost(usd)}<span className={compact ? "max-sm:sr-only" : undefined}> / request</span></span>;
 }

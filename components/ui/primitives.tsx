@@ -22,14 +22,28 @@ export function Select({ className, ...props }: SelectHTMLAttributes<HTMLSelectE
   return <select className={cx("rounded-md border-0 bg-white px-2 py-1.5 text-sm ring-1 ring-slate-300 focus:ring-2 focus:ring-indigo-500 focus:outline-none", className)} {...props} />;
 }
 
-export function Field({ label, htmlFor, children, hint }: { label: string; htmlFor: string; children: ReactNode; hint?: string }) {
+/**
+ * A labelled control. `error`: what is wrong with the value, shown under it as `${htmlFor}-error`;
+ * give the control `fieldAria(htmlFor, error)` so screen readers announce it with the field.
+ */
+export function Field({ label, htmlFor, children, hint, error }: { label: string; htmlFor: string; children: ReactNode; hint?: string; error?: readonly string[] }) {
   return (
     <div className="space-y-1">
       <label htmlFor={htmlFor} className="block text-sm font-medium text-slate-700">{label}</label>
       {children}
       {hint && <p className="text-xs text-slate-500">{hint}</p>}
+      {error && error.length > 0 && (
+        <p id={`${htmlFor}-error`} className="text-xs font-medium text-red-700">
+          {error.map((message, i) => <span key={i} className="block">{message}{i < error.length - 1 ? " " : ""}</span>)}
+        </p>
+      )}
     </div>
   );
+}
+
+/** The control's half of a Field error: marks it invalid and points at the message. */
+export function fieldAria(htmlFor: string, error?: readonly string[]): { "aria-invalid"?: true; "aria-describedby"?: string } {
+  return error && error.length > 0 ? { "aria-invalid": true, "aria-describedby": `${htmlFor}-error` } : {};
 }
 
 export function Card({ title, actions, children, className }: { title?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string }) {

@@ -1,6 +1,6 @@
 "use client";
 import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from "recharts";
-import { exactUsd } from "@/components/credits/money";
+import { formatUsd } from "@/lib/money/units";
 import type { UsagePoint } from "@/lib/usage/chart-data";
 import { AXIS, COLORS, dayTick, GRID, usdTick } from "./chart-theme";
 
@@ -11,7 +11,7 @@ export function SpendByDayChart({ days }: { days: UsagePoint[] }) {
       <CartesianGrid stroke={GRID} vertical={false} />
       <XAxis dataKey="key" tick={AXIS} tickFormatter={dayTick} minTickGap={16} tickLine={false} />
       <YAxis tick={AXIS} tickFormatter={usdTick} width={72} allowDecimals={false} tickLine={false} axisLine={false} />
-      <Tooltip labelFormatter={(d) => dayTick(String(d))} formatter={(v) => [typeof v === "number" ? exactUsd(v) : String(v), "Spend"]} />
+      <Tooltip labelFormatter={(d) => dayTick(String(d))} formatter={(v) => [typeof v === "number" ? formatUsd(v) : String(v), "Spend"]} />
       <Bar dataKey="spend_micros" name="Spend" fill={COLORS.spend} radius={[2, 2, 0, 0]} isAnimationActive={false} />
     </BarChart>
   );

@@ -1,6 +1,6 @@
 "use client";
 import { Legend, Pie, PieChart, Tooltip } from "recharts";
-import { exactUsd } from "@/components/credits/money";
+import { formatUsd } from "@/lib/money/units";
 import { keyLabel, withSpend, type UsagePoint } from "@/lib/usage/chart-data";
 import { LEVEL_COLORS } from "./chart-theme";
 
@@ -13,7 +13,7 @@ export function SpendByLevelChart({ levels }: { levels: UsagePoint[] }) {
   return (
     <PieChart responsive style={{ width: "100%", height: 240 }} accessibilityLayer>
       <Pie data={data} dataKey="value" nameKey="name" innerRadius="50%" outerRadius="80%" paddingAngle={1} isAnimationActive={false} />
-      <Tooltip formatter={(v, name) => [typeof v === "number" ? exactUsd(v) : String(v), String(name)]} />
+      <Tooltip formatter={(v, name) => [typeof v === "number" ? formatUsd(v) : String(v), String(name)]} />
       <Legend wrapperStyle={{ fontSize: 12 }} />
     </PieChart>
   );

@@ -1,4 +1,4 @@
-import { exactUsd, micros } from "@/components/credits/money";
+import { formatUsd, usdToMicros } from "@/lib/money/units";
 import type { UsageFields } from "@/lib/usage/chart-data";
 
 const count = (n: number) => n.toLocaleString("en-US");
@@ -19,8 +19,8 @@ export function UsageTotals({ totals }: { totals: UsageFields }) {
     <div className="grid grid-cols-2 gap-3 lg:grid-cols-4" data-testid="usage-totals">
       <Total label="Requests" value={count(totals.requests)} detail={totals.errors ? `${count(totals.errors)} failed` : "none failed"} />
       <Total label="Tokens" value={count(totals.prompt_tokens + totals.completion_tokens)} detail={`${count(totals.prompt_tokens)} in / ${count(totals.completion_tokens)} out`} />
-      <Total label="Spend" value={exactUsd(totals.spend_micros)} detail="charged to your credits" />
-      <Total label="Saved vs PRECISION" value={exactUsd(micros(totals.savings_usd))} detail={`PRECISION for everything: ${exactUsd(micros(totals.precision_cost_usd))}`} />
+      <Total label="Spend" value={formatUsd(totals.spend_micros)} detail="charged to your credits" />
+      <Total label="Saved vs PRECISION" value={formatUsd(usdToMicros(totals.savings_usd))} detail={`PRECISION for everything: ${formatUsd(usdToMicros(totals.precision_cost_usd))}`} />
     </div>
   );
 }

@@ -3,19 +3,17 @@ import type { Db } from "../db/client.ts";
 import { seal, secretPrefix } from "../crypto/secret-box.ts";
 import { byokKeyAad } from "../crypto/master-key.ts";
 import { badRequest, notFound } from "../http/errors.ts";
+import type { addByokSchema } from "./schemas.ts";
 
-export const addByokSchema = z.object({
-  provider: z.string().trim().min(1, "is required"),
-  api_key: z.string().trim().min(8, "looks too short to be an API key").max(4096),
-});
+export { addByokSchema } from "./schemas.ts";
 
 export type ByokView = { id: string; provider: string; provider_name: string; key_prefix: string; created_at: string; last_used_at: string | null };
 
 /** Stores (or replaces) the caller's key for a provider, encrypted; only a prefix is ever shown again. */
 export async function addByokKey(db: Db, userId: string, input: z.infer<typeof addByokSchema>, key: Buffer): Promise<ByokView> {
   const provider = await db.provider.findUnique({ where: { slug: input.provider }, select: { id: true, slug: true, name: true, requiresKey: true } });
-  if (!provider) throw badRequest(`unknown provider "${input.provider}"`, "provider");
-  if (!provider.requiresKey) throw badRequest(`provider "${provider.slug}" needs no key`, "provider");
+  if (!provider) throw badRequest(`There is no provider "${input.provider}"`, "provider");
+  if (!provider.requiresKey) throw badRequest(`Provider "${provider.slug}" needs no key`, "provider");
   const data = { ciphertext: seal(input.api_key, key, byokKeyAad(userId, provider.id)), keyPrefix: secretPrefix(input.api_key) };
   const row = await db.userProviderKey.upsert({
     where: { userId_providerId: { userId, providerId: provider.id } },
@@ -44,8 +42,18 @@ export async function loadCallerKeys(db: Db, userId: string): Promise<Map<string
   return new Map(rows.map((r) => [r.providerId, { id: r.id, ciphertext: r.ciphertext }]));
 }
 
-/** Providers a user may bring a key for: enabled ones that need a key. */
-export async function listByokProviders(db: Db) {
-  const rows = await db.provider.findMany({ where: { enabled: true, requiresKey: true }, select: { slug: true, name: true, apiKeyCiphertext: true }, orderBy: { name: "asc" } });
-  return rows.map((p) => ({ slug: p.slug, name: p.name, has_platform_key: p.apiKeyCiphertext !== null }));
+/**
+ * Providers a user may bring a key for: enabled ones that need a key, with how many enabled models
+ * each has and whether this user already has a key for it (so pages can say what a key would unlock).
+ */
+export async function listByokProviders(db: Db, userId: string) {
+  const rows = await db.provider.findMany({
+    where: { enabled: true, requiresKey: true },
+    select: {
+      slug: true, name: true, apiKeyCiphertext: true,
+      _count: { select: { models: { where: { enabled: true } }, userKeys: { where: { userId } } } },
+    },
+    orderBy: { name: "asc" },
+  });
+  return rows.map((p) => ({ slug: p.slug, name: p.name, has_platform_key: p.apiKeyCiphertext !== null, has_own_key: p._count.userKeys > 0, models: p._count.models }));
 }

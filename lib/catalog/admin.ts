@@ -3,69 +3,11 @@ import type { Db } from "../db/client.ts";
 import { seal, secretPrefix } from "../crypto/secret-box.ts";
 import { platformKeyAad } from "../crypto/master-key.ts";
 import { badRequest, notFound } from "../http/errors.ts";
-import { usdToMicros } from "../money/units.ts";
-import { powerLevelSchema } from "../router/rules.ts";
+import type { modelBodySchema, providerBodySchema } from "./schemas.ts";
 
 import { KIND_TO_DB } from "./provider-kinds.ts";
 
-const usdPer1M = z.number().nonnegative().max(100_000).transform((v, ctx) => {
-  try {
-    return usdToMicros(v);
-  } catch {
-    ctx.addIssue({ code: "custom", message: "at most 6 decimals" });
-    return z.NEVER;
-  }
-});
-
-const simulationSchema = z.strictObject({
-  first_token_ms: z.number().int().min(0).max(120_000).optional(),
-  tokens_per_second: z.number().min(0).max(100_000).optional(),
-  error_rate: z.number().min(0).max(1).optional(),
-  error_status: z.number().int().min(400).max(599).optional(),
-  reply: z.string().max(20_000).optional(),
-});
-
-export const providerBodySchema = z.strictObject({
-  slug: z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "lowercase letters, digits and dashes"),
-  name: z.string().trim().min(1).max(100),
-  kind: z.enum(["openai-compatible", "anthropic", "simulated"]),
-  base_url: z.string().trim().max(500).refine((u) => /^(https?|simulated):\/\//.test(u), "must be an http(s) URL"),
-  api_key: z.string().trim().min(1).max(4096).nullish(),
-  enabled: z.boolean().default(true),
-  priority: z.number().int().min(0).max(1000).default(50),
-  is_local: z.boolean().default(false),
-  region: z.string().trim().toLowerCase().min(1).max(40).default("global"),
-  compliance: z.array(z.string().trim().min(1).max(60)).max(20).default([]),
-  requires_key: z.boolean().optional(),
-  first_token_timeout_ms: z.number().int().min(100).max(600_000).default(15_000),
-  simulation: simulationSchema.nullish(),
-});
-
-/** PATCH bodies: every field optional and without its default, so an absent field stays as it is. */
-function patchOf<S extends z.ZodRawShape>(schema: z.ZodObject<S>): z.ZodType<Partial<z.infer<z.ZodObject<S>>>> {
-  const shape = Object.fromEntries(
-    Object.entries(schema.shape).map(([k, v]) => [k, (v instanceof z.ZodDefault ? (v.removeDefault() as z.ZodType) : (v as unknown as z.ZodType)).optional()]),
-  );
-  return z.strictObject(shape) as never;
-}
-
-export const providerPatchSchema = patchOf(providerBodySchema);
-
-export const modelBodySchema = z.strictObject({
-  provider: z.string().trim().min(1),
-  upstream_id: z.string().trim().min(1).max(300),
-  name: z.string().trim().min(1).max(200),
-  power_level: powerLevelSchema,
-  input_per_1m: usdPer1M,
-  output_per_1m: usdPer1M,
-  latency_ms: z.number().int().min(0).max(600_000),
-  quality: z.number().min(0).max(10),
-  context_tokens: z.number().int().min(1).max(100_000_000),
-  capabilities: z.array(z.string().trim().toLowerCase().min(1).max(40)).max(40).default([]),
-  enabled: z.boolean().default(true),
-});
-
-export const modelPatchSchema = patchOf(modelBodySchema);
+export { modelBodySchema, modelPatchSchema, providerBodySchema, providerPatchSchema } from "./schemas.ts";
 
 type ProviderInput = Partial<z.infer<typeof providerBodySchema>>;
 
@@ -111,7 +53,7 @@ async function modelData(db: Db, input: ModelInput) {
   const data: Record<string, unknown> = {};
   if (input.provider !== undefined) {
     const p = await db.provider.findUnique({ where: { slug: input.provider }, select: { id: true } });
-    if (!p) throw badRequest(`unknown provider "${input.provider}"`, "provider");
+    if (!p) throw badRequest(`There is no provider "${input.provider}"`, "provider");
     data.providerId = p.id;
   }
   if (input.upstream_id !== undefined) data.upstreamId = input.upstream_id;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { facets, filterModels, formatCost, formatPrice, requestCost, sortModels, splitCatalog, typicalCostByLevel, type Level, type ModelEntry, type ModelsResponse } from "./model-table";
+import { facets, filterModels, formatCost, formatPrice, lockedByKey, requestCost, sortModels, splitCatalog, typicalCostByLevel, type Level, type ModelEntry, type ModelsResponse } from "./model-table";
 
 function model(id: string, level: Level, input: number, output: number, extra: Partial<ModelEntry["switchyard"]> = {}): ModelEntry {
   const provider = id.split("/")[0]!;
@@ -11,6 +11,7 @@ function model(id: string, level: Level, input: number, output: number, extra: P
     switchyard: {
       name: id.split("/")[1]!,
       provider,
+      provider_name: { simulated: "Simulated (built-in)", openrouter: "OpenRouter", local: "Local vLLM" }[provider] ?? provider,
       power_level: level,
       input_per_1m: input,
       output_per_1m: output,
@@ -87,28 +88,54 @@ describe("sortModels", () => {
 });
 
 describe("facets", () => {
-  it("lists distinct providers and capabilities, sorted", () => {
-    expect(facets(all)).toEqual({ providers: ["local", "openrouter", "simulated"], capabilities: ["chat", "code", "private", "simulated", "tools"] });
+  it("lists providers by name and capabilities, sorted, with slugs as values", () => {
+    expect(facets(all)).toEqual({
+      providers: [
+        { value: "local", label: "Local vLLM" },
+        { value: "openrouter", label: "OpenRouter" },
+        { value: "simulated", label: "Simulated (built-in)" },
+      ],
+      capabilities: ["chat", "code", "private", "simulated", "tools"],
+    });
+  });
+
+  it("adds the slug only to names that two providers share", () => {
+    const alike = "Northwind Cognitive Inference Services Europe West Primary 01";
+    const a = model("nw-a/m", "ECO", 0, 0, { provider_name: alike });
+    const b = model("nw-b/m", "ECO", 0, 0, { provider_name: alike });
+    expect(facets([b, a, eco]).providers.map((p) => p.label)).toEqual([`${alike} (nw-a)`, `${alike} (nw-b)`, "Simulated (built-in)"]);
+  });
+});
+
+describe("lockedByKey", () => {
+  const p = (slug: string, models: number, platform = false, own = false) => ({ slug, name: slug, has_platform_key: platform, has_own_key: own, models });
+
+  it("counts the models of providers with neither a platform key nor the user's own", () => {
+    const result = lockedByKey([p("anthropic", 4), p("groq", 3), p("openai", 5, true), p("mistral", 2, false, true), p("empty", 0)]);
+    expect(result.models).toBe(7);
+    expect(result.providers.map((x) => x.slug)).toEqual(["anthropic", "groq"]);
+    expect(lockedByKey([p("openai", 5, true)]).models).toBe(0);
   });
 });
 
 describe("formatCost", () => {
-  it("shows enough decimals for a small non-zero amount", () => {
-    expect(formatCost(0)).toBe("$0");
-    expect(formatCost(0.0004)).toBe("$0.0004");
-    expect(formatCost(0.000123)).toBe("$0.00012");
-    expect(formatCost(0.001)).toBe("$0.001");
-    expect(formatCost(0.0125)).toBe("$0.013");
-    expect(formatCost(0.5)).toBe("$0.5");
-    expect(formatCost(12.5)).toBe("$12.50");
-    expect(formatCost(1e-12)).toBe("$1.0e-12");
+  it("writes costs exactly to the micro-dollar, as the statement does", () => {
+    expect(formatCost(0)).toBe("$0.00");
+    expect(formatCost(0.001023)).toBe("$0.001023");
+    expect(formatCost(0.000123)).toBe("$0.000123");
+    expect(formatCost(0.0125)).toBe("$0.0125");
+    expect(formatCost(0.5)).toBe("$0.50");
+    expect(formatCost(4.99798)).toBe("$4.99798");
+    expect(formatCost(1e-12)).toBe("<$0.000001");
     expect(formatCost(-0.002)).toBe("-$0.002");
+    expect(formatCost(Number.NaN)).toBe("—");
   });
 
-  it("shows prices per 1M tokens in cents, free when zero", () => {
+  it("shows prices per 1M tokens exactly, free when zero", () => {
     expect(formatPrice(0)).toBe("free");
     expect(formatPrice(0.15)).toBe("$0.15");
     expect(formatPrice(15)).toBe("$15.00");
-    expect(formatPrice(0.005)).toBe("$0.0050");
+    expect(formatPrice(0.005)).toBe("$0.005");
+    expect(formatPrice(2.19)).toBe("$2.19");
   });
 });

@@ -4,12 +4,17 @@
  * floats (what the API returns); the figures are estimates for display, never for billing.
  */
 
+import { formatUsdAmount } from "../money/units.ts";
+
 export const LEVELS = ["ECO", "BALANCED", "PRECISION"] as const;
 export type Level = (typeof LEVELS)[number];
 
 export type ModelInfo = {
   name: string;
+  /** The provider's slug (the first part of the model id). */
   provider: string;
+  /** The provider's display name. */
+  provider_name: string;
   power_level: Level;
   input_per_1m: number;
   output_per_1m: number;
@@ -97,33 +102,41 @@ export function sortModels(models: ModelEntry[], key: SortKey, dir: SortDir): Mo
   });
 }
 
-/** Distinct providers and capabilities, sorted, for the filter pickers. */
-export function facets(models: ModelEntry[]): { providers: string[]; capabilities: string[] } {
-  const providers = new Set<string>();
-  const capabilities = new Set<string>();
-  for (const m of models) {
-    providers.add(m.switchyard.provider);
-    m.switchyard.capabilities.forEach((c) => capabilities.add(c));
-  }
-  return { providers: [...providers].sort(), capabilities: [...capabilities].sort() };
-}
+export type ProviderOption = { value: string; label: string };
 
 /**
- * USD with enough decimals that a small non-zero amount never reads as $0: cents from $1 up,
- * otherwise two significant digits (at most 10 decimals).
+ * Distinct providers (by name, sorted) and capabilities, for the filter pickers. A provider whose
+ * name another one shares also shows its slug: two identical labels could not be told apart.
  */
-export function formatCost(usd: number): string {
-  if (!Number.isFinite(usd)) return "—";
-  const abs = Math.abs(usd);
-  const sign = usd < 0 ? "-" : "";
-  if (abs === 0) return "$0";
-  if (abs >= 1) return `${sign}$${abs.toFixed(2)}`;
-  const decimals = Math.min(10, Math.ceil(-Math.log10(abs)) + 1);
-  const text = abs.toFixed(decimals).replace(/\.?0+$/, "");
-  return `${sign}$${text === "0" ? abs.toExponential(1) : text}`;
+export function facets(models: ModelEntry[]): { providers: ProviderOption[]; capabilities: string[] } {
+  const names = new Map<string, string>();
+  const capabilities = new Set<string>();
+  for (const m of models) {
+    names.set(m.switchyard.provider, m.switchyard.provider_name || m.switchyard.provider);
+    m.switchyard.capabilities.forEach((c) => capabilities.add(c));
+  }
+  const uses = new Map<string, number>();
+  for (const name of names.values()) uses.set(name, (uses.get(name) ?? 0) + 1);
+  const providers = [...names].map(([value, name]) => ({ value, label: uses.get(name)! > 1 ? `${name} (${value})` : name }));
+  providers.sort((a, b) => a.label.localeCompare(b.label) || a.value.localeCompare(b.value));
+  return { providers, capabilities: [...capabilities].sort() };
 }
 
-/** A price per 1M tokens, where two decimals are the natural unit. */
+/** A provider a user may bring a key for, as GET /api/byok/providers describes it to them. */
+export type KeyProvider = { slug: string; name: string; has_platform_key: boolean; has_own_key: boolean; models: number };
+
+/** The enabled models nobody has given a key for yet, so this user cannot use them until they add one. */
+export function lockedByKey(providers: KeyProvider[]): { models: number; providers: KeyProvider[] } {
+  const locked = providers.filter((p) => !p.has_platform_key && !p.has_own_key && p.models > 0);
+  return { models: locked.reduce((n, p) => n + p.models, 0), providers: locked };
+}
+
+/** Dollars from the API or an estimate, as every money figure is written (see formatUsdAmount). */
+export function formatCost(usd: number): string {
+  return formatUsdAmount(usd);
+}
+
+/** A price per 1M tokens, exact like every other figure; "free" when it costs nothing. */
 export function formatPrice(usdPer1M: number): string {
-  return usdPer1M === 0 ? "free" : `$${usdPer1M < 0.01 ? usdPer1M.toPrecision(2) : usdPer1M.toFixed(2)}`;
+  return usdPer1M === 0 ? "free" : formatUsdAmount(usdPer1M);
 }

@@ -3,7 +3,12 @@ import type { Db } from "../db/client.ts";
 import { notFound } from "../http/errors.ts";
 
 export const createConversationSchema = z.object({ title: z.string().trim().min(1).max(200).default("New chat") });
-export const renameConversationSchema = z.object({ title: z.string().trim().min(1).max(200) });
+const powerLevelSchema = z.enum(["ECO", "BALANCED", "PRECISION"]);
+
+/** PATCH: a new title, the power level the conversation is held at, or both. */
+export const updateConversationSchema = z
+  .object({ title: z.string().trim().min(1).max(200).optional(), power_level: powerLevelSchema.nullable().optional() })
+  .refine((b) => b.title !== undefined || b.power_level !== undefined, "give a title or a power_level");
 
 const replyMetaSchema = z.looseObject({
   model: z.string().max(300).optional(),
@@ -26,13 +31,13 @@ export const appendMessagesSchema = z.object({
 const iso = (d: Date) => d.toISOString();
 
 export async function listConversations(db: Db, userId: string) {
-  const rows = await db.conversation.findMany({ where: { userId }, orderBy: { updatedAt: "desc" }, take: 200, select: { id: true, title: true, createdAt: true, updatedAt: true } });
-  return rows.map((c) => ({ id: c.id, title: c.title, created_at: iso(c.createdAt), updated_at: iso(c.updatedAt) }));
+  const rows = await db.conversation.findMany({ where: { userId }, orderBy: { updatedAt: "desc" }, take: 200, select: { id: true, title: true, powerLevel: true, createdAt: true, updatedAt: true } });
+  return rows.map((c) => ({ id: c.id, title: c.title, power_level: c.powerLevel, created_at: iso(c.createdAt), updated_at: iso(c.updatedAt) }));
 }
 
 export async function createConversation(db: Db, userId: string, title: string) {
   const c = await db.conversation.create({ data: { userId, title } });
-  return { id: c.id, title: c.title, created_at: iso(c.createdAt), updated_at: iso(c.updatedAt), messages: [] };
+  return { id: c.id, title: c.title, power_level: c.powerLevel, created_at: iso(c.createdAt), updated_at: iso(c.updatedAt), messages: [] };
 }
 
 /** Someone else's conversation is "not found": its existence is not the caller's business. */
@@ -46,7 +51,7 @@ export async function getConversation(db: Db, userId: string, id: string) {
   const c = await owned(db, userId, id);
   const messages = await db.conversationMessage.findMany({ where: { conversationId: id }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
   return {
-    id: c.id, title: c.title, created_at: iso(c.createdAt), updated_at: iso(c.updatedAt),
+    id: c.id, title: c.title, power_level: c.powerLevel, created_at: iso(c.createdAt), updated_at: iso(c.updatedAt),
     messages: messages.map((m) => ({ id: m.id, role: m.role, content: m.content, meta: m.meta, created_at: iso(m.createdAt) })),
   };
 }
@@ -64,9 +69,20 @@ export async function appendMessages(db: Db, userId: string, id: string, input: 
   return getConversation(db, userId, id);
 }
 
-export async function renameConversation(db: Db, userId: string, id: string, title: string) {
-  await owned(db, userId, id);
-  await db.conversation.update({ where: { id }, data: { title } });
+/**
+ * Renames a conversation and/or sets the power level it is held at. A level change alone is not
+ * activity: the list keeps its order instead of jumping at every click on a level button.
+ */
+export async function updateConversation(db: Db, userId: string, id: string, patch: z.infer<typeof updateConversationSchema>) {
+  const c = await owned(db, userId, id);
+  await db.conversation.update({
+    where: { id },
+    data: {
+      ...(patch.title !== undefined ? { title: patch.title } : {}),
+      ...(patch.power_level !== undefined ? { powerLevel: patch.power_level } : {}),
+      ...(patch.title === undefined ? { updatedAt: c.updatedAt } : {}),
+    },
+  });
   return getConversation(db, userId, id);
 }
 

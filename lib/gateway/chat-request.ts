@@ -19,15 +19,15 @@ const message = z.looseObject({
 
 /** The OpenAI body plus Switchyard's routing fields; unknown fields pass through to the upstream. */
 export const chatCompletionSchema = z.looseObject({
-  model: z.string().trim().min(1, "is required"),
-  messages: z.array(message).min(1, "must contain at least one message"),
+  model: z.string().trim().min(1),
+  messages: z.array(message).min(1).meta({ messages: { too_small: "{label} must contain at least one message" } }),
   stream: z.boolean().optional(),
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
   max_tokens: z.number().int().positive().nullish(),
   max_completion_tokens: z.number().int().positive().nullish(),
   temperature: z.number().min(0).max(2).nullish(),
   top_p: z.number().min(0).max(1).nullish(),
-  n: z.literal(1, { message: "only n=1 is supported" }).nullish(),
+  n: z.literal(1).meta({ messages: { invalid_value: "Only n=1 is supported" } }).nullish(),
   stop: z.union([z.string(), z.array(z.string()).max(4)]).nullish(),
   tools: z.array(z.looseObject({ type: z.string() })).nullish(),
   tool_choice: z.unknown().optional(),

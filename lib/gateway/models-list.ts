@@ -27,6 +27,7 @@ export function modelsList(catalog: GatewayCatalog, byokProviderIds: ReadonlySet
       switchyard: {
         name: m.name,
         provider: m.provider.slug,
+        provider_name: m.provider.name ?? m.provider.slug,
         power_level: m.powerLevel,
         input_per_1m: microsToUsd(m.inputPricePer1M),
         output_per_1m: microsToUsd(m.outputPricePer1M),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { describeZodError, type FieldError } from "./zod-messages.ts";
 
 /** The one error type: a status, a stable code and a message that is safe to show. */
 export class ApiError extends Error {
@@ -8,6 +9,8 @@ export class ApiError extends Error {
     message: string,
     readonly param: string | null = null,
     readonly headers: Record<string, string> = {},
+    /** Every problem with the request, each tied to its field; set for validation errors. */
+    readonly errors: readonly FieldError[] | null = null,
   ) {
     super(message);
   }
@@ -21,10 +24,16 @@ export const conflict = (message: string, param: string | null = null) => new Ap
 export const tooMany = (message: string, retryAfterSeconds: number) =>
   new ApiError(429, "rate_limited", message, null, { "Retry-After": String(Math.max(1, Math.ceil(retryAfterSeconds))) });
 
-export function fromZodError(err: z.ZodError): ApiError {
-  const issue = err.issues[0];
-  const path = issue?.path.join(".") || null;
-  return badRequest(issue ? `${path ? `${path}: ` : ""}${issue.message}` : "Invalid request", path);
+/**
+ * A failed parse as one 400: `param` names the first field, the message says every problem (for
+ * clients that show only the message), and `errors` ties each sentence to its field. `schema`
+ * supplies the fields' labels; without it fields go by their names.
+ */
+export function fromZodError(err: z.ZodError, schema?: z.core.$ZodType): ApiError {
+  const errors = describeZodError(err, schema);
+  if (errors.length === 0) return badRequest("Invalid request");
+  const message = errors.map((e) => e.message).join("; ");
+  return new ApiError(400, "invalid_request", message, errors[0]!.param, {}, errors);
 }
 
 const OPENAI_TYPES: Record<number, string> = {
@@ -46,5 +55,5 @@ export function errorBody(err: ApiError, shape: ErrorShape) {
     const type = OPENAI_TYPES[err.status] ?? (err.status >= 500 ? "api_error" : "invalid_request_error");
     return { error: { message: err.message, type, code: err.code, param: err.param } };
   }
-  return { error: { code: err.code, message: err.message, param: err.param } };
+  return { error: { code: err.code, message: err.message, param: err.param, ...(err.errors ? { errors: err.errors } : {}) } };
 }

@@ -1,12 +1,8 @@
-import { z } from "zod";
 import type { Db } from "../db/client.ts";
 import { generateApiKey } from "../auth/api-keys.ts";
 import { badRequest, notFound } from "../http/errors.ts";
 
-export const createKeySchema = z.object({
-  name: z.string().trim().min(1, "is required").max(100),
-  expires_at: z.iso.datetime({ offset: true }).nullish(),
-});
+export { createKeySchema } from "./schemas.ts";
 
 export type ApiKeyView = {
   id: string; name: string; prefix: string; created_at: string;

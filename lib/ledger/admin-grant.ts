@@ -3,11 +3,9 @@ import type { Db } from "../db/client.ts";
 import { notFound } from "../http/errors.ts";
 import { microsToUsd, usdToMicros } from "../money/units.ts";
 import { postEntry } from "./ledger.ts";
+import type { adminGrantSchema } from "./schemas.ts";
 
-export const adminGrantSchema = z.object({
-  amount_usd: z.number().refine((v) => v !== 0, "must not be zero").refine((v) => Math.abs(v) <= 1_000_000, "is too large"),
-  reason: z.string().trim().min(3, "is required").max(500),
-});
+export { adminGrantSchema } from "./schemas.ts";
 
 /** A grant (positive) or correction (negative), always a ledger entry naming the admin and reason. */
 export async function adminGrant(db: Db, adminId: string, adminEmail: string, userId: string, input: z.infer<typeof adminGrantSchema>) {

@@ -7,5 +7,10 @@ import { toMicros } from "../money/units.ts";
  */
 export async function owedByUser(db: Db): Promise<Map<string, number>> {
   const rows = await db.creditAccount.findMany({ where: { balanceMicros: { lt: 0n } }, select: { userId: true, balanceMicros: true } });
-  return new Map(rows.map((r) => [r.userId, toMicros(-r.balanceMicros)]));
+  return new Map(rows.map((r) => [r.userId, owedFromBalance(toMicros(r.balanceMicros))]));
+}
+
+/** What an account with this balance owes: the part below zero, else nothing. */
+export function owedFromBalance(balanceMicros: number): number {
+  return balanceMicros < 0 ? -balanceMicros : 0;
 }

@@ -234,7 +234,8 @@ export function decideRoute(input: RouteInput): RouteResult {
     if (!privacy && window > 0 && window < promptTokens + maxOutputTokens) return contextFailure(c, window, excluded);
     if (passedFilters > 0 && passedMoney === 0) {
       if (budget.exhausted) {
-        return fail(c, "budget_exhausted", `Monthly budget exhausted (${budget.percent ?? 100}% spent) and no free or BYOK model can serve this request`, excluded);
+        const why = caller.budget?.monthlyBudgetMicros === 0 ? "Your monthly budget is $0, which allows no paid requests," : `Monthly budget exhausted (${budget.percent ?? 100}% spent)`;
+        return fail(c, "budget_exhausted", `${why} and no free or BYOK model can serve this request`, excluded);
       }
       return fail(
         c,

@@ -24,60 +24,81 @@ const idString = z.string().trim().min(1).max(300);
 
 export const ruleConditionsSchema = z
   .strictObject({
-    task_type: oneOrMany(taskTypeSchema).optional(),
-    power_level: oneOrMany(powerLevelSchema).optional(),
-    privacy_required: z.boolean().optional(),
+    task_type: oneOrMany(taskTypeSchema).meta({ label: "Task type" }).optional(),
+    power_level: oneOrMany(powerLevelSchema).meta({ label: "Requested power level" }).optional(),
+    privacy_required: z.boolean().meta({ label: "Privacy" }).optional(),
     prompt_tokens: z
       .strictObject({
-        gt: z.number().int().nonnegative().optional(),
-        lt: z.number().int().positive().optional(),
+        gt: z.number().int().nonnegative().meta({ label: "“Prompt more than”" }).optional(),
+        lt: z.number().int().positive().meta({ label: "“Prompt fewer than”" }).optional(),
       })
-      .refine((t) => t.gt !== undefined || t.lt !== undefined, { message: "give gt, lt or both" })
-      .refine((t) => t.gt === undefined || t.lt === undefined || t.gt + 1 < t.lt, { message: "gt must be below lt - 1 or nothing can match" })
+      .refine((t) => t.gt !== undefined || t.lt !== undefined, { message: "Give “Prompt more than”, “Prompt fewer than” or both" })
+      .refine((t) => t.gt === undefined || t.lt === undefined || t.gt + 1 < t.lt, {
+        message: "With both token bounds, “Prompt more than” must be below “Prompt fewer than” − 1, or nothing can match",
+        path: ["gt"],
+      })
+      .meta({ label: "Prompt tokens" })
       .optional(),
-    role: oneOrMany(roleSchema).optional(),
-    api_key_id: oneOrMany(idString).optional(),
-  });
+    role: oneOrMany(roleSchema).meta({ label: "Caller role" }).optional(),
+    api_key_id: oneOrMany(idString).meta({ label: "API key" }).optional(),
+  })
+  .meta({ label: "Conditions" });
 
 export const ruleActionsSchema = z
   .strictObject({
     /** A model's public id `<provider_slug>/<upstream_id>` or its catalog id. */
-    pin_model: idString.optional(),
+    pin_model: idString.meta({ label: "Pin model" }).optional(),
     /** Provider slugs (or ids). */
-    exclude_providers: oneOrMany(idString).optional(),
-    prefer_providers: oneOrMany(idString).optional(),
-    force_power_level: powerLevelSchema.optional(),
+    exclude_providers: oneOrMany(idString).meta({ label: "Exclude providers" }).optional(),
+    prefer_providers: oneOrMany(idString).meta({ label: "Prefer providers" }).optional(),
+    force_power_level: powerLevelSchema.meta({ label: "Force power level" }).optional(),
   })
   .refine(
     (a) => a.pin_model !== undefined || a.exclude_providers !== undefined || a.prefer_providers !== undefined || a.force_power_level !== undefined,
-    { message: "a rule needs at least one action" },
-  );
+    { message: "Choose at least one action: pin a model, force a power level, or prefer or exclude providers" },
+  )
+  .meta({ label: "Actions" });
 
 const ruleFields = {
-  name: z.string().trim().min(1).max(100),
-  description: z.string().max(1000),
+  name: z.string().trim().min(1).max(100).meta({ label: "Rule name" }),
+  description: z.string().max(1000).meta({ label: "Description" }),
   /** Lower numbers apply first. */
-  priority: z.number().int().min(-1_000_000).max(1_000_000),
-  active: z.boolean(),
+  priority: z.number().int().min(-1_000_000).max(1_000_000).meta({ label: "Priority" }),
+  active: z.boolean().meta({ label: "Active" }),
   /** Missing or {} matches every request. */
   conditions: ruleConditionsSchema,
   actions: ruleActionsSchema,
 };
 
+/**
+ * Preferring and excluding the same provider contradicts itself (the exclusion would win). Only
+ * bodies are refused for it: stored rules keep parsing as they always did.
+ */
+function noProviderBothWays(body: { actions?: { exclude_providers?: string[]; prefer_providers?: string[] } }, ctx: z.RefinementCtx) {
+  // Runs even when the fields themselves failed to parse, so they may still be anything.
+  const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+  const excluded = list(body.actions?.exclude_providers);
+  const both = list(body.actions?.prefer_providers).filter((p) => excluded.includes(p));
+  if (both.length) ctx.addIssue({ code: "custom", path: ["actions", "prefer_providers"], message: `A provider cannot be both preferred and excluded: ${both.join(", ")}` });
+}
+
 /** POST /api/admin/routing-rules body. */
-export const routingRuleBodySchema = z.strictObject({
-  ...ruleFields,
-  description: ruleFields.description.default(""),
-  priority: ruleFields.priority.default(100),
-  active: ruleFields.active.default(true),
-  conditions: ruleFields.conditions.default({}),
-});
+export const routingRuleBodySchema = z
+  .strictObject({
+    ...ruleFields,
+    description: ruleFields.description.default(""),
+    priority: ruleFields.priority.default(100),
+    active: ruleFields.active.default(true),
+    conditions: ruleFields.conditions.default({}),
+  })
+  .superRefine(noProviderBothWays);
 
 /** PATCH /api/admin/routing-rules/:id body: any of the fields, no defaults filled in. */
 export const routingRulePatchSchema = z
   .strictObject(ruleFields)
   .partial()
-  .refine((p) => Object.keys(p).length > 0, { message: "nothing to change" });
+  .refine((p) => Object.keys(p).length > 0, { message: "Nothing to change: give at least one field" })
+  .superRefine(noProviderBothWays);
 
 /** A stored rule as the router takes it (extra row columns such as timestamps are ignored). */
 export const routingRuleSchema = z.object({

@@ -1,19 +1,8 @@
-import { z } from "zod";
 import type Stripe from "stripe";
 import { ApiError } from "../http/errors.ts";
 import { usdToMicros } from "../money/units.ts";
 
-export const CREDIT_PACKS_USD = [10, 25, 50, 100] as const;
-export const MIN_PURCHASE_USD = 5;
-export const MAX_PURCHASE_USD = 1000;
-
-export const checkoutSchema = z.object({
-  amount_usd: z
-    .number()
-    .min(MIN_PURCHASE_USD, `must be at least $${MIN_PURCHASE_USD}`)
-    .max(MAX_PURCHASE_USD, `must be at most $${MAX_PURCHASE_USD}`)
-    .refine((v) => Number.isInteger(Math.round(v * 100)) && Math.abs(v * 100 - Math.round(v * 100)) < 1e-6, "must be whole cents"),
-});
+export { CREDIT_PACKS_USD, MAX_PURCHASE_USD, MIN_PURCHASE_USD, checkoutSchema } from "./schemas.ts";
 
 /**
  * A Checkout Session for a credit purchase. The user and amount travel in the session's and the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { daysInRange, EMPTY_USAGE, fillDays, inclusiveDays, keyLabel, presetRange, topBySpend, withSpend, type UsagePoint } from "./chart-data.ts";
+import { daysInRange, EMPTY_USAGE, fillDays, inclusiveDays, keyLabel, presetRange, shortLabel, topBySpend, withSpend, type UsagePoint } from "./chart-data.ts";
 
 const point = (key: string, spend_micros: number, requests = 1): UsagePoint => ({ ...EMPTY_USAGE, key, spend_micros, spend_usd: spend_micros / 1e6, requests });
 
@@ -75,5 +75,14 @@ describe("keyLabel", () => {
     expect(keyLabel("none", "provider")).toBe("not served");
     expect(keyLabel("none", "power_level")).toBe("unknown");
     expect(keyLabel("openai", "provider")).toBe("openai");
+  });
+});
+
+describe("shortLabel", () => {
+  it("cuts a long name to the room there is, with an ellipsis, and leaves short ones alone", () => {
+    expect(shortLabel("openai", 12)).toBe("openai");
+    expect(shortLabel("Northwind Frontier Reasoning Model Extended Context Preview 0413", 20)).toBe("Northwind Frontier…");
+    expect(shortLabel("abcdefghijklmnopqrstuvwxyz", 10)).toBe("abcdefghi…");
+    expect(shortLabel("模型名称很长很长很长", 5)).toBe("模型名称…");
   });
 });

@@ -81,3 +81,12 @@ export function keyLabel(key: string, groupBy: "provider" | "model" | "power_lev
   if (key !== "none") return key;
   return groupBy === "power_level" ? "unknown" : "not served";
 }
+
+/**
+ * An axis label cut to `max` characters with an ellipsis: a chart's text cannot wrap, and a long
+ * model name would run off the chart. The chart's tooltip carries the whole name.
+ */
+export function shortLabel(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, Math.max(1, max - 1)).join("").trimEnd()}…`;
+}

@@ -2,17 +2,9 @@ import { z } from "zod";
 import type { Db } from "../db/client.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import { microsToUsd, toMicros, usdToMicros } from "../money/units.ts";
-import { powerLevelSchema } from "../router/rules.ts";
+import type { settingsPatchSchema, weightsSchema } from "./schemas.ts";
 
-const weightsSchema = z
-  .strictObject({ cost: z.number().min(0).max(1), latency: z.number().min(0).max(1), quality: z.number().min(0).max(1) })
-  .refine((w) => w.cost + w.latency + w.quality > 0, "at least one weight must be above 0");
-
-export const settingsPatchSchema = z.strictObject({
-  preferred_power_level: powerLevelSchema.nullish(),
-  routing_weights: weightsSchema.nullish(),
-  monthly_budget_usd: z.number().min(0).max(1_000_000).nullish(),
-});
+export { settingsPatchSchema } from "./schemas.ts";
 
 export async function getSettings(db: Db, userId: string) {
   const s = await db.userSettings.findUnique({ where: { userId } });

@@ -1,12 +1,11 @@
-import { z } from "zod";
 import type { Db } from "../db/client.ts";
 import type { Role } from "../auth/roles.ts";
-import { hashPassword, verifyPassword, DUMMY_HASH, MIN_PASSWORD_LENGTH } from "../auth/password.ts";
+import { hashPassword, verifyPassword, DUMMY_HASH } from "../auth/password.ts";
 import { ApiError, badRequest, conflict, notFound } from "../http/errors.ts";
 
-export const emailSchema = z.string().trim().toLowerCase().pipe(z.email({ message: "must be a valid email address" })).pipe(z.string().max(254));
-export const passwordSchema = z.string().min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`).max(1024);
-export const roleSchema = z.enum(["USER", "ADMIN", "FINANCE"]);
+import { emailSchema, passwordSchema } from "./schemas.ts";
+
+export { emailSchema, passwordSchema, roleSchema } from "./schemas.ts";
 
 export type PublicUser = { id: string; email: string; role: Role; disabled: boolean; createdAt: Date };
 const publicSelect = { id: true, email: true, role: true, disabled: true, createdAt: true } as const;
@@ -72,10 +71,6 @@ export async function changePassword(db: Db, userId: string, current: string, ne
   const passwordHash = await hashPassword(passwordSchema.parse(next));
   const updated = await db.user.update({ where: { id: userId }, data: { passwordHash, sessionVersion: { increment: 1 } }, select: { sessionVersion: true } });
   return updated.sessionVersion;
-}
-
-export async function listUsers(db: Db): Promise<PublicUser[]> {
-  return db.user.findMany({ select: publicSelect, orderBy: { createdAt: "asc" } });
 }
 
 /**

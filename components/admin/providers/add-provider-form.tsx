@@ -2,11 +2,16 @@
 import { useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { api } from "@/components/api-client";
-import { Alert, Button, Field, Input, Select } from "@/components/ui/primitives";
+import { FormErrorSummary, formErrors } from "@/components/form-errors";
+import { Button, Field, Input, Select } from "@/components/ui/primitives";
+import { providerBodySchema } from "@/lib/catalog/schemas";
+import { validateFields, type FieldError } from "@/lib/http/zod-messages";
 import { PROVIDER_KINDS, type ProviderKind, type ProviderView } from "./catalog-types";
 import { useInvalidateCatalog } from "./catalog-queries";
-import { splitList } from "./format";
-import { readSimulation, SimulationFields } from "./simulation-fields";
+import { numberOrUndefined, splitList } from "./format";
+import { readSimulation, SIMULATION_FIELDS, SimulationFields } from "./simulation-fields";
+
+const FIELDS = ["slug", "name", "kind", "base_url", "api_key", "priority", "first_token_timeout_ms", "region", "compliance", ...SIMULATION_FIELDS];
 
 const URL_PLACEHOLDER: Record<ProviderKind, string> = {
   "openai-compatible": "https://api.example.com/v1",
@@ -17,6 +22,7 @@ const URL_PLACEHOLDER: Record<ProviderKind, string> = {
 /** POST /api/admin/providers. A key given here is stored sealed and shown only by its prefix. */
 export function AddProviderForm({ onCreated }: { onCreated: (provider: ProviderView) => void }) {
   const [kind, setKind] = useState<ProviderKind>("openai-compatible");
+  const [invalid, setInvalid] = useState<FieldError[] | null>(null);
   const invalidate = useInvalidateCatalog();
   const create = useMutation({
     mutationFn: (body: Record<string, unknown>) => api<ProviderView>("/api/admin/providers", { body }),
@@ -30,57 +36,62 @@ export function AddProviderForm({ onCreated }: { onCreated: (provider: ProviderV
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const apiKey = String(form.get("api_key") ?? "").trim();
-    create.mutate({
-      slug: String(form.get("slug")).trim(),
-      name: String(form.get("name")).trim(),
+    const body = {
+      slug: String(form.get("slug") ?? "").trim(),
+      name: String(form.get("name") ?? "").trim(),
       kind,
-      base_url: String(form.get("base_url")).trim(),
+      base_url: String(form.get("base_url") ?? "").trim(),
       ...(apiKey ? { api_key: apiKey } : {}),
       enabled: form.get("enabled") === "on",
-      priority: Number(form.get("priority")),
+      priority: numberOrUndefined(form.get("priority")),
       is_local: form.get("is_local") === "on",
-      region: String(form.get("region")).trim(),
+      region: String(form.get("region") ?? "").trim(),
       compliance: splitList(String(form.get("compliance") ?? "")),
-      first_token_timeout_ms: Number(form.get("first_token_timeout_ms")),
+      first_token_timeout_ms: numberOrUndefined(form.get("first_token_timeout_ms")),
       ...(kind === "simulated" ? { simulation: readSimulation(form) } : {}),
-    });
+    };
+    const check = validateFields(providerBodySchema, body);
+    setInvalid(check.ok ? null : check.errors);
+    if (check.ok) create.mutate(body);
   }
 
+  const errors = formErrors(invalid ?? create.error, FIELDS);
+
   return (
-    <form onSubmit={onSubmit} className="space-y-3" autoComplete="off">
+    <form onSubmit={onSubmit} className="space-y-3" autoComplete="off" noValidate>
       <div className="grid gap-3 sm:grid-cols-2">
-        <Field label="Slug" htmlFor="np-slug" hint="lowercase letters, digits, dashes; used in model ids">
-          <Input id="np-slug" name="slug" required maxLength={40} pattern="[a-z0-9][a-z0-9\-]*" spellCheck={false} />
+        <Field label="Slug" htmlFor="np-slug" hint="lowercase letters, digits, dashes; used in model ids" error={errors.of("slug")}>
+          <Input id="np-slug" name="slug" required maxLength={40} pattern="[a-z0-9][a-z0-9\-]*" spellCheck={false} {...errors.aria("slug", "np-slug")} />
         </Field>
-        <Field label="Name" htmlFor="np-name">
-          <Input id="np-name" name="name" required maxLength={100} />
+        <Field label="Name" htmlFor="np-name" error={errors.of("name")}>
+          <Input id="np-name" name="name" required maxLength={100} {...errors.aria("name", "np-name")} />
         </Field>
-        <Field label="Kind" htmlFor="np-kind">
-          <Select id="np-kind" name="kind" value={kind} onChange={(e) => setKind(e.target.value as ProviderKind)} className="block w-full">
+        <Field label="Kind" htmlFor="np-kind" error={errors.of("kind")}>
+          <Select id="np-kind" name="kind" value={kind} onChange={(e) => setKind(e.target.value as ProviderKind)} className="block w-full" {...errors.aria("kind", "np-kind")}>
             {PROVIDER_KINDS.map((k) => <option key={k} value={k}>{k}</option>)}
           </Select>
         </Field>
-        <Field label="Base URL" htmlFor="np-base-url">
-          <Input id="np-base-url" name="base_url" required maxLength={500} placeholder={URL_PLACEHOLDER[kind]} pattern="(https?|simulated)://.+" title="http(s)://… or simulated://…" inputMode="url" spellCheck={false} />
+        <Field label="Base URL" htmlFor="np-base-url" error={errors.of("base_url")}>
+          <Input id="np-base-url" name="base_url" required maxLength={500} placeholder={URL_PLACEHOLDER[kind]} pattern="(https?|simulated)://.+" title="http(s)://… or simulated://…" inputMode="url" spellCheck={false} {...errors.aria("base_url", "np-base-url")} />
         </Field>
         {kind !== "simulated" && (
           <div className="sm:col-span-2">
-            <Field label="Platform key (optional)" htmlFor="np-key" hint="Without one, users need their own key (BYOK) unless the provider is local.">
-              <Input id="np-key" name="api_key" type="password" maxLength={4096} autoComplete="new-password" spellCheck={false} />
+            <Field label="Platform key (optional)" htmlFor="np-key" hint="Without one, users need their own key (BYOK) unless the provider is local." error={errors.of("api_key")}>
+              <Input id="np-key" name="api_key" type="password" maxLength={4096} autoComplete="new-password" spellCheck={false} {...errors.aria("api_key", "np-key")} />
             </Field>
           </div>
         )}
-        <Field label="Priority" htmlFor="np-priority" hint="0–1000, higher wins ties">
-          <Input id="np-priority" name="priority" type="number" min={0} max={1000} step={1} defaultValue={50} required />
+        <Field label="Priority" htmlFor="np-priority" hint="0–1000, higher wins ties" error={errors.of("priority")}>
+          <Input id="np-priority" name="priority" type="number" min={0} max={1000} step={1} defaultValue={50} required {...errors.aria("priority", "np-priority")} />
         </Field>
-        <Field label="First-token timeout (ms)" htmlFor="np-timeout">
-          <Input id="np-timeout" name="first_token_timeout_ms" type="number" min={100} max={600_000} step={1} defaultValue={15_000} required />
+        <Field label="First-token timeout (ms)" htmlFor="np-timeout" error={errors.of("first_token_timeout_ms")}>
+          <Input id="np-timeout" name="first_token_timeout_ms" type="number" min={100} max={600_000} step={1} defaultValue={15_000} required {...errors.aria("first_token_timeout_ms", "np-timeout")} />
         </Field>
-        <Field label="Region" htmlFor="np-region">
-          <Input id="np-region" name="region" defaultValue="global" required maxLength={40} />
+        <Field label="Region" htmlFor="np-region" error={errors.of("region")}>
+          <Input id="np-region" name="region" defaultValue="global" required maxLength={40} {...errors.aria("region", "np-region")} />
         </Field>
-        <Field label="Compliance tags" htmlFor="np-compliance" hint="comma-separated, optional">
-          <Input id="np-compliance" name="compliance" />
+        <Field label="Compliance tags" htmlFor="np-compliance" hint="comma-separated, optional" error={errors.of("compliance")}>
+          <Input id="np-compliance" name="compliance" {...errors.aria("compliance", "np-compliance")} />
         </Field>
       </div>
       <div className="flex flex-wrap gap-x-5 gap-y-2 text-sm">
@@ -90,10 +101,10 @@ export function AddProviderForm({ onCreated }: { onCreated: (provider: ProviderV
       {kind === "simulated" && (
         <fieldset className="space-y-2 rounded-md p-3 ring-1 ring-amber-200">
           <legend className="px-1 text-sm font-medium text-amber-900">Simulation</legend>
-          <SimulationFields idPrefix="np-sim" />
+          <SimulationFields idPrefix="np-sim" errors={errors} />
         </fieldset>
       )}
-      {create.error && <Alert>{create.error.message}</Alert>}
+      <FormErrorSummary errors={errors} />
       <Button type="submit" disabled={create.isPending}>{create.isPending ? "Creating…" : "Create provider"}</Button>
     </form>
   );

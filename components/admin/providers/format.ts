@@ -1,14 +1,9 @@
+import { formatPrice } from "@/lib/catalog/model-table";
+
 /** Display helpers for the admin catalog pages. */
 
-export function formatUsdPer1M(usd: number): string {
-  if (usd === 0) return "free";
-  return `$${usd.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 6 })}`;
-}
-
-export function formatUsd(usd: number): string {
-  if (usd === 0) return "$0";
-  return `$${usd.toLocaleString("en-US", { maximumFractionDigits: 6 })}`;
-}
+/** A price per 1M tokens, written as the Models page writes it. */
+export const formatUsdPer1M = formatPrice;
 
 export function formatMs(ms: number | null): string {
   if (ms === null) return "–";

@@ -51,9 +51,9 @@ export function ModelCatalog({ models, providers }: { models: ModelView[]; provi
   return (
     <Card title={`Model catalog (${models.length})`} actions={<Button onClick={() => { create.reset(); setAdding(true); }}>Add model</Button>}>
       <div className="mb-4 flex flex-wrap items-center gap-2">
-        <Select aria-label="Filter by provider" value={providerFilter} onChange={(e) => setProviderFilter(e.target.value)}>
+        <Select aria-label="Filter by provider" value={providerFilter} onChange={(e) => setProviderFilter(e.target.value)} className="max-w-full sm:max-w-80">
           <option value="all">All providers</option>
-          {providers.map((p) => <option key={p.id} value={p.slug}>{p.name} ({countFor(p.slug)})</option>)}
+          {providers.map((p) => <option key={p.id} value={p.slug}>{p.name} · {p.slug} ({countFor(p.slug)})</option>)}
         </Select>
         <Select aria-label="Filter by status" value={status} onChange={(e) => setStatus(e.target.value as StatusFilter)}>
           <option value="all">Enabled and disabled</option>
@@ -78,14 +78,14 @@ export function ModelCatalog({ models, providers }: { models: ModelView[]; provi
             {groups.map(([slug, ms]) => (
               <tbody key={slug} className="divide-y divide-slate-100 max-md:block">
                 <tr className="bg-slate-50 max-md:block">
-                  <th scope="rowgroup" colSpan={9} className="px-2 py-1.5 text-xs font-semibold text-slate-600 max-md:block">
+                  <th scope="rowgroup" colSpan={9} className="px-2 py-1.5 text-xs font-semibold wrap-anywhere text-slate-600 max-md:block">
                     {providerName(slug)} <span className="font-mono font-normal text-slate-400">{slug}</span>
                   </th>
                 </tr>
                 {ms.map((m) => (
                   <tr key={m.id} aria-label={m.model_id} className={`max-md:grid max-md:grid-cols-3 max-md:gap-x-3 max-md:gap-y-2 max-md:py-3 ${m.enabled ? "" : "bg-slate-50/60 text-slate-500"}`}>
                     <td className="py-2 pr-3 max-md:col-span-3 max-md:py-0 md:max-w-80">
-                      <div className="font-medium">{m.name}</div>
+                      <div className="font-medium wrap-anywhere">{m.name}</div>
                       <div className="break-all font-mono text-xs text-slate-500">{m.model_id}</div>
                       {m.capabilities.length > 0 && <div className="text-xs text-slate-400">{m.capabilities.join(" · ")}</div>}
                     </td>

@@ -44,8 +44,8 @@ export function ProviderCard({ provider: p, health }: { provider: ProviderView; 
     <article aria-label={p.name} className={`flex flex-col rounded-lg shadow-sm ring-1 ring-slate-200 ${p.enabled ? "bg-white" : "bg-slate-50"}`}>
       <header className="space-y-1.5 border-b border-slate-100 px-4 py-3">
         <div className="flex items-baseline justify-between gap-3">
-          <h3 className="min-w-0 break-words text-sm font-semibold text-slate-900">{p.name}</h3>
-          <span className="shrink-0 font-mono text-xs text-slate-500">{p.slug}</span>
+          <h3 className="min-w-0 wrap-anywhere text-sm font-semibold text-slate-900">{p.name}</h3>
+          <span className="min-w-0 shrink-0 break-all font-mono text-xs text-slate-500">{p.slug}</span>
         </div>
         <div className="flex flex-wrap gap-1">
           <span data-testid="provider-kind">{simulated ? <Badge tone="amber">simulated</Badge> : <Badge>{p.kind}</Badge>}</span>
@@ -69,7 +69,7 @@ export function ProviderCard({ provider: p, health }: { provider: ProviderView; 
           <p className="rounded-md bg-red-50 px-2 py-1.5 text-xs text-red-800 ring-1 ring-red-100">
             <span className="font-medium">Last error</span>
             {health.last_error_at && <time dateTime={health.last_error_at} title={new Date(health.last_error_at).toLocaleString()}> ({formatAgo(health.last_error_at)})</time>}
-            : <span className="break-words">{health.last_error}</span>
+            : <span className="wrap-anywhere">{health.last_error}</span>
           </p>
         )}
       </div>

@@ -1,6 +1,9 @@
 "use client";
-import type { FormEvent } from "react";
-import { Alert, Button, Field, Input } from "@/components/ui/primitives";
+import { useState, type FormEvent } from "react";
+import { Button, Field, Input } from "@/components/ui/primitives";
+import { FormErrorSummary, formErrors } from "@/components/form-errors";
+import { providerPatchSchema } from "@/lib/catalog/schemas";
+import { validateFields, type FieldError } from "@/lib/http/zod-messages";
 import type { ProviderView } from "./catalog-types";
 import { usePatchProvider } from "./catalog-queries";
 
@@ -8,12 +11,16 @@ import { usePatchProvider } from "./catalog-queries";
 export function ProviderKeyForm({ provider, onDone, onCancel }: { provider: ProviderView; onDone: (message: string) => void; onCancel: () => void }) {
   const patch = usePatchProvider(provider.id);
   const inputId = `key-${provider.id}`;
+  const [invalid, setInvalid] = useState<FieldError[] | null>(null);
+  const errors = formErrors(invalid ?? patch.error, ["api_key"]);
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const formEl = event.currentTarget;
     const key = String(new FormData(formEl).get("api_key") ?? "").trim();
-    if (!key) return;
+    const check = validateFields(providerPatchSchema, { api_key: key });
+    setInvalid(check.ok ? null : check.errors);
+    if (!check.ok) return;
     patch.mutate({ api_key: key }, {
       onSuccess: () => {
         formEl.reset();
@@ -23,11 +30,11 @@ export function ProviderKeyForm({ provider, onDone, onCancel }: { provider: Prov
   }
 
   return (
-    <form onSubmit={onSubmit} className="space-y-3" autoComplete="off">
-      <Field label="Platform key" htmlFor={inputId} hint={provider.has_api_key ? "Replaces the stored key. Every user without their own key uses it." : "Every user without their own key uses it. It is stored encrypted and never shown again."}>
-        <Input id={inputId} name="api_key" type="password" required maxLength={4096} autoComplete="new-password" spellCheck={false} />
+    <form onSubmit={onSubmit} className="space-y-3" autoComplete="off" noValidate>
+      <Field label="Platform key" htmlFor={inputId} hint={provider.has_api_key ? "Replaces the stored key. Every user without their own key uses it." : "Every user without their own key uses it. It is stored encrypted and never shown again."} error={errors.of("api_key")}>
+        <Input id={inputId} name="api_key" type="password" required maxLength={4096} autoComplete="new-password" spellCheck={false} {...errors.aria("api_key", inputId)} />
       </Field>
-      {patch.error && <Alert>{patch.error.message}</Alert>}
+      <FormErrorSummary errors={errors} />
       <div className="flex gap-2">
         <Button type="submit" disabled={patch.isPending}>{patch.isPending ? "Saving…" : "Save key"}</Button>
         <Button type="button" variant="ghost" onClick={onCancel}>Cancel</Button>

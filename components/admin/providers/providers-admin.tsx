@@ -31,11 +31,11 @@ export function ProvidersAdmin() {
           </div>
           <Button onClick={() => { setCreated(null); setAdding(true); }}>Add provider</Button>
         </div>
-        {created && <Alert kind="success">Provider {created} added. Add its models in the catalog below.</Alert>}
+        {created && <Alert kind="success"><span className="wrap-anywhere">Provider {created} added. Add its models in the catalog below.</span></Alert>}
         {providers.isPending ? <p className="text-sm text-slate-500">Loading providers…</p> : providers.error ? <Alert>{providers.error.message}</Alert> : providers.data.length === 0 ? (
           <p className="text-sm text-slate-500">No providers yet.</p>
         ) : (
-          <div className="grid items-start gap-4 md:grid-cols-2 xl:grid-cols-3">
+          <div className="grid grid-cols-1 items-start gap-4 md:grid-cols-2 xl:grid-cols-3">
             {providers.data.map((p) => <ProviderCard key={p.id} provider={p} health={healthById.get(p.id)} />)}
           </div>
         )}

@@ -3,7 +3,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { api } from "@/components/api-client";
 import { Alert, Badge, Button, Card, Field, Select } from "@/components/ui/primitives";
-import { formatUsd } from "@/components/admin/providers/format";
+import { formatCost } from "@/lib/catalog/model-table";
 import { POWER_LEVELS, TASK_TYPE_OPTIONS, type RouteResultView, type RuleView } from "./rule-types";
 
 type TestBody = { model: string; messages: { role: "user"; content: string }[]; power_level?: string; task_type?: string; privacy_required: boolean };
@@ -67,7 +67,7 @@ export function RouteTester({ rules }: { rules: RuleView[] }) {
               <Badge tone="indigo">{r.primary.power_level}</Badge>{r.primary.byok && <> <Badge>your key</Badge></>}
             </dd>
             <dt className="text-slate-500">Estimated cost</dt>
-            <dd>{formatUsd(r.primary.estimated_cost_usd)}{r.estimated_prompt_tokens !== undefined && <span className="text-slate-500"> · ~{r.estimated_prompt_tokens} prompt tokens</span>}</dd>
+            <dd>{formatCost(r.primary.estimated_cost_usd)}{r.estimated_prompt_tokens !== undefined && <span className="text-slate-500"> · ~{r.estimated_prompt_tokens} prompt tokens</span>}</dd>
             <dt className="text-slate-500">Reason</dt>
             <dd className="break-words" data-testid="route-reason">{r.reason}</dd>
             {r.task_type && (<><dt className="text-slate-500">Task</dt><dd>{r.task_type}{r.task_type_inferred ? " (inferred)" : ""}</dd></>)}
@@ -76,7 +76,7 @@ export function RouteTester({ rules }: { rules: RuleView[] }) {
             <dd>
               {applied.length === 0 ? <span className="text-slate-500">none</span> : (
                 <ul aria-label="Applied rules" className="flex flex-wrap gap-1.5">
-                  {applied.map((id) => <li key={id} className="rounded-full bg-violet-50 px-2 py-0.5 text-xs font-medium text-violet-800 ring-1 ring-violet-200">{ruleName(id)}</li>)}
+                  {applied.map((id) => <li key={id} className="wrap-anywhere rounded-full bg-violet-50 px-2 py-0.5 text-xs font-medium text-violet-800 ring-1 ring-violet-200">{ruleName(id)}</li>)}
                 </ul>
               )}
             </dd>
@@ -93,7 +93,7 @@ export function RouteTester({ rules }: { rules: RuleView[] }) {
             <details className="text-sm">
               <summary className="cursor-pointer text-slate-600">{r.excluded.length} model{r.excluded.length === 1 ? "" : "s"} excluded</summary>
               <ul className="mt-2 space-y-1 text-xs">
-                {r.excluded.map((e) => <li key={e.model}><span className="font-mono">{e.model}</span>: <span className="text-slate-600">{e.reason}</span></li>)}
+                {r.excluded.map((e) => <li key={e.model} className="wrap-anywhere"><span className="font-mono">{e.model}</span>: <span className="text-slate-600">{e.reason}</span></li>)}
               </ul>
             </details>
           )}

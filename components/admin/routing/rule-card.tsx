@@ -18,10 +18,10 @@ export function RuleCard({ rule, busy, onToggle, onEdit, onDelete }: {
         <div className="min-w-0 basis-full sm:basis-0 sm:flex-1">
           <div className="flex flex-wrap items-center gap-2">
             <Badge tone="slate">priority {rule.priority}</Badge>
-            <h3 className={`text-sm font-semibold ${rule.active ? "text-slate-900" : "text-slate-500"}`}>{rule.name}</h3>
+            <h3 className={`min-w-0 wrap-anywhere text-sm font-semibold ${rule.active ? "text-slate-900" : "text-slate-500"}`}>{rule.name}</h3>
             {!rule.active && <Badge tone="amber">inactive</Badge>}
           </div>
-          {rule.description && <p className="mt-1 text-sm text-slate-600">{rule.description}</p>}
+          {rule.description && <p className="mt-1 wrap-anywhere text-sm text-slate-600">{rule.description}</p>}
         </div>
         <div className="flex flex-wrap items-center gap-2">
           <label className="flex items-center gap-2 text-sm text-slate-700">

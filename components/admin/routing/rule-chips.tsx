@@ -47,10 +47,10 @@ export function RuleChips({ rule }: { rule: Pick<RuleView, "conditions" | "actio
 
 function ChipLine({ label, items, tone }: { label: string; items: string[]; tone: string }) {
   return (
-    <div className="flex flex-wrap items-center gap-1.5">
+    <div className="flex min-w-0 flex-wrap items-center gap-1.5">
       <span className="w-10 shrink-0 font-medium uppercase tracking-wide text-slate-400">{label}</span>
-      <ul aria-label={label === "When" ? "Conditions" : "Actions"} className="flex flex-wrap gap-1.5">
-        {items.map((item) => <li key={item} className={`rounded-full px-2 py-0.5 font-medium ring-1 ${tone}`}>{item}</li>)}
+      <ul aria-label={label === "When" ? "Conditions" : "Actions"} className="flex min-w-0 flex-wrap gap-1.5">
+        {items.map((item) => <li key={item} className={`min-w-0 wrap-anywhere rounded-full px-2 py-0.5 font-medium ring-1 ${tone}`}>{item}</li>)}
       </ul>
     </div>
   );

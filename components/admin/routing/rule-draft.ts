@@ -48,21 +48,19 @@ export function draftOf(rule: RuleView): RuleDraft {
   };
 }
 
-/** The API body for a draft, or the first problem to fix (the server checks the same and more). */
-export function bodyOf(d: RuleDraft): { body: RuleBody } | { problem: string } {
+/**
+ * The API body for a draft, as typed: the form checks it with the API's own schema
+ * (routingRuleBodySchema), so a blank priority stays null ("Priority is required"), never 0.
+ */
+export function bodyOf(d: RuleDraft): RuleBody {
   const name = d.name.trim();
-  if (!name) return { problem: "Give the rule a name." };
-  const priority = Number(d.priority);
-  if (!Number.isInteger(priority)) return { problem: "Priority must be a whole number." };
+  const priority = d.priority.trim() === "" ? null : Number(d.priority);
   const conditions: RuleBody["conditions"] = {};
   if (d.taskTypes.length) conditions.task_type = d.taskTypes;
   if (d.powerLevels.length) conditions.power_level = d.powerLevels;
   if (d.privacy !== "any") conditions.privacy_required = d.privacy === "required";
   const gt = d.tokensGt.trim() === "" ? undefined : Number(d.tokensGt);
   const lt = d.tokensLt.trim() === "" ? undefined : Number(d.tokensLt);
-  if (gt !== undefined && (!Number.isInteger(gt) || gt < 0)) return { problem: "“More than” tokens must be a whole number ≥ 0." };
-  if (lt !== undefined && (!Number.isInteger(lt) || lt < 1)) return { problem: "“Fewer than” tokens must be a whole number ≥ 1." };
-  if (gt !== undefined && lt !== undefined && gt + 1 >= lt) return { problem: "With both token bounds, “more than” must be below “fewer than” − 1, or nothing can match." };
   if (gt !== undefined || lt !== undefined) conditions.prompt_tokens = { ...(gt !== undefined ? { gt } : {}), ...(lt !== undefined ? { lt } : {}) };
   if (d.roles.length) conditions.role = d.roles;
   if (d.apiKeyIds.length) conditions.api_key_id = d.apiKeyIds;
@@ -71,8 +69,5 @@ export function bodyOf(d: RuleDraft): { body: RuleBody } | { problem: string } {
   if (d.exclude.length) actions.exclude_providers = d.exclude;
   if (d.prefer.length) actions.prefer_providers = d.prefer;
   if (d.forceLevel) actions.force_power_level = d.forceLevel;
-  if (Object.keys(actions).length === 0) return { problem: "Choose at least one action: pin a model, force a power level, or prefer or exclude providers." };
-  const both = d.exclude.filter((p) => d.prefer.includes(p));
-  if (both.length) return { problem: `A provider cannot be both preferred and excluded: ${both.join(", ")}.` };
-  return { body: { name, description: d.description.trim(), priority, active: d.active, conditions, actions } };
+  return { name, description: d.description.trim(), priority: priority as number, active: d.active, conditions, actions };
 }
