@@ -1,9 +1,9 @@
 import type { Db } from "../db/client.ts";
 import type { Role } from "../auth/roles.ts";
 import { hashPassword, verifyPassword, DUMMY_HASH } from "../auth/password.ts";
-import { ApiError, badRequest, conflict, notFound } from "../http/errors.ts";
+import { ApiError, badRequest, conflict, fromZodError, notFound } from "../http/errors.ts";
 
-import { emailSchema, passwordSchema } from "./schemas.ts";
+import { credentialsSchema, emailSchema, passwordSchema } from "./schemas.ts";
 
 export { emailSchema, passwordSchema, roleSchema } from "./schemas.ts";
 
@@ -14,8 +14,11 @@ const publicSelect = { id: true, email: true, role: true, disabled: true, create
 const ADMIN_GUARD_LOCK = 72707370;
 
 export async function createUser(db: Db, input: { email: string; password: string; role?: Role }): Promise<PublicUser> {
-  const email = emailSchema.parse(input.email);
-  const passwordHash = await hashPassword(passwordSchema.parse(input.password));
+  // Parsed against the labelled schema so every caller (API, CLI, setup) gets the same sentences.
+  const parsed = credentialsSchema.safeParse({ email: input.email, password: input.password });
+  if (!parsed.success) throw fromZodError(parsed.error, credentialsSchema);
+  const { email } = parsed.data;
+  const passwordHash = await hashPassword(parsed.data.password);
   try {
     return await db.user.create({ data: { email, passwordHash, role: input.role ?? "USER" }, select: publicSelect });
   } catch (err) {
