@@ -9,6 +9,7 @@ import type { RouteCandidate, RouterModel } from "../router/types.ts";
 import { encodeSse } from "../providers/sse.ts";
 import { UpstreamError, type ProviderAdapter, type ProviderConfig, type UpstreamEvent } from "../providers/types.ts";
 import type { HealthRecorder } from "../health/recorder.ts";
+import type { ServerTiming } from "../http/server-timing.ts";
 import { scrubSecrets } from "../security/scrub.ts";
 import { CompletionAccumulator, isFirstToken } from "./accumulator.ts";
 import { upstreamRequest, type ChatCompletionBody } from "./chat-request.ts";
@@ -24,7 +25,7 @@ export type ChatDeps = GatewayDeps & {
   now?: () => number;
 };
 
-export type ChatCall = { caller: Caller; body: ChatCompletionBody; requestId: string; signal: AbortSignal };
+export type ChatCall = { caller: Caller; body: ChatCompletionBody; requestId: string; signal: AbortSignal; timing?: ServerTiming };
 
 /** Upstream outcomes that say "try someone else": unreachable, slow, busy, broken, or misconfigured on our side. */
 export function shouldFallBack(status: number): boolean {
@@ -54,6 +55,7 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
   const now = deps.now ?? Date.now;
   const started = now();
   const plan = await planRoute(deps, call.caller, call.body);
+  call.timing?.mark("route");
   const chain = [plan.decision.primary, ...plan.decision.fallbacks];
   const created = Math.floor(started / 1000);
   const completionId = `chatcmpl-${call.requestId}`;
@@ -62,6 +64,7 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
   // The hold covers the dearest candidate the walk may reach; settle charges what was used.
   const hold = Math.max(...chain.map((c) => c.estimatedCostMicros));
   if (hold > 0) await deps.billing.reserve(call.caller.userId, call.requestId, hold);
+  call.timing?.mark("hold");
 
   let finished = false;
   const finish = async (outcome: Outcome): Promise<Finished> => {
@@ -124,6 +127,7 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
       const acc = new CompletionAccumulator();
       try {
         const opened = await openCandidate(deps, plan, call, candidate, ctrl);
+        call.timing?.mark("upstream");
         opened.buffered.forEach((e) => acc.add(e));
         const record = (ok: boolean, error: string | null, status: number | null) => {
           attempts.push({ provider: candidate.provider, model: candidate.model, ok, status, error, latency_ms: now() - attemptStart, ttft_ms: opened.ttftMs });

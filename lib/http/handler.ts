@@ -7,8 +7,9 @@ import { ApiError, errorBody, forbidden, fromZodError, notFound, unauthorized, t
 import { unstorableReason } from "./text.ts";
 import { crossSiteRefusal, isStateChanging, nonJsonBodyRefusal } from "./csrf.ts";
 import { publicOrigin } from "./origin.ts";
+import { ServerTiming } from "./server-timing.ts";
 
-export type HandlerContext<P> = { req: Request; caller: Caller; params: P; db: Db; requestId: string };
+export type HandlerContext<P> = { req: Request; caller: Caller; params: P; db: Db; requestId: string; timing: ServerTiming };
 export type PublicContext<P> = Omit<HandlerContext<P>, "caller"> & { caller: Caller | null };
 
 type RouteContext = { params?: Promise<Record<string, string | string[]>> };
@@ -39,22 +40,30 @@ export function handler<P>(opts: Options, fn: (ctx: HandlerContext<P>) => Promis
   const shape = opts.errors ?? "app";
   return async (req: Request, rc: RouteContext): Promise<Response> => {
     const requestId = randomUUID();
+    const timing = new ServerTiming();
     try {
       const database = defaultDb();
       const caller = await resolveCaller(database, req.headers, sessionSecret());
+      timing.mark("auth");
       if (opts.access !== "public") {
         if (!caller) throw unauthorized();
         if (!canEnter(caller.role, opts.access)) throw forbidden();
       }
       if (!opts.allowCrossSite) refuseCrossSiteWrite(req, caller);
       const params = checkedParams(await rc.params) as P;
-      const result = await fn({ req, caller: caller as Caller, params, db: database, requestId });
-      if (result instanceof Response) return result;
-      return result === null ? new Response(null, { status: 204 }) : json(result);
+      const result = await fn({ req, caller: caller as Caller, params, db: database, requestId, timing });
+      const res = result instanceof Response ? result : result === null ? new Response(null, { status: 204 }) : json(result);
+      return withTiming(res, shape, timing);
     } catch (err) {
-      return errorResponse(err, shape, requestId);
+      return withTiming(errorResponse(err, shape, requestId), shape, timing);
     }
   };
+}
+
+/** Gateway responses (the OpenAI-shaped /api/v1) say what the gateway spent on them. */
+function withTiming(res: Response, shape: ErrorShape, timing: ServerTiming): Response {
+  if (shape === "openai") res.headers.set("Server-Timing", timing.header());
+  return res;
 }
 
 export function errorResponse(err: unknown, shape: ErrorShape, requestId: string): Response {

@@ -295,6 +295,24 @@ describe("BYOK", () => {
   });
 });
 
+describe("Server-Timing", () => {
+  it("every gateway response says what the gateway spent: auth, route, hold, upstream first token, total", async () => {
+    const timings = (h: Headers) => Object.fromEntries((h.get("server-timing") ?? "").split(", ").map((p) => [p.split(";")[0], Number(p.split("dur=")[1])]));
+    for (const stream of [false, true]) {
+      const res = await f.asUser("/api/v1/chat/completions", { body: { model: "alpha/mock-small", stream, messages: [{ role: "user", content: "hi" }] } });
+      expect(res.status).toBe(200);
+      const t = timings(res.headers);
+      expect(Object.keys(t)).toEqual(["auth", "route", "hold", "upstream", "total"]);
+      for (const v of Object.values(t)) expect(v).toBeGreaterThanOrEqual(0);
+      expect(t.total).toBeGreaterThanOrEqual(t.upstream!);
+    }
+    const refused = await f.callAs("sk-sy-not-a-key")("/api/v1/models");
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get("server-timing")).toMatch(/^total;dur=\d/);
+    expect(Object.keys(timings((await f.asUser("/api/v1/models")).headers))).toEqual(["auth", "total"]);
+  });
+});
+
 async function providerId(slug: string): Promise<string> {
   const list = await f.asAdmin("/api/admin/providers");
   return list.json.data.find((p: { slug: string }) => p.slug === slug).id;
