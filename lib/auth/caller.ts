@@ -3,8 +3,11 @@ import type { Role } from "./roles.ts";
 import { hashApiKey } from "./api-keys.ts";
 import { readSessionToken } from "./session-cookie.ts";
 import { unauthorized } from "../http/errors.ts";
+import { identityCaches } from "./identity-cache.ts";
 
 export type Caller = { userId: string; email: string; role: Role; apiKeyId: string | null };
+
+type KeyRow = { id: string; revokedAt: Date | null; expiresAt: Date | null; lastUsedAt: Date | null; user: { id: string; email: string; role: Role; disabled: boolean } };
 
 // last_used_at is for display; writing it on every request would put a write on the hot path.
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -12,23 +15,29 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 /**
  * Who is calling: a gateway key in `Authorization: Bearer` (acting as its owner), else the
  * next-auth session cookie. A presented key that is bad is a 401, never a fallback to the cookie.
- * Role and disabled state are read from the database on every call, so changes apply at once.
+ * Role, disabled and revoked state come from the database through the identity cache
+ * (identity-cache.ts): a change applies at once in this process and within a second elsewhere.
  */
 export async function resolveCaller(db: Db, headers: Headers, sessionSecret: string): Promise<Caller | null> {
   const authorization = headers.get("authorization");
   if (authorization) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
     if (!match) throw unauthorized("Authorization header must be `Bearer <api key>`");
-    const key = await db.apiKey.findUnique({
-      where: { keyHash: hashApiKey(match[1]!) },
-      select: { id: true, revokedAt: true, expiresAt: true, lastUsedAt: true, user: { select: { id: true, email: true, role: true, disabled: true } } },
-    });
+    const hash = hashApiKey(match[1]!);
+    const key = (await identityCaches().keys.through(hash, () =>
+      db.apiKey.findUnique({
+        where: { keyHash: hash },
+        select: { id: true, revokedAt: true, expiresAt: true, lastUsedAt: true, user: { select: { id: true, email: true, role: true, disabled: true } } },
+      }),
+    )) as KeyRow | null;
     const now = Date.now();
     if (!key || key.revokedAt || (key.expiresAt && key.expiresAt.getTime() <= now) || key.user.disabled) {
       throw unauthorized("Invalid, expired or revoked API key");
     }
     if (!key.lastUsedAt || now - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-      await db.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date(now) } });
+      // Noted on the cached row too, so the next requests within the minute do not write again.
+      key.lastUsedAt = new Date(now);
+      await db.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: key.lastUsedAt } });
     }
     return { userId: key.user.id, email: key.user.email, role: key.user.role, apiKeyId: key.id };
   }
@@ -43,7 +52,9 @@ export async function resolveCaller(db: Db, headers: Headers, sessionSecret: str
 export async function sessionCaller(db: Db, cookieHeader: string | null, sessionSecret: string): Promise<Caller | null> {
   const session = await readSessionToken(cookieHeader, sessionSecret);
   if (!session) return null;
-  const user = await db.user.findUnique({ where: { id: session.userId }, select: { id: true, email: true, role: true, disabled: true, sessionVersion: true } });
+  const user = (await identityCaches().users.through(session.userId, () =>
+    db.user.findUnique({ where: { id: session.userId }, select: { id: true, email: true, role: true, disabled: true, sessionVersion: true } }),
+  )) as { id: string; email: string; role: Role; disabled: boolean; sessionVersion: number } | null;
   if (!user || user.disabled || user.sessionVersion !== session.sessionVersion) return null;
   return { userId: user.id, email: user.email, role: user.role, apiKeyId: null };
 }

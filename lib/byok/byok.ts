@@ -4,6 +4,7 @@ import { seal, secretPrefix } from "../crypto/secret-box.ts";
 import { byokKeyAad } from "../crypto/master-key.ts";
 import { badRequest, notFound } from "../http/errors.ts";
 import type { addByokSchema } from "./schemas.ts";
+import { invalidateIdentity } from "../auth/identity-cache.ts";
 
 export { addByokSchema } from "./schemas.ts";
 
@@ -20,6 +21,7 @@ export async function addByokKey(db: Db, userId: string, input: z.infer<typeof a
     create: { userId, providerId: provider.id, ...data },
     update: { ...data, createdAt: new Date(), lastUsedAt: null },
   });
+  invalidateIdentity();
   return { id: row.id, provider: provider.slug, provider_name: provider.name, key_prefix: row.keyPrefix, created_at: row.createdAt.toISOString(), last_used_at: null };
 }
 
@@ -33,6 +35,7 @@ export async function listByokKeys(db: Db, userId: string): Promise<ByokView[]> 
 
 export async function deleteByokKey(db: Db, userId: string, id: string): Promise<void> {
   const { count } = await db.userProviderKey.deleteMany({ where: { id, userId } });
+  invalidateIdentity();
   if (count === 0) throw notFound("Key not found");
 }
 

@@ -2,6 +2,7 @@ import type { Db } from "../db/client.ts";
 import type { Caller } from "../auth/caller.ts";
 import type { CallerState, PowerLevel, RoutingWeights } from "../router/types.ts";
 import { loadCallerKeys } from "../byok/byok.ts";
+import { identityCaches } from "../auth/identity-cache.ts";
 import type { Billing } from "./billing.ts";
 
 export type LoadedCaller = {
@@ -14,9 +15,10 @@ export type LoadedCaller = {
 
 /** Everything about the caller the router needs, in parallel. */
 export async function loadCallerState(db: Db, billing: Billing, caller: Caller): Promise<LoadedCaller> {
+  const caches = identityCaches();
   const [settings, keys, money] = await Promise.all([
-    db.userSettings.findUnique({ where: { userId: caller.userId }, select: { preferredPowerLevel: true, routingWeights: true } }),
-    loadCallerKeys(db, caller.userId),
+    caches.settings.through(caller.userId, () => db.userSettings.findUnique({ where: { userId: caller.userId }, select: { preferredPowerLevel: true, routingWeights: true } })) as Promise<{ preferredPowerLevel: string | null; routingWeights: unknown } | null>,
+    caches.byok.through(caller.userId, () => loadCallerKeys(db, caller.userId)) as Promise<Map<string, { id: string; ciphertext: string }>>,
     billing.snapshot(caller.userId),
   ]);
   return {

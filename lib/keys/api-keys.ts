@@ -1,6 +1,7 @@
 import type { Db } from "../db/client.ts";
 import { generateApiKey } from "../auth/api-keys.ts";
 import { badRequest, notFound } from "../http/errors.ts";
+import { invalidateIdentity } from "../auth/identity-cache.ts";
 
 export { createKeySchema } from "./schemas.ts";
 
@@ -34,6 +35,7 @@ export async function listApiKeys(db: Db, userId: string): Promise<ApiKeyView[]>
 /** Revokes (keeps the row for usage history). Someone else's key is "not found", not "forbidden". */
 export async function revokeApiKey(db: Db, userId: string, id: string): Promise<void> {
   const { count } = await db.apiKey.updateMany({ where: { id, userId, revokedAt: null }, data: { revokedAt: new Date() } });
+  invalidateIdentity();
   if (count === 0) {
     const exists = await db.apiKey.findFirst({ where: { id, userId }, select: { id: true } });
     if (!exists) throw notFound("API key not found");

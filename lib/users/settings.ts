@@ -3,6 +3,7 @@ import type { Db } from "../db/client.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import { microsToUsd, toMicros, usdToMicros } from "../money/units.ts";
 import type { settingsPatchSchema, weightsSchema } from "./schemas.ts";
+import { invalidateIdentity } from "../auth/identity-cache.ts";
 
 export { settingsPatchSchema } from "./schemas.ts";
 
@@ -22,5 +23,6 @@ export async function updateSettings(db: Db, userId: string, patch: z.infer<type
   if (patch.routing_weights !== undefined) data.routingWeights = patch.routing_weights ?? Prisma.DbNull;
   if (patch.monthly_budget_usd !== undefined) data.monthlyBudgetMicros = patch.monthly_budget_usd === null ? null : BigInt(usdToMicros(patch.monthly_budget_usd.toFixed(6)));
   await db.userSettings.upsert({ where: { userId }, create: { userId, ...(data as object) }, update: data as object });
+  invalidateIdentity();
   return getSettings(db, userId);
 }

@@ -4,6 +4,7 @@ import { hashPassword, verifyPassword, DUMMY_HASH } from "../auth/password.ts";
 import { ApiError, badRequest, conflict, fromZodError, notFound } from "../http/errors.ts";
 
 import { credentialsSchema, emailSchema, passwordSchema } from "./schemas.ts";
+import { invalidateIdentity } from "../auth/identity-cache.ts";
 
 export { emailSchema, passwordSchema, roleSchema } from "./schemas.ts";
 
@@ -53,6 +54,8 @@ export async function upsertUser(db: Db, input: { email: string; password: strin
     // Two processes starting at once with the same ADMIN_EMAIL: the loser's insert conflicts; its retry updates.
     if ((err as { code?: string }).code === "P2002") return upsert();
     throw err;
+  } finally {
+    invalidateIdentity();
   }
 }
 
@@ -73,6 +76,7 @@ export async function changePassword(db: Db, userId: string, current: string, ne
   if (!(await verifyPassword(current, user.passwordHash))) throw badRequest("Current password is wrong", "current_password");
   const passwordHash = await hashPassword(passwordSchema.parse(next));
   const updated = await db.user.update({ where: { id: userId }, data: { passwordHash, sessionVersion: { increment: 1 } }, select: { sessionVersion: true } });
+  invalidateIdentity();
   return updated.sessionVersion;
 }
 
@@ -81,6 +85,14 @@ export async function changePassword(db: Db, userId: string, current: string, ne
  * disabling ends the user's sessions (they sign in again, and come back to what they may now see).
  */
 export async function updateUser(db: Db, id: string, patch: { role?: Role; disabled?: boolean }): Promise<PublicUser & { sessionVersion: number }> {
+  try {
+    return await updateUserInTx(db, id, patch);
+  } finally {
+    invalidateIdentity();
+  }
+}
+
+function updateUserInTx(db: Db, id: string, patch: { role?: Role; disabled?: boolean }) {
   return db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ADMIN_GUARD_LOCK}::bigint)`;
     const user = await tx.user.findUnique({ where: { id }, select: publicSelect });

@@ -155,6 +155,8 @@ describe("resolveCaller", () => {
     const expiring = await createApiKey(db, owner.id, { name: "expiring", expiresAt: new Date(Date.now() + 60_000) });
     expect(await resolveCaller(db, bearer(expiring.key), SECRET)).toMatchObject({ userId: owner.id });
     await db.apiKey.update({ where: { id: expiring.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    // Changed behind the app's back (as another process would): seen once the identity cache's 1 s is up.
+    await new Promise((r) => setTimeout(r, 1_100));
     await expectApiError(resolveCaller(db, bearer(expiring.key), SECRET), 401);
     // Keys cannot be created already expired.
     await expectApiError(createApiKey(db, owner.id, { name: "past", expiresAt: new Date(Date.now() - 1000) }), 400);

@@ -1,0 +1,75 @@
+/**
+ * Who a key or session resolves to — and that user's settings and BYOK keys — change rarely but
+ * were read from the database on every request. They are kept in process for at most
+ * SWITCHYARD_IDENTITY_TTL_MS (default 1 s): a change made in this process clears them at once
+ * (invalidateIdentity, called by every write that touches them); a change made by another process
+ * or by hand is seen within the TTL. Money (balances, holds) is never cached.
+ */
+export const DEFAULT_IDENTITY_TTL_MS = 1_000;
+const MAX_ENTRIES = 10_000;
+
+export class TtlCache<K, V> {
+  private readonly map = new Map<K, { at: number; value: V }>();
+
+  constructor(
+    private readonly ttlMs: () => number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get(key: K): V | undefined {
+    const hit = this.map.get(key);
+    if (!hit) return undefined;
+    if (this.now() - hit.at >= this.ttlMs()) {
+      this.map.delete(key);
+      return undefined;
+    }
+    return hit.value;
+  }
+
+  set(key: K, value: V): void {
+    if (this.ttlMs() <= 0) return;
+    // Oldest first out: a flood of unknown keys cannot grow memory without bound.
+    if (this.map.size >= MAX_ENTRIES) this.map.delete(this.map.keys().next().value as K);
+    this.map.set(key, { at: this.now(), value });
+  }
+
+  /** Reads through: the cached value, or loads it (concurrent misses each load; the last one wins). */
+  async through(key: K, load: () => Promise<V>): Promise<V> {
+    const hit = this.get(key);
+    if (hit !== undefined) return hit;
+    const value = await load();
+    this.set(key, value);
+    return value;
+  }
+
+  clear(): void {
+    this.map.clear();
+  }
+}
+
+const ttl = () => {
+  const raw = process.env.SWITCHYARD_IDENTITY_TTL_MS;
+  const n = raw === undefined || raw === "" ? DEFAULT_IDENTITY_TTL_MS : Number(raw);
+  return Number.isFinite(n) && n >= 0 ? n : DEFAULT_IDENTITY_TTL_MS;
+};
+
+type Caches = { keys: TtlCache<string, unknown>; users: TtlCache<string, unknown>; settings: TtlCache<string, unknown>; byok: TtlCache<string, unknown> };
+
+// On globalThis: Next bundles route handlers separately, and a revoke in one route must clear the
+// cache the completions route reads.
+const holder = globalThis as unknown as { switchyardIdentity?: Caches };
+
+export function identityCaches(): Caches {
+  holder.switchyardIdentity ??= { keys: new TtlCache(ttl), users: new TtlCache(ttl), settings: new TtlCache(ttl), byok: new TtlCache(ttl) };
+  return holder.switchyardIdentity;
+}
+
+/** After any write to keys, users, settings or BYOK keys in this process. */
+export function invalidateIdentity(): void {
+  const c = holder.switchyardIdentity;
+  if (!c) return;
+  c.keys.clear();
+  c.users.clear();
+  c.settings.clear();
+  c.byok.clear();
+}
