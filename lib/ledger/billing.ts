@@ -15,7 +15,9 @@ export function ledgerBilling(db: Db, holdTtlMs?: number): Billing {
       const budget = budgetMicros === null ? null : { monthlyBudgetMicros: budgetMicros, monthSpendMicros: await monthSpend(db, userId) };
       return { availableMicros: Math.max(0, balance.availableMicros), owedMicros: Math.max(0, -balance.balanceMicros), budget };
     },
-    reserve: (userId, requestId, amount) => reserve(db, userId, requestId, amount, holdTtlMs),
+    reserve: async (userId, requestId, amount) => {
+      await reserve(db, userId, requestId, amount, holdTtlMs);
+    },
     async settle(userId, requestId, charge, reference) {
       const r = await settle(db, userId, requestId, charge, reference);
       return { chargedMicros: r.chargedMicros, availableMicros: Math.max(0, r.availableMicros), settledAt: r.settledAt };

@@ -1,7 +1,6 @@
 import type { Db } from "../db/client.ts";
 import { ApiError, conflict } from "../http/errors.ts";
 import { toMicros } from "../money/units.ts";
-import { formatMicros } from "../router/cost.ts";
 
 /**
  * The credit ledger. Entries are append-only integer micro-USD; `credit_accounts.balance_micros`
@@ -30,19 +29,26 @@ async function ensureAccount(tx: Tx, userId: string): Promise<string> {
 }
 
 /**
- * Holds `amountMicros` for a request. One conditional UPDATE decides: it succeeds only while
- * balance − reserved covers the hold. Throws 402 when it cannot.
+ * Holds `amountMicros` for a request, in one statement (one round trip, atomic on its own): the
+ * conditional UPDATE succeeds only while balance − reserved covers the hold, and the reservation
+ * row is written from its result. No account means a zero balance: nothing to hold from.
+ * Throws 402 when it cannot. Returns what stays available after the hold.
  */
-export async function reserve(db: Db, userId: string, requestId: string, amountMicros: number, ttlMs = DEFAULT_HOLD_TTL_MS): Promise<void> {
+export async function reserve(db: Db, userId: string, requestId: string, amountMicros: number, ttlMs = DEFAULT_HOLD_TTL_MS): Promise<{ availableMicros: number }> {
   if (!Number.isSafeInteger(amountMicros) || amountMicros <= 0) throw new Error(`bad hold amount ${amountMicros}`);
-  await db.$transaction(async (tx) => {
-    const accountId = await ensureAccount(tx, userId);
-    const updated = await tx.$executeRaw`
-      UPDATE credit_accounts SET reserved_micros = reserved_micros + ${amountMicros}, updated_at = now()
-      WHERE id = ${accountId} AND balance_micros - reserved_micros >= ${amountMicros}`;
-    if (updated !== 1) throw new ApiError(402, "insufficient_credits", "Not enough credits for this request");
-    await tx.reservation.create({ data: { id: requestId, accountId, amountMicros: BigInt(amountMicros), expiresAt: new Date(Date.now() + ttlMs) } });
-  });
+  const expiresAt = new Date(Date.now() + ttlMs);
+  const rows = await db.$queryRaw<{ balance: bigint; reserved: bigint }[]>`
+    WITH held AS (
+      UPDATE credit_accounts SET reserved_micros = reserved_micros + ${amountMicros}::bigint, updated_at = now()
+      WHERE user_id = ${userId} AND balance_micros - reserved_micros >= ${amountMicros}::bigint
+      RETURNING id, balance_micros, reserved_micros
+    ), hold AS (
+      INSERT INTO reservations (id, account_id, amount_micros, status, expires_at, created_at)
+      SELECT ${requestId}, id, ${amountMicros}::bigint, 'HELD', ${expiresAt}, now() FROM held
+    )
+    SELECT balance_micros AS balance, reserved_micros AS reserved FROM held`;
+  if (!rows[0]) throw new ApiError(402, "insufficient_credits", "Not enough credits for this request");
+  return { availableMicros: toMicros(rows[0].balance) - toMicros(rows[0].reserved) };
 }
 
 export type SettleResult = {
@@ -54,43 +60,72 @@ export type SettleResult = {
   shortfallMicros: number;
 };
 
+/** formatMicros in SQL, for the shortfall note written in the same statement as the charge. */
+const SQL_USD = (micros: string) => `'$' || rtrim(rtrim(to_char((${micros})::numeric / 1000000, 'FM999999999999990.000000'), '0'), '.')`;
+
 /**
- * Closes the request's hold and charges its real cost, once: the HELD→SETTLED transition and the
- * entry's idempotency key make a repeated settle a no-op. The whole cost is charged, never capped:
- * what the balance does not cover becomes a negative balance (owed), named in the entry's
- * reference. A hold the sweeper already expired is still charged, since the tokens were produced.
+ * Closes the request's hold and charges its real cost, once, in one statement (one round trip):
+ * the HELD→SETTLED transition and the entry's unique idempotency key make a repeated or racing
+ * settle a no-op. The whole cost is charged, never capped: what the balance does not cover
+ * becomes a negative balance (owed), named in the entry's reference. A hold the sweeper already
+ * expired is still charged, since the tokens were produced.
  */
 export async function settle(db: Db, userId: string, requestId: string, chargeMicros: number, reference: string): Promise<SettleResult> {
   if (!Number.isSafeInteger(chargeMicros) || chargeMicros < 0) throw new Error(`bad charge ${chargeMicros}`);
-  return db.$transaction(async (tx) => {
-    const accountId = await ensureAccount(tx, userId);
-    const idempotencyKey = `charge:${requestId}`;
-    const closed = await tx.$queryRaw<{ amount_micros: bigint }[]>`
-      UPDATE reservations SET status = 'SETTLED', closed_at = now()
-      WHERE id = ${requestId} AND account_id = ${accountId} AND status = 'HELD'
-      RETURNING amount_micros`;
-    const held = closed[0] ? toMicros(closed[0].amount_micros) : 0;
-    const alreadyCharged = !closed[0] && (await tx.ledgerEntry.findUnique({ where: { idempotencyKey }, select: { id: true } })) !== null;
-    const charge = alreadyCharged ? 0 : chargeMicros;
-    const rows = await tx.$queryRaw<{ balance: bigint; reserved: bigint; at: Date }[]>`
-      UPDATE credit_accounts
-      SET balance_micros = balance_micros - ${charge}::bigint,
-          reserved_micros = reserved_micros - ${held}::bigint,
-          updated_at = now()
-      WHERE id = ${accountId}
-      RETURNING balance_micros AS balance, reserved_micros AS reserved, updated_at AS at`;
-    const row = rows[0]!;
-    const balance = toMicros(row.balance);
-    const before = balance + charge;
-    const shortfall = Math.max(0, -balance) - Math.max(0, -before);
-    if (charge > 0) {
-      const note = shortfall > 0 ? ` (cost ${formatMicros(charge)} exceeded the hold of ${formatMicros(held)}; ${formatMicros(shortfall)} not covered by the balance is owed)` : "";
-      await tx.ledgerEntry.create({
-        data: { accountId, type: "CHARGE", amountMicros: BigInt(-charge), balanceAfterMicros: BigInt(balance), reference: reference + note, idempotencyKey, createdAt: row.at },
-      });
-    }
-    return { chargedMicros: charge, balanceMicros: balance, availableMicros: balance - toMicros(row.reserved), settledAt: row.at, shortfallMicros: shortfall };
-  });
+  const idempotencyKey = `charge:${requestId}`;
+  try {
+    const row = await settleOnce(db, userId, requestId, chargeMicros, reference, idempotencyKey);
+    if (row) return row;
+    // No account yet (a charge without any hold): create it, then settle as usual.
+    await db.$transaction((tx) => ensureAccount(tx, userId));
+    return (await settleOnce(db, userId, requestId, chargeMicros, reference, idempotencyKey))!;
+  } catch (err) {
+    // A racing settle of the same request committed its charge first: ours is the no-op it must be.
+    if (!isUniqueViolation(err)) throw err;
+    return settleOnce(db, userId, requestId, 0, reference, idempotencyKey).then((r) => r!);
+  }
+}
+
+async function settleOnce(db: Db, userId: string, requestId: string, chargeMicros: number, reference: string, idempotencyKey: string): Promise<SettleResult | null> {
+  const note = `' (cost ' || ${SQL_USD("c.amt")} || ' exceeded the hold of ' || ${SQL_USD("c.held")} || '; ' || ${SQL_USD("c.shortfall")} || ' not covered by the balance is owed)'`;
+  const rows = await db.$queryRawUnsafe<{ charged: bigint; balance: bigint; reserved: bigint; at: Date; shortfall: bigint }[]>(
+    `WITH closed AS (
+       UPDATE reservations r SET status = 'SETTLED', closed_at = now()
+       FROM credit_accounts a
+       WHERE r.id = $1 AND r.account_id = a.id AND a.user_id = $2 AND r.status = 'HELD'
+       RETURNING r.amount_micros
+     ), prior AS (
+       SELECT 1 FROM ledger_entries WHERE idempotency_key = $3
+     ), amt AS (
+       SELECT CASE WHEN EXISTS (SELECT 1 FROM prior) THEN 0 ELSE $4::bigint END AS amt,
+              COALESCE((SELECT amount_micros FROM closed), 0)::bigint AS held
+     ), upd AS (
+       UPDATE credit_accounts SET balance_micros = balance_micros - (SELECT amt FROM amt),
+              reserved_micros = reserved_micros - (SELECT held FROM amt), updated_at = now()
+       WHERE user_id = $2
+       RETURNING id, balance_micros, reserved_micros, updated_at
+     ), c AS (
+       SELECT upd.*, amt.amt, amt.held,
+              (GREATEST(0, -upd.balance_micros) - GREATEST(0, -(upd.balance_micros + amt.amt)))::bigint AS shortfall
+       FROM upd, amt
+     ), entry AS (
+       INSERT INTO ledger_entries (account_id, type, amount_micros, balance_after_micros, reference, idempotency_key, created_at)
+       SELECT c.id, 'CHARGE'::"LedgerEntryType", -c.amt, c.balance_micros,
+              $5 || CASE WHEN c.shortfall > 0 THEN ${note} ELSE '' END, $3, c.updated_at
+       FROM c WHERE c.amt > 0
+     )
+     SELECT amt AS charged, balance_micros AS balance, reserved_micros AS reserved, updated_at AS at, shortfall FROM c`,
+    requestId, userId, idempotencyKey, chargeMicros, reference,
+  );
+  const r = rows[0];
+  if (!r) return null;
+  const balance = toMicros(r.balance);
+  return { chargedMicros: toMicros(r.charged), balanceMicros: balance, availableMicros: balance - toMicros(r.reserved), settledAt: r.at, shortfallMicros: toMicros(r.shortfall) };
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; meta?: { code?: string }; message?: string };
+  return e?.code === "P2002" || e?.code === "23505" || e?.meta?.code === "23505" || /23505|unique constraint/i.test(e?.message ?? "");
 }
 
 export type PostEntry = {
