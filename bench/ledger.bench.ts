@@ -16,8 +16,8 @@ import { bootstrapDatabase } from "../lib/db/bootstrap.ts";
 import { createDb, type Db } from "../lib/db/client.ts";
 import { startEmbedded } from "../lib/db/embedded.ts";
 import { postEntry, reserve, settle, verifyLedger } from "../lib/ledger/ledger.ts";
-// The test suite's throwaway cluster (initdb + pg_ctl as the postgres user); it only needs an object to `provide` its URL to.
-import startCluster from "../tests/setup/postgres-cluster.ts";
+// The test suite's throwaway cluster (initdb + pg_ctl as the postgres user).
+import { startPostgresCluster } from "../tests/setup/postgres-cluster.ts";
 
 const CLIENTS = 64;
 const SECONDS = Number(process.env.LEDGER_BENCH_SECONDS || 10);
@@ -111,8 +111,7 @@ console.log(`ledger: reserve(${HOLD}) + settle(${CHARGE}) micro-USD per pair, ${
 
 // --- PostgreSQL 15 ---------------------------------------------------------------------------
 {
-  let adminUrl = "";
-  const stop = await startCluster({ provide: (_key: string, value: string) => void (adminUrl = value) } as never);
+  const { adminUrl, stop } = await startPostgresCluster();
   try {
     const client = new pg.Client({ connectionString: adminUrl });
     await client.connect();

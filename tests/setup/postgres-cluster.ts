@@ -1,5 +1,6 @@
 // vitest globalSetup of the `postgres` project: a throwaway PostgreSQL 15 cluster for one test run.
 // Tests get its superuser URL through inject("pgAdminUrl") and create one database each.
+// The benchmarks start the same cluster through startPostgresCluster().
 import { execFileSync } from "node:child_process";
 import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -34,11 +35,25 @@ function postgresUid(): { uid: number; gid: number } {
   return { uid, gid };
 }
 
+export type PostgresCluster = {
+  /** Superuser URL of the `postgres` database (trust auth, loopback only). */
+  adminUrl: string;
+  /** Stops the server and deletes its directory. Also done at process exit if never called. */
+  stop: () => Promise<void>;
+};
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const cluster = await startPostgresCluster();
+  project.provide("pgAdminUrl", cluster.adminUrl);
+  return cluster.stop;
+}
+
+/** initdb + pg_ctl start (as the postgres OS user when run as root) on a free loopback port, in a temp directory. */
+export async function startPostgresCluster(): Promise<PostgresCluster> {
   for (const bin of ["initdb", "pg_ctl"]) {
     if (!existsSync(join(PG_BIN, bin))) {
       throw new Error(
-        `PostgreSQL 15 server binaries not found (${join(PG_BIN, bin)}). The postgres test project needs them: ` +
+        `PostgreSQL 15 server binaries not found (${join(PG_BIN, bin)}). The postgres test project and the benchmarks need them: ` +
           `apt-get install postgresql-15 (or set PG_BIN). Refusing to skip the PostgreSQL tests.`,
       );
     }
@@ -97,6 +112,5 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw new Error(`could not start the test PostgreSQL cluster: ${e.message}\n${e.stdout ?? ""}${e.stderr ?? ""}${log}`);
   }
 
-  project.provide("pgAdminUrl", `postgresql://postgres@127.0.0.1:${port}/postgres`);
-  return teardown;
+  return { adminUrl: `postgresql://postgres@127.0.0.1:${port}/postgres`, stop: teardown };
 }
