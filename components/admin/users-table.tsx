@@ -5,7 +5,7 @@ import { api } from "@/components/api-client";
 import { Alert, Badge, Button, Input, Select } from "@/components/ui/primitives";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { GrantCredits } from "@/components/credits/grant-credits";
-import { exactUsd, micros } from "@/components/credits/money";
+import { formatUsdAmount } from "@/lib/money/units";
 import type { AdminUserRow } from "@/lib/users/admin-list";
 import type { Role } from "@/lib/auth/roles";
 import { changeBody, confirmation, doneMessage, pageAfterOwnChange, type UserChange } from "./user-changes";
@@ -126,10 +126,10 @@ export function UsersTable({ selfId }: { selfId: string }) {
                       </td>
                       <td className="whitespace-nowrap pr-3">
                         {u.disabled ? <Badge tone="red">disabled</Badge> : <Badge tone="green">active</Badge>}
-                        {u.owed_usd > 0 && <span className="ml-1" title="A request cost more than was held; paid models are blocked until credits cover it"><Badge tone="red">owes {exactUsd(micros(u.owed_usd))}</Badge></span>}
+                        {u.owed_usd > 0 && <span className="ml-1" title="A request cost more than was held; paid models are blocked until credits cover it"><Badge tone="red">owes {formatUsdAmount(u.owed_usd)}</Badge></span>}
                       </td>
-                      <td className="whitespace-nowrap pr-3 text-right tabular-nums">{exactUsd(micros(u.balance_usd))}</td>
-                      <td className="whitespace-nowrap pr-3 text-right tabular-nums">{exactUsd(micros(u.month_spend_usd))}</td>
+                      <td className="whitespace-nowrap pr-3 text-right tabular-nums">{formatUsdAmount(u.balance_usd)}</td>
+                      <td className="whitespace-nowrap pr-3 text-right tabular-nums">{formatUsdAmount(u.month_spend_usd)}</td>
                       <td className="whitespace-nowrap pr-3">{when(u.last_active_at)}</td>
                       <td className="whitespace-nowrap pr-3">{new Date(u.created_at).toLocaleDateString()}</td>
                       <td className="sticky right-0 whitespace-nowrap bg-white py-2 pl-2 pr-1 text-right shadow-[-6px_0_6px_-6px_rgba(15,23,42,0.25)]">

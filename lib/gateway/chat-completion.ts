@@ -17,6 +17,7 @@ import { KIND_FROM_DB } from "../catalog/provider-kinds.ts";
 import { planRoute, type GatewayDeps, type Plan } from "./plan.ts";
 import { writeUsage, type AttemptRecord } from "./usage-log.ts";
 import { buildReceipt, downgradeOf } from "./receipt.ts";
+import { budgetState } from "../router/money.ts";
 
 export type ChatDeps = GatewayDeps & {
   adapterFor: (config: ProviderConfig) => ProviderAdapter;
@@ -108,7 +109,7 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
       attempts,
       receipt: buildReceipt({
         decision: plan.decision, catalogVersion: plan.catalog.version, rules: plan.catalog.rules, attempts, servedBy: outcome.candidate,
-        maxTokens: plan.upstreamMaxTokens, cappedMaxTokens: plan.cappedMaxTokens, promptTokens: plan.promptTokens, budgetPercent: budgetPercent(plan),
+        maxTokens: plan.upstreamMaxTokens, cappedMaxTokens: plan.cappedMaxTokens, promptTokens: plan.promptTokens, budgetPercent: budgetState(plan.caller.state.budget).percent,
         heldMicros: hold, settledMicros: charged, precisionMicros,
       }),
       createdAt: settledAt,
@@ -334,7 +335,7 @@ function routeHeaders(plan: Plan, candidate: RouteCandidate, attempts: readonly 
   const failed = attempts.filter((a) => !a.ok);
   const chain = [plan.decision.primary, ...plan.decision.fallbacks];
   const parts: string[] = [];
-  const downgrade = downgradeOf(plan.decision, candidate.powerLevel, plan.catalog.rules, budgetPercent(plan));
+  const downgrade = downgradeOf(plan.decision, candidate.powerLevel, plan.catalog.rules, budgetState(plan.caller.state.budget).percent);
   if (downgrade) parts.push(downgrade.message);
   if (fallbacks > 0) {
     const why = failed.map((a) => `${a.model}${chain.find((c) => c.model === a.model)?.byok ? " (your key)" : ""} failed (${a.status === 0 ? "unreachable" : a.status})`).join(", ");
@@ -377,9 +378,4 @@ function precisionCost(deps: ChatDeps, plan: Plan, promptTokens: number, complet
   if (!decision.ok) return null;
   const m: RouterModel | undefined = plan.catalog.models.find((x) => x.id === decision.primary.modelId);
   return m ? computeCostMicros(promptTokens, completionTokens, m.inputPricePer1M, m.outputPricePer1M) : null;
-}
-
-function budgetPercent(plan: Plan): number | null {
-  const b = plan.caller.state.budget;
-  return b && b.monthlyBudgetMicros > 0 ? Math.floor((b.monthSpendMicros * 100) / b.monthlyBudgetMicros) : null;
 }

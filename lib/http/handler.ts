@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { db as defaultDb, type Db } from "../db/client.ts";
 import { resolveCaller, type Caller } from "../auth/caller.ts";
+import { sessionSecret } from "../auth/session-cookie.ts";
+import { isPrismaCode, isUniqueViolation } from "../db/errors.ts";
 import { canEnter, type Area } from "../auth/roles.ts";
 import { ApiError, errorBody, forbidden, fromZodError, notFound, unauthorized, type ErrorShape } from "./errors.ts";
 import { unstorableReason } from "./text.ts";
@@ -75,7 +77,7 @@ function toApiError(err: unknown, requestId: string): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof z.ZodError) return fromZodError(err);
   if (isPrismaCode(err, "P2025")) return new ApiError(404, "not_found", "Not found");
-  if (isPrismaCode(err, "P2002")) return new ApiError(409, "conflict", "Already exists");
+  if (isUniqueViolation(err)) return new ApiError(409, "conflict", "Already exists");
   console.error(`[${requestId}] unhandled error:`, err instanceof Error ? err.stack : err);
   return new ApiError(500, "internal_error", `Internal error (request ${requestId})`);
 }
@@ -101,12 +103,3 @@ function refuseCrossSiteWrite(req: Request, caller: Caller | null): void {
   if (bodyRefusal) throw new ApiError(415, "unsupported_media_type", bodyRefusal);
 }
 
-function isPrismaCode(err: unknown, code: string): boolean {
-  return typeof err === "object" && err !== null && (err as { code?: unknown }).code === code;
-}
-
-function sessionSecret(): string {
-  const secret = process.env.NEXTAUTH_SECRET;
-  if (!secret) throw new Error("NEXTAUTH_SECRET is not set: start the app with `npm start`, which provides it");
-  return secret;
-}

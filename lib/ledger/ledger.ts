@@ -1,6 +1,7 @@
 import type { Db } from "../db/client.ts";
 import { ApiError, conflict } from "../http/errors.ts";
 import { toMicros } from "../money/units.ts";
+import { isUniqueViolation } from "../db/errors.ts";
 
 /**
  * The credit ledger. Entries are append-only integer micro-USD; `credit_accounts.balance_micros`
@@ -123,11 +124,6 @@ async function settleOnce(db: Db, userId: string, requestId: string, chargeMicro
   return { chargedMicros: toMicros(r.charged), balanceMicros: balance, availableMicros: balance - toMicros(r.reserved), settledAt: r.at, shortfallMicros: toMicros(r.shortfall) };
 }
 
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; meta?: { code?: string }; message?: string };
-  return e?.code === "P2002" || e?.code === "23505" || e?.meta?.code === "23505" || /23505|unique constraint/i.test(e?.message ?? "");
-}
-
 export type PostEntry = {
   userId: string;
   type: Exclude<EntryType, "CHARGE">;
@@ -150,7 +146,7 @@ export async function postEntry(db: Db, e: PostEntry): Promise<PostedEntry> {
     return await db.$transaction((tx) => postEntryInTx(tx, e));
   } catch (err) {
     // Two posts of the same fact raced past the lookup: the unique key let one in; report the winner.
-    if ((err as { code?: string }).code === "P2002" && e.idempotencyKey) {
+    if (isUniqueViolation(err) && e.idempotencyKey) {
       const existing = await db.ledgerEntry.findUnique({ where: { idempotencyKey: e.idempotencyKey }, select: { id: true, balanceAfterMicros: true } });
       if (existing) return { id: existing.id, balanceAfterMicros: toMicros(existing.balanceAfterMicros), duplicate: true };
     }

@@ -5,6 +5,7 @@ import { ApiError, badRequest } from "../http/errors.ts";
 import { findJsonProblem } from "../http/text.ts";
 import { toMicros } from "../money/units.ts";
 import { postEntryInTx, type Tx } from "../ledger/ledger.ts";
+import { isUniqueViolation } from "../db/errors.ts";
 
 // Only the fields this module reads, as Stripe documents them. A signed event is Stripe's word, but
 // its content still reaches SQL: one that breaks these (or holds NUL, which no text column takes)
@@ -77,7 +78,7 @@ async function once(db: Db, event: Stripe.Event, fn: (tx: Tx) => Promise<Webhook
     });
   } catch (err) {
     // A concurrent delivery of the same event or fact won the race on a unique key: already applied.
-    if ((err as { code?: string }).code === "P2002") return { handled: true, duplicate: true, detail: "applied by a concurrent delivery" };
+    if (isUniqueViolation(err)) return { handled: true, duplicate: true, detail: "applied by a concurrent delivery" };
     throw err;
   }
 }

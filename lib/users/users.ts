@@ -5,6 +5,7 @@ import { ApiError, badRequest, conflict, fromZodError, notFound } from "../http/
 
 import { credentialsSchema, emailSchema, passwordSchema } from "./schemas.ts";
 import { invalidateIdentity } from "../auth/identity-cache.ts";
+import { isUniqueViolation } from "../db/errors.ts";
 
 export { emailSchema, passwordSchema, roleSchema } from "./schemas.ts";
 
@@ -23,7 +24,7 @@ export async function createUser(db: Db, input: { email: string; password: strin
   try {
     return await db.user.create({ data: { email, passwordHash, role: input.role ?? "USER" }, select: publicSelect });
   } catch (err) {
-    if ((err as { code?: string }).code === "P2002") throw conflict("A user with this email already exists", "email");
+    if (isUniqueViolation(err)) throw conflict("A user with this email already exists", "email");
     throw err;
   }
 }
@@ -52,7 +53,7 @@ export async function upsertUser(db: Db, input: { email: string; password: strin
     return await upsert();
   } catch (err) {
     // Two processes starting at once with the same ADMIN_EMAIL: the loser's insert conflicts; its retry updates.
-    if ((err as { code?: string }).code === "P2002") return upsert();
+    if (isUniqueViolation(err)) return upsert();
     throw err;
   } finally {
     invalidateIdentity();
