@@ -1,4 +1,5 @@
 "use client";
+import { useEffect, useState } from "react";
 import { Badge, Button } from "@/components/ui/primitives";
 import { ConfirmDelete } from "@/components/admin/providers/confirm-delete";
 import { RuleChips } from "./rule-chips";
@@ -12,6 +13,13 @@ export function RuleCard({ rule, busy, onToggle, onEdit, onDelete }: {
   onEdit: () => void;
   onDelete: () => void;
 }) {
+  // The switch moves in the click itself: the list's optimistic update lands a tick later (after
+  // cancelling refetches), and a controlled checkbox would snap back in between. Once the save
+  // settles, the list (updated or rolled back) is the truth again.
+  const [flipped, setFlipped] = useState<boolean | null>(null);
+  useEffect(() => {
+    if (!busy) setFlipped(null);
+  }, [busy, rule.active]);
   return (
     <article aria-label={rule.name} className={`rounded-lg p-4 shadow-sm ring-1 ring-slate-200 ${rule.active ? "bg-white" : "bg-slate-50"}`}>
       <div className="flex flex-wrap items-start justify-between gap-3">
@@ -25,7 +33,10 @@ export function RuleCard({ rule, busy, onToggle, onEdit, onDelete }: {
         </div>
         <div className="flex flex-wrap items-center gap-2">
           <label className="flex items-center gap-2 text-sm text-slate-700">
-            <input type="checkbox" role="switch" checked={rule.active} disabled={busy} onChange={(e) => onToggle(e.target.checked)} />
+            <input type="checkbox" role="switch" checked={flipped ?? rule.active} disabled={busy} onChange={(e) => {
+              setFlipped(e.target.checked);
+              onToggle(e.target.checked);
+            }} />
             Active
           </label>
           <Button variant="secondary" onClick={onEdit}>Edit</Button>
