@@ -11,6 +11,8 @@
 // all. After each row the server's RSS is read from /proc. At the end the ledger of both
 // Switchyard databases is verified. Numbers only: nothing is asserted except that targets start.
 //
+// GATEWAY_BENCH_TARGETS (default "portkey,pglite,pg15"): which of the three to run besides the
+// bare upstream, for iterating on one; the full table needs all three.
 // GATEWAY_BENCH_N1 (default 300) and GATEWAY_BENCH_N50 (default 2000) requests per row at
 // concurrency 1 and 50; GATEWAY_BENCH_WARMUP (default 200) per mode and target, unmeasured.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -30,6 +32,7 @@ const N1 = Number(process.env.GATEWAY_BENCH_N1 || 300);
 const N50 = Number(process.env.GATEWAY_BENCH_N50 || 2000);
 const WARMUP = Number(process.env.GATEWAY_BENCH_WARMUP || 200);
 const LEVELS = [[1, N1], [50, N50]] as const;
+const TARGETS = new Set((process.env.GATEWAY_BENCH_TARGETS || "portkey,pglite,pg15").split(",").map((t) => t.trim()));
 const ADMIN = { email: "bench@switchyard.local", password: "bench-password-1" };
 const EXPECTED_REPLY = "Hello from the mock upstream."; // the mock's default 6 pieces
 const PORTKEY_DIR = join(root, "node_modules", "@portkey-ai", "gateway");
@@ -165,7 +168,7 @@ const rssMb = (pid: number) => tree(pid).reduce((kb, p) => kb + ownRssKb(p), 0) 
 /** The `next start` process under an `npm start` (Next.js may retitle itself `next-server (…)`). */
 function nextServerPid(npmPid: number): number | undefined {
   const table = processTable();
-  return tree(npmPid, table).find((p) => /next-server|next\/dist\/bin\/next start/.test(table.get(p)?.cmd ?? ""));
+  return tree(npmPid, table).find((p) => /switchyard-server|scripts\/serve\.ts|next-server|next\/dist\/bin\/next start/.test(table.get(p)?.cmd ?? ""));
 }
 
 // --- measuring -----------------------------------------------------------------------------------
@@ -325,7 +328,7 @@ function printTable() {
   console.log("added = p50/p99 minus the bare upstream's for the same mode and concurrency (percentiles, not per-request differences).");
   console.log("models*: no-op row for the route layer. Switchyard has no trivial route, so this is GET /api/v1/models with the bench key");
   console.log("         (Next.js route + API-key auth + catalog read from the database), against the mock's GET /v1/models.");
-  console.log("RSS MB: resident memory after that row — mock and Portkey: their node process; Switchyard: the `next start` process tree.");
+  console.log("RSS MB: resident memory after that row — mock and Portkey: their node process; Switchyard: its server process (scripts/serve.ts, Next.js inside).");
   for (const n of notes) console.log(n);
 }
 
@@ -361,7 +364,7 @@ async function switchyard(target: string, mockUrl: string, env: Record<string, s
   await api("/api/admin/models", "POST", { provider: "mock", upstream_id: "mock-small", name: "Mock", power_level: "BALANCED", input_per_1m: 1, output_per_1m: 2, latency_ms: 100, quality: 8, context_tokens: 32768 });
 
   const nextPid = nextServerPid(p.child.pid!);
-  if (!nextPid) throw new Error(`${target}: could not find the next start process under npm start`);
+  if (!nextPid) throw new Error(`${target}: could not find the server process under npm start`);
   const launcherPid = processTable().get(nextPid)?.ppid;
   await measureTarget(
     target,
@@ -403,32 +406,38 @@ async function main() {
   await waitUp(mock, `${mockUrl}/v1/models`, 60_000);
   await measureTarget(BARE, { stream: chatCall(`${mockUrl}/v1/chat/completions`, {}, "mock-small", true), json: chatCall(`${mockUrl}/v1/chat/completions`, {}, "mock-small", false), models: modelsCall(`${mockUrl}/v1/models`, {}) }, () => rssMb(mock.child.pid!));
 
-  // Portkey: offline, headless, with the fetch re-wrap its streaming needs.
-  const portkeyVersion = (JSON.parse(readFileSync(join(PORTKEY_DIR, "package.json"), "utf8")) as { version: string }).version;
-  const portkeyTarget = `portkey ${portkeyVersion}`;
-  const pkPort = await freePort();
-  const portkey = launch("portkey", process.execPath, ["--require", join(import.meta.dirname, "portkey-fetch-preload.cjs"), join(PORTKEY_DIR, "build", "start-server.js"), "--headless", `--port=${pkPort}`], {});
-  const pkUrl = `http://127.0.0.1:${pkPort}`;
-  await waitUp(portkey, `${pkUrl}/`, 60_000);
-  const pkHeaders = { "x-portkey-provider": "openai", "x-portkey-custom-host": `${mockUrl}/v1`, Authorization: "Bearer sk-bench-unused" };
-  notes.push(`${portkeyTarget}: its stream splitter waits 25 ms (a setTimeout in its own code) before passing on the first event of every streamed reply, which dominates its streamed c=1 row.`);
-  await measureTarget(portkeyTarget, { stream: chatCall(`${pkUrl}/v1/chat/completions`, pkHeaders, "mock-small", true), json: chatCall(`${pkUrl}/v1/chat/completions`, pkHeaders, "mock-small", false) }, () => rssMb(portkey.child.pid!));
-  await stop(portkey);
+  if (TARGETS.has("portkey")) {
+    // Portkey: offline, headless, with the fetch re-wrap its streaming needs.
+    const portkeyVersion = (JSON.parse(readFileSync(join(PORTKEY_DIR, "package.json"), "utf8")) as { version: string }).version;
+    const portkeyTarget = `portkey ${portkeyVersion}`;
+    const pkPort = await freePort();
+    const portkey = launch("portkey", process.execPath, ["--require", join(import.meta.dirname, "portkey-fetch-preload.cjs"), join(PORTKEY_DIR, "build", "start-server.js"), "--headless", `--port=${pkPort}`], {});
+    const pkUrl = `http://127.0.0.1:${pkPort}`;
+    await waitUp(portkey, `${pkUrl}/`, 60_000);
+    const pkHeaders = { "x-portkey-provider": "openai", "x-portkey-custom-host": `${mockUrl}/v1`, Authorization: "Bearer sk-bench-unused" };
+    notes.push(`${portkeyTarget}: its stream splitter waits 25 ms (a setTimeout in its own code) before passing on the first event of every streamed reply, which dominates its streamed c=1 row.`);
+    await measureTarget(portkeyTarget, { stream: chatCall(`${pkUrl}/v1/chat/completions`, pkHeaders, "mock-small", true), json: chatCall(`${pkUrl}/v1/chat/completions`, pkHeaders, "mock-small", false) }, () => rssMb(portkey.child.pid!));
+    await stop(portkey);
+  }
 
   // Switchyard on the embedded database.
   const liteDir = join(work, "switchyard-pglite-data");
   const liteUrl = () => (JSON.parse(readFileSync(join(liteDir, "embedded-db.json"), "utf8")) as { url: string }).url;
-  const liteSent = await switchyard("switchyard/pglite", mockUrl, {}, liteUrl);
+  const liteSent = TARGETS.has("pglite") ? await switchyard("switchyard/pglite", mockUrl, {}, liteUrl) : 0;
 
-  // Switchyard on a throwaway PostgreSQL 15 cluster (the test suite's).
-  log("starting a throwaway PostgreSQL 15 cluster");
-  cluster = await startPostgresCluster();
-  const admin = new pg.Client({ connectionString: cluster.adminUrl });
-  await admin.connect();
-  await admin.query("CREATE DATABASE switchyard_bench");
-  await admin.end();
-  const pgUrl = cluster.adminUrl.replace(/\/postgres$/, "/switchyard_bench");
-  const pgSent = await switchyard("switchyard/pg15", mockUrl, { DATABASE_URL: pgUrl }, () => pgUrl);
+  let pgUrl = "";
+  let pgSent = 0;
+  if (TARGETS.has("pg15")) {
+    // Switchyard on a throwaway PostgreSQL 15 cluster (the test suite's).
+    log("starting a throwaway PostgreSQL 15 cluster");
+    cluster = await startPostgresCluster();
+    const admin = new pg.Client({ connectionString: cluster.adminUrl });
+    await admin.connect();
+    await admin.query("CREATE DATABASE switchyard_bench");
+    await admin.end();
+    pgUrl = cluster.adminUrl.replace(/\/postgres$/, "/switchyard_bench");
+    pgSent = await switchyard("switchyard/pg15", mockUrl, { DATABASE_URL: pgUrl }, () => pgUrl);
+  }
   await stop(mock);
 
   const load1 = loadavg();
@@ -437,16 +446,20 @@ async function main() {
   console.log(`load average (1/5/15 min): ${load0.map((x) => x.toFixed(2)).join(" ")} at start, ${load1.map((x) => x.toFixed(2)).join(" ")} at the end of the measurements (the bench itself keeps ~2 busy).`);
 
   // Ledgers, with both apps stopped: the embedded database is opened again from its directory.
-  const lite = await startEmbedded(liteDir);
-  try {
-    await verify("switchyard/pglite", lite.url, liteSent);
-  } finally {
-    await lite.stop();
+  if (liteSent) {
+    const lite = await startEmbedded(liteDir);
+    try {
+      await verify("switchyard/pglite", lite.url, liteSent);
+    } finally {
+      await lite.stop();
+    }
   }
-  try {
-    await verify("switchyard/pg15", pgUrl, pgSent);
-  } finally {
-    await cluster.stop();
+  if (cluster) {
+    try {
+      await verify("switchyard/pg15", pgUrl, pgSent);
+    } finally {
+      await cluster.stop();
+    }
   }
   console.log(`gateway bench took ${elapsed()}`);
 }

@@ -41,12 +41,16 @@ async function main() {
   const database = await bootstrapDatabase({ url, admin, log });
   await database.$disconnect();
 
-  const child = spawn(process.execPath, [join(PROJECT_ROOT, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port)], {
+  const child = spawn(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, "scripts", "serve.ts")], {
     cwd: PROJECT_ROOT,
     stdio: ["inherit", "inherit", "inherit", "ipc"],
     env: {
       ...process.env,
       NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${join(PROJECT_ROOT, "scripts", "exit-with-parent.cjs")} --require ${join(PROJECT_ROOT, "scripts", "record-peer.cjs")}`.trim(),
+      NODE_ENV: "production",
+      // Settles written after a reply's last byte are journaled here first (lib/ledger/settlements.ts).
+      SWITCHYARD_JOURNAL_DIR: process.env.SWITCHYARD_JOURNAL_DIR || join(dir, "journal"),
+      PORT: String(port),
       DATABASE_URL: url,
       NEXTAUTH_SECRET: secrets.nextauthSecret,
       SWITCHYARD_MASTER_KEY: secrets.masterKey,

@@ -47,7 +47,8 @@ export class TtlCache<K, V> {
   }
 }
 
-const ttl = () => {
+/** SWITCHYARD_IDENTITY_TTL_MS: how stale what other processes changed may be seen (also money views, lib/ledger/money-cache.ts). */
+export const identityTtlMs = () => {
   const raw = process.env.SWITCHYARD_IDENTITY_TTL_MS;
   const n = raw === undefined || raw === "" ? DEFAULT_IDENTITY_TTL_MS : Number(raw);
   return Number.isFinite(n) && n >= 0 ? n : DEFAULT_IDENTITY_TTL_MS;
@@ -60,7 +61,7 @@ type Caches = { keys: TtlCache<string, unknown>; users: TtlCache<string, unknown
 const holder = globalThis as unknown as { switchyardIdentity?: Caches };
 
 export function identityCaches(): Caches {
-  holder.switchyardIdentity ??= { keys: new TtlCache(ttl), users: new TtlCache(ttl), settings: new TtlCache(ttl), byok: new TtlCache(ttl) };
+  holder.switchyardIdentity ??= { keys: new TtlCache(identityTtlMs), users: new TtlCache(identityTtlMs), settings: new TtlCache(identityTtlMs), byok: new TtlCache(identityTtlMs) };
   return holder.switchyardIdentity;
 }
 

@@ -1,4 +1,5 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { isEmbeddedUrl } from "./embedded-url.ts";
 
@@ -10,7 +11,7 @@ export type { Prisma } from "../generated/prisma/client.ts";
  * embedded PGlite served on loopback by lib/db/embedded.ts. One code path for both.
  */
 export function createDb(connectionString: string, poolSize = 10): Db {
-  const adapter = new PrismaPg({
+  const pool = new pg.Pool({
     connectionString,
     // pglite-socket multiplexes connections message by message: a second connection's statement can
     // land between another's Parse and Bind and take its unnamed statement. One connection per
@@ -20,10 +21,27 @@ export function createDb(connectionString: string, poolSize = 10): Db {
     // Timestamps are stored without zone: sessions in UTC keep them the real time on any server.
     options: "-c TimeZone=UTC",
   });
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   // Prisma's defaults (2 s to start a transaction, 5 s to finish) are too tight for the embedded
   // database, which runs one transaction at a time: under load a short transaction can queue
   // behind others for longer than 2 s. Every transaction here is short; these are ceilings.
-  return new PrismaClient({ adapter, transactionOptions: { maxWait: 20_000, timeout: 30_000 } });
+  const client = new PrismaClient({ adapter, transactionOptions: { maxWait: 20_000, timeout: 30_000 } });
+  Object.defineProperty(client, POOL, { value: pool });
+  return client;
+}
+
+// On the client itself under a global symbol, not in a module-level map: the fast path
+// (scripts/serve.ts) and Next's bundles load separate copies of this module but share one client.
+const POOL = Symbol.for("switchyard.pool");
+
+/**
+ * The connection pool under a client, for the few hot-path statements written in SQL
+ * (lib/db/sql.ts): same connections, no Prisma per-query cost. Ended by the client's $disconnect.
+ */
+export function poolOf(db: Db): pg.Pool {
+  const pool = (db as unknown as Record<symbol, pg.Pool | undefined>)[POOL];
+  if (!pool) throw new Error("this client was not made by createDb");
+  return pool;
 }
 
 const globalForDb = globalThis as unknown as { switchyardDb?: Db };

@@ -1,18 +1,27 @@
 import type { CallerBudget } from "../router/types.ts";
+import type { SettleJob } from "../ledger/settlements.ts";
+
+export type MoneySnapshot = { availableMicros: number; owedMicros: number; budget: CallerBudget | null; /** From the process's recent view, not read just now. */ cached: boolean };
 
 /**
  * What the gateway needs from the money system. The ledger (lib/ledger) implements it; every
  * amount is integer micro-USD.
  */
 export interface Billing {
-  /** Available credits (balance minus holds) and this month's budget state, for routing. */
-  snapshot(userId: string): Promise<{ availableMicros: number; owedMicros: number; budget: CallerBudget | null }>;
-  /** Holds `amountMicros` for the request before any provider is called; throws ApiError 402 if it cannot. */
-  reserve(userId: string, requestId: string, amountMicros: number): Promise<void>;
   /**
-   * Charges the real cost (may be 0) and releases the rest of the hold, once. Returns what was
-   * charged (the whole cost, even past the balance: the excess is owed), when, and the new
-   * available credits.
+   * Available credits (balance minus holds), what is owed and this month's budget state, for
+   * routing. May come from a recent view (`cached`); `fresh` reads the database.
    */
-  settle(userId: string, requestId: string, chargeMicros: number, reference: string): Promise<{ chargedMicros: number; availableMicros: number; settledAt: Date }>;
+  snapshot(userId: string, opts?: { fresh?: boolean }): Promise<MoneySnapshot>;
+  /**
+   * Holds `amountMicros` for the request before any provider is called, in one statement; throws
+   * ApiError 402 if the balance cannot cover it. Returns what stays available after the hold.
+   */
+  reserve(userId: string, requestId: string, amountMicros: number): Promise<{ availableMicros: number }>;
+  /**
+   * Charges the real cost (may be 0), releases the rest of the hold and writes the usage row, once,
+   * after the reply: journaled synchronously (call it before the reply's last byte), written in
+   * the background (lib/ledger/settlements.ts). The returned promise is for tests and shutdown.
+   */
+  finish(job: SettleJob): Promise<void>;
 }

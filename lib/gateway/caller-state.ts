@@ -11,19 +11,22 @@ export type LoadedCaller = {
   keys: Map<string, { id: string; ciphertext: string }>;
   /** What the account owes after a request cost more than its hold (a negative balance). */
   owedMicros: number;
+  /** The money figures came from the process's recent view (lib/ledger/money-cache.ts), not a read just now. */
+  moneyCached: boolean;
 };
 
 /** Everything about the caller the router needs, in parallel. */
-export async function loadCallerState(db: Db, billing: Billing, caller: Caller): Promise<LoadedCaller> {
+export async function loadCallerState(db: Db, billing: Billing, caller: Caller, freshMoney = false): Promise<LoadedCaller> {
   const caches = identityCaches();
   const [settings, keys, money] = await Promise.all([
     caches.settings.through(caller.userId, () => db.userSettings.findUnique({ where: { userId: caller.userId }, select: { preferredPowerLevel: true, routingWeights: true } })) as Promise<{ preferredPowerLevel: string | null; routingWeights: unknown } | null>,
     caches.byok.through(caller.userId, () => loadCallerKeys(db, caller.userId)) as Promise<Map<string, { id: string; ciphertext: string }>>,
-    billing.snapshot(caller.userId),
+    billing.snapshot(caller.userId, { fresh: freshMoney }),
   ]);
   return {
     keys,
     owedMicros: money.owedMicros,
+    moneyCached: money.cached,
     state: {
       role: caller.role,
       apiKeyId: caller.apiKeyId,

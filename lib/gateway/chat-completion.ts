@@ -15,7 +15,7 @@ import { CompletionAccumulator, isFirstToken } from "./accumulator.ts";
 import { upstreamRequest, type ChatCompletionBody } from "./chat-request.ts";
 import { KIND_FROM_DB } from "../catalog/provider-kinds.ts";
 import { planRoute, type GatewayDeps, type Plan } from "./plan.ts";
-import { writeUsage, type AttemptRecord } from "./usage-log.ts";
+import type { AttemptRecord } from "./usage-log.ts";
 import { buildReceipt, downgradeOf } from "./receipt.ts";
 import { budgetState } from "../router/money.ts";
 
@@ -55,20 +55,38 @@ const headerSafe = (text: string) => text.replace(/[\u2013\u2014]/g, "-").replac
 export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Response> {
   const now = deps.now ?? Date.now;
   const started = now();
-  const plan = await planRoute(deps, call.caller, call.body);
+  let plan = await planRoute(deps, call.caller, call.body);
   call.timing?.mark("route");
-  const chain = [plan.decision.primary, ...plan.decision.fallbacks];
   const created = Math.floor(started / 1000);
   const completionId = `chatcmpl-${call.requestId}`;
   const attempts: AttemptRecord[] = [];
 
-  // The hold covers the dearest candidate the walk may reach; settle charges what was used.
-  const hold = Math.max(...chain.map((c) => c.estimatedCostMicros));
-  if (hold > 0) await deps.billing.reserve(call.caller.userId, call.requestId, hold);
+  // The hold covers the dearest candidate the walk may reach; settle charges what was used. A
+  // hold refused on a recent (cached) view of the balance is decided again on a fresh one.
+  const holdFor = (p: Plan) => Math.max(...[p.decision.primary, ...p.decision.fallbacks].map((c) => c.estimatedCostMicros));
+  let hold = holdFor(plan);
+  let availableAfterHold = plan.caller.state.availableCreditsMicros;
+  if (hold > 0) {
+    try {
+      ({ availableMicros: availableAfterHold } = await deps.billing.reserve(call.caller.userId, call.requestId, hold));
+    } catch (err) {
+      if (!(plan.caller.moneyCached && err instanceof ApiError && err.status === 402)) throw err;
+      plan = await planRoute(deps, call.caller, call.body, { freshMoney: true });
+      hold = holdFor(plan);
+      availableAfterHold = plan.caller.state.availableCreditsMicros;
+      if (hold > 0) ({ availableMicros: availableAfterHold } = await deps.billing.reserve(call.caller.userId, call.requestId, hold));
+    }
+  }
   call.timing?.mark("hold");
+  const chain = [plan.decision.primary, ...plan.decision.fallbacks];
 
   let finished = false;
-  const finish = async (outcome: Outcome): Promise<Finished> => {
+  /**
+   * Works out the request's cost and hands the charge and usage row to the ledger, which journals
+   * them at once and writes them in the background: nothing here waits on the database, so the
+   * reply's last bytes leave right after (lib/ledger/settlements.ts says why that is safe).
+   */
+  const finish = (outcome: Outcome): Finished => {
     if (finished) throw new Error("request finished twice");
     finished = true;
     const model = outcome.candidate ? plan.catalog.models.find((m) => m.id === outcome.candidate!.modelId) : undefined;
@@ -76,44 +94,46 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
     const completionTokens = outcome.acc?.completionTokens() ?? 0;
     const providerCost = model ? computeCostMicros(promptTokens, completionTokens, model.inputPricePer1M, model.outputPricePer1M) : 0;
     const precisionMicros = precisionCost(deps, plan, promptTokens, completionTokens);
-    let charged = outcome.candidate?.byok ? 0 : providerCost;
-    let availableMicros = plan.caller.state.availableCreditsMicros;
-    let settledAt: Date | undefined;
-    if (hold > 0 || charged > 0) {
-      // The ledger's word is final (a charge is capped at the balance); the usage row repeats it
-      // with the same timestamp, so usage totals match the ledger to the micro-dollar.
-      ({ chargedMicros: charged, availableMicros, settledAt } = await deps.billing.settle(call.caller.userId, call.requestId, charged, `request ${call.requestId}`));
-    }
-    await writeUsage(deps.db, {
-      id: call.requestId,
+    // The whole cost is charged, never capped (a cost past the hold becomes owed): what the ledger
+    // will record is known here, so the reply can state it before the statement runs.
+    const charged = outcome.candidate?.byok ? 0 : providerCost;
+    const availableMicros = Math.max(0, (hold > 0 ? availableAfterHold + hold : plan.caller.state.availableCreditsMicros) - charged);
+    void deps.billing.finish({
       userId: call.caller.userId,
-      apiKeyId: call.caller.apiKeyId,
-      providerId: outcome.candidate?.providerId ?? null,
-      modelId: outcome.candidate?.modelId ?? null,
-      providerSlug: outcome.candidate?.provider ?? plan.decision.primary.provider,
-      modelName: outcome.candidate?.model ?? plan.decision.primary.model,
-      powerLevel: outcome.candidate?.powerLevel ?? plan.decision.usedPowerLevel,
-      taskType: plan.decision.taskType,
-      promptTokens,
-      completionTokens,
-      chargedMicros: charged,
-      providerCostMicros: providerCost,
-      precisionCostMicros: precisionMicros,
-      latencyMs: now() - started,
-      ttftMs: outcome.ttftMs,
-      status: outcome.status,
-      errorMessage: outcome.error,
-      fallbackCount: Math.max(0, attempts.length - 1),
-      byok: outcome.candidate?.byok ?? false,
-      stream: call.body.stream === true,
-      attempts,
-      receipt: buildReceipt({
-        decision: plan.decision, catalogVersion: plan.catalog.version, rules: plan.catalog.rules, attempts, servedBy: outcome.candidate,
-        maxTokens: plan.upstreamMaxTokens, cappedMaxTokens: plan.cappedMaxTokens, promptTokens: plan.promptTokens, budgetPercent: budgetState(plan.caller.state.budget).percent,
-        heldMicros: hold, settledMicros: charged, precisionMicros,
-      }),
-      createdAt: settledAt,
-    }).catch((err) => console.error(`[${call.requestId}] usage row not written:`, err));
+      requestId: call.requestId,
+      chargeMicros: charged,
+      reference: `request ${call.requestId}`,
+      movesMoney: hold > 0 || charged > 0,
+      usage: {
+        id: call.requestId,
+        userId: call.caller.userId,
+        apiKeyId: call.caller.apiKeyId,
+        providerId: outcome.candidate?.providerId ?? null,
+        modelId: outcome.candidate?.modelId ?? null,
+        providerSlug: outcome.candidate?.provider ?? plan.decision.primary.provider,
+        modelName: outcome.candidate?.model ?? plan.decision.primary.model,
+        powerLevel: outcome.candidate?.powerLevel ?? plan.decision.usedPowerLevel,
+        taskType: plan.decision.taskType,
+        promptTokens,
+        completionTokens,
+        chargedMicros: charged,
+        providerCostMicros: providerCost,
+        precisionCostMicros: precisionMicros,
+        latencyMs: now() - started,
+        ttftMs: outcome.ttftMs,
+        status: outcome.status,
+        errorMessage: outcome.error,
+        fallbackCount: Math.max(0, attempts.length - 1),
+        byok: outcome.candidate?.byok ?? false,
+        stream: call.body.stream === true,
+        attempts,
+        receipt: buildReceipt({
+          decision: plan.decision, catalogVersion: plan.catalog.version, rules: plan.catalog.rules, attempts, servedBy: outcome.candidate,
+          maxTokens: plan.upstreamMaxTokens, cappedMaxTokens: plan.cappedMaxTokens, promptTokens: plan.promptTokens, budgetPercent: budgetState(plan.caller.state.budget).percent,
+          heldMicros: hold, settledMicros: charged, precisionMicros,
+        }),
+      },
+    });
     return { chargedMicros: charged, availableMicros, promptTokens, completionTokens };
   };
 
@@ -138,13 +158,13 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
         if (call.body.stream) {
           record(true, null, 200);
           streaming = true; // the stream owns the abort listener from here on
-          return streamResponse(deps, plan, call, candidate, opened, acc, ctrl, finish, { completionId, created, attempts, availableMicros: plan.caller.state.availableCreditsMicros - hold });
+          return streamResponse(deps, plan, call, candidate, opened, acc, ctrl, finish, { completionId, created, attempts, availableMicros: availableAfterHold });
         }
         // Not streaming to the client: nothing is sent until the end, so a stream that breaks
         // part-way can still fall back.
         if (!opened.done) for (let r = await opened.iterator.next(); !r.done; r = await opened.iterator.next()) acc.add(r.value);
         record(true, null, 200);
-        const result = await finish({ status: "success", error: null, candidate, acc, ttftMs: opened.ttftMs });
+        const result = finish({ status: "success", error: null, candidate, acc, ttftMs: opened.ttftMs });
         return Response.json(
           {
             id: completionId,
@@ -162,7 +182,7 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
         if (call.signal.aborted) {
           deps.breakers.abandon(candidate.providerId);
           attempts.push({ provider: candidate.provider, model: candidate.model, ok: false, status: 499, error: "client closed the request", latency_ms: now() - attemptStart, ttft_ms: null });
-          await finish({ status: "cancelled", error: "client closed the request", candidate, acc, ttftMs: null });
+          finish({ status: "cancelled", error: "client closed the request", candidate, acc, ttftMs: null });
           return new Response(null, { status: 499 });
         }
         attempts.push({ provider: candidate.provider, model: candidate.model, ok: false, status: e.status, error: e.message, latency_ms: now() - attemptStart, ttft_ms: null });
@@ -170,7 +190,7 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
         deps.healthRecorder?.record({ providerId: candidate.providerId, ok: false, latencyMs: null, statusCode: e.status, error: e.message });
         if (!shouldFallBack(e.status)) {
           const message = `${candidate.provider} rejected the request: ${e.message}`;
-          await finish({ status: "error", error: message, candidate, acc: null, ttftMs: null });
+          finish({ status: "error", error: message, candidate, acc: null, ttftMs: null });
           throw new ApiError(e.status >= 400 && e.status < 500 ? e.status : 502, "upstream_rejected", message);
         }
       } finally {
@@ -178,17 +198,23 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
       }
     }
     if (call.signal.aborted) {
-      await finish({ status: "cancelled", error: "client closed the request", candidate: null, acc: null, ttftMs: null });
+      finish({ status: "cancelled", error: "client closed the request", candidate: null, acc: null, ttftMs: null });
       return new Response(null, { status: 499 });
     }
     const tried = attempts.map((a) => `${a.model} (${a.status === 0 ? "unreachable" : a.status}: ${a.error})`).join("; ");
     const message = `No provider could serve the request. Tried: ${tried}`;
-    await finish({ status: "error", error: message, candidate: null, acc: null, ttftMs: null });
+    finish({ status: "error", error: message, candidate: null, acc: null, ttftMs: null });
     const allBusy = attempts.every((a) => a.status === 429 || a.status === 503 || a.status === 529);
     throw new ApiError(allBusy ? 503 : 502, "no_provider_available", message);
   } catch (err) {
     // Anything unexpected before the response: release the hold rather than leave it stuck.
-    if (!finished) await finish({ status: "error", error: err instanceof Error ? err.message : String(err), candidate: null, acc: null, ttftMs: null }).catch(() => {});
+    if (!finished) {
+      try {
+        finish({ status: "error", error: err instanceof Error ? err.message : String(err), candidate: null, acc: null, ttftMs: null });
+      } catch (e) {
+        console.error(`[${call.requestId}] accounting failed:`, e);
+      }
+    }
     throw err;
   }
 }
@@ -242,7 +268,7 @@ function streamResponse(
   opened: OpenStream,
   acc: CompletionAccumulator,
   ctrl: AbortController,
-  finish: (o: Outcome) => Promise<Finished>,
+  finish: (o: Outcome) => Finished,
   meta: { completionId: string; created: number; attempts: readonly AttemptRecord[]; availableMicros: number },
 ): Response {
   const encoder = new TextEncoder();
@@ -250,7 +276,7 @@ function streamResponse(
     encoder.encode(encodeSse({ id: meta.completionId, object: "chat.completion.chunk", created: meta.created, model: candidate.model, ...(acc.systemFingerprint ? { system_fingerprint: acc.systemFingerprint } : {}), choices, ...extra }));
   const toFrames = (e: UpstreamEvent) => (e.type === "chunk" && e.choices.length ? [frame(e.choices)] : []);
   let ended = false;
-  const end = async (status: Outcome["status"], error: string | null) => {
+  const end = (status: Outcome["status"], error: string | null) => {
     if (ended) return null;
     ended = true;
     return finish({ status, error, candidate, acc, ttftMs: opened.ttftMs });
@@ -274,7 +300,7 @@ function streamResponse(
             return;
           }
         }
-        const result = await end("success", null);
+        const result = end("success", null);
         if (result) {
           controller.enqueue(frame([], { usage: usageJson(result), switchyard: { credits_remaining: microsToUsd(result.availableMicros) } }));
         }
@@ -282,7 +308,11 @@ function streamResponse(
         controller.close();
       } catch (err) {
         if (call.signal.aborted) {
-          await end("cancelled", "client closed the request").catch((e) => console.error(`[${call.requestId}] accounting failed:`, e));
+          try {
+            end("cancelled", "client closed the request");
+          } catch (e) {
+            console.error(`[${call.requestId}] accounting failed:`, e);
+          }
           return;
         }
         if (ended) {
@@ -297,7 +327,7 @@ function streamResponse(
         const e = asUpstreamError(err);
         const message = `${candidate.provider} stream failed after the response started: ${e.message}`;
         deps.breakers.failure(candidate.providerId, e.message);
-        const result = await end("error", message);
+        const result = end("error", message);
         controller.enqueue(encoder.encode(encodeSse({ error: { message, type: "api_error", code: "upstream_stream_broken", param: null } })));
         if (result) controller.enqueue(frame([], { usage: usageJson(result) }));
         controller.close();
@@ -306,7 +336,7 @@ function streamResponse(
     async cancel() {
       // The client went away: stop the upstream at once; what was produced is still accounted.
       ctrl.abort();
-      await end("cancelled", "client closed the request");
+      end("cancelled", "client closed the request");
     },
   });
 

@@ -13,6 +13,7 @@ import type { CatalogStore, GatewayCatalog } from "./catalog-store.ts";
 import { loadCallerState, type LoadedCaller } from "./caller-state.ts";
 import { requestedMaxTokens, routingRequest, type ChatCompletionBody } from "./chat-request.ts";
 import { pricedParams } from "./forwarded-params.ts";
+import { budgetState } from "../router/money.ts";
 
 export type GatewayDeps = {
   db: Db;
@@ -56,9 +57,31 @@ function healthMap(catalog: GatewayCatalog, breakers: CircuitBreakers): HealthMa
   return map;
 }
 
-/** Loads what routing needs and decides; a request nothing can serve becomes the matching ApiError. */
-export async function planRoute(deps: GatewayDeps, caller: Caller, body: ChatCompletionBody): Promise<Plan> {
-  const [catalog, loaded] = await Promise.all([deps.catalog.get(), loadCallerState(deps.db, deps.billing, caller)]);
+/**
+ * Loads what routing needs and decides; a request nothing can serve becomes the matching ApiError.
+ * Routing may start from the process's recent view of the caller's money; a decision that money
+ * shaped (credits short, max_tokens capped, budget at 80% or more, a 402) is made again on a
+ * fresh read, so a stale view never downgrades or refuses anyone. A view that is stale the other
+ * way is caught by the hold, which cannot overdraw (lib/gateway/chat-completion.ts re-plans then).
+ */
+export async function planRoute(deps: GatewayDeps, caller: Caller, body: ChatCompletionBody, opts: { freshMoney?: boolean } = {}): Promise<Plan> {
+  const [catalog, loaded] = await Promise.all([deps.catalog.get(), loadCallerState(deps.db, deps.billing, caller, opts.freshMoney)]);
+  let plan: Plan;
+  try {
+    plan = decidePlan(deps, body, catalog, loaded);
+  } catch (err) {
+    if (loaded.moneyCached && err instanceof ApiError && err.status === 402) return planRoute(deps, caller, body, { freshMoney: true });
+    throw err;
+  }
+  if (loaded.moneyCached && moneyShaped(plan)) return planRoute(deps, caller, body, { freshMoney: true });
+  return plan;
+}
+
+function moneyShaped(plan: Plan): boolean {
+  return plan.decision.creditsShortAt !== null || plan.cappedMaxTokens !== null || budgetState(plan.caller.state.budget).stepDown;
+}
+
+function decidePlan(deps: GatewayDeps, body: ChatCompletionBody, catalog: GatewayCatalog, loaded: LoadedCaller): Plan {
   const promptTokens = estimatePromptTokens(body.messages as never, body.tools ?? undefined);
   const promptTokensBound = promptTokenBound(body as never);
   const clientMaxTokens = requestedMaxTokens(body);

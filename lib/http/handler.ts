@@ -10,6 +10,7 @@ import { unstorableReason } from "./text.ts";
 import { crossSiteRefusal, isStateChanging, nonJsonBodyRefusal } from "./csrf.ts";
 import { publicOrigin } from "./origin.ts";
 import { ServerTiming } from "./server-timing.ts";
+import { existingSettlements } from "../ledger/settlements.ts";
 
 export type HandlerContext<P> = { req: Request; caller: Caller; params: P; db: Db; requestId: string; timing: ServerTiming };
 export type PublicContext<P> = Omit<HandlerContext<P>, "caller"> & { caller: Caller | null };
@@ -52,6 +53,11 @@ export function handler<P>(opts: Options, fn: (ctx: HandlerContext<P>) => Promis
         if (!canEnter(caller.role, opts.access)) throw forbidden();
       }
       if (!opts.allowCrossSite) refuseCrossSiteWrite(req, caller);
+      // Read-your-writes for the dashboard: this user's replies settled after their last byte
+      // (lib/ledger/settlements.ts) are in the books before any page reads money or usage. The
+      // gateway itself never waits: a new request needs no earlier one's settle.
+      const settling = shape === "app" && caller ? existingSettlements()?.idle(caller.userId) : null;
+      if (settling) await settling;
       const params = checkedParams(await rc.params) as P;
       const result = await fn({ req, caller: caller as Caller, params, db: database, requestId, timing });
       const res = result instanceof Response ? result : result === null ? new Response(null, { status: 204 }) : json(result);

@@ -1,30 +1,41 @@
 import type { Db } from "../db/client.ts";
 import type { Billing } from "../gateway/billing.ts";
-import { toMicros } from "../money/units.ts";
-import { monthSpend, reserve, settle } from "./ledger.ts";
+import { int8, sqlRows } from "../db/sql.ts";
+import { monthSpend, reserve } from "./ledger.ts";
+import { moneyCache } from "./money-cache.ts";
+import { processSettlements, type Settlements } from "./settlements.ts";
 
 /** The gateway's money system: prepaid credits with holds, and the caller's monthly budget. */
-export function ledgerBilling(db: Db, holdTtlMs?: number): Billing {
+export function ledgerBilling(db: Db, holdTtlMs?: number, settlements: Settlements = processSettlements(db)): Billing {
+  const cache = moneyCache();
   return {
-    async snapshot(userId) {
+    async snapshot(userId, opts = {}) {
+      const hit = opts.fresh ? undefined : cache.get(userId);
+      if (hit) return { ...hit, cached: true };
       // Balance and budget in one round trip (the month's spend only when there is a budget).
-      const [row] = await db.$queryRaw<{ balance: bigint | null; reserved: bigint | null; budget: bigint | null }[]>`
-        SELECT a.balance_micros AS balance, a.reserved_micros AS reserved, s.monthly_budget_micros AS budget
-        FROM (SELECT ${userId}::text AS user_id) u
-        LEFT JOIN credit_accounts a ON a.user_id = u.user_id
-        LEFT JOIN user_settings s ON s.user_id = u.user_id`;
-      const balance = toMicros(row?.balance ?? 0n);
-      const available = balance - toMicros(row?.reserved ?? 0n);
-      const budgetMicros = row?.budget == null ? null : toMicros(row.budget);
-      const budget = budgetMicros === null ? null : { monthlyBudgetMicros: budgetMicros, monthSpendMicros: await monthSpend(db, userId) };
-      return { availableMicros: Math.max(0, available), owedMicros: Math.max(0, -balance), budget };
+      const [row] = await sqlRows<{ balance: string | null; reserved: string | null; budget: string | null }>(
+        db,
+        "sy_money",
+        `SELECT a.balance_micros AS balance, a.reserved_micros AS reserved, s.monthly_budget_micros AS budget
+         FROM (SELECT $1::text AS user_id) u
+         LEFT JOIN credit_accounts a ON a.user_id = u.user_id
+         LEFT JOIN user_settings s ON s.user_id = u.user_id`,
+        [userId],
+      );
+      const balance = int8(row?.balance);
+      const available = balance - int8(row?.reserved);
+      const budget = row?.budget == null ? null : { monthlyBudgetMicros: int8(row.budget), monthSpendMicros: await monthSpend(db, userId) };
+      const view = { availableMicros: Math.max(0, available), owedMicros: Math.max(0, -balance), budget };
+      cache.set(userId, view);
+      return { ...view, cached: false };
     },
-    reserve: async (userId, requestId, amount) => {
-      await reserve(db, userId, requestId, amount, holdTtlMs);
+    async reserve(userId, requestId, amount) {
+      const r = await reserve(db, userId, requestId, amount, holdTtlMs);
+      cache.sawBalance(userId, r.balanceMicros, r.availableMicros);
+      return { availableMicros: Math.max(0, r.availableMicros) };
     },
-    async settle(userId, requestId, charge, reference) {
-      const r = await settle(db, userId, requestId, charge, reference);
-      return { chargedMicros: r.chargedMicros, availableMicros: Math.max(0, r.availableMicros), settledAt: r.settledAt };
+    finish(job) {
+      return settlements.submit(job, (r) => cache.sawBalance(job.userId, r.balanceMicros, r.availableMicros, r.chargedMicros));
     },
   };
 }

@@ -2,6 +2,9 @@ import type { Db } from "../db/client.ts";
 import { ApiError, conflict } from "../http/errors.ts";
 import { toMicros } from "../money/units.ts";
 import { isUniqueViolation } from "../db/errors.ts";
+import { int8, sqlRows } from "../db/sql.ts";
+import { invalidateMoney } from "./money-cache.ts";
+import { usageInsertSql, type UsageColumns } from "../gateway/usage-log.ts";
 
 /**
  * The credit ledger. Entries are append-only integer micro-USD; `credit_accounts.balance_micros`
@@ -35,21 +38,25 @@ async function ensureAccount(tx: Tx, userId: string): Promise<string> {
  * row is written from its result. No account means a zero balance: nothing to hold from.
  * Throws 402 when it cannot. Returns what stays available after the hold.
  */
-export async function reserve(db: Db, userId: string, requestId: string, amountMicros: number, ttlMs = DEFAULT_HOLD_TTL_MS): Promise<{ availableMicros: number }> {
+export async function reserve(db: Db, userId: string, requestId: string, amountMicros: number, ttlMs = DEFAULT_HOLD_TTL_MS): Promise<{ availableMicros: number; balanceMicros: number }> {
   if (!Number.isSafeInteger(amountMicros) || amountMicros <= 0) throw new Error(`bad hold amount ${amountMicros}`);
-  const expiresAt = new Date(Date.now() + ttlMs);
-  const rows = await db.$queryRaw<{ balance: bigint; reserved: bigint }[]>`
-    WITH held AS (
-      UPDATE credit_accounts SET reserved_micros = reserved_micros + ${amountMicros}::bigint, updated_at = now()
-      WHERE user_id = ${userId} AND balance_micros - reserved_micros >= ${amountMicros}::bigint
-      RETURNING id, balance_micros, reserved_micros
-    ), hold AS (
-      INSERT INTO reservations (id, account_id, amount_micros, status, expires_at, created_at)
-      SELECT ${requestId}, id, ${amountMicros}::bigint, 'HELD', ${expiresAt}, now() FROM held
-    )
-    SELECT balance_micros AS balance, reserved_micros AS reserved FROM held`;
+  const rows = await sqlRows<{ balance: string; reserved: string }>(
+    db,
+    "sy_hold",
+    `WITH held AS (
+       UPDATE credit_accounts SET reserved_micros = reserved_micros + $3::int8, updated_at = now()
+       WHERE user_id = $2 AND balance_micros - reserved_micros >= $3::int8
+       RETURNING id, balance_micros, reserved_micros
+     ), hold AS (
+       INSERT INTO reservations (id, account_id, amount_micros, status, expires_at, created_at)
+       SELECT $1, id, $3::int8, 'HELD', now() + $4::int8 * interval '1 millisecond', now() FROM held
+     )
+     SELECT balance_micros AS balance, reserved_micros AS reserved FROM held`,
+    [requestId, userId, amountMicros, Math.round(ttlMs)],
+  );
   if (!rows[0]) throw new ApiError(402, "insufficient_credits", "Not enough credits for this request");
-  return { availableMicros: toMicros(rows[0].balance) - toMicros(rows[0].reserved) };
+  const balance = int8(rows[0].balance);
+  return { balanceMicros: balance, availableMicros: balance - int8(rows[0].reserved) };
 }
 
 export type SettleResult = {
@@ -71,26 +78,25 @@ const SQL_USD = (micros: string) => `'$' || rtrim(rtrim(to_char((${micros})::num
  * becomes a negative balance (owed), named in the entry's reference. A hold the sweeper already
  * expired is still charged, since the tokens were produced.
  */
-export async function settle(db: Db, userId: string, requestId: string, chargeMicros: number, reference: string): Promise<SettleResult> {
+export async function settle(db: Db, userId: string, requestId: string, chargeMicros: number, reference: string, usage?: UsageColumns): Promise<SettleResult> {
   if (!Number.isSafeInteger(chargeMicros) || chargeMicros < 0) throw new Error(`bad charge ${chargeMicros}`);
   const idempotencyKey = `charge:${requestId}`;
   try {
-    const row = await settleOnce(db, userId, requestId, chargeMicros, reference, idempotencyKey);
+    const row = await settleOnce(db, userId, requestId, chargeMicros, reference, idempotencyKey, usage);
     if (row) return row;
     // No account yet (a charge without any hold): create it, then settle as usual.
     await db.$transaction((tx) => ensureAccount(tx, userId));
-    return (await settleOnce(db, userId, requestId, chargeMicros, reference, idempotencyKey))!;
+    return (await settleOnce(db, userId, requestId, chargeMicros, reference, idempotencyKey, usage))!;
   } catch (err) {
     // A racing settle of the same request committed its charge first: ours is the no-op it must be.
     if (!isUniqueViolation(err)) throw err;
-    return settleOnce(db, userId, requestId, 0, reference, idempotencyKey).then((r) => r!);
+    return settleOnce(db, userId, requestId, 0, reference, idempotencyKey, usage).then((r) => r!);
   }
 }
 
-async function settleOnce(db: Db, userId: string, requestId: string, chargeMicros: number, reference: string, idempotencyKey: string): Promise<SettleResult | null> {
-  const note = `' (cost ' || ${SQL_USD("c.amt")} || ' exceeded the hold of ' || ${SQL_USD("c.held")} || '; ' || ${SQL_USD("c.shortfall")} || ' not covered by the balance is owed)'`;
-  const rows = await db.$queryRawUnsafe<{ charged: bigint; balance: bigint; reserved: bigint; at: Date; shortfall: bigint }[]>(
-    `WITH closed AS (
+const SHORTFALL_NOTE = `' (cost ' || ${SQL_USD("c.amt")} || ' exceeded the hold of ' || ${SQL_USD("c.held")} || '; ' || ${SQL_USD("c.shortfall")} || ' not covered by the balance is owed)'`;
+
+const SETTLE_CTES = `WITH closed AS (
        UPDATE reservations r SET status = 'SETTLED', closed_at = now()
        FROM credit_accounts a
        WHERE r.id = $1 AND r.account_id = a.id AND a.user_id = $2 AND r.status = 'HELD'
@@ -98,8 +104,8 @@ async function settleOnce(db: Db, userId: string, requestId: string, chargeMicro
      ), prior AS (
        SELECT 1 FROM ledger_entries WHERE idempotency_key = $3
      ), amt AS (
-       SELECT CASE WHEN EXISTS (SELECT 1 FROM prior) THEN 0 ELSE $4::bigint END AS amt,
-              COALESCE((SELECT amount_micros FROM closed), 0)::bigint AS held
+       SELECT CASE WHEN EXISTS (SELECT 1 FROM prior) THEN 0 ELSE $4::int8 END AS amt,
+              COALESCE((SELECT amount_micros FROM closed), 0)::int8 AS held
      ), upd AS (
        UPDATE credit_accounts SET balance_micros = balance_micros - (SELECT amt FROM amt),
               reserved_micros = reserved_micros - (SELECT held FROM amt), updated_at = now()
@@ -107,21 +113,46 @@ async function settleOnce(db: Db, userId: string, requestId: string, chargeMicro
        RETURNING id, balance_micros, reserved_micros, updated_at
      ), c AS (
        SELECT upd.*, amt.amt, amt.held,
-              (GREATEST(0, -upd.balance_micros) - GREATEST(0, -(upd.balance_micros + amt.amt)))::bigint AS shortfall
+              (GREATEST(0, -upd.balance_micros) - GREATEST(0, -(upd.balance_micros + amt.amt)))::int8 AS shortfall
        FROM upd, amt
      ), entry AS (
        INSERT INTO ledger_entries (account_id, type, amount_micros, balance_after_micros, reference, idempotency_key, created_at)
        SELECT c.id, 'CHARGE'::"LedgerEntryType", -c.amt, c.balance_micros,
-              $5 || CASE WHEN c.shortfall > 0 THEN ${note} ELSE '' END, $3, c.updated_at
+              $5 || CASE WHEN c.shortfall > 0 THEN ${SHORTFALL_NOTE} ELSE '' END, $3, c.updated_at
        FROM c WHERE c.amt > 0
-     )
-     SELECT amt AS charged, balance_micros AS balance, reserved_micros AS reserved, updated_at AS at, shortfall FROM c`,
-    requestId, userId, idempotencyKey, chargeMicros, reference,
-  );
+     )`;
+
+const SETTLE_RESULT = `SELECT amt::text AS charged, balance_micros::text AS balance, reserved_micros::text AS reserved,
+            to_char(updated_at, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, shortfall::text AS shortfall FROM c`;
+
+/**
+ * With `usage`, the request's usage row is written by the same statement, stamped with the
+ * charge's own time and amount: usage totals match the ledger to the micro-dollar, and a settle
+ * replayed after a crash (lib/ledger/settlements.ts) writes neither twice.
+ */
+async function settleOnce(db: Db, userId: string, requestId: string, chargeMicros: number, reference: string, idempotencyKey: string, usage?: UsageColumns): Promise<SettleResult | null> {
+  const base = [requestId, userId, idempotencyKey, chargeMicros, reference];
+  let rows: { charged: string; balance: string; reserved: string; at: string; shortfall: string }[];
+  if (usage) {
+    const { columns, select } = usageInsertSql(usage, base.length + 1);
+    rows = await sqlRows(
+      db,
+      "sy_settle_usage",
+      `${SETTLE_CTES}, usage AS (
+         INSERT INTO usage_logs (${columns}, charged_micros, created_at)
+         SELECT ${select}, c.amt, c.updated_at FROM c
+         ON CONFLICT (id) DO NOTHING
+       )
+       ${SETTLE_RESULT}`,
+      [...base, ...usage.values],
+    );
+  } else {
+    rows = await sqlRows(db, "sy_settle", `${SETTLE_CTES} ${SETTLE_RESULT}`, base);
+  }
   const r = rows[0];
   if (!r) return null;
-  const balance = toMicros(r.balance);
-  return { chargedMicros: toMicros(r.charged), balanceMicros: balance, availableMicros: balance - toMicros(r.reserved), settledAt: r.at, shortfallMicros: toMicros(r.shortfall) };
+  const balance = int8(r.balance);
+  return { chargedMicros: int8(r.charged), balanceMicros: balance, availableMicros: balance - int8(r.reserved), settledAt: new Date(r.at), shortfallMicros: int8(r.shortfall) };
 }
 
 export type PostEntry = {
@@ -143,7 +174,9 @@ export type PostedEntry = { id: bigint; balanceAfterMicros: number; duplicate: b
 export async function postEntry(db: Db, e: PostEntry): Promise<PostedEntry> {
   if (!Number.isSafeInteger(e.amountMicros) || e.amountMicros === 0) throw new ApiError(400, "invalid_amount", "amount must be a non-zero whole number of micro-dollars");
   try {
-    return await db.$transaction((tx) => postEntryInTx(tx, e));
+    const posted = await db.$transaction((tx) => postEntryInTx(tx, e));
+    invalidateMoney(e.userId);
+    return posted;
   } catch (err) {
     // Two posts of the same fact raced past the lookup: the unique key let one in; report the winner.
     if (isUniqueViolation(err) && e.idempotencyKey) {

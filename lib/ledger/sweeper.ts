@@ -1,16 +1,25 @@
 import type { Db } from "../db/client.ts";
 import { sweepExpiredHolds } from "./ledger.ts";
+import { existingSettlements, replayJournals } from "./settlements.ts";
 
 /**
- * Releases holds whose request died with its process (kill -9, crash) once they pass their
- * expiry. Every app process runs one; a hold is released once whichever sweeps it first.
+ * Every app process runs one. Each tick: settles what dead processes on this machine journaled but
+ * never wrote (SWITCHYARD_JOURNAL_DIR), retries this process's failed settles, then releases holds
+ * whose request died with its process before it could be settled (kill -9 mid-reply) once they
+ * pass their expiry. Each is done once, whichever process gets there first.
  */
-export function startSweeper(db: Db, intervalMs = Number(process.env.SWITCHYARD_SWEEP_INTERVAL_MS || 60_000)): () => void {
+export function startSweeper(db: Db, intervalMs = Number(process.env.SWITCHYARD_SWEEP_INTERVAL_MS || 60_000), journalDir = process.env.SWITCHYARD_JOURNAL_DIR): () => void {
   let running = false;
   const tick = async () => {
     if (running) return;
     running = true;
     try {
+      if (journalDir) {
+        const { files, replayed } = await replayJournals(db, journalDir);
+        if (files) console.log(`[ledger] settled ${replayed} request(s) from ${files} journal(s) of stopped processes`);
+      }
+      const retried = await existingSettlements()?.retryFailed();
+      if (retried) console.log(`[ledger] settled ${retried} request(s) on retry`);
       const released = await sweepExpiredHolds(db);
       if (released) console.log(`[ledger] released ${released} expired hold(s)`);
     } catch (err) {

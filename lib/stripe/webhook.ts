@@ -5,6 +5,7 @@ import { ApiError, badRequest } from "../http/errors.ts";
 import { findJsonProblem } from "../http/text.ts";
 import { toMicros } from "../money/units.ts";
 import { postEntryInTx, type Tx } from "../ledger/ledger.ts";
+import { invalidateMoney } from "../ledger/money-cache.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 
 // Only the fields this module reads, as Stripe documents them. A signed event is Stripe's word, but
@@ -71,11 +72,13 @@ export async function handleStripeEvent(db: Db, event: Stripe.Event): Promise<We
 
 async function once(db: Db, event: Stripe.Event, fn: (tx: Tx) => Promise<WebhookOutcome>): Promise<WebhookOutcome> {
   try {
-    return await db.$transaction(async (tx) => {
+    const outcome = await db.$transaction(async (tx) => {
       const seen = await tx.$executeRaw`INSERT INTO stripe_events (id, type) VALUES (${event.id}, ${event.type}) ON CONFLICT (id) DO NOTHING`;
       if (seen === 0) return { handled: true, duplicate: true, detail: `event ${event.id} already processed` };
       return fn(tx);
     });
+    invalidateMoney(); // a purchase or refund: the gateway's money views read afresh
+    return outcome;
   } catch (err) {
     // A concurrent delivery of the same event or fact won the race on a unique key: already applied.
     if (isUniqueViolation(err)) return { handled: true, duplicate: true, detail: "applied by a concurrent delivery" };

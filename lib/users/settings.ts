@@ -4,6 +4,7 @@ import { Prisma } from "../generated/prisma/client.ts";
 import { microsToUsd, toMicros, usdToMicros } from "../money/units.ts";
 import type { settingsPatchSchema, weightsSchema } from "./schemas.ts";
 import { invalidateIdentity } from "../auth/identity-cache.ts";
+import { invalidateMoney } from "../ledger/money-cache.ts";
 
 export { settingsPatchSchema } from "./schemas.ts";
 
@@ -24,5 +25,6 @@ export async function updateSettings(db: Db, userId: string, patch: z.infer<type
   if (patch.monthly_budget_usd !== undefined) data.monthlyBudgetMicros = patch.monthly_budget_usd === null ? null : BigInt(usdToMicros(patch.monthly_budget_usd.toFixed(6)));
   await db.userSettings.upsert({ where: { userId }, create: { userId, ...(data as object) }, update: data as object });
   invalidateIdentity();
+  invalidateMoney(userId); // the budget is part of the gateway's money view
   return getSettings(db, userId);
 }

@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { apiRoutes, HTTP_METHODS, type ApiRoute, type HttpMethod } from "./api-routes.ts";
-import { appendForwardedFor } from "../../lib/http/trusted-proxy.ts";
+import { sendWebResponse, toWebRequest } from "../../lib/http/node-bridge.ts";
+import { existingSettlements } from "../../lib/ledger/settlements.ts";
 import { isNextAuthRoute, serveNextAuth } from "./next-auth.ts";
 
 export { apiRoutes, HTTP_METHODS, type ApiRoute, type HttpMethod };
@@ -60,39 +61,6 @@ function requestAfterProxy(request: Request, next: Response, hasBody: boolean): 
   return new Request(request, { headers, ...(hasBody ? { duplex: "half" } : {}) } as RequestInit);
 }
 
-/**
- * The request body as a stream. What a handler leaves unread (a 413 answered from Content-Length,
- * or a cancelled read) is drained once the response is out, as Node's own server does with an
- * unread body — neither left paused, which stalls the connection, nor the socket destroyed, which
- * resets whichever request the client sends next on that kept-alive connection.
- */
-function requestBody(req: IncomingMessage, res: ServerResponse): ReadableStream<Uint8Array> {
-  let cancelled = false;
-  res.on("finish", () => {
-    if (req.complete) return;
-    cancelled = true;
-    req.resume();
-  });
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      req.on("data", (chunk: Buffer) => {
-        if (cancelled) return;
-        controller.enqueue(new Uint8Array(chunk));
-        if ((controller.desiredSize ?? 1) <= 0) req.pause();
-      });
-      req.on("end", () => !cancelled && controller.close());
-      req.on("error", (err) => !cancelled && controller.error(err));
-    },
-    pull() {
-      req.resume();
-    },
-    cancel() {
-      cancelled = true;
-      req.resume();
-    },
-  });
-}
-
 type Proxy = (req: Request) => Response | undefined | void | Promise<Response | undefined | void>;
 let proxyFn: Promise<Proxy> | undefined;
 
@@ -109,21 +77,8 @@ async function dispatch(req: IncomingMessage, res: ServerResponse) {
     res.writeHead(405).end();
     return;
   }
-  const abort = new AbortController();
-  res.on("close", () => {
-    if (!res.writableFinished) abort.abort();
-  });
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
-  // As on the real server (scripts/record-peer.cjs, preloaded by `npm start`): the connection's
-  // peer is appended to X-Forwarded-For, so a client-written value is never the last entry.
-  const headers = { ...req.headers, "x-forwarded-for": appendForwardedFor(req.headers["x-forwarded-for"], req.socket.remoteAddress) };
-  let request = new Request(url, {
-    method: req.method,
-    headers: Object.entries(headers).flatMap(([k, v]) => (v === undefined ? [] : Array.isArray(v) ? v.map((x) => [k, x] as [string, string]) : [[k, v] as [string, string]])),
-    body: hasBody ? requestBody(req, res) : undefined,
-    signal: abort.signal,
-    ...(hasBody ? { duplex: "half" } : {}),
-  } as RequestInit);
+  let request = toWebRequest(req, res, { appendPeer: true });
   proxyFn ??= import(new URL("proxy.ts", root).href).then((m: { proxy: Proxy }) => m.proxy);
   const proxied = (await (await proxyFn)(request)) ?? undefined;
   let response = proxied?.headers.has("x-middleware-next") ? undefined : proxied;
@@ -140,26 +95,10 @@ async function dispatch(req: IncomingMessage, res: ServerResponse) {
     }
     response = isNextAuthRoute(route.file) ? await serveNextAuth(mod, request, params) : await fn(request, { params: Promise.resolve(params) });
   }
-  // Several Set-Cookie headers (next-auth sets more than one) must stay several.
-  const responseHeaders: Record<string, string | string[]> = Object.fromEntries(response.headers);
-  if (response.headers.getSetCookie().length) responseHeaders["set-cookie"] = response.headers.getSetCookie();
-  res.writeHead(response.status, responseHeaders);
-  if (!response.body) {
-    res.end();
-    return;
-  }
-  const reader = response.body.getReader();
-  res.on("close", () => void reader.cancel().catch(() => {}));
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      if (!res.write(value)) await new Promise((r) => res.once("drain", r));
-    }
-  } catch {
-    // the client went away mid-stream
-  }
-  res.end();
+  // The gateway writes a request's charge and usage row just after its reply (lib/ledger/
+  // settlements.ts). Here the response ends only once they are written, so a test that reads the
+  // books right after a reply sees them settled. The real server does not wait (scripts/serve.ts).
+  await sendWebResponse(res, response, { beforeEnd: async () => existingSettlements()?.allIdle() });
 }
 
 export async function startAppServer(): Promise<{ url: string; close(): Promise<void>; server: Server }> {

@@ -1,7 +1,13 @@
 // kill -9 of the app in the middle of a streamed request: the request's hold must not keep the
 // caller's credits locked forever. After a restart, the sweeper (which the real app starts from
 // instrumentation.ts) releases it once it passes its expiry.
+// kill -9 after a reply's last byte but before its settle committed: the journal
+// (lib/ledger/settlements.ts) lets the next sweep charge it — once, however often it is replayed.
 import { randomUUID } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
+import { replayJournals } from "../../lib/ledger/settlements.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "../../lib/keys/api-keys.ts";
 import { getBalance, verifyLedger } from "../../lib/ledger/ledger.ts";
@@ -114,5 +120,88 @@ describe("kill -9 during a streamed request", () => {
     // The caller can spend all of it again, through the restarted process.
     const credits = await fetch(`${second.url}/api/credits`, { headers: { Authorization: `Bearer ${key}` } });
     expect(await credits.json()).toMatchObject({ balance_usd: 5, reserved_usd: 0, available_usd: 5 });
+  });
+});
+
+describe("kill -9 between a reply's last byte and its settle", () => {
+  it("the journaled settle is replayed by the next sweep: charged once, usage row written once, even when replayed again", async () => {
+    f.mock.setBehavior({ tokens: ["Short", " and", " done."], chunkDelayMs: 0 });
+    const user = await createUser(f.db, { email: `window-${randomUUID().slice(0, 8)}@test.example`, password: "window-password" });
+    const key = (await createApiKey(f.db, user.id, { name: "window" })).key;
+    await f.grant(user.id, 5);
+    const balance = 5_000_000;
+    const journalDir = mkdtempSync(join(tmpdir(), "sy-journal-"));
+
+    // Until the process dies, the database refuses this user's usage rows: the settle (one
+    // statement with the usage row) cannot commit, which holds open the window between the
+    // reply's last byte and the books. (A row lock would not do: a statement already sent runs on
+    // after its client dies.)
+    await sql(f.url, `CREATE OR REPLACE FUNCTION sy_test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'test: the database is away'; END $$`);
+    await sql(f.url, `CREATE TRIGGER sy_test_refuse BEFORE INSERT ON usage_logs FOR EACH ROW WHEN (NEW.user_id = '${user.id}') EXECUTE FUNCTION sy_test_refuse()`);
+
+    const first = await spawnAppProcess(env({ SWITCHYARD_JOURNAL_DIR: journalDir }));
+    children.push(first);
+    const res = await fetch(`${first.url}/api/v1/chat/completions`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "balanced", stream: true, max_tokens: 50, messages: [{ role: "user", content: "say something short" }] }),
+    });
+    expect(res.status).toBe(200);
+    const requestId = res.headers.get("x-request-id")!;
+    const text = await res.text();
+    // The client has the whole reply, its cost included.
+    expect(text).toContain("data: [DONE]");
+    const final = text.split("\n").filter((l) => l.startsWith("data: {")).map((l) => JSON.parse(l.slice(6))).find((j) => j.usage);
+    const promisedMicros = Math.round(final.usage.cost * 1e6);
+    expect(promisedMicros).toBeGreaterThan(0);
+    // …the settle was journaled before that last byte left, and failed.
+    const journal = join(journalDir, `${hostname()}-${first.pid}-1.jsonl`);
+    expect(readFileSync(journal, "utf8")).toContain(requestId);
+    await waitUntil("the settle to fail", async () => /settle failed, will retry/.test(first.output()), 5_000);
+
+    await first.kill("SIGKILL");
+    await sql(f.url, "DROP TRIGGER sy_test_refuse ON usage_logs");
+
+    // Nothing was written: the reservation still holds, no charge, no usage row.
+    const [before] = await sql<{ status: string; charges: string; usage: string }>(
+      f.url,
+      `SELECT (SELECT status::text FROM reservations WHERE id = $1) AS status,
+              (SELECT count(*)::text FROM ledger_entries WHERE idempotency_key = $2) AS charges,
+              (SELECT count(*)::text FROM usage_logs WHERE id = $1) AS usage`,
+      [requestId, `charge:${requestId}`],
+    );
+    expect(before).toEqual({ status: "HELD", charges: "0", usage: "0" });
+    const journalText = readFileSync(journal, "utf8");
+
+    // The next process's sweep replays the dead process's journal.
+    const second = await spawnAppProcess(env({ SWITCHYARD_JOURNAL_DIR: journalDir, SERVE_APP_SWEEPER: "1", SWITCHYARD_SWEEP_INTERVAL_MS: "300" }));
+    children.push(second);
+    await waitUntil("the journaled settle", async () => {
+      const rows = await sql<{ status: string }>(f.url, "SELECT status::text FROM reservations WHERE id = $1", [requestId]);
+      return rows[0]?.status === "SETTLED";
+    }, 10_000);
+    await waitUntil("the dead journal to be removed", async () => !existsSync(journal), 5_000);
+    expect(second.output()).toMatch(/settled 1 request\(s\) from 1 journal/);
+
+    const books = async () =>
+      (await sql<{ charges: string; charged: string; usage: string; usage_charged: string }>(
+        f.url,
+        `SELECT (SELECT count(*)::text FROM ledger_entries WHERE idempotency_key = $2) AS charges,
+                (SELECT (-sum(amount_micros))::text FROM ledger_entries WHERE idempotency_key = $2) AS charged,
+                (SELECT count(*)::text FROM usage_logs WHERE id = $1) AS usage,
+                (SELECT charged_micros::text FROM usage_logs WHERE id = $1) AS usage_charged`,
+        [requestId, `charge:${requestId}`],
+      ))[0];
+    // Charged exactly what the reply said it cost, and the usage row agrees to the micro-dollar.
+    expect(await books()).toEqual({ charges: "1", charged: String(promisedMicros), usage: "1", usage_charged: String(promisedMicros) });
+    expect(await getBalance(f.db, user.id)).toEqual({ balanceMicros: balance - promisedMicros, reservedMicros: 0, availableMicros: balance - promisedMicros });
+
+    // Replayed again (say two processes found the same journal): nothing changes.
+    writeFileSync(join(journalDir, `${hostname()}-999999-1.jsonl`), journalText);
+    expect(await replayJournals(f.db, journalDir)).toEqual({ files: 1, replayed: 1 });
+    expect(readdirSync(journalDir)).toEqual([]);
+    expect(await books()).toEqual({ charges: "1", charged: String(promisedMicros), usage: "1", usage_charged: String(promisedMicros) });
+    expect((await getBalance(f.db, user.id)).balanceMicros).toBe(balance - promisedMicros);
+    expect((await verifyLedger(f.db)).mismatches).toEqual([]);
   });
 });

@@ -1,0 +1,69 @@
+import type { CallerBudget } from "../router/types.ts";
+import { identityTtlMs } from "../auth/identity-cache.ts";
+
+/**
+ * What routing knows of a caller's money between full reads. The authoritative check is the hold
+ * itself (a conditional UPDATE that cannot overdraw), so routing may decide on a recent view:
+ * every hold and settle in this process refreshes the available balance from the row it changed;
+ * a full read (balance, budget, this month's spend) is made at most once per `ttlMs` per caller,
+ * and at once when a decision depends on money (lib/gateway/plan.ts) or a hold is refused.
+ * Purchases, grants and refunds in this process drop the entry; from another process they are
+ * seen within the TTL.
+ */
+export type MoneyView = { availableMicros: number; owedMicros: number; budget: CallerBudget | null };
+
+type Entry = MoneyView & { at: number };
+const MAX_ENTRIES = 10_000;
+
+export class MoneyCache {
+  private readonly map = new Map<string, Entry>();
+
+  constructor(
+    private readonly ttlMs: () => number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get(userId: string): MoneyView | undefined {
+    const e = this.map.get(userId);
+    if (!e) return undefined;
+    if (this.now() - e.at >= this.ttlMs()) {
+      this.map.delete(userId);
+      return undefined;
+    }
+    return e;
+  }
+
+  set(userId: string, view: MoneyView): void {
+    if (this.ttlMs() <= 0) return;
+    if (this.map.size >= MAX_ENTRIES) this.map.delete(this.map.keys().next().value as string);
+    this.map.set(userId, { ...view, at: this.now() });
+  }
+
+  /** After a hold or settle: the balance as that statement left it (does not extend the entry's life). */
+  sawBalance(userId: string, balanceMicros: number, availableMicros: number, chargedMicros = 0): void {
+    const e = this.map.get(userId);
+    if (!e) return;
+    e.availableMicros = Math.max(0, availableMicros);
+    e.owedMicros = Math.max(0, -balanceMicros);
+    if (chargedMicros && e.budget) e.budget = { ...e.budget, monthSpendMicros: e.budget.monthSpendMicros + chargedMicros };
+  }
+
+  invalidate(userId?: string): void {
+    if (userId === undefined) this.map.clear();
+    else this.map.delete(userId);
+  }
+}
+
+// On globalThis, like the identity cache: a purchase posted by one bundle must reach the cache the
+// gateway (another bundle, or the fast path's copy of lib/) reads.
+const holder = globalThis as unknown as { switchyardMoney?: MoneyCache };
+
+export function moneyCache(): MoneyCache {
+  holder.switchyardMoney ??= new MoneyCache(identityTtlMs);
+  return holder.switchyardMoney;
+}
+
+/** After anything but a request's own hold/settle changed a balance or budget. */
+export function invalidateMoney(userId?: string): void {
+  holder.switchyardMoney?.invalidate(userId);
+}

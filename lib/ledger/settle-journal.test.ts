@@ -1,0 +1,37 @@
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { SettleJournal, type SettleJob } from "./settlements.ts";
+
+const job = (n: number): SettleJob => ({
+  userId: "u1", requestId: `req-${n}`, chargeMicros: n, reference: `request req-${n}`, movesMoney: true,
+  usage: {
+    id: `req-${n}`, userId: "u1", apiKeyId: null, providerId: null, modelId: null, providerSlug: "p", modelName: "m", powerLevel: "ECO", taskType: "chat",
+    promptTokens: 1, completionTokens: 1, chargedMicros: n, providerCostMicros: n, precisionCostMicros: null, latencyMs: 1, ttftMs: 1,
+    status: "success", errorMessage: null, fallbackCount: 0, byok: false, stream: true, attempts: [],
+  },
+});
+
+describe("the settle journal", () => {
+  it("keeps every unsettled job on disk, one JSON line each, and deletes a full file once all its jobs settled", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sy-journal-unit-"));
+    const journal = new SettleJournal(dir, 1_500); // a file fills after a few jobs
+    const segs = Array.from({ length: 6 }, (_, i) => journal.append(job(i)));
+    const files = readdirSync(dir).sort();
+    expect(files.length).toBeGreaterThan(1);
+    expect(files.every((f) => f.startsWith(`${hostname()}-${process.pid}-`))).toBe(true);
+    const lines = files.flatMap((f) => readFileSync(join(dir, f), "utf8").trim().split("\n"));
+    expect(lines.map((l) => (JSON.parse(l) as SettleJob).requestId)).toEqual(["req-0", "req-1", "req-2", "req-3", "req-4", "req-5"]);
+
+    // The first file is full: once its jobs settle it goes; the one being written stays.
+    const first = segs[0]!;
+    segs.filter((s) => s === first).forEach((s) => journal.settled(s));
+    expect(readdirSync(dir)).toHaveLength(files.length - 1);
+    // A job that has not settled keeps its file, however full.
+    const last = segs[segs.length - 1]!;
+    expect(readdirSync(dir).some((f) => readFileSync(join(dir, f), "utf8").includes('"req-5"'))).toBe(true);
+    journal.settled(last);
+    expect(readdirSync(dir).some((f) => readFileSync(join(dir, f), "utf8").includes('"req-5"'))).toBe(true); // current file: still open for appends
+  });
+});

@@ -1,0 +1,69 @@
+// The app server `npm start` runs: Next.js's documented custom server, with the gateway's own
+// routes (/api/v1/*) answered by their route handlers straight from Node's http server.
+//
+// Why: measured with `npm run bench`, Next's request pipeline (router, proxy.ts, its response
+// wrapping and compression) cost more per request than the whole gateway's own work did, and
+// capped one box well below Portkey's throughput. The handlers are the same modules `next dev`
+// serves from app/api/v1 (and the tests call), so URLs, behaviour and tests do not change; only
+// the layer in front of them does. proxy.ts is not needed here: these paths are exact (no
+// percent-decoding, no next-auth) and a Bearer key or cookie is checked by the handler itself.
+// Every other path goes to Next.js as before.
+import { createServer } from "node:http";
+import next from "next";
+import { sendWebResponse, toWebRequest } from "../lib/http/node-bridge.ts";
+import { securityHeaders } from "../lib/http/security-headers.ts";
+import { existingSettlements } from "../lib/ledger/settlements.ts";
+import * as completions from "../app/api/v1/chat/completions/route.ts";
+import * as models from "../app/api/v1/models/route.ts";
+import * as route from "../app/api/v1/route/route.ts";
+
+type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+type Module = Partial<Record<"GET" | "POST" | "PUT" | "PATCH" | "DELETE", Handler>>;
+
+const FAST: Record<string, Module> = {
+  "/api/v1/chat/completions": completions as Module,
+  "/api/v1/models": models as Module,
+  "/api/v1/route": route as Module,
+};
+const noParams = { params: Promise.resolve({}) };
+const headers = securityHeaders(false);
+
+const port = Number(process.env.PORT || 3000);
+process.title = "switchyard-server";
+
+const app = next({ dev: false, dir: process.cwd(), port, hostname: "localhost" });
+const nextHandler = app.getRequestHandler();
+await app.prepare();
+
+const server = createServer((req, res) => {
+  const q = req.url?.indexOf("?") ?? -1;
+  const path = q < 0 ? req.url : req.url!.slice(0, q);
+  const fn = path ? FAST[path]?.[req.method as keyof Module] : undefined;
+  if (!fn) {
+    void nextHandler(req, res);
+    return;
+  }
+  // record-peer.cjs (preloaded) has already appended the connection's peer to X-Forwarded-For.
+  fn(toWebRequest(req, res), noParams)
+    .then((response) => sendWebResponse(res, response, { extraHeaders: headers, bufferUnlessStream: true }))
+    .catch((err: unknown) => {
+      // The handler turns every error into a response; this is only a broken connection or a bug here.
+      console.error("[switchyard] fast path:", err instanceof Error ? err.stack : err);
+      if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "Internal error", type: "api_error", code: "internal_error", param: null } }));
+      else res.end();
+    });
+});
+server.keepAliveTimeout = 65_000; // longer than common proxies' idle timeouts, as Next's own server does
+server.listen(port, () => console.log(`[switchyard] listening on port ${port}`));
+
+// Replies in flight finish; their settles (written after the last byte) are awaited before exit.
+const stop = () => {
+  server.close(() => {
+    const settling = existingSettlements()?.allIdle() ?? Promise.resolve();
+    void settling.finally(() => process.exit(0));
+  });
+  server.closeIdleConnections();
+  setTimeout(() => process.exit(0), 10_000).unref();
+};
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);
