@@ -13,7 +13,6 @@ import type { CatalogStore, GatewayCatalog } from "./catalog-store.ts";
 import { loadCallerState, type LoadedCaller } from "./caller-state.ts";
 import { requestedMaxTokens, routingRequest, type ChatCompletionBody } from "./chat-request.ts";
 import { pricedParams } from "./forwarded-params.ts";
-import { budgetState } from "../router/money.ts";
 
 export type GatewayDeps = {
   db: Db;
@@ -60,7 +59,7 @@ function healthMap(catalog: GatewayCatalog, breakers: CircuitBreakers): HealthMa
 /**
  * Loads what routing needs and decides; a request nothing can serve becomes the matching ApiError.
  * Routing may start from the process's recent view of the caller's money; a decision that money
- * shaped (credits short, max_tokens capped, budget at 80% or more, a 402) is made again on a
+ * shaped (credits short, max_tokens capped, a 402) is made again on a
  * fresh read, so a stale view never downgrades or refuses anyone. A view that is stale the other
  * way is caught by the hold, which cannot overdraw (lib/gateway/chat-completion.ts re-plans then).
  */
@@ -78,7 +77,7 @@ export async function planRoute(deps: GatewayDeps, caller: Caller, body: ChatCom
 }
 
 function moneyShaped(plan: Plan): boolean {
-  return plan.decision.creditsShortAt !== null || plan.cappedMaxTokens !== null || budgetState(plan.caller.state.budget).stepDown;
+  return plan.decision.creditsShortAt !== null || plan.cappedMaxTokens !== null;
 }
 
 function decidePlan(deps: GatewayDeps, body: ChatCompletionBody, catalog: GatewayCatalog, loaded: LoadedCaller): Plan {

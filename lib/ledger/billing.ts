@@ -10,8 +10,10 @@ export function ledgerBilling(db: Db, holdTtlMs?: number, settlements: Settlemen
   const cache = moneyCache();
   return {
     async snapshot(userId, opts = {}) {
+      // A caller with a monthly budget is read afresh every time: other processes' spend must count
+      // at once for the budget's thresholds, which the hold does not check.
       const hit = opts.fresh ? undefined : cache.get(userId);
-      if (hit) return { ...hit, cached: true };
+      if (hit && hit.budget === null) return { ...hit, cached: true };
       // Balance and budget in one round trip (the month's spend only when there is a budget).
       const [row] = await sqlRows<{ balance: string | null; reserved: string | null; budget: string | null }>(
         db,
@@ -35,7 +37,7 @@ export function ledgerBilling(db: Db, holdTtlMs?: number, settlements: Settlemen
       return { availableMicros: Math.max(0, r.availableMicros) };
     },
     finish(job) {
-      return settlements.submit(job, (r) => cache.sawBalance(job.userId, r.balanceMicros, r.availableMicros, r.chargedMicros));
+      return settlements.submit(job, (r) => cache.sawBalance(job.userId, r.balanceMicros, r.availableMicros));
     },
   };
 }

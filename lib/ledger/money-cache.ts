@@ -3,7 +3,8 @@ import { identityTtlMs } from "../auth/identity-cache.ts";
 
 /**
  * What routing knows of a caller's money between full reads. The authoritative check is the hold
- * itself (a conditional UPDATE that cannot overdraw), so routing may decide on a recent view:
+ * itself (a conditional UPDATE that cannot overdraw), so routing may decide on a recent view of a
+ * caller without a monthly budget (with one, lib/ledger/billing.ts reads afresh every time):
  * every hold and settle in this process refreshes the available balance from the row it changed;
  * a full read (balance, budget, this month's spend) is made at most once per `ttlMs` per caller,
  * and at once when a decision depends on money (lib/gateway/plan.ts) or a hold is refused.
@@ -40,12 +41,11 @@ export class MoneyCache {
   }
 
   /** After a hold or settle: the balance as that statement left it (does not extend the entry's life). */
-  sawBalance(userId: string, balanceMicros: number, availableMicros: number, chargedMicros = 0): void {
+  sawBalance(userId: string, balanceMicros: number, availableMicros: number): void {
     const e = this.map.get(userId);
     if (!e) return;
     e.availableMicros = Math.max(0, availableMicros);
     e.owedMicros = Math.max(0, -balanceMicros);
-    if (chargedMicros && e.budget) e.budget = { ...e.budget, monthSpendMicros: e.budget.monthSpendMicros + chargedMicros };
   }
 
   invalidate(userId?: string): void {
