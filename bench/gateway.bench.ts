@@ -11,8 +11,8 @@
 // all. After each row the server's RSS is read from /proc. At the end the ledger of both
 // Switchyard databases is verified. Numbers only: nothing is asserted except that targets start.
 //
-// GATEWAY_BENCH_TARGETS (default "portkey,pglite,pg15"): which of the three to run besides the
-// bare upstream, for iterating on one; the full table needs all three.
+// GATEWAY_BENCH_TARGETS (default "portkey,pglite,pg15") and GATEWAY_BENCH_MODES (default
+// "stream,json,models"): a subset, for iterating on one (profiling); the full table needs all.
 // GATEWAY_BENCH_N1 (default 300) and GATEWAY_BENCH_N50 (default 2000) requests per row at
 // concurrency 1 and 50; GATEWAY_BENCH_WARMUP (default 200) per mode and target, unmeasured.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -32,6 +32,7 @@ const N1 = Number(process.env.GATEWAY_BENCH_N1 || 300);
 const N50 = Number(process.env.GATEWAY_BENCH_N50 || 2000);
 const WARMUP = Number(process.env.GATEWAY_BENCH_WARMUP || 200);
 const LEVELS = [[1, N1], [50, N50]] as const;
+const MODES = new Set((process.env.GATEWAY_BENCH_MODES || "stream,json,models").split(",").map((m) => m.trim()));
 const TARGETS = new Set((process.env.GATEWAY_BENCH_TARGETS || "portkey,pglite,pg15").split(",").map((t) => t.trim()));
 const ADMIN = { email: "bench@switchyard.local", password: "bench-password-1" };
 const EXPECTED_REPLY = "Hello from the mock upstream."; // the mock's default 6 pieces
@@ -274,7 +275,7 @@ const BARE = "upstream (bare mock)";
 
 /** Warms a target up, then measures each mode at each concurrency, reading the RSS after each row. */
 async function measureTarget(target: string, calls: Partial<Record<Mode, Call>>, rssOf: () => number) {
-  for (const [mode, call] of Object.entries(calls) as [Mode, Call][]) {
+  for (const [mode, call] of (Object.entries(calls) as [Mode, Call][]).filter(([m]) => MODES.has(m))) {
     const w = await run(8, WARMUP, call);
     if (w.errors) log(`${target} ${mode} warm-up: ${w.errors}/${WARMUP} failed, first: ${w.firstError}`);
     for (const [concurrency, total] of LEVELS) {

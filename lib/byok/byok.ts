@@ -4,7 +4,7 @@ import { seal, secretPrefix } from "../crypto/secret-box.ts";
 import { byokKeyAad } from "../crypto/master-key.ts";
 import { badRequest, notFound } from "../http/errors.ts";
 import type { addByokSchema } from "./schemas.ts";
-import { invalidateIdentity } from "../auth/identity-cache.ts";
+import { identityCaches, invalidateIdentity } from "../auth/identity-cache.ts";
 
 export { addByokSchema } from "./schemas.ts";
 
@@ -39,10 +39,17 @@ export async function deleteByokKey(db: Db, userId: string, id: string): Promise
   if (count === 0) throw notFound("Key not found");
 }
 
-/** The caller's sealed keys by provider id, for routing (which providers) and calling (decrypt on use). */
-export async function loadCallerKeys(db: Db, userId: string): Promise<Map<string, { id: string; ciphertext: string }>> {
-  const rows = await db.userProviderKey.findMany({ where: { userId }, select: { id: true, providerId: true, ciphertext: true } });
-  return new Map(rows.map((r) => [r.providerId, { id: r.id, ciphertext: r.ciphertext }]));
+export type SealedKeys = Map<string, { id: string; ciphertext: string }>;
+
+/**
+ * The caller's sealed keys by provider id, for routing (which providers) and calling (decrypt on
+ * use), through the identity cache (adding or deleting a key clears it).
+ */
+export function loadCallerKeys(db: Db, userId: string): Promise<SealedKeys> {
+  return identityCaches().byok.through(userId, async () => {
+    const rows = await db.userProviderKey.findMany({ where: { userId }, select: { id: true, providerId: true, ciphertext: true } });
+    return new Map(rows.map((r) => [r.providerId, { id: r.id, ciphertext: r.ciphertext }]));
+  }) as Promise<SealedKeys>;
 }
 
 /**

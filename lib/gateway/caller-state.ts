@@ -20,7 +20,7 @@ export async function loadCallerState(db: Db, billing: Billing, caller: Caller, 
   const caches = identityCaches();
   const [settings, keys, money] = await Promise.all([
     caches.settings.through(caller.userId, () => db.userSettings.findUnique({ where: { userId: caller.userId }, select: { preferredPowerLevel: true, routingWeights: true } })) as Promise<{ preferredPowerLevel: string | null; routingWeights: unknown } | null>,
-    caches.byok.through(caller.userId, () => loadCallerKeys(db, caller.userId)) as Promise<Map<string, { id: string; ciphertext: string }>>,
+    loadCallerKeys(db, caller.userId),
     billing.snapshot(caller.userId, { fresh: freshMoney }),
   ]);
   return {

@@ -42,55 +42,52 @@ export type UsageRecord = {
   createdAt?: Date;
 };
 
-/** A usage row's columns other than charged_micros and created_at, which the ledger's settle fills in. */
-export type UsageColumns = { columns: string[]; values: unknown[]; casts: string[] };
+// A usage row's columns other than charged_micros and created_at (the ledger's settle fills those
+// in from the charge), with the SQL type each parameter is cast to.
+const COLUMNS: readonly (readonly [string, string])[] = [
+  ["id", "text"], ["user_id", "text"], ["api_key_id", "text"], ["provider_id", "text"], ["model_id", "text"],
+  ["provider_slug", "text"], ["model_name", "text"], ["power_level", '"PowerLevel"'], ["task_type", "text"],
+  ["prompt_tokens", "int4"], ["completion_tokens", "int4"], ["provider_cost_micros", "int8"], ["precision_cost_micros", "int8"],
+  ["latency_ms", "int4"], ["ttft_ms", "int4"], ["status", "text"], ["error_message", "text"], ["fallback_count", "int4"],
+  ["byok", "bool"], ["stream", "bool"], ["attempts", "jsonb"], ["receipt", "jsonb"],
+];
+
+/** A usage row as the parameters of the INSERT below, in COLUMNS order; plain JSON values (journaled as such). */
+export type UsageValues = (string | number | boolean | null)[];
 
 /**
- * One row per request, whatever happened to it, as columns for a hand-written INSERT (this is on
- * every request's path). Error texts are scrubbed here again: they quote upstreams, and this row
- * outlives the request and is shown to the user.
+ * One row per request, whatever happened to it, as parameters for a hand-written INSERT (this is
+ * on every request's path). Error texts are scrubbed here again: they quote upstreams, and this
+ * row outlives the request and is shown to the user.
  */
-export function usageColumns(r: UsageRecord): UsageColumns {
-  const cols: [string, unknown, string][] = [
-    ["id", r.id, "text"],
-    ["user_id", r.userId, "text"],
-    ["api_key_id", r.apiKeyId, "text"],
-    ["provider_id", r.providerId, "text"],
-    ["model_id", r.modelId, "text"],
-    ["provider_slug", r.providerSlug, "text"],
-    ["model_name", r.modelName, "text"],
-    ["power_level", r.powerLevel, '"PowerLevel"'],
-    ["task_type", r.taskType, "text"],
-    ["prompt_tokens", r.promptTokens, "int4"],
-    ["completion_tokens", r.completionTokens, "int4"],
-    ["provider_cost_micros", r.providerCostMicros, "int8"],
-    ["precision_cost_micros", r.precisionCostMicros, "int8"],
-    ["latency_ms", r.latencyMs, "int4"],
-    ["ttft_ms", r.ttftMs, "int4"],
-    ["status", r.status, "text"],
-    ["error_message", r.errorMessage === null ? null : scrubSecrets(r.errorMessage).slice(0, 1000), "text"],
-    ["fallback_count", r.fallbackCount, "int4"],
-    ["byok", r.byok, "bool"],
-    ["stream", r.stream, "bool"],
-    ["attempts", JSON.stringify(r.attempts.map((a) => (a.error === null ? a : { ...a, error: scrubSecrets(a.error) }))), "jsonb"],
-    ["receipt", r.receipt ? JSON.stringify(r.receipt) : null, "jsonb"],
+export function usageValues(r: Omit<UsageRecord, "createdAt">): UsageValues {
+  return [
+    r.id, r.userId, r.apiKeyId, r.providerId, r.modelId, r.providerSlug, r.modelName, r.powerLevel, r.taskType,
+    r.promptTokens, r.completionTokens, r.providerCostMicros, r.precisionCostMicros, r.latencyMs, r.ttftMs, r.status,
+    r.errorMessage === null ? null : scrubSecrets(r.errorMessage).slice(0, 1000),
+    r.fallbackCount, r.byok, r.stream,
+    JSON.stringify(r.attempts.map((a) => (a.error === null ? a : { ...a, error: scrubSecrets(a.error) }))),
+    r.receipt ? JSON.stringify(r.receipt) : null,
   ];
-  return { columns: cols.map((c) => c[0]), values: cols.map((c) => c[1]), casts: cols.map((c) => c[2]) };
 }
 
-/** The INSERT's column list and SELECT list for `u`, its parameters numbered from `first`. */
-export function usageInsertSql(u: UsageColumns, first: number): { columns: string; select: string } {
-  return { columns: u.columns.join(", "), select: u.casts.map((cast, i) => `$${first + i}::${cast}`).join(", ") };
+/** The INSERT's column list and SELECT list, its parameters numbered from `first`. */
+export function usageInsertSql(first: number): { columns: string; select: string } {
+  return { columns: COLUMNS.map((c) => c[0]).join(", "), select: COLUMNS.map(([, cast], i) => `$${first + i}::${cast}`).join(", ") };
 }
 
 /** The usage row of a request that moved no money (no hold, nothing charged): one statement. */
 export async function writeUsage(db: Db, r: UsageRecord): Promise<void> {
-  const u = usageColumns(r);
-  const { columns, select } = usageInsertSql(u, 3);
+  await insertUsage(db, usageValues(r), r.chargedMicros, r.createdAt);
+}
+
+/** writeUsage from prepared values (a journal's). */
+export async function insertUsage(db: Db, values: UsageValues, chargedMicros: number, createdAt?: Date): Promise<void> {
+  const { columns, select } = usageInsertSql(3);
   await sqlRows(
     db,
     "sy_usage",
     `INSERT INTO usage_logs (${columns}, charged_micros, created_at) SELECT ${select}, $1::int8, COALESCE($2::timestamptz::timestamp, now()) ON CONFLICT (id) DO NOTHING`,
-    [r.chargedMicros, r.createdAt?.toISOString() ?? null, ...u.values],
+    [chargedMicros, createdAt?.toISOString() ?? null, ...values],
   );
 }

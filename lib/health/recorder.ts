@@ -1,4 +1,5 @@
 import type { Db } from "../db/client.ts";
+import { sqlRows } from "../db/sql.ts";
 import { scrubSecrets } from "../security/scrub.ts";
 
 type Sample = { providerId: string; ok: boolean; latencyMs: number | null; statusCode: number | null; error: string | null; createdAt: Date };
@@ -33,15 +34,28 @@ export class HealthRecorder {
     this.writing = this.writing.then(async () => {
       if (!batch.length) return;
       try {
-        await this.db.providerHealthSample.createMany({ data: batch });
-      } catch {
-        // Most likely a provider deleted since its sample was taken (foreign key): keep the rest.
-        try {
-          const live = new Set((await this.db.provider.findMany({ where: { id: { in: [...new Set(batch.map((b) => b.providerId))] } }, select: { id: true } })).map((p) => p.id));
-          await this.db.providerHealthSample.createMany({ data: batch.filter((b) => live.has(b.providerId)) });
-        } catch (err) {
-          console.warn(`[health] dropped ${batch.length} samples: ${err instanceof Error ? err.message : err}`);
-        }
+        // One statement for the batch (arrays unnested), in SQL rather than Prisma's createMany,
+        // whose per-row work the gateway's profile showed; samples of a provider deleted since
+        // are skipped by the join.
+        await sqlRows(
+          this.db,
+          "sy_health_samples",
+          `INSERT INTO provider_health_samples (provider_id, ok, latency_ms, status_code, error, created_at)
+           SELECT s.provider_id, s.ok, s.latency_ms, s.status_code, s.error, s.created_at::timestamptz::timestamp
+           FROM unnest($1::text[], $2::bool[], $3::int4[], $4::int4[], $5::text[], $6::text[]) WITH ORDINALITY AS s(provider_id, ok, latency_ms, status_code, error, created_at, n)
+           JOIN providers p ON p.id = s.provider_id
+           ORDER BY s.n`,
+          [
+            batch.map((b) => b.providerId),
+            batch.map((b) => b.ok),
+            batch.map((b) => b.latencyMs),
+            batch.map((b) => b.statusCode),
+            batch.map((b) => b.error),
+            batch.map((b) => b.createdAt.toISOString()),
+          ],
+        );
+      } catch (err) {
+        console.warn(`[health] dropped ${batch.length} samples: ${err instanceof Error ? err.message : err}`);
       }
     });
     return this.writing;

@@ -107,16 +107,30 @@ export async function sendWebResponse(
   const reader = response.body.getReader();
   const onClose = () => void reader.cancel().catch(() => {});
   res.on("close", onClose);
+  // Chunks that become ready in the same turn of the event loop (an upstream packet often carries
+  // several tokens) leave in one write(2); none waits for a later one.
+  let corked = false;
+  const uncork = () => {
+    if (!corked) return;
+    corked = false;
+    res.uncork();
+  };
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
       if (res.destroyed) break;
+      if (!corked) {
+        corked = true;
+        res.cork();
+        setImmediate(uncork);
+      }
       if (!res.write(value)) await new Promise<void>((r) => { res.once("drain", r); res.once("close", r); });
     }
   } catch {
     // the client went away mid-stream
   } finally {
+    uncork();
     res.off("close", onClose);
   }
   await opts.beforeEnd?.();

@@ -4,7 +4,7 @@ import { toMicros } from "../money/units.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import { int8, sqlRows } from "../db/sql.ts";
 import { invalidateMoney } from "./money-cache.ts";
-import { usageInsertSql, type UsageColumns } from "../gateway/usage-log.ts";
+import { usageInsertSql, type UsageValues } from "../gateway/usage-log.ts";
 
 /**
  * The credit ledger. Entries are append-only integer micro-USD; `credit_accounts.balance_micros`
@@ -78,7 +78,7 @@ const SQL_USD = (micros: string) => `'$' || rtrim(rtrim(to_char((${micros})::num
  * becomes a negative balance (owed), named in the entry's reference. A hold the sweeper already
  * expired is still charged, since the tokens were produced.
  */
-export async function settle(db: Db, userId: string, requestId: string, chargeMicros: number, reference: string, usage?: UsageColumns): Promise<SettleResult> {
+export async function settle(db: Db, userId: string, requestId: string, chargeMicros: number, reference: string, usage?: UsageValues): Promise<SettleResult> {
   if (!Number.isSafeInteger(chargeMicros) || chargeMicros < 0) throw new Error(`bad charge ${chargeMicros}`);
   const idempotencyKey = `charge:${requestId}`;
   try {
@@ -130,11 +130,11 @@ const SETTLE_RESULT = `SELECT amt::text AS charged, balance_micros::text AS bala
  * charge's own time and amount: usage totals match the ledger to the micro-dollar, and a settle
  * replayed after a crash (lib/ledger/settlements.ts) writes neither twice.
  */
-async function settleOnce(db: Db, userId: string, requestId: string, chargeMicros: number, reference: string, idempotencyKey: string, usage?: UsageColumns): Promise<SettleResult | null> {
+async function settleOnce(db: Db, userId: string, requestId: string, chargeMicros: number, reference: string, idempotencyKey: string, usage?: UsageValues): Promise<SettleResult | null> {
   const base = [requestId, userId, idempotencyKey, chargeMicros, reference];
   let rows: { charged: string; balance: string; reserved: string; at: string; shortfall: string }[];
   if (usage) {
-    const { columns, select } = usageInsertSql(usage, base.length + 1);
+    const { columns, select } = usageInsertSql(base.length + 1);
     rows = await sqlRows(
       db,
       "sy_settle_usage",
@@ -144,7 +144,7 @@ async function settleOnce(db: Db, userId: string, requestId: string, chargeMicro
          ON CONFLICT (id) DO NOTHING
        )
        ${SETTLE_RESULT}`,
-      [...base, ...usage.values],
+      [...base, ...usage],
     );
   } else {
     rows = await sqlRows(db, "sy_settle", `${SETTLE_CTES} ${SETTLE_RESULT}`, base);

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { SettleJournal, type SettleJob } from "./settlements.ts";
+import { prepareJob, SettleJournal, type SettleJob } from "./settlements.ts";
 
 const job = (n: number): SettleJob => ({
   userId: "u1", requestId: `req-${n}`, chargeMicros: n, reference: `request req-${n}`, movesMoney: true,
@@ -16,8 +16,8 @@ const job = (n: number): SettleJob => ({
 describe("the settle journal", () => {
   it("keeps every unsettled job on disk, one JSON line each, and deletes a full file once all its jobs settled", () => {
     const dir = mkdtempSync(join(tmpdir(), "sy-journal-unit-"));
-    const journal = new SettleJournal(dir, 1_500); // a file fills after a few jobs
-    const segs = Array.from({ length: 6 }, (_, i) => journal.append(job(i)));
+    const journal = new SettleJournal(dir, 500); // a file fills after a few jobs
+    const segs = Array.from({ length: 6 }, (_, i) => journal.append(prepareJob(job(i))));
     const files = readdirSync(dir).sort();
     expect(files.length).toBeGreaterThan(1);
     expect(files.every((f) => f.startsWith(`${hostname()}-${process.pid}-`))).toBe(true);

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { Db } from "../db/client.ts";
 import { pidAlive } from "../config/process.ts";
 import { settle, type SettleResult } from "./ledger.ts";
-import { writeUsage, usageColumns, type UsageRecord } from "../gateway/usage-log.ts";
+import { insertUsage, usageValues, type UsageRecord, type UsageValues } from "../gateway/usage-log.ts";
 
 /**
  * A request's money and usage row are written after its reply has left (one statement: charge +
@@ -34,6 +34,11 @@ export type SettleJob = {
   usage: Omit<UsageRecord, "createdAt">;
 };
 
+/** A job as journaled and run: the usage row already as its INSERT's parameters (serialized once). */
+export type Prepared = Omit<SettleJob, "usage"> & { usage: UsageValues };
+
+export const prepareJob = (job: SettleJob): Prepared => ({ ...job, usage: usageValues(job.usage) });
+
 type Segment = { fd: number; path: string; bytes: number; pending: number; sealed: boolean };
 
 /**
@@ -49,7 +54,7 @@ export class SettleJournal {
     private readonly maxBytes = 1 << 20,
   ) {}
 
-  append(job: SettleJob): Segment {
+  append(job: Prepared): Segment {
     if (!this.current || this.current.bytes >= this.maxBytes) {
       if (this.current) this.seal(this.current);
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
@@ -84,15 +89,15 @@ export class SettleJournal {
   }
 }
 
-async function run(db: Db, job: SettleJob): Promise<SettleResult | null> {
-  if (job.movesMoney) return settle(db, job.userId, job.requestId, job.chargeMicros, job.reference, usageColumns(job.usage));
-  await writeUsage(db, job.usage);
+async function run(db: Db, job: Prepared): Promise<SettleResult | null> {
+  if (job.movesMoney) return settle(db, job.userId, job.requestId, job.chargeMicros, job.reference, job.usage);
+  await insertUsage(db, job.usage, job.chargeMicros);
   return null;
 }
 
 export class Settlements {
   private readonly pending = new Map<string, Set<Promise<void>>>();
-  private failed: { job: SettleJob; seg: Segment | undefined; onSettled?: (r: SettleResult) => void }[] = [];
+  private failed: { job: Prepared; seg: Segment | undefined; onSettled?: (r: SettleResult) => void }[] = [];
 
   constructor(
     private readonly db: Db,
@@ -100,7 +105,8 @@ export class Settlements {
   ) {}
 
   /** Journals the job (synchronously: call it before the reply's last byte) and runs it. */
-  submit(job: SettleJob, onSettled?: (r: SettleResult) => void): Promise<void> {
+  submit(settleJob: SettleJob, onSettled?: (r: SettleResult) => void): Promise<void> {
+    const job = prepareJob(settleJob);
     const seg = this.journal?.append(job);
     const done = run(this.db, job).then(
       (r) => {
@@ -173,9 +179,9 @@ export async function replayJournals(db: Db, dir: string): Promise<{ files: numb
     }
     for (const line of text.split("\n")) {
       if (!line.trim()) continue;
-      let job: SettleJob;
+      let job: Prepared;
       try {
-        job = JSON.parse(line) as SettleJob;
+        job = JSON.parse(line) as Prepared;
       } catch {
         console.warn(`[ledger] skipped an unreadable line in ${name}`);
         continue;

@@ -2,8 +2,7 @@
  * Server-sent events, both ways. Decoding goes through eventsource-parser (the one SSE parser in
  * the project); encoding is the `data: ...\n\n` framing the gateway writes to its clients.
  */
-import type { EventSourceMessage } from "eventsource-parser";
-import { EventSourceParserStream } from "eventsource-parser/stream";
+import { createParser, type EventSourceMessage, type ParseError } from "eventsource-parser";
 
 export type SseMessage = EventSourceMessage;
 
@@ -15,23 +14,37 @@ export type SseReader = {
 };
 
 export function openSseReader(body: ReadableStream<Uint8Array>): SseReader {
-  // TextDecoderStream's writable is typed for any BufferSource, which TS will not narrow to Uint8Array.
-  const decoder = new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>;
-  const reader = body.pipeThrough(decoder).pipeThrough(new EventSourceParserStream()).getReader();
+  // eventsource-parser's callback API fed straight from the body's reader: the same parsing as its
+  // EventSourceParserStream behind a TextDecoderStream, without two Web-stream hops (and their
+  // promises) for every event of every reply, which the gateway's profile showed.
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  const queue: SseMessage[] = [];
+  let failure: ParseError | null = null;
+  const parser = createParser({
+    onEvent: (event) => void queue.push(event),
+    onError: (error) => {
+      if (error.type === "max-buffer-size-exceeded") failure = error;
+    },
+  });
   let finished = false;
   return {
     async read() {
-      if (finished) return undefined;
-      const r = await reader.read();
-      if (r.done) {
-        finished = true;
-        return undefined;
+      for (;;) {
+        if (queue.length) return queue.shift();
+        if (failure) throw failure;
+        if (finished) return undefined;
+        const r = await reader.read();
+        if (r.done) {
+          parser.feed(decoder.decode());
+          finished = true;
+        } else parser.feed(decoder.decode(r.value, { stream: true }));
       }
-      return r.value;
     },
     cancel() {
       if (finished) return;
       finished = true;
+      queue.length = 0;
       reader.cancel().catch(() => {});
     },
   };
