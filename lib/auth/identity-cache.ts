@@ -10,6 +10,9 @@ const MAX_ENTRIES = 10_000;
 
 export class TtlCache<K, V> {
   private readonly map = new Map<K, { at: number; value: V }>();
+  private readonly loading = new Map<K, Promise<V>>();
+  /** Bumped by clear(): a load that began before an invalidation must not store what it read. */
+  private generation = 0;
 
   constructor(
     private readonly ttlMs: () => number,
@@ -33,17 +36,35 @@ export class TtlCache<K, V> {
     this.map.set(key, { at: this.now(), value });
   }
 
-  /** Reads through: the cached value, or loads it (concurrent misses each load; the last one wins). */
-  async through(key: K, load: () => Promise<V>): Promise<V> {
+  /**
+   * Reads through: the cached value, or loads it. Concurrent misses of one key share one load
+   * (at 50 requests in flight, an expiry would otherwise send 50 identical queries at once).
+   */
+  through(key: K, load: () => Promise<V>): Promise<V> {
     const hit = this.get(key);
-    if (hit !== undefined) return hit;
-    const value = await load();
-    this.set(key, value);
-    return value;
+    if (hit !== undefined) return Promise.resolve(hit);
+    const pending = this.loading.get(key);
+    if (pending) return pending;
+    const generation = this.generation;
+    const loaded = load().then(
+      (value) => {
+        if (this.loading.get(key) === loaded) this.loading.delete(key);
+        if (generation === this.generation) this.set(key, value);
+        return value;
+      },
+      (err: unknown) => {
+        if (this.loading.get(key) === loaded) this.loading.delete(key);
+        throw err;
+      },
+    );
+    this.loading.set(key, loaded);
+    return loaded;
   }
 
   clear(): void {
+    this.generation++;
     this.map.clear();
+    this.loading.clear();
   }
 }
 

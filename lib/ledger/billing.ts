@@ -2,8 +2,25 @@ import type { Db } from "../db/client.ts";
 import type { Billing } from "../gateway/billing.ts";
 import { int8, sqlRows } from "../db/sql.ts";
 import { monthSpend, reserve } from "./ledger.ts";
-import { moneyCache } from "./money-cache.ts";
+import { moneyCache, type MoneyView } from "./money-cache.ts";
 import { processSettlements, type Settlements } from "./settlements.ts";
+
+/** Balance and budget in one round trip (the month's spend only when there is a budget). */
+async function readMoney(db: Db, userId: string): Promise<MoneyView> {
+  const [row] = await sqlRows<{ balance: string | null; reserved: string | null; budget: string | null }>(
+    db,
+    "sy_money",
+    `SELECT a.balance_micros AS balance, a.reserved_micros AS reserved, s.monthly_budget_micros AS budget
+     FROM (SELECT $1::text AS user_id) u
+     LEFT JOIN credit_accounts a ON a.user_id = u.user_id
+     LEFT JOIN user_settings s ON s.user_id = u.user_id`,
+    [userId],
+  );
+  const balance = int8(row?.balance);
+  const available = balance - int8(row?.reserved);
+  const budget = row?.budget == null ? null : { monthlyBudgetMicros: int8(row.budget), monthSpendMicros: await monthSpend(db, userId) };
+  return { availableMicros: Math.max(0, available), owedMicros: Math.max(0, -balance), budget };
+}
 
 /** The gateway's money system: prepaid credits with holds, and the caller's monthly budget. */
 export function ledgerBilling(db: Db, holdTtlMs?: number, settlements: Settlements = processSettlements(db)): Billing {
@@ -14,21 +31,7 @@ export function ledgerBilling(db: Db, holdTtlMs?: number, settlements: Settlemen
       // at once for the budget's thresholds, which the hold does not check.
       const hit = opts.fresh ? undefined : cache.get(userId);
       if (hit && hit.budget === null) return { ...hit, cached: true };
-      // Balance and budget in one round trip (the month's spend only when there is a budget).
-      const [row] = await sqlRows<{ balance: string | null; reserved: string | null; budget: string | null }>(
-        db,
-        "sy_money",
-        `SELECT a.balance_micros AS balance, a.reserved_micros AS reserved, s.monthly_budget_micros AS budget
-         FROM (SELECT $1::text AS user_id) u
-         LEFT JOIN credit_accounts a ON a.user_id = u.user_id
-         LEFT JOIN user_settings s ON s.user_id = u.user_id`,
-        [userId],
-      );
-      const balance = int8(row?.balance);
-      const available = balance - int8(row?.reserved);
-      const budget = row?.budget == null ? null : { monthlyBudgetMicros: int8(row.budget), monthSpendMicros: await monthSpend(db, userId) };
-      const view = { availableMicros: Math.max(0, available), owedMicros: Math.max(0, -balance), budget };
-      cache.set(userId, view);
+      const view = await cache.read(userId, () => readMoney(db, userId), opts.fresh);
       return { ...view, cached: false };
     },
     async reserve(userId, requestId, amount) {

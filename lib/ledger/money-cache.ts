@@ -18,6 +18,8 @@ const MAX_ENTRIES = 10_000;
 
 export class MoneyCache {
   private readonly map = new Map<string, Entry>();
+  private readonly loading = new Map<string, Promise<MoneyView>>();
+  private generation = 0;
 
   constructor(
     private readonly ttlMs: () => number,
@@ -48,9 +50,34 @@ export class MoneyCache {
     e.owedMicros = Math.max(0, -balanceMicros);
   }
 
+  /**
+   * A full read through the cache: concurrent reads of one caller share one query, unless `fresh`
+   * (a re-plan must see what happened after it began). A read that began before an invalidation
+   * is not stored.
+   */
+  read(userId: string, load: () => Promise<MoneyView>, fresh = false): Promise<MoneyView> {
+    const pending = fresh ? undefined : this.loading.get(userId);
+    if (pending) return pending;
+    const generation = this.generation;
+    const loaded = load().finally(() => {
+      if (this.loading.get(userId) === loaded) this.loading.delete(userId);
+    });
+    void loaded.then((view) => {
+      if (generation === this.generation) this.set(userId, view);
+    }, () => {});
+    if (!fresh) this.loading.set(userId, loaded);
+    return loaded;
+  }
+
   invalidate(userId?: string): void {
-    if (userId === undefined) this.map.clear();
-    else this.map.delete(userId);
+    this.generation++;
+    if (userId === undefined) {
+      this.map.clear();
+      this.loading.clear();
+    } else {
+      this.map.delete(userId);
+      this.loading.delete(userId);
+    }
   }
 }
 
