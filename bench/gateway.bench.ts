@@ -378,7 +378,7 @@ async function switchyard(target: string, mockUrl: string, env: Record<string, s
   );
   if (launcherPid) notes.push(`${target}: the launcher process (scripts/start.ts${env.DATABASE_URL ? "" : ", which holds the embedded database"}) had ${(ownRssKb(launcherPid) / 1024).toFixed(0)} MB RSS besides the Next server.`);
   await stop(p);
-  return 2 * (WARMUP + N1 + N50);
+  return ["stream", "json"].filter((m) => MODES.has(m)).length * (WARMUP + N1 + N50);
 }
 
 async function verify(target: string, url: string, chatRequests: number): Promise<void> {

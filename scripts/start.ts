@@ -63,10 +63,16 @@ async function main() {
   log(`serving on http://localhost:${port}`);
 
   let stopping = false;
+  const childExited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    if (child.exitCode === null) child.kill("SIGTERM");
+    if (child.exitCode === null && child.signalCode === null) {
+      // The server finishes its replies and writes their settles before it exits: the embedded
+      // database must outlive it (15 s at most; the journal covers the rest).
+      child.kill("SIGTERM");
+      await Promise.race([childExited, new Promise((r) => setTimeout(r, 15_000))]);
+    }
     await embedded?.stop();
     process.exit(code);
   };

@@ -2,6 +2,8 @@
  * What every HTTP adapter shares: the POST, and turning transport failures, aborts and upstream
  * error bodies into UpstreamError with the status the gateway's fallback logic reads.
  */
+import { request as httpRequest, type IncomingMessage } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { scrubSecrets, type KnownSecrets } from "../security/scrub.ts";
 import type { SseMessage } from "./sse.ts";
 import { UpstreamError } from "./types.ts";
@@ -26,17 +28,77 @@ export function abortError(signal: AbortSignal): UpstreamError {
   return new UpstreamError("aborted", 499);
 }
 
+/** What an adapter reads of an upstream's answer (the subset of fetch's Response it needs). */
+export type UpstreamResponse = {
+  ok: boolean;
+  status: number;
+  headers: { get(name: string): string | null };
+  /** The body's bytes as they arrive; breaking off the iteration releases the connection. */
+  body: AsyncIterable<Uint8Array>;
+  text(): Promise<string>;
+};
+
 /**
  * POSTs JSON; resolves with the response whatever its status, rejects with UpstreamError on
  * transport failure. `secrets` are the credentials the call carries, kept out of error text.
+ *
+ * Node's own http client rather than fetch: this runs for every request, and fetch's Request,
+ * Response and Web-stream body cost more per reply (and per streamed chunk) than everything else
+ * the gateway does with it. Keep-alive comes from Node's global agents; redirects are not followed
+ * (an API answering 3xx is an error, and a key is never sent on to wherever it points); nothing
+ * asks for compression.
  */
-export async function postJson(url: string, headers: Record<string, string>, body: unknown, signal: AbortSignal, secrets: KnownSecrets = []): Promise<Response> {
-  if (signal.aborted) throw abortError(signal);
+export function postJson(url: string, headers: Record<string, string>, body: unknown, signal: AbortSignal, secrets: KnownSecrets = []): Promise<UpstreamResponse> {
+  if (signal.aborted) return Promise.reject(abortError(signal));
+  let target: URL;
   try {
-    return await fetch(url, { method: "POST", headers, body: JSON.stringify(body), signal });
+    target = new URL(url);
+    // As fetch refuses them: a key in the URL would travel as Basic auth to whoever answers.
+    if (target.username || target.password) throw new TypeError(`Request cannot be constructed from a URL that includes credentials: ${url}`);
+    if (target.protocol !== "http:" && target.protocol !== "https:") throw new TypeError(`unsupported URL scheme ${target.protocol}`);
   } catch (err) {
-    throw transportError(err, signal, secrets);
+    return Promise.reject(transportError(err, signal, secrets));
   }
+  const payload = Buffer.from(JSON.stringify(body));
+  const send = target.protocol === "https:" ? httpsRequest : httpRequest;
+  return new Promise<UpstreamResponse>((resolve, reject) => {
+    const req = send(target, { method: "POST", headers: { ...headers, "content-length": String(payload.byteLength) }, signal }, (res) => resolve(upstreamResponse(res)));
+    req.on("error", (err) => reject(transportError(err, signal, secrets)));
+    req.end(payload);
+  });
+}
+
+function upstreamResponse(res: IncomingMessage): UpstreamResponse {
+  const status = res.statusCode ?? 0;
+  // An error after the status line (reset, abort) surfaces to whoever reads the body.
+  res.on("error", () => {});
+  return {
+    ok: status >= 200 && status < 300,
+    status,
+    headers: {
+      get(name) {
+        const v = res.headers[name.toLowerCase()];
+        return v === undefined ? null : Array.isArray(v) ? v.join(", ") : v;
+      },
+    },
+    body: {
+      [Symbol.asyncIterator]() {
+        const it = res[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+        return {
+          next: () => it.next(),
+          return: async () => {
+            res.destroy();
+            return { done: true as const, value: undefined };
+          },
+        };
+      },
+    },
+    async text() {
+      const chunks: Buffer[] = [];
+      for await (const chunk of res) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString("utf8");
+    },
+  };
 }
 
 /** A failure before the status line: 0 when the upstream could not be reached, 408 on timeouts. */
@@ -62,7 +124,7 @@ export function streamError(err: unknown, signal: AbortSignal): UpstreamError {
  * `secrets`, the credentials the call carried, and anything like them removed: upstreams echo
  * them), and Retry-After.
  */
-export async function errorFromResponse(res: Response, signal: AbortSignal, secrets: KnownSecrets = []): Promise<UpstreamError> {
+export async function errorFromResponse(res: UpstreamResponse, signal: AbortSignal, secrets: KnownSecrets = []): Promise<UpstreamError> {
   let text = "";
   try {
     text = await res.text();
@@ -134,7 +196,7 @@ function statusOfPayload(error: unknown): number {
 }
 
 /** Seconds to wait from `retry-after-ms`, or `retry-after` as seconds or an HTTP date. */
-export function parseRetryAfter(headers: Headers, now = Date.now()): number | undefined {
+export function parseRetryAfter(headers: { get(name: string): string | null }, now = Date.now()): number | undefined {
   const ms = headers.get("retry-after-ms");
   if (ms !== null && ms.trim() !== "" && Number.isFinite(Number(ms)) && Number(ms) >= 0) return Number(ms) / 1000;
   const value = headers.get("retry-after")?.trim();

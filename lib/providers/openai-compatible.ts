@@ -2,7 +2,7 @@
  * Any server that speaks OpenAI's chat completions (OpenAI, Groq, Together, vLLM, Ollama, LM
  * Studio...). The request goes through as it came, always streamed with usage.
  */
-import { cancellable, errorFromPayload, errorFromResponse, isRecord, joinUrl, nextSseMessage, parseJson, postJson, streamError } from "./http.ts";
+import { cancellable, errorFromPayload, errorFromResponse, isRecord, joinUrl, nextSseMessage, parseJson, postJson, streamError, type UpstreamResponse } from "./http.ts";
 import type { KnownSecrets } from "../security/scrub.ts";
 import { openSseReader, type SseReader } from "./sse.ts";
 import { UpstreamError, type ChunkChoice, type ChunkDelta, type ProviderAdapter, type ProviderConfig, type UpstreamChatRequest, type UpstreamEvent, type Usage } from "./types.ts";
@@ -64,7 +64,7 @@ async function* openAiEvents(reader: SseReader, signal: AbortSignal, secrets: Kn
   if (usage) yield { type: "usage", usage };
 }
 
-async function completionEvents(res: Response, signal: AbortSignal, secrets: KnownSecrets): Promise<AsyncIterable<UpstreamEvent>> {
+async function completionEvents(res: UpstreamResponse, signal: AbortSignal, secrets: KnownSecrets): Promise<AsyncIterable<UpstreamEvent>> {
   let text: string;
   try {
     text = await res.text();

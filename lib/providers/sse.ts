@@ -13,11 +13,12 @@ export type SseReader = {
   cancel(): void;
 };
 
-export function openSseReader(body: ReadableStream<Uint8Array>): SseReader {
-  // eventsource-parser's callback API fed straight from the body's reader: the same parsing as its
+export function openSseReader(body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>): SseReader {
+  // eventsource-parser's callback API fed straight from the body: the same parsing as its
   // EventSourceParserStream behind a TextDecoderStream, without two Web-stream hops (and their
   // promises) for every event of every reply, which the gateway's profile showed.
-  const reader = body.getReader();
+  // A Web ReadableStream is async-iterable too (returning from it cancels the stream).
+  const chunks = (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
   const decoder = new TextDecoder();
   const queue: SseMessage[] = [];
   let failure: ParseError | null = null;
@@ -34,7 +35,7 @@ export function openSseReader(body: ReadableStream<Uint8Array>): SseReader {
         if (queue.length) return queue.shift();
         if (failure) throw failure;
         if (finished) return undefined;
-        const r = await reader.read();
+        const r = await chunks.next();
         if (r.done) {
           parser.feed(decoder.decode());
           finished = true;
@@ -45,13 +46,13 @@ export function openSseReader(body: ReadableStream<Uint8Array>): SseReader {
       if (finished) return;
       finished = true;
       queue.length = 0;
-      reader.cancel().catch(() => {});
+      Promise.resolve(chunks.return?.()).catch(() => {});
     },
   };
 }
 
 /** The SSE events of a body as an async iterable; breaking out of the loop cancels the body. */
-export async function* readSseEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<SseMessage> {
+export async function* readSseEvents(body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>): AsyncGenerator<SseMessage> {
   const reader = openSseReader(body);
   try {
     for (;;) {
