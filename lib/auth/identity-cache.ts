@@ -39,12 +39,15 @@ export class TtlCache<K, V> {
   /**
    * Reads through: the cached value, or loads it. Concurrent misses of one key share one load
    * (at 50 requests in flight, an expiry would otherwise send 50 identical queries at once).
+   * `fresh` loads anew, never joining a load that began earlier, and stores the result.
    */
-  through(key: K, load: () => Promise<V>): Promise<V> {
-    const hit = this.get(key);
-    if (hit !== undefined) return Promise.resolve(hit);
-    const pending = this.loading.get(key);
-    if (pending) return pending;
+  through(key: K, load: () => Promise<V>, opts: { fresh?: boolean } = {}): Promise<V> {
+    if (!opts.fresh) {
+      const hit = this.get(key);
+      if (hit !== undefined) return Promise.resolve(hit);
+      const pending = this.loading.get(key);
+      if (pending) return pending;
+    }
     const generation = this.generation;
     const loaded = load().then(
       (value) => {
@@ -59,6 +62,12 @@ export class TtlCache<K, V> {
     );
     this.loading.set(key, loaded);
     return loaded;
+  }
+
+  delete(key: K): void {
+    this.generation++;
+    this.map.delete(key);
+    this.loading.delete(key);
   }
 
   clear(): void {

@@ -1,53 +1,35 @@
 import type { CallerBudget } from "../router/types.ts";
-import { identityTtlMs } from "../auth/identity-cache.ts";
+import { identityTtlMs, TtlCache } from "../auth/identity-cache.ts";
 
 /**
  * What routing knows of a caller's money between full reads. The authoritative check is the hold
  * itself (a conditional UPDATE that cannot overdraw), so routing may decide on a recent view of a
  * caller without a monthly budget (with one, lib/ledger/billing.ts reads afresh every time):
  * every hold and settle in this process refreshes the available balance from the row it changed;
- * a full read (balance, budget, this month's spend) is made at most once per `ttlMs` per caller,
+ * a full read (balance, budget, this month's spend) is made at most once per TTL per caller,
  * and at once when a decision depends on money (lib/gateway/plan.ts) or a hold is refused.
  * Purchases, grants and refunds in this process drop the entry; from another process they are
  * seen within the TTL.
  */
 export type MoneyView = { availableMicros: number; owedMicros: number; budget: CallerBudget | null };
 
-type Entry = MoneyView & { at: number };
-const MAX_ENTRIES = 10_000;
-
 export class MoneyCache {
-  private readonly map = new Map<string, Entry>();
-  private readonly loading = new Map<string, Promise<MoneyView>>();
-  private generation = 0;
+  private readonly views: TtlCache<string, MoneyView>;
 
-  constructor(
-    private readonly ttlMs: () => number,
-    private readonly now: () => number = Date.now,
-  ) {}
+  constructor(ttlMs: () => number, now: () => number = Date.now) {
+    this.views = new TtlCache(ttlMs, now);
+  }
 
   get(userId: string): MoneyView | undefined {
-    const e = this.map.get(userId);
-    if (!e) return undefined;
-    if (this.now() - e.at >= this.ttlMs()) {
-      this.map.delete(userId);
-      return undefined;
-    }
-    return e;
+    return this.views.get(userId);
   }
 
-  set(userId: string, view: MoneyView): void {
-    if (this.ttlMs() <= 0) return;
-    if (this.map.size >= MAX_ENTRIES) this.map.delete(this.map.keys().next().value as string);
-    this.map.set(userId, { ...view, at: this.now() });
-  }
-
-  /** After a hold or settle: the balance as that statement left it (does not extend the entry's life). */
+  /** After a hold or settle: the balance as that statement left it (does not extend the view's life). */
   sawBalance(userId: string, balanceMicros: number, availableMicros: number): void {
-    const e = this.map.get(userId);
-    if (!e) return;
-    e.availableMicros = Math.max(0, availableMicros);
-    e.owedMicros = Math.max(0, -balanceMicros);
+    const view = this.views.get(userId);
+    if (!view) return;
+    view.availableMicros = Math.max(0, availableMicros);
+    view.owedMicros = Math.max(0, -balanceMicros);
   }
 
   /**
@@ -56,28 +38,12 @@ export class MoneyCache {
    * is not stored.
    */
   read(userId: string, load: () => Promise<MoneyView>, fresh = false): Promise<MoneyView> {
-    const pending = fresh ? undefined : this.loading.get(userId);
-    if (pending) return pending;
-    const generation = this.generation;
-    const loaded = load().finally(() => {
-      if (this.loading.get(userId) === loaded) this.loading.delete(userId);
-    });
-    void loaded.then((view) => {
-      if (generation === this.generation) this.set(userId, view);
-    }, () => {});
-    if (!fresh) this.loading.set(userId, loaded);
-    return loaded;
+    return this.views.through(userId, load, { fresh });
   }
 
   invalidate(userId?: string): void {
-    this.generation++;
-    if (userId === undefined) {
-      this.map.clear();
-      this.loading.clear();
-    } else {
-      this.map.delete(userId);
-      this.loading.delete(userId);
-    }
+    if (userId === undefined) this.views.clear();
+    else this.views.delete(userId);
   }
 }
 
