@@ -31,7 +31,7 @@ export function ledgerBilling(db: Db, holdTtlMs?: number, settlements: Settlemen
       // at once for the budget's thresholds, which the hold does not check.
       const hit = opts.fresh ? undefined : cache.get(userId);
       if (hit && hit.budget === null) return { ...hit, cached: true };
-      const view = await cache.read(userId, () => readMoney(db, userId), opts.fresh);
+      const view = await cache.read(userId, () => readMoney(db, userId), opts.fresh || hit !== undefined);
       return { ...view, cached: false };
     },
     async reserve(userId, requestId, amount) {
