@@ -2,8 +2,8 @@
  * What every HTTP adapter shares: the POST, and turning transport failures, aborts and upstream
  * error bodies into UpstreamError with the status the gateway's fallback logic reads.
  */
-import { request as httpRequest, type IncomingMessage } from "node:http";
-import { request as httpsRequest } from "node:https";
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { scrubSecrets, type KnownSecrets } from "../security/scrub.ts";
 import type { SseMessage } from "./sse.ts";
 import { UpstreamError } from "./types.ts";
@@ -44,7 +44,7 @@ export type UpstreamResponse = {
  *
  * Node's own http client rather than fetch: this runs for every request, and fetch's Request,
  * Response and Web-stream body cost more per reply (and per streamed chunk) than everything else
- * the gateway does with it. Keep-alive comes from Node's global agents; redirects are not followed
+ * the gateway does with it. Connections are kept alive (KEEP_ALIVE agents); redirects are not followed
  * (an API answering 3xx is an error, and a key is never sent on to wherever it points); nothing
  * asks for compression.
  */
@@ -60,13 +60,18 @@ export function postJson(url: string, headers: Record<string, string>, body: unk
     return Promise.reject(transportError(err, signal, secrets));
   }
   const payload = Buffer.from(JSON.stringify(body));
-  const send = target.protocol === "https:" ? httpsRequest : httpRequest;
+  const https = target.protocol === "https:";
+  const send = https ? httpsRequest : httpRequest;
   return new Promise<UpstreamResponse>((resolve, reject) => {
-    const req = send(target, { method: "POST", headers: { ...headers, "content-length": String(payload.byteLength) }, signal }, (res) => resolve(upstreamResponse(res)));
+    const req = send(target, { method: "POST", headers: { ...headers, "content-length": String(payload.byteLength) }, signal, agent: https ? HTTPS_AGENT : HTTP_AGENT }, (res) => resolve(upstreamResponse(res)));
     req.on("error", (err) => reject(transportError(err, signal, secrets)));
     req.end(payload);
   });
 }
+
+// Explicitly keep-alive (Node 20's global agents are too, but that is a default that has moved).
+const HTTP_AGENT = new HttpAgent({ keepAlive: true });
+const HTTPS_AGENT = new HttpsAgent({ keepAlive: true });
 
 function upstreamResponse(res: IncomingMessage): UpstreamResponse {
   const status = res.statusCode ?? 0;
@@ -87,7 +92,15 @@ function upstreamResponse(res: IncomingMessage): UpstreamResponse {
         return {
           next: () => it.next(),
           return: async () => {
-            res.destroy();
+            // Stopped reading (the reply's [DONE] came before the body's end, or an error event):
+            // drain the rest so the connection goes back to the keep-alive pool, unless the upstream
+            // keeps talking. An abort (the client left, a timeout) has already destroyed it.
+            if (!res.destroyed) {
+              const drainLimit = setTimeout(() => res.destroy(), 1_000);
+              drainLimit.unref();
+              res.once("end", () => clearTimeout(drainLimit));
+              res.resume();
+            }
             return { done: true as const, value: undefined };
           },
         };
