@@ -3,7 +3,8 @@
  * were read from the database on every request. They are kept in process for at most
  * SWITCHYARD_IDENTITY_TTL_MS (default 1 s): a change made in this process clears them at once
  * (invalidateIdentity, called by every write that touches them); a change made by another process
- * or by hand is seen within the TTL. Money (balances, holds) is never cached.
+ * or by hand is seen within the TTL. The gateway's money view (lib/ledger/money-cache.ts) uses the
+ * same TtlCache and TTL; holds themselves are never decided from a cache.
  */
 export const DEFAULT_IDENTITY_TTL_MS = 1_000;
 const MAX_ENTRIES = 10_000;

@@ -26,7 +26,8 @@ export function createDb(connectionString: string, poolSize = 10): Db {
   // database, which runs one transaction at a time: under load a short transaction can queue
   // behind others for longer than 2 s. Every transaction here is short; these are ceilings.
   const client = new PrismaClient({ adapter, transactionOptions: { maxWait: 20_000, timeout: 30_000 } });
-  Object.defineProperty(client, POOL, { value: pool });
+  // Statements are prepared per connection on PostgreSQL, never on the embedded database (lib/db/sql.ts).
+  Object.defineProperty(client, POOL, { value: { pool, prepare: !isEmbeddedUrl(connectionString) } satisfies SqlTarget });
   return client;
 }
 
@@ -38,10 +39,12 @@ const POOL = Symbol.for("switchyard.pool");
  * The connection pool under a client, for the few hot-path statements written in SQL
  * (lib/db/sql.ts): same connections, no Prisma per-query cost. Ended by the client's $disconnect.
  */
-export function poolOf(db: Db): pg.Pool {
-  const pool = (db as unknown as Record<symbol, pg.Pool | undefined>)[POOL];
-  if (!pool) throw new Error("this client was not made by createDb");
-  return pool;
+export type SqlTarget = { pool: pg.Pool; prepare: boolean };
+
+export function sqlTargetOf(db: Db): SqlTarget {
+  const target = (db as unknown as Record<symbol, SqlTarget | undefined>)[POOL];
+  if (!target) throw new Error("this client was not made by createDb");
+  return target;
 }
 
 const globalForDb = globalThis as unknown as { switchyardDb?: Db };

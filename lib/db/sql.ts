@@ -1,6 +1,5 @@
 import type pg from "pg";
-import { poolOf, type Db } from "./client.ts";
-import { isEmbeddedUrl } from "./embedded-url.ts";
+import { sqlTargetOf, type Db } from "./client.ts";
 import { toMicros } from "../money/units.ts";
 
 /**
@@ -13,9 +12,8 @@ import { toMicros } from "../money/units.ts";
  * connections share, where a second PREPARE of the same name would fail.
  */
 export async function sqlRows<R extends pg.QueryResultRow>(db: Db, name: string, text: string, values: unknown[]): Promise<R[]> {
-  const pool = poolOf(db);
-  const named = !isEmbeddedUrl(pool.options.connectionString ?? "");
-  const result = await pool.query<R>(named ? { name, text, values } : { text, values });
+  const { pool, prepare } = sqlTargetOf(db);
+  const result = await pool.query<R>(prepare ? { name, text, values } : { text, values });
   return result.rows;
 }
 

@@ -5,7 +5,7 @@ import { ApiError } from "../http/errors.ts";
 import { microsToUsd } from "../money/units.ts";
 import { computeCostMicros } from "../router/cost.ts";
 import { decideRoute } from "../router/decide.ts";
-import type { RouteCandidate, RouterModel } from "../router/types.ts";
+import { chainOf, type RouteCandidate, type RouterModel } from "../router/types.ts";
 import { encodeSse } from "../providers/sse.ts";
 import { UpstreamError, type ProviderAdapter, type ProviderConfig, type UpstreamEvent } from "../providers/types.ts";
 import type { HealthRecorder } from "../health/recorder.ts";
@@ -63,22 +63,22 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
 
   // The hold covers the dearest candidate the walk may reach; settle charges what was used. A
   // hold refused on a recent (cached) view of the balance is decided again on a fresh one.
-  const holdFor = (p: Plan) => Math.max(...[p.decision.primary, ...p.decision.fallbacks].map((c) => c.estimatedCostMicros));
-  let hold = holdFor(plan);
-  let availableAfterHold = plan.caller.state.availableCreditsMicros;
-  if (hold > 0) {
-    try {
-      ({ availableMicros: availableAfterHold } = await deps.billing.reserve(call.caller.userId, call.requestId, hold));
-    } catch (err) {
-      if (!(plan.caller.moneyCached && err instanceof ApiError && err.status === 402)) throw err;
-      plan = await planRoute(deps, call.caller, call.body, { freshMoney: true });
-      hold = holdFor(plan);
-      availableAfterHold = plan.caller.state.availableCreditsMicros;
-      if (hold > 0) ({ availableMicros: availableAfterHold } = await deps.billing.reserve(call.caller.userId, call.requestId, hold));
-    }
+  const placeHold = async (p: Plan) => {
+    const amount = Math.max(...chainOf(p.decision).map((c) => c.estimatedCostMicros));
+    const available = amount > 0 ? (await deps.billing.reserve(call.caller.userId, call.requestId, amount)).availableMicros : p.caller.state.availableCreditsMicros;
+    return { hold: amount, availableAfterHold: available };
+  };
+  let held: { hold: number; availableAfterHold: number };
+  try {
+    held = await placeHold(plan);
+  } catch (err) {
+    if (!(plan.caller.moneyCached && err instanceof ApiError && err.status === 402)) throw err;
+    plan = await planRoute(deps, call.caller, call.body, { freshMoney: true, facts: plan.facts });
+    held = await placeHold(plan);
   }
+  const { hold, availableAfterHold } = held;
   call.timing?.mark("hold");
-  const chain = [plan.decision.primary, ...plan.decision.fallbacks];
+  const chain = chainOf(plan.decision);
 
   let finished = false;
   /**
@@ -363,7 +363,7 @@ function usageJson(r: { promptTokens: number; completionTokens: number; chargedM
 function routeHeaders(plan: Plan, candidate: RouteCandidate, attempts: readonly AttemptRecord[], availableMicros: number, requestId: string): Record<string, string> {
   const fallbacks = Math.max(0, attempts.length - 1);
   const failed = attempts.filter((a) => !a.ok);
-  const chain = [plan.decision.primary, ...plan.decision.fallbacks];
+  const chain = chainOf(plan.decision);
   const parts: string[] = [];
   const downgrade = downgradeOf(plan.decision, candidate.powerLevel, plan.catalog.rules, budgetState(plan.caller.state.budget).percent);
   if (downgrade) parts.push(downgrade.message);

@@ -5,7 +5,7 @@ import { estimatePromptTokens } from "../router/tokens.ts";
 import { promptTokenBound } from "../router/token-bound.ts";
 import { DEFAULT_MAX_OUTPUT_TOKENS } from "../router/catalog-defaults.ts";
 import { computeCostMicros, formatMicros } from "../router/cost.ts";
-import type { HealthMap, RouteCandidate, RouteDecision, RouteInput } from "../router/types.ts";
+import { chainOf, type HealthMap, type RouteCandidate, type RouteDecision, type RouteInput } from "../router/types.ts";
 import { ApiError } from "../http/errors.ts";
 import type { CircuitBreakers } from "../health/circuit-breaker.ts";
 import type { Billing } from "./billing.ts";
@@ -23,6 +23,7 @@ export type GatewayDeps = {
 
 export type Plan = {
   decision: RouteDecision;
+  facts: BodyFacts;
   catalog: GatewayCatalog;
   caller: LoadedCaller;
   promptTokens: number;
@@ -63,28 +64,38 @@ function healthMap(catalog: GatewayCatalog, breakers: CircuitBreakers): HealthMa
  * fresh read, so a stale view never downgrades or refuses anyone. A view that is stale the other
  * way is caught by the hold, which cannot overdraw (lib/gateway/chat-completion.ts re-plans then).
  */
-export async function planRoute(deps: GatewayDeps, caller: Caller, body: ChatCompletionBody, opts: { freshMoney?: boolean } = {}): Promise<Plan> {
+export async function planRoute(deps: GatewayDeps, caller: Caller, body: ChatCompletionBody, opts: { freshMoney?: boolean; facts?: BodyFacts } = {}): Promise<Plan> {
+  // What the body says is worked out once per request, however often the money is re-read.
+  const facts = opts.facts ?? bodyFacts(body);
   const [catalog, loaded] = await Promise.all([deps.catalog.get(), loadCallerState(deps.db, deps.billing, caller, opts.freshMoney)]);
   let plan: Plan;
   try {
-    plan = decidePlan(deps, body, catalog, loaded);
+    plan = decidePlan(deps, body, facts, catalog, loaded);
   } catch (err) {
-    if (loaded.moneyCached && err instanceof ApiError && err.status === 402) return planRoute(deps, caller, body, { freshMoney: true });
+    if (loaded.moneyCached && err instanceof ApiError && err.status === 402) return planRoute(deps, caller, body, { freshMoney: true, facts });
     throw err;
   }
-  if (loaded.moneyCached && moneyShaped(plan)) return planRoute(deps, caller, body, { freshMoney: true });
+  if (loaded.moneyCached && moneyShaped(plan)) return planRoute(deps, caller, body, { freshMoney: true, facts });
   return plan;
+}
+
+/** The request's own facts for routing: prompt estimate and bound (a tokenizer pass and a JSON walk), max_tokens. */
+export type BodyFacts = { promptTokens: number; promptTokensBound: number; maxOutputTokens: number };
+
+function bodyFacts(body: ChatCompletionBody): BodyFacts {
+  return {
+    promptTokens: estimatePromptTokens(body.messages as never, body.tools ?? undefined),
+    promptTokensBound: promptTokenBound(body as never),
+    maxOutputTokens: requestedMaxTokens(body) ?? DEFAULT_MAX_OUTPUT_TOKENS,
+  };
 }
 
 function moneyShaped(plan: Plan): boolean {
   return plan.decision.creditsShortAt !== null || plan.cappedMaxTokens !== null;
 }
 
-function decidePlan(deps: GatewayDeps, body: ChatCompletionBody, catalog: GatewayCatalog, loaded: LoadedCaller): Plan {
-  const promptTokens = estimatePromptTokens(body.messages as never, body.tools ?? undefined);
-  const promptTokensBound = promptTokenBound(body as never);
-  const clientMaxTokens = requestedMaxTokens(body);
-  const maxOutputTokens = clientMaxTokens ?? DEFAULT_MAX_OUTPUT_TOKENS;
+function decidePlan(deps: GatewayDeps, body: ChatCompletionBody, facts: BodyFacts, catalog: GatewayCatalog, loaded: LoadedCaller): Plan {
+  const { promptTokens, promptTokensBound, maxOutputTokens } = facts;
   const input: RouteInput = {
     request: routingRequest(body),
     promptTokens,
@@ -95,7 +106,7 @@ function decidePlan(deps: GatewayDeps, body: ChatCompletionBody, catalog: Gatewa
     caller: loaded.state,
     rules: catalog.rules,
   };
-  const base = { catalog, caller: loaded, promptTokens, promptTokensBound };
+  const base = { catalog, caller: loaded, facts, promptTokens, promptTokensBound };
   const result = decideRoute(input);
   if (result.ok) {
     // Credits did not cover the level asked for: a shorter reply at that level beats a silent
@@ -119,7 +130,7 @@ function decidePlan(deps: GatewayDeps, body: ChatCompletionBody, catalog: Gatewa
   throw new ApiError(result.status, FAILURE_CODES[result.code] ?? result.code, message, param);
 }
 
-function cappedPlan(minimal: RouteDecision, base: Pick<Plan, "catalog" | "caller" | "promptTokens" | "promptTokensBound">, wanted: number): Plan {
+function cappedPlan(minimal: RouteDecision, base: Pick<Plan, "catalog" | "caller" | "facts" | "promptTokens" | "promptTokensBound">, wanted: number): Plan {
   const capped = capToCredits(minimal, base.catalog, base.promptTokensBound, wanted, base.caller.state.availableCreditsMicros);
   return { ...base, decision: capped.decision, maxOutputTokens: capped.maxTokens, upstreamMaxTokens: capped.maxTokens, cappedMaxTokens: capped.maxTokens };
 }
@@ -131,7 +142,7 @@ function cappedPlan(minimal: RouteDecision, base: Pick<Plan, "catalog" | "caller
 function withPricedParams(body: ChatCompletionBody, plan: Plan): Plan {
   const priced = pricedParams(body);
   if (priced.length === 0) return plan;
-  const chain = [plan.decision.primary, ...plan.decision.fallbacks].filter((c) => c.byok);
+  const chain = chainOf(plan.decision).filter((c) => c.byok);
   if (chain.length === 0) {
     throw new ApiError(400, "unsupported_parameter", `\`${priced[0]}\` changes what the provider bills or keeps, so it is accepted only when your own provider key (BYOK) serves the request`, priced[0]!);
   }

@@ -1,12 +1,13 @@
 /**
  * The routing receipt: what decided one request, recorded with its usage row at the time, so
  * "why this model?" tells the truth about that reply even after rules, catalog, credits or
- * health have changed. Compact JSON; amounts in USD (the edge), exact to the micro-dollar.
+ * health have changed. Stored as compact JSON with amounts in integer micro-USD; the API shows
+ * it with dollars (receiptView), like every other amount.
  */
 import { microsToUsd } from "../money/units.ts";
 import { scrubSecrets } from "../security/scrub.ts";
 import type { RoutingRule } from "../router/rules.ts";
-import type { PowerLevel, RouteCandidate, RouteDecision } from "../router/types.ts";
+import { chainOf, type PowerLevel, type RouteCandidate, type RouteDecision } from "../router/types.ts";
 import type { AttemptRecord } from "./usage-log.ts";
 
 /** Receipts list at most this many exclusions (a big catalog excludes hundreds); the total is kept. */
@@ -16,18 +17,17 @@ export type DowngradeCause = "credits" | "budget" | "rule" | "unavailable" | "fa
 
 export type Downgrade = { from: PowerLevel; to: PowerLevel; cause: DowngradeCause; message: string };
 
-export type ReceiptCandidate = {
+type CandidateBase = {
   model: string;
   provider: string;
   power_level: PowerLevel;
   byok: boolean;
-  estimated_cost_usd: number;
   outcome: "served" | "failed" | "cancelled" | "not tried";
   status?: number | null;
   error?: string | null;
 };
 
-export type RoutingReceipt = {
+type ReceiptBase = {
   v: 1;
   catalog_version: string;
   requested_power_level: PowerLevel;
@@ -39,12 +39,26 @@ export type RoutingReceipt = {
   task_type_inferred: boolean;
   pinned: boolean;
   reason: string;
-  candidates: ReceiptCandidate[];
   excluded: { model: string; reason: string }[];
   excluded_total: number;
   max_tokens: number;
   max_tokens_capped: number | null;
   estimated_prompt_tokens: number;
+};
+
+/** As stored in usage_logs.receipt. */
+export type StoredReceipt = ReceiptBase & {
+  candidates: (CandidateBase & { estimated_cost_micros: number })[];
+  held_micros: number;
+  settled_micros: number;
+  precision_micros: number | null;
+};
+
+export type ReceiptCandidate = CandidateBase & { estimated_cost_usd: number };
+
+/** As the API returns it (`GET /api/usage/requests/:id`) and the chat shows it. */
+export type RoutingReceipt = ReceiptBase & {
+  candidates: ReceiptCandidate[];
   held_usd: number;
   settled_usd: number;
   precision_usd: number | null;
@@ -86,13 +100,13 @@ export function downgradeOf(d: RouteDecision, served: PowerLevel, rules: readonl
   return { from, to, cause: "fallback", message: `Served at ${to}: the ${from} models failed and a fallback answered` };
 }
 
-export function buildReceipt(r: ReceiptInput): RoutingReceipt {
+export function buildReceipt(r: ReceiptInput): StoredReceipt {
   const d = r.decision;
-  const chain = [d.primary, ...d.fallbacks];
+  const chain = chainOf(d);
   const served = r.servedBy ?? d.primary;
-  const candidates: ReceiptCandidate[] = chain.map((c, i) => {
+  const candidates: StoredReceipt["candidates"] = chain.map((c, i) => {
     const attempt = r.attempts[i];
-    const base = { model: c.model, provider: c.provider, power_level: c.powerLevel, byok: c.byok, estimated_cost_usd: microsToUsd(c.estimatedCostMicros) };
+    const base = { model: c.model, provider: c.provider, power_level: c.powerLevel, byok: c.byok, estimated_cost_micros: c.estimatedCostMicros };
     if (!attempt) return { ...base, outcome: "not tried" };
     if (attempt.ok) return { ...base, outcome: "served", status: attempt.status };
     return { ...base, outcome: attempt.status === 499 ? "cancelled" : "failed", status: attempt.status, error: attempt.error === null ? null : scrubSecrets(attempt.error) };
@@ -116,8 +130,23 @@ export function buildReceipt(r: ReceiptInput): RoutingReceipt {
     max_tokens: r.maxTokens,
     max_tokens_capped: r.cappedMaxTokens,
     estimated_prompt_tokens: r.promptTokens,
-    held_usd: microsToUsd(r.heldMicros),
-    settled_usd: microsToUsd(r.settledMicros),
-    precision_usd: r.precisionMicros === null ? null : microsToUsd(r.precisionMicros),
+    held_micros: r.heldMicros,
+    settled_micros: r.settledMicros,
+    precision_micros: r.precisionMicros,
+  };
+}
+
+type Legacy = RoutingReceipt & { candidates: ReceiptCandidate[] };
+
+/** A stored receipt with its amounts in dollars, for the API. Receipts stored before amounts were micro-USD already are. */
+export function receiptView(stored: StoredReceipt | Legacy): RoutingReceipt {
+  if (!("held_micros" in stored)) return stored;
+  const { held_micros, settled_micros, precision_micros, candidates, ...rest } = stored;
+  return {
+    ...rest,
+    candidates: candidates.map(({ estimated_cost_micros, ...c }) => ({ ...c, estimated_cost_usd: microsToUsd(estimated_cost_micros) })),
+    held_usd: microsToUsd(held_micros),
+    settled_usd: microsToUsd(settled_micros),
+    precision_usd: precision_micros === null ? null : microsToUsd(precision_micros),
   };
 }

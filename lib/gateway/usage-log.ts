@@ -2,7 +2,7 @@ import type { Db } from "../db/client.ts";
 import { sqlRows } from "../db/sql.ts";
 import type { PowerLevel } from "../router/types.ts";
 import { scrubSecrets } from "../security/scrub.ts";
-import type { RoutingReceipt } from "./receipt.ts";
+import type { StoredReceipt } from "./receipt.ts";
 
 export type AttemptRecord = {
   provider: string;
@@ -37,7 +37,7 @@ export type UsageRecord = {
   byok: boolean;
   stream: boolean;
   attempts: AttemptRecord[];
-  receipt?: RoutingReceipt | null;
+  receipt?: StoredReceipt | null;
   /** The ledger's settle time when the request was charged; now otherwise. */
   createdAt?: Date;
 };
@@ -76,12 +76,7 @@ export function usageInsertSql(first: number): { columns: string; select: string
   return { columns: COLUMNS.map((c) => c[0]).join(", "), select: COLUMNS.map(([, cast], i) => `$${first + i}::${cast}`).join(", ") };
 }
 
-/** The usage row of a request that moved no money (no hold, nothing charged): one statement. */
-export async function writeUsage(db: Db, r: UsageRecord): Promise<void> {
-  await insertUsage(db, usageValues(r), r.chargedMicros, r.createdAt);
-}
-
-/** writeUsage from prepared values (a journal's). */
+/** The usage row of a request that moved no money (no hold, nothing charged): one statement, idempotent. */
 export async function insertUsage(db: Db, values: UsageValues, chargedMicros: number, createdAt?: Date): Promise<void> {
   const { columns, select } = usageInsertSql(3);
   await sqlRows(

@@ -51,12 +51,7 @@ async function readCapped(req: Request, maxBytes: number): Promise<string> {
 }
 
 export function parseQuery<T extends z.ZodType>(req: Request, schema: T): z.infer<T> {
-  const search = new URL(req.url).searchParams;
-  for (const [key, value] of search) {
-    const reason = unstorableReason(key) ?? unstorableReason(value);
-    if (reason) throw badRequest(`query parameter ${JSON.stringify(key)} ${reason}`, JSON.stringify(key).slice(1, -1));
-  }
-  const params = Object.fromEntries(search);
+  const params = storableParams(new URL(req.url).searchParams, "query parameter");
   const parsed = schema.safeParse(params);
   if (!parsed.success) throw fromZodError(parsed.error, schema);
   return parsed.data;
@@ -85,10 +80,14 @@ export async function checkForeignBody(req: Request): Promise<unknown> {
     if (problem) throw problem;
     return json;
   }
-  const form = new URLSearchParams(text);
-  for (const [key, value] of form) {
+  return storableParams(new URLSearchParams(text), "form field");
+}
+
+/** Name/value pairs as an object, refusing (400, naming the key) any the database could not store. */
+function storableParams(params: URLSearchParams, what: string): Record<string, string> {
+  for (const [key, value] of params) {
     const reason = unstorableReason(key) ?? unstorableReason(value);
-    if (reason) throw badRequest(`form field ${JSON.stringify(key)} ${reason}`, JSON.stringify(key).slice(1, -1));
+    if (reason) throw badRequest(`${what} ${JSON.stringify(key)} ${reason}`, JSON.stringify(key).slice(1, -1));
   }
-  return Object.fromEntries(form);
+  return Object.fromEntries(params);
 }

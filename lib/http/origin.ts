@@ -1,5 +1,5 @@
 import { badRequest } from "./errors.ts";
-import { forwardedHeadersTrusted, inRanges, lastForwardedValue, trustedProxyRanges } from "./trusted-proxy.ts";
+import { inRanges, lastForwardedValue, trustedProxyRanges } from "./trusted-proxy.ts";
 
 // A host[:port] as it may appear in Host / X-Forwarded-Host (names, IPv4, bracketed IPv6).
 const HOST = /^(?:[a-z0-9_-]+(?:\.[a-z0-9_-]+)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
@@ -16,7 +16,7 @@ export function appOrigin(headers: Headers, fallbackHost: string, env: NodeJS.Pr
   // The launcher appends the connection's peer to X-Forwarded-For (scripts/record-peer.cjs), so
   // forwarded host/proto count only when that peer is one of the named proxies: a client that
   // reaches the app directly cannot pick its origin.
-  const trusted = forwardedHeadersTrusted(env) && inRanges(lastForwardedValue(headers.get("x-forwarded-for")) ?? "", trustedProxyRanges(env));
+  const trusted = inRanges(lastForwardedValue(headers.get("x-forwarded-for")) ?? "", trustedProxyRanges(env));
   const host = (trusted ? lastForwardedValue(headers.get("x-forwarded-host")) : undefined) ?? headers.get("host") ?? fallbackHost;
   const proto = (trusted ? lastForwardedValue(headers.get("x-forwarded-proto"))?.toLowerCase() : undefined) ?? "http";
   if (!HOST.test(host)) throw badRequest("Invalid Host header");

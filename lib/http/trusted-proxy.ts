@@ -1,17 +1,8 @@
 /**
- * Whether X-Forwarded-* request headers may be believed. Any client can send them, so they are
- * ignored unless the operator says a reverse proxy of theirs stands in front of the app and
- * overwrites them (SWITCHYARD_TRUSTED_PROXIES: comma-separated addresses or CIDRs of that proxy).
- *
- * Only whether the list is non-empty matters here: Next.js does not tell route handlers or the
- * proxy which peer a request came from, so a configured list means "the app is reachable only
- * through that proxy". Code that does see the peer (the sign-in throttle's client address) can
- * match it against `trustedProxies()`.
+ * SWITCHYARD_TRUSTED_PROXIES: comma-separated addresses or CIDRs of the operator's reverse proxy.
+ * X-Forwarded-* headers are believed only on connections whose peer (recorded by the launcher,
+ * scripts/record-peer.cjs) is one of them; any client can write those headers itself.
  */
-export function forwardedHeadersTrusted(env: NodeJS.ProcessEnv = process.env): boolean {
-  return trustedProxies(env).length > 0;
-}
-
 export function trustedProxies(env: NodeJS.ProcessEnv = process.env): string[] {
   return (env.SWITCHYARD_TRUSTED_PROXIES ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 }

@@ -4,6 +4,7 @@ import { toMicros } from "../money/units.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import { int8, sqlRows } from "../db/sql.ts";
 import { invalidateMoney } from "./money-cache.ts";
+import { owedFromBalance } from "./receivables.ts";
 import { usageInsertSql, type UsageValues } from "../gateway/usage-log.ts";
 
 /**
@@ -236,9 +237,14 @@ export async function getBalance(db: Db, userId: string): Promise<Balance> {
   return { balanceMicros: balance, reservedMicros: reserved, availableMicros: balance - reserved };
 }
 
+/** The first instant of `now`'s calendar month in UTC: budgets and "this month" everywhere. */
+export function utcMonthStart(now = new Date()): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+}
+
 /** Settled charges this calendar month (UTC), as a positive number. */
 export async function monthSpend(db: Db, userId: string, now = new Date()): Promise<number> {
-  const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+  const monthStart = utcMonthStart(now);
   const rows = await db.$queryRaw<{ spend: bigint | null }[]>`
     SELECT -COALESCE(SUM(e.amount_micros), 0)::bigint AS spend
     FROM ledger_entries e JOIN credit_accounts a ON a.id = e.account_id
@@ -271,7 +277,7 @@ export async function verifyLedger(db: Db): Promise<{ accounts: number; entries:
       if (r.balanceAfterMicros !== running) mismatches.push({ accountId: a.id, userId: a.userId, problem: `entry ${r.id}: balance_after ${r.balanceAfterMicros} but running sum is ${running}` });
       if (running < 0n && running < previous && r.type !== "CHARGE") mismatches.push({ accountId: a.id, userId: a.userId, problem: `entry ${r.id}: a ${r.type} took the balance below zero (${running})` });
     }
-    if (a.balanceMicros < 0n) receivables.push({ accountId: a.id, userId: a.userId, owedMicros: toMicros(-a.balanceMicros) });
+    if (a.balanceMicros < 0n) receivables.push({ accountId: a.id, userId: a.userId, owedMicros: owedFromBalance(toMicros(a.balanceMicros)) });
     if (running !== a.balanceMicros) mismatches.push({ accountId: a.id, userId: a.userId, problem: `balance ${a.balanceMicros} but entries sum to ${running}` });
     const held = await db.reservation.aggregate({ where: { accountId: a.id, status: "HELD" }, _sum: { amountMicros: true } });
     const heldSum = held._sum.amountMicros ?? 0n;

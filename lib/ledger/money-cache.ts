@@ -1,5 +1,6 @@
 import type { CallerBudget } from "../router/types.ts";
 import { identityTtlMs, TtlCache } from "../auth/identity-cache.ts";
+import { owedFromBalance } from "./receivables.ts";
 
 /**
  * What routing knows of a caller's money between full reads. The authoritative check is the hold
@@ -29,7 +30,7 @@ export class MoneyCache {
     const view = this.views.get(userId);
     if (!view) return;
     view.availableMicros = Math.max(0, availableMicros);
-    view.owedMicros = Math.max(0, -balanceMicros);
+    view.owedMicros = owedFromBalance(balanceMicros);
   }
 
   /**

@@ -95,9 +95,11 @@ async function run(db: Db, job: Prepared): Promise<SettleResult | null> {
   return null;
 }
 
+type Item = { job: Prepared; seg: Segment | undefined; onSettled?: (r: SettleResult) => void };
+
 export class Settlements {
   private readonly pending = new Map<string, Set<Promise<void>>>();
-  private failed: { job: Prepared; seg: Segment | undefined; onSettled?: (r: SettleResult) => void }[] = [];
+  private failed: Item[] = [];
 
   constructor(
     private readonly db: Db,
@@ -107,17 +109,11 @@ export class Settlements {
   /** Journals the job (synchronously: call it before the reply's last byte) and runs it. */
   submit(settleJob: SettleJob, onSettled?: (r: SettleResult) => void): Promise<void> {
     const job = prepareJob(settleJob);
-    const seg = this.journal?.append(job);
-    const done = run(this.db, job).then(
-      (r) => {
-        if (seg) this.journal!.settled(seg);
-        if (r) onSettled?.(r);
-      },
-      (err: unknown) => {
-        console.error(`[${job.requestId}] settle failed, will retry: ${err instanceof Error ? err.message : err}`);
-        this.failed.push({ job, seg, onSettled });
-      },
-    );
+    const item: Item = { job, seg: this.journal?.append(job), onSettled };
+    const done = this.attempt(item).catch((err: unknown) => {
+      console.error(`[${job.requestId}] settle failed, will retry: ${err instanceof Error ? err.message : err}`);
+      this.failed.push(item);
+    });
     const set = this.pending.get(job.userId) ?? new Set();
     this.pending.set(job.userId, set);
     const tracked = done.finally(() => {
@@ -145,15 +141,20 @@ export class Settlements {
     let ok = 0;
     for (const item of items) {
       try {
-        const r = await run(this.db, item.job);
-        if (item.seg) this.journal!.settled(item.seg);
-        if (r) item.onSettled?.(r);
+        await this.attempt(item);
         ok++;
       } catch {
         this.failed.push(item);
       }
     }
     return ok;
+  }
+
+  /** Runs the job; once it has committed its journal line is done with. */
+  private async attempt(item: Item): Promise<void> {
+    const r = await run(this.db, item.job);
+    if (item.seg) this.journal!.settled(item.seg);
+    if (r) item.onSettled?.(r);
   }
 }
 

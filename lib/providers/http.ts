@@ -92,15 +92,11 @@ function upstreamResponse(res: IncomingMessage): UpstreamResponse {
         return {
           next: () => it.next(),
           return: async () => {
-            // Stopped reading (the reply's [DONE] came before the body's end, or an error event):
-            // drain the rest so the connection goes back to the keep-alive pool, unless the upstream
-            // keeps talking. An abort (the client left, a timeout) has already destroyed it.
-            if (!res.destroyed) {
-              const drainLimit = setTimeout(() => res.destroy(), 1_000);
-              drainLimit.unref();
-              res.once("end", () => clearTimeout(drainLimit));
-              res.resume();
-            }
+            // Stopped reading. If the whole body has arrived (a reply's [DONE] is read before the
+            // body's end), what is left is drained so the connection goes back to the keep-alive
+            // pool; a body still arriving is cut at once, which stops the upstream generating.
+            if (res.complete) res.resume();
+            else res.destroy();
             return { done: true as const, value: undefined };
           },
         };

@@ -627,10 +627,6 @@ function fail(c: Ctx, code: RouteFailureCode, message: string, excluded: Exclusi
 }
 
 /**
- * No usable model's context window holds the prompt plus max_tokens: the request itself is too
- * long (OpenAI answers this with 400 context_length_exceeded), not a provider problem.
- */
-/**
  * The largest context window of any enabled model of an enabled provider, whatever its health or
  * keys: when even that is too small the request itself is too long (a 400); otherwise a window
  * exists and the failure is the providers' (a 503). Only read on the failure path.
@@ -645,6 +641,10 @@ function largestWindow(cat: PreparedCatalog): number {
   return max;
 }
 
+/**
+ * No usable model's context window holds the prompt plus max_tokens: the request itself is too
+ * long (OpenAI answers this with 400 context_length_exceeded), not a provider problem.
+ */
 function contextFailure(c: Ctx, largestWindow: number, excluded: Exclusion[]): RouteFailure {
   const needed = c.promptTokens + c.maxOutputTokens;
   return fail(

@@ -246,3 +246,8 @@ export interface RouteFailure {
 }
 
 export type RouteResult = RouteDecision | RouteFailure;
+
+/** A decision's candidates in the order the gateway tries them: the primary, then its fallbacks. */
+export function chainOf(d: Pick<RouteDecision, "primary" | "fallbacks">): RouteCandidate[] {
+  return [d.primary, ...d.fallbacks];
+}

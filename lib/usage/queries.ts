@@ -4,6 +4,7 @@ import { Prisma } from "../generated/prisma/client.ts";
 import { microsToUsd, toMicros } from "../money/units.ts";
 import { badRequest, notFound } from "../http/errors.ts";
 import { scrubSecrets } from "../security/scrub.ts";
+import { receiptView, type StoredReceipt } from "../gateway/receipt.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -77,7 +78,7 @@ export async function usageOfRequest(db: Db, userId: string, requestId: string) 
     // Rows written before upstream text was scrubbed on the way in may still carry a key.
     error: r.errorMessage === null ? null : scrubSecrets(r.errorMessage),
     // Null for requests recorded before receipts existed.
-    receipt: r.receipt ?? null,
+    receipt: r.receipt ? receiptView(r.receipt as unknown as StoredReceipt) : null,
     created_at: r.createdAt.toISOString(),
   };
 }

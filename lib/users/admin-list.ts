@@ -5,6 +5,7 @@ import type { Role } from "../auth/roles.ts";
 import { owedFromBalance } from "../ledger/receivables.ts";
 import { microsToUsd, toMicros } from "../money/units.ts";
 import { roleSchema } from "./schemas.ts";
+import { utcMonthStart } from "../ledger/ledger.ts";
 
 /**
  * The admin Users list: one page of users with their money and activity, in one SQL statement.
@@ -79,7 +80,7 @@ type Row = {
 };
 
 export async function adminUserList(db: Db, query: AdminUsersQuery, now = new Date()): Promise<{ data: AdminUserRow[]; next_cursor: string | null }> {
-  const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+  const monthStart = utcMonthStart(now);
   const conditions = [Prisma.sql`TRUE`];
   if (query.q) conditions.push(Prisma.sql`email ILIKE ${likeSubstring(query.q)}`);
   if (query.role) conditions.push(Prisma.sql`role = ${query.role}::"Role"`);

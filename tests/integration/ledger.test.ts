@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "../../lib/db/client.ts";
-import { writeUsage } from "../../lib/gateway/usage-log.ts";
+import { writeUsage } from "../helpers/usage-row.ts";
 import { ApiError } from "../../lib/http/errors.ts";
 import { getBalance, monthSpend, postEntry, reserve, settle, sweepExpiredHolds, verifyLedger } from "../../lib/ledger/ledger.ts";
 import { statement } from "../../lib/ledger/statement.ts";

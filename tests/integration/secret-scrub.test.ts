@@ -10,7 +10,7 @@ import { startGatewayFixture, type GatewayFixture } from "../harness/gateway-fix
 import { startMockUpstream, type MockBehavior, type MockUpstream } from "../doubles/mock-upstream";
 import { sql } from "../setup/test-db";
 import { gateway } from "../../lib/gateway/context";
-import { writeUsage } from "../../lib/gateway/usage-log";
+import { writeUsage } from "../helpers/usage-row.ts";
 import { CircuitBreakers } from "../../lib/health/circuit-breaker";
 
 const tail = (bytes: number) => randomBytes(bytes).toString("hex");
