@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { E2E_ADMIN } from "../playwright.config";
-import { formatCost } from "../lib/catalog/model-table";
+import { formatUsdAmount } from "../lib/money/units";
 import { cli, expectSignedInAs, signIn } from "./helpers";
 
 // A new user buys $10 of credits through the local Stripe double (hosted page → signed webhook →
@@ -73,12 +73,11 @@ test("a user buys $10 of credits with Stripe Checkout and a PRECISION reply is c
   expect(metaText).toContain("sim-precision");
 
   // The exact charge in integer micro-dollars, from the reply's token counts and the model's price.
-  // The meta line shows the same cost through the playground's formatCost, which keeps only about
-  // two significant digits, so it is checked for agreement and the statement for exactness.
+  // The meta line shows the same cost through the formatter the playground uses.
   const [, promptTokens, completionTokens] = /(\d+) in \/ (\d+) out tokens/.exec(metaText)!;
   const costMicros = Number(promptTokens) * SIM_PRECISION_MICROS_PER_TOKEN.input + Number(completionTokens) * SIM_PRECISION_MICROS_PER_TOKEN.output;
   expect(costMicros).toBeGreaterThan(0);
-  expect(metaText).toContain(`cost ${formatCost(costMicros / 1_000_000)}`);
+  expect(metaText).toContain(`cost ${formatUsdAmount(costMicros / 1_000_000)}`);
 
   // The statement: the newest CHARGE is −cost and leaves exactly $10 − cost.
   await openNav(page, "Credits");

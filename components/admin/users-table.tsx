@@ -7,10 +7,9 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { GrantCredits } from "@/components/credits/grant-credits";
 import { formatUsdAmount } from "@/lib/money/units";
 import type { AdminUserRow } from "@/lib/users/admin-list";
-import type { Role } from "@/lib/auth/roles";
+import { ROLES, type Role } from "@/lib/router/types";
 import { changeBody, confirmation, doneMessage, pageAfterOwnChange, type UserChange } from "./user-changes";
 
-const ROLES = ["USER", "ADMIN", "FINANCE"] as const satisfies readonly Role[];
 export const USERS_PAGE_SIZE = 25;
 
 type Page = { data: AdminUserRow[]; next_cursor: string | null };

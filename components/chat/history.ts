@@ -11,17 +11,6 @@ export function chatBody(history: ChatBody["messages"], model: string, level: Le
   return { model, messages: history, ...(model === "auto" ? { power_level: level.toLowerCase() as ChatBody["power_level"] } : {}) };
 }
 
-/** The routing request behind the assistant reply at `index`, rebuilt from the turns before it. */
-export function requestFor(messages: ChatMessage[], index: number): ChatBody | null {
-  const reply = messages[index];
-  if (!reply || reply.role !== "assistant") return null;
-  const before = historyOf(messages.slice(0, index));
-  if (before.length === 0) return null;
-  const model = reply.meta?.requested_model ?? "auto";
-  const level = reply.meta?.requested_power_level;
-  return level ? chatBody(before, model, level) : { model, messages: before };
-}
-
 export const titleFrom = (text: string) => {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length > 40 ? `${flat.slice(0, 40).trimEnd()}…` : flat || "New chat";

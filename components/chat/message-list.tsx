@@ -2,7 +2,6 @@
 import { useEffect, useRef, type ReactNode } from "react";
 import { Markdown } from "./markdown";
 import { ReplyMetaLine } from "./reply-meta";
-import { requestFor } from "./history";
 import type { ChatMessage } from "./types";
 
 export function MessageList({ messages, empty }: { messages: ChatMessage[]; empty: ReactNode }) {
@@ -26,8 +25,8 @@ export function MessageList({ messages, empty }: { messages: ChatMessage[]; empt
     <div ref={scroller} className="min-h-0 flex-1 overflow-y-auto px-3 py-4 sm:px-5" aria-live="polite">
       {messages.length === 0 ? empty : (
         <ol className="space-y-5">
-          {messages.map((m, i) => (
-            <li key={m.key}>{m.role === "user" ? <UserMessage text={m.content} /> : <AssistantMessage messages={messages} index={i} />}</li>
+          {messages.map((m) => (
+            <li key={m.key}>{m.role === "user" ? <UserMessage text={m.content} /> : <AssistantMessage m={m} />}</li>
           ))}
         </ol>
       )}
@@ -43,8 +42,7 @@ function UserMessage({ text }: { text: string }) {
   );
 }
 
-function AssistantMessage({ messages, index }: { messages: ChatMessage[]; index: number }) {
-  const m = messages[index]!;
+function AssistantMessage({ m }: { m: ChatMessage }) {
   return (
     <div className="max-w-full sm:max-w-[92%]" data-testid="assistant-message" aria-busy={m.streaming || undefined}>
       <div className="rounded-2xl rounded-bl-sm bg-white px-3.5 py-2.5 shadow-sm ring-1 ring-slate-200">
@@ -53,7 +51,7 @@ function AssistantMessage({ messages, index }: { messages: ChatMessage[]; index:
           <p role="alert" className="mt-1 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-red-200">{m.meta.error}</p>
         )}
       </div>
-      {!m.streaming && m.meta && <ReplyMetaLine meta={m.meta} request={requestFor(messages, index)} />}
+      {!m.streaming && m.meta && <ReplyMetaLine meta={m.meta} />}
     </div>
   );
 }

@@ -1,9 +1,9 @@
 "use client";
 import Link from "next/link";
 import { useState } from "react";
-import { formatCost } from "@/lib/catalog/model-table";
+import { formatUsdAmount } from "@/lib/money/units";
 import { RouteExplanation } from "./route-explanation";
-import type { ChatBody, ReplyMeta } from "./types";
+import type { ReplyMeta } from "./types";
 
 const ms = (n: number | undefined) => (n === undefined ? "—" : n >= 10_000 ? `${(n / 1000).toFixed(1)} s` : `${Math.round(n)} ms`);
 
@@ -18,7 +18,7 @@ const FIX: Record<string, { href: string; label: string }> = {
  * applied — and in words, next to it, when it was served below the level asked or after a
  * provider failed. "Why this model?" opens the receipt recorded with the request.
  */
-export function ReplyMetaLine({ meta, request }: { meta: ReplyMeta; request: ChatBody | null }) {
+export function ReplyMetaLine({ meta }: { meta: ReplyMeta }) {
   const [why, setWhy] = useState(false);
   const hasUsage = meta.cost_usd !== undefined;
   const parts: string[] = [];
@@ -28,7 +28,7 @@ export function ReplyMetaLine({ meta, request }: { meta: ReplyMeta; request: Cha
   if (meta.model) parts.push(meta.model);
   if (hasUsage) {
     parts.push(`${meta.prompt_tokens ?? 0} in / ${meta.completion_tokens ?? 0} out tokens`);
-    parts.push(`cost ${formatCost(meta.cost_usd!)}${meta.stopped ? " (stopped)" : ""}`);
+    parts.push(`cost ${formatUsdAmount(meta.cost_usd!)}${meta.stopped ? " (stopped)" : ""}`);
   } else if (meta.stopped) {
     parts.push("stopped: tokens and cost are still accounted, but not reported back");
   }
@@ -52,13 +52,13 @@ export function ReplyMetaLine({ meta, request }: { meta: ReplyMeta; request: Cha
       )}
       <div className="flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-slate-500">
         <span data-testid="reply-meta" className="break-words">{parts.join(" · ")}</span>
-        {(meta.request_id || request) && (
+        {meta.request_id && (
           <button type="button" onClick={() => setWhy((v) => !v)} aria-expanded={why} className="font-medium text-indigo-700 hover:underline">
             {why ? "Hide why" : "Why this model?"}
           </button>
         )}
       </div>
-      {why && <RouteExplanation requestId={meta.request_id ?? null} />}
+      {why && meta.request_id && <RouteExplanation requestId={meta.request_id} />}
     </div>
   );
 }

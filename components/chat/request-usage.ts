@@ -18,6 +18,9 @@ export type RequestUsage = {
  * The server's record of one request: what the ledger charged and the routing receipt. A stopped
  * stream's row is written just after the browser lets go, so a 404 is retried briefly.
  */
+/** The cache key of one request's usage record: the chat fetches it after a reply, the receipt panel reads it. */
+export const requestUsageKey = (requestId: string) => ["request-usage", requestId] as const;
+
 export async function fetchRequestUsage(requestId: string, attempts = 6): Promise<RequestUsage | null> {
   for (let i = 0; i < attempts; i++) {
     try {

@@ -1,9 +1,9 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import { Alert, Badge } from "@/components/ui/primitives";
-import { formatCost } from "@/lib/catalog/model-table";
+import { formatUsdAmount } from "@/lib/money/units";
 import type { ReceiptCandidate } from "@/lib/gateway/receipt";
-import { fetchRequestUsage } from "./request-usage";
+import { fetchRequestUsage, requestUsageKey } from "./request-usage";
 
 const OUTCOME_TONE: Record<ReceiptCandidate["outcome"], "green" | "red" | "slate" | "amber"> = { served: "green", failed: "red", cancelled: "amber", "not tried": "slate" };
 
@@ -11,15 +11,13 @@ const OUTCOME_TONE: Record<ReceiptCandidate["outcome"], "green" | "red" | "slate
  * The routing receipt recorded with this reply's request: the decision as it was made then, not
  * made again now — rules, catalog, credits and health may have changed since.
  */
-export function RouteExplanation({ requestId }: { requestId: string | null }) {
+export function RouteExplanation({ requestId }: { requestId: string }) {
   const usage = useQuery({
-    queryKey: ["request-usage", requestId],
-    queryFn: () => fetchRequestUsage(requestId!, 1),
-    enabled: requestId !== null,
+    queryKey: requestUsageKey(requestId),
+    queryFn: () => fetchRequestUsage(requestId, 1),
     staleTime: Infinity,
     retry: false,
   });
-  if (requestId === null) return <Alert>This reply was never routed (it failed before reaching the gateway).</Alert>;
   if (usage.isPending) return <p className="text-xs text-slate-500">Loading the routing receipt…</p>;
   if (usage.error || !usage.data) return <Alert>The record of this request could not be loaded.</Alert>;
   const r = usage.data.receipt;
@@ -34,9 +32,9 @@ export function RouteExplanation({ requestId }: { requestId: string | null }) {
         <Fact label="Power level" value={r.pinned ? `${r.served_power_level} (model pinned)` : r.requested_power_level === r.served_power_level ? r.served_power_level : `${r.requested_power_level} → ${r.served_power_level}`} />
         <Fact label="Max tokens" value={r.max_tokens_capped !== null ? `${r.max_tokens} (capped by credits)` : String(r.max_tokens)} />
         <Fact label="Prompt (est.)" value={`${r.estimated_prompt_tokens} tokens`} />
-        <Fact label="Held" value={formatCost(r.held_usd)} />
-        <Fact label="Charged" value={formatCost(r.settled_usd)} />
-        {r.precision_usd !== null && <Fact label="At PRECISION" value={formatCost(r.precision_usd)} />}
+        <Fact label="Held" value={formatUsdAmount(r.held_usd)} />
+        <Fact label="Charged" value={formatUsdAmount(r.settled_usd)} />
+        {r.precision_usd !== null && <Fact label="At PRECISION" value={formatUsdAmount(r.precision_usd)} />}
       </dl>
       {r.rules.length > 0 && <p>Routing rules applied: {r.rules.map((x) => `"${x.name}"`).join(", ")}</p>}
 
@@ -49,7 +47,7 @@ export function RouteExplanation({ requestId }: { requestId: string | null }) {
               <span className="text-slate-500">{c.power_level}</span>
               {c.byok && <Badge tone="green">your key</Badge>}
               <Badge tone={OUTCOME_TONE[c.outcome]}>{c.outcome}</Badge>
-              <span className="ml-auto tabular-nums">est. {formatCost(c.estimated_cost_usd)}</span>
+              <span className="ml-auto tabular-nums">est. {formatUsdAmount(c.estimated_cost_usd)}</span>
             </div>
             {c.outcome === "failed" && <p className="mt-1 break-words text-red-800">{c.status === 0 ? "unreachable" : `HTTP ${c.status}`}{c.error ? `: ${c.error}` : ""}</p>}
           </li>

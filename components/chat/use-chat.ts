@@ -6,7 +6,7 @@ import { api } from "@/components/api-client";
 import type { Level } from "@/lib/catalog/model-table";
 import { chatBody, historyOf, titleFrom } from "./history";
 import { streamCompletion } from "./stream-completion";
-import { fetchRequestUsage, type RequestUsage } from "./request-usage";
+import { fetchRequestUsage, requestUsageKey, type RequestUsage } from "./request-usage";
 import { failedAttemptsText } from "@/lib/gateway/receipt-text";
 import type { ChatMessage, Conversation, ReplyMeta } from "./types";
 
@@ -103,6 +103,7 @@ export function useChat(initialId: string | null) {
       abortRef.current = null;
       // The ledger's charge (also of a stopped reply, which gets no usage chunk) and the receipt.
       const recorded = outcome.meta.request_id ? await fetchRequestUsage(outcome.meta.request_id) : null;
+      if (recorded) queryClient.setQueryData(requestUsageKey(recorded.id), recorded);
       const meta: ReplyMeta = { ...asked, ...outcome.meta, ...(recorded ? recordedMeta(recorded) : {}) };
       updateReply(reply.key, { content: outcome.content, meta, streaming: false });
       setStreaming(false);

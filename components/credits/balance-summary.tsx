@@ -1,7 +1,7 @@
 "use client";
 import { Alert } from "@/components/ui/primitives";
 import { useCredits } from "./credits-query";
-import { formatUsd, usdToMicros } from "@/lib/money/units";
+import { formatUsd, formatUsdAmount, usdToMicros } from "@/lib/money/units";
 
 function Stat({ label, value, hint, testId, emphasis }: { label: string; value: string; hint: string; testId?: string; emphasis?: boolean }) {
   return (
@@ -18,7 +18,7 @@ export function BalanceSummary() {
   const credits = useCredits();
   if (credits.error) return <Alert>{credits.error.message}</Alert>;
   const c = credits.data;
-  const show = (usd: number | undefined) => (usd === undefined ? "…" : formatUsd(usdToMicros(usd)));
+  const show = (usd: number | undefined) => (usd === undefined ? "…" : formatUsdAmount(usd));
   const owed = c && c.balance_usd < 0 ? formatUsd(-usdToMicros(c.balance_usd)) : null;
   const balanceHint = owed
     ? `Your account owes ${owed}: a request cost more than was held. Paid models are paused until a purchase or grant pays it off; free models and your own keys still work.`

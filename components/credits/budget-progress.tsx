@@ -3,11 +3,12 @@ import { Alert } from "@/components/ui/primitives";
 import { useCredits } from "./credits-query";
 import { formatUsd, usdToMicros } from "@/lib/money/units";
 import { ZERO_BUDGET_MEANING } from "@/lib/users/schemas";
+import { budgetState } from "@/lib/router/money";
 
 /**
  * This month's spend against the monthly budget, with the two thresholds the router applies:
  * from 80% it routes at ECO, from 100% only free models and the user's own (BYOK) keys.
- * `budgetUsd` is the saved budget (null: none). Thresholds are compared in integers, as the router does.
+ * `budgetUsd` is the saved budget (null: none).
  */
 export function BudgetProgress({ budgetUsd }: { budgetUsd: number | null }) {
   const credits = useCredits();
@@ -31,9 +32,11 @@ export function BudgetProgress({ budgetUsd }: { budgetUsd: number | null }) {
       </p>
     );
   }
-  const exhausted = budget <= 0 || spend >= budget;
-  const stepDown = exhausted || spend * 5 >= budget * 4;
-  const percent = budget <= 0 ? 100 : Math.floor((spend * 100) / budget);
+  // The router's own thresholds, so the bar and the routing cannot disagree.
+  const state = budgetState({ monthlyBudgetMicros: budget, monthSpendMicros: spend });
+  const { exhausted } = state;
+  const stepDown = exhausted || state.stepDown;
+  const percent = state.percent ?? 100;
   const bar = exhausted ? "bg-red-500" : stepDown ? "bg-amber-500" : "bg-indigo-500";
 
   return (

@@ -6,7 +6,7 @@ import { FormErrorSummary, formErrors } from "@/components/form-errors";
 import { Alert, Button, Field, Input } from "@/components/ui/primitives";
 import { validateFields, type FieldError } from "@/lib/http/zod-messages";
 import { adminGrantSchema } from "@/lib/ledger/schemas";
-import { formatUsd, formatUsdSigned, usdToMicros } from "@/lib/money/units";
+import { formatUsdAmount, formatUsdSigned, usdToMicros } from "@/lib/money/units";
 
 type GrantResult = { id: string; type: "GRANT" | "CORRECTION"; amount_usd: number; balance_after_usd: number };
 
@@ -58,7 +58,7 @@ export function GrantCredits({ userId, email, onClose }: { userId: string; email
       </div>
       {grant.data && (
         <Alert kind="success">
-          {grant.data.type === "GRANT" ? "Granted" : "Corrected"} {formatUsdSigned(usdToMicros(grant.data.amount_usd))}; {email}&apos;s balance is now {formatUsd(usdToMicros(grant.data.balance_after_usd))}.
+          {grant.data.type === "GRANT" ? "Granted" : "Corrected"} {formatUsdSigned(usdToMicros(grant.data.amount_usd))}; {email}&apos;s balance is now {formatUsdAmount(grant.data.balance_after_usd)}.
         </Alert>
       )}
       <FormErrorSummary errors={errors} />

@@ -5,7 +5,7 @@ import { useEffect, useState } from "react";
 import { api } from "@/components/api-client";
 import { Alert, Button, Card } from "@/components/ui/primitives";
 import { CREDITS_KEY, type PurchaseStatus } from "./credits-query";
-import { formatUsd, usdToMicros } from "@/lib/money/units";
+import { formatUsdAmount } from "@/lib/money/units";
 
 const POLL_MS = 1_000;
 const GIVE_UP_MS = 60_000;
@@ -38,7 +38,7 @@ export function PurchaseStatusView({ sessionId }: { sessionId: string }) {
         <div data-testid="purchase-status" role="status" aria-live="polite" className="text-base">
           {credited ? (
             <p className="font-medium text-emerald-800">
-              Payment received: {formatUsd(usdToMicros(status.data!.amount_usd ?? 0))} added. New balance {formatUsd(usdToMicros(status.data!.balance_usd))}
+              Payment received: {formatUsdAmount(status.data!.amount_usd ?? 0)} added. New balance {formatUsdAmount(status.data!.balance_usd)}
             </p>
           ) : gaveUp ? (
             <p className="text-slate-700">

@@ -1,7 +1,7 @@
 "use client";
 import { Alert, Badge, Button, Card } from "@/components/ui/primitives";
 import { useLedger, type LedgerType } from "./credits-query";
-import { formatUsd, formatUsdSigned, usdToMicros } from "@/lib/money/units";
+import { formatUsdAmount, formatUsdSigned, usdToMicros } from "@/lib/money/units";
 
 const TONE: Record<LedgerType, "green" | "indigo" | "amber" | "red" | "slate"> = {
   PURCHASE: "green",
@@ -41,7 +41,7 @@ export function StatementTable() {
                   </div>
                   <div className="flex items-center justify-between gap-2 text-xs text-slate-500">
                     <time dateTime={r.created_at}>{new Date(r.created_at).toLocaleString()}</time>
-                    <span className="tabular-nums">balance {formatUsd(usdToMicros(r.balance_after_usd))}</span>
+                    <span className="tabular-nums">balance {formatUsdAmount(r.balance_after_usd)}</span>
                   </div>
                   <p className="truncate text-xs text-slate-500" title={r.reference}>{r.reference}</p>
                 </li>
@@ -61,7 +61,7 @@ export function StatementTable() {
                       <td className="whitespace-nowrap py-2 pr-3 text-slate-600"><time dateTime={r.created_at}>{new Date(r.created_at).toLocaleString()}</time></td>
                       <td className="pr-3"><Badge tone={TONE[r.type] ?? "slate"}>{r.type}</Badge></td>
                       <td data-testid="statement-amount" className={`whitespace-nowrap pr-3 text-right tabular-nums ${amount > 0 ? "text-emerald-700" : "text-slate-800"}`}>{formatUsdSigned(amount)}</td>
-                      <td data-testid="statement-balance-after" className="whitespace-nowrap pr-3 text-right tabular-nums">{formatUsd(usdToMicros(r.balance_after_usd))}</td>
+                      <td data-testid="statement-balance-after" className="whitespace-nowrap pr-3 text-right tabular-nums">{formatUsdAmount(r.balance_after_usd)}</td>
                       <td className="max-w-[18rem] truncate text-xs text-slate-500" title={r.reference}>{r.reference}</td>
                     </tr>
                   );

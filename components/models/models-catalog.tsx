@@ -1,7 +1,8 @@
 "use client";
 import { useMemo, useState } from "react";
 import { Alert, Card, Field, Input, Select } from "@/components/ui/primitives";
-import { facets, filterModels, formatCost, formatPrice, LEVELS, requestCost, sortModels, type Level, type ModelEntry, type SortDir, type SortKey } from "@/lib/catalog/model-table";
+import { formatUsdAmount } from "@/lib/money/units";
+import { facets, filterModels, formatPrice, LEVELS, requestCost, sortModels, type Level, type ModelEntry, type SortDir, type SortKey } from "@/lib/catalog/model-table";
 import { LockedModelsNote } from "./locked-models-note";
 import { LevelBadge, ModelBadges } from "./model-badges";
 import { useModels } from "./models-query";
@@ -139,7 +140,7 @@ function ModelsTable({ rows, tin, tout }: { rows: ModelEntry[]; tin: number; tou
               <td className="px-3 py-2 text-right tabular-nums">{m.quality.toFixed(1)}</td>
               <td className="px-3 py-2 text-right tabular-nums">{m.context_tokens.toLocaleString()}</td>
               <td className="max-w-48 px-3 py-2"><Capabilities list={m.capabilities} /></td>
-              <td className="px-3 py-2 text-right font-medium tabular-nums">{formatCost(requestCost(m, tin, tout))}</td>
+              <td className="px-3 py-2 text-right font-medium tabular-nums">{formatUsdAmount(requestCost(m, tin, tout))}</td>
             </tr>
           ))}
         </tbody>
@@ -165,7 +166,7 @@ function ModelCards({ rows, tin, tout }: { rows: ModelEntry[]; tin: number; tout
           <dl className="mt-2 grid grid-cols-3 gap-x-3 gap-y-1 text-xs">
             <Stat label="In / 1M" value={formatPrice(m.input_per_1m)} />
             <Stat label="Out / 1M" value={formatPrice(m.output_per_1m)} />
-            <Stat label="Cost" value={formatCost(requestCost(m, tin, tout))} />
+            <Stat label="Cost" value={formatUsdAmount(requestCost(m, tin, tout))} />
             <Stat label="Latency" value={`${m.latency_ms} ms`} />
             <Stat label="Quality" value={m.quality.toFixed(1)} />
             <Stat label="Context" value={m.context_tokens.toLocaleString()} />

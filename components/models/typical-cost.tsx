@@ -1,4 +1,4 @@
-import { formatCost } from "@/lib/catalog/model-table";
+import { formatUsdAmount } from "@/lib/money/units";
 
 /**
  * "~$0.0004 / request", or why there is no figure. `compact` leaves " / request" to screen readers
@@ -7,5 +7,5 @@ import { formatCost } from "@/lib/catalog/model-table";
 export function TypicalCost({ usd, compact = false }: { usd: number | null | undefined; compact?: boolean }) {
   if (usd === undefined) return <span>…</span>;
   if (usd === null) return <span>no model available</span>;
-  return <span>~{formatCost(usd)}<span className={compact ? "max-sm:sr-only" : undefined}> / request</span></span>;
+  return <span>~{formatUsdAmount(usd)}<span className={compact ? "max-sm:sr-only" : undefined}> / request</span></span>;
 }

@@ -1,4 +1,4 @@
-import { formatUsd, usdToMicros } from "@/lib/money/units";
+import { formatUsd, formatUsdAmount } from "@/lib/money/units";
 import type { UsageFields } from "@/lib/usage/chart-data";
 
 const count = (n: number) => n.toLocaleString("en-US");
@@ -20,7 +20,7 @@ export function UsageTotals({ totals }: { totals: UsageFields }) {
       <Total label="Requests" value={count(totals.requests)} detail={totals.errors ? `${count(totals.errors)} failed` : "none failed"} />
       <Total label="Tokens" value={count(totals.prompt_tokens + totals.completion_tokens)} detail={`${count(totals.prompt_tokens)} in / ${count(totals.completion_tokens)} out`} />
       <Total label="Spend" value={formatUsd(totals.spend_micros)} detail="charged to your credits" />
-      <Total label="Saved vs PRECISION" value={formatUsd(usdToMicros(totals.savings_usd))} detail={`PRECISION for everything: ${formatUsd(usdToMicros(totals.precision_cost_usd))}`} />
+      <Total label="Saved vs PRECISION" value={formatUsdAmount(totals.savings_usd)} detail={`PRECISION for everything: ${formatUsdAmount(totals.precision_cost_usd)}`} />
     </div>
   );
 }

@@ -7,8 +7,6 @@ import { identityCaches } from "./identity-cache.ts";
 
 export type Caller = { userId: string; email: string; role: Role; apiKeyId: string | null };
 
-type KeyRow = { id: string; revokedAt: Date | null; expiresAt: Date | null; lastUsedAt: Date | null; user: { id: string; email: string; role: Role; disabled: boolean } };
-
 // last_used_at is for display; writing it on every request would put a write on the hot path.
 const LAST_USED_RESOLUTION_MS = 60_000;
 
@@ -24,12 +22,12 @@ export async function resolveCaller(db: Db, headers: Headers, sessionSecret: str
     const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
     if (!match) throw unauthorized("Authorization header must be `Bearer <api key>`");
     const hash = hashApiKey(match[1]!);
-    const key = (await identityCaches().keys.through(hash, () =>
+    const key = await identityCaches().keys.through(hash, () =>
       db.apiKey.findUnique({
         where: { keyHash: hash },
         select: { id: true, revokedAt: true, expiresAt: true, lastUsedAt: true, user: { select: { id: true, email: true, role: true, disabled: true } } },
       }),
-    )) as KeyRow | null;
+    );
     const now = Date.now();
     if (!key || key.revokedAt || (key.expiresAt && key.expiresAt.getTime() <= now) || key.user.disabled) {
       throw unauthorized("Invalid, expired or revoked API key");
@@ -52,9 +50,9 @@ export async function resolveCaller(db: Db, headers: Headers, sessionSecret: str
 export async function sessionCaller(db: Db, cookieHeader: string | null, sessionSecret: string): Promise<Caller | null> {
   const session = await readSessionToken(cookieHeader, sessionSecret);
   if (!session) return null;
-  const user = (await identityCaches().users.through(session.userId, () =>
+  const user = await identityCaches().users.through(session.userId, () =>
     db.user.findUnique({ where: { id: session.userId }, select: { id: true, email: true, role: true, disabled: true, sessionVersion: true } }),
-  )) as { id: string; email: string; role: Role; disabled: boolean; sessionVersion: number } | null;
+  );
   if (!user || user.disabled || user.sessionVersion !== session.sessionVersion) return null;
   return { userId: user.id, email: user.email, role: user.role, apiKeyId: null };
 }

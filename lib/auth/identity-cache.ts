@@ -6,6 +6,8 @@
  * or by hand is seen within the TTL. The gateway's money view (lib/ledger/money-cache.ts) uses the
  * same TtlCache and TTL; holds themselves are never decided from a cache.
  */
+import type { Role } from "./roles.ts";
+
 export const DEFAULT_IDENTITY_TTL_MS = 1_000;
 const MAX_ENTRIES = 10_000;
 
@@ -85,7 +87,16 @@ export const identityTtlMs = () => {
   return Number.isFinite(n) && n >= 0 ? n : DEFAULT_IDENTITY_TTL_MS;
 };
 
-type Caches = { keys: TtlCache<string, unknown>; users: TtlCache<string, unknown>; settings: TtlCache<string, unknown>; byok: TtlCache<string, unknown> };
+/** What a gateway key's hash resolves to (null: no such key). */
+export type CachedKey = { id: string; revokedAt: Date | null; expiresAt: Date | null; lastUsedAt: Date | null; user: { id: string; email: string; role: Role; disabled: boolean } } | null;
+/** A session's user (null: gone). */
+export type CachedUser = { id: string; email: string; role: Role; disabled: boolean; sessionVersion: number } | null;
+/** Routing preferences (null: none saved). */
+export type CachedSettings = { preferredPowerLevel: string | null; routingWeights: unknown } | null;
+/** Sealed BYOK keys by provider id. */
+export type CachedByok = Map<string, { id: string; ciphertext: string }>;
+
+type Caches = { keys: TtlCache<string, CachedKey>; users: TtlCache<string, CachedUser>; settings: TtlCache<string, CachedSettings>; byok: TtlCache<string, CachedByok> };
 
 // On globalThis: Next bundles route handlers separately, and a revoke in one route must clear the
 // cache the completions route reads.

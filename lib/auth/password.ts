@@ -6,8 +6,6 @@ const scrypt = (password: string, salt: Buffer, keylen: number, opts: ScryptOpti
 const PARAMS = { N: 16384, r: 8, p: 1 } as const;
 const KEYLEN = 32;
 
-export { MIN_PASSWORD_LENGTH } from "../users/schemas.ts";
-
 /** scrypt$N$r$p$salt$hash — parameters travel with the hash so they can be raised later. */
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);

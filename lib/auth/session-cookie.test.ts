@@ -1,6 +1,8 @@
 import { encode } from "next-auth/jwt";
 import { describe, expect, it } from "vitest";
-import { readSessionToken, renewedSessionCookie, sessionUserId } from "./session-cookie";
+import { readSessionToken, renewedSessionCookie } from "./session-cookie";
+
+const sessionUserId = async (cookieHeader: string | null, secret: string) => (await readSessionToken(cookieHeader, secret))?.userId ?? null;
 
 const secret = "test-secret-that-is-long-enough-123456";
 

@@ -61,11 +61,6 @@ export async function readSessionToken(cookieHeader: string | null, secret: stri
   return null;
 }
 
-/** The user id inside a valid next-auth session cookie, or null. */
-export async function sessionUserId(cookieHeader: string | null, secret: string): Promise<string | null> {
-  return (await readSessionToken(cookieHeader, secret))?.userId ?? null;
-}
-
 /**
  * A Set-Cookie that replaces the presented session with the same one at `sessionVersion`, or null
  * without a valid session. For the browser that changed its own password: every other session
@@ -81,4 +76,15 @@ export async function renewedSessionCookie(cookieHeader: string | null, secret: 
   const expires = new Date(Date.now() + SESSION_MAX_AGE_SECONDS * 1000).toUTCString();
   const secure = session.cookieName.startsWith("__Secure-") ? "; Secure" : "";
   return `${session.cookieName}=${value}; Path=/; Expires=${expires}; HttpOnly; SameSite=Lax${secure}`;
+}
+
+/**
+ * Headers that keep the caller's own browser signed in after a change that ended `userId`'s
+ * sessions (password, role): a Set-Cookie at the new version when the caller is that user's
+ * browser session, nothing for a gateway key or anyone else.
+ */
+export async function keepOwnSession(req: Request, caller: { userId: string; apiKeyId: string | null }, userId: string, sessionVersion: number): Promise<Record<string, string>> {
+  if (caller.apiKeyId || caller.userId !== userId) return {};
+  const cookie = await renewedSessionCookie(req.headers.get("cookie"), sessionSecret(), sessionVersion);
+  return cookie ? { "set-cookie": cookie } : {};
 }

@@ -4,9 +4,8 @@ import { seal, secretPrefix } from "../crypto/secret-box.ts";
 import { byokKeyAad } from "../crypto/master-key.ts";
 import { badRequest, notFound } from "../http/errors.ts";
 import type { addByokSchema } from "./schemas.ts";
-import { identityCaches, invalidateIdentity } from "../auth/identity-cache.ts";
+import { identityCaches, invalidateIdentity, type CachedByok } from "../auth/identity-cache.ts";
 
-export { addByokSchema } from "./schemas.ts";
 
 export type ByokView = { id: string; provider: string; provider_name: string; key_prefix: string; created_at: string; last_used_at: string | null };
 
@@ -39,17 +38,15 @@ export async function deleteByokKey(db: Db, userId: string, id: string): Promise
   if (count === 0) throw notFound("Key not found");
 }
 
-export type SealedKeys = Map<string, { id: string; ciphertext: string }>;
-
 /**
  * The caller's sealed keys by provider id, for routing (which providers) and calling (decrypt on
  * use), through the identity cache (adding or deleting a key clears it).
  */
-export function loadCallerKeys(db: Db, userId: string): Promise<SealedKeys> {
+export function loadCallerKeys(db: Db, userId: string): Promise<CachedByok> {
   return identityCaches().byok.through(userId, async () => {
     const rows = await db.userProviderKey.findMany({ where: { userId }, select: { id: true, providerId: true, ciphertext: true } });
     return new Map(rows.map((r) => [r.providerId, { id: r.id, ciphertext: r.ciphertext }]));
-  }) as Promise<SealedKeys>;
+  });
 }
 
 /**

@@ -7,7 +7,6 @@ import type { modelBodySchema, providerBodySchema } from "./schemas.ts";
 
 import { KIND_TO_DB } from "./provider-kinds.ts";
 
-export { modelBodySchema, modelPatchSchema, providerBodySchema, providerPatchSchema } from "./schemas.ts";
 
 type ProviderInput = Partial<z.infer<typeof providerBodySchema>>;
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { facets, filterModels, formatCost, formatPrice, lockedByKey, requestCost, sortModels, splitCatalog, typicalCostByLevel, type Level, type ModelEntry, type ModelsResponse } from "./model-table";
+import { formatUsdAmount as formatCost } from "../money/units";
+import { facets, filterModels, formatPrice, lockedByKey, requestCost, sortModels, splitCatalog, typicalCostByLevel, type Level, type ModelEntry, type ModelsResponse } from "./model-table";
 
 function model(id: string, level: Level, input: number, output: number, extra: Partial<ModelEntry["switchyard"]> = {}): ModelEntry {
   const provider = id.split("/")[0]!;

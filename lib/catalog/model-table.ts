@@ -131,11 +131,6 @@ export function lockedByKey(providers: KeyProvider[]): { models: number; provide
   return { models: locked.reduce((n, p) => n + p.models, 0), providers: locked };
 }
 
-/** Dollars from the API or an estimate, as every money figure is written (see formatUsdAmount). */
-export function formatCost(usd: number): string {
-  return formatUsdAmount(usd);
-}
-
 /** A price per 1M tokens, exact like every other figure; "free" when it costs nothing. */
 export function formatPrice(usdPer1M: number): string {
   return usdPer1M === 0 ? "free" : formatUsdAmount(usdPer1M);

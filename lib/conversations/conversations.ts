@@ -1,9 +1,9 @@
 import { z } from "zod";
 import type { Db } from "../db/client.ts";
 import { notFound } from "../http/errors.ts";
+import { powerLevelSchema } from "../router/rules.ts";
 
 export const createConversationSchema = z.object({ title: z.string().trim().min(1).max(200).default("New chat") });
-const powerLevelSchema = z.enum(["ECO", "BALANCED", "PRECISION"]);
 
 /** PATCH: a new title, the power level the conversation is held at, or both. */
 export const updateConversationSchema = z

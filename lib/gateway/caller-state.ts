@@ -19,7 +19,7 @@ export type LoadedCaller = {
 export async function loadCallerState(db: Db, billing: Billing, caller: Caller, freshMoney = false): Promise<LoadedCaller> {
   const caches = identityCaches();
   const [settings, keys, money] = await Promise.all([
-    caches.settings.through(caller.userId, () => db.userSettings.findUnique({ where: { userId: caller.userId }, select: { preferredPowerLevel: true, routingWeights: true } })) as Promise<{ preferredPowerLevel: string | null; routingWeights: unknown } | null>,
+    caches.settings.through(caller.userId, () => db.userSettings.findUnique({ where: { userId: caller.userId }, select: { preferredPowerLevel: true, routingWeights: true } })),
     loadCallerKeys(db, caller.userId),
     billing.snapshot(caller.userId, { fresh: freshMoney }),
   ]);

@@ -3,7 +3,6 @@ import { generateApiKey } from "../auth/api-keys.ts";
 import { badRequest, notFound } from "../http/errors.ts";
 import { invalidateIdentity } from "../auth/identity-cache.ts";
 
-export { createKeySchema } from "./schemas.ts";
 
 export type ApiKeyView = {
   id: string; name: string; prefix: string; created_at: string;

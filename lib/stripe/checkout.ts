@@ -2,7 +2,6 @@ import type Stripe from "stripe";
 import { ApiError } from "../http/errors.ts";
 import { usdToMicros } from "../money/units.ts";
 
-export { CREDIT_PACKS_USD, MAX_PURCHASE_USD, MIN_PURCHASE_USD, checkoutSchema } from "./schemas.ts";
 
 /**
  * A Checkout Session for a credit purchase. The user and amount travel in the session's and the

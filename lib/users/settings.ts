@@ -6,7 +6,6 @@ import type { settingsPatchSchema, weightsSchema } from "./schemas.ts";
 import { invalidateIdentity } from "../auth/identity-cache.ts";
 import { invalidateMoney } from "../ledger/money-cache.ts";
 
-export { settingsPatchSchema } from "./schemas.ts";
 
 export async function getSettings(db: Db, userId: string) {
   const s = await db.userSettings.findUnique({ where: { userId } });

@@ -7,7 +7,6 @@ import { credentialsSchema, emailSchema, passwordSchema } from "./schemas.ts";
 import { invalidateIdentity } from "../auth/identity-cache.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 
-export { emailSchema, passwordSchema, roleSchema } from "./schemas.ts";
 
 export type PublicUser = { id: string; email: string; role: Role; disabled: boolean; createdAt: Date };
 const publicSelect = { id: true, email: true, role: true, disabled: true, createdAt: true } as const;

@@ -62,7 +62,7 @@ function plausible(key: string): Json[] | undefined {
     "POST /api/admin/users/[id]/credits": [{ amount_usd: 5, reason: "fuzz grant" }],
     "POST /api/byok": [{ provider: "fz-byok", api_key: "sk-fuzz-0123456789" }],
     "POST /api/conversations": [{ title: "Fuzz chat" }],
-    "PATCH /api/conversations/[id]": [{ title: "Renamed" }],
+    "PATCH /api/conversations/[id]": [{ title: "Renamed", power_level: "ECO" }],
     "POST /api/conversations/[id]/messages": [{ messages: [{ role: "user", content: "hi" }, { role: "assistant", content: "hello", meta: { model: "m", provider: "p", prompt_tokens: 1, completion_tokens: 1, cost_usd: 0.1, latency_ms: 1, ttft_ms: 1, fallbacks: 0, request_id: "r", routing_reason: "why", error: "e", extra: { nested: "x" } } }] }],
     "POST /api/credits/checkout": [{ amount_usd: 10 }],
     "POST /api/keys": [{ name: "fuzz key", expires_at: "2999-01-01T00:00:00Z" }],
@@ -79,6 +79,7 @@ function plausible(key: string): Json[] | undefined {
 const QUERIES: Record<string, Record<string, string>> = {
   "/api/usage": { from: "2026-01-01", to: "2026-01-31", group_by: "provider" },
   "/api/credits/ledger": { cursor: "1", limit: "10" },
+  "/api/admin/users": { q: "fz", role: "USER", cursor: Buffer.from("2026-01-01T00:00:00.000Z|fz-user").toString("base64url"), limit: "10" },
 };
 
 /** Valid path params per route (resources made in beforeAll; the plain user owns the user-side ones). */

@@ -1,6 +1,7 @@
 import { handler } from "@/lib/http/handler";
 import { readJson } from "@/lib/http/body";
-import { addByokKey, addByokSchema, listByokKeys } from "@/lib/byok/byok";
+import { addByokKey, listByokKeys } from "@/lib/byok/byok";
+import { addByokSchema } from "@/lib/byok/schemas";
 import { masterKey } from "@/lib/crypto/master-key";
 
 export const GET = handler({ access: "user" }, async ({ db, caller }) => ({ data: await listByokKeys(db, caller.userId) }));

@@ -1,6 +1,7 @@
 import { handler } from "@/lib/http/handler";
 import { readJson } from "@/lib/http/body";
-import { createApiKey, createKeySchema, listApiKeys } from "@/lib/keys/api-keys";
+import { createApiKey, listApiKeys } from "@/lib/keys/api-keys";
+import { createKeySchema } from "@/lib/keys/schemas";
 
 export const GET = handler({ access: "user" }, async ({ db, caller }) => ({ data: await listApiKeys(db, caller.userId) }));
 

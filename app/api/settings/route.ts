@@ -1,6 +1,7 @@
 import { handler } from "@/lib/http/handler";
 import { readJson } from "@/lib/http/body";
-import { getSettings, settingsPatchSchema, updateSettings } from "@/lib/users/settings";
+import { getSettings, updateSettings } from "@/lib/users/settings";
+import { settingsPatchSchema } from "@/lib/users/schemas";
 
 export const GET = handler({ access: "user" }, async ({ db, caller }) => getSettings(db, caller.userId));
 

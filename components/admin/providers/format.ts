@@ -1,9 +1,4 @@
-import { formatPrice } from "@/lib/catalog/model-table";
-
 /** Display helpers for the admin catalog pages. */
-
-/** A price per 1M tokens, written as the Models page writes it. */
-export const formatUsdPer1M = formatPrice;
 
 export function formatMs(ms: number | null): string {
   if (ms === null) return "–";

@@ -6,8 +6,9 @@ import { Alert, Badge, Button, Card, Input, Select } from "@/components/ui/primi
 import type { ModelView, ProviderView } from "./catalog-types";
 import { useInvalidateCatalog, usePatchModel, type ModelBody } from "./catalog-queries";
 import { COMPACT, ConfirmDelete } from "./confirm-delete";
-import { formatMs, formatTokens, formatUsdPer1M } from "./format";
-import { Modal } from "./modal";
+import { formatMs, formatTokens } from "./format";
+import { formatPrice } from "@/lib/catalog/model-table";
+import { Modal } from "@/components/ui/modal";
 import { ModelForm } from "./model-form";
 
 type StatusFilter = "all" | "enabled" | "disabled";
@@ -90,8 +91,8 @@ export function ModelCatalog({ models, providers }: { models: ModelView[]; provi
                       {m.capabilities.length > 0 && <div className="text-xs text-slate-400">{m.capabilities.join(" · ")}</div>}
                     </td>
                     <td data-label="Level" className={`pr-3 ${CELL}`}><Badge tone={LEVEL_TONE[m.power_level]}>{m.power_level}</Badge></td>
-                    <td data-label="Input / 1M" className={`pr-3 text-right tabular-nums ${CELL}`}>{formatUsdPer1M(m.input_per_1m)}</td>
-                    <td data-label="Output / 1M" className={`pr-3 text-right tabular-nums ${CELL}`}>{formatUsdPer1M(m.output_per_1m)}</td>
+                    <td data-label="Input / 1M" className={`pr-3 text-right tabular-nums ${CELL}`}>{formatPrice(m.input_per_1m)}</td>
+                    <td data-label="Output / 1M" className={`pr-3 text-right tabular-nums ${CELL}`}>{formatPrice(m.output_per_1m)}</td>
                     <td data-label="Latency" className={`pr-3 text-right tabular-nums ${CELL}`}>{formatMs(m.latency_ms)}</td>
                     <td data-label="Quality" className={`pr-3 text-right tabular-nums ${CELL}`}>{m.quality.toFixed(1)}</td>
                     <td data-label="Context" className={`pr-3 text-right tabular-nums ${CELL}`}>{formatTokens(m.context_tokens)}</td>

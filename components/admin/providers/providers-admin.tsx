@@ -4,7 +4,7 @@ import { Alert, Button } from "@/components/ui/primitives";
 import { AddProviderForm } from "./add-provider-form";
 import { useHealth, useModels, useProviders } from "./catalog-queries";
 import { formatAgo } from "./format";
-import { Modal } from "./modal";
+import { Modal } from "@/components/ui/modal";
 import { ModelCatalog } from "./model-catalog";
 import { ProviderCard } from "./provider-card";
 

@@ -3,7 +3,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { api } from "@/components/api-client";
 import { Alert, Badge, Button, Card, Field, Select } from "@/components/ui/primitives";
-import { formatCost } from "@/lib/catalog/model-table";
+import { formatUsdAmount } from "@/lib/money/units";
 import { POWER_LEVELS, TASK_TYPE_OPTIONS, type RouteResultView, type RuleView } from "./rule-types";
 
 type TestBody = { model: string; messages: { role: "user"; content: string }[]; power_level?: string; task_type?: string; privacy_required: boolean };
@@ -67,7 +67,7 @@ export function RouteTester({ rules }: { rules: RuleView[] }) {
               <Badge tone="indigo">{r.primary.power_level}</Badge>{r.primary.byok && <> <Badge>your key</Badge></>}
             </dd>
             <dt className="text-slate-500">Estimated cost</dt>
-            <dd>{formatCost(r.primary.estimated_cost_usd)}{r.estimated_prompt_tokens !== undefined && <span className="text-slate-500"> · ~{r.estimated_prompt_tokens} prompt tokens</span>}</dd>
+            <dd>{formatUsdAmount(r.primary.estimated_cost_usd)}{r.estimated_prompt_tokens !== undefined && <span className="text-slate-500"> · ~{r.estimated_prompt_tokens} prompt tokens</span>}</dd>
             <dt className="text-slate-500">Reason</dt>
             <dd className="break-words" data-testid="route-reason">{r.reason}</dd>
             {r.task_type && (<><dt className="text-slate-500">Task</dt><dd>{r.task_type}{r.task_type_inferred ? " (inferred)" : ""}</dd></>)}

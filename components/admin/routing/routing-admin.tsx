@@ -4,7 +4,7 @@ import { useState } from "react";
 import { api } from "@/components/api-client";
 import { Alert, Button } from "@/components/ui/primitives";
 import { useModels, useProviders } from "@/components/admin/providers/catalog-queries";
-import { Modal } from "@/components/admin/providers/modal";
+import { Modal } from "@/components/ui/modal";
 import { RouteTester } from "./route-tester";
 import { RuleCard } from "./rule-card";
 import { draftOf, EMPTY_DRAFT } from "./rule-draft";

@@ -1,7 +1,8 @@
 import { handler } from "@/lib/http/handler";
 import { readJson } from "@/lib/http/body";
 import { listModelViews } from "@/lib/catalog/views";
-import { createModel, modelBodySchema } from "@/lib/catalog/admin";
+import { createModel } from "@/lib/catalog/admin";
+import { modelBodySchema } from "@/lib/catalog/schemas";
 import { gateway } from "@/lib/gateway/context";
 
 export const GET = handler({ access: "admin" }, async ({ db }) => ({ data: await listModelViews(db) }));

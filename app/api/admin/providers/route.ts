@@ -1,7 +1,8 @@
 import { handler } from "@/lib/http/handler";
 import { readJson } from "@/lib/http/body";
 import { listProviderViews } from "@/lib/catalog/views";
-import { createProvider, providerBodySchema } from "@/lib/catalog/admin";
+import { createProvider } from "@/lib/catalog/admin";
+import { providerBodySchema } from "@/lib/catalog/schemas";
 import { masterKey } from "@/lib/crypto/master-key";
 import { gateway } from "@/lib/gateway/context";
 

@@ -3,7 +3,8 @@ import { readJson } from "@/lib/http/body";
 import { ApiError } from "@/lib/http/errors";
 import { publicOrigin } from "@/lib/http/origin";
 import { stripeClient, stripeConfig } from "@/lib/stripe/client";
-import { checkoutSchema, createCheckout } from "@/lib/stripe/checkout";
+import { createCheckout } from "@/lib/stripe/checkout";
+import { checkoutSchema } from "@/lib/stripe/schemas";
 
 export const POST = handler({ access: "user" }, async ({ req, caller }) => {
   const body = await readJson(req, checkoutSchema);

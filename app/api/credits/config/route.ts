@@ -1,6 +1,6 @@
 import { handler } from "@/lib/http/handler";
 import { stripeConfig } from "@/lib/stripe/client";
-import { CREDIT_PACKS_USD, MAX_PURCHASE_USD, MIN_PURCHASE_USD } from "@/lib/stripe/checkout";
+import { CREDIT_PACKS_USD, MAX_PURCHASE_USD, MIN_PURCHASE_USD } from "@/lib/stripe/schemas";
 
 export const GET = handler({ access: "user" }, async () => ({
   purchases_enabled: stripeConfig() !== null,

@@ -1,7 +1,8 @@
 import { handler } from "@/lib/http/handler";
 import { readJson } from "@/lib/http/body";
 import { listModelViews } from "@/lib/catalog/views";
-import { deleteModel, modelPatchSchema, updateModel } from "@/lib/catalog/admin";
+import { deleteModel, updateModel } from "@/lib/catalog/admin";
+import { modelPatchSchema } from "@/lib/catalog/schemas";
 import { gateway } from "@/lib/gateway/context";
 
 export const PATCH = handler<{ id: string }>({ access: "admin" }, async ({ req, db, params }) => {
