@@ -443,7 +443,6 @@ async function main() {
 
   const load1 = loadavg();
   printTable();
-  notes.length = 0;
   console.log(`load average (1/5/15 min): ${load0.map((x) => x.toFixed(2)).join(" ")} at start, ${load1.map((x) => x.toFixed(2)).join(" ")} at the end of the measurements (the bench itself keeps ~2 busy).`);
 
   // Ledgers, with both apps stopped: the embedded database is opened again from its directory.

@@ -3,7 +3,7 @@
 // really gets back. Every answer must be the API's JSON error, never Next's plain-text 500.
 import { expect, test, type APIResponse } from "@playwright/test";
 import { E2E_ADMIN } from "../playwright.config";
-import { apiRoutes, HTTP_METHODS } from "../tests/harness/api-routes";
+import { apiRoutes, fillTemplate, HTTP_METHODS } from "../tests/harness/api-routes";
 import { cli } from "./helpers";
 
 // Undecodable (bad escapes, bytes that are not UTF-8, an encoded lone surrogate) or decoding to NUL.
@@ -12,7 +12,7 @@ const BAD_SEGMENTS = ["%ZZ", "%", "abc%E0%A4%A", "%FF", "%ED%A0%80", "%00", "a%0
 /** Each route with every dynamic segment (or, for a static route, one extra segment) made bad. */
 function badPaths(): string[] {
   return apiRoutes().flatMap((route) =>
-    BAD_SEGMENTS.map((bad) => (route.params.length ? route.template.replace(/\[\[?(?:\.\.\.)?\w+\]\]?/g, bad) : `${route.template}/${bad}`)),
+    BAD_SEGMENTS.map((bad) => (route.params.length ? fillTemplate(route.template, () => bad) : `${route.template}/${bad}`)),
   );
 }
 

@@ -108,6 +108,18 @@ async function checkRuleEditor(page: Page) {
   await expect(dialog).toHaveCount(0);
 }
 
+/** Every page of PAGES wider than the viewport, with its width. */
+async function tooWidePages(page: Page): Promise<string[]> {
+  const limit = page.viewportSize()!.width;
+  const tooWide: string[] = [];
+  for (const path of PAGES) {
+    await visit(page, path);
+    const width = await pageWidth(page);
+    if (width > limit) tooWide.push(`${path}: ${width}px`);
+  }
+  return tooWide;
+}
+
 test.describe("on a 390 px phone", () => {
   test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
 
@@ -115,13 +127,7 @@ test.describe("on a 390 px phone", () => {
     test.setTimeout(180_000);
     await signIn(page, layoutAdmin.email, layoutAdmin.password);
     await expectSignedInAs(page, layoutAdmin.email);
-    const tooWide: string[] = [];
-    for (const path of PAGES) {
-      await visit(page, path);
-      const width = await pageWidth(page);
-      if (width > 390) tooWide.push(`${path}: ${width}px`);
-    }
-    expect(tooWide).toEqual([]);
+    expect(await tooWidePages(page)).toEqual([]);
 
     // Every provider card, and every action in it, fits on the screen.
     await visit(page, "/admin/providers");
@@ -148,13 +154,7 @@ test.describe("on a 1280 px screen", () => {
     test.setTimeout(180_000);
     await signIn(page, layoutAdmin.email, layoutAdmin.password);
     await expectSignedInAs(page, layoutAdmin.email);
-    const tooWide: string[] = [];
-    for (const path of PAGES) {
-      await visit(page, path);
-      const width = await pageWidth(page);
-      if (width > 1280) tooWide.push(`${path}: ${width}px`);
-    }
-    expect(tooWide).toEqual([]);
+    expect(await tooWidePages(page)).toEqual([]);
 
     await visit(page, "/admin/routing");
     await checkRuleEditor(page);

@@ -77,3 +77,7 @@ export function apiRoutes(): ApiRoute[] {
   return routes;
 }
 
+/** A route's path with each [param] (also [...catchAll], [[...optional]]) replaced by `value(name)`. */
+export function fillTemplate(template: string, value: (name: string) => string): string {
+  return template.replace(/\[\[?(?:\.\.\.)?(\w+)\]\]?/g, (_, name: string) => value(name));
+}

@@ -8,6 +8,8 @@ import { createApiKey } from "../../lib/keys/api-keys.ts";
 import { postEntry } from "../../lib/ledger/ledger.ts";
 
 export type GatewayFixture = Awaited<ReturnType<typeof startGatewayFixture>>;
+/** A user with a gateway key and an API caller acting with it (`f.newCaller`). */
+export type FixtureCaller = Awaited<ReturnType<GatewayFixture["newCaller"]>>;
 
 /**
  * A gateway under test: a fresh database (PGlite or PostgreSQL, per the vitest project), the
@@ -90,6 +92,8 @@ export async function startGatewayFixture() {
   }
 
   return {
+    /** The environment a separate app process (tests/helpers/app-process.ts) needs to serve this fixture's database. */
+    appEnv: (extra: Record<string, string> = {}) => ({ DATABASE_URL: database.url, NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET!, SWITCHYARD_MASTER_KEY: process.env.SWITCHYARD_MASTER_KEY!, ...extra }),
     db, url: database.url, app, mock, admin, user, adminKey, userKey, asAdmin, asUser, addProvider, addModel, grant, newCaller,
     /** An API caller acting with any gateway key. */
     callAs: call,

@@ -12,6 +12,7 @@ import { postEntry } from "../../lib/ledger/ledger.ts";
 import { createUser } from "../../lib/users/users.ts";
 import { expectedArea, isPublic, PUBLIC_ROUTES } from "../harness/api-access.ts";
 import { apiRoutes, routeMethods, type ApiRoute, type HttpMethod } from "../harness/app-server.ts";
+import { fillTemplate } from "../harness/api-routes.ts";
 import { startGatewayFixture, type GatewayFixture } from "../harness/gateway-fixture.ts";
 
 let f: GatewayFixture;
@@ -22,7 +23,7 @@ const owned: Record<string, string> = {};
 const NOBODY = "00000000-0000-4000-8000-000000000000";
 
 function pathOf(route: ApiRoute, values: Record<string, string> = {}): string {
-  return route.template.replace(/\[\[?(?:\.\.\.)?(\w+)\]\]?/g, (_, name: string) => values[name] ?? (name === "nextauth" ? "session" : NOBODY));
+  return fillTemplate(route.template, (name) => values[name] ?? (name === "nextauth" ? "session" : NOBODY));
 }
 
 async function call(key: string | null, method: HttpMethod, path: string, body?: unknown) {

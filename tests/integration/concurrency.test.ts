@@ -90,7 +90,7 @@ describe("64 concurrent requests against a balance that affords 10", () => {
   describe.runIf(dbKind() === "postgres")("two app processes on one PostgreSQL", () => {
     const apps: AppProcess[] = [];
     beforeAll(async () => {
-      const env = { DATABASE_URL: f.url, NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET!, SWITCHYARD_MASTER_KEY: process.env.SWITCHYARD_MASTER_KEY! };
+      const env = f.appEnv();
       apps.push(...(await Promise.all([spawnAppProcess(env), spawnAppProcess(env)])));
     });
     afterAll(async () => {

@@ -15,6 +15,7 @@ import { createUser } from "../../lib/users/users.ts";
 import { startGatewayFixture, type GatewayFixture } from "../harness/gateway-fixture.ts";
 import { spawnAppProcess, type AppProcess } from "../helpers/app-process.ts";
 import { sql } from "../setup/test-db.ts";
+import { waitUntil } from "../helpers/wait.ts";
 
 const HOLD_TTL_MS = 2_000;
 let f: GatewayFixture;
@@ -32,23 +33,7 @@ afterAll(async () => {
   await f?.close();
 });
 
-const env = (extra: Record<string, string> = {}) => ({
-  DATABASE_URL: f.url,
-  NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET!,
-  SWITCHYARD_MASTER_KEY: process.env.SWITCHYARD_MASTER_KEY!,
-  SWITCHYARD_HOLD_TTL_MS: String(HOLD_TTL_MS),
-  ...extra,
-});
-
-async function waitUntil<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const env = (extra: Record<string, string> = {}) => f.appEnv({ SWITCHYARD_HOLD_TTL_MS: String(HOLD_TTL_MS), ...extra });
 
 describe("kill -9 during a streamed request", () => {
   it("after a restart the request's hold is released: reservation EXPIRED, nothing reserved, available = balance, ledger clean", async () => {

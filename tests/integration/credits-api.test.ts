@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getBalance, postEntry, reserve, settle, verifyLedger } from "../../lib/ledger/ledger.ts";
-import { startGatewayFixture, type GatewayFixture } from "../harness/gateway-fixture.ts";
+import { startGatewayFixture, type FixtureCaller, type GatewayFixture } from "../harness/gateway-fixture.ts";
 import { sql } from "../setup/test-db.ts";
 
 let f: GatewayFixture;
@@ -21,8 +21,8 @@ beforeAll(async () => {
 });
 afterAll(() => f?.close());
 
-type Res = { status: number; headers: Headers; json: any; text: string };
-type Caller = { id: string; key: string; email: string; call: (path: string, init?: { method?: string; body?: unknown }) => Promise<Res> };
+type Caller = FixtureCaller;
+type Res = Awaited<ReturnType<Caller["call"]>>;
 
 const newCaller = (label: string, grantMicros = 0): Promise<Caller> => f.newCaller(label, grantMicros);
 

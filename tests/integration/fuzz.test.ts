@@ -20,6 +20,7 @@ import { createUser } from "../../lib/users/users.ts";
 import { startStripeDouble, type StripeDouble } from "../doubles/stripe-server.ts";
 import { expectedArea, isPublic } from "../harness/api-access.ts";
 import { apiRoutes, routeMethods, routeModule, type ApiRoute, type HttpMethod } from "../harness/app-server.ts";
+import { fillTemplate } from "../harness/api-routes.ts";
 import { startGatewayFixture, type GatewayFixture } from "../harness/gateway-fixture.ts";
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -255,7 +256,7 @@ async function sendAll(probes: Probe[], concurrency = 4): Promise<string[]> {
 }
 
 function fillPath(route: ApiRoute, values: Record<string, string>): string {
-  return route.template.replace(/\[\[?(?:\.\.\.)?(\w+)\]\]?/g, (_, name: string) => values[name]!);
+  return fillTemplate(route.template, (name) => values[name]!);
 }
 
 let eventSeq = 0;

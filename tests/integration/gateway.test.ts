@@ -4,6 +4,7 @@ import { startGatewayFixture, type GatewayFixture } from "../harness/gateway-fix
 import { sql } from "../setup/test-db";
 import { gateway } from "../../lib/gateway/context";
 import { CircuitBreakers } from "../../lib/health/circuit-breaker";
+import { waitUntil } from "../helpers/wait.ts";
 
 let f: GatewayFixture;
 
@@ -35,14 +36,7 @@ async function usageRow(requestId: string) {
   return rows[0];
 }
 
-async function waitForUsageRow(requestId: string) {
-  for (let i = 0; i < 100; i++) {
-    const row = await usageRow(requestId);
-    if (row) return row;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`no usage row for ${requestId}`);
-}
+const waitForUsageRow = (requestId: string) => waitUntil(`the usage row of ${requestId}`, () => usageRow(requestId), 5_000);
 
 describe("OpenAI compatibility (official SDK as the client)", () => {
   it("lists the usable models and the routing aliases", async () => {

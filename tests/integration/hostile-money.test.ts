@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getBalance, postEntry, verifyLedger } from "../../lib/ledger/ledger.ts";
 import { computeCostMicros } from "../../lib/router/cost.ts";
 import { estimatePromptTokens } from "../../lib/router/tokens.ts";
-import { startGatewayFixture, type GatewayFixture } from "../harness/gateway-fixture.ts";
+import { startGatewayFixture, type FixtureCaller, type GatewayFixture } from "../harness/gateway-fixture.ts";
 import { sql } from "../setup/test-db.ts";
 
 let f: GatewayFixture;
@@ -29,7 +29,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => f?.close());
 
-type Caller = Awaited<ReturnType<GatewayFixture["newCaller"]>>;
+type Caller = FixtureCaller;
 
 const newCaller = (label: string, grantMicros = 0): Promise<Caller> => f.newCaller(label, grantMicros);
 

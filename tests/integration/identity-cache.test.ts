@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGatewayFixture, type GatewayFixture } from "../harness/gateway-fixture.ts";
 import { spawnAppProcess, type AppProcess } from "../helpers/app-process.ts";
 import { dbKind, sql } from "../setup/test-db.ts";
+import { waitUntil } from "../helpers/wait.ts";
 
 let f: GatewayFixture;
 
@@ -47,7 +48,7 @@ describe("in this process", () => {
 describe.runIf(dbKind() === "postgres")("across two app processes on one PostgreSQL", () => {
   const apps: AppProcess[] = [];
   beforeAll(async () => {
-    const env = { DATABASE_URL: f.url, NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET!, SWITCHYARD_MASTER_KEY: process.env.SWITCHYARD_MASTER_KEY! };
+    const env = f.appEnv();
     apps.push(...(await Promise.all([spawnAppProcess(env), spawnAppProcess(env)])));
   });
   afterAll(async () => {
@@ -57,11 +58,8 @@ describe.runIf(dbKind() === "postgres")("across two app processes on one Postgre
   /** Polls `url` with the key until it answers `status`; returns how long that took. */
   async function until(url: string, key: string, status: number, limitMs = 3_000): Promise<number> {
     const started = Date.now();
-    while (Date.now() - started < limitMs) {
-      if ((await me(url, key)).status === status) return Date.now() - started;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`${url} never answered ${status}`);
+    await waitUntil(`${url} to answer ${status}`, async () => (await me(url, key)).status === status, limitMs);
+    return Date.now() - started;
   }
 
   it("revoke, disable and role change made on one process apply on the other within 1 s", async () => {

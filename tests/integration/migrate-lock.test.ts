@@ -7,6 +7,7 @@ import { MIGRATIONS_DIR } from "../../lib/db/bootstrap.ts";
 import { readMigrations } from "../../lib/db/migrate.ts";
 import { cleanEnv, runTsx, type RunResult } from "../helpers/run.ts";
 import { createTestDatabase, dbKind, sql, type TestDatabase } from "../setup/test-db.ts";
+import { waitUntil } from "../helpers/wait.ts";
 
 const PRISMA_MIGRATE_LOCK = 72707369; // the advisory lock id `prisma migrate deploy` takes
 
@@ -16,13 +17,7 @@ afterEach(async () => {
   database = undefined;
 });
 
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const waitFor = (check: () => Promise<boolean>, what: string, timeoutMs = 60_000) => waitUntil(what, check, timeoutMs);
 
 function parseApplied(r: RunResult): string[] {
   expect(r.stderr, "stderr of a migrating process").toBe("");

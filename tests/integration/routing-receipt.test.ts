@@ -3,7 +3,7 @@
 // receipt and in X-Routing-Reason, naming failed BYOK providers.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startGatewayFixture, type GatewayFixture } from "../harness/gateway-fixture.ts";
+import { startGatewayFixture, type FixtureCaller, type GatewayFixture } from "../harness/gateway-fixture.ts";
 
 let f: GatewayFixture;
 
@@ -21,7 +21,7 @@ afterAll(() => f?.close());
 
 const newCaller = (label: string, grantMicros = 0): Promise<Caller> => f.newCaller(label, grantMicros);
 
-type Caller = Awaited<ReturnType<GatewayFixture["newCaller"]>>;
+type Caller = FixtureCaller;
 const chat = (c: Caller, body: Record<string, unknown>) => c.call("/api/v1/chat/completions", { body: { messages: [{ role: "user", content: "write a function" }], ...body } });
 const receiptOf = async (c: Caller, requestId: string | null) => (await c.call(`/api/usage/requests/${requestId}`)).json;
 

@@ -2,14 +2,11 @@
 // Checkout Session (STRIPE_API_BASE), and the double signs webhooks exactly as Stripe does, so the
 // app's signature check is the real one. Every paid session credits exactly once, whatever the
 // delivery order, retries and concurrency; refunds never take a balance below zero.
-import { randomUUID } from "node:crypto";
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiKey } from "../../lib/keys/api-keys.ts";
 import { getBalance, reserve, settle, verifyLedger } from "../../lib/ledger/ledger.ts";
-import { createUser } from "../../lib/users/users.ts";
 import { startStripeDouble, type StripeDouble } from "../doubles/stripe-server.ts";
-import { startGatewayFixture, type GatewayFixture } from "../harness/gateway-fixture.ts";
+import { startGatewayFixture, type FixtureCaller, type GatewayFixture } from "../harness/gateway-fixture.ts";
 import { sql } from "../setup/test-db.ts";
 
 let f: GatewayFixture;
@@ -36,22 +33,8 @@ afterAll(async () => {
   await f?.close();
 });
 
-type Caller = { id: string; key: string; call: (path: string, init?: { method?: string; body?: unknown }) => Promise<{ status: number; json: any }> };
-
-async function newCaller(label: string): Promise<Caller> {
-  const user = await createUser(f.db, { email: `${label}-${randomUUID().slice(0, 8)}@test.example`, password: "buyer-password" });
-  const key = (await createApiKey(f.db, user.id, { name: label })).key;
-  const call = async (path: string, init: { method?: string; body?: unknown } = {}) => {
-    const res = await fetch(`${f.app.url}${path}`, {
-      method: init.method ?? (init.body === undefined ? "GET" : "POST"),
-      headers: { Authorization: `Bearer ${key}`, ...(init.body === undefined ? {} : { "content-type": "application/json" }) },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    });
-    const text = await res.text();
-    return { status: res.status, json: text ? JSON.parse(text) : null };
-  };
-  return { id: user.id, key, call };
-}
+type Caller = FixtureCaller;
+const newCaller = (label: string): Promise<Caller> => f.newCaller(label);
 
 async function checkout(c: Caller, usd: number): Promise<string> {
   const res = await c.call("/api/credits/checkout", { body: { amount_usd: usd } });
