@@ -96,6 +96,8 @@ describe("kill -9 during a streamed request", () => {
     );
     expect(released.status).toBe("EXPIRED");
     expect(Date.now() - restartedAt).toBeLessThan(HOLD_TTL_MS + 8_000);
+    // The row changes before the sweeper prints what it did: wait for the line, then check it.
+    await waitUntil("the sweeper's report", async () => /released \d+ expired hold/.test(second.output()), 5_000);
     expect(second.output()).toMatch(/released 1 expired hold/);
 
     // The killed request was never charged (its process died before settling); nothing stays locked.
@@ -166,6 +168,7 @@ describe("kill -9 between a reply's last byte and its settle", () => {
       return rows[0]?.status === "SETTLED";
     }, 10_000);
     await waitUntil("the dead journal to be removed", async () => !existsSync(journal), 5_000);
+    await waitUntil("the sweeper's report", async () => /settled \d+ request\(s\) from \d+ journal/.test(second.output()), 5_000);
     expect(second.output()).toMatch(/settled 1 request\(s\) from 1 journal/);
 
     const books = async () =>
