@@ -8,6 +8,8 @@ import { createUser } from "../lib/users/users.ts";
 import { roleSchema } from "../lib/users/schemas.ts";
 import { createApiKey } from "../lib/keys/api-keys.ts";
 import { verifyLedger } from "../lib/ledger/ledger.ts";
+import { verifyCharges } from "../lib/finance/verify-charges.ts";
+import { rollupDrift } from "../lib/finance/rollup.ts";
 import { formatMicros } from "../lib/router/cost.ts";
 import { ApiError } from "../lib/http/errors.ts";
 import { z } from "zod";
@@ -15,7 +17,8 @@ import { z } from "zod";
 const USAGE = `usage: npm run cli -- <command>
   user create --email E --password P [--role USER|ADMIN|FINANCE]
   key create --email E [--name N]       prints the new key as the last line
-  ledger verify                         recomputes every balance from its entries; exit 1 on any mismatch`;
+  ledger verify                         recomputes every balance from its entries, checks every charge against
+                                        its usage row and the finance rollups against their rows; exit 1 on any mismatch`;
 
 class UsageError extends Error {}
 
@@ -86,7 +89,13 @@ async function verify(): Promise<void> {
       const owed = result.receivables.reduce((sum, r) => sum + r.owedMicros, 0);
       console.log(`receivables: ${result.receivables.length} account(s) owe ${formatMicros(owed)} in total (paid models are blocked for them until repaid)`);
     }
-    if (result.mismatches.length) throw new MismatchError("ledger mismatch");
+    const charges = await verifyCharges(db);
+    for (const m of charges.mismatches) console.error(`MISMATCH request ${m.requestId}: ${m.problem}`);
+    if (charges.total > charges.mismatches.length) console.error(`... and ${charges.total - charges.mismatches.length} more charge mismatch(es)`);
+    console.log(`checked ${charges.checked} ledger charges against the usage log: ${charges.total ? `${charges.total} mismatch(es)` : "every charge matches its usage row"}`);
+    const drift = await rollupDrift(db);
+    for (const d of drift) console.error(`MISMATCH finance rollup ${d}`);
+    if (result.mismatches.length || charges.total || drift.length) throw new MismatchError("ledger mismatch");
   } finally {
     await close();
   }

@@ -117,9 +117,9 @@ const SETTLE_CTES = `WITH closed AS (
               (GREATEST(0, -upd.balance_micros) - GREATEST(0, -(upd.balance_micros + amt.amt)))::int8 AS shortfall
        FROM upd, amt
      ), entry AS (
-       INSERT INTO ledger_entries (account_id, type, amount_micros, balance_after_micros, reference, idempotency_key, created_at)
+       INSERT INTO ledger_entries (account_id, type, amount_micros, balance_after_micros, reference, idempotency_key, shortfall_micros, created_at)
        SELECT c.id, 'CHARGE'::"LedgerEntryType", -c.amt, c.balance_micros,
-              $5 || CASE WHEN c.shortfall > 0 THEN ${SHORTFALL_NOTE} ELSE '' END, $3, c.updated_at
+              $5 || CASE WHEN c.shortfall > 0 THEN ${SHORTFALL_NOTE} ELSE '' END, $3, c.shortfall, c.updated_at
        FROM c WHERE c.amt > 0
      )`;
 
@@ -161,6 +161,8 @@ export type PostEntry = {
   type: Exclude<EntryType, "CHARGE">;
   amountMicros: number;
   reference: string;
+  /** A refund only partly taken back from spent credits: the part that was not. */
+  shortfallMicros?: number;
   actorUserId?: string | null;
   /** Makes the entry count once (e.g. "stripe-session:cs_123"). A repeat returns the first entry. */
   idempotencyKey?: string | null;
@@ -203,7 +205,7 @@ export async function postEntryInTx(tx: Tx, e: PostEntry): Promise<PostedEntry> 
   const entry = await tx.ledgerEntry.create({
     data: {
       accountId, type: e.type, amountMicros: BigInt(e.amountMicros), balanceAfterMicros: rows[0].balance,
-      reference: e.reference, actorUserId: e.actorUserId ?? null, idempotencyKey: e.idempotencyKey ?? null,
+      reference: e.reference, actorUserId: e.actorUserId ?? null, idempotencyKey: e.idempotencyKey ?? null, shortfallMicros: BigInt(e.shortfallMicros ?? 0),
     },
     select: { id: true, balanceAfterMicros: true },
   });

@@ -1,12 +1,14 @@
 import type { Db } from "../db/client.ts";
 import { sweepExpiredHolds } from "./ledger.ts";
 import { existingSettlements, replayJournals } from "./settlements.ts";
+import { rollUp } from "../finance/rollup.ts";
 
 /**
  * Every app process runs one. Each tick: settles what dead processes on this machine journaled but
  * never wrote (SWITCHYARD_JOURNAL_DIR), retries this process's failed settles, then releases holds
  * whose request died with its process before it could be settled (kill -9 mid-reply) once they
- * pass their expiry. Each is done once, whichever process gets there first.
+ * pass their expiry, and rolls finished days into finance's daily totals. Each is done once,
+ * whichever process gets there first.
  */
 export function startSweeper(db: Db, intervalMs = Number(process.env.SWITCHYARD_SWEEP_INTERVAL_MS || 60_000), journalDir = process.env.SWITCHYARD_JOURNAL_DIR): () => void {
   let running = false;
@@ -22,6 +24,9 @@ export function startSweeper(db: Db, intervalMs = Number(process.env.SWITCHYARD_
       if (retried) console.log(`[ledger] settled ${retried} request(s) on retry`);
       const released = await sweepExpiredHolds(db);
       if (released) console.log(`[ledger] released ${released} expired hold(s)`);
+      // Finance's daily rollups: a day is added once it is over (a no-op on most ticks).
+      const rolled = await rollUp(db);
+      if (rolled.days) console.log(`[finance] rolled up ${rolled.days} day(s) of usage and ledger`);
     } catch (err) {
       console.error("[ledger] sweep failed:", err instanceof Error ? err.message : err);
     } finally {

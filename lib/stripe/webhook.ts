@@ -62,18 +62,23 @@ export async function handleStripeEvent(db: Db, event: Stripe.Event): Promise<We
   switch (event.type) {
     case "checkout.session.completed":
     case "checkout.session.async_payment_succeeded":
-      return creditSession(db, event, event.data.object as Stripe.Checkout.Session);
+      return creditSession(db, { id: event.id, type: event.type, source: "webhook" }, event.data.object as Stripe.Checkout.Session);
     case "charge.refunded":
-      return refundCharge(db, event, event.data.object as Stripe.Charge);
+      return refundCharge(db, { id: event.id, type: event.type, source: "webhook" }, event.data.object as Stripe.Charge);
     default:
       return { handled: false, duplicate: false, detail: `ignored ${event.type}` };
   }
 }
 
-async function once(db: Db, event: Stripe.Event, fn: (tx: Tx) => Promise<WebhookOutcome>): Promise<WebhookOutcome> {
+/** The fact being applied: a webhook event, or an admin's repair of a session Stripe never told us about. */
+type Fact = { id: string; type: string; source: "webhook" | "repair"; actorUserId?: string };
+type FactRecord = Fact & { objectId: string; amountMicros: number };
+
+async function once(db: Db, event: FactRecord, fn: (tx: Tx) => Promise<WebhookOutcome>): Promise<WebhookOutcome> {
   try {
     const outcome = await db.$transaction(async (tx) => {
-      const seen = await tx.$executeRaw`INSERT INTO stripe_events (id, type) VALUES (${event.id}, ${event.type}) ON CONFLICT (id) DO NOTHING`;
+      const seen = await tx.$executeRaw`INSERT INTO stripe_events (id, type, object_id, amount_micros, source)
+        VALUES (${event.id}, ${event.type}, ${event.objectId}, ${event.amountMicros}, ${event.source}) ON CONFLICT (id) DO NOTHING`;
       if (seen === 0) return { handled: true, duplicate: true, detail: `event ${event.id} already processed` };
       return fn(tx);
     });
@@ -86,30 +91,34 @@ async function once(db: Db, event: Stripe.Event, fn: (tx: Tx) => Promise<Webhook
   }
 }
 
-async function creditSession(db: Db, event: Stripe.Event, object: Stripe.Checkout.Session): Promise<WebhookOutcome> {
+/**
+ * Credits a paid Checkout Session once, keyed by the session: the webhook and an admin's repair
+ * (lib/finance/repair.ts) both come here, so whichever is second credits nothing.
+ */
+export async function creditSession(db: Db, fact: Fact, object: unknown): Promise<WebhookOutcome> {
   const session = checked(sessionSchema, object, "checkout session");
   if (session.payment_status !== "paid") return { handled: false, duplicate: false, detail: `session ${session.id} not paid yet` };
   const userId = session.metadata?.user_id ?? session.client_reference_id;
   if (!userId || session.amount_total == null || session.currency !== "usd") throw badRequest(`session ${session.id} is not a Switchyard credit purchase`);
   // What was paid is the truth; the metadata only says who it is for.
   const amountMicros = session.amount_total * 10_000;
-  return once(db, event, async (tx) => {
+  return once(db, { ...fact, objectId: session.id, amountMicros }, async (tx) => {
     const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true } });
     if (!user) return { handled: false, duplicate: false, detail: `no user ${userId}` };
     // Keyed by session: "completed" and "async_payment_succeeded" for one session credit once.
-    const posted = await postEntryInTx(tx, { userId, type: "PURCHASE", amountMicros, reference: `Stripe checkout ${session.id} (payment ${paymentIntentId(session.payment_intent)})`, idempotencyKey: `stripe-session:${session.id}` });
+    const posted = await postEntryInTx(tx, { userId, type: "PURCHASE", amountMicros, reference: `Stripe checkout ${session.id} (payment ${paymentIntentId(session.payment_intent)})${fact.source === "repair" ? " - credited by reconciliation repair, the webhook never arrived" : ""}`, idempotencyKey: `stripe-session:${session.id}`, actorUserId: fact.actorUserId ?? null });
     if (posted.duplicate) return { handled: true, duplicate: true, detail: `session ${session.id} already credited` };
     return { handled: true, duplicate: false, detail: `credited ${amountMicros} micro-USD for ${session.id}` };
   });
 }
 
-async function refundCharge(db: Db, event: Stripe.Event, object: Stripe.Charge): Promise<WebhookOutcome> {
+async function refundCharge(db: Db, fact: Fact, object: Stripe.Charge): Promise<WebhookOutcome> {
   const charge = checked(chargeSchema, object, "charge");
   const userId = charge.metadata?.user_id;
   if (!userId) return { handled: false, duplicate: false, detail: `charge ${charge.id} is not a Switchyard purchase` };
   // amount_refunded is cumulative: each refund event records the part not yet recorded.
   const cumulativeMicros = charge.amount_refunded * 10_000;
-  return once(db, event, async (tx) => {
+  return once(db, { ...fact, objectId: charge.id, amountMicros: cumulativeMicros }, async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${charge.id}))`;
     // Stripe does not order events: a refund can arrive before its purchase was credited. Refuse
     // it (rolling back the event record) so Stripe delivers it again once the purchase is in.
@@ -125,7 +134,7 @@ async function refundCharge(db: Db, event: Stripe.Event, object: Stripe.Charge):
     // Credits already spent cannot be taken back below zero; the shortfall is named for finance.
     const taken = Math.min(delta, balance);
     const note = taken < delta ? ` (balance covered ${taken} of ${delta} micro-USD)` : "";
-    if (taken > 0) await postEntryInTx(tx, { userId, type: "REFUND", amountMicros: -taken, reference: `Stripe refund ${charge.id}${note}`, idempotencyKey: `stripe-refund:${charge.id}:${charge.amount_refunded}` });
+    if (taken > 0) await postEntryInTx(tx, { userId, type: "REFUND", amountMicros: -taken, reference: `Stripe refund ${charge.id}${note}`, idempotencyKey: `stripe-refund:${charge.id}:${charge.amount_refunded}`, shortfallMicros: delta - taken });
     return { handled: true, duplicate: false, detail: `refund of ${delta} micro-USD for ${charge.id}${note}` };
   });
 }

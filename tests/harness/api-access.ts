@@ -18,6 +18,8 @@ export function isPublic(template: string, method: HttpMethod): boolean {
 
 /** The area a route belongs to, by its path: /api/admin is admin-only, /api/finance finance. */
 export function expectedArea(template: string): Area {
+  // Finance reads the books; crediting a missed Stripe payment writes them, so only admins may.
+  if (template === "/api/finance/reconciliation/repair") return "admin";
   if (template === "/api/admin" || template.startsWith("/api/admin/")) return "admin";
   if (template === "/api/finance" || template.startsWith("/api/finance/")) return "finance";
   return "user";

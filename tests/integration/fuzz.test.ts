@@ -66,6 +66,7 @@ function plausible(key: string): Json[] | undefined {
     "PATCH /api/conversations/[id]": [{ title: "Renamed", power_level: "ECO" }],
     "POST /api/conversations/[id]/messages": [{ messages: [{ role: "user", content: "hi" }, { role: "assistant", content: "hello", meta: { model: "m", provider: "p", prompt_tokens: 1, completion_tokens: 1, cost_usd: 0.1, latency_ms: 1, ttft_ms: 1, fallbacks: 0, request_id: "r", routing_reason: "why", error: "e", extra: { nested: "x" } } }] }],
     "POST /api/credits/checkout": [{ amount_usd: 10 }],
+    "POST /api/finance/reconciliation/repair": [{ session_id: "cs_test_fuzz" }],
     "POST /api/keys": [{ name: "fuzz key", expires_at: "2999-01-01T00:00:00Z" }],
     "PUT /api/settings": [{ preferred_power_level: "BALANCED", routing_weights: { cost: 0.5, latency: 0.3, quality: 0.2 }, monthly_budget_usd: 1000 }],
     "POST /api/setup": [credentials],
@@ -80,6 +81,10 @@ function plausible(key: string): Json[] | undefined {
 const QUERIES: Record<string, Record<string, string>> = {
   "/api/usage": { from: "2026-01-01", to: "2026-01-31", group_by: "provider" },
   "/api/credits/ledger": { cursor: "1", limit: "10" },
+  "/api/finance/summary": { from: "2026-01-01", to: "2026-01-31" },
+  "/api/finance/requests": { from: "2026-01-01T00:00:00Z", to: "2026-01-31", user_id: "fz-user", provider: "fz", model: "none", power_level: "eco", day: "2026-01-02", cursor: Buffer.from("2026-01-01T00:00:00.000Z|fz-req").toString("base64url"), limit: "10" },
+  "/api/finance/export.csv": { kind: "usage", from: "2026-01-01", to: "2026-01-31" },
+  "/api/finance/reconciliation": { from: "2026-01-01", to: "2026-01-31" },
   "/api/admin/users": { q: "fz", role: "USER", cursor: Buffer.from("2026-01-01T00:00:00.000Z|fz-user").toString("base64url"), limit: "10" },
 };
 

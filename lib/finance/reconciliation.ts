@@ -1,0 +1,319 @@
+import type Stripe from "stripe";
+import type { Db } from "../db/client.ts";
+import { Prisma } from "../generated/prisma/client.ts";
+import { rolledUntil } from "./rollup.ts";
+import { splitRange, type Range } from "./range.ts";
+import { stripeObjectOf } from "./export.ts";
+import { scrubSecrets } from "../security/scrub.ts";
+
+/**
+ * Three witnesses for the money: the ledger, the Stripe events we processed, and Stripe's own
+ * records (read through the official SDK), plus the ledger's charges against the usage rows they
+ * were written with. Every comparison gives both totals, the difference and the differing rows,
+ * each with its id on both sides; on consistent books every difference is zero.
+ */
+
+export type DiffRow = {
+  id: string;
+  left_id: string | null;
+  right_id: string | null;
+  left_micros: number | null;
+  right_micros: number | null;
+  difference_micros: number;
+  problem: string;
+  repairable?: true;
+};
+
+export type Comparison = {
+  name: string;
+  left: { label: string; total_micros: number };
+  right: { label: string; total_micros: number };
+  difference_micros: number;
+  rows: DiffRow[];
+  /** Differing rows beyond the ones listed. */
+  more_rows: number;
+};
+
+export type Repairable = { session_id: string; amount_micros: number; user_id: string | null; email: string | null };
+
+export type Reconciliation = {
+  from: string;
+  to: string;
+  stripe: "checked" | "not_configured" | "unreachable";
+  stripe_error?: string;
+  comparisons: Comparison[];
+  repairable: Repairable[];
+};
+
+const MAX_ROWS = 200;
+const n = (v: bigint | number | null | undefined) => (v == null ? 0 : Number(v));
+const fmt = (m: number) => `${m < 0 ? "-" : ""}$${(Math.abs(m) / 1_000_000).toFixed(6)}`;
+
+function comparison(name: string, leftLabel: string, rightLabel: string, leftTotal: number, rightTotal: number, rows: DiffRow[]): Comparison {
+  return {
+    name,
+    left: { label: leftLabel, total_micros: leftTotal },
+    right: { label: rightLabel, total_micros: rightTotal },
+    difference_micros: leftTotal - rightTotal,
+    rows: rows.slice(0, MAX_ROWS),
+    more_rows: Math.max(0, rows.length - MAX_ROWS),
+  };
+}
+
+// ---- ledger charges vs usage rows ------------------------------------------------------------
+
+const inWindows = (col: Prisma.Sql, ws: Range[]) => (ws.length ? Prisma.join(ws.map((w) => Prisma.sql`(${col} >= ${w.from} AND ${col} < ${w.to})`), " OR ") : Prisma.sql`false`);
+
+/** Row by row: every charged usage row has one CHARGE entry of the same amount ("charge:<request id>"), and back. */
+async function chargeRowDiffs(db: Db, windows: Range[]): Promise<DiffRow[]> {
+  if (!windows.length) return [];
+  const rows = await db.$queryRaw<{ usage_id: string | null; entry_id: bigint | null; req: string | null; usage: bigint | null; ledger: bigint | null }[]>`
+    SELECT l.id AS usage_id, e.id AS entry_id, e.req, l.charged_micros AS usage, -e.amount_micros AS ledger
+    FROM (SELECT id, charged_micros FROM usage_logs WHERE (${inWindows(Prisma.sql`created_at`, windows)}) AND charged_micros <> 0) l
+    FULL JOIN (SELECT id, amount_micros, substr(idempotency_key, 8) AS req FROM ledger_entries
+               WHERE type = 'CHARGE' AND (${inWindows(Prisma.sql`created_at`, windows)})) e ON e.req = l.id
+    WHERE l.id IS NULL OR e.id IS NULL OR -e.amount_micros <> l.charged_micros
+    ORDER BY 1, 2 LIMIT ${MAX_ROWS * 5}`;
+  return rows.map((r) => {
+    const left = r.entry_id === null ? null : n(r.ledger);
+    const right = r.usage_id === null ? null : n(r.usage);
+    const problem =
+      left === null ? `usage row ${r.usage_id} says ${fmt(right!)} was charged, but the ledger has no charge for it`
+      : right === null ? `ledger charge ${r.entry_id} (${fmt(left)}) has no usage row${r.req ? ` for request ${r.req}` : ""} in this range`
+      : `ledger charged ${fmt(left)} but usage row ${r.usage_id} says ${fmt(right)}`;
+    return { id: r.usage_id ?? r.req ?? String(r.entry_id), left_id: r.entry_id?.toString() ?? null, right_id: r.usage_id, left_micros: left, right_micros: right, difference_micros: (left ?? 0) - (right ?? 0), problem };
+  });
+}
+
+async function chargesVsUsage(db: Db, range: Range): Promise<Comparison> {
+  const { rolled, raw } = splitRange(range, await rolledUntil(db));
+  // Whole rolled days compare by their daily totals (count and sum); only a day that differs, and
+  // the raw edges, are compared row by row. Keeps a 90-day range fast at millions of rows.
+  const days = rolled
+    ? await db.$queryRaw<{ day: Date; usage: bigint | null; ledger: bigint | null; un: bigint | null; ln: bigint | null }[]>`
+        SELECT COALESCE(u.day, l.day) AS day, u.charged AS usage, l.charged AS ledger, u.n AS un, l.n AS ln FROM
+          (SELECT day, sum(charged_micros)::bigint AS charged, sum(requests)::bigint AS n FROM usage_daily
+           WHERE day >= ${rolled.from}::date AND day < ${rolled.to}::date GROUP BY 1) u
+        FULL JOIN
+          (SELECT day, (-sum(amount_micros))::bigint AS charged, sum(entries)::bigint AS n FROM ledger_daily
+           WHERE type = 'CHARGE' AND day >= ${rolled.from}::date AND day < ${rolled.to}::date GROUP BY 1) l ON l.day = u.day`
+    : [];
+  let usageTotal = 0;
+  let ledgerTotal = 0;
+  const suspect: Range[] = [];
+  for (const d of days) {
+    usageTotal += n(d.usage);
+    ledgerTotal += n(d.ledger);
+    // Usage days count every request, charged or not; a difference in sums is what matters here.
+    if (n(d.usage) !== n(d.ledger)) suspect.push({ from: d.day, to: new Date(d.day.getTime() + 86_400_000) });
+  }
+  if (raw.length) {
+    const [t] = await db.$queryRaw<{ usage: bigint | null; ledger: bigint | null }[]>`
+      SELECT (SELECT sum(charged_micros) FROM usage_logs WHERE ${inWindows(Prisma.sql`created_at`, raw)})::bigint AS usage,
+             (SELECT -sum(amount_micros) FROM ledger_entries WHERE type = 'CHARGE' AND (${inWindows(Prisma.sql`created_at`, raw)}))::bigint AS ledger`;
+    usageTotal += n(t?.usage);
+    ledgerTotal += n(t?.ledger);
+  }
+  const rows = await chargeRowDiffs(db, [...suspect, ...raw]);
+  return comparison("ledger_charges_vs_usage", "ledger charges", "usage log", ledgerTotal, usageTotal, rows);
+}
+
+// ---- purchases and refunds: ledger vs processed events vs Stripe ---------------------------
+
+type StripeSide = { amount: number | null; paid: boolean; userId: string | null; known: boolean };
+
+async function listPaidSessions(stripe: Stripe, range: Range): Promise<Map<string, StripeSide>> {
+  const out = new Map<string, StripeSide>();
+  const created = { gte: Math.floor(range.from.getTime() / 1000), lt: Math.ceil(range.to.getTime() / 1000) };
+  for await (const s of stripe.checkout.sessions.list({ created, limit: 100 })) {
+    if (s.payment_status !== "paid") continue;
+    out.set(s.id, sessionSide(s));
+  }
+  return out;
+}
+
+function sessionSide(s: Stripe.Checkout.Session): StripeSide {
+  const paid = s.payment_status === "paid";
+  return { amount: paid && s.currency === "usd" && s.amount_total != null ? s.amount_total * 10_000 : 0, paid, userId: s.metadata?.user_id ?? s.client_reference_id ?? null, known: true };
+}
+
+async function retrieveSession(stripe: Stripe, id: string): Promise<StripeSide> {
+  try {
+    return sessionSide(await stripe.checkout.sessions.retrieve(id));
+  } catch (err) {
+    if ((err as { statusCode?: number }).statusCode === 404) return { amount: null, paid: false, userId: null, known: false };
+    throw err;
+  }
+}
+
+async function purchases(db: Db, range: Range, stripe: Stripe | null): Promise<{ comparisons: Comparison[]; repairable: Repairable[] }> {
+  const inRange = await db.$queryRaw<{ key: string }[]>`
+    SELECT idempotency_key AS key FROM ledger_entries WHERE type = 'PURCHASE' AND created_at >= ${range.from} AND created_at < ${range.to} AND idempotency_key LIKE 'stripe-session:%'`;
+  const eventsInRange = await db.$queryRaw<{ object_id: string }[]>`
+    SELECT DISTINCT object_id FROM stripe_events WHERE type LIKE 'checkout.session.%' AND object_id IS NOT NULL AND processed_at >= ${range.from} AND processed_at < ${range.to}`;
+  const stripeListed = stripe ? await listPaidSessions(stripe, range) : new Map<string, StripeSide>();
+  const ids = new Set<string>([...inRange.map((r) => stripeObjectOf(r.key)!), ...eventsInRange.map((e) => e.object_id), ...stripeListed.keys()]);
+  const list = [...ids].sort();
+
+  const ledger = new Map<string, { id: bigint; amount: number; userId: string }>();
+  const events = new Map<string, { ids: string[]; amount: number }>();
+  if (list.length) {
+    for (const e of await db.$queryRaw<{ id: bigint; key: string; amount: bigint; user_id: string }[]>`
+      SELECT e.id, e.idempotency_key AS key, e.amount_micros AS amount, a.user_id FROM ledger_entries e JOIN credit_accounts a ON a.id = e.account_id
+      WHERE e.idempotency_key IN (${Prisma.join(list.map((id) => `stripe-session:${id}`))})`) {
+      ledger.set(stripeObjectOf(e.key)!, { id: e.id, amount: n(e.amount), userId: e.user_id });
+    }
+    for (const e of await db.$queryRaw<{ id: string; object_id: string; amount: bigint | null }[]>`
+      SELECT id, object_id, amount_micros AS amount FROM stripe_events WHERE type LIKE 'checkout.session.%' AND object_id IN (${Prisma.join(list)}) ORDER BY processed_at`) {
+      const cur = events.get(e.object_id) ?? { ids: [], amount: 0 };
+      cur.ids.push(e.id);
+      // Several events for one session ("completed", "async_payment_succeeded", a repair) state one amount.
+      cur.amount = Math.max(cur.amount, n(e.amount));
+      events.set(e.object_id, cur);
+    }
+  }
+
+  const vsEvents: DiffRow[] = [];
+  let ledgerTotal = 0;
+  let eventsTotal = 0;
+  for (const id of list) {
+    const l = ledger.get(id);
+    const e = events.get(id);
+    ledgerTotal += l?.amount ?? 0;
+    eventsTotal += e?.amount ?? 0;
+    if ((l?.amount ?? 0) === (e?.amount ?? 0)) continue;
+    vsEvents.push({
+      id, left_id: l ? l.id.toString() : null, right_id: e ? e.ids.join(",") : null, left_micros: l?.amount ?? null, right_micros: e?.amount ?? null,
+      difference_micros: (l?.amount ?? 0) - (e?.amount ?? 0),
+      problem: !l ? `a processed event says session ${id} paid ${fmt(e!.amount)}, but the ledger never credited it` : !e ? `the ledger credited session ${id} without any processed Stripe event` : `the ledger credited ${fmt(l.amount)} for session ${id}, the event said ${fmt(e.amount)}`,
+    });
+  }
+  const comparisons = [comparison("purchases_ledger_vs_events", "ledger purchases", "processed Stripe events", ledgerTotal, eventsTotal, vsEvents)];
+  const repairable: Repairable[] = [];
+  if (!stripe) return { comparisons, repairable };
+
+  const vsStripe: DiffRow[] = [];
+  let stripeTotal = 0;
+  for (const id of list) {
+    // Sessions credited in the range but created before it (or never known) are looked up one by one.
+    const s = stripeListed.get(id) ?? (await retrieveSession(stripe, id));
+    const l = ledger.get(id);
+    stripeTotal += s.amount ?? 0;
+    if ((l?.amount ?? 0) === (s.amount ?? 0)) continue;
+    const row: DiffRow = {
+      id, left_id: l ? l.id.toString() : null, right_id: s.known ? id : null, left_micros: l?.amount ?? null, right_micros: s.amount,
+      difference_micros: (l?.amount ?? 0) - (s.amount ?? 0),
+      problem: !s.known ? `the ledger credited session ${id}, which Stripe does not know`
+        : !l && s.paid ? `Stripe says session ${id} was paid ${fmt(s.amount ?? 0)}, but it was never credited (the webhook did not arrive or failed)`
+        : !s.paid ? `the ledger credited session ${id}, which Stripe says is not paid`
+        : `the ledger credited ${fmt(l!.amount)} for session ${id}; Stripe says ${fmt(s.amount ?? 0)}`,
+    };
+    if (!l && s.paid) {
+      row.repairable = true;
+      repairable.push({ session_id: id, amount_micros: s.amount ?? 0, user_id: s.userId, email: null });
+    }
+    vsStripe.push(row);
+  }
+  if (repairable.length) {
+    const users = await db.user.findMany({ where: { id: { in: repairable.flatMap((r) => (r.user_id ? [r.user_id] : [])) } }, select: { id: true, email: true } });
+    for (const r of repairable) r.email = users.find((u) => u.id === r.user_id)?.email ?? null;
+  }
+  comparisons.push(comparison("purchases_ledger_vs_stripe", "ledger purchases", "Stripe (paid Checkout Sessions)", ledgerTotal, stripeTotal, vsStripe));
+  return { comparisons, repairable };
+}
+
+async function refunds(db: Db, range: Range, stripe: Stripe | null): Promise<Comparison[]> {
+  const inRange = await db.$queryRaw<{ key: string }[]>`
+    SELECT idempotency_key AS key FROM ledger_entries WHERE type = 'REFUND' AND created_at >= ${range.from} AND created_at < ${range.to} AND idempotency_key LIKE 'stripe-refund:%'`;
+  const eventsInRange = await db.$queryRaw<{ object_id: string }[]>`
+    SELECT DISTINCT object_id FROM stripe_events WHERE type = 'charge.refunded' AND object_id IS NOT NULL AND processed_at >= ${range.from} AND processed_at < ${range.to}`;
+  const stripeCharges = new Set<string>();
+  if (stripe) {
+    const created = { gte: Math.floor(range.from.getTime() / 1000), lt: Math.ceil(range.to.getTime() / 1000) };
+    for await (const r of stripe.refunds.list({ created, limit: 100 })) {
+      const charge = typeof r.charge === "string" ? r.charge : r.charge?.id;
+      if (charge) stripeCharges.add(charge);
+    }
+  }
+  const list = [...new Set([...inRange.map((r) => stripeObjectOf(r.key)!), ...eventsInRange.map((e) => e.object_id), ...stripeCharges])].sort();
+
+  // Per charge, all time: the ledger's refunds (and what it could not take back), the largest
+  // cumulative amount an event stated, and the refunds Stripe lists for the charge.
+  const ledger = new Map<string, { ids: string[]; amount: number; shortfall: number }>();
+  const events = new Map<string, { ids: string[]; amount: number }>();
+  if (list.length) {
+    for (const e of await db.$queryRaw<{ id: bigint; key: string; amount: bigint; shortfall: bigint }[]>`
+      SELECT id, idempotency_key AS key, amount_micros AS amount, shortfall_micros AS shortfall FROM ledger_entries
+      WHERE type = 'REFUND' AND split_part(idempotency_key, ':', 2) IN (${Prisma.join(list)}) AND idempotency_key LIKE 'stripe-refund:%'`) {
+      const charge = stripeObjectOf(e.key)!;
+      const cur = ledger.get(charge) ?? { ids: [], amount: 0, shortfall: 0 };
+      cur.ids.push(e.id.toString());
+      cur.amount += -n(e.amount);
+      cur.shortfall += n(e.shortfall);
+      ledger.set(charge, cur);
+    }
+    for (const e of await db.$queryRaw<{ id: string; object_id: string; amount: bigint | null }[]>`
+      SELECT id, object_id, amount_micros AS amount FROM stripe_events WHERE type = 'charge.refunded' AND object_id IN (${Prisma.join(list)})`) {
+      const cur = events.get(e.object_id) ?? { ids: [], amount: 0 };
+      cur.ids.push(e.id);
+      cur.amount = Math.max(cur.amount, n(e.amount));
+      events.set(e.object_id, cur);
+    }
+  }
+  const explain = (charge: string, l: { amount: number; shortfall: number } | undefined, other: number, who: string) => {
+    const got = l?.amount ?? 0;
+    if (l && l.shortfall > 0 && got + l.shortfall === other) return `${who} refunded ${fmt(other)} on charge ${charge}; the ledger took back ${fmt(got)}: the other ${fmt(l.shortfall)} of credits had already been spent`;
+    if (!l) return `${who} refunded ${fmt(other)} on charge ${charge}, but the ledger recorded no refund`;
+    return `the ledger took back ${fmt(got)} for charge ${charge}; ${who} says ${fmt(other)}`;
+  };
+
+  const vsEvents: DiffRow[] = [];
+  let ledgerTotal = 0;
+  let eventsTotal = 0;
+  for (const id of list) {
+    const l = ledger.get(id);
+    const e = events.get(id);
+    ledgerTotal += l?.amount ?? 0;
+    eventsTotal += e?.amount ?? 0;
+    if ((l?.amount ?? 0) === (e?.amount ?? 0)) continue;
+    vsEvents.push({ id, left_id: l?.ids.join(",") ?? null, right_id: e?.ids.join(",") ?? null, left_micros: l?.amount ?? null, right_micros: e?.amount ?? null, difference_micros: (l?.amount ?? 0) - (e?.amount ?? 0), problem: explain(id, l, e?.amount ?? 0, "a processed event") });
+  }
+  const out = [comparison("refunds_ledger_vs_events", "ledger refunds", "processed Stripe events", ledgerTotal, eventsTotal, vsEvents)];
+  if (!stripe) return out;
+
+  const vsStripe: DiffRow[] = [];
+  let stripeTotal = 0;
+  for (const id of list) {
+    const refundsOf: string[] = [];
+    let amount = 0;
+    for await (const r of stripe.refunds.list({ charge: id, limit: 100 })) {
+      if (r.status === "failed" || r.status === "canceled") continue;
+      refundsOf.push(r.id);
+      amount += r.amount * 10_000;
+    }
+    const l = ledger.get(id);
+    stripeTotal += amount;
+    if ((l?.amount ?? 0) === amount) continue;
+    vsStripe.push({ id, left_id: l?.ids.join(",") ?? null, right_id: refundsOf.join(",") || null, left_micros: l?.amount ?? null, right_micros: amount, difference_micros: (l?.amount ?? 0) - amount, problem: explain(id, l, amount, "Stripe") });
+  }
+  out.push(comparison("refunds_ledger_vs_stripe", "ledger refunds", "Stripe refunds", ledgerTotal, stripeTotal, vsStripe));
+  return out;
+}
+
+export async function reconcile(db: Db, range: Range, stripe: Stripe | null): Promise<Reconciliation> {
+  const charges = await chargesVsUsage(db, range);
+  const base = { from: range.from.toISOString(), to: range.to.toISOString() };
+  if (!stripe) {
+    const [p, r] = await Promise.all([purchases(db, range, null), refunds(db, range, null)]);
+    return { ...base, stripe: "not_configured", comparisons: [charges, ...p.comparisons, ...r], repairable: [] };
+  }
+  try {
+    const [p, r] = await Promise.all([purchases(db, range, stripe), refunds(db, range, stripe)]);
+    return { ...base, stripe: "checked", comparisons: [charges, ...p.comparisons, ...r], repairable: p.repairable };
+  } catch (err) {
+    // Stripe down or refusing: the ledger's own comparisons still stand.
+    const [p, r] = await Promise.all([purchases(db, range, null), refunds(db, range, null)]);
+    const message = err instanceof Error ? err.message : String(err);
+    return { ...base, stripe: "unreachable", stripe_error: `Stripe could not be read: ${scrubSecrets(message).slice(0, 300)}`, comparisons: [charges, ...p.comparisons, ...r], repairable: [] };
+  }
+}

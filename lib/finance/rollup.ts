@@ -1,0 +1,135 @@
+import type { Db } from "../db/client.ts";
+import { Prisma } from "../generated/prisma/client.ts";
+
+/**
+ * Daily rollups of usage_logs and ledger_entries, so finance reads a few thousand rows instead of
+ * millions. Not kept in the settle statement: a (day, model) row would be one hot row that every
+ * request of every user updates, serialising the gateway. Instead whole UTC days are rolled once
+ * they are over and no transaction that could still write into them is running (rows are stamped
+ * with their transaction's start time, so a transaction that began before the cutoff is the only
+ * way a row older than the cutoff can still appear). Queries read rollups for rolled whole days
+ * and the raw tables for the rest (lib/finance/range.ts), so every total stays exact.
+ */
+
+export const DAY_MS = 86_400_000;
+const STATE = "daily";
+const LOCK = Prisma.sql`SELECT pg_advisory_xact_lock(hashtext('switchyard.finance.rollup'))`;
+// Rows are written by statements that take well under this; the running-transaction check below
+// covers the rest.
+const SETTLE_GRACE = Prisma.sql`interval '2 minutes'`;
+
+export const floorDay = (d: Date) => new Date(Math.floor(d.getTime() / DAY_MS) * DAY_MS);
+export const ceilDay = (d: Date) => new Date(Math.ceil(d.getTime() / DAY_MS) * DAY_MS);
+const ymd = (d: Date) => d.toISOString().slice(0, 10);
+
+/** Every UTC day before this instant is in the rollups (null: nothing rolled yet). */
+export async function rolledUntil(db: Db): Promise<Date | null> {
+  const rows = await db.$queryRaw<{ until: Date }[]>`SELECT rolled_until AS until FROM rollup_state WHERE name = ${STATE}`;
+  return rows[0] ? new Date(Date.UTC(rows[0].until.getUTCFullYear(), rows[0].until.getUTCMonth(), rows[0].until.getUTCDate())) : null;
+}
+
+const USAGE_INSERT = (from: string, to: string) => Prisma.sql`
+  INSERT INTO usage_daily (day, provider_slug, model_name, power_level, byok, requests, errors, prompt_tokens, completion_tokens,
+    cache_read_tokens, cache_write_tokens, reasoning_tokens, charged_micros, provider_cost_micros, input_cost_micros,
+    cache_read_cost_micros, cache_write_cost_micros, output_cost_micros, precision_cost_micros)
+  SELECT created_at::date, COALESCE(provider_slug, 'none'), COALESCE(model_name, 'none'), COALESCE(power_level::text, 'none'), byok,
+    count(*), count(*) FILTER (WHERE status = 'error'), sum(prompt_tokens), sum(completion_tokens),
+    sum(cache_read_tokens), sum(cache_write_tokens), sum(reasoning_tokens), sum(charged_micros), sum(provider_cost_micros),
+    sum(input_cost_micros), sum(cache_read_cost_micros), sum(cache_write_cost_micros), sum(output_cost_micros),
+    sum(COALESCE(precision_cost_micros, charged_micros))
+  FROM usage_logs WHERE created_at >= ${from}::date AND created_at < ${to}::date
+  GROUP BY 1, 2, 3, 4, 5`;
+
+const USER_INSERT = (from: string, to: string) => Prisma.sql`
+  INSERT INTO usage_daily_users (day, user_id, requests, charged_micros, provider_cost_micros, precision_cost_micros)
+  SELECT created_at::date, user_id, count(*), sum(charged_micros), sum(provider_cost_micros), sum(COALESCE(precision_cost_micros, charged_micros))
+  FROM usage_logs WHERE created_at >= ${from}::date AND created_at < ${to}::date
+  GROUP BY 1, 2`;
+
+const LEDGER_INSERT = (from: string, to: string) => Prisma.sql`
+  INSERT INTO ledger_daily (day, type, entries, amount_micros, shortfall_micros)
+  SELECT created_at::date, type, count(*), sum(amount_micros), sum(shortfall_micros)
+  FROM ledger_entries WHERE created_at >= ${from}::date AND created_at < ${to}::date
+  GROUP BY 1, 2`;
+
+/**
+ * Rolls every whole day that is safe to roll and not rolled yet. Idempotent and safe to run from
+ * several processes at once (one advisory lock; the state row says how far it got). Returns the
+ * new horizon and how many days were added.
+ */
+export async function rollUp(db: Db): Promise<{ rolledUntil: Date | null; days: number }> {
+  return db.$transaction(
+    async (tx) => {
+      await tx.$executeRaw(LOCK);
+      // The latest safe instant, in the same clock the rows are stamped with (now() into a
+      // timestamp column), held back by any other transaction still running.
+      const [cut] = await tx.$queryRaw<{ safe: Date; first: Date | null; until: Date | null }[]>`
+        SELECT LEAST(localtimestamp - ${SETTLE_GRACE},
+                     COALESCE((SELECT min(xact_start)::timestamp FROM pg_stat_activity
+                               WHERE pid <> pg_backend_pid() AND xact_start IS NOT NULL AND datname = current_database()), localtimestamp)) AS safe,
+               LEAST((SELECT min(created_at) FROM usage_logs), (SELECT min(created_at) FROM ledger_entries)) AS first,
+               (SELECT rolled_until::timestamp FROM rollup_state WHERE name = ${STATE}) AS until`;
+      const target = floorDay(cut!.safe);
+      const start = cut!.until ? floorDay(cut!.until) : cut!.first ? floorDay(cut!.first) : target;
+      if (start >= target) {
+        if (!cut!.until) await setState(tx, target);
+        return { rolledUntil: cut!.until ? start : target, days: 0 };
+      }
+      const [from, to] = [ymd(start), ymd(target)];
+      // Nothing should be there (days roll once), but a half-written earlier attempt must not count twice.
+      await tx.$executeRaw`DELETE FROM usage_daily WHERE day >= ${from}::date AND day < ${to}::date`;
+      await tx.$executeRaw`DELETE FROM usage_daily_users WHERE day >= ${from}::date AND day < ${to}::date`;
+      await tx.$executeRaw`DELETE FROM ledger_daily WHERE day >= ${from}::date AND day < ${to}::date`;
+      await tx.$executeRaw(USAGE_INSERT(from, to));
+      await tx.$executeRaw(USER_INSERT(from, to));
+      await tx.$executeRaw(LEDGER_INSERT(from, to));
+      await setState(tx, target);
+      return { rolledUntil: target, days: Math.round((target.getTime() - start.getTime()) / DAY_MS) };
+    },
+    { timeout: 600_000, maxWait: 60_000 },
+  );
+}
+
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+async function setState(tx: Tx, until: Date) {
+  await tx.$executeRaw`INSERT INTO rollup_state (name, rolled_until, updated_at) VALUES (${STATE}, ${ymd(until)}::date, now())
+    ON CONFLICT (name) DO UPDATE SET rolled_until = EXCLUDED.rolled_until, updated_at = now()`;
+}
+
+/** Drops every rollup and rolls again from the raw rows (after a bulk load such as demo-data). */
+export async function rebuildRollups(db: Db): Promise<{ rolledUntil: Date | null; days: number }> {
+  await db.$transaction(async (tx) => {
+    await tx.$executeRaw(LOCK);
+    await tx.$executeRaw`DELETE FROM usage_daily`;
+    await tx.$executeRaw`DELETE FROM usage_daily_users`;
+    await tx.$executeRaw`DELETE FROM ledger_daily`;
+    await tx.$executeRaw`DELETE FROM rollup_state WHERE name = ${STATE}`;
+  });
+  return rollUp(db);
+}
+
+/**
+ * Compares the rollups with the raw rows they summarise, day by day (for `ledger verify`): a
+ * difference means a row was written into a day after it was rolled.
+ */
+export async function rollupDrift(db: Db): Promise<string[]> {
+  const until = await rolledUntil(db);
+  if (!until) return [];
+  const rows = await db.$queryRaw<{ day: string; what: string; rolled: bigint | null; raw: bigint | null }[]>`
+    WITH u AS (SELECT created_at::date AS day, count(*) AS n, sum(charged_micros) AS charged, sum(provider_cost_micros) AS cost
+               FROM usage_logs WHERE created_at < ${ymd(until)}::date GROUP BY 1),
+         r AS (SELECT day, sum(requests) AS n, sum(charged_micros) AS charged, sum(provider_cost_micros) AS cost FROM usage_daily GROUP BY 1),
+         l AS (SELECT created_at::date AS day, type, count(*) AS n, sum(amount_micros) AS amount FROM ledger_entries WHERE created_at < ${ymd(until)}::date GROUP BY 1, 2),
+         ld AS (SELECT day, type, entries AS n, amount_micros AS amount FROM ledger_daily)
+    SELECT to_char(COALESCE(u.day, r.day), 'YYYY-MM-DD') AS day, 'usage requests' AS what, r.n::bigint AS rolled, u.n::bigint AS raw FROM u FULL JOIN r ON r.day = u.day WHERE u.n IS DISTINCT FROM r.n
+    UNION ALL
+    SELECT to_char(COALESCE(u.day, r.day), 'YYYY-MM-DD'), 'usage charged micros', r.charged::bigint, u.charged::bigint FROM u FULL JOIN r ON r.day = u.day WHERE u.charged IS DISTINCT FROM r.charged
+    UNION ALL
+    SELECT to_char(COALESCE(u.day, r.day), 'YYYY-MM-DD'), 'usage provider cost micros', r.cost::bigint, u.cost::bigint FROM u FULL JOIN r ON r.day = u.day WHERE u.cost IS DISTINCT FROM r.cost
+    UNION ALL
+    SELECT to_char(COALESCE(l.day, ld.day), 'YYYY-MM-DD'), 'ledger ' || COALESCE(l.type, ld.type)::text || ' micros', ld.amount::bigint, l.amount::bigint
+    FROM l FULL JOIN ld ON ld.day = l.day AND ld.type = l.type WHERE l.amount IS DISTINCT FROM ld.amount OR l.n IS DISTINCT FROM ld.n
+    ORDER BY 1, 2`;
+  return rows.map((r) => `${r.day}: ${r.what} rolled ${r.rolled ?? "none"} but the rows say ${r.raw ?? "none"}`);
+}
