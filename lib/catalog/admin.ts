@@ -60,6 +60,8 @@ async function modelData(db: Db, input: ModelInput) {
   if (input.power_level !== undefined) data.powerLevel = input.power_level;
   if (input.input_per_1m !== undefined) data.inputPricePer1M = BigInt(input.input_per_1m);
   if (input.output_per_1m !== undefined) data.outputPricePer1M = BigInt(input.output_per_1m);
+  if (input.cache_read_per_1m !== undefined) data.cacheReadPricePer1M = input.cache_read_per_1m === null ? null : BigInt(input.cache_read_per_1m);
+  if (input.cache_write_per_1m !== undefined) data.cacheWritePricePer1M = input.cache_write_per_1m === null ? null : BigInt(input.cache_write_per_1m);
   if (input.latency_ms !== undefined) data.latencyMs = input.latency_ms;
   if (input.quality !== undefined) data.quality = input.quality;
   if (input.context_tokens !== undefined) data.contextTokens = input.context_tokens;

@@ -74,6 +74,9 @@ export const modelBodySchema = z.strictObject({
   power_level: powerLevelSchema.meta({ label: "Power level" }),
   input_per_1m: usdPer1M("Input price"),
   output_per_1m: usdPer1M("Output price"),
+  // The provider's prompt-cache prices; null: cached tokens are billed at the input price.
+  cache_read_per_1m: usdPer1M("Cache read price").nullable().default(null),
+  cache_write_per_1m: usdPer1M("Cache write price").nullable().default(null),
   latency_ms: z.number().int().min(0).max(600_000).meta({ label: "Typical first-token latency" }),
   quality: z.number().min(0).max(10).meta({ label: "Quality" }),
   context_tokens: z.number().int().min(1).max(100_000_000).meta({ label: "Context window" }),

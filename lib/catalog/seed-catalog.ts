@@ -28,6 +28,9 @@ const catalogSchema = z.object({
       powerLevel: z.enum(["ECO", "BALANCED", "PRECISION"]),
       inputPer1M: z.number().nonnegative(),
       outputPer1M: z.number().nonnegative(),
+      /** The provider's prompt-cache prices; null or absent: cached tokens cost the input price. */
+      cacheReadPer1M: z.number().nonnegative().nullish(),
+      cacheWritePer1M: z.number().nonnegative().nullish(),
       latencyMs: z.number().int().nonnegative(),
       quality: z.number().min(0).max(10),
       contextTokens: z.number().int().positive(),
@@ -46,12 +49,30 @@ export function loadSeedCatalog(path: string): SeedCatalog {
 
 const SEEDED_KEY = "catalog.seeded";
 const SEED_LOCK = 72707371;
-type Seeded = { providers: string[]; models: string[] };
+/** `cachePrices`: models whose cache prices the seed has settled (absent in databases seeded before cache prices existed). */
+type Seeded = { providers: string[]; models: string[]; cachePrices?: string[] };
+
+type SeedModel = SeedCatalog["models"][number];
+const micros = (usd: number | null | undefined) => (usd == null ? null : BigInt(usdToMicros(usd)));
+
+/**
+ * A model seeded before cache prices existed gets the catalog's, once, if an admin has not
+ * changed its input price (cache prices are quoted against it) and no cache price is set yet:
+ * otherwise it keeps what it has, and the admin sets them.
+ */
+async function backfillCachePrices(tx: Parameters<Parameters<Db["$transaction"]>[0]>[0], providerId: string, m: SeedModel): Promise<void> {
+  if (m.cacheReadPer1M == null && m.cacheWritePer1M == null) return;
+  await tx.llmModel.updateMany({
+    where: { providerId, upstreamId: m.upstreamId, inputPricePer1M: micros(m.inputPer1M)!, cacheReadPricePer1M: null, cacheWritePricePer1M: null },
+    data: { cacheReadPricePer1M: micros(m.cacheReadPer1M), cacheWritePricePer1M: micros(m.cacheWritePer1M) },
+  });
+}
 
 /**
  * Inserts catalog entries this database has never been seeded with. Entries seeded before are
  * never touched again, so an admin's edits and deletions survive restarts and upgrades, and a
- * newer catalog only adds what is new.
+ * newer catalog only adds what is new — with one exception, once per model: cache prices for
+ * models seeded before they existed (backfillCachePrices says when).
  */
 export async function seedCatalog(db: Db, catalog: SeedCatalog): Promise<{ providers: number; models: number }> {
   return db.$transaction(async (tx) => {
@@ -60,6 +81,7 @@ export async function seedCatalog(db: Db, catalog: SeedCatalog): Promise<{ provi
     const seeded: Seeded = (row?.value as Seeded | undefined) ?? { providers: [], models: [] };
     const seededProviders = new Set(seeded.providers);
     const seededModels = new Set(seeded.models);
+    const seededCachePrices = new Set(seeded.cachePrices ?? []);
     let providers = 0;
     let models = 0;
 
@@ -89,9 +111,14 @@ export async function seedCatalog(db: Db, catalog: SeedCatalog): Promise<{ provi
     const providerIds = new Map((await tx.provider.findMany({ select: { id: true, slug: true } })).map((p) => [p.slug, p.id]));
     for (const m of catalog.models) {
       const key = `${m.provider}/${m.upstreamId}`;
-      if (seededModels.has(key)) continue;
-      seededModels.add(key);
       const providerId = providerIds.get(m.provider);
+      const cachePricesDue = !seededCachePrices.has(key);
+      seededCachePrices.add(key);
+      if (seededModels.has(key)) {
+        if (cachePricesDue && providerId) await backfillCachePrices(tx, providerId, m);
+        continue;
+      }
+      seededModels.add(key);
       if (!providerId) continue; // its provider was deleted by an admin
       const created = await tx.llmModel.createMany({
         data: [{
@@ -99,8 +126,10 @@ export async function seedCatalog(db: Db, catalog: SeedCatalog): Promise<{ provi
           upstreamId: m.upstreamId,
           name: m.name,
           powerLevel: m.powerLevel,
-          inputPricePer1M: BigInt(usdToMicros(m.inputPer1M)),
-          outputPricePer1M: BigInt(usdToMicros(m.outputPer1M)),
+          inputPricePer1M: micros(m.inputPer1M)!,
+          outputPricePer1M: micros(m.outputPer1M)!,
+          cacheReadPricePer1M: micros(m.cacheReadPer1M),
+          cacheWritePricePer1M: micros(m.cacheWritePer1M),
           latencyMs: m.latencyMs,
           quality: m.quality,
           contextTokens: m.contextTokens,
@@ -115,7 +144,7 @@ export async function seedCatalog(db: Db, catalog: SeedCatalog): Promise<{ provi
       const existing = await tx.systemSetting.findUnique({ where: { key } });
       if (!existing) await tx.systemSetting.create({ data: { key, value: value as object } });
     }
-    const next: Seeded = { providers: [...seededProviders], models: [...seededModels] };
+    const next: Seeded = { providers: [...seededProviders], models: [...seededModels], cachePrices: [...seededCachePrices] };
     await tx.systemSetting.upsert({ where: { key: SEEDED_KEY }, create: { key: SEEDED_KEY, value: next }, update: { value: next } });
     return { providers, models };
   }, { maxWait: 60_000, timeout: 120_000 });

@@ -41,6 +41,9 @@ export async function listModelViews(db: Db) {
     power_level: m.powerLevel,
     input_per_1m: microsToUsd(toMicros(m.inputPricePer1M)),
     output_per_1m: microsToUsd(toMicros(m.outputPricePer1M)),
+    /** null: cached tokens are billed at the input price. */
+    cache_read_per_1m: m.cacheReadPricePer1M === null ? null : microsToUsd(toMicros(m.cacheReadPricePer1M)),
+    cache_write_per_1m: m.cacheWritePricePer1M === null ? null : microsToUsd(toMicros(m.cacheWritePricePer1M)),
     latency_ms: m.latencyMs,
     quality: m.quality,
     context_tokens: m.contextTokens,

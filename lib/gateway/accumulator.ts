@@ -1,7 +1,7 @@
 import type { ChunkChoice, ToolCall, Usage, UpstreamEvent } from "../providers/types.ts";
 import { countTextTokens } from "../router/tokens.ts";
 
-type ChoiceState = { content: string; toolCalls: Map<number, ToolCall>; finishReason: string | null; refusal: string };
+type ChoiceState = { content: string; toolCalls: Map<number, ToolCall>; finishReason: string | null; refusal: string; reasoning: string };
 
 /**
  * Folds streamed events into what the request produced: the final message per choice (for
@@ -10,14 +10,18 @@ type ChoiceState = { content: string; toolCalls: Map<number, ToolCall>; finishRe
  */
 export class CompletionAccumulator {
   private choices = new Map<number, ChoiceState>();
+  /** The upstream's final usage. */
   usage: Usage | null = null;
+  /** What the upstream reported before its final count (see UpstreamEvent): the prompt side is final. */
+  private partialUsage: Usage | null = null;
   systemFingerprint: string | null = null;
-  /** True once any content, tool call or finish reason arrived. */
+  /** True once any content, reasoning, tool call or finish reason arrived. */
   produced = false;
 
   add(event: UpstreamEvent): void {
     if (event.type === "usage") {
-      this.usage = event.usage;
+      if (event.partial) this.partialUsage = event.usage;
+      else this.usage = event.usage;
       return;
     }
     const fp = event.raw?.system_fingerprint;
@@ -28,7 +32,7 @@ export class CompletionAccumulator {
   private addChoice(c: ChunkChoice): void {
     let s = this.choices.get(c.index);
     if (!s) {
-      s = { content: "", toolCalls: new Map(), finishReason: null, refusal: "" };
+      s = { content: "", toolCalls: new Map(), finishReason: null, refusal: "", reasoning: "" };
       this.choices.set(c.index, s);
     }
     if (typeof c.delta.content === "string" && c.delta.content) {
@@ -36,6 +40,11 @@ export class CompletionAccumulator {
       this.produced = true;
     }
     if (typeof c.delta.refusal === "string") s.refusal += c.delta.refusal;
+    // Streamed reasoning (DeepSeek's reasoning_content, Anthropic's thinking) is billed as output.
+    if (typeof c.delta.reasoning_content === "string" && c.delta.reasoning_content) {
+      s.reasoning += c.delta.reasoning_content;
+      this.produced = true;
+    }
     for (const tc of c.delta.tool_calls ?? []) {
       this.produced = true;
       const existing = s.toolCalls.get(tc.index);
@@ -53,15 +62,23 @@ export class CompletionAccumulator {
     }
   }
 
-  /** Tokens the reply consisted of: the upstream's count, else the tokenizer's count of what arrived. */
+  /** The upstream's own counts of the prompt (final or partial); null when it reported none. */
+  reportedUsage(): Usage | null {
+    return this.usage ?? this.partialUsage;
+  }
+
+  /**
+   * Tokens the reply consisted of: the upstream's count, else the tokenizer's count of what
+   * arrived (a broken or aborted stream), never below what the upstream said so far.
+   */
   completionTokens(): number {
     if (this.usage) return this.usage.completion_tokens;
     let text = "";
     for (const s of this.choices.values()) {
-      text += s.content + s.refusal;
+      text += s.content + s.refusal + s.reasoning;
       for (const tc of s.toolCalls.values()) text += tc.function.name + tc.function.arguments;
     }
-    return text ? countTextTokens(text) : 0;
+    return Math.max(this.partialUsage?.completion_tokens ?? 0, text ? countTextTokens(text) : 0);
   }
 
   /** The OpenAI `choices` of a non-streamed chat.completion. */

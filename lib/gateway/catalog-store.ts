@@ -50,6 +50,8 @@ export async function loadCatalog(db: Db): Promise<GatewayCatalog> {
     return [{
       id: m.id, upstreamId: m.upstreamId, name: m.name, powerLevel: m.powerLevel,
       inputPricePer1M: toMicros(m.inputPricePer1M), outputPricePer1M: toMicros(m.outputPricePer1M),
+      cacheReadPricePer1M: m.cacheReadPricePer1M === null ? null : toMicros(m.cacheReadPricePer1M),
+      cacheWritePricePer1M: m.cacheWritePricePer1M === null ? null : toMicros(m.cacheWritePricePer1M),
       latencyMs: m.latencyMs, quality: m.quality, contextTokens: m.contextTokens, capabilities: m.capabilities, enabled: m.enabled,
       provider: {
         id: p.id, slug: p.slug, name: p.name, enabled: p.enabled, priority: p.priority, isLocal: p.isLocal, region: p.region,

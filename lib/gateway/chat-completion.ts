@@ -15,6 +15,7 @@ import { CompletionAccumulator, isFirstToken } from "./accumulator.ts";
 import { upstreamRequest, type ChatCompletionBody } from "./chat-request.ts";
 import { KIND_FROM_DB } from "../catalog/provider-kinds.ts";
 import { planRoute, type GatewayDeps, type Plan } from "./plan.ts";
+import { servedCost, tokenCounts } from "./invoice.ts";
 import type { AttemptRecord } from "./usage-log.ts";
 import { buildReceipt, downgradeOf } from "./receipt.ts";
 import { budgetState } from "../router/money.ts";
@@ -90,13 +91,18 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
     if (finished) throw new Error("request finished twice");
     finished = true;
     const model = outcome.candidate ? plan.catalog.models.find((m) => m.id === outcome.candidate!.modelId) : undefined;
-    const promptTokens = outcome.acc?.usage?.prompt_tokens ?? (outcome.acc?.produced ? plan.promptTokens : 0);
-    const completionTokens = outcome.acc?.completionTokens() ?? 0;
-    const providerCost = model ? computeCostMicros(promptTokens, completionTokens, model.inputPricePer1M, model.outputPricePer1M) : 0;
+    // Billed as the provider bills: its own counts when it gave any (a stream that broke or was
+    // cancelled after it started is billed for its prompt and what it produced), else our
+    // estimate of the prompt once anything was produced. An attempt that failed before its
+    // first token never reaches here (the next candidate's accumulator does).
+    const tokens = tokenCounts(outcome.acc?.reportedUsage() ?? null, outcome.acc?.produced ? plan.promptTokens : 0, outcome.acc?.completionTokens() ?? 0);
+    const { promptTokens, completionTokens } = tokens;
+    const cost = servedCost(model, tokens, outcome.candidate?.byok ?? false);
     const precisionMicros = precisionCost(deps, plan, promptTokens, completionTokens);
     // The whole cost is charged, never capped (a cost past the hold becomes owed): what the ledger
-    // will record is known here, so the reply can state it before the statement runs.
-    const charged = outcome.candidate?.byok ? 0 : providerCost;
+    // will record is known here, so the reply can state it before the statement runs. BYOK: the
+    // caller's key paid the provider, so both are 0.
+    const charged = cost.total;
     const availableMicros = Math.max(0, (hold > 0 ? availableAfterHold + hold : plan.caller.state.availableCreditsMicros) - charged);
     void deps.billing.finish({
       userId: call.caller.userId,
@@ -114,10 +120,13 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
         modelName: outcome.candidate?.model ?? plan.decision.primary.model,
         powerLevel: outcome.candidate?.powerLevel ?? plan.decision.usedPowerLevel,
         taskType: plan.decision.taskType,
-        promptTokens,
-        completionTokens,
+        ...tokens,
         chargedMicros: charged,
-        providerCostMicros: providerCost,
+        providerCostMicros: cost.total,
+        inputCostMicros: cost.input,
+        cacheReadCostMicros: cost.cacheRead,
+        cacheWriteCostMicros: cost.cacheWrite,
+        outputCostMicros: cost.output,
         precisionCostMicros: precisionMicros,
         latencyMs: now() - started,
         ttftMs: outcome.ttftMs,

@@ -154,19 +154,25 @@ function withPricedParams(body: ChatCompletionBody, plan: Plan): Plan {
  * fallbacks that are affordable at that size and every estimate recomputed for it.
  */
 function capToCredits(d: RouteDecision, catalog: GatewayCatalog, promptBound: number, wanted: number, availableMicros: number) {
-  const prices = (c: RouteCandidate) => catalog.models.find((m) => m.id === c.modelId)!;
+  // The router's own prices (lib/router/catalog.ts): a prompt token at its dearest (cache write
+  // may cost more than input), so the capped estimate stays the proven bound the hold must be.
+  const cat = catalog.prepared;
+  const prices = (c: RouteCandidate) => {
+    const i = cat.models.findIndex((m) => m.src.id === c.modelId);
+    return { prompt: cat.promptPrice[i]!, output: cat.outputPrice[i]! };
+  };
   // The prompt part of the hold, as the router prices it: the bound, capped by the context window.
   const billable = (c: RouteCandidate) => Math.min(promptBound, c.contextTokens);
   const affordable = (c: RouteCandidate) => {
     if (c.byok || c.free) return wanted;
     const m = prices(c);
-    const left = availableMicros * 1_000_000 - billable(c) * m.inputPricePer1M;
-    return m.outputPricePer1M === 0 ? wanted : Math.min(wanted, Math.floor(left / m.outputPricePer1M));
+    const left = availableMicros * 1_000_000 - billable(c) * m.prompt;
+    return m.output === 0 ? wanted : Math.min(wanted, Math.floor(left / m.output));
   };
   const maxTokens = Math.max(MIN_REPLY_TOKENS, affordable(d.primary));
   const resize = (c: RouteCandidate): RouteCandidate => {
     const m = prices(c);
-    const cost = computeCostMicros(billable(c), maxTokens, m.inputPricePer1M, m.outputPricePer1M);
+    const cost = computeCostMicros(billable(c), maxTokens, m.prompt, m.output);
     return { ...c, providerCostMicros: cost, estimatedCostMicros: c.byok ? 0 : cost };
   };
   const decision: RouteDecision = {

@@ -26,8 +26,21 @@ export type UsageRecord = {
   taskType: string;
   promptTokens: number;
   completionTokens: number;
+  /** Parts of promptTokens (which counts every prompt token, OpenAI's meaning); absent: 0. */
+  cacheReadTokens?: number;
+  cacheWriteTokens?: number;
+  /** Part of completionTokens, billed as output; absent: 0. */
+  reasoningTokens?: number;
   chargedMicros: number;
+  /**
+   * What the platform owes the provider (0 for BYOK); the gateway always gives the four parts
+   * below, which sum to it exactly (absent, for rows made up by tests: 0).
+   */
   providerCostMicros: number;
+  inputCostMicros?: number;
+  cacheReadCostMicros?: number;
+  cacheWriteCostMicros?: number;
+  outputCostMicros?: number;
   precisionCostMicros: number | null;
   latencyMs: number;
   ttftMs: number | null;
@@ -50,7 +63,16 @@ const COLUMNS: readonly (readonly [string, string])[] = [
   ["prompt_tokens", "int4"], ["completion_tokens", "int4"], ["provider_cost_micros", "int8"], ["precision_cost_micros", "int8"],
   ["latency_ms", "int4"], ["ttft_ms", "int4"], ["status", "text"], ["error_message", "text"], ["fallback_count", "int4"],
   ["byok", "bool"], ["stream", "bool"], ["attempts", "jsonb"], ["receipt", "jsonb"],
+  // Added later: always appended, so a journal line from an older version is a prefix (see padUsageValues).
+  ["cache_read_tokens", "int4"], ["cache_write_tokens", "int4"], ["reasoning_tokens", "int4"],
+  ["input_cost_micros", "int8"], ["cache_read_cost_micros", "int8"], ["cache_write_cost_micros", "int8"], ["output_cost_micros", "int8"],
 ];
+
+/** The value a column appended later takes in a row journaled before it existed (its DB default). */
+const APPENDED_DEFAULTS: Readonly<Record<string, string | number | boolean | null>> = {
+  cache_read_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0,
+  input_cost_micros: 0, cache_read_cost_micros: 0, cache_write_cost_micros: 0, output_cost_micros: 0,
+};
 
 /** A usage row as the parameters of the INSERT below, in COLUMNS order; plain JSON values (journaled as such). */
 export type UsageValues = (string | number | boolean | null)[];
@@ -68,7 +90,22 @@ export function usageValues(r: Omit<UsageRecord, "createdAt">): UsageValues {
     r.fallbackCount, r.byok, r.stream,
     JSON.stringify(r.attempts.map((a) => (a.error === null ? a : { ...a, error: scrubSecrets(a.error) }))),
     r.receipt ? JSON.stringify(r.receipt) : null,
+    r.cacheReadTokens ?? 0, r.cacheWriteTokens ?? 0, r.reasoningTokens ?? 0,
+    r.inputCostMicros ?? 0, r.cacheReadCostMicros ?? 0, r.cacheWriteCostMicros ?? 0, r.outputCostMicros ?? 0,
   ];
+}
+
+/**
+ * A usage row journaled by an older version (lib/ledger/settlements.ts) has fewer values: the
+ * columns added since take their defaults, so the row still replays. An old row's costs were not
+ * split by class; its parts stay 0 and only provider_cost_micros holds the total.
+ */
+export function padUsageValues(values: UsageValues): UsageValues {
+  if (values.length >= COLUMNS.length) return values;
+  return [...values, ...COLUMNS.slice(values.length).map(([name]) => {
+    if (!(name in APPENDED_DEFAULTS)) throw new Error(`a journaled usage row lacks ${name}, which has no default`);
+    return APPENDED_DEFAULTS[name]!;
+  })];
 }
 
 /** The INSERT's column list and SELECT list, its parameters numbered from `first`. */

@@ -3,6 +3,7 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { prepareJob, SettleJournal, type SettleJob } from "./settlements.ts";
+import { padUsageValues, usageInsertSql } from "../gateway/usage-log.ts";
 
 const job = (n: number): SettleJob => ({
   userId: "u1", requestId: `req-${n}`, chargeMicros: n, reference: `request req-${n}`, movesMoney: true,
@@ -33,5 +34,24 @@ describe("the settle journal", () => {
     expect(readdirSync(dir).some((f) => readFileSync(join(dir, f), "utf8").includes('"req-5"'))).toBe(true);
     journal.settled(last);
     expect(readdirSync(dir).some((f) => readFileSync(join(dir, f), "utf8").includes('"req-5"'))).toBe(true); // current file: still open for appends
+  });
+});
+
+describe("usage rows journaled by an older version", () => {
+  it("gain the columns added since, at their defaults, so they still replay", () => {
+    const current = prepareJob(job(1)).usage;
+    const columns = usageInsertSql(1).columns.split(", ");
+    expect(current).toHaveLength(columns.length);
+    // The version before the token classes journaled 22 values: everything up to the receipt.
+    const old = current.slice(0, columns.indexOf("receipt") + 1);
+    expect(old).toHaveLength(22);
+    const padded = padUsageValues(old);
+    expect(padded).toHaveLength(columns.length);
+    expect(padded.slice(0, 22)).toEqual(old);
+    expect(Object.fromEntries(columns.slice(22).map((c, i) => [c, padded[22 + i]]))).toEqual({
+      cache_read_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0,
+      input_cost_micros: 0, cache_read_cost_micros: 0, cache_write_cost_micros: 0, output_cost_micros: 0,
+    });
+    expect(padUsageValues(current)).toBe(current);
   });
 });

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { Db } from "../db/client.ts";
 import { pidAlive } from "../config/process.ts";
 import { settle, type SettleResult } from "./ledger.ts";
-import { insertUsage, usageValues, type UsageRecord, type UsageValues } from "../gateway/usage-log.ts";
+import { insertUsage, padUsageValues, usageValues, type UsageRecord, type UsageValues } from "../gateway/usage-log.ts";
 
 /**
  * A request's money and usage row are written after its reply has left (one statement: charge +
@@ -187,7 +187,8 @@ export async function replayJournals(db: Db, dir: string): Promise<{ files: numb
         console.warn(`[ledger] skipped an unreadable line in ${name}`);
         continue;
       }
-      await run(db, job);
+      // Journaled by the previous version of the app (an upgrade restarted it)? Fill in newer columns.
+      await run(db, { ...job, usage: padUsageValues(job.usage) });
       replayed++;
     }
     try {

@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startMockUpstream, type MockUpstream } from "../../tests/doubles/mock-upstream.ts";
 import { closedPort, collect, collectUntilError, finishReasonOf, textOf, toolCallsOf, usageOf } from "../../tests/doubles/stream-helpers.ts";
@@ -156,7 +158,9 @@ describe("anthropic adapter against the mock upstream", () => {
     expect(finishReasonOf(events)).toBe("stop");
     // message_start says output_tokens 1; message_delta's cumulative 6 wins. Input: 3 + 3 words.
     expect(events.at(-1)).toEqual({ type: "usage", usage: { prompt_tokens: 6, completion_tokens: 6 } });
-    const chunk = events[1]!;
+    // The prompt's count is known at message_start: reported at once, as partial.
+    expect(events[1]).toEqual({ type: "usage", usage: { prompt_tokens: 6, completion_tokens: 1 }, partial: true });
+    const chunk = events[2]!;
     expect(chunk.type === "chunk" && chunk.raw).toMatchObject({ object: "chat.completion.chunk", id: expect.stringMatching(/^msg_mock_/), model: "claude-test" });
 
     const got = mock.requests[0]!;
@@ -176,10 +180,40 @@ describe("anthropic adapter against the mock upstream", () => {
     expect(without!.headers["x-api-key"]).toBeUndefined();
   });
 
-  it("adds cache tokens to the prompt count", async () => {
-    mock.setBehavior({ cacheReadTokens: 100, cacheCreationTokens: 20 });
+  it("adds cache tokens to the prompt count and reports them as classes of it", async () => {
+    mock.setBehavior({ cacheReadTokens: 100, cacheCreationTokens: 20, reasoningTokens: 4 });
     const events = await collect(await createAnthropicAdapter(config()).stream(request(), signal()));
-    expect(usageOf(events)).toEqual({ prompt_tokens: 126, completion_tokens: 6 });
+    // 6 uncached + 100 read + 20 written; output 6 pieces + 4 thinking tokens (inside output_tokens).
+    expect(usageOf(events)).toEqual({ prompt_tokens: 126, completion_tokens: 10, cache_read_tokens: 100, cache_write_tokens: 20 });
+    expect(events.find((e) => e.type === "usage")).toEqual({ type: "usage", usage: { prompt_tokens: 126, completion_tokens: 1, cache_read_tokens: 100, cache_write_tokens: 20 }, partial: true });
+  });
+
+  it("has reported the prompt's classes before a stream breaks, so the break is billed as Anthropic bills it", async () => {
+    mock.setBehavior({ cacheReadTokens: 1_000, breakAfterChunks: 2 });
+    const { events, error } = await collectUntilError(await createAnthropicAdapter(config()).stream(request(), signal()));
+    expect((error as UpstreamError).status).toBe(502);
+    expect(events.filter((e) => e.type === "usage")).toEqual([{ type: "usage", usage: { prompt_tokens: 1_006, completion_tokens: 1, cache_read_tokens: 1_000 }, partial: true }]);
+  });
+
+  it("rounds fractional counts a careless upstream sends instead of failing the charge", async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.end(
+        [
+          { type: "message_start", message: { id: "m", model: "x", usage: { input_tokens: 10.4, cache_read_input_tokens: 2.6, output_tokens: 1 } } },
+          { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "hi" } },
+          { type: "message_delta", delta: { stop_reason: "end_turn" }, usage: { output_tokens: 2.5 } },
+          { type: "message_stop" },
+        ].map((e) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join(""),
+      );
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const events = await collect(await createAnthropicAdapter(config({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })).stream(request(), signal()));
+      expect(usageOf(events)).toEqual({ prompt_tokens: 13, completion_tokens: 3, cache_read_tokens: 3 });
+    } finally {
+      server.close();
+    }
   });
 
   it("round-trips tools: tool_calls history out, tool_use stream back as tool_calls deltas", async () => {

@@ -5,7 +5,7 @@
 import { cancellable, errorFromResponse, isRecord, joinUrl, nextSseMessage, parseJson, postJson, upstreamText } from "./http.ts";
 import type { KnownSecrets } from "../security/scrub.ts";
 import { openSseReader, type SseReader } from "./sse.ts";
-import { UpstreamError, type ChatMessage, type ChunkChoice, type ChunkDelta, type ProviderAdapter, type ProviderConfig, type UpstreamChatRequest, type UpstreamEvent } from "./types.ts";
+import { UpstreamError, type ChatMessage, type ChunkChoice, type ChunkDelta, type ProviderAdapter, type ProviderConfig, type UpstreamChatRequest, type UpstreamEvent, type Usage } from "./types.ts";
 
 export const ANTHROPIC_VERSION = "2023-06-01";
 /** Anthropic requires max_tokens; used when the client gave none. */
@@ -259,7 +259,7 @@ async function* anthropicEvents(reader: SseReader, signal: AbortSignal, requeste
   };
   const readUsage = (u: unknown) => {
     if (!isRecord(u)) return;
-    const take = (v: unknown) => (typeof v === "number" && Number.isFinite(v) && v >= 0 ? v : undefined);
+    const take = (v: unknown) => (typeof v === "number" && Number.isFinite(v) && v >= 0 ? Math.round(v) : undefined);
     const input = take(u.input_tokens);
     const cacheCreation = take(u.cache_creation_input_tokens);
     const cacheRead = take(u.cache_read_input_tokens);
@@ -289,6 +289,9 @@ async function* anthropicEvents(reader: SseReader, signal: AbortSignal, requeste
             started = true;
             yield chunk({ role: "assistant", content: "" });
           }
+          // The prompt's counts are final here; a stream that breaks or is cancelled later is
+          // still billed for them (and for the output so far).
+          if (tokens.seen) yield { type: "usage", usage: usageOf(tokens), partial: true };
           break;
         }
         case "content_block_start": {
@@ -340,7 +343,13 @@ async function* anthropicEvents(reader: SseReader, signal: AbortSignal, requeste
   // A clean end after message_delta said why it stopped is complete enough; anything less broke.
   if (!stopped && stopReason === null) throw new UpstreamError("upstream stream broke", 502);
   yield chunk({}, mapStopReason(stopReason));
-  if (tokens.seen) {
-    yield { type: "usage", usage: { prompt_tokens: tokens.input + tokens.cacheCreation + tokens.cacheRead, completion_tokens: tokens.output } };
-  }
+  if (tokens.seen) yield { type: "usage", usage: usageOf(tokens) };
+}
+
+/** Anthropic's counts in OpenAI's meaning: its input_tokens leave out the cache, the prompt includes it. */
+function usageOf(t: { input: number; cacheCreation: number; cacheRead: number; output: number }): Usage {
+  const usage: Usage = { prompt_tokens: t.input + t.cacheCreation + t.cacheRead, completion_tokens: t.output };
+  if (t.cacheRead) usage.cache_read_tokens = t.cacheRead;
+  if (t.cacheCreation) usage.cache_write_tokens = t.cacheCreation;
+  return usage;
 }

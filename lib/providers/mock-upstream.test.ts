@@ -50,6 +50,17 @@ describe("mock upstream (OpenAI side, via the openai SDK)", () => {
     expect(usage).toEqual({ prompt_tokens: 3, completion_tokens: 3, total_tokens: 6 });
   });
 
+  it("reports cache reads, cache writes and reasoning in OpenAI's usage details when asked", async () => {
+    mock.setBehavior({ tokens: ["a", "b"], reportPromptTokens: 1_200, cacheReadTokens: 1_000, cacheCreationTokens: 50, reasoningTokens: 8 });
+    const stream = await client.chat.completions.create({ model: "a", messages, stream: true, stream_options: { include_usage: true } });
+    let usage: unknown = null;
+    for await (const chunk of stream) if (chunk.usage) usage = chunk.usage;
+    expect(usage).toEqual({
+      prompt_tokens: 1_200, completion_tokens: 10, total_tokens: 1_210,
+      prompt_tokens_details: { cached_tokens: 1_000, cache_write_tokens: 50 }, completion_tokens_details: { reasoning_tokens: 8 },
+    });
+  });
+
   it("applies one-shot behaviours in order, then per-model, then the default", async () => {
     mock.setBehavior({ tokens: ["model"] }, { model: "a" });
     mock.setBehavior({ tokens: ["once"] }, { once: true });
@@ -108,6 +119,22 @@ describe("mock upstream (Anthropic side)", () => {
       names.push(e.event!);
     }
     expect(names).toEqual(["message_start", "content_block_start", "ping", ...Array(6).fill("content_block_delta"), "content_block_stop", "message_delta", "message_stop"]);
+  });
+
+  it("reports cache fields in message_start and (cumulative) message_delta when asked", async () => {
+    mock.setBehavior({ cacheReadTokens: 1_000, cacheCreationTokens: 200, reasoningTokens: 4 });
+    const res = await post({ model: "claude", max_tokens: 10, stream: true, messages: [{ role: "user", content: "one two" }] });
+    const usage: Record<string, unknown> = {};
+    for await (const e of readSseEvents(res.body!)) {
+      const data = JSON.parse(e.data);
+      if (e.event === "message_start") usage.start = data.message.usage;
+      if (e.event === "message_delta") usage.delta = data.usage;
+    }
+    expect(usage).toEqual({
+      start: { input_tokens: 2, output_tokens: 1, cache_read_input_tokens: 1_000, cache_creation_input_tokens: 200 },
+      // 6 pieces + 4 thinking tokens, inside output_tokens as Anthropic counts them.
+      delta: { input_tokens: 2, output_tokens: 10, cache_read_input_tokens: 1_000, cache_creation_input_tokens: 200 },
+    });
   });
 
   it("returns Anthropic-shaped errors and enforces the key when configured", async () => {

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startMockUpstream, type MockUpstream } from "../../tests/doubles/mock-upstream.ts";
 import { closedPort, collect, collectUntilError, finishReasonOf, textOf, toolCallsOf, usageOf } from "../../tests/doubles/stream-helpers.ts";
-import { createOpenAiCompatibleAdapter } from "./openai-compatible.ts";
+import { createOpenAiCompatibleAdapter, readUsage } from "./openai-compatible.ts";
 import { UpstreamError, type ProviderConfig, type UpstreamChatRequest } from "./types.ts";
 
 let mock: MockUpstream;
@@ -229,5 +229,71 @@ describe("openai-compatible adapter", () => {
     for await (const _ of iterable) if (++n === 2) break;
     const recorded = await mock.waitFor((r) => r.aborted, 1000);
     expect(recorded.finished).toBe(false);
+  });
+});
+
+describe("usage by token class", () => {
+  it("reads cache and reasoning counts from a streamed usage chunk and a JSON completion", async () => {
+    mock.setBehavior({ reportPromptTokens: 1_200, cacheReadTokens: 1_000, cacheCreationTokens: 100, reasoningTokens: 30 });
+    const streamed = await collect(await createOpenAiCompatibleAdapter(config()).stream(request(), signal()));
+    // 6 visible pieces + 30 hidden reasoning tokens, all in completion_tokens as OpenAI counts them.
+    expect(usageOf(streamed)).toEqual({ prompt_tokens: 1_200, completion_tokens: 36, cache_read_tokens: 1_000, cache_write_tokens: 100, reasoning_tokens: 30 });
+    const sent = mock.requests[0]!;
+    expect(sent.body.stream_options).toEqual({ include_usage: true });
+  });
+
+  it("understands each provider's dialect, in OpenAI's meaning", () => {
+    // OpenAI: cached tokens are part of prompt_tokens; reasoning part of completion_tokens.
+    expect(readUsage({ prompt_tokens: 1_200, completion_tokens: 80, prompt_tokens_details: { cached_tokens: 1_024, audio_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 64 } }))
+      .toEqual({ prompt_tokens: 1_200, completion_tokens: 80, cache_read_tokens: 1_024, reasoning_tokens: 64 });
+    // DeepSeek: prompt_cache_hit_tokens + prompt_cache_miss_tokens = prompt_tokens.
+    expect(readUsage({ prompt_tokens: 900, completion_tokens: 10, prompt_cache_hit_tokens: 640, prompt_cache_miss_tokens: 260 }))
+      .toEqual({ prompt_tokens: 900, completion_tokens: 10, cache_read_tokens: 640 });
+    // Anthropic's names (its OpenAI layer, some proxies): input_tokens leave the cache out.
+    expect(readUsage({ input_tokens: 50, output_tokens: 7, cache_read_input_tokens: 1_000, cache_creation_input_tokens: 200 }))
+      .toEqual({ prompt_tokens: 1_250, completion_tokens: 7, cache_read_tokens: 1_000, cache_write_tokens: 200 });
+    // OpenRouter names cache writes in the details.
+    expect(readUsage({ prompt_tokens: 300, completion_tokens: 1, prompt_tokens_details: { cached_tokens: 0, cache_write_tokens: 250 } }))
+      .toEqual({ prompt_tokens: 300, completion_tokens: 1, cache_write_tokens: 250 });
+    // Plain usage stays plain.
+    expect(readUsage({ prompt_tokens: 4, completion_tokens: 1, total_tokens: 5 })).toEqual({ prompt_tokens: 4, completion_tokens: 1 });
+    expect(readUsage({ total_tokens: 5 })).toBeNull();
+  });
+
+  it("bills reasoning a server reported apart from completion_tokens as output too", () => {
+    // Gemini behind some proxies: completion_tokens 0, reasoning 60, total = 21 + 0 + 60.
+    expect(readUsage({ prompt_tokens: 21, completion_tokens: 0, total_tokens: 81, completion_tokens_details: { reasoning_tokens: 60 } }))
+      .toEqual({ prompt_tokens: 21, completion_tokens: 60, reasoning_tokens: 60 });
+    expect(readUsage({ prompt_tokens: 21, completion_tokens: 5, total_tokens: 86, completion_tokens_details: { reasoning_tokens: 60 } }))
+      .toEqual({ prompt_tokens: 21, completion_tokens: 65, reasoning_tokens: 60 });
+    // OpenAI's own shape (reasoning inside completion, total = prompt + completion) is left alone.
+    expect(readUsage({ prompt_tokens: 21, completion_tokens: 70, total_tokens: 91, completion_tokens_details: { reasoning_tokens: 60 } }))
+      .toEqual({ prompt_tokens: 21, completion_tokens: 70, reasoning_tokens: 60 });
+  });
+
+  it("never lets cache classes exceed the prompt they are part of", () => {
+    expect(readUsage({ prompt_tokens: 100, completion_tokens: 1, prompt_tokens_details: { cached_tokens: 150, cache_write_tokens: 30 } }))
+      .toEqual({ prompt_tokens: 100, completion_tokens: 1, cache_read_tokens: 100 });
+    expect(readUsage({ prompt_tokens: 100.4, completion_tokens: "7", prompt_tokens_details: { cached_tokens: -3 } })).toEqual({ prompt_tokens: 100, completion_tokens: 0 });
+  });
+
+  it("keeps the running usage of a stream that then broke, as partial", async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      const chunk = (content: string, completion: number) =>
+        `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", choices: [{ index: 0, delta: { content }, finish_reason: null }], usage: { prompt_tokens: 500, completion_tokens: completion, prompt_tokens_details: { cached_tokens: 400 } } })}\n\n`;
+      res.write(chunk("a", 1) + chunk("b", 2), () => res.destroy());
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+      const { events, error } = await collectUntilError(await createOpenAiCompatibleAdapter(config({ baseUrl: base })).stream(request(), signal()));
+      expect((error as UpstreamError).status).toBe(502);
+      expect(textOf(events)).toBe("ab");
+      expect(events.at(-1)).toEqual({ type: "usage", usage: { prompt_tokens: 500, completion_tokens: 2, cache_read_tokens: 400 }, partial: true });
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });

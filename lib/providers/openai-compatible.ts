@@ -35,6 +35,7 @@ async function* openAiEvents(reader: SseReader, signal: AbortSignal, secrets: Kn
   let sawDone = false;
   let sawFinish = false;
   let usage: Usage | null = null;
+  let broke: unknown = null;
   try {
     for (;;) {
       const message = await nextSseMessage(reader, signal);
@@ -56,10 +57,16 @@ async function* openAiEvents(reader: SseReader, signal: AbortSignal, secrets: Kn
       if (choices.some((c) => c.finish_reason !== null)) sawFinish = true;
       yield { type: "chunk", choices, raw: payload };
     }
+  } catch (err) {
+    broke = err;
   } finally {
     reader.cancel();
   }
-  if (!sawDone && !sawFinish) throw new UpstreamError("upstream stream broke", 502);
+  if (broke !== null || (!sawDone && !sawFinish)) {
+    // A server that sends running usage has said what it billed so far: keep that for the charge.
+    if (usage) yield { type: "usage", usage, partial: true };
+    throw broke ?? new UpstreamError("upstream stream broke", 502);
+  }
   // Some servers repeat (cumulative) usage on several chunks: report the last, once.
   if (usage) yield { type: "usage", usage };
 }
@@ -109,13 +116,44 @@ function normalizeChoices(value: unknown): ChunkChoice[] {
   return out;
 }
 
-/** OpenAI's `usage` (or the input/output naming some servers use); null when absent. */
+/**
+ * OpenAI's `usage` (or the input/output naming some servers use) in OpenAI's meaning; null when
+ * absent. Cache and reasoning counts come in several dialects, all read: OpenAI's
+ * `prompt_tokens_details.cached_tokens` and `completion_tokens_details.reasoning_tokens`,
+ * DeepSeek's `prompt_cache_hit_tokens`, OpenRouter's `prompt_tokens_details.cache_write_tokens`,
+ * and Anthropic's `cache_read_input_tokens` / `cache_creation_input_tokens` (where `input_tokens`
+ * leaves the cache out, so it is added back to make the prompt).
+ */
 export function readUsage(value: unknown): Usage | null {
   if (!isRecord(value)) return null;
-  const prompt = count(value.prompt_tokens) ?? count(value.input_tokens);
-  const completion = count(value.completion_tokens) ?? count(value.output_tokens);
-  if (prompt === undefined && completion === undefined) return null;
-  return { prompt_tokens: prompt ?? 0, completion_tokens: completion ?? 0 };
+  const given = count(value.prompt_tokens);
+  const input = count(value.input_tokens);
+  let completion = count(value.completion_tokens) ?? count(value.output_tokens);
+  if (given === undefined && input === undefined && completion === undefined) return null;
+  const promptDetails = record(value.prompt_tokens_details) ?? record(value.input_tokens_details) ?? {};
+  const completionDetails = record(value.completion_tokens_details) ?? record(value.output_tokens_details) ?? {};
+  const anthropicRead = count(value.cache_read_input_tokens);
+  const anthropicWrite = count(value.cache_creation_input_tokens);
+  const prompt = given ?? (input === undefined ? 0 : input + (anthropicRead ?? 0) + (anthropicWrite ?? 0));
+  // Parts of the prompt, so never more than it (a server's inconsistent numbers cannot bill twice).
+  const cacheRead = Math.min(prompt, count(promptDetails.cached_tokens) ?? count(value.prompt_cache_hit_tokens) ?? anthropicRead ?? 0);
+  const cacheWrite = Math.min(prompt - cacheRead, count(promptDetails.cache_write_tokens) ?? count(promptDetails.cache_creation_tokens) ?? anthropicWrite ?? 0);
+  const reasoning = count(completionDetails.reasoning_tokens) ?? 0;
+  completion ??= 0;
+  // OpenAI's completion_tokens include the reasoning; some servers (Gemini behind a few proxies)
+  // report them apart. They are billed as output either way: add them when the numbers show they
+  // were left out (more reasoning than completion, or a total that counts them separately).
+  const total = count(value.total_tokens);
+  if (reasoning > 0 && (reasoning > completion || total === prompt + completion + reasoning)) completion += reasoning;
+  const usage: Usage = { prompt_tokens: prompt, completion_tokens: completion };
+  if (cacheRead) usage.cache_read_tokens = cacheRead;
+  if (cacheWrite) usage.cache_write_tokens = cacheWrite;
+  if (reasoning) usage.reasoning_tokens = reasoning;
+  return usage;
+}
+
+function record(v: unknown): Record<string, unknown> | undefined {
+  return isRecord(v) ? v : undefined;
 }
 
 function count(v: unknown): number | undefined {

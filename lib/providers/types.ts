@@ -46,12 +46,30 @@ export type ChunkDelta = {
 /** One OpenAI `chat.completion.chunk`'s choice. */
 export type ChunkChoice = { index: number; delta: ChunkDelta; finish_reason: string | null; logprobs?: unknown };
 
-export type Usage = { prompt_tokens: number; completion_tokens: number };
+/**
+ * Token counts in OpenAI's meaning, whatever the provider's wire format: prompt_tokens counts every
+ * prompt token, cache reads and writes included (they are parts of it, billed at their own
+ * prices); reasoning_tokens are part of completion_tokens and billed as output.
+ */
+export type Usage = {
+  prompt_tokens: number;
+  completion_tokens: number;
+  /** Prompt tokens read from the provider's prompt cache. */
+  cache_read_tokens?: number;
+  /** Prompt tokens written to the provider's prompt cache (Anthropic bills them above the input price). */
+  cache_write_tokens?: number;
+  reasoning_tokens?: number;
+};
 
-/** What an adapter yields: content/choice deltas, and (once, usually last) the upstream's usage. */
+/**
+ * What an adapter yields: content/choice deltas, and (once, usually last) the upstream's usage.
+ * A `partial` usage is what the upstream reported before its final count (Anthropic's
+ * message_start; the last usage of a stream that then broke): its prompt side is final, its
+ * completion count only a lower bound. A final usage may follow and supersedes it.
+ */
 export type UpstreamEvent =
   | { type: "chunk"; choices: ChunkChoice[]; raw?: Record<string, unknown> }
-  | { type: "usage"; usage: Usage };
+  | { type: "usage"; usage: Usage; partial?: boolean };
 
 export type ProviderConfig = {
   slug: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FLAG_FREE, FLAG_INVALID, prepareCatalog, TASK_CAPABILITY_BONUS, TASK_NAME_BONUS } from "./catalog.ts";
+import { FLAG_FREE, FLAG_INVALID, prepareCatalog, promptPricePer1M, TASK_CAPABILITY_BONUS, TASK_NAME_BONUS } from "./catalog.ts";
 import { seedModels, shuffled, withModel } from "./test-fixtures.ts";
 import type { TaskType } from "./types.ts";
 import { TASK_TYPES } from "./types.ts";
@@ -27,6 +27,24 @@ describe("prepareCatalog", () => {
     expect(cat.flags[cat.lookup.get("openai/gpt-4o")!]! & FLAG_INVALID).toBeTruthy();
     expect(cat.flags[cat.lookup.get("groq/mixtral-8x7b-32768")!]! & FLAG_FREE).toBeTruthy();
     expect(cat.flags[cat.lookup.get("openai/gpt-4o-mini")!]! & (FLAG_FREE | FLAG_INVALID)).toBe(0);
+  });
+
+  it("prices a prompt token at the dearest of input, cache write and cache read, for every estimate", () => {
+    const sonnet = "anthropic/claude-3-5-sonnet-latest";
+    const cat = prepareCatalog(withModel(seedModels(), sonnet, { cacheReadPricePer1M: 300_000, cacheWritePricePer1M: 3_750_000 }));
+    expect(cat.promptPrice[cat.lookup.get(sonnet)!]).toBe(3_750_000);
+    expect(cat.promptPrice[cat.lookup.get("openai/gpt-4o-mini")!]).toBe(150_000); // no cache prices: the input price
+    expect(promptPricePer1M({ inputPricePer1M: 2_500_000, cacheReadPricePer1M: 1_250_000, cacheWritePricePer1M: null })).toBe(2_500_000);
+    // An admin's cache-read price above the input price is still covered.
+    expect(promptPricePer1M({ inputPricePer1M: 100, cacheReadPricePer1M: 150 })).toBe(150);
+  });
+
+  it("a model free of input and output but with a cache price is not free; a bad cache price makes it unusable", () => {
+    const groq = "groq/mixtral-8x7b-32768";
+    const cached = prepareCatalog(withModel(seedModels(), groq, { cacheWritePricePer1M: 10 }));
+    expect(cached.flags[cached.lookup.get(groq)!]! & FLAG_FREE).toBe(0);
+    const bad = prepareCatalog(withModel(seedModels(), groq, { cacheReadPricePer1M: 0.5 }));
+    expect(bad.flags[bad.lookup.get(groq)!]! & FLAG_INVALID).toBeTruthy();
   });
 
   it("finds models by public id, catalog id and case-insensitively", () => {

@@ -42,7 +42,12 @@ export interface PreparedCatalog {
   /** Index in POWER_LEVELS. */
   readonly levelOf: Uint8Array;
   readonly flags: Uint8Array;
-  readonly inputPrice: Float64Array;
+  /**
+   * The price every estimate (and so every hold) puts on a prompt token: the dearest a provider may
+   * bill one at — input, cache write (Anthropic: 1.25× input) or cache read — since the request
+   * does not say which tokens the provider will find in or write to its cache. See promptPricePer1M.
+   */
+  readonly promptPrice: Float64Array;
   readonly outputPrice: Float64Array;
   readonly latencyMs: Float64Array;
   readonly quality: Float64Array;
@@ -94,7 +99,7 @@ export function prepareCatalog(input: readonly RouterModel[]): PreparedCatalog {
   const providerOf = new Int32Array(n);
   const levelOf = new Uint8Array(n);
   const flags = new Uint8Array(n);
-  const inputPrice = new Float64Array(n);
+  const promptPrice = new Float64Array(n);
   const outputPrice = new Float64Array(n);
   const latencyMs = new Float64Array(n);
   const quality = new Float64Array(n);
@@ -110,16 +115,17 @@ export function prepareCatalog(input: readonly RouterModel[]): PreparedCatalog {
 
     const caps = m.capabilities.map((c) => c.toLowerCase());
     const valid =
-      isPrice(m.inputPricePer1M) && isPrice(m.outputPricePer1M) && isNum(m.latencyMs) && isNum(m.quality) && isNum(m.contextTokens) && POWER_LEVELS.includes(m.powerLevel);
+      isPrice(m.inputPricePer1M) && isPrice(m.outputPricePer1M) && isCachePrice(m.cacheReadPricePer1M) && isCachePrice(m.cacheWritePricePer1M) &&
+      isNum(m.latencyMs) && isNum(m.quality) && isNum(m.contextTokens) && POWER_LEVELS.includes(m.powerLevel);
     providerOf[i] = pi;
     levelOf[i] = Math.max(0, POWER_LEVELS.indexOf(m.powerLevel as PowerLevel));
     flags[i] =
       (m.enabled ? FLAG_ENABLED : 0) |
       (caps.includes("vision") ? FLAG_VISION : 0) |
       (caps.includes("tools") ? FLAG_TOOLS : 0) |
-      (valid && isFreeModel(m.inputPricePer1M, m.outputPricePer1M) ? FLAG_FREE : 0) |
+      (valid && isFreeModel(promptPricePer1M(m), m.outputPricePer1M) ? FLAG_FREE : 0) |
       (valid ? 0 : FLAG_INVALID);
-    inputPrice[i] = valid ? m.inputPricePer1M : 0;
+    promptPrice[i] = valid ? promptPricePer1M(m) : 0;
     outputPrice[i] = valid ? m.outputPricePer1M : 0;
     latencyMs[i] = valid ? m.latencyMs : 0;
     quality[i] = valid ? m.quality : 0;
@@ -145,7 +151,7 @@ export function prepareCatalog(input: readonly RouterModel[]): PreparedCatalog {
     providerOf,
     levelOf,
     flags,
-    inputPrice,
+    promptPrice,
     outputPrice,
     latencyMs,
     quality,
@@ -204,8 +210,21 @@ function isWordChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
+/**
+ * What a prompt token may cost at most on this model, whatever the provider does with its cache:
+ * a request priced at this for its whole prompt bound is a proven upper bound of the invoice.
+ */
+export function promptPricePer1M(m: Pick<RouterModel, "inputPricePer1M" | "cacheReadPricePer1M" | "cacheWritePricePer1M">): number {
+  return Math.max(m.inputPricePer1M, m.cacheReadPricePer1M ?? 0, m.cacheWritePricePer1M ?? 0);
+}
+
 function isPrice(v: unknown): v is number {
   return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+}
+
+/** A cache price is optional: absent or null bills cache tokens at the input price. */
+function isCachePrice(v: unknown): boolean {
+  return v === undefined || v === null || isPrice(v);
 }
 
 function isNum(v: unknown): v is number {

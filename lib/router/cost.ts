@@ -1,6 +1,8 @@
 /**
- * The one cost function: the router estimates with it (prompt + max output tokens) and the ledger
- * charges with it (real token counts). Integer arithmetic only.
+ * The cost functions: the router estimates with computeCostMicros (prompt bound + max output
+ * tokens, the prompt at its dearest price), the gateway charges with invoiceCost (real token
+ * counts by class), which agrees with computeCostMicros whenever no cache tokens are involved.
+ * Integer arithmetic only.
  */
 
 const PER = 1_000_000;
@@ -55,6 +57,54 @@ export function costMicrosUnchecked(promptTokens: number, completionTokens: numb
 function bigCost(p: bigint, c: bigint, i: bigint, o: bigint): number {
   const total = p * i + c * o;
   return Number(total / PER_BIG + (total % PER_BIG > 0n ? 1n : 0n));
+}
+
+/** A request's tokens split the way providers invoice them; the prompt classes add up to the prompt. */
+export type TokenClasses = { uncachedInput: number; cacheRead: number; cacheWrite: number; output: number };
+
+/** Integer micro-USD per 1M tokens; a cache price that is null or absent is the input price. */
+export type ClassPrices = { input: number; output: number; cacheRead?: number | null; cacheWrite?: number | null };
+
+/** The total and its parts by class, integer micro-USD; the parts always sum exactly to the total. */
+export type InvoiceCost = { total: number; input: number; cacheRead: number; cacheWrite: number; output: number };
+
+/**
+ * What a provider's invoice line says a request cost, by token class. The total is ONE ceiling
+ * of the exact sum, ceil(Σ tokens × price / 1e6): a request without cache tokens costs exactly
+ * computeCostMicros, and no class is rounded up on its own. Each part is its class's exact cost
+ * rounded down, and the micro-dollars the total's ceiling added (at most one per class with a
+ * fraction) go to the classes with the largest fractions, ties in the order input, cache read,
+ * cache write, output — so every part is within one micro-dollar of its exact cost and the parts
+ * sum to the total. Integer arithmetic, BigInt when a product would pass 2^53.
+ */
+export function invoiceCost(tokens: TokenClasses, prices: ClassPrices): InvoiceCost {
+  const counts = [tokens.uncachedInput, tokens.cacheRead, tokens.cacheWrite, tokens.output];
+  const rates = [prices.input, prices.cacheRead ?? prices.input, prices.cacheWrite ?? prices.input, prices.output];
+  counts.forEach((v, i) => checkInt(v, CLASS_NAMES[i]!));
+  rates.forEach((v, i) => checkInt(v, `${CLASS_NAMES[i]} price`));
+  const products = counts.map((t, i) => t * rates[i]!);
+  const exact = products.reduce((a, b) => a + b, 0);
+  // Any product or the sum above 2^53-1 rounds to >= 2^53, so this one check covers every step.
+  const split = exact > Number.MAX_SAFE_INTEGER ? bigSplit(counts, rates) : products.map((p) => [(p - (p % PER)) / PER, p % PER] as const);
+  const parts = split.map(([floor]) => floor);
+  const fractions = split.map(([, rest]) => rest);
+  // ceil(Σ rest / 1e6): the fractions together, at most one micro-dollar per class that has one.
+  const restSum = fractions.reduce((a, b) => a + b, 0);
+  const extra = Math.ceil(restSum / PER);
+  const order = [0, 1, 2, 3].sort((a, b) => fractions[b]! - fractions[a]! || a - b);
+  for (let k = 0; k < extra; k++) parts[order[k]!]!++;
+  const [input, cacheRead, cacheWrite, output] = parts as [number, number, number, number];
+  return { total: input + cacheRead + cacheWrite + output, input, cacheRead, cacheWrite, output };
+}
+
+const CLASS_NAMES = ["uncachedInput", "cacheRead", "cacheWrite", "output"] as const;
+
+/** Floors and remainders by class in BigInt; the floors come back as numbers (exact below 2^53 micro-USD). */
+function bigSplit(counts: number[], rates: number[]): (readonly [number, number])[] {
+  return counts.map((t, i) => {
+    const p = BigInt(t) * BigInt(rates[i]!);
+    return [Number(p / PER_BIG), Number(p % PER_BIG)] as const;
+  });
 }
 
 /** Both prices zero: costs nothing whatever the token counts. */

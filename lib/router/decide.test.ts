@@ -550,6 +550,16 @@ describe("money is priced on the proven prompt bound", () => {
     }
   });
 
+  it("prices the prompt at the dearest a provider may bill a prompt token: a cache write above the input price", () => {
+    // Anthropic bills cache writes at 1.25× input ($3.75 vs $3 per 1M on Sonnet); reads are cheaper.
+    const models = withModel(seedModels(), "anthropic/claude-3-5-sonnet-latest", { cacheReadPricePer1M: 300_000, cacheWritePricePer1M: 3_750_000 });
+    const input = routeInput({ catalog: models, request: { model: "anthropic/claude-3-5-sonnet-latest" }, promptTokens: 1_000, promptTokensBound: 2_000 });
+    expect(ok(decideRoute(input)).primary.estimatedCostMicros).toBe(computeCostMicros(2_000, 1_000, 3_750_000, 15_000_000));
+    // Cheaper reads alone leave the estimate at the input price.
+    const readsOnly = withModel(seedModels(), "anthropic/claude-3-5-sonnet-latest", { cacheReadPricePer1M: 300_000, cacheWritePricePer1M: null });
+    expect(ok(decideRoute({ ...input, catalog: readsOnly })).primary.estimatedCostMicros).toBe(computeCostMicros(2_000, 1_000, 3_000_000, 15_000_000));
+  });
+
   it("a bound the credits do not cover excludes the model for money, even when the estimate fits", () => {
     const cost = computeCostMicros(1_000, 1_000, 150_000, 600_000);
     const input = routeInput({ request: { model: "openai/gpt-4o-mini" }, promptTokens: 1_000, caller: { availableCreditsMicros: cost } });

@@ -421,7 +421,7 @@ function classify(c: Ctx, i: number, byok: boolean, listOut: Float64Array, charg
   const f = cat.flags[i]!;
   let code = modelFilterCode(f, cat.contextTokens[i]!, c.filter);
   if (code !== REASON.OK) return code;
-  const cost = costMicrosUnchecked(billablePrompt(c, i), c.maxOutputTokens, cat.inputPrice[i]!, cat.outputPrice[i]!);
+  const cost = costMicrosUnchecked(billablePrompt(c, i), c.maxOutputTokens, cat.promptPrice[i]!, cat.outputPrice[i]!);
   const paid = byok ? 0 : cost;
   listOut[i] = cost;
   chargedOut[i] = paid;
@@ -443,7 +443,7 @@ function decidePinned(c: Ctx, index: number, pa: ProviderArrays): RouteResult {
   const f = cat.flags[index]!;
   if (!provider.enabled || !m.enabled) return fail(c, "unknown_model", `Model "${pm.publicId}" is not available`, []);
 
-  const cost = costMicrosUnchecked(billablePrompt(c, index), c.maxOutputTokens, cat.inputPrice[index]!, cat.outputPrice[index]!);
+  const cost = costMicrosUnchecked(billablePrompt(c, index), c.maxOutputTokens, cat.promptPrice[index]!, cat.outputPrice[index]!);
   const paid = byok ? 0 : cost;
   let code = pa.code[pi]! as ReasonCode;
   // Region and capability mismatches do not stop a pin: the caller named the model.
@@ -593,7 +593,7 @@ function fillDetails(d: ReasonDetails, c: Ctx, i: number): ReasonDetails {
   d.neededTokens = c.promptTokens + c.maxOutputTokens;
   d.region = c.region;
   // The estimate the max-cost and credit checks compared (credits never fail a BYOK model).
-  d.costMicros = costMicrosUnchecked(billablePrompt(c, i), c.maxOutputTokens, cat.inputPrice[i]!, cat.outputPrice[i]!);
+  d.costMicros = costMicrosUnchecked(billablePrompt(c, i), c.maxOutputTokens, cat.promptPrice[i]!, cat.outputPrice[i]!);
   d.maxCostMicros = c.maxCostMicros;
   d.availableMicros = c.available;
   d.latencyMs = cat.latencyMs[i]!;

@@ -52,6 +52,10 @@ export interface RouterModel {
   inputPricePer1M: number;
   /** Integer micro-USD per 1M completion tokens. */
   outputPricePer1M: number;
+  /** Integer micro-USD per 1M prompt tokens read from the provider's cache; null/absent: the input price. */
+  cacheReadPricePer1M?: number | null;
+  /** Integer micro-USD per 1M prompt tokens written to the provider's cache; null/absent: the input price. */
+  cacheWritePricePer1M?: number | null;
   /** Typical time to first token, ms. */
   latencyMs: number;
   /** 0..10 */

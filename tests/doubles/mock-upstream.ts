@@ -53,9 +53,19 @@ export type MockBehavior = {
   toolCall?: MockToolCall;
   /** Overrides the finish_reason (OpenAI) or stop_reason (Anthropic). */
   finishReason?: string;
-  /** Anthropic message_start usage cache fields. */
+  /**
+   * Prompt-cache reads and writes, in each format's own meaning. OpenAI: `prompt_tokens_details`
+   * `cached_tokens` / `cache_write_tokens` (OpenRouter's name), parts of prompt_tokens (so they
+   * must fit in it). Anthropic: `cache_read_input_tokens` / `cache_creation_input_tokens` in
+   * message_start and message_delta, on top of input_tokens (which leaves the cache out).
+   */
   cacheReadTokens?: number;
   cacheCreationTokens?: number;
+  /**
+   * Hidden reasoning tokens, billed as output: added to completion_tokens / output_tokens, and
+   * named in OpenAI's `completion_tokens_details.reasoning_tokens` (Anthropic has no such field).
+   */
+  reasoningTokens?: number;
   /** Never answer; the request stays open until the client gives up. */
   hangForever?: boolean;
 };
@@ -394,10 +404,7 @@ async function openAiStream(ctx: Ctx, body: any, b: MockBehavior, plan: ReplyPla
   }
   const finish = b.finishReason ?? (plan.truncated ? "length" : b.toolCall ? "tool_calls" : "stop");
   await ctx.write(frame([choice({}, finish)]));
-  if (includeUsage) {
-    const completion = plan.pieces.length;
-    await ctx.write(frame([], { usage: { prompt_tokens: plan.promptWords, completion_tokens: completion, total_tokens: plan.promptWords + completion } }));
-  }
+  if (includeUsage) await ctx.write(frame([], { usage: openAiUsage(b, plan) }));
   await ctx.write("data: [DONE]\n\n");
   ctx.end();
 }
@@ -411,7 +418,6 @@ async function openAiJson(ctx: Ctx, body: any, b: MockBehavior, plan: ReplyPlan)
   const message: Record<string, unknown> = { role: "assistant", content: text || null, refusal: null };
   if (b.toolCall && !plan.truncated) message.tool_calls = [{ id: `call_mock_${ctx.rec.id}`, type: "function", function: { name: b.toolCall.name, arguments: b.toolCall.arguments } }];
   const finish = b.finishReason ?? (plan.truncated ? "length" : b.toolCall ? "tool_calls" : "stop");
-  const completion = plan.pieces.length;
   ctx.json(200, {
     id: `chatcmpl-mock-${ctx.rec.id}`,
     object: "chat.completion",
@@ -419,8 +425,18 @@ async function openAiJson(ctx: Ctx, body: any, b: MockBehavior, plan: ReplyPlan)
     model: body.model,
     system_fingerprint: "fp_mock",
     choices: [{ index: 0, message, logprobs: null, finish_reason: finish }],
-    ...(b.omitUsage ? {} : { usage: { prompt_tokens: plan.promptWords, completion_tokens: completion, total_tokens: plan.promptWords + completion } }),
+    ...(b.omitUsage ? {} : { usage: openAiUsage(b, plan) }),
   });
+}
+
+function openAiUsage(b: MockBehavior, plan: ReplyPlan) {
+  const completion = plan.pieces.length + (b.reasoningTokens ?? 0);
+  const usage: Record<string, unknown> = { prompt_tokens: plan.promptWords, completion_tokens: completion, total_tokens: plan.promptWords + completion };
+  if (b.cacheReadTokens !== undefined || b.cacheCreationTokens !== undefined) {
+    usage.prompt_tokens_details = { cached_tokens: b.cacheReadTokens ?? 0, ...(b.cacheCreationTokens !== undefined ? { cache_write_tokens: b.cacheCreationTokens } : {}) };
+  }
+  if (b.reasoningTokens !== undefined) usage.completion_tokens_details = { reasoning_tokens: b.reasoningTokens };
+  return usage;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -509,7 +525,11 @@ async function anthropicStream(ctx: Ctx, body: any, b: MockBehavior, plan: Reply
   if (toolOpen) await event("content_block_stop", { index: toolBlock });
   else if (textOpen) await event("content_block_stop", { index: 0 });
   const stopSequence = stop === "stop_sequence" && Array.isArray(body.stop_sequences) ? (body.stop_sequences[0] ?? null) : null;
-  await event("message_delta", { delta: { stop_reason: stop, stop_sequence: stopSequence }, ...(b.omitUsage ? {} : { usage: { output_tokens: plan.pieces.length } }) });
+  // Cumulative, as the API sends it: the output so far, and the prompt's counts again when a cache was involved.
+  const cached = b.cacheReadTokens !== undefined || b.cacheCreationTokens !== undefined;
+  const output = plan.pieces.length + (b.reasoningTokens ?? 0);
+  const finalUsage = cached ? anthropicUsage(b, plan, output) : { output_tokens: output };
+  await event("message_delta", { delta: { stop_reason: stop, stop_sequence: stopSequence }, ...(b.omitUsage ? {} : { usage: finalUsage }) });
   await event("message_stop", {});
   ctx.end();
 }
@@ -531,7 +551,7 @@ async function anthropicJson(ctx: Ctx, body: any, b: MockBehavior, plan: ReplyPl
     content,
     stop_reason: anthropicStop(b, plan),
     stop_sequence: null,
-    usage: b.omitUsage ? undefined : anthropicUsage(b, plan, plan.pieces.length),
+    usage: b.omitUsage ? undefined : anthropicUsage(b, plan, plan.pieces.length + (b.reasoningTokens ?? 0)),
   });
 }
 

@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "../../lib/db/client.ts";
+import { usageFor } from "../helpers/usage-row.ts";
 import { writeUsage } from "../helpers/usage-row.ts";
 import { ApiError } from "../../lib/http/errors.ts";
 import { getBalance, monthSpend, postEntry, reserve, settle, sweepExpiredHolds, verifyLedger } from "../../lib/ledger/ledger.ts";
@@ -51,15 +52,15 @@ describe("reserve / settle / release", () => {
     expect(await getBalance(db, user)).toEqual({ balanceMicros: 1_000_000, reservedMicros: 300_000, availableMicros: 700_000 });
     expect(await reservation("req-twice")).toMatchObject({ status: "HELD", amount: "300000" });
 
-    const first = await settle(db, user, "req-twice", 120_000, "request req-twice");
+    const first = await settle(db, user, "req-twice", 120_000, "request req-twice", usageFor(user, "req-twice"));
     expect(first).toMatchObject({ chargedMicros: 120_000, balanceMicros: 880_000, availableMicros: 880_000 });
-    const again = await settle(db, user, "req-twice", 120_000, "request req-twice");
+    const again = await settle(db, user, "req-twice", 120_000, "request req-twice", usageFor(user, "req-twice"));
     expect(again).toMatchObject({ chargedMicros: 0, balanceMicros: 880_000, availableMicros: 880_000 });
     expect(await reservation("req-twice")).toMatchObject({ status: "SETTLED", closed: true });
 
     // Two settles of one request at the same moment (e.g. a stream's end and its cancel).
     await reserve(db, user, "req-race", 200_000);
-    const raced = await Promise.all([settle(db, user, "req-race", 150_000, "request req-race"), settle(db, user, "req-race", 150_000, "request req-race")]);
+    const raced = await Promise.all([settle(db, user, "req-race", 150_000, "request req-race", usageFor(user, "req-race")), settle(db, user, "req-race", 150_000, "request req-race", usageFor(user, "req-race"))]);
     expect(raced.map((r) => r.chargedMicros).sort((a, b) => a - b)).toEqual([0, 150_000]);
 
     expect(await getBalance(db, user)).toEqual({ balanceMicros: 730_000, reservedMicros: 0, availableMicros: 730_000 });
@@ -81,7 +82,7 @@ describe("reserve / settle / release", () => {
     await grant(user, 500_000);
     await reserve(db, user, "req-release", 400_000);
     expect((await getBalance(db, user)).availableMicros).toBe(100_000);
-    const r = await settle(db, user, "req-release", 0, "request req-release");
+    const r = await settle(db, user, "req-release", 0, "request req-release", usageFor(user, "req-release"));
     expect(r).toMatchObject({ chargedMicros: 0, balanceMicros: 500_000, availableMicros: 500_000 });
     expect(await getBalance(db, user)).toEqual({ balanceMicros: 500_000, reservedMicros: 0, availableMicros: 500_000 });
     expect((await entriesOf(user)).map((e) => e.type)).toEqual(["GRANT"]);
@@ -93,7 +94,7 @@ describe("reserve / settle / release", () => {
     await grant(user, 50_000);
     await reserve(db, user, "req-over", 40_000);
     // The upstream billed more than the hold's bound allows: never capped silently.
-    const r = await settle(db, user, "req-over", 90_000, "request req-over");
+    const r = await settle(db, user, "req-over", 90_000, "request req-over", usageFor(user, "req-over"));
     expect(r).toMatchObject({ chargedMicros: 90_000, balanceMicros: -40_000, availableMicros: -40_000, shortfallMicros: 40_000 });
     expect(await getBalance(db, user)).toEqual({ balanceMicros: -40_000, reservedMicros: 0, availableMicros: -40_000 });
     const last = (await entriesOf(user)).at(-1)!;
@@ -101,7 +102,7 @@ describe("reserve / settle / release", () => {
     expect(last.reference).toBe("request req-over (cost $0.09 exceeded the hold of $0.04; $0.04 not covered by the balance is owed)");
     // While it owes: a new hold is refused; a later charge deepens the debt by exactly its cost.
     await expect(reserve(db, user, "req-after", 1)).rejects.toMatchObject({ status: 402, code: "insufficient_credits" });
-    expect(await settle(db, user, "req-none", 10_000, "request req-none")).toMatchObject({ chargedMicros: 10_000, balanceMicros: -50_000, shortfallMicros: 10_000 });
+    expect(await settle(db, user, "req-none", 10_000, "request req-none", usageFor(user, "req-none"))).toMatchObject({ chargedMicros: 10_000, balanceMicros: -50_000, shortfallMicros: 10_000 });
     // A negative correction may not deepen it; a grant pays it off first.
     await expect(postEntry(db, { userId: user, type: "CORRECTION", amountMicros: -1, reference: "x" })).rejects.toMatchObject({ status: 409 });
     expect(await postEntry(db, { userId: user, type: "GRANT", amountMicros: 20_000, reference: "part" })).toMatchObject({ balanceAfterMicros: -30_000 });
@@ -142,9 +143,9 @@ describe("reserve / settle / release", () => {
     expect((await getBalance(db, user)).availableMicros).toBe(0);
     await expect(reserve(db, user, "hold-d", 1)).rejects.toMatchObject({ status: 402 });
 
-    await settle(db, user, "hold-a", 0, "release");
+    await settle(db, user, "hold-a", 0, "release", usageFor(user, "hold-a"));
     expect(await getBalance(db, user)).toEqual({ balanceMicros: 100_000, reservedMicros: 30_000, availableMicros: 70_000 });
-    await settle(db, user, "hold-c", 0, "release");
+    await settle(db, user, "hold-c", 0, "release", usageFor(user, "hold-c"));
     expect(await getBalance(db, user)).toEqual({ balanceMicros: 100_000, reservedMicros: 0, availableMicros: 100_000 });
   });
 
@@ -216,14 +217,14 @@ describe("expired holds", () => {
     expect(await sweepExpiredHolds(db)).toBe(0);
 
     // The request was only slow: its tokens were produced, so it is charged; the hold is not released again.
-    const r = await settle(db, user, "sweep-me", 30_000, "request sweep-me");
+    const r = await settle(db, user, "sweep-me", 30_000, "request sweep-me", usageFor(user, "sweep-me"));
     expect(r).toMatchObject({ chargedMicros: 30_000, balanceMicros: 170_000, availableMicros: 120_000 });
     expect(await getBalance(db, user)).toEqual({ balanceMicros: 170_000, reservedMicros: 50_000, availableMicros: 120_000 });
     expect(await reservation("sweep-me")).toMatchObject({ status: "EXPIRED" });
     // and settling it again charges nothing more
-    expect(await settle(db, user, "sweep-me", 30_000, "request sweep-me")).toMatchObject({ chargedMicros: 0, balanceMicros: 170_000 });
+    expect(await settle(db, user, "sweep-me", 30_000, "request sweep-me", usageFor(user, "sweep-me"))).toMatchObject({ chargedMicros: 0, balanceMicros: 170_000 });
 
-    await settle(db, user, "keep-me", 0, "release");
+    await settle(db, user, "keep-me", 0, "release", usageFor(user, "keep-me"));
     expect(await getBalance(db, user)).toEqual({ balanceMicros: 170_000, reservedMicros: 0, availableMicros: 170_000 });
     expect((await verifyLedger(db)).mismatches).toEqual([]);
   });
@@ -273,7 +274,7 @@ describe("verifyLedger detects tampering", () => {
     expect(await mine()).toEqual([{ accountId: account, userId: user, problem: "reserved 10000 but HELD reservations sum to 0" }]);
     await sql(database.url, "UPDATE reservations SET status = 'HELD' WHERE id = 'tamper-hold'");
 
-    await settle(db, user, "tamper-hold", 0, "release");
+    await settle(db, user, "tamper-hold", 0, "release", usageFor(user, "tamper-hold"));
     expect((await verifyLedger(db)).mismatches).toEqual([]);
   });
 });

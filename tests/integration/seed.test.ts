@@ -10,12 +10,13 @@ import { createTestDatabase, dbKind, sql, type TestDatabase } from "../setup/tes
 // Read here as plain JSON, independently of the code under test.
 type RawCatalog = {
   providers: { slug: string; name: string; kind: string; isLocal: boolean; region: string; compliance: string[]; priority: number; baseUrl: string }[];
-  models: { provider: string; upstreamId: string; name: string; powerLevel: string; inputPer1M: number; outputPer1M: number; contextTokens: number }[];
+  models: { provider: string; upstreamId: string; name: string; powerLevel: string; inputPer1M: number; outputPer1M: number; cacheReadPer1M?: number | null; cacheWritePer1M?: number | null; contextTokens: number }[];
   powerLevels: Record<string, unknown>;
   taskPreferences: Record<string, string[]>;
 };
 const raw = JSON.parse(readFileSync(SEED_CATALOG, "utf8")) as RawCatalog;
 const usdPer1MToMicros = (usd: number) => BigInt(Math.round(usd * 1_000_000));
+const cacheMicros = (usd: number | null | undefined) => (usd == null ? null : usdPer1MToMicros(usd));
 
 let database: TestDatabase;
 let db: Db;
@@ -67,16 +68,23 @@ describe("catalog seeding", () => {
     for (const m of raw.models) {
       const row = await findModel(m.provider, m.upstreamId);
       expect(row, `${m.provider}/${m.upstreamId}`).not.toBeNull();
-      expect({ name: row!.name, powerLevel: row!.powerLevel, input: row!.inputPricePer1M, output: row!.outputPricePer1M, context: row!.contextTokens }).toEqual({
-        name: m.name, powerLevel: m.powerLevel, input: usdPer1MToMicros(m.inputPer1M), output: usdPer1MToMicros(m.outputPer1M), context: m.contextTokens,
+      expect({ name: row!.name, powerLevel: row!.powerLevel, input: row!.inputPricePer1M, output: row!.outputPricePer1M, cacheRead: row!.cacheReadPricePer1M, cacheWrite: row!.cacheWritePricePer1M, context: row!.contextTokens }).toEqual({
+        name: m.name, powerLevel: m.powerLevel, input: usdPer1MToMicros(m.inputPer1M), output: usdPer1MToMicros(m.outputPer1M),
+        cacheRead: cacheMicros(m.cacheReadPer1M), cacheWrite: cacheMicros(m.cacheWritePer1M), context: m.contextTokens,
       });
     }
+    // Cache prices as the providers list them: Anthropic reads at 10% and writes at 125% of input, OpenAI cached input at half.
+    expect(await findModel("anthropic", "claude-3-5-sonnet-latest")).toMatchObject({ inputPricePer1M: 3_000_000n, cacheReadPricePer1M: 300_000n, cacheWritePricePer1M: 3_750_000n });
+    expect(mini).toMatchObject({ cacheReadPricePer1M: 75_000n, cacheWritePricePer1M: null });
+    expect(await findModel("deepseek", "deepseek-chat")).toMatchObject({ cacheReadPricePer1M: 70_000n, cacheWritePricePer1M: null });
     // Stored as integers in the database, not floats.
     const priceColumns = await sql<{ column_name: string; data_type: string }>(
       database.url,
       `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'models' AND column_name LIKE '%price%' ORDER BY column_name`,
     );
     expect(priceColumns).toEqual([
+      { column_name: "cache_read_price_per_1m_micros", data_type: "bigint" },
+      { column_name: "cache_write_price_per_1m_micros", data_type: "bigint" },
       { column_name: "input_price_per_1m_micros", data_type: "bigint" },
       { column_name: "output_price_per_1m_micros", data_type: "bigint" },
     ]);
@@ -138,6 +146,35 @@ describe("catalog seeding", () => {
     expect(await findModel("openai", "gpt-4o-mini")).toMatchObject({ inputPricePer1M: 123_456n });
     expect(await db.provider.findUnique({ where: { slug: "deepseek" } })).toBeNull();
     expect(await seedCatalog(db, newer)).toEqual({ providers: 0, models: 0 });
+  });
+
+  it("an install seeded before cache prices existed gets them once, where an admin has not changed the input price", async () => {
+    const fresh = await createTestDatabase();
+    const on = fresh.db;
+    try {
+      // What the previous version left: no cache prices, and a seeded list without cachePrices.
+      await on.llmModel.updateMany({ data: { cacheReadPricePer1M: null, cacheWritePricePer1M: null } });
+      const row = (await on.systemSetting.findUnique({ where: { key: "catalog.seeded" } }))!;
+      const { cachePrices: _dropped, ...older } = row.value as { providers: string[]; models: string[]; cachePrices?: string[] };
+      await on.systemSetting.update({ where: { key: "catalog.seeded" }, data: { value: older } });
+      // The admin had repriced Opus (cache prices are quoted against the input price).
+      const opus = (await findModel("anthropic", "claude-3-opus-latest", on))!;
+      await on.llmModel.update({ where: { id: opus.id }, data: { inputPricePer1M: 12_000_000n } });
+
+      expect(await seedCatalog(on, loadSeedCatalog(SEED_CATALOG))).toEqual({ providers: 0, models: 0 });
+      expect(await findModel("anthropic", "claude-3-5-sonnet-latest", on)).toMatchObject({ cacheReadPricePer1M: 300_000n, cacheWritePricePer1M: 3_750_000n });
+      expect(await findModel("openai", "gpt-4o", on)).toMatchObject({ cacheReadPricePer1M: 1_250_000n, cacheWritePricePer1M: null });
+      expect(await findModel("anthropic", "claude-3-opus-latest", on)).toMatchObject({ inputPricePer1M: 12_000_000n, cacheReadPricePer1M: null, cacheWritePricePer1M: null });
+
+      // Once only: an admin who then clears a cache price keeps it cleared across restarts.
+      const sonnet = (await findModel("anthropic", "claude-3-5-sonnet-latest", on))!;
+      await on.llmModel.update({ where: { id: sonnet.id }, data: { cacheReadPricePer1M: null, cacheWritePricePer1M: null } });
+      await seedCatalog(on, loadSeedCatalog(SEED_CATALOG));
+      expect(await findModel("anthropic", "claude-3-5-sonnet-latest", on)).toMatchObject({ cacheReadPricePer1M: null, cacheWritePricePer1M: null });
+      expect(await on.systemSetting.count({ where: { key: { startsWith: "catalog." } } })).toBe(3);
+    } finally {
+      await fresh.drop();
+    }
   });
 
   it("two app processes seeding a fresh database at once create each entry once", async () => {

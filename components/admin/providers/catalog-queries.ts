@@ -66,6 +66,9 @@ export type ModelBody = {
   power_level: string;
   input_per_1m: number;
   output_per_1m: number;
+  /** null: cached tokens are billed at the input price. */
+  cache_read_per_1m: number | null;
+  cache_write_per_1m: number | null;
   latency_ms: number;
   quality: number;
   context_tokens: number;

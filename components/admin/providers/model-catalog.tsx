@@ -69,17 +69,18 @@ export function ModelCatalog({ models, providers }: { models: ModelView[]; provi
         <p className="text-sm text-slate-500">No model matches these filters.</p>
       ) : (
         <div className="md:relative md:-mx-4 md:overflow-x-auto md:px-4">
-          <table className="w-full text-left text-sm max-md:block md:min-w-[56rem]">
+          <table className="w-full text-left text-sm max-md:block md:min-w-[66rem]">
             <thead className="whitespace-nowrap text-xs uppercase text-slate-500 max-md:hidden">
               <tr>
                 <th className="py-2 pr-3">Model</th><th className="pr-3">Level</th><th className="pr-3 text-right">Input / 1M</th><th className="pr-3 text-right">Output / 1M</th>
+                <th className="pr-3 text-right">Cache read / 1M</th><th className="pr-3 text-right">Cache write / 1M</th>
                 <th className="pr-3 text-right">Latency</th><th className="pr-3 text-right">Quality</th><th className="pr-3 text-right">Context</th><th className="pr-3">Status</th><th><span className="sr-only">Actions</span></th>
               </tr>
             </thead>
             {groups.map(([slug, ms]) => (
               <tbody key={slug} className="divide-y divide-slate-100 max-md:block">
                 <tr className="bg-slate-50 max-md:block">
-                  <th scope="rowgroup" colSpan={9} className="px-2 py-1.5 text-xs font-semibold wrap-anywhere text-slate-600 max-md:block">
+                  <th scope="rowgroup" colSpan={11} className="px-2 py-1.5 text-xs font-semibold wrap-anywhere text-slate-600 max-md:block">
                     {providerName(slug)} <span className="font-mono font-normal text-slate-400">{slug}</span>
                   </th>
                 </tr>
@@ -93,6 +94,8 @@ export function ModelCatalog({ models, providers }: { models: ModelView[]; provi
                     <td data-label="Level" className={`pr-3 ${CELL}`}><Badge tone={LEVEL_TONE[m.power_level]}>{m.power_level}</Badge></td>
                     <td data-label="Input / 1M" className={`pr-3 text-right tabular-nums ${CELL}`}>{formatPrice(m.input_per_1m)}</td>
                     <td data-label="Output / 1M" className={`pr-3 text-right tabular-nums ${CELL}`}>{formatPrice(m.output_per_1m)}</td>
+                    <td data-label="Cache read / 1M" className={`pr-3 text-right tabular-nums ${CELL}`}><CachePrice usd={m.cache_read_per_1m} /></td>
+                    <td data-label="Cache write / 1M" className={`pr-3 text-right tabular-nums ${CELL}`}><CachePrice usd={m.cache_write_per_1m} /></td>
                     <td data-label="Latency" className={`pr-3 text-right tabular-nums ${CELL}`}>{formatMs(m.latency_ms)}</td>
                     <td data-label="Quality" className={`pr-3 text-right tabular-nums ${CELL}`}>{m.quality.toFixed(1)}</td>
                     <td data-label="Context" className={`pr-3 text-right tabular-nums ${CELL}`}>{formatTokens(m.context_tokens)}</td>
@@ -129,4 +132,9 @@ export function ModelCatalog({ models, providers }: { models: ModelView[]; provi
       )}
     </Card>
   );
+}
+
+/** A cache price, or (none set) a note that cached tokens cost the input price. */
+function CachePrice({ usd }: { usd: number | null }) {
+  return usd === null ? <span className="text-slate-400" title="No cache price: cached tokens are billed at the input price">= input</span> : <>{formatPrice(usd)}</>;
 }

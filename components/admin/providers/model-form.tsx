@@ -8,7 +8,7 @@ import { POWER_LEVEL_OPTIONS, type ModelView, type ProviderView } from "./catalo
 import type { ModelBody } from "./catalog-queries";
 import { numberOrUndefined, splitList } from "./format";
 
-const FIELDS = ["provider", "upstream_id", "name", "power_level", "input_per_1m", "output_per_1m", "latency_ms", "quality", "context_tokens", "capabilities", "enabled"] as const;
+const FIELDS = ["provider", "upstream_id", "name", "power_level", "input_per_1m", "output_per_1m", "cache_read_per_1m", "cache_write_per_1m", "latency_ms", "quality", "context_tokens", "capabilities", "enabled"] as const;
 
 /**
  * Adds a model (no `model`) or edits one. Provider and upstream id make the public model id that
@@ -38,6 +38,9 @@ export function ModelForm({ model, providers, defaultProvider, pending, error, s
       power_level: String(form.get("power_level")),
       input_per_1m: numberOrUndefined(form.get("input_per_1m")),
       output_per_1m: numberOrUndefined(form.get("output_per_1m")),
+      // Blank is a real value here: no cache price, cached tokens cost the input price.
+      cache_read_per_1m: numberOrUndefined(form.get("cache_read_per_1m")) ?? null,
+      cache_write_per_1m: numberOrUndefined(form.get("cache_write_per_1m")) ?? null,
       latency_ms: numberOrUndefined(form.get("latency_ms")),
       quality: numberOrUndefined(form.get("quality")),
       context_tokens: numberOrUndefined(form.get("context_tokens")),
@@ -79,6 +82,12 @@ export function ModelForm({ model, providers, defaultProvider, pending, error, s
         </Field>
         <Field label="Output price (USD / 1M tokens)" htmlFor={`${p}-out`} error={errors.of("output_per_1m")}>
           <Input id={`${p}-out`} name="output_per_1m" type="number" min={0} max={100_000} step="0.000001" defaultValue={model?.output_per_1m ?? 0} required {...errors.aria("output_per_1m", `${p}-out`)} />
+        </Field>
+        <Field label="Cache read price (USD / 1M tokens)" htmlFor={`${p}-cache-read`} hint="blank: billed at the input price" error={errors.of("cache_read_per_1m")}>
+          <Input id={`${p}-cache-read`} name="cache_read_per_1m" type="number" min={0} max={100_000} step="0.000001" defaultValue={model?.cache_read_per_1m ?? ""} {...errors.aria("cache_read_per_1m", `${p}-cache-read`)} />
+        </Field>
+        <Field label="Cache write price (USD / 1M tokens)" htmlFor={`${p}-cache-write`} hint="blank: billed at the input price" error={errors.of("cache_write_per_1m")}>
+          <Input id={`${p}-cache-write`} name="cache_write_per_1m" type="number" min={0} max={100_000} step="0.000001" defaultValue={model?.cache_write_per_1m ?? ""} {...errors.aria("cache_write_per_1m", `${p}-cache-write`)} />
         </Field>
         <Field label="Typical first-token latency (ms)" htmlFor={`${p}-latency`} error={errors.of("latency_ms")}>
           <Input id={`${p}-latency`} name="latency_ms" type="number" min={0} max={600_000} step={1} defaultValue={model?.latency_ms ?? 800} required {...errors.aria("latency_ms", `${p}-latency`)} />
