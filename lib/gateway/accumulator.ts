@@ -103,5 +103,7 @@ export class CompletionAccumulator {
 /** Worth committing to a candidate for: the stream has really started (not just a role header). */
 export function isFirstToken(event: UpstreamEvent): boolean {
   if (event.type !== "chunk") return false;
-  return event.choices.some((c) => (typeof c.delta.content === "string" && c.delta.content !== "") || (c.delta.tool_calls?.length ?? 0) > 0 || c.finish_reason !== null || typeof c.delta.refusal === "string");
+  // Streamed reasoning counts: a reasoning model thinking past the first-token timeout is alive
+  // (and billing), not stalled.
+  return event.choices.some((c) => (typeof c.delta.content === "string" && c.delta.content !== "") || (typeof c.delta.reasoning_content === "string" && c.delta.reasoning_content !== "") || (c.delta.tool_calls?.length ?? 0) > 0 || c.finish_reason !== null || typeof c.delta.refusal === "string");
 }

@@ -15,7 +15,8 @@ import { CompletionAccumulator, isFirstToken } from "./accumulator.ts";
 import { upstreamRequest, type ChatCompletionBody } from "./chat-request.ts";
 import { KIND_FROM_DB } from "../catalog/provider-kinds.ts";
 import { planRoute, type GatewayDeps, type Plan } from "./plan.ts";
-import { servedCost, tokenCounts } from "./invoice.ts";
+import { addCosts, NO_COST, servedCost, tokenCounts } from "./invoice.ts";
+import type { InvoiceCost } from "../router/cost.ts";
 import type { AttemptRecord } from "./usage-log.ts";
 import { buildReceipt, downgradeOf } from "./receipt.ts";
 import { budgetState } from "../router/money.ts";
@@ -82,6 +83,18 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
   const chain = chainOf(plan.decision);
 
   let finished = false;
+  // What failed attempts cost the platform after their provider had started billing (it reported
+  // usage or produced tokens before the stream broke or timed out): the provider bills them, so
+  // finance sees them in provider cost; the caller, who got nothing from them, is not charged.
+  let abandoned: InvoiceCost = NO_COST;
+  const abandon = (candidate: RouteCandidate, acc: CompletionAccumulator): number => {
+    const reported = acc.reportedUsage();
+    if (!reported && !acc.produced) return 0;
+    const model = plan.catalog.models.find((m) => m.id === candidate.modelId);
+    const cost = servedCost(model, tokenCounts(reported, acc.produced ? plan.promptTokens : 0, acc.completionTokens()), candidate.byok);
+    abandoned = addCosts(abandoned, cost);
+    return cost.total;
+  };
   /**
    * Works out the request's cost and hands the charge and usage row to the ledger, which journals
    * them at once and writes them in the background: nothing here waits on the database, so the
@@ -97,12 +110,13 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
     // first token never reaches here (the next candidate's accumulator does).
     const tokens = tokenCounts(outcome.acc?.reportedUsage() ?? null, outcome.acc?.produced ? plan.promptTokens : 0, outcome.acc?.completionTokens() ?? 0);
     const { promptTokens, completionTokens } = tokens;
-    const cost = servedCost(model, tokens, outcome.candidate?.byok ?? false);
+    const served = servedCost(model, tokens, outcome.candidate?.byok ?? false);
+    const cost = addCosts(served, abandoned);
     const precisionMicros = precisionCost(deps, plan, promptTokens, completionTokens);
     // The whole cost is charged, never capped (a cost past the hold becomes owed): what the ledger
     // will record is known here, so the reply can state it before the statement runs. BYOK: the
     // caller's key paid the provider, so both are 0.
-    const charged = cost.total;
+    const charged = served.total;
     const availableMicros = Math.max(0, (hold > 0 ? availableAfterHold + hold : plan.caller.state.availableCreditsMicros) - charged);
     void deps.billing.finish({
       userId: call.caller.userId,
@@ -156,9 +170,8 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
       let streaming = false;
       const acc = new CompletionAccumulator();
       try {
-        const opened = await openCandidate(deps, plan, call, candidate, ctrl);
+        const opened = await openCandidate(deps, plan, call, candidate, ctrl, acc);
         call.timing?.mark("upstream");
-        opened.buffered.forEach((e) => acc.add(e));
         const record = (ok: boolean, error: string | null, status: number | null) => {
           attempts.push({ provider: candidate.provider, model: candidate.model, ok, status, error, latency_ms: now() - attemptStart, ttft_ms: opened.ttftMs });
           if (ok) deps.breakers.success(candidate.providerId, opened.ttftMs);
@@ -194,7 +207,8 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
           finish({ status: "cancelled", error: "client closed the request", candidate, acc, ttftMs: null });
           return new Response(null, { status: 499 });
         }
-        attempts.push({ provider: candidate.provider, model: candidate.model, ok: false, status: e.status, error: e.message, latency_ms: now() - attemptStart, ttft_ms: null });
+        const lost = abandon(candidate, acc);
+        attempts.push({ provider: candidate.provider, model: candidate.model, ok: false, status: e.status, error: e.message, latency_ms: now() - attemptStart, ttft_ms: null, ...(lost ? { provider_cost_micros: lost } : {}) });
         deps.breakers.failure(candidate.providerId, e.message);
         deps.healthRecorder?.record({ providerId: candidate.providerId, ok: false, latencyMs: null, statusCode: e.status, error: e.message });
         if (!shouldFallBack(e.status)) {
@@ -229,7 +243,7 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
 }
 
 /** Starts the candidate and reads until its first real token, within the provider's first-token timeout. */
-async function openCandidate(deps: ChatDeps, plan: Plan, call: ChatCall, candidate: RouteCandidate, ctrl: AbortController): Promise<OpenStream> {
+async function openCandidate(deps: ChatDeps, plan: Plan, call: ChatCall, candidate: RouteCandidate, ctrl: AbortController, acc: CompletionAccumulator): Promise<OpenStream> {
   const provider = plan.catalog.providers.get(candidate.providerId);
   if (!provider) throw new UpstreamError(`provider ${candidate.provider} was removed`, 404);
   const config: ProviderConfig = { slug: provider.slug, kind: provider.kind, baseUrl: provider.baseUrl, apiKey: providerKey(deps, plan, call, candidate), simulation: provider.simulation };
@@ -249,6 +263,9 @@ async function openCandidate(deps: ChatDeps, plan: Plan, call: ChatCall, candida
       const r = await iterator.next();
       if (r.done) return { iterator, buffered, done: true, ttftMs: (deps.now ?? Date.now)() - started };
       buffered.push(r.value);
+      // Folded in as read, so an attempt that dies before its first token still shows what the
+      // provider had reported (Anthropic's prompt counts arrive first) for its cost.
+      acc.add(r.value);
       if (isFirstToken(r.value)) return { iterator, buffered, done: false, ttftMs: (deps.now ?? Date.now)() - started };
     }
   } catch (err) {

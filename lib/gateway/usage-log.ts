@@ -12,6 +12,8 @@ export type AttemptRecord = {
   error: string | null;
   latency_ms: number;
   ttft_ms: number | null;
+  /** A failed attempt the provider had started billing: what it cost the platform. */
+  provider_cost_micros?: number;
 };
 
 export type UsageRecord = {

@@ -191,6 +191,42 @@ describe("calls that end early are charged as the provider bills them", () => {
     expect(usage!.cost).toBe(0.001012);
   });
 
+  it("an attempt that broke after its provider started billing is the platform's cost, not the caller's charge", async () => {
+    // Dearer but better, so PRECISION tries it first; Anthropic bills the prompt it acknowledged.
+    await f.addProvider("halfway", { kind: "anthropic", priority: 99 });
+    await f.addModel("halfway", "claude-halfway", { level: "PRECISION", input: 3, output: 15, quality: 10 });
+    f.mock.setBehavior({ reportPromptTokens: 100 }, { model: "claude-mock" });
+    const c = await f.newCaller("halfway", 10_000_000); // no BYOK key: the platform's providers serve
+
+    // 1. Not streamed to the client: the first attempt breaks after 3 tokens; the fallback serves.
+    f.mock.setBehavior({ reportPromptTokens: 200, breakAfterChunks: 3 }, { model: "claude-halfway" });
+    const json = await c.call("/api/v1/chat/completions", { body: { model: "precision", messages: [{ role: "user", content: "hi" }] } });
+    expect(json.status, json.text).toBe(200);
+    const j = (await settledRow(json.headers.get("x-request-id")!))!;
+    expect(j).toMatchObject({ status: "success", provider_slug: "claude", fallback_count: 1 });
+    // Served: 100 × $3/M + 6 × $15/M = 300 + 90 = 390 µ$, charged. Abandoned: 200 × $3/M + 3 × $15/M
+    // = 600 + 45 = 645 µ$, owed to the provider by the platform.
+    expect(invoice(j)).toEqual({ charged: 390, ledger: 390, provider: 1_035, input: 900, cacheRead: 0, cacheWrite: 0, output: 135 });
+    const [attempts] = await sql<{ attempts: { model: string; provider_cost_micros?: number }[] }>(f.url, `SELECT attempts FROM usage_logs WHERE id = $1`, [json.headers.get("x-request-id")]);
+    expect(attempts!.attempts.map((a) => [a.model, a.provider_cost_micros])).toEqual([["halfway/claude-halfway", 645], ["claude/claude-mock", undefined]]);
+
+    // 2. Streamed: Anthropic acknowledged the prompt (message_start), then failed before any token.
+    gateway().breakers = new CircuitBreakers(); // the failure above would rank it last now
+    f.mock.setBehavior({ reportPromptTokens: 200, streamError: { afterChunks: 0, type: "overloaded_error" } }, { model: "claude-halfway" });
+    const stream = await streamed(c, { model: "precision", messages: [{ role: "user", content: "hi" }] });
+    const s = (await settledRow(stream.requestId))!;
+    expect(s).toMatchObject({ status: "success", provider_slug: "claude", fallback_count: 1 });
+    // Abandoned: message_start's counts, 200 prompt × $3/M + the 1 output token it reports × $15/M = 615 µ$.
+    expect(invoice(s)).toEqual({ charged: 390, ledger: 390, provider: 1_005, input: 900, cacheRead: 0, cacheWrite: 0, output: 105 });
+
+    // 3. Refused outright (no usage, nothing produced): costs nothing.
+    gateway().breakers = new CircuitBreakers();
+    f.mock.setBehavior({ status: 529 }, { model: "claude-halfway" });
+    const refused = await streamed(c, { model: "precision", messages: [{ role: "user", content: "hi" }] });
+    expect(invoice((await settledRow(refused.requestId))!)).toEqual({ charged: 390, ledger: 390, provider: 390, input: 300, cacheRead: 0, cacheWrite: 0, output: 90 });
+    await f.asAdmin(`/api/admin/providers/${(await f.asAdmin("/api/admin/providers")).json.data.find((p: { slug: string }) => p.slug === "halfway").id}`, { method: "PATCH", body: { enabled: false } });
+  });
+
   it("keeps the books straight", async () => {
     expect((await verifyLedger(f.db)).mismatches).toEqual([]);
   });
