@@ -18,7 +18,7 @@ const providers = [
 ];
 const MODEL_NAME = "Northwind Frontier Reasoning Model Extended Context Preview 0413";
 const ruleName = `Prefer the Northwind look-alikes ${stamp}`;
-const PAGES = ["/chat", "/models", "/keys", "/credits", "/usage", "/settings", "/admin/providers", "/admin/routing"];
+const PAGES = ["/chat", "/models", "/keys", "/credits", "/usage", "/settings", "/finance", "/admin/providers", "/admin/routing"];
 
 let admin: APIRequestContext;
 let mock: MockUpstream;

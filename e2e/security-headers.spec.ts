@@ -59,7 +59,7 @@ test("the policy lets the dashboard run: no CSP violation while signing in and u
   });
   await signIn(page, E2E_ADMIN.email, E2E_ADMIN.password);
   await expectSignedInAs(page, E2E_ADMIN.email);
-  for (const path of ["/usage", "/chat", "/credits", "/admin/providers"]) {
+  for (const path of ["/usage", "/chat", "/credits", "/finance", "/admin/providers"]) {
     await page.goto(path);
     await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
   }

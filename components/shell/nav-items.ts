@@ -8,6 +8,7 @@ export const NAV_ITEMS: { href: string; label: string; area: Area }[] = [
   { href: "/credits", label: "Credits", area: "user" },
   { href: "/keys", label: "Keys", area: "user" },
   { href: "/settings", label: "Settings", area: "user" },
+  { href: "/finance", label: "Finance", area: "finance" },
   { href: "/admin/providers", label: "Providers", area: "admin" },
   { href: "/admin/routing", label: "Routing", area: "admin" },
   { href: "/admin/users", label: "Users", area: "admin" },
