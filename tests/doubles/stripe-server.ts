@@ -390,6 +390,8 @@ export async function startStripeDouble(opts: { port?: number; webhookUrl?: stri
     throw new StripeApiError(404, `Unrecognized request URL (${req.method}: ${url.pathname}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`);
   }
 
+  // How many of the next hosted-page payments lose their webhook (POST /__double/drop-next-webhook).
+  let dropNext = 0;
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? "/", base);
@@ -400,6 +402,20 @@ export async function startStripeDouble(opts: { port?: number; webhookUrl?: stri
         } catch (err) {
           if (err instanceof StripeApiError) return json(res, err.status, err.body);
           throw err;
+        }
+      }
+      // Test controls for a double in another process (the browser tests'): not Stripe's API.
+      if (req.method === "POST" && url.pathname.startsWith("/__double/")) {
+        if (req.headers.authorization !== `Bearer ${SECRET_KEY}`) return json(res, 401, { error: { message: "the double's secret key is required" } });
+        if (url.pathname === "/__double/drop-next-webhook") {
+          dropNext++;
+          return json(res, 200, { drop_next: dropNext });
+        }
+        if (url.pathname === "/__double/deliver-dropped") {
+          const events = self.dropped.splice(0);
+          const results = [];
+          for (const e of events) results.push(...(await self.deliver(e)));
+          return json(res, 200, { delivered: results.map((r) => r.status) });
         }
       }
       const pay = /^\/pay\/([^/]+)$/.exec(url.pathname);
@@ -417,8 +433,10 @@ export async function startStripeDouble(opts: { port?: number; webhookUrl?: stri
         }
         // Pay: as Stripe does, the webhook goes out (unless dropped) and the browser is sent back to success_url.
         const event = self.pay(s.id);
-        if (self.dropWebhooks) self.dropped.push(event);
-        else if (self.webhookUrl) await self.deliver(event);
+        if (self.dropWebhooks || dropNext > 0) {
+          dropNext = Math.max(0, dropNext - 1);
+          self.dropped.push(event);
+        } else if (self.webhookUrl) await self.deliver(event);
         res.writeHead(303, { location: s.success_url.replace("{CHECKOUT_SESSION_ID}", s.id) }).end();
         return;
       }
