@@ -8,6 +8,7 @@ import { createUser } from "../lib/users/users.ts";
 import { roleSchema } from "../lib/users/schemas.ts";
 import { createApiKey } from "../lib/keys/api-keys.ts";
 import { verifyLedger } from "../lib/ledger/ledger.ts";
+import { deleteDemoData, DemoDataExistsError, generateDemoData } from "../lib/finance/demo-data.ts";
 import { verifyCharges } from "../lib/finance/verify-charges.ts";
 import { rollupDrift } from "../lib/finance/rollup.ts";
 import { formatMicros } from "../lib/router/cost.ts";
@@ -18,7 +19,12 @@ const USAGE = `usage: npm run cli -- <command>
   user create --email E --password P [--role USER|ADMIN|FINANCE]
   key create --email E [--name N]       prints the new key as the last line
   ledger verify                         recomputes every balance from its entries, checks every charge against
-                                        its usage row and the finance rollups against their rows; exit 1 on any mismatch`;
+                                        its usage row and the finance rollups against their rows; exit 1 on any mismatch
+  demo-data --requests N --users U [--days D] [--seed S] [--reset]
+                                        fills the database with demo users (demo-<n>@example.test), their requests
+                                        over the last D days (default 90), purchases, refunds, grants and charges;
+                                        --reset replaces earlier demo data (without it, existing demo data is an error)
+  demo-data --delete                    deletes every demo user with their requests, ledger entries and Stripe events`;
 
 class UsageError extends Error {}
 
@@ -43,6 +49,7 @@ async function openDatabase(): Promise<{ db: Db; close: () => Promise<void> }> {
 }
 
 async function run(argv: string[]): Promise<void> {
+  if (argv[0] === "demo-data") return demoData(argv.slice(1));
   const [noun, verb, ...rest] = argv;
   const { values } = parseArgs({
     args: rest,
@@ -77,6 +84,53 @@ async function run(argv: string[]): Promise<void> {
 }
 
 class MismatchError extends Error {}
+
+function wholeNumber(name: string, value: string | undefined, fallback?: number): number {
+  if (value === undefined) {
+    if (fallback === undefined) throw new UsageError(`--${name} is required`);
+    return fallback;
+  }
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) throw new UsageError(`--${name} must be a whole number (got ${value})`);
+  return Number(value);
+}
+
+async function demoData(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { requests: { type: "string" }, users: { type: "string" }, days: { type: "string" }, seed: { type: "string" }, reset: { type: "boolean" }, delete: { type: "boolean" } },
+    strict: true,
+  });
+  if (values.delete) {
+    const { db, close } = await openDatabase();
+    try {
+      const d = await deleteDemoData(db);
+      console.log(`deleted ${d.users} demo users, ${d.usageRows} requests, ${d.ledgerEntries} ledger entries and ${d.stripeEvents} Stripe events`);
+    } finally {
+      await close();
+    }
+    return;
+  }
+  const requests = wholeNumber("requests", values.requests);
+  const users = wholeNumber("users", values.users);
+  if (users < 1) throw new UsageError("--users must be at least 1");
+  const days = wholeNumber("days", values.days, 90);
+  if (days < 1 || days > 3660) throw new UsageError("--days must be from 1 to 3660");
+  const seed = wholeNumber("seed", values.seed, 1);
+  if (seed > 2 ** 31) throw new UsageError("--seed must be at most 2^31");
+  const { db, close } = await openDatabase();
+  try {
+    const r = await generateDemoData(db, { requests, users, days, seed, reset: values.reset === true, log: (line) => console.log(line) });
+    console.log(
+      `demo data: ${r.users} users, ${r.requests} requests (${r.chargedRequests} charged, ${formatMicros(r.chargedMicros)}), ${r.ledgerEntries} ledger entries ` +
+        `(${r.purchases} purchases for ${formatMicros(r.purchasedMicros)}, ${r.refunds} refunds, ${r.grants} grants), ${r.stripeEvents} Stripe events; ${r.seconds.toFixed(1)} s`,
+    );
+  } catch (err) {
+    if (err instanceof DemoDataExistsError) throw new UsageError(err.message);
+    throw err;
+  } finally {
+    await close();
+  }
+}
 
 async function verify(): Promise<void> {
   const { db, close } = await openDatabase();
