@@ -9,6 +9,7 @@
 // FINANCE_BENCH_DATABASE_URL: use an existing database that already holds the data (no cluster, no
 // generation). FINANCE_BENCH_TARGETS: "pg15" (default) and/or "pglite" (the embedded database).
 // Prints numbers; asserts nothing but that each call answers 200.
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -101,6 +102,8 @@ async function exportRun(url: string, key: string) {
 
 async function benchTarget(target: string, db: Db, url: string) {
   process.env.DATABASE_URL = url;
+  process.env.NEXTAUTH_SECRET ||= randomBytes(32).toString("base64url");
+  process.env.SWITCHYARD_MASTER_KEY ||= randomBytes(32).toString("base64");
   const [count] = await db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM usage_logs`;
   if (Number(count?.n ?? 0) < REQUESTS * 0.9) {
     log(`${target}: generating ${REQUESTS.toLocaleString()} requests for ${USERS.toLocaleString()} users (demo-data)...`);

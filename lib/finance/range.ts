@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { usageRange } from "../usage/queries.ts";
-import { ceilDay, floorDay } from "./rollup.ts";
+import { badRequest } from "../http/errors.ts";
+import { ceilDay, DAY_MS, floorDay } from "./rollup.ts";
 
 const instant = z.iso.date().or(z.iso.datetime({ offset: true }));
 
@@ -10,9 +10,17 @@ export type FinanceRangeQuery = z.infer<typeof financeRangeSchema>;
 
 export type Range = { from: Date; to: Date };
 
-/** [from, to) in UTC; default the last 30 days; at most 366 days (400 otherwise). */
-export function financeRange(q: FinanceRangeQuery, now = new Date()): Range {
-  return usageRange(q, now);
+/**
+ * [from, to) in UTC, for finance and each user's usage: a bare date for `to` includes that whole
+ * day; default the last 30 days; at most 366 days (400 otherwise).
+ */
+export function financeRange(q: { from?: string; to?: string }, now = new Date()): Range {
+  const endOfToday = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) + DAY_MS);
+  const to = q.to ? (q.to.length === 10 ? new Date(Date.parse(q.to) + DAY_MS) : new Date(q.to)) : endOfToday;
+  const from = q.from ? new Date(q.from) : new Date(to.getTime() - 30 * DAY_MS);
+  if (!(from < to)) throw badRequest("from must be before to", "from");
+  if (to.getTime() - from.getTime() > 366 * DAY_MS) throw badRequest("the range may span at most 366 days", "from");
+  return { from, to };
 }
 
 /**

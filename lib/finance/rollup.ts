@@ -46,6 +46,13 @@ const USER_INSERT = (from: string, to: string) => Prisma.sql`
   FROM usage_logs WHERE created_at >= ${from}::date AND created_at < ${to}::date
   GROUP BY 1, 2`;
 
+const USER_MODEL_INSERT = (from: string, to: string) => Prisma.sql`
+  INSERT INTO usage_daily_user_models (day, user_id, provider_slug, model_name, power_level, requests, errors, prompt_tokens, completion_tokens, charged_micros, precision_cost_micros)
+  SELECT created_at::date, user_id, COALESCE(provider_slug, 'none'), COALESCE(model_name, 'none'), COALESCE(power_level::text, 'none'),
+    count(*), count(*) FILTER (WHERE status = 'error'), sum(prompt_tokens), sum(completion_tokens), sum(charged_micros), sum(COALESCE(precision_cost_micros, charged_micros))
+  FROM usage_logs WHERE created_at >= ${from}::date AND created_at < ${to}::date
+  GROUP BY 1, 2, 3, 4, 5`;
+
 const LEDGER_INSERT = (from: string, to: string) => Prisma.sql`
   INSERT INTO ledger_daily (day, type, entries, amount_micros, shortfall_micros)
   SELECT created_at::date, type, count(*), sum(amount_micros), sum(shortfall_micros)
@@ -79,9 +86,11 @@ export async function rollUp(db: Db): Promise<{ rolledUntil: Date | null; days: 
       // Nothing should be there (days roll once), but a half-written earlier attempt must not count twice.
       await tx.$executeRaw`DELETE FROM usage_daily WHERE day >= ${from}::date AND day < ${to}::date`;
       await tx.$executeRaw`DELETE FROM usage_daily_users WHERE day >= ${from}::date AND day < ${to}::date`;
+      await tx.$executeRaw`DELETE FROM usage_daily_user_models WHERE day >= ${from}::date AND day < ${to}::date`;
       await tx.$executeRaw`DELETE FROM ledger_daily WHERE day >= ${from}::date AND day < ${to}::date`;
       await tx.$executeRaw(USAGE_INSERT(from, to));
       await tx.$executeRaw(USER_INSERT(from, to));
+      await tx.$executeRaw(USER_MODEL_INSERT(from, to));
       await tx.$executeRaw(LEDGER_INSERT(from, to));
       await setState(tx, target);
       return { rolledUntil: target, days: Math.round((target.getTime() - start.getTime()) / DAY_MS) };
@@ -103,6 +112,7 @@ export async function rebuildRollups(db: Db): Promise<{ rolledUntil: Date | null
     await tx.$executeRaw(LOCK);
     await tx.$executeRaw`DELETE FROM usage_daily`;
     await tx.$executeRaw`DELETE FROM usage_daily_users`;
+    await tx.$executeRaw`DELETE FROM usage_daily_user_models`;
     await tx.$executeRaw`DELETE FROM ledger_daily`;
     await tx.$executeRaw`DELETE FROM rollup_state WHERE name = ${STATE}`;
   });

@@ -41,3 +41,16 @@ export function ledgerSource(rolled: Range | null, raw: Range[]): Prisma.Sql {
     UNION ALL
     SELECT created_at::date, type, count(*), sum(amount_micros), sum(shortfall_micros) FROM ledger_entries WHERE ${rawWhere(raw)} GROUP BY 1, 2`;
 }
+
+/** One user's usage by (day, provider, model, power level): the user's own usage page. */
+export function userModelSource(userId: string, rolled: Range | null, raw: Range[]): Prisma.Sql {
+  return Prisma.sql`
+    SELECT day, provider_slug, model_name, power_level, requests, errors, prompt_tokens, completion_tokens, charged_micros, precision_cost_micros
+    FROM usage_daily_user_models WHERE user_id = ${userId} AND ${rolledWhere(rolled)}
+    UNION ALL
+    SELECT created_at::date, COALESCE(provider_slug, 'none'), COALESCE(model_name, 'none'), COALESCE(power_level::text, 'none'),
+      count(*), count(*) FILTER (WHERE status = 'error'), sum(prompt_tokens), sum(completion_tokens), sum(charged_micros),
+      sum(COALESCE(precision_cost_micros, charged_micros))
+    FROM usage_logs WHERE user_id = ${userId} AND (${rawWhere(raw)})
+    GROUP BY 1, 2, 3, 4`;
+}

@@ -13,7 +13,7 @@ export function csvResponse(filename: string, columns: string[], rows: AsyncIter
       for await (const row of rows) yield Object.fromEntries(columns.map((c) => [c, guard(row[c])]));
     })(),
   );
-  const csv = source.pipe(stringify({ header: true, columns }));
+  const csv = source.pipe(stringify({ header: true, columns, cast: { boolean: (v) => (v ? "true" : "false"), date: (d) => d.toISOString() } }));
   return new Response(Readable.toWeb(csv) as ReadableStream, {
     headers: { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${filename}"` },
   });

@@ -125,7 +125,7 @@ export async function sendWebResponse(
         res.cork();
         setImmediate(uncork);
       }
-      if (!res.write(value)) await new Promise<void>((r) => { res.once("drain", r); res.once("close", r); });
+      if (!res.write(value)) await drainOrClose(res);
     }
   } catch {
     // the client went away mid-stream
@@ -135,4 +135,17 @@ export async function sendWebResponse(
   }
   await opts.beforeEnd?.();
   res.end();
+}
+
+/** Waits for the client to take more, or go away; leaves no listener behind (a long download waits thousands of times). */
+function drainOrClose(res: ServerResponse): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+  });
 }

@@ -2,11 +2,14 @@ import { z } from "zod";
 import type { Db } from "../db/client.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import { microsToUsd, toMicros } from "../money/units.ts";
-import { badRequest, notFound } from "../http/errors.ts";
+import { notFound } from "../http/errors.ts";
+import { financeRange, splitRange } from "../finance/range.ts";
+import { rolledUntil } from "../finance/rollup.ts";
+import { userModelSource } from "../finance/sources.ts";
+import { num, queryRows } from "../finance/query.ts";
 import { scrubSecrets } from "../security/scrub.ts";
 import { receiptView, type StoredReceipt } from "../gateway/receipt.ts";
 
-const DAY_MS = 86_400_000;
 
 export const usageQuerySchema = z.object({
   from: z.iso.date().or(z.iso.datetime({ offset: true })).optional(),
@@ -14,33 +17,24 @@ export const usageQuerySchema = z.object({
   group_by: z.enum(["day", "provider", "model", "power_level"]).default("day"),
 });
 
-/** [from, to) in UTC; a bare date for `to` includes that whole day. Default: the last 30 days. */
-export function usageRange(q: { from?: string; to?: string }, now = new Date()): { from: Date; to: Date } {
-  const endOfToday = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) + DAY_MS);
-  const to = q.to ? (q.to.length === 10 ? new Date(Date.parse(q.to) + DAY_MS) : new Date(q.to)) : endOfToday;
-  const from = q.from ? new Date(q.from) : new Date(to.getTime() - 30 * DAY_MS);
-  if (!(from < to)) throw badRequest("from must be before to", "from");
-  if (to.getTime() - from.getTime() > 366 * DAY_MS) throw badRequest("the range may span at most 366 days", "from");
-  return { from, to };
-}
-
+// Over the per-user daily rollup and the raw rows grouped the same way (lib/finance/sources.ts).
 const GROUP_SQL = {
-  day: Prisma.sql`to_char(date_trunc('day', created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD')`,
-  provider: Prisma.sql`COALESCE(provider_slug, 'none')`,
-  model: Prisma.sql`COALESCE(model_name, 'none')`,
-  power_level: Prisma.sql`COALESCE(power_level::text, 'none')`,
+  day: Prisma.sql`to_char(day, 'YYYY-MM-DD')`,
+  provider: Prisma.sql`provider_slug`,
+  model: Prisma.sql`model_name`,
+  power_level: Prisma.sql`power_level`,
 } as const;
 
-type Row = { key: string; requests: bigint; errors: bigint; prompt: bigint | null; completion: bigint | null; charged: bigint | null; precision: bigint | null };
+type Row = { key: string; requests: string | null; errors: string | null; prompt: string | null; completion: string | null; charged: string | null; precision: string | null };
 
 function shape(r: Omit<Row, "key">) {
-  const charged = toMicros(r.charged ?? 0n);
-  const precision = toMicros(r.precision ?? 0n);
+  const charged = num(r.charged);
+  const precision = num(r.precision);
   return {
-    requests: Number(r.requests),
-    errors: Number(r.errors),
-    prompt_tokens: Number(r.prompt ?? 0n),
-    completion_tokens: Number(r.completion ?? 0n),
+    requests: num(r.requests),
+    errors: num(r.errors),
+    prompt_tokens: num(r.prompt),
+    completion_tokens: num(r.completion),
     spend_usd: microsToUsd(charged),
     spend_micros: charged,
     precision_cost_usd: microsToUsd(precision),
@@ -48,21 +42,25 @@ function shape(r: Omit<Row, "key">) {
   };
 }
 
-/** The caller's usage in a range: totals and one series. Spend is the ledger's charges, to the micro-dollar. */
+/**
+ * The caller's usage in a range: totals and one series. Spend is the ledger's charges, to the
+ * micro-dollar. Whole rolled days come from the per-user daily rollup, the rest from the rows.
+ */
 export async function usageReport(db: Db, userId: string, q: z.infer<typeof usageQuerySchema>) {
-  const { from, to } = usageRange(q);
-  const where = Prisma.sql`user_id = ${userId} AND created_at >= ${from} AND created_at < ${to}`;
-  const agg = Prisma.sql`count(*) AS requests, count(*) FILTER (WHERE status = 'error') AS errors, sum(prompt_tokens)::bigint AS prompt,
-    sum(completion_tokens)::bigint AS completion, sum(charged_micros)::bigint AS charged, sum(COALESCE(precision_cost_micros, charged_micros))::bigint AS precision`;
+  const { from, to } = financeRange(q);
+  const { rolled, raw } = splitRange({ from, to }, await rolledUntil(db));
+  const source = userModelSource(userId, rolled, raw);
+  const agg = Prisma.sql`sum(requests)::int8 AS requests, sum(errors)::int8 AS errors, sum(prompt_tokens)::int8 AS prompt,
+    sum(completion_tokens)::int8 AS completion, sum(charged_micros)::int8 AS charged, sum(precision_cost_micros)::int8 AS precision`;
   const [totals, series] = await Promise.all([
-    db.$queryRaw<Omit<Row, "key">[]>`SELECT ${agg} FROM usage_logs WHERE ${where}`,
-    db.$queryRaw<Row[]>`SELECT ${GROUP_SQL[q.group_by]} AS key, ${agg} FROM usage_logs WHERE ${where} GROUP BY 1 ORDER BY 1`,
+    queryRows<Omit<Row, "key">>(db, Prisma.sql`SELECT ${agg} FROM (${source}) s`),
+    queryRows<Row>(db, Prisma.sql`SELECT ${GROUP_SQL[q.group_by]} AS key, ${agg} FROM (${source}) s GROUP BY 1 ORDER BY 1`),
   ]);
   return {
     from: from.toISOString(),
     to: to.toISOString(),
     group_by: q.group_by,
-    totals: shape(totals[0] ?? { requests: 0n, errors: 0n, prompt: 0n, completion: 0n, charged: 0n, precision: 0n }),
+    totals: shape(totals[0] ?? { requests: "0", errors: "0", prompt: "0", completion: "0", charged: "0", precision: "0" }),
     series: series.map((r) => ({ key: r.key, ...shape(r) })),
   };
 }

@@ -174,6 +174,27 @@ describe("finance summary", () => {
   });
 });
 
+describe("a user's own usage page at scale", () => {
+  it("reads the per-user rollup for rolled days and gives the same figures as the raw rows", async () => {
+    const alice = f.callAs((await createApiKey(f.db, a.id, { name: "alice" })).key);
+    const report = async () => {
+      const res = await alice(`/api/usage?${RANGE}&group_by=provider`);
+      expect(res.status, res.text).toBe(200);
+      return res.json;
+    };
+    await sql(f.url, `DELETE FROM rollup_state`);
+    const raw = await report();
+    await rebuildRollups(f.db);
+    const rolled = await report();
+    for (const r of [raw, rolled]) {
+      expect(r.totals).toMatchObject({ requests: 2, errors: 0, prompt_tokens: 1010, completion_tokens: 505, spend_micros: 1_234_577, precision_cost_usd: 5.00001 });
+      expect(r.series.map((s: any) => [s.key, s.requests, s.spend_micros])).toEqual([["p1", 1, 1_234_567], ["p2", 1, 10]]);
+    }
+    const byDay = (await alice(`/api/usage?${RANGE}&group_by=day`)).json;
+    expect(byDay.series.map((s: any) => [s.key, s.spend_micros])).toEqual([[DAY2, 1_234_577]]);
+  });
+});
+
 describe("finance export", () => {
   it("streams CSV that parses back to the same rows", async () => {
     const res = await finance(`/api/finance/export.csv?kind=usage&${RANGE}`);
@@ -183,7 +204,8 @@ describe("finance export", () => {
     const rows = parse(res.text, { columns: true }) as Record<string, string>[];
     const db = await sql<Record<string, unknown>>(f.url, `SELECT id, user_id, charged_micros::text AS charged, provider_cost_micros::text AS cost, prompt_tokens, status FROM usage_logs WHERE created_at >= '${DAY1}' AND created_at < '2026-10-04' ORDER BY created_at, id`);
     expect(rows.map((r) => [r.id, r.user_id, r.charged_micros, r.provider_cost_micros, Number(r.prompt_tokens), r.status])).toEqual(db.map((r) => [r.id, r.user_id, r.charged, r.cost, r.prompt_tokens, r.status]));
-    expect(rows.find((r) => r.id === "fin-r1")).toMatchObject({ charged_usd: "1.234567", email: "alice@fin.test", input_cost_micros: "1000000" });
+    expect(rows.find((r) => r.id === "fin-r1")).toMatchObject({ charged_usd: "1.234567", email: "alice@fin.test", input_cost_micros: "1000000", byok: "false", created_at: `${DAY2}T08:00:00.000Z` });
+    expect(rows.find((r) => r.id === "fin-r3")).toMatchObject({ byok: "true", charged_micros: "0" });
 
     const ledger = parse((await finance(`/api/finance/export.csv?kind=ledger&${RANGE}`)).text, { columns: true }) as Record<string, string>[];
     expect(ledger.map((r) => [r.type, r.amount_micros])).toEqual([["PURCHASE", "20000000"], ["GRANT", "5000000"], ["CHARGE", "-1234567"], ["CHARGE", "-10"], ["REFUND", "-2000000"], ["CHARGE", "-6000000"]]);
