@@ -34,7 +34,7 @@ export async function liabilityAt(db: Db, at: Date, now = new Date()): Promise<L
     queryRows<{ owed: string | null }>(db, Prisma.sql`
       SELECT sum(GREATEST(-b, 0))::int8 AS owed FROM (
         SELECT (SELECT e.balance_after_micros FROM ledger_entries e WHERE e.account_id = d.account_id AND e.created_at < ${at}
-                ORDER BY e.created_at DESC, e.id DESC LIMIT 1) AS b
+                ORDER BY e.id DESC LIMIT 1) AS b
         FROM (SELECT DISTINCT account_id FROM ledger_entries WHERE shortfall_micros > 0 AND type = 'CHARGE' AND created_at < ${at}) d) x`),
     queryRows<{ held: string | null }>(db, Prisma.sql`
       SELECT sum(amount_micros)::int8 AS held FROM reservations

@@ -10,7 +10,7 @@ import { handleStripeEvent } from "../../lib/stripe/webhook.ts";
 import { usageValues, type UsageRecord } from "../../lib/gateway/usage-log.ts";
 import { createUser } from "../../lib/users/users.ts";
 import { createApiKey } from "../../lib/keys/api-keys.ts";
-import { rebuildRollups, rollupDrift, rolledUntil } from "../../lib/finance/rollup.ts";
+import { rebuildRollups, rollUp, rollupDrift, rolledUntil } from "../../lib/finance/rollup.ts";
 import { verifyCharges } from "../../lib/finance/verify-charges.ts";
 import { startGatewayFixture, type GatewayFixture } from "../harness/gateway-fixture.ts";
 import { sql } from "../setup/test-db.ts";
@@ -149,6 +149,19 @@ describe("finance summary", () => {
     // grant) through day 2 (rollups: r1..r4) to 10:00 on day 3 (raw: the refund at 07:00, not r5 at 12:00).
     const mixed = await summary(`from=${DAY1}T06:00:00Z&to=${DAY3}T10:00:00Z`);
     expect(mixed.totals).toMatchObject({ charged_micros: 1_234_577, requests: 4, refunds_micros: 2_000_000, revenue_micros: 20_000_000, grants_micros: 5_000_000 });
+    expect(await rollupDrift(f.db)).toEqual([]);
+  });
+
+  it("rolls whole days once they are over, never today, and a second roll adds nothing", async () => {
+    await sql(f.url, `DELETE FROM rollup_state`);
+    const first = await rollUp(f.db);
+    const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
+    // Today is not over; in the first two minutes after midnight yesterday is not safe yet either.
+    expect([today, today - 86_400_000]).toContain(first.rolledUntil!.getTime());
+    expect(first.days).toBeGreaterThan(0);
+    expect(await rollUp(f.db)).toEqual({ rolledUntil: first.rolledUntil, days: 0 });
+    const [todayRows] = await sql<{ n: string }>(f.url, `SELECT count(*)::text AS n FROM usage_daily WHERE day >= $1::date`, [new Date(today).toISOString()]);
+    expect(todayRows!.n).toBe("0");
     expect(await rollupDrift(f.db)).toEqual([]);
   });
 
