@@ -60,6 +60,31 @@ function comparison(name: string, leftLabel: string, rightLabel: string, leftTot
   };
 }
 
+/** One side's record of an object (a session, a charge): the ids behind it and its amount. */
+type Side = { ids: string[]; amount: number | null };
+
+/**
+ * Compares two sides object by object over `list`: totals over all of them, and a row for each
+ * object whose amounts differ (a missing side counts as 0), worded by `problem`.
+ */
+function compareSides<L extends Side, R extends Side>(list: string[], left: Map<string, L>, right: Map<string, R>, problem: (id: string, l: L | undefined, r: R | undefined) => string) {
+  let leftTotal = 0;
+  let rightTotal = 0;
+  const rows: DiffRow[] = [];
+  for (const id of list) {
+    const l = left.get(id);
+    const r = right.get(id);
+    leftTotal += l?.amount ?? 0;
+    rightTotal += r?.amount ?? 0;
+    if ((l?.amount ?? 0) === (r?.amount ?? 0)) continue;
+    rows.push({
+      id, left_id: l?.ids.join(",") || null, right_id: r?.ids.join(",") || null, left_micros: l?.amount ?? null, right_micros: r?.amount ?? null,
+      difference_micros: (l?.amount ?? 0) - (r?.amount ?? 0), problem: problem(id, l, r),
+    });
+  }
+  return { leftTotal, rightTotal, rows };
+}
+
 // ---- ledger charges vs usage rows ------------------------------------------------------------
 
 const inWindows = (col: Prisma.Sql, ws: Range[]) => (ws.length ? Prisma.join(ws.map((w) => Prisma.sql`(${col} >= ${w.from} AND ${col} < ${w.to})`), " OR ") : Prisma.sql`false`);
@@ -120,7 +145,7 @@ async function chargesVsUsage(db: Db, range: Range): Promise<Comparison> {
 
 // ---- purchases and refunds: ledger vs processed events vs Stripe ---------------------------
 
-type StripeSide = { amount: number | null; paid: boolean; userId: string | null; known: boolean };
+type StripeSide = Side & { paid: boolean; userId: string | null };
 
 async function listPaidSessions(stripe: Stripe, range: Range): Promise<Map<string, StripeSide>> {
   const out = new Map<string, StripeSide>();
@@ -134,14 +159,14 @@ async function listPaidSessions(stripe: Stripe, range: Range): Promise<Map<strin
 
 function sessionSide(s: Stripe.Checkout.Session): StripeSide {
   const paid = s.payment_status === "paid";
-  return { amount: paid && s.currency === "usd" && s.amount_total != null ? s.amount_total * 10_000 : 0, paid, userId: s.metadata?.user_id ?? s.client_reference_id ?? null, known: true };
+  return { ids: [s.id], amount: paid && s.currency === "usd" && s.amount_total != null ? s.amount_total * 10_000 : 0, paid, userId: s.metadata?.user_id ?? s.client_reference_id ?? null };
 }
 
 async function retrieveSession(stripe: Stripe, id: string): Promise<StripeSide> {
   try {
     return sessionSide(await stripe.checkout.sessions.retrieve(id));
   } catch (err) {
-    if ((err as { statusCode?: number }).statusCode === 404) return { amount: null, paid: false, userId: null, known: false };
+    if ((err as { statusCode?: number }).statusCode === 404) return { ids: [], amount: null, paid: false, userId: null };
     throw err;
   }
 }
@@ -155,13 +180,13 @@ async function purchases(db: Db, range: Range, stripe: Stripe | null): Promise<{
   const ids = new Set<string>([...inRange.map((r) => stripeObjectOf(r.key)!), ...eventsInRange.map((e) => e.object_id), ...stripeListed.keys()]);
   const list = [...ids].sort();
 
-  const ledger = new Map<string, { id: bigint; amount: number; userId: string }>();
+  const ledger = new Map<string, Side & { amount: number }>();
   const events = new Map<string, { ids: string[]; amount: number }>();
   if (list.length) {
     for (const e of await db.$queryRaw<{ id: bigint; key: string; amount: bigint; user_id: string }[]>`
       SELECT e.id, e.idempotency_key AS key, e.amount_micros AS amount, a.user_id FROM ledger_entries e JOIN credit_accounts a ON a.id = e.account_id
       WHERE e.idempotency_key IN (${Prisma.join(list.map((id) => `stripe-session:${id}`))})`) {
-      ledger.set(stripeObjectOf(e.key)!, { id: e.id, amount: n(e.amount), userId: e.user_id });
+      ledger.set(stripeObjectOf(e.key)!, { ids: [e.id.toString()], amount: n(e.amount) });
     }
     for (const e of await db.$queryRaw<{ id: string; object_id: string; amount: bigint | null }[]>`
       SELECT id, object_id, amount_micros AS amount FROM stripe_events WHERE type LIKE 'checkout.session.%' AND object_id IN (${Prisma.join(list)}) ORDER BY processed_at`) {
@@ -173,52 +198,33 @@ async function purchases(db: Db, range: Range, stripe: Stripe | null): Promise<{
     }
   }
 
-  const vsEvents: DiffRow[] = [];
-  let ledgerTotal = 0;
-  let eventsTotal = 0;
-  for (const id of list) {
-    const l = ledger.get(id);
-    const e = events.get(id);
-    ledgerTotal += l?.amount ?? 0;
-    eventsTotal += e?.amount ?? 0;
-    if ((l?.amount ?? 0) === (e?.amount ?? 0)) continue;
-    vsEvents.push({
-      id, left_id: l ? l.id.toString() : null, right_id: e ? e.ids.join(",") : null, left_micros: l?.amount ?? null, right_micros: e?.amount ?? null,
-      difference_micros: (l?.amount ?? 0) - (e?.amount ?? 0),
-      problem: !l ? `a processed event says session ${id} paid ${fmt(e!.amount)}, but the ledger never credited it` : !e ? `the ledger credited session ${id} without any processed Stripe event` : `the ledger credited ${fmt(l.amount)} for session ${id}, the event said ${fmt(e.amount)}`,
-    });
-  }
-  const comparisons = [comparison("purchases_ledger_vs_events", "ledger purchases", "processed Stripe events", ledgerTotal, eventsTotal, vsEvents)];
+  const vsEvents = compareSides(list, ledger, events, (id, l, e) =>
+    !l ? `a processed event says session ${id} paid ${fmt(e!.amount!)}, but the ledger never credited it`
+    : !e ? `the ledger credited session ${id} without any processed Stripe event`
+    : `the ledger credited ${fmt(l.amount)} for session ${id}, the event said ${fmt(e.amount!)}`);
+  const comparisons = [comparison("purchases_ledger_vs_events", "ledger purchases", "processed Stripe events", vsEvents.leftTotal, vsEvents.rightTotal, vsEvents.rows)];
   const repairable: Repairable[] = [];
   if (!stripe) return { comparisons, repairable };
 
-  const vsStripe: DiffRow[] = [];
-  let stripeTotal = 0;
-  for (const id of list) {
-    // Sessions credited in the range but created before it (or never known) are looked up one by one.
-    const s = stripeListed.get(id) ?? (await retrieveSession(stripe, id));
-    const l = ledger.get(id);
-    stripeTotal += s.amount ?? 0;
-    if ((l?.amount ?? 0) === (s.amount ?? 0)) continue;
-    const row: DiffRow = {
-      id, left_id: l ? l.id.toString() : null, right_id: s.known ? id : null, left_micros: l?.amount ?? null, right_micros: s.amount,
-      difference_micros: (l?.amount ?? 0) - (s.amount ?? 0),
-      problem: !s.known ? `the ledger credited session ${id}, which Stripe does not know`
-        : !l && s.paid ? `Stripe says session ${id} was paid ${fmt(s.amount ?? 0)}, but it was never credited (the webhook did not arrive or failed)`
-        : !s.paid ? `the ledger credited session ${id}, which Stripe says is not paid`
-        : `the ledger credited ${fmt(l!.amount)} for session ${id}; Stripe says ${fmt(s.amount ?? 0)}`,
-    };
-    if (!l && s.paid) {
-      row.repairable = true;
-      repairable.push({ session_id: id, amount_micros: s.amount ?? 0, user_id: s.userId, email: null });
-    }
-    vsStripe.push(row);
+  // Sessions credited in the range but created before it (or never known) are looked up one by one.
+  const sessions = new Map<string, StripeSide>();
+  for (const id of list) sessions.set(id, stripeListed.get(id) ?? (await retrieveSession(stripe, id)));
+  const vsStripe = compareSides(list, ledger, sessions, (id, l, s) =>
+    !s!.ids.length ? `the ledger credited session ${id}, which Stripe does not know`
+    : !l && s!.paid ? `Stripe says session ${id} was paid ${fmt(s!.amount ?? 0)}, but it was never credited (the webhook did not arrive or failed)`
+    : !s!.paid ? `the ledger credited session ${id}, which Stripe says is not paid`
+    : `the ledger credited ${fmt(l!.amount)} for session ${id}; Stripe says ${fmt(s!.amount ?? 0)}`);
+  for (const row of vsStripe.rows) {
+    const s = sessions.get(row.id)!;
+    if (ledger.has(row.id) || !s.paid) continue;
+    row.repairable = true;
+    repairable.push({ session_id: row.id, amount_micros: s.amount ?? 0, user_id: s.userId, email: null });
   }
   if (repairable.length) {
     const users = await db.user.findMany({ where: { id: { in: repairable.flatMap((r) => (r.user_id ? [r.user_id] : [])) } }, select: { id: true, email: true } });
     for (const r of repairable) r.email = users.find((u) => u.id === r.user_id)?.email ?? null;
   }
-  comparisons.push(comparison("purchases_ledger_vs_stripe", "ledger purchases", "Stripe (paid Checkout Sessions)", ledgerTotal, stripeTotal, vsStripe));
+  comparisons.push(comparison("purchases_ledger_vs_stripe", "ledger purchases", "Stripe (paid Checkout Sessions)", vsStripe.leftTotal, vsStripe.rightTotal, vsStripe.rows));
   return { comparisons, repairable };
 }
 
@@ -260,43 +266,30 @@ async function refunds(db: Db, range: Range, stripe: Stripe | null): Promise<Com
       events.set(e.object_id, cur);
     }
   }
-  const explain = (charge: string, l: { amount: number; shortfall: number } | undefined, other: number, who: string) => {
+  const explain = (charge: string, l: { amount: number; shortfall: number } | undefined, other: number | null, who: string) => {
+    other ??= 0;
     const got = l?.amount ?? 0;
     if (l && l.shortfall > 0 && got + l.shortfall === other) return `${who} refunded ${fmt(other)} on charge ${charge}; the ledger took back ${fmt(got)}: the other ${fmt(l.shortfall)} of credits had already been spent`;
     if (!l) return `${who} refunded ${fmt(other)} on charge ${charge}, but the ledger recorded no refund`;
     return `the ledger took back ${fmt(got)} for charge ${charge}; ${who} says ${fmt(other)}`;
   };
 
-  const vsEvents: DiffRow[] = [];
-  let ledgerTotal = 0;
-  let eventsTotal = 0;
-  for (const id of list) {
-    const l = ledger.get(id);
-    const e = events.get(id);
-    ledgerTotal += l?.amount ?? 0;
-    eventsTotal += e?.amount ?? 0;
-    if ((l?.amount ?? 0) === (e?.amount ?? 0)) continue;
-    vsEvents.push({ id, left_id: l?.ids.join(",") ?? null, right_id: e?.ids.join(",") ?? null, left_micros: l?.amount ?? null, right_micros: e?.amount ?? null, difference_micros: (l?.amount ?? 0) - (e?.amount ?? 0), problem: explain(id, l, e?.amount ?? 0, "a processed event") });
-  }
-  const out = [comparison("refunds_ledger_vs_events", "ledger refunds", "processed Stripe events", ledgerTotal, eventsTotal, vsEvents)];
+  const vsEvents = compareSides(list, ledger, events, (id, l, e) => explain(id, l, e?.amount ?? 0, "a processed event"));
+  const out = [comparison("refunds_ledger_vs_events", "ledger refunds", "processed Stripe events", vsEvents.leftTotal, vsEvents.rightTotal, vsEvents.rows)];
   if (!stripe) return out;
 
-  const vsStripe: DiffRow[] = [];
-  let stripeTotal = 0;
+  const stripeRefunds = new Map<string, Side & { amount: number }>();
   for (const id of list) {
-    const refundsOf: string[] = [];
-    let amount = 0;
+    const side = { ids: [] as string[], amount: 0 };
     for await (const r of stripe.refunds.list({ charge: id, limit: 100 })) {
       if (r.status === "failed" || r.status === "canceled") continue;
-      refundsOf.push(r.id);
-      amount += r.amount * 10_000;
+      side.ids.push(r.id);
+      side.amount += r.amount * 10_000;
     }
-    const l = ledger.get(id);
-    stripeTotal += amount;
-    if ((l?.amount ?? 0) === amount) continue;
-    vsStripe.push({ id, left_id: l?.ids.join(",") ?? null, right_id: refundsOf.join(",") || null, left_micros: l?.amount ?? null, right_micros: amount, difference_micros: (l?.amount ?? 0) - amount, problem: explain(id, l, amount, "Stripe") });
+    stripeRefunds.set(id, side);
   }
-  out.push(comparison("refunds_ledger_vs_stripe", "ledger refunds", "Stripe refunds", ledgerTotal, stripeTotal, vsStripe));
+  const vsStripe = compareSides(list, ledger, stripeRefunds, (id, l, r) => explain(id, l, r?.amount ?? 0, "Stripe"));
+  out.push(comparison("refunds_ledger_vs_stripe", "ledger refunds", "Stripe refunds", vsStripe.leftTotal, vsStripe.rightTotal, vsStripe.rows));
   return out;
 }
 

@@ -9,6 +9,7 @@ import { createApiKey } from "../../lib/keys/api-keys.ts";
 import { isSignupEnabled } from "../../lib/system/settings.ts";
 import { createUser } from "../../lib/users/users.ts";
 import { startStripeDouble, type StripeDouble } from "../doubles/stripe-server.ts";
+import { pointAppAt, stopStripeForApp } from "../helpers/stripe-env.ts";
 import { startGatewayFixture, type GatewayFixture } from "../harness/gateway-fixture.ts";
 import { signIn } from "../harness/sign-in.ts";
 
@@ -37,9 +38,7 @@ beforeAll(async () => {
   process.env.AUTH_TRUST_HOST = "true";
   delete process.env.NEXTAUTH_URL;
   stripe = await startStripeDouble();
-  process.env.STRIPE_SECRET_KEY = stripe.secretKey;
-  process.env.STRIPE_WEBHOOK_SECRET = stripe.webhookSecret;
-  process.env.STRIPE_API_BASE = stripe.url;
+  pointAppAt(stripe);
   adminCookie = await session("admin@fixture.test", "admin-password");
   userCookie = await session("user@fixture.test", "user-password");
   target = await createUser(f.db, { email: `target-${unique()}@csrf.test`, password: "target-password" });
@@ -54,10 +53,7 @@ afterAll(async () => {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }
-  delete process.env.STRIPE_SECRET_KEY;
-  delete process.env.STRIPE_WEBHOOK_SECRET;
-  delete process.env.STRIPE_API_BASE;
-  await stripe?.close();
+  await stopStripeForApp(stripe);
   await f?.close();
 });
 

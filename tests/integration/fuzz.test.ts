@@ -17,7 +17,8 @@ import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "../../lib/keys/api-keys.ts";
 import { createUser } from "../../lib/users/users.ts";
-import { startStripeDouble, type StripeDouble } from "../doubles/stripe-server.ts";
+import type { StripeDouble } from "../doubles/stripe-server.ts";
+import { startStripeForApp, stopStripeForApp } from "../helpers/stripe-env.ts";
 import { expectedArea, isPublic } from "../harness/api-access.ts";
 import { apiRoutes, routeMethods, routeModule, type ApiRoute, type HttpMethod } from "../harness/app-server.ts";
 import { fillTemplate } from "../harness/api-routes.ts";
@@ -345,11 +346,7 @@ async function probesFor(route: ApiRoute, method: HttpMethod, missing: string[])
 beforeAll(async () => {
   process.env.SWITCHYARD_RATE_LIMIT_RPM = "1000000"; // read when the gateway module first loads
   f = await startGatewayFixture();
-  stripe = await startStripeDouble();
-  stripe.webhookUrl = `${f.app.url}/api/stripe/webhook`;
-  process.env.STRIPE_SECRET_KEY = stripe.secretKey;
-  process.env.STRIPE_WEBHOOK_SECRET = stripe.webhookSecret;
-  process.env.STRIPE_API_BASE = stripe.url;
+  stripe = await startStripeForApp(f.app.url);
   userId = f.user.id;
 
   await f.addProvider("fz", { priority: 90 });
@@ -385,8 +382,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const name of ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE", "SWITCHYARD_RATE_LIMIT_RPM"]) delete process.env[name];
-  await stripe?.close();
+  delete process.env.SWITCHYARD_RATE_LIMIT_RPM;
+  await stopStripeForApp(stripe);
   await f?.close();
 });
 

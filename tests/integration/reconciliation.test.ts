@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getBalance, postEntry } from "../../lib/ledger/ledger.ts";
 import { createUser } from "../../lib/users/users.ts";
 import { createApiKey } from "../../lib/keys/api-keys.ts";
-import { startStripeDouble, type StripeDouble } from "../doubles/stripe-server.ts";
+import type { StripeDouble } from "../doubles/stripe-server.ts";
+import { startStripeForApp, stopStripeForApp } from "../helpers/stripe-env.ts";
 import { startGatewayFixture, type FixtureCaller, type GatewayFixture } from "../harness/gateway-fixture.ts";
 
 let f: GatewayFixture;
@@ -17,19 +18,12 @@ const RANGE = `from=${today}&to=${today}`;
 
 beforeAll(async () => {
   f = await startGatewayFixture();
-  stripe = await startStripeDouble();
-  stripe.webhookUrl = `${f.app.url}/api/stripe/webhook`;
-  process.env.STRIPE_SECRET_KEY = stripe.secretKey;
-  process.env.STRIPE_WEBHOOK_SECRET = stripe.webhookSecret;
-  process.env.STRIPE_API_BASE = stripe.url;
+  stripe = await startStripeForApp(f.app.url);
   const fin = await createUser(f.db, { email: "finance@recon.test", password: "finance-password", role: "FINANCE" });
   finance = f.callAs((await createApiKey(f.db, fin.id, { name: "finance" })).key);
 });
 afterAll(async () => {
-  delete process.env.STRIPE_SECRET_KEY;
-  delete process.env.STRIPE_WEBHOOK_SECRET;
-  delete process.env.STRIPE_API_BASE;
-  await stripe?.close();
+  await stopStripeForApp(stripe);
   await f?.close();
 });
 

@@ -5,7 +5,8 @@
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getBalance, reserve, settle, verifyLedger } from "../../lib/ledger/ledger.ts";
-import { startStripeDouble, type StripeDouble } from "../doubles/stripe-server.ts";
+import type { StripeDouble } from "../doubles/stripe-server.ts";
+import { pointAppAt, startStripeForApp, stopStripeForApp } from "../helpers/stripe-env.ts";
 import { startGatewayFixture, type FixtureCaller, type GatewayFixture } from "../harness/gateway-fixture.ts";
 import { sql } from "../setup/test-db.ts";
 
@@ -13,23 +14,12 @@ let f: GatewayFixture;
 let stripe: StripeDouble;
 const signer = new Stripe("sk_test_signer").webhooks;
 
-function setStripeEnv() {
-  process.env.STRIPE_SECRET_KEY = stripe.secretKey;
-  process.env.STRIPE_WEBHOOK_SECRET = stripe.webhookSecret;
-  process.env.STRIPE_API_BASE = stripe.url;
-}
-
 beforeAll(async () => {
   f = await startGatewayFixture();
-  stripe = await startStripeDouble();
-  stripe.webhookUrl = `${f.app.url}/api/stripe/webhook`;
-  setStripeEnv();
+  stripe = await startStripeForApp(f.app.url);
 });
 afterAll(async () => {
-  delete process.env.STRIPE_SECRET_KEY;
-  delete process.env.STRIPE_WEBHOOK_SECRET;
-  delete process.env.STRIPE_API_BASE;
-  await stripe?.close();
+  await stopStripeForApp(stripe);
   await f?.close();
 });
 
@@ -112,7 +102,7 @@ describe("checkout", () => {
       expect(statuses(await stripe.deliver(ev))).toEqual([503]);
       expect(await counts()).toEqual(before);
     } finally {
-      setStripeEnv();
+      pointAppAt(stripe);
     }
     expect((await c.call("/api/credits/config")).json).toMatchObject({ purchases_enabled: true });
   });
