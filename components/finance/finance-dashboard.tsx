@@ -144,7 +144,8 @@ function Breakdowns({ summary, loading, day, drill, pick, error }: {
     const t = summary.totals;
     body = (
       <>
-        <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
+        {/* Side by side only on wide screens: their tables have seven columns. */}
+        <div className="grid grid-cols-1 gap-6 2xl:grid-cols-2">
           <Card title="By provider"><BreakdownPanel rows={summary.by_provider} dimension="provider" selected={drill.provider} onPick={(k) => pick("provider", k)} /></Card>
           <Card title="By power level"><BreakdownPanel rows={summary.by_power_level} dimension="power_level" selected={drill.power_level} onPick={(k) => pick("power_level", k)} /></Card>
         </div>

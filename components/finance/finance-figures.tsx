@@ -47,7 +47,7 @@ export function FinanceFigures({ totals }: { totals: FinanceTotals }) {
         detail={`What routing saved users: every request at PRECISION would have cost ${formatUsd(totals.precision_cost_micros)}.`} />
       <section aria-label="Outstanding credit liability" className="min-w-0 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200 sm:col-span-2 lg:col-span-3">
         <h2 className="text-xs font-medium uppercase tracking-wide text-slate-500">Outstanding credit liability</h2>
-        <p className="mt-1 text-xs text-slate-500">At the end of the range, <time dateTime={liability.at}>{utcMoment(liability.at)}</time>: credits users hold are service the platform still owes them.</p>
+        <p className="mt-1 text-xs text-slate-500">At the end of the range, <time dateTime={liability.at}>{utcMoment(liability.at)}</time>: credits users still hold are service the platform owes them.</p>
         <dl className="mt-3 grid grid-cols-1 gap-3 sm:grid-cols-3">
           <Owed label="Unspent balances" micros={liability.unspent_micros} detail="Credits bought or granted and not yet spent." />
           <Owed label="Owed by users" micros={liability.owed_micros} detail="Negative balances: requests that cost more than the credits left." />
