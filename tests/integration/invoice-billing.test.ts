@@ -118,6 +118,26 @@ describe("the charge of a served request is the provider's invoice line", () => 
     expect(Number(r.held)).toBe(8_483);
   });
 
+  it("simulated (the built-in provider): its tokenizer counts at the catalog's prices", async () => {
+    // Seeded, disabled by the fixture; a fixed reply and no delay so the figures are known.
+    const sim = (await f.asAdmin("/api/admin/providers")).json.data.find((p: { slug: string }) => p.slug === "simulated");
+    const on = await f.asAdmin(`/api/admin/providers/${sim.id}`, { method: "PATCH", body: { enabled: true, simulation: { first_token_ms: 0, tokens_per_second: 0, error_rate: 0, error_status: 500, reply: "Hello from the simulator." } } });
+    expect(on.status, on.text).toBe(200);
+    try {
+      const res = await caller.call("/api/v1/chat/completions", { body: { model: "simulated/sim-precision", messages: [{ role: "user", content: "hi" }] } });
+      expect(res.status, res.text).toBe(200);
+      const r = (await settledRow(res.headers.get("x-request-id")!))!;
+      // "Hello from the simulator." is 5 o200k tokens (Hello, ␣from, ␣the, ␣simulator, .); the prompt, as the simulator counts it, is what the row says.
+      expect(r).toMatchObject({ status: "success", completion_tokens: 5, cache_read_tokens: 0, cache_write_tokens: 0 });
+      const p = r.prompt_tokens;
+      expect(res.json.usage).toMatchObject({ prompt_tokens: p, completion_tokens: 5 });
+      // sim-precision lists $3 input and $15 output per 1M: 3·p + 5 × 15 = 3p + 75 µ$, whole numbers, no rounding.
+      expect(invoice(r)).toEqual({ charged: 3 * p + 75, ledger: 3 * p + 75, provider: 3 * p + 75, input: 3 * p, cacheRead: 0, cacheWrite: 0, output: 75 });
+    } finally {
+      await f.asAdmin(`/api/admin/providers/${sim.id}`, { method: "PATCH", body: { enabled: false } });
+    }
+  });
+
   it("BYOK: the caller's key paid the provider, so nothing is charged and nothing is owed to it", async () => {
     await f.asAdmin("/api/admin/providers", { body: { slug: "ownkey", name: "ownkey", kind: "anthropic", base_url: f.mock.url, priority: 10, region: "us" } });
     await f.addModel("ownkey", "claude-own", { level: "PRECISION", input: 3, output: 15 });
