@@ -3,7 +3,8 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { dataDir } from "../lib/config/data-dir.ts";
-import { ensureSecrets } from "../lib/config/secrets.ts";
+import { ensureSecrets, parseMasterKey } from "../lib/config/secrets.ts";
+import { checkMasterKey } from "../lib/crypto/check-master-key.ts";
 import { bootstrapDatabase, PROJECT_ROOT } from "../lib/db/bootstrap.ts";
 import { EmbeddedDbBusyError, startEmbedded, type EmbeddedServer } from "../lib/db/embedded.ts";
 import { parseIpRanges, trustedProxies } from "../lib/http/trusted-proxy.ts";
@@ -39,7 +40,12 @@ async function main() {
   }
 
   const database = await bootstrapDatabase({ url, admin, log });
-  await database.$disconnect();
+  try {
+    const check = await checkMasterKey(database, parseMasterKey(secrets.masterKey));
+    if (check.opened < check.sampled) log(`warning: the master key opens ${check.opened} of ${check.sampled} stored provider keys sampled; the others were sealed with another key and will fail when used`);
+  } finally {
+    await database.$disconnect();
+  }
 
   const child = spawn(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, "scripts", "serve.ts")], {
     cwd: PROJECT_ROOT,
