@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { dataDir } from "../lib/config/data-dir.ts";
 import { ensureSecrets, parseMasterKey } from "../lib/config/secrets.ts";
 import { checkMasterKey } from "../lib/crypto/check-master-key.ts";
+import { keyRing } from "../lib/crypto/secret-box.ts";
 import { bootstrapDatabase, PROJECT_ROOT } from "../lib/db/bootstrap.ts";
 import { EmbeddedDbBusyError, startEmbedded, type EmbeddedServer } from "../lib/db/embedded.ts";
 import { parseIpRanges, trustedProxies } from "../lib/http/trusted-proxy.ts";
@@ -41,7 +42,8 @@ async function main() {
 
   const database = await bootstrapDatabase({ url, admin, log });
   try {
-    const check = await checkMasterKey(database, parseMasterKey(secrets.masterKey));
+    const previous = (process.env.SWITCHYARD_MASTER_KEY_PREVIOUS ?? "").split(",").map((k) => k.trim()).filter(Boolean).map((k) => parseMasterKey(k));
+    const check = await checkMasterKey(database, keyRing(parseMasterKey(secrets.masterKey), previous));
     if (check.opened < check.sampled) log(`warning: the master key opens ${check.opened} of ${check.sampled} stored provider keys sampled; the others were sealed with another key and will fail when used`);
   } finally {
     await database.$disconnect();

@@ -1,7 +1,7 @@
 import type { Db } from "../db/client.ts";
 import { ConfigError } from "../config/secrets.ts";
 import { byokKeyAad, platformKeyAad } from "./master-key.ts";
-import { open } from "./secret-box.ts";
+import { open, type KeyRing } from "./secret-box.ts";
 
 // Enough to tell "the wrong key" from "one damaged row" without reading every key at start.
 const SAMPLE = 50;
@@ -11,7 +11,7 @@ const SAMPLE = 50;
  * needing one would fail on its own, one by one, with an error far from the cause. Returns how
  * many of the sampled keys it opened.
  */
-export async function checkMasterKey(db: Db, key: Buffer): Promise<{ sampled: number; opened: number }> {
+export async function checkMasterKey(db: Db, key: Buffer | KeyRing): Promise<{ sampled: number; opened: number }> {
   const [platform, byok] = await Promise.all([
     db.provider.findMany({ where: { apiKeyCiphertext: { not: null } }, select: { id: true, apiKeyCiphertext: true }, take: SAMPLE }),
     db.userProviderKey.findMany({ select: { userId: true, providerId: true, ciphertext: true }, take: SAMPLE, orderBy: { createdAt: "desc" } }),

@@ -1,5 +1,5 @@
 import type { Caller } from "../auth/caller.ts";
-import { open } from "../crypto/secret-box.ts";
+import { open, type KeyRing } from "../crypto/secret-box.ts";
 import { byokKeyAad, platformKeyAad } from "../crypto/master-key.ts";
 import { ApiError } from "../http/errors.ts";
 import { microsToUsd } from "../money/units.ts";
@@ -23,7 +23,7 @@ import { budgetState } from "../router/money.ts";
 
 export type ChatDeps = GatewayDeps & {
   adapterFor: (config: ProviderConfig) => ProviderAdapter;
-  masterKey: () => Buffer;
+  masterKey: () => Buffer | KeyRing;
   healthRecorder?: HealthRecorder;
   now?: () => number;
 };

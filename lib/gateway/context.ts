@@ -1,5 +1,5 @@
 import { db } from "../db/client.ts";
-import { masterKey } from "../crypto/master-key.ts";
+import { masterKeyRing } from "../crypto/master-key.ts";
 import { CircuitBreakers } from "../health/circuit-breaker.ts";
 import { HealthRecorder } from "../health/recorder.ts";
 import { ledgerBilling } from "../ledger/billing.ts";
@@ -19,7 +19,7 @@ export function gateway(): ChatDeps {
       breakers: new CircuitBreakers(),
       billing: ledgerBilling(database, process.env.SWITCHYARD_HOLD_TTL_MS ? Number(process.env.SWITCHYARD_HOLD_TTL_MS) : undefined),
       adapterFor: createAdapter,
-      masterKey,
+      masterKey: masterKeyRing,
       healthRecorder: new HealthRecorder(database),
     };
   }

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkMasterKey } from "../../lib/crypto/check-master-key.ts";
 import { byokKeyAad, platformKeyAad } from "../../lib/crypto/master-key.ts";
-import { seal } from "../../lib/crypto/secret-box.ts";
+import { keyRing, seal } from "../../lib/crypto/secret-box.ts";
 import { ConfigError } from "../../lib/config/secrets.ts";
 import { createUser } from "../../lib/users/users.ts";
 import { createTestDatabase, type TestDatabase } from "../setup/test-db.ts";
@@ -41,5 +41,7 @@ describe("the master key check at start", () => {
     const other = await db.provider.findFirstOrThrow({ where: { requiresKey: true, id: { not: provider.id } } });
     await db.provider.update({ where: { id: other.id }, data: { apiKeyCiphertext: seal("sk-other-key-9999", wrong, platformKeyAad(other.id)), apiKeyPrefix: "sk-oth…" } });
     expect(await checkMasterKey(db, right)).toEqual({ sampled: 3, opened: 2 });
+    // Holding the other key as a previous one (SWITCHYARD_MASTER_KEY_PREVIOUS) opens all three.
+    expect(await checkMasterKey(db, keyRing(right, [wrong]))).toEqual({ sampled: 3, opened: 3 });
   });
 });
