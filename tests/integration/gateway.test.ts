@@ -245,7 +245,7 @@ describe("admin write API", () => {
     expect(alpha).toMatchObject({ has_api_key: true, api_key_prefix: expect.stringMatching(/^upstre…$/) });
     expect(JSON.stringify(list.json)).not.toContain("upstream-secret");
     const stored = await sql<{ c: string }>(f.url, "SELECT api_key_ciphertext AS c FROM providers WHERE slug = 'alpha'");
-    expect(stored[0]!.c).toMatch(/^v1\./);
+    expect(stored[0]!.c).toMatch(/^v2\.[0-9a-f]{8}\./); // sealed, naming the master key that sealed it
     expect(stored[0]!.c).not.toContain("upstream-secret");
   });
 
