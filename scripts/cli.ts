@@ -14,6 +14,11 @@ import { rollupDrift } from "../lib/finance/rollup.ts";
 import { formatMicros } from "../lib/router/cost.ts";
 import { ApiError } from "../lib/http/errors.ts";
 import { z } from "zod";
+import { randomBytes } from "node:crypto";
+import { ensureSecrets, parseMasterKey, secretsFileOf, writeRotatedMasterKey } from "../lib/config/secrets.ts";
+import { masterKeyRing } from "../lib/crypto/master-key.ts";
+import { rotateMasterKey } from "../lib/crypto/rotate.ts";
+import { keyId, type KeyRing } from "../lib/crypto/secret-box.ts";
 
 const USAGE = `usage: npm run cli -- <command>
   user create --email E --password P [--role USER|ADMIN|FINANCE]
@@ -24,7 +29,10 @@ const USAGE = `usage: npm run cli -- <command>
                                         fills the database with demo users (demo-<n>@example.test), their requests
                                         over the last D days (default 90), purchases, refunds, grants and charges;
                                         --reset replaces earlier demo data (without it, existing demo data is an error)
-  demo-data --delete                    deletes every demo user with their requests, ledger entries and Stripe events`;
+  demo-data --delete                    deletes every demo user with their requests, ledger entries and Stripe events
+  keys rotate-master [--finish]         re-seals every stored provider key with a new master key
+                                        (SWITCHYARD_MASTER_KEY_NEW, or generated into DATA_DIR/secrets.json);
+                                        --finish re-seals what is left with the current key; see README`;
 
 class UsageError extends Error {}
 
@@ -53,11 +61,12 @@ async function run(argv: string[]): Promise<void> {
   const [noun, verb, ...rest] = argv;
   const { values } = parseArgs({
     args: rest,
-    options: { email: { type: "string" }, password: { type: "string" }, role: { type: "string" }, name: { type: "string" } },
+    options: { email: { type: "string" }, password: { type: "string" }, role: { type: "string" }, name: { type: "string" }, finish: { type: "boolean" } },
     strict: true,
   });
   const command = `${noun ?? ""} ${verb ?? ""}`;
   if (command === "ledger verify") return verify();
+  if (command === "keys rotate-master") return rotateMaster(values.finish === true);
   if (command !== "user create" && command !== "key create") throw new UsageError(`unknown command: ${command.trim() || "(none)"}`);
   if (!values.email) throw new UsageError("--email is required");
 
@@ -84,6 +93,58 @@ async function run(argv: string[]): Promise<void> {
 }
 
 class MismatchError extends Error {}
+
+/**
+ * With the master key in the environment, the new one must be given (SWITCHYARD_MASTER_KEY_NEW) and
+ * already held by every app process (as an opener) — this command cannot hand it to them. With the
+ * generated key of DATA_DIR/secrets.json, the new key is written there first; app processes reread
+ * that file within a second, so they can open what is re-sealed from then on.
+ */
+async function rotateMaster(finish: boolean): Promise<void> {
+  const env = process.env;
+  let next: string;
+  let held: KeyRing;
+  if (finish) {
+    // No new key: re-seal what is not yet sealed with the key that seals now (saved by processes
+    // that still sealed with the old key while the rotation ran).
+    const secrets = env.SWITCHYARD_MASTER_KEY ? null : ensureSecrets(dataDir(), env);
+    held = secrets ? masterKeyRing({ SWITCHYARD_MASTER_KEY: secrets.masterKey, SWITCHYARD_MASTER_KEY_PREVIOUS: secrets.previousMasterKeys.join(",") }) : masterKeyRing(env);
+    next = held.current.toString("base64");
+  } else if (env.SWITCHYARD_MASTER_KEY) {
+    if (!env.SWITCHYARD_MASTER_KEY_NEW) {
+      throw new UsageError(
+        "the master key comes from the environment: set SWITCHYARD_MASTER_KEY_NEW to the new key (`openssl rand -base64 32`), give it to every app process the same way and restart them, then run this again",
+      );
+    }
+    next = env.SWITCHYARD_MASTER_KEY_NEW;
+    parseMasterKey(next);
+    held = masterKeyRing(env);
+  } else {
+    const secrets = ensureSecrets(dataDir(), env);
+    next = env.SWITCHYARD_MASTER_KEY_NEW || randomBytes(32).toString("base64");
+    parseMasterKey(next);
+    held = masterKeyRing({ SWITCHYARD_MASTER_KEY: secrets.masterKey, SWITCHYARD_MASTER_KEY_PREVIOUS: secrets.previousMasterKeys.join(",") });
+    writeRotatedMasterKey(secretsFileOf(dataDir()), next);
+    console.log(`wrote the new master key ${keyId(parseMasterKey(next))} to ${secretsFileOf(dataDir())} (the old one stays there to decrypt); waiting for app processes to read it`);
+    await new Promise((r) => setTimeout(r, 2_500));
+  }
+  const { db, close } = await openDatabase();
+  try {
+    const report = await rotateMasterKey(db, held, parseMasterKey(next), { onBatch: (n) => n % 1000 === 0 && n > 0 && console.log(`  ${n} keys done`) });
+    console.log(`re-sealed ${report.platformKeys} platform key(s) and ${report.byokKeys} BYOK key(s) with master key ${report.newKeyId}; ${report.alreadyRotated} already were`);
+    for (const u of report.unreadable) console.error(`${u.table} ${u.id} cannot be opened with any held master key: left as it is (its owner has to enter it again)`);
+    console.log(
+      env.SWITCHYARD_MASTER_KEY
+        ? finish ? "when this re-seals nothing, SWITCHYARD_MASTER_KEY_PREVIOUS can be dropped"
+          : "next: start every app process with SWITCHYARD_MASTER_KEY set to the new key and SWITCHYARD_MASTER_KEY_PREVIOUS to the old one (no _NEW), then run `keys rotate-master --finish` (it re-seals what old processes saved meanwhile); when it re-seals nothing, drop SWITCHYARD_MASTER_KEY_PREVIOUS"
+        : finish ? "when this re-seals nothing, the old keys in secrets.json (previousMasterKeys) can be deleted"
+          : "next: restart the app when convenient (it then seals with the new key), then run `keys rotate-master --finish`; when it re-seals nothing, the old key in secrets.json (previousMasterKeys) can be deleted",
+    );
+    if (report.unreadable.length) throw new MismatchError("unreadable keys");
+  } finally {
+    await close();
+  }
+}
 
 function wholeNumber(name: string, value: string | undefined, fallback?: number): number {
   if (value === undefined) {

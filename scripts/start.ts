@@ -3,9 +3,9 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { dataDir } from "../lib/config/data-dir.ts";
-import { ensureSecrets, parseMasterKey } from "../lib/config/secrets.ts";
+import { ensureSecrets } from "../lib/config/secrets.ts";
 import { checkMasterKey } from "../lib/crypto/check-master-key.ts";
-import { keyRing } from "../lib/crypto/secret-box.ts";
+import { masterKeyRing } from "../lib/crypto/master-key.ts";
 import { bootstrapDatabase, PROJECT_ROOT } from "../lib/db/bootstrap.ts";
 import { EmbeddedDbBusyError, startEmbedded, type EmbeddedServer } from "../lib/db/embedded.ts";
 import { parseIpRanges, trustedProxies } from "../lib/http/trusted-proxy.ts";
@@ -42,8 +42,8 @@ async function main() {
 
   const database = await bootstrapDatabase({ url, admin, log });
   try {
-    const previous = (process.env.SWITCHYARD_MASTER_KEY_PREVIOUS ?? "").split(",").map((k) => k.trim()).filter(Boolean).map((k) => parseMasterKey(k));
-    const check = await checkMasterKey(database, keyRing(parseMasterKey(secrets.masterKey), previous));
+    const previous = [process.env.SWITCHYARD_MASTER_KEY_PREVIOUS, ...secrets.previousMasterKeys].filter(Boolean).join(",");
+    const check = await checkMasterKey(database, masterKeyRing({ ...process.env, SWITCHYARD_MASTER_KEY: secrets.masterKey, SWITCHYARD_MASTER_KEY_PREVIOUS: previous }));
     if (check.opened < check.sampled) log(`warning: the master key opens ${check.opened} of ${check.sampled} stored provider keys sampled; the others were sealed with another key and will fail when used`);
   } finally {
     await database.$disconnect();
@@ -62,6 +62,9 @@ async function main() {
       DATABASE_URL: url,
       NEXTAUTH_SECRET: secrets.nextauthSecret,
       SWITCHYARD_MASTER_KEY: secrets.masterKey,
+      // Keys a rotation replaced still decrypt; with a generated key the process rereads its file.
+      SWITCHYARD_MASTER_KEY_PREVIOUS: [process.env.SWITCHYARD_MASTER_KEY_PREVIOUS, ...secrets.previousMasterKeys].filter(Boolean).join(","),
+      ...(secrets.secretsFile ? { SWITCHYARD_SECRETS_FILE: secrets.secretsFile } : {}),
       // Without a configured public URL, next-auth takes the origin from X-Forwarded-Host/Proto,
       // which proxy.ts rewrites to the origin lib/http/origin.ts trusts (Host, unless a trusted proxy is configured).
       ...(process.env.NEXTAUTH_URL ? {} : { AUTH_TRUST_HOST: "true" }),

@@ -1,21 +1,37 @@
-import { parseMasterKey } from "../config/secrets.ts";
+import { parseMasterKey, readMasterKeysFile } from "../config/secrets.ts";
 import { keyRing, type KeyRing } from "./secret-box.ts";
 
 let cached: { raw: string; ring: KeyRing } | undefined;
+let file: { at: number; keys: string } = { at: 0, keys: "" };
+
+// With a generated master key the launcher names its file (SWITCHYARD_SECRETS_FILE): a rotation
+// writes the new key there, and every process reads it within a second, before any row needs it.
+function fileKeys(path: string | undefined): string {
+  if (!path) return "";
+  if (Date.now() - file.at > 1000) {
+    const keys = readMasterKeysFile(path);
+    file = { at: Date.now(), keys: keys ? [keys.masterKey, ...keys.previousMasterKeys].join(",") : "" };
+  }
+  return file.keys;
+}
+
+const parseList = (value: string | undefined): Buffer[] =>
+  (value ?? "").split(",").map((k) => k.trim()).filter(Boolean).map((k) => parseMasterKey(k));
 
 /**
- * The process's master keys: SWITCHYARD_MASTER_KEY (the launcher always provides it) seals and
- * opens; SWITCHYARD_MASTER_KEY_PREVIOUS (comma-separated, optional) only opens what older keys
- * sealed, so a rotation never leaves a stored key unreadable.
+ * The process's master keys. SWITCHYARD_MASTER_KEY (the launcher always provides it) seals and
+ * opens; SWITCHYARD_MASTER_KEY_PREVIOUS (comma-separated) and SWITCHYARD_MASTER_KEY_NEW (the key a
+ * rotation is about to seal with) only open, and so do the keys of SWITCHYARD_SECRETS_FILE, so no
+ * stored key is unreadable before, during or after a rotation (README "Master key rotation").
  */
-export function masterKeyRing(): KeyRing {
-  const current = process.env.SWITCHYARD_MASTER_KEY;
+export function masterKeyRing(env: Record<string, string | undefined> = process.env): KeyRing {
+  const current = env.SWITCHYARD_MASTER_KEY;
   if (!current) throw new Error("SWITCHYARD_MASTER_KEY is not set: start the app with `npm start`, which provides it");
-  const previous = process.env.SWITCHYARD_MASTER_KEY_PREVIOUS ?? "";
-  const raw = `${current}|${previous}`;
+  const fromFile = fileKeys(env.SWITCHYARD_SECRETS_FILE);
+  const raw = `${current}|${env.SWITCHYARD_MASTER_KEY_PREVIOUS ?? ""}|${env.SWITCHYARD_MASTER_KEY_NEW ?? ""}|${fromFile}`;
   if (cached?.raw !== raw) {
-    const older = previous.split(",").map((k) => k.trim()).filter(Boolean).map((k) => parseMasterKey(k));
-    cached = { raw, ring: keyRing(parseMasterKey(current), older) };
+    const openers = [...parseList(env.SWITCHYARD_MASTER_KEY_NEW), ...parseList(env.SWITCHYARD_MASTER_KEY_PREVIOUS), ...parseList(fromFile)];
+    cached = { raw, ring: keyRing(parseMasterKey(current), openers) };
   }
   return cached.ring;
 }
