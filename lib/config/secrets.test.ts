@@ -14,13 +14,15 @@ describe("ensureSecrets", () => {
     expect(first.nextauthSecret.length).toBeGreaterThanOrEqual(32);
     expect(statSync(join(dir, "secrets.json")).mode & 0o777).toBe(0o600);
     expect(ensureSecrets(dir, {})).toEqual(first);
+    expect(first).toMatchObject({ previousMasterKeys: [], secretsFile: join(dir, "secrets.json") });
   });
 
   it("prefers the environment and does not write given secrets to disk", () => {
     const dir = tmp();
     const masterKey = Buffer.alloc(32, 7).toString("base64");
     const secrets = ensureSecrets(dir, { SWITCHYARD_MASTER_KEY: masterKey, NEXTAUTH_SECRET: "x".repeat(40) });
-    expect(secrets).toEqual({ masterKey, nextauthSecret: "x".repeat(40) });
+    // A key from the environment is not the file's: processes are not told to reread the file.
+    expect(secrets).toEqual({ masterKey, nextauthSecret: "x".repeat(40), previousMasterKeys: [], secretsFile: null });
     expect(() => readFileSync(join(dir, "secrets.json"))).toThrow();
   });
 
