@@ -64,7 +64,11 @@ const LEDGER_INSERT = (from: string, to: string) => Prisma.sql`
  * several processes at once (one advisory lock; the state row says how far it got). Returns the
  * new horizon and how many days were added.
  */
-export async function rollUp(db: Db): Promise<{ rolledUntil: Date | null; days: number }> {
+export async function rollUp(db: Db, opts: { maxDays?: number } = {}): Promise<{ rolledUntil: Date | null; days: number }> {
+  // At most a week per transaction by default: the embedded database serves one transaction at a
+  // time, so catching up on months of history (a first start after an upgrade) in one go would hold
+  // every request for as long. The sweeper's next ticks roll the rest; figures stay exact meanwhile.
+  const maxDays = opts.maxDays ?? 7;
   return db.$transaction(
     async (tx) => {
       await tx.$executeRaw(LOCK);
@@ -76,8 +80,9 @@ export async function rollUp(db: Db): Promise<{ rolledUntil: Date | null; days: 
                                WHERE pid <> pg_backend_pid() AND xact_start IS NOT NULL AND datname = current_database()), localtimestamp)) AS safe,
                LEAST((SELECT min(created_at) FROM usage_logs), (SELECT min(created_at) FROM ledger_entries)) AS first,
                (SELECT rolled_until::timestamp FROM rollup_state WHERE name = ${STATE}) AS until`;
-      const target = floorDay(cut!.safe);
-      const start = cut!.until ? floorDay(cut!.until) : cut!.first ? floorDay(cut!.first) : target;
+      const horizon = floorDay(cut!.safe);
+      const start = cut!.until ? floorDay(cut!.until) : cut!.first ? floorDay(cut!.first) : horizon;
+      const target = new Date(Math.min(horizon.getTime(), start.getTime() + maxDays * DAY_MS));
       if (start >= target) {
         if (!cut!.until) await setState(tx, target);
         return { rolledUntil: cut!.until ? start : target, days: 0 };
@@ -116,7 +121,12 @@ export async function rebuildRollups(db: Db): Promise<{ rolledUntil: Date | null
     await tx.$executeRaw`DELETE FROM ledger_daily`;
     await tx.$executeRaw`DELETE FROM rollup_state WHERE name = ${STATE}`;
   });
-  return rollUp(db);
+  let total = 0;
+  for (;;) {
+    const r = await rollUp(db, { maxDays: 31 });
+    total += r.days;
+    if (r.days === 0) return { rolledUntil: r.rolledUntil, days: total };
+  }
 }
 
 /**

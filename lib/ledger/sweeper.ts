@@ -24,7 +24,8 @@ export function startSweeper(db: Db, intervalMs = Number(process.env.SWITCHYARD_
       if (retried) console.log(`[ledger] settled ${retried} request(s) on retry`);
       const released = await sweepExpiredHolds(db);
       if (released) console.log(`[ledger] released ${released} expired hold(s)`);
-      // Finance's daily rollups: a day is added once it is over (a no-op on most ticks).
+      // Finance's daily rollups: a day is added once it is over (a no-op on most ticks; a long
+      // backlog is worked off a week per tick).
       const rolled = await rollUp(db);
       if (rolled.days) console.log(`[finance] rolled up ${rolled.days} day(s) of usage and ledger`);
     } catch (err) {

@@ -154,12 +154,16 @@ describe("finance summary", () => {
 
   it("rolls whole days once they are over, never today, and a second roll adds nothing", async () => {
     await sql(f.url, `DELETE FROM rollup_state`);
-    const first = await rollUp(f.db);
+    // A week per transaction (the embedded database serves one at a time); the next calls go on.
+    const steps: number[] = [];
+    let last = await rollUp(f.db);
+    for (; last.days > 0; last = await rollUp(f.db)) steps.push(last.days);
+    expect(steps.length).toBeGreaterThan(1);
+    expect(Math.max(...steps)).toBeLessThanOrEqual(7);
     const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
     // Today is not over; in the first two minutes after midnight yesterday is not safe yet either.
-    expect([today, today - 86_400_000]).toContain(first.rolledUntil!.getTime());
-    expect(first.days).toBeGreaterThan(0);
-    expect(await rollUp(f.db)).toEqual({ rolledUntil: first.rolledUntil, days: 0 });
+    expect([today, today - 86_400_000]).toContain(last.rolledUntil!.getTime());
+    expect(await rollUp(f.db)).toEqual({ rolledUntil: last.rolledUntil, days: 0 });
     const [todayRows] = await sql<{ n: string }>(f.url, `SELECT count(*)::text AS n FROM usage_daily WHERE day >= $1::date`, [new Date(today).toISOString()]);
     expect(todayRows!.n).toBe("0");
     expect(await rollupDrift(f.db)).toEqual([]);
