@@ -5,6 +5,9 @@ import { rolledUntil } from "./rollup.ts";
 import { splitRange, type Range } from "./range.ts";
 import { stripeObjectOf } from "./export.ts";
 import { scrubSecrets } from "../security/scrub.ts";
+import { formatUsd } from "../money/units.ts";
+import { num } from "./query.ts";
+import { createdIn } from "./sources.ts";
 
 /**
  * Three witnesses for the money: the ledger, the Stripe events we processed, and Stripe's own
@@ -46,8 +49,6 @@ export type Reconciliation = {
 };
 
 const MAX_ROWS = 200;
-const n = (v: bigint | number | null | undefined) => (v == null ? 0 : Number(v));
-const fmt = (m: number) => `${m < 0 ? "-" : ""}$${(Math.abs(m) / 1_000_000).toFixed(6)}`;
 
 function comparison(name: string, leftLabel: string, rightLabel: string, leftTotal: number, rightTotal: number, rows: DiffRow[]): Comparison {
   return {
@@ -87,25 +88,24 @@ function compareSides<L extends Side, R extends Side>(list: string[], left: Map<
 
 // ---- ledger charges vs usage rows ------------------------------------------------------------
 
-const inWindows = (col: Prisma.Sql, ws: Range[]) => (ws.length ? Prisma.join(ws.map((w) => Prisma.sql`(${col} >= ${w.from} AND ${col} < ${w.to})`), " OR ") : Prisma.sql`false`);
 
 /** Row by row: every charged usage row has one CHARGE entry of the same amount ("charge:<request id>"), and back. */
 async function chargeRowDiffs(db: Db, windows: Range[]): Promise<DiffRow[]> {
   if (!windows.length) return [];
   const rows = await db.$queryRaw<{ usage_id: string | null; entry_id: bigint | null; req: string | null; usage: bigint | null; ledger: bigint | null }[]>`
     SELECT l.id AS usage_id, e.id AS entry_id, e.req, l.charged_micros AS usage, -e.amount_micros AS ledger
-    FROM (SELECT id, charged_micros FROM usage_logs WHERE (${inWindows(Prisma.sql`created_at`, windows)}) AND charged_micros <> 0) l
+    FROM (SELECT id, charged_micros FROM usage_logs WHERE ${createdIn(windows)} AND charged_micros <> 0) l
     FULL JOIN (SELECT id, amount_micros, substr(idempotency_key, 8) AS req FROM ledger_entries
-               WHERE type = 'CHARGE' AND (${inWindows(Prisma.sql`created_at`, windows)})) e ON e.req = l.id
+               WHERE type = 'CHARGE' AND ${createdIn(windows)}) e ON e.req = l.id
     WHERE l.id IS NULL OR e.id IS NULL OR -e.amount_micros <> l.charged_micros
     ORDER BY 1, 2 LIMIT ${MAX_ROWS * 5}`;
   return rows.map((r) => {
-    const left = r.entry_id === null ? null : n(r.ledger);
-    const right = r.usage_id === null ? null : n(r.usage);
+    const left = r.entry_id === null ? null : num(r.ledger);
+    const right = r.usage_id === null ? null : num(r.usage);
     const problem =
-      left === null ? `usage row ${r.usage_id} says ${fmt(right!)} was charged, but the ledger has no charge for it`
-      : right === null ? `ledger charge ${r.entry_id} (${fmt(left)}) has no usage row${r.req ? ` for request ${r.req}` : ""} in this range`
-      : `ledger charged ${fmt(left)} but usage row ${r.usage_id} says ${fmt(right)}`;
+      left === null ? `usage row ${r.usage_id} says ${formatUsd(right!)} was charged, but the ledger has no charge for it`
+      : right === null ? `ledger charge ${r.entry_id} (${formatUsd(left)}) has no usage row${r.req ? ` for request ${r.req}` : ""} in this range`
+      : `ledger charged ${formatUsd(left)} but usage row ${r.usage_id} says ${formatUsd(right)}`;
     return { id: r.usage_id ?? r.req ?? String(r.entry_id), left_id: r.entry_id?.toString() ?? null, right_id: r.usage_id, left_micros: left, right_micros: right, difference_micros: (left ?? 0) - (right ?? 0), problem };
   });
 }
@@ -127,17 +127,17 @@ async function chargesVsUsage(db: Db, range: Range): Promise<Comparison> {
   let ledgerTotal = 0;
   const suspect: Range[] = [];
   for (const d of days) {
-    usageTotal += n(d.usage);
-    ledgerTotal += n(d.ledger);
+    usageTotal += num(d.usage);
+    ledgerTotal += num(d.ledger);
     // Usage days count every request, charged or not; a difference in sums is what matters here.
-    if (n(d.usage) !== n(d.ledger)) suspect.push({ from: d.day, to: new Date(d.day.getTime() + 86_400_000) });
+    if (num(d.usage) !== num(d.ledger)) suspect.push({ from: d.day, to: new Date(d.day.getTime() + 86_400_000) });
   }
   if (raw.length) {
     const [t] = await db.$queryRaw<{ usage: bigint | null; ledger: bigint | null }[]>`
-      SELECT (SELECT sum(charged_micros) FROM usage_logs WHERE ${inWindows(Prisma.sql`created_at`, raw)})::bigint AS usage,
-             (SELECT -sum(amount_micros) FROM ledger_entries WHERE type = 'CHARGE' AND (${inWindows(Prisma.sql`created_at`, raw)}))::bigint AS ledger`;
-    usageTotal += n(t?.usage);
-    ledgerTotal += n(t?.ledger);
+      SELECT (SELECT sum(charged_micros) FROM usage_logs WHERE ${createdIn(raw)})::bigint AS usage,
+             (SELECT -sum(amount_micros) FROM ledger_entries WHERE type = 'CHARGE' AND ${createdIn(raw)})::bigint AS ledger`;
+    usageTotal += num(t?.usage);
+    ledgerTotal += num(t?.ledger);
   }
   const rows = await chargeRowDiffs(db, [...suspect, ...raw]);
   return comparison("ledger_charges_vs_usage", "ledger charges", "usage log", ledgerTotal, usageTotal, rows);
@@ -186,22 +186,22 @@ async function purchases(db: Db, range: Range, stripe: Stripe | null): Promise<{
     for (const e of await db.$queryRaw<{ id: bigint; key: string; amount: bigint; user_id: string }[]>`
       SELECT e.id, e.idempotency_key AS key, e.amount_micros AS amount, a.user_id FROM ledger_entries e JOIN credit_accounts a ON a.id = e.account_id
       WHERE e.idempotency_key IN (${Prisma.join(list.map((id) => `stripe-session:${id}`))})`) {
-      ledger.set(stripeObjectOf(e.key)!, { ids: [e.id.toString()], amount: n(e.amount) });
+      ledger.set(stripeObjectOf(e.key)!, { ids: [e.id.toString()], amount: num(e.amount) });
     }
     for (const e of await db.$queryRaw<{ id: string; object_id: string; amount: bigint | null }[]>`
       SELECT id, object_id, amount_micros AS amount FROM stripe_events WHERE type LIKE 'checkout.session.%' AND object_id IN (${Prisma.join(list)}) ORDER BY processed_at`) {
       const cur = events.get(e.object_id) ?? { ids: [], amount: 0 };
       cur.ids.push(e.id);
       // Several events for one session ("completed", "async_payment_succeeded", a repair) state one amount.
-      cur.amount = Math.max(cur.amount, n(e.amount));
+      cur.amount = Math.max(cur.amount, num(e.amount));
       events.set(e.object_id, cur);
     }
   }
 
   const vsEvents = compareSides(list, ledger, events, (id, l, e) =>
-    !l ? `a processed event says session ${id} paid ${fmt(e!.amount!)}, but the ledger never credited it`
+    !l ? `a processed event says session ${id} paid ${formatUsd(e!.amount!)}, but the ledger never credited it`
     : !e ? `the ledger credited session ${id} without any processed Stripe event`
-    : `the ledger credited ${fmt(l.amount)} for session ${id}, the event said ${fmt(e.amount!)}`);
+    : `the ledger credited ${formatUsd(l.amount)} for session ${id}, the event said ${formatUsd(e.amount!)}`);
   const comparisons = [comparison("purchases_ledger_vs_events", "ledger purchases", "processed Stripe events", vsEvents.leftTotal, vsEvents.rightTotal, vsEvents.rows)];
   const repairable: Repairable[] = [];
   if (!stripe) return { comparisons, repairable };
@@ -211,9 +211,9 @@ async function purchases(db: Db, range: Range, stripe: Stripe | null): Promise<{
   for (const id of list) sessions.set(id, stripeListed.get(id) ?? (await retrieveSession(stripe, id)));
   const vsStripe = compareSides(list, ledger, sessions, (id, l, s) =>
     !s!.ids.length ? `the ledger credited session ${id}, which Stripe does not know`
-    : !l && s!.paid ? `Stripe says session ${id} was paid ${fmt(s!.amount ?? 0)}, but it was never credited (the webhook did not arrive or failed)`
+    : !l && s!.paid ? `Stripe says session ${id} was paid ${formatUsd(s!.amount ?? 0)}, but it was never credited (the webhook did not arrive or failed)`
     : !s!.paid ? `the ledger credited session ${id}, which Stripe says is not paid`
-    : `the ledger credited ${fmt(l!.amount)} for session ${id}; Stripe says ${fmt(s!.amount ?? 0)}`);
+    : `the ledger credited ${formatUsd(l!.amount)} for session ${id}; Stripe says ${formatUsd(s!.amount ?? 0)}`);
   for (const row of vsStripe.rows) {
     const s = sessions.get(row.id)!;
     if (ledger.has(row.id) || !s.paid) continue;
@@ -254,24 +254,24 @@ async function refunds(db: Db, range: Range, stripe: Stripe | null): Promise<Com
       const charge = stripeObjectOf(e.key)!;
       const cur = ledger.get(charge) ?? { ids: [], amount: 0, shortfall: 0 };
       cur.ids.push(e.id.toString());
-      cur.amount += -n(e.amount);
-      cur.shortfall += n(e.shortfall);
+      cur.amount += -num(e.amount);
+      cur.shortfall += num(e.shortfall);
       ledger.set(charge, cur);
     }
     for (const e of await db.$queryRaw<{ id: string; object_id: string; amount: bigint | null }[]>`
       SELECT id, object_id, amount_micros AS amount FROM stripe_events WHERE type = 'charge.refunded' AND object_id IN (${Prisma.join(list)})`) {
       const cur = events.get(e.object_id) ?? { ids: [], amount: 0 };
       cur.ids.push(e.id);
-      cur.amount = Math.max(cur.amount, n(e.amount));
+      cur.amount = Math.max(cur.amount, num(e.amount));
       events.set(e.object_id, cur);
     }
   }
   const explain = (charge: string, l: { amount: number; shortfall: number } | undefined, other: number | null, who: string) => {
     other ??= 0;
     const got = l?.amount ?? 0;
-    if (l && l.shortfall > 0 && got + l.shortfall === other) return `${who} refunded ${fmt(other)} on charge ${charge}; the ledger took back ${fmt(got)}: the other ${fmt(l.shortfall)} of credits had already been spent`;
-    if (!l) return `${who} refunded ${fmt(other)} on charge ${charge}, but the ledger recorded no refund`;
-    return `the ledger took back ${fmt(got)} for charge ${charge}; ${who} says ${fmt(other)}`;
+    if (l && l.shortfall > 0 && got + l.shortfall === other) return `${who} refunded ${formatUsd(other)} on charge ${charge}; the ledger took back ${formatUsd(got)}: the other ${formatUsd(l.shortfall)} of credits had already been spent`;
+    if (!l) return `${who} refunded ${formatUsd(other)} on charge ${charge}, but the ledger recorded no refund`;
+    return `the ledger took back ${formatUsd(got)} for charge ${charge}; ${who} says ${formatUsd(other)}`;
   };
 
   const vsEvents = compareSides(list, ledger, events, (id, l, e) => explain(id, l, e?.amount ?? 0, "a processed event"));

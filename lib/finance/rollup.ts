@@ -20,7 +20,8 @@ const SETTLE_GRACE = Prisma.sql`interval '2 minutes'`;
 
 export const floorDay = (d: Date) => new Date(Math.floor(d.getTime() / DAY_MS) * DAY_MS);
 export const ceilDay = (d: Date) => new Date(Math.ceil(d.getTime() / DAY_MS) * DAY_MS);
-const ymd = (d: Date) => d.toISOString().slice(0, 10);
+/** A UTC day as YYYY-MM-DD. */
+export const ymd = (d: Date) => d.toISOString().slice(0, 10);
 
 /** Every UTC day before this instant is in the rollups (null: nothing rolled yet). */
 export async function rolledUntil(db: Db): Promise<Date | null> {

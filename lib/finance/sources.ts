@@ -6,8 +6,10 @@ import type { Range } from "./range.ts";
  * raw rows of its other parts, already grouped the same way, so a query reads them as one table.
  */
 
-const or = (parts: Prisma.Sql[]) => (parts.length ? Prisma.join(parts, " OR ") : Prisma.sql`false`);
-const rawWhere = (raw: Range[]) => or(raw.map((r) => Prisma.sql`(created_at >= ${r.from} AND created_at < ${r.to})`));
+/** `created_at` in any of the ranges ([from, to) each); false for none. Parenthesised, safe beside AND. */
+export const createdIn = (ranges: Range[]): Prisma.Sql =>
+  ranges.length ? Prisma.sql`(${Prisma.join(ranges.map((r) => Prisma.sql`(created_at >= ${r.from} AND created_at < ${r.to})`), " OR ")})` : Prisma.sql`false`;
+const rawWhere = createdIn;
 const rolledWhere = (rolled: Range | null) => (rolled ? Prisma.sql`day >= ${rolled.from}::date AND day < ${rolled.to}::date` : Prisma.sql`false`);
 
 /** Usage by (day, provider, model, power level, byok). */
@@ -51,6 +53,6 @@ export function userModelSource(userId: string, rolled: Range | null, raw: Range
     SELECT created_at::date, COALESCE(provider_slug, 'none'), COALESCE(model_name, 'none'), COALESCE(power_level::text, 'none'),
       count(*), count(*) FILTER (WHERE status = 'error'), sum(prompt_tokens), sum(completion_tokens), sum(charged_micros),
       sum(COALESCE(precision_cost_micros, charged_micros))
-    FROM usage_logs WHERE user_id = ${userId} AND (${rawWhere(raw)})
+    FROM usage_logs WHERE user_id = ${userId} AND ${rawWhere(raw)}
     GROUP BY 1, 2, 3, 4`;
 }

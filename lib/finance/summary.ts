@@ -1,7 +1,7 @@
 import type { Db } from "../db/client.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import { num, queryRows } from "./query.ts";
-import { DAY_MS, floorDay, rolledUntil } from "./rollup.ts";
+import { DAY_MS, floorDay, rolledUntil, ymd } from "./rollup.ts";
 import { splitRange, type Range } from "./range.ts";
 import { ledgerSource, usageSource, userSource } from "./sources.ts";
 import { liabilityAt, type Liability } from "./liability.ts";
@@ -62,7 +62,6 @@ const SUMS = Prisma.sql`sum(requests)::int8 AS requests, sum(errors)::int8 AS er
   sum(cache_write_cost_micros)::int8 AS cache_write_cost_micros, sum(output_cost_micros)::int8 AS output_cost_micros,
   sum(precision_cost_micros)::int8 AS precision_cost_micros`;
 
-const ymd = (d: Date) => d.toISOString().slice(0, 10);
 
 export async function financeSummary(db: Db, range: Range, now = new Date()): Promise<FinanceSummary> {
   const { rolled, raw } = splitRange(range, await rolledUntil(db));
