@@ -15,6 +15,9 @@
 // "stream,json,models"): a subset, for iterating on one (profiling); the full table needs all.
 // GATEWAY_BENCH_N1 (default 300) and GATEWAY_BENCH_N50 (default 2000) requests per row at
 // concurrency 1 and 50; GATEWAY_BENCH_WARMUP (default 200) per mode and target, unmeasured.
+// GATEWAY_BENCH_FENCED=1 gives the bench key every fence that costs work per request (a monthly
+// limit, so its spend is read and held with the balance; rpm and tpm, so its rate window is
+// counted and its tokens added): the dearest path. Without it only the per-user rate limit applies.
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -350,7 +353,9 @@ async function switchyard(target: string, mockUrl: string, env: Record<string, s
   // Set up through the product's own paths: a key for the admin, credits, a provider on the mock.
   const db = createDb(dbUrl(), 2);
   const admin = await db.user.findUniqueOrThrow({ where: { email: ADMIN.email } });
-  const key = (await createApiKey(db, admin.id, { name: "bench" })).key;
+  const fenced = process.env.GATEWAY_BENCH_FENCED === "1";
+  const key = (await createApiKey(db, admin.id, { name: "bench", ...(fenced ? { monthly_limit_usd: 1000, rpm: 1_000_000, tpm: 1_000_000_000 } : {}) })).key;
+  if (fenced) notes.push(`${target}: the bench key has a monthly limit, rpm and tpm (GATEWAY_BENCH_FENCED=1).`);
   await postEntry(db, { userId: admin.id, type: "GRANT", amountMicros: 1_000_000_000, reference: "bench" }); // $1,000
   await db.$disconnect();
   const auth = { Authorization: `Bearer ${key}` };

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { dataDir } from "../lib/config/data-dir.ts";
 import { ensureSecrets } from "../lib/config/secrets.ts";
 import { checkMasterKey } from "../lib/crypto/check-master-key.ts";
+import { userLimitsFromEnv } from "../lib/limits/gateway-limits.ts";
 import { masterKeyRing } from "../lib/crypto/master-key.ts";
 import { bootstrapDatabase, PROJECT_ROOT } from "../lib/db/bootstrap.ts";
 import { EmbeddedDbBusyError, startEmbedded, type EmbeddedServer } from "../lib/db/embedded.ts";
@@ -20,6 +21,7 @@ async function main() {
   const admin = adminFromEnv();
   // A typo here would otherwise surface only at the first sign-in.
   parseIpRanges(trustedProxies());
+  userLimitsFromEnv();
 
   buildIfNeeded(PROJECT_ROOT, log);
 

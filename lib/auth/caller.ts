@@ -4,8 +4,10 @@ import { hashApiKey } from "./api-keys.ts";
 import { readSessionToken } from "./session-cookie.ts";
 import { unauthorized } from "../http/errors.ts";
 import { identityCaches } from "./identity-cache.ts";
+import { fenceSelect, parseFences, type KeyFences } from "../keys/fences.ts";
 
-export type Caller = { userId: string; email: string; role: Role; apiKeyId: string | null };
+/** `fences`: the gateway key's limits (lib/keys/fences.ts); null for a session or an unfenced key. */
+export type Caller = { userId: string; email: string; role: Role; apiKeyId: string | null; fences?: KeyFences | null };
 
 // last_used_at is for display; writing it on every request would put a write on the hot path.
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -22,12 +24,13 @@ export async function resolveCaller(db: Db, headers: Headers, sessionSecret: str
     const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
     if (!match) throw unauthorized("Authorization header must be `Bearer <api key>`");
     const hash = hashApiKey(match[1]!);
-    const key = await identityCaches().keys.through(hash, () =>
-      db.apiKey.findUnique({
+    const key = await identityCaches().keys.through(hash, async () => {
+      const row = await db.apiKey.findUnique({
         where: { keyHash: hash },
-        select: { id: true, revokedAt: true, expiresAt: true, lastUsedAt: true, user: { select: { id: true, email: true, role: true, disabled: true } } },
-      }),
-    );
+        select: { id: true, revokedAt: true, expiresAt: true, lastUsedAt: true, ...fenceSelect, user: { select: { id: true, email: true, role: true, disabled: true } } },
+      });
+      return row && { id: row.id, revokedAt: row.revokedAt, expiresAt: row.expiresAt, lastUsedAt: row.lastUsedAt, user: row.user, fences: parseFences(row) };
+    });
     const now = Date.now();
     if (!key || key.revokedAt || (key.expiresAt && key.expiresAt.getTime() <= now) || key.user.disabled) {
       throw unauthorized("Invalid, expired or revoked API key");
@@ -37,7 +40,7 @@ export async function resolveCaller(db: Db, headers: Headers, sessionSecret: str
       key.lastUsedAt = new Date(now);
       await db.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: key.lastUsedAt } });
     }
-    return { userId: key.user.id, email: key.user.email, role: key.user.role, apiKeyId: key.id };
+    return { userId: key.user.id, email: key.user.email, role: key.user.role, apiKeyId: key.id, fences: key.fences };
   }
   return sessionCaller(db, headers.get("cookie"), sessionSecret);
 }

@@ -7,6 +7,7 @@
  * same TtlCache and TTL; holds themselves are never decided from a cache.
  */
 import type { Role } from "./roles.ts";
+import type { KeyFences } from "../keys/fences.ts";
 
 export const DEFAULT_IDENTITY_TTL_MS = 1_000;
 const MAX_ENTRIES = 10_000;
@@ -88,7 +89,7 @@ export const identityTtlMs = () => {
 };
 
 /** What a gateway key's hash resolves to (null: no such key). */
-export type CachedKey = { id: string; revokedAt: Date | null; expiresAt: Date | null; lastUsedAt: Date | null; user: { id: string; email: string; role: Role; disabled: boolean } } | null;
+export type CachedKey = { id: string; revokedAt: Date | null; expiresAt: Date | null; lastUsedAt: Date | null; user: { id: string; email: string; role: Role; disabled: boolean }; fences: KeyFences | null } | null;
 /** A session's user (null: gone). */
 export type CachedUser = { id: string; email: string; role: Role; disabled: boolean; sessionVersion: number } | null;
 /** Routing preferences (null: none saved). */

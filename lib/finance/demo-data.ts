@@ -5,6 +5,7 @@ import { hashPassword } from "../auth/password.ts";
 import { decideRoute } from "../router/decide.ts";
 import { POWER_LEVELS, TASK_TYPES, type RouterModel } from "../router/types.ts";
 import { rebuildRollups } from "./rollup.ts";
+import { recountKeySpend } from "../ledger/ledger.ts";
 
 /**
  * A realistic, consistent finance dataset (`npm run cli -- demo-data`): demo users with
@@ -704,6 +705,7 @@ export async function generateDemoData(db: Db, options: DemoDataOptions): Promis
   const ta = Date.now();
   for (const table of ["users", "api_keys", "credit_accounts", "usage_logs", "ledger_entries", "stripe_events"]) await db.$executeRawUnsafe(`ANALYZE ${table}`);
   log(`analyzed (${secs(ta)})`);
+  await recountKeySpend(db);
   const tr = Date.now();
   const rolled = await rebuildRollups(db);
   for (const table of ["usage_daily", "usage_daily_users", "ledger_daily"]) await db.$executeRawUnsafe(`ANALYZE ${table}`);

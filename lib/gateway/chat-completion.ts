@@ -19,12 +19,20 @@ import { addCosts, NO_COST, servedCost, tokenCounts } from "./invoice.ts";
 import type { InvoiceCost } from "../router/cost.ts";
 import type { AttemptRecord } from "./usage-log.ts";
 import { buildReceipt, downgradeOf } from "./receipt.ts";
-import { budgetState } from "../router/money.ts";
+import { budgetState, byokFeeMicros } from "../router/money.ts";
+import type { GatewayLimits } from "../limits/gateway-limits.ts";
 
 export type ChatDeps = GatewayDeps & {
   adapterFor: (config: ProviderConfig) => ProviderAdapter;
   masterKey: () => Buffer | KeyRing;
   healthRecorder?: HealthRecorder;
+  /** Rate limits per user and key; admitted in parallel with routing, tokens counted at settle. */
+  limits?: GatewayLimits;
+  /**
+   * Marks a BYOK key the provider refused (401/403) during real traffic (lib/byok): routing stops
+   * using it at once. The reason is scrubbed before it gets here.
+   */
+  markByokInvalid?: (keyId: string, reason: string, opts: { secrets: string[]; ciphertext: string }) => Promise<unknown>;
   now?: () => number;
 };
 
@@ -57,7 +65,11 @@ const headerSafe = (text: string) => text.replace(/[\u2013\u2014]/g, "-").replac
 export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Response> {
   const now = deps.now ?? Date.now;
   const started = now();
-  let plan = await planRoute(deps, call.caller, call.body);
+  // The rate check's round trip overlaps routing's loads; a refusal wins over whatever routing says.
+  const admitted = deps.limits?.admit(call.caller);
+  const planned = planRoute(deps, call.caller, call.body);
+  if (admitted) await Promise.all([admitted, planned.catch(() => undefined)]);
+  let plan = await planned;
   call.timing?.mark("route");
   const created = Math.floor(started / 1000);
   const completionId = `chatcmpl-${call.requestId}`;
@@ -67,7 +79,8 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
   // hold refused on a recent (cached) view of the balance is decided again on a fresh one.
   const placeHold = async (p: Plan) => {
     const amount = Math.max(...chainOf(p.decision).map((c) => c.estimatedCostMicros));
-    const available = amount > 0 ? (await deps.billing.reserve(call.caller.userId, call.requestId, amount)).availableMicros : p.caller.state.availableCreditsMicros;
+    const keyId = p.caller.keySpend ? call.caller.apiKeyId : null;
+    const available = amount > 0 ? (await deps.billing.reserve(call.caller.userId, call.requestId, amount, keyId)).availableMicros : p.caller.state.availableCreditsMicros;
     return { hold: amount, availableAfterHold: available };
   };
   let held: { hold: number; availableAfterHold: number };
@@ -110,13 +123,16 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
     // first token never reaches here (the next candidate's accumulator does).
     const tokens = tokenCounts(outcome.acc?.reportedUsage() ?? null, outcome.acc?.produced ? plan.promptTokens : 0, outcome.acc?.completionTokens() ?? 0);
     const { promptTokens, completionTokens } = tokens;
-    const served = servedCost(model, tokens, outcome.candidate?.byok ?? false);
+    const byok = outcome.candidate?.byok ?? false;
+    const served = servedCost(model, tokens, byok);
     const cost = addCosts(served, abandoned);
+    // With the caller's own key the provider bills them; the platform charges only its BYOK fee.
+    const fee = byok ? byokFeeMicros(servedCost(model, tokens, false).total, plan.caller.state.byokFeeBasisPoints ?? 0) : 0;
     const precisionMicros = precisionCost(deps, plan, promptTokens, completionTokens);
     // The whole cost is charged, never capped (a cost past the hold becomes owed): what the ledger
     // will record is known here, so the reply can state it before the statement runs. BYOK: the
     // caller's key paid the provider, so both are 0.
-    const charged = served.total;
+    const charged = served.total + fee;
     const availableMicros = Math.max(0, (hold > 0 ? availableAfterHold + hold : plan.caller.state.availableCreditsMicros) - charged);
     void deps.billing.finish({
       userId: call.caller.userId,
@@ -157,6 +173,7 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
         }),
       },
     });
+    deps.limits?.spent(call.caller, promptTokens + completionTokens).catch((err: unknown) => console.error(`[${call.requestId}] token count for rate limits failed:`, err));
     return { chargedMicros: charged, availableMicros, promptTokens, completionTokens };
   };
 
@@ -211,6 +228,7 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
         attempts.push({ provider: candidate.provider, model: candidate.model, ok: false, status: e.status, error: e.message, latency_ms: now() - attemptStart, ttft_ms: null, ...(lost ? { provider_cost_micros: lost } : {}) });
         deps.breakers.failure(candidate.providerId, e.message);
         deps.healthRecorder?.record({ providerId: candidate.providerId, ok: false, latencyMs: null, statusCode: e.status, error: e.message });
+        if (candidate.byok && (e.status === 401 || e.status === 403)) await markInvalid(deps, plan, call.caller.userId, candidate, e);
         if (!shouldFallBack(e.status)) {
           const message = `${candidate.provider} rejected the request: ${e.message}`;
           finish({ status: "error", error: message, candidate, acc: null, ttftMs: null });
@@ -274,6 +292,24 @@ async function openCandidate(deps: ChatDeps, plan: Plan, call: ChatCall, candida
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * The provider refused the caller's own key: remember it, so the next requests route without it
+ * (platform keys, or a clear "no key" failure). This request walks on down its chain. Awaited (a
+ * rare path): once the reply is out, the Keys page already shows the key as invalid.
+ */
+async function markInvalid(deps: ChatDeps, plan: Plan, userId: string, candidate: RouteCandidate, e: UpstreamError): Promise<void> {
+  const sealed = plan.caller.keys.get(candidate.providerId);
+  if (!sealed || !deps.markByokInvalid) return;
+  let secrets: string[] = [];
+  try {
+    secrets = [open(sealed.ciphertext, deps.masterKey(), byokKeyAad(userId, candidate.providerId))];
+  } catch {
+    // unreadable: the pattern scrub still applies
+  }
+  // Only if the key is still the one that was refused (the user may have replaced it meanwhile).
+  await deps.markByokInvalid(sealed.id, `${candidate.provider} answered ${e.status}: ${e.message}`, { secrets, ciphertext: sealed.ciphertext }).catch((err: unknown) => console.error("marking a BYOK key invalid failed:", scrubSecrets(String(err))));
 }
 
 function providerKey(deps: ChatDeps, plan: Plan, call: ChatCall, candidate: RouteCandidate): string | null {
@@ -407,6 +443,7 @@ function routeHeaders(plan: Plan, candidate: RouteCandidate, attempts: readonly 
     "X-Fallback-Count": String(fallbacks),
     "X-Power-Level": candidate.powerLevel,
     ...(plan.cappedMaxTokens !== null ? { "X-Max-Tokens-Capped": String(plan.cappedMaxTokens) } : {}),
+    ...(candidate.byok && plan.caller.state.byokFeeBasisPoints ? { "X-BYOK-Fee-Percent": String(plan.caller.state.byokFeeBasisPoints / 100) } : {}),
     "X-Credits-Remaining": String(microsToUsd(availableMicros)),
   };
 }

@@ -1,4 +1,9 @@
-import { db } from "../db/client.ts";
+import { db, sqlTargetOf } from "../db/client.ts";
+import { GatewayLimits } from "../limits/gateway-limits.ts";
+import { MemoryRateStore } from "../limits/memory-store.ts";
+import { PgRateStore } from "../limits/pg-store.ts";
+import { markByokInvalid } from "../byok/byok.ts";
+import { byokFeeBasisPoints } from "../byok/fee.ts";
 import { masterKeyRing } from "../crypto/master-key.ts";
 import { CircuitBreakers } from "../health/circuit-breaker.ts";
 import { HealthRecorder } from "../health/recorder.ts";
@@ -21,6 +26,10 @@ export function gateway(): ChatDeps {
       adapterFor: createAdapter,
       masterKey: masterKeyRing,
       healthRecorder: new HealthRecorder(database),
+      // Shared by every process on PostgreSQL; the embedded database has one process.
+      markByokInvalid: (keyId, reason, opts) => markByokInvalid(database, keyId, reason, opts),
+      byokFee: () => byokFeeBasisPoints(database),
+      limits: new GatewayLimits(sqlTargetOf(database).prepare ? new PgRateStore(database) : new MemoryRateStore()),
     };
   }
   return globalForGateway.switchyardGateway;

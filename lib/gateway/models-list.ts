@@ -1,6 +1,8 @@
 import { microsToUsd } from "../money/units.ts";
 import type { RouterModel } from "../router/types.ts";
 import type { GatewayCatalog } from "./catalog-store.ts";
+import { fenceAllows } from "../router/filters.ts";
+import type { KeyFence } from "../router/types.ts";
 
 const ALIASES = [
   { id: "auto", about: "the router picks, at your power level (default BALANCED)" },
@@ -14,10 +16,11 @@ export function usableBy(m: RouterModel, byokProviderIds: ReadonlySet<string>): 
   return m.enabled && m.provider.enabled && (!m.provider.requiresKey || m.provider.hasPlatformKey || byokProviderIds.has(m.provider.id));
 }
 
-export function modelsList(catalog: GatewayCatalog, byokProviderIds: ReadonlySet<string>) {
+/** `fence`: the calling key's; a fenced key lists only the models and level aliases it may use. */
+export function modelsList(catalog: GatewayCatalog, byokProviderIds: ReadonlySet<string>, fence: KeyFence | null = null) {
   const kinds = new Map([...catalog.providers.values()].map((p) => [p.id, p.kind]));
   const models = catalog.models
-    .filter((m) => usableBy(m, byokProviderIds))
+    .filter((m) => usableBy(m, byokProviderIds) && (!fence || fenceAllows(fence, `${m.provider.slug}/${m.upstreamId}`, m.provider.slug, m.powerLevel)))
     .sort((a, b) => `${a.provider.slug}/${a.upstreamId}`.localeCompare(`${b.provider.slug}/${b.upstreamId}`))
     .map((m) => ({
       id: `${m.provider.slug}/${m.upstreamId}`,
@@ -40,6 +43,6 @@ export function modelsList(catalog: GatewayCatalog, byokProviderIds: ReadonlySet
         simulated: kinds.get(m.provider.id) === "SIMULATED",
       },
     }));
-  const aliases = ALIASES.map((a) => ({ id: a.id, object: "model" as const, created: 0, owned_by: "switchyard", switchyard: { alias: true, about: a.about } }));
+  const aliases = ALIASES.filter((a) => !fence?.allowedLevels || a.id === "auto" || fence.allowedLevels.has(a.id.toUpperCase() as never)).map((a) => ({ id: a.id, object: "model" as const, created: 0, owned_by: "switchyard", switchyard: { alias: true, about: a.about } }));
   return { object: "list" as const, data: [...aliases, ...models] };
 }

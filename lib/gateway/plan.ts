@@ -1,10 +1,10 @@
 import type { Db } from "../db/client.ts";
 import type { Caller } from "../auth/caller.ts";
-import { decideRoute } from "../router/decide.ts";
 import { estimatePromptTokens } from "../router/tokens.ts";
 import { promptTokenBound } from "../router/token-bound.ts";
 import { DEFAULT_MAX_OUTPUT_TOKENS } from "../router/catalog-defaults.ts";
 import { computeCostMicros, formatMicros } from "../router/cost.ts";
+import { chargedCostMicros } from "../router/money.ts";
 import { chainOf, type HealthMap, type RouteCandidate, type RouteDecision, type RouteInput } from "../router/types.ts";
 import { ApiError } from "../http/errors.ts";
 import type { CircuitBreakers } from "../health/circuit-breaker.ts";
@@ -13,12 +13,17 @@ import type { CatalogStore, GatewayCatalog } from "./catalog-store.ts";
 import { loadCallerState, type LoadedCaller } from "./caller-state.ts";
 import { requestedMaxTokens, routingRequest, type ChatCompletionBody } from "./chat-request.ts";
 import { pricedParams } from "./forwarded-params.ts";
+import { fencedRequest, fenceFailure, routeFor } from "./key-fence.ts";
+import { keyBudgetExhausted, keyRemaining } from "../keys/fences.ts";
+import { nextUtcMonth } from "../ledger/ledger.ts";
 
 export type GatewayDeps = {
   db: Db;
   catalog: CatalogStore;
   breakers: CircuitBreakers;
   billing: Billing;
+  /** The admin's BYOK fee in basis points of list cost (lib/byok/fee.ts; cached). Absent: none. */
+  byokFee?: () => Promise<number>;
 };
 
 export type Plan = {
@@ -67,13 +72,13 @@ function healthMap(catalog: GatewayCatalog, breakers: CircuitBreakers): HealthMa
 export async function planRoute(deps: GatewayDeps, caller: Caller, body: ChatCompletionBody, opts: { freshMoney?: boolean; facts?: BodyFacts } = {}): Promise<Plan> {
   // What the body says is worked out once per request, however often the money is re-read.
   const facts = opts.facts ?? bodyFacts(body);
-  const [catalog, loaded] = await Promise.all([deps.catalog.get(), loadCallerState(deps.db, deps.billing, caller, opts.freshMoney)]);
+  const [catalog, loaded] = await Promise.all([deps.catalog.get(), loadCallerState(deps.db, deps.billing, caller, opts.freshMoney, deps.byokFee)]);
   let plan: Plan;
   try {
-    plan = decidePlan(deps, body, facts, catalog, loaded);
+    plan = decidePlan(deps, caller, body, facts, catalog, loaded);
   } catch (err) {
     if (loaded.moneyCached && err instanceof ApiError && err.status === 402) return planRoute(deps, caller, body, { freshMoney: true, facts });
-    throw err;
+    throw err instanceof ApiError ? await explainRefusedKeys(deps.db, caller.userId, err) : err;
   }
   if (loaded.moneyCached && moneyShaped(plan)) return planRoute(deps, caller, body, { freshMoney: true, facts });
   return plan;
@@ -94,10 +99,12 @@ function moneyShaped(plan: Plan): boolean {
   return plan.decision.creditsShortAt !== null || plan.cappedMaxTokens !== null;
 }
 
-function decidePlan(deps: GatewayDeps, body: ChatCompletionBody, facts: BodyFacts, catalog: GatewayCatalog, loaded: LoadedCaller): Plan {
+function decidePlan(deps: GatewayDeps, caller: Caller, body: ChatCompletionBody, facts: BodyFacts, catalog: GatewayCatalog, loaded: LoadedCaller): Plan {
   const { promptTokens, promptTokensBound, maxOutputTokens } = facts;
+  const fences = caller.fences;
+  const route = routeFor(fences?.routingProfile);
   const input: RouteInput = {
-    request: routingRequest(body),
+    request: fencedRequest(routingRequest(body), fences, catalog.prepared, loaded.state.preferredPowerLevel),
     promptTokens,
     promptTokensBound,
     maxOutputTokens,
@@ -107,12 +114,12 @@ function decidePlan(deps: GatewayDeps, body: ChatCompletionBody, facts: BodyFact
     rules: catalog.rules,
   };
   const base = { catalog, caller: loaded, facts, promptTokens, promptTokensBound };
-  const result = decideRoute(input);
+  const result = route(input);
   if (result.ok) {
     // Credits did not cover the level asked for: a shorter reply at that level beats a silent
     // step down, so cap max_tokens when a minimal reply there is affordable.
     if (result.creditsShortAt && maxOutputTokens > MIN_REPLY_TOKENS) {
-      const minimal = decideRoute({ ...input, maxOutputTokens: MIN_REPLY_TOKENS });
+      const minimal = route({ ...input, maxOutputTokens: MIN_REPLY_TOKENS });
       if (minimal.ok && minimal.usedPowerLevel === result.creditsShortAt) return withPricedParams(body, cappedPlan(minimal, base, maxOutputTokens));
     }
     return withPricedParams(body, { ...base, decision: result, maxOutputTokens, upstreamMaxTokens: maxOutputTokens, cappedMaxTokens: null });
@@ -121,17 +128,46 @@ function decidePlan(deps: GatewayDeps, body: ChatCompletionBody, facts: BodyFact
   // Short of credits for the full reply: rather than refuse, serve a shorter one if even a
   // minimal reply is affordable, with max_tokens capped to what the credits cover.
   if (result.code === "insufficient_credits" && maxOutputTokens > MIN_REPLY_TOKENS) {
-    const minimal = decideRoute({ ...input, maxOutputTokens: MIN_REPLY_TOKENS });
+    const minimal = route({ ...input, maxOutputTokens: MIN_REPLY_TOKENS });
     if (minimal.ok) return withPricedParams(body, cappedPlan(minimal, base, maxOutputTokens));
   }
+  const fenced = fenceFailure(result, fences);
+  if (fenced) throw fenced;
+  // The key's monthly limit, not the account, is what ran out.
+  const key = loaded.keySpend;
+  if (key && result.code === "insufficient_credits" && keyRemaining(key) < loaded.creditsMicros) throw keyBudgetExhausted(key, nextUtcMonth());
   const param = result.code === "unknown_model" ? "model" : result.code === "context_length_exceeded" ? "messages" : null;
   let message = result.message;
   if (result.code === "insufficient_credits" && loaded.owedMicros > 0) message = `Your account owes ${formatMicros(loaded.owedMicros)}: a request cost more than was held. Add credits to use paid models again.`;
-  throw new ApiError(result.status, FAILURE_CODES[result.code] ?? result.code, message, param);
+  const failure = new ApiError(result.status, FAILURE_CODES[result.code] ?? result.code, message, param);
+  const noKey = [...new Set(result.excluded.filter((e) => e.reason.startsWith(NO_KEY_PREFIX)).map((e) => e.provider))];
+  if (noKey.length) keylessFailures.set(failure, noKey);
+  throw failure;
+}
+
+const NO_KEY_PREFIX = "no key for ";
+/** Failures where some providers were out for want of a key: the slugs, to say why if the caller's own key was refused. */
+const keylessFailures = new WeakMap<ApiError, string[]>();
+
+/**
+ * A routing failure where the caller's own key for a provider was left out because the provider
+ * refused it (marked invalid during traffic): say so, with when and why, instead of only "no key".
+ * Costs a query on this failure path only.
+ */
+async function explainRefusedKeys(db: Db, userId: string, err: ApiError): Promise<ApiError> {
+  const slugs = keylessFailures.get(err);
+  if (!slugs) return err;
+  const refused = await db.userProviderKey.findMany({
+    where: { userId, invalidAt: { not: null }, provider: { slug: { in: slugs } } },
+    select: { invalidAt: true, invalidReason: true, provider: { select: { slug: true } } },
+  });
+  if (refused.length === 0) return err;
+  const why = refused.map((k) => `your key for ${k.provider.slug} was refused by the provider at ${k.invalidAt!.toISOString()} (${k.invalidReason ?? "no reason given"}); replace it on the Keys page`).join("; ");
+  return new ApiError(err.status, err.code, `${err.message}. ${why}`, err.param, err.headers);
 }
 
 function cappedPlan(minimal: RouteDecision, base: Pick<Plan, "catalog" | "caller" | "facts" | "promptTokens" | "promptTokensBound">, wanted: number): Plan {
-  const capped = capToCredits(minimal, base.catalog, base.promptTokensBound, wanted, base.caller.state.availableCreditsMicros);
+  const capped = capToCredits(minimal, base.catalog, base.promptTokensBound, wanted, base.caller.state.availableCreditsMicros, base.caller.state.byokFeeBasisPoints ?? 0);
   return { ...base, decision: capped.decision, maxOutputTokens: capped.maxTokens, upstreamMaxTokens: capped.maxTokens, cappedMaxTokens: capped.maxTokens };
 }
 
@@ -153,7 +189,7 @@ function withPricedParams(body: ChatCompletionBody, plan: Plan): Plan {
  * The largest max_tokens the credits cover on the primary (never more than asked), with the
  * fallbacks that are affordable at that size and every estimate recomputed for it.
  */
-function capToCredits(d: RouteDecision, catalog: GatewayCatalog, promptBound: number, wanted: number, availableMicros: number) {
+function capToCredits(d: RouteDecision, catalog: GatewayCatalog, promptBound: number, wanted: number, availableMicros: number, byokFeeBp: number) {
   // The router's own prices (lib/router/catalog.ts): a prompt token at its dearest (cache write
   // may cost more than input), so the capped estimate stays the proven bound the hold must be.
   const cat = catalog.prepared;
@@ -173,7 +209,7 @@ function capToCredits(d: RouteDecision, catalog: GatewayCatalog, promptBound: nu
   const resize = (c: RouteCandidate): RouteCandidate => {
     const m = prices(c);
     const cost = computeCostMicros(billable(c), maxTokens, m.prompt, m.output);
-    return { ...c, providerCostMicros: cost, estimatedCostMicros: c.byok ? 0 : cost };
+    return { ...c, providerCostMicros: cost, estimatedCostMicros: chargedCostMicros(cost, c.byok, byokFeeBp) };
   };
   const decision: RouteDecision = {
     ...d,

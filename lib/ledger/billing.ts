@@ -1,31 +1,35 @@
 import type { Db } from "../db/client.ts";
 import type { Billing } from "../gateway/billing.ts";
 import { int8, sqlRows } from "../db/sql.ts";
-import { reserve, utcMonthStart } from "./ledger.ts";
+import { reserve, SQL_MONTH, utcMonthStart } from "./ledger.ts";
+import type { KeySpend } from "../keys/fences.ts";
 import { owedFromBalance } from "./receivables.ts";
 import { moneyCache, type MoneyView } from "./money-cache.ts";
 import { processSettlements, type Settlements } from "./settlements.ts";
 
-/**
- * Balance, budget and (only with a budget) this month's spend in one round trip: callers with a
- * budget make this read on every request.
- */
-async function readMoney(db: Db, userId: string): Promise<MoneyView> {
-  const [row] = await sqlRows<{ balance: string | null; reserved: string | null; budget: string | null; spend: string | null }>(
-    db,
-    "sy_money",
-    `SELECT a.balance_micros AS balance, a.reserved_micros AS reserved, s.monthly_budget_micros AS budget,
+const MONEY_SQL = (withKey: boolean) => `SELECT a.balance_micros AS balance, a.reserved_micros AS reserved, s.monthly_budget_micros AS budget,
             CASE WHEN s.monthly_budget_micros IS NULL THEN NULL ELSE
               (SELECT (-COALESCE(SUM(e.amount_micros), 0))::int8 FROM ledger_entries e
                WHERE e.account_id = a.id AND e.type = 'CHARGE' AND e.created_at >= $2::timestamptz::timestamp) END AS spend
+            ${withKey ? `, k.monthly_limit_micros AS key_limit, (CASE WHEN k.spend_month = ${SQL_MONTH} THEN k.month_spend_micros ELSE 0 END) AS key_spent, k.month_reserved_micros AS key_reserved` : ""}
      FROM (SELECT $1::text AS user_id) u
      LEFT JOIN credit_accounts a ON a.user_id = u.user_id
-     LEFT JOIN user_settings s ON s.user_id = u.user_id`,
-    [userId, utcMonthStart().toISOString()],
-  );
+     LEFT JOIN user_settings s ON s.user_id = u.user_id
+     ${withKey ? "LEFT JOIN api_keys k ON k.id = $3 AND k.user_id = u.user_id" : ""}`;
+
+type MoneyRow = { balance: string | null; reserved: string | null; budget: string | null; spend: string | null; key_limit?: string | null; key_spent?: string | null; key_reserved?: string | null };
+
+/**
+ * Balance, budget and (only with a budget) this month's spend in one round trip: callers with a
+ * budget make this read on every request, and so do callers whose key has a monthly limit (with
+ * the key's spend in the same statement).
+ */
+async function readMoney(db: Db, userId: string, apiKeyId: string | null = null): Promise<MoneyView & { keySpend: KeySpend | null }> {
+  const [row] = await sqlRows<MoneyRow>(db, apiKeyId ? "sy_money_key" : "sy_money", MONEY_SQL(apiKeyId !== null), apiKeyId ? [userId, utcMonthStart().toISOString(), apiKeyId] : [userId, utcMonthStart().toISOString()]);
   const balance = int8(row?.balance);
   const budget = row?.budget == null ? null : { monthlyBudgetMicros: int8(row.budget), monthSpendMicros: int8(row.spend) };
-  return { availableMicros: Math.max(0, balance - int8(row?.reserved)), owedMicros: owedFromBalance(balance), budget };
+  const keySpend = row?.key_limit == null ? null : { limitMicros: int8(row.key_limit), spentMicros: int8(row.key_spent), reservedMicros: int8(row.key_reserved) };
+  return { availableMicros: Math.max(0, balance - int8(row?.reserved)), owedMicros: owedFromBalance(balance), budget, keySpend };
 }
 
 /** The gateway's money system: prepaid credits with holds, and the caller's monthly budget. */
@@ -33,15 +37,20 @@ export function ledgerBilling(db: Db, holdTtlMs?: number, settlements: Settlemen
   const cache = moneyCache();
   return {
     async snapshot(userId, opts = {}) {
+      // A key with a monthly limit: its spend is read with the balance, never from the cache.
+      if (opts.apiKeyId) {
+        const { keySpend, ...view } = await readMoney(db, userId, opts.apiKeyId);
+        return { ...view, keySpend, cached: false };
+      }
       // A caller with a monthly budget is read afresh every time: other processes' spend must count
       // at once for the budget's thresholds, which the hold does not check.
       const hit = opts.fresh ? undefined : cache.get(userId);
-      if (hit && hit.budget === null) return { ...hit, cached: true };
-      const view = await cache.read(userId, () => readMoney(db, userId), opts.fresh || hit !== undefined);
-      return { ...view, cached: false };
+      if (hit && hit.budget === null) return { ...hit, keySpend: null, cached: true };
+      const view = await cache.read(userId, () => readMoney(db, userId).then(({ keySpend: _k, ...v }) => v), opts.fresh || hit !== undefined);
+      return { ...view, keySpend: null, cached: false };
     },
-    async reserve(userId, requestId, amount) {
-      const r = await reserve(db, userId, requestId, amount, holdTtlMs);
+    async reserve(userId, requestId, amount, apiKeyId = null) {
+      const r = await reserve(db, userId, requestId, amount, holdTtlMs, apiKeyId);
       cache.sawBalance(userId, r.balanceMicros, r.availableMicros);
       return { availableMicros: Math.max(0, r.availableMicros) };
     },

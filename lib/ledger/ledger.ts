@@ -6,6 +6,7 @@ import { int8, sqlRows } from "../db/sql.ts";
 import { invalidateMoney } from "./money-cache.ts";
 import { owedFromBalance } from "./receivables.ts";
 import { usageInsertSql, type UsageValues } from "../gateway/usage-log.ts";
+import { keyBudgetExhausted, type KeySpend } from "../keys/fences.ts";
 
 /**
  * The credit ledger. Entries are append-only integer micro-USD; `credit_accounts.balance_micros`
@@ -33,14 +34,29 @@ async function ensureAccount(tx: Tx, userId: string): Promise<string> {
   return rows[0]!.id;
 }
 
+/** The UTC month a charge made now belongs to, in SQL (timestamps are stored as UTC without zone). */
+export const SQL_MONTH = `date_trunc('month', timezone('UTC', now()))`;
+/** A key's spend counter as of now: last month's figure counts as 0. */
+const KEY_SPEND = `(CASE WHEN k.spend_month = ${SQL_MONTH} THEN k.month_spend_micros ELSE 0 END)`;
+
+export type HoldResult = { availableMicros: number; balanceMicros: number };
+
 /**
  * Holds `amountMicros` for a request, in one statement (one round trip, atomic on its own): the
  * conditional UPDATE succeeds only while balance − reserved covers the hold, and the reservation
  * row is written from its result. No account means a zero balance: nothing to hold from.
  * Throws 402 when it cannot. Returns what stays available after the hold.
+ *
+ * With `apiKeyId` (a key with a monthly limit), the same statement also counts the hold against
+ * the key: a second conditional UPDATE on the key's row (spent this month + held + this hold ≤
+ * limit), so concurrent requests of one key cannot overshoot its limit either. The credit hold is
+ * taken first; when the key's part is refused, the reservation (written without the key) is
+ * released at once and the request gets 402 key_budget_exhausted. Either way the books agree: a
+ * hold exists only as a reservation row, and a key's held sum only with the key on its row.
  */
-export async function reserve(db: Db, userId: string, requestId: string, amountMicros: number, ttlMs = DEFAULT_HOLD_TTL_MS): Promise<{ availableMicros: number; balanceMicros: number }> {
+export async function reserve(db: Db, userId: string, requestId: string, amountMicros: number, ttlMs = DEFAULT_HOLD_TTL_MS, apiKeyId: string | null = null): Promise<HoldResult> {
   if (!Number.isSafeInteger(amountMicros) || amountMicros <= 0) throw new Error(`bad hold amount ${amountMicros}`);
+  if (apiKeyId) return reserveWithKey(db, userId, requestId, amountMicros, ttlMs, apiKeyId);
   const rows = await sqlRows<{ balance: string; reserved: string }>(
     db,
     "sy_hold",
@@ -55,9 +71,75 @@ export async function reserve(db: Db, userId: string, requestId: string, amountM
      SELECT balance_micros AS balance, reserved_micros AS reserved FROM held`,
     [requestId, userId, amountMicros, Math.round(ttlMs)],
   );
-  if (!rows[0]) throw new ApiError(402, "insufficient_credits", "Not enough credits for this request");
+  if (!rows[0]) throw insufficientCredits();
   const balance = int8(rows[0].balance);
   return { balanceMicros: balance, availableMicros: balance - int8(rows[0].reserved) };
+}
+
+const insufficientCredits = () => new ApiError(402, "insufficient_credits", "Not enough credits for this request");
+
+async function reserveWithKey(db: Db, userId: string, requestId: string, amountMicros: number, ttlMs: number, apiKeyId: string): Promise<HoldResult> {
+  const rows = await sqlRows<{ balance: string; reserved: string; key_held: string | null }>(
+    db,
+    "sy_hold_key",
+    `WITH held AS (
+       UPDATE credit_accounts SET reserved_micros = reserved_micros + $3::int8, updated_at = now()
+       WHERE user_id = $2 AND balance_micros - reserved_micros >= $3::int8
+       RETURNING id, balance_micros, reserved_micros
+     ), kh AS (
+       UPDATE api_keys k SET month_spend_micros = ${KEY_SPEND}, spend_month = ${SQL_MONTH},
+              month_reserved_micros = k.month_reserved_micros + $3::int8
+       WHERE k.id = $5 AND k.user_id = $2 AND EXISTS (SELECT 1 FROM held)
+         AND (k.monthly_limit_micros IS NULL OR ${KEY_SPEND} + k.month_reserved_micros + $3::int8 <= k.monthly_limit_micros)
+       RETURNING k.id
+     ), hold AS (
+       INSERT INTO reservations (id, account_id, amount_micros, status, expires_at, created_at, api_key_id)
+       SELECT $1, id, $3::int8, 'HELD', now() + $4::int8 * interval '1 millisecond', now(), (SELECT id FROM kh) FROM held
+     )
+     SELECT balance_micros AS balance, reserved_micros AS reserved, (SELECT id FROM kh) AS key_held FROM held`,
+    [requestId, userId, amountMicros, Math.round(ttlMs), apiKeyId],
+  );
+  const row = rows[0];
+  if (!row) throw insufficientCredits();
+  if (row.key_held === null) {
+    await releaseHold(db, requestId);
+    const spend = await keySpend(db, apiKeyId);
+    throw keyBudgetExhausted(spend ?? { limitMicros: 0, spentMicros: 0, reservedMicros: 0 }, nextUtcMonth());
+  }
+  const balance = int8(row.balance);
+  return { balanceMicros: balance, availableMicros: balance - int8(row.reserved) };
+}
+
+/** Gives a hold back untouched (RELEASED): the request never started. */
+async function releaseHold(db: Db, requestId: string): Promise<void> {
+  await sqlRows(
+    db,
+    "sy_release",
+    `WITH r AS (
+       UPDATE reservations SET status = 'RELEASED', closed_at = now() WHERE id = $1 AND status = 'HELD'
+       RETURNING account_id, amount_micros, api_key_id
+     ), k AS (
+       UPDATE api_keys k SET month_reserved_micros = k.month_reserved_micros - r.amount_micros FROM r WHERE k.id = r.api_key_id
+     )
+     UPDATE credit_accounts a SET reserved_micros = a.reserved_micros - r.amount_micros, updated_at = now() FROM r WHERE a.id = r.account_id`,
+    [requestId],
+  );
+}
+
+/** A key's limit and what counts against it now (null: no such key, or no limit). */
+export async function keySpend(db: Db, apiKeyId: string): Promise<KeySpend | null> {
+  const [row] = await sqlRows<{ limit: string | null; spent: string; reserved: string }>(
+    db,
+    "sy_key_spend",
+    `SELECT k.monthly_limit_micros AS limit, ${KEY_SPEND} AS spent, k.month_reserved_micros AS reserved FROM api_keys k WHERE k.id = $1`,
+    [apiKeyId],
+  );
+  if (!row || row.limit === null) return null;
+  return { limitMicros: int8(row.limit), spentMicros: int8(row.spent), reservedMicros: int8(row.reserved) };
+}
+
+export function nextUtcMonth(now = new Date()): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
 }
 
 export type SettleResult = {
@@ -79,19 +161,20 @@ const SQL_USD = (micros: string) => `'$' || rtrim(rtrim(to_char((${micros})::num
  * becomes a negative balance (owed), named in the entry's reference. A hold the sweeper already
  * expired is still charged, since the tokens were produced.
  */
-export async function settle(db: Db, userId: string, requestId: string, chargeMicros: number, reference: string, usage?: UsageValues): Promise<SettleResult> {
+export async function settle(db: Db, userId: string, requestId: string, chargeMicros: number, reference: string, usage?: UsageValues, apiKeyId: string | null = null): Promise<SettleResult> {
   if (!Number.isSafeInteger(chargeMicros) || chargeMicros < 0) throw new Error(`bad charge ${chargeMicros}`);
   const idempotencyKey = `charge:${requestId}`;
+  const once = (charge: number) => settleOnce(db, [requestId, userId, idempotencyKey, charge, reference, apiKeyId], usage);
   try {
-    const row = await settleOnce(db, userId, requestId, chargeMicros, reference, idempotencyKey, usage);
+    const row = await once(chargeMicros);
     if (row) return row;
     // No account yet (a charge without any hold): create it, then settle as usual.
     await db.$transaction((tx) => ensureAccount(tx, userId));
-    return (await settleOnce(db, userId, requestId, chargeMicros, reference, idempotencyKey, usage))!;
+    return (await once(chargeMicros))!;
   } catch (err) {
     // A racing settle of the same request committed its charge first: ours is the no-op it must be.
     if (!isUniqueViolation(err)) throw err;
-    return settleOnce(db, userId, requestId, 0, reference, idempotencyKey, usage).then((r) => r!);
+    return once(0).then((r) => r!);
   }
 }
 
@@ -101,7 +184,7 @@ const SETTLE_CTES = `WITH closed AS (
        UPDATE reservations r SET status = 'SETTLED', closed_at = now()
        FROM credit_accounts a
        WHERE r.id = $1 AND r.account_id = a.id AND a.user_id = $2 AND r.status = 'HELD'
-       RETURNING r.amount_micros
+       RETURNING r.amount_micros, r.api_key_id
      ), prior AS (
        SELECT 1 FROM ledger_entries WHERE idempotency_key = $3
      ), amt AS (
@@ -121,6 +204,10 @@ const SETTLE_CTES = `WITH closed AS (
        SELECT c.id, 'CHARGE'::"LedgerEntryType", -c.amt, c.balance_micros,
               $5 || CASE WHEN c.shortfall > 0 THEN ${SHORTFALL_NOTE} ELSE '' END, $3, c.shortfall, c.updated_at
        FROM c WHERE c.amt > 0
+     ), key_spend AS (
+       UPDATE api_keys k SET month_spend_micros = ${KEY_SPEND} + c.amt, spend_month = ${SQL_MONTH},
+              month_reserved_micros = k.month_reserved_micros - COALESCE((SELECT amount_micros FROM closed WHERE api_key_id = k.id), 0)
+       FROM c WHERE k.id = $6 AND k.user_id = $2
      )`;
 
 const SETTLE_RESULT = `SELECT amt::text AS charged, balance_micros::text AS balance, reserved_micros::text AS reserved,
@@ -131,8 +218,7 @@ const SETTLE_RESULT = `SELECT amt::text AS charged, balance_micros::text AS bala
  * charge's own time and amount: usage totals match the ledger to the micro-dollar, and a settle
  * replayed after a crash (lib/ledger/settlements.ts) writes neither twice.
  */
-async function settleOnce(db: Db, userId: string, requestId: string, chargeMicros: number, reference: string, idempotencyKey: string, usage?: UsageValues): Promise<SettleResult | null> {
-  const base = [requestId, userId, idempotencyKey, chargeMicros, reference];
+async function settleOnce(db: Db, base: [string, string, string, number, string, string | null], usage?: UsageValues): Promise<SettleResult | null> {
   let rows: { charged: string; balance: string; reserved: string; at: string; shortfall: string }[];
   if (usage) {
     const { columns, select } = usageInsertSql(base.length + 1);
@@ -220,10 +306,11 @@ export async function sweepExpiredHolds(db: Db, now = new Date()): Promise<numbe
   let released = 0;
   for (const { id } of expired) {
     released += await db.$transaction(async (tx) => {
-      const closed = await tx.$queryRaw<{ account_id: string; amount_micros: bigint }[]>`
-        UPDATE reservations SET status = 'EXPIRED', closed_at = now() WHERE id = ${id} AND status = 'HELD' RETURNING account_id, amount_micros`;
+      const closed = await tx.$queryRaw<{ account_id: string; amount_micros: bigint; api_key_id: string | null }[]>`
+        UPDATE reservations SET status = 'EXPIRED', closed_at = now() WHERE id = ${id} AND status = 'HELD' RETURNING account_id, amount_micros, api_key_id`;
       if (!closed[0]) return 0;
       await tx.$executeRaw`UPDATE credit_accounts SET reserved_micros = reserved_micros - ${closed[0].amount_micros}, updated_at = now() WHERE id = ${closed[0].account_id}`;
+      if (closed[0].api_key_id) await tx.$executeRaw`UPDATE api_keys SET month_reserved_micros = month_reserved_micros - ${closed[0].amount_micros} WHERE id = ${closed[0].api_key_id}`;
       return 1;
     });
   }
@@ -285,5 +372,40 @@ export async function verifyLedger(db: Db): Promise<{ accounts: number; entries:
     const heldSum = held._sum.amountMicros ?? 0n;
     if (heldSum !== a.reservedMicros) mismatches.push({ accountId: a.id, userId: a.userId, problem: `reserved ${a.reservedMicros} but HELD reservations sum to ${heldSum}` });
   }
+  mismatches.push(...(await verifyKeyCounters(db)));
   return { accounts: accounts.length, entries, mismatches, receivables };
+}
+
+/**
+ * Sets every key's spend this month from this month's usage rows (what the key_fences migration
+ * did once): for data written around the settle statement, such as the demo data generator's.
+ */
+export async function recountKeySpend(db: Db): Promise<void> {
+  await db.$executeRawUnsafe(`
+    UPDATE api_keys k SET spend_month = ${SQL_MONTH}, month_spend_micros = COALESCE(m.charged, 0)
+    FROM api_keys k2 LEFT JOIN (SELECT api_key_id, SUM(charged_micros)::int8 AS charged FROM usage_logs
+                                WHERE created_at >= ${SQL_MONTH} AND api_key_id IS NOT NULL GROUP BY api_key_id) m ON m.api_key_id = k2.id
+    WHERE k.id = k2.id`);
+}
+
+/**
+ * Each gateway key's counters against the rows they summarise: held = its HELD reservations,
+ * spent this month = this month's charges of its requests (usage rows carry the charge's time).
+ */
+async function verifyKeyCounters(db: Db): Promise<LedgerMismatch[]> {
+  const rows = await db.$queryRawUnsafe<{ id: string; user_id: string; reserved: bigint; held: bigint; spent: bigint; charged: bigint }[]>(`
+    SELECT k.id, k.user_id, k.month_reserved_micros AS reserved,
+           COALESCE((SELECT SUM(r.amount_micros) FROM reservations r WHERE r.api_key_id = k.id AND r.status = 'HELD'), 0)::int8 AS held,
+           (CASE WHEN k.spend_month = ${SQL_MONTH} THEN k.month_spend_micros ELSE 0 END)::int8 AS spent,
+           COALESCE(m.charged, 0)::int8 AS charged
+    FROM api_keys k
+    LEFT JOIN (SELECT api_key_id, SUM(charged_micros) AS charged FROM usage_logs
+               WHERE created_at >= ${SQL_MONTH} AND api_key_id IS NOT NULL GROUP BY api_key_id) m ON m.api_key_id = k.id
+    WHERE k.month_reserved_micros <> 0 OR k.month_spend_micros <> 0 OR m.charged IS NOT NULL`);
+  const out: LedgerMismatch[] = [];
+  for (const r of rows) {
+    if (r.reserved !== r.held) out.push({ accountId: "-", userId: r.user_id, problem: `API key ${r.id}: holds counted ${r.reserved} but its HELD reservations sum to ${r.held}` });
+    if (r.spent !== r.charged) out.push({ accountId: "-", userId: r.user_id, problem: `API key ${r.id}: spend this month ${r.spent} but its requests were charged ${r.charged}` });
+  }
+  return out;
 }

@@ -35,9 +35,9 @@ export type SettleJob = {
 };
 
 /** A job as journaled and run: the usage row already as its INSERT's parameters (serialized once). */
-export type Prepared = Omit<SettleJob, "usage"> & { usage: UsageValues };
+export type Prepared = Omit<SettleJob, "usage"> & { usage: UsageValues; /** The gateway key whose monthly spend the charge counts in. */ apiKeyId?: string | null };
 
-export const prepareJob = (job: SettleJob): Prepared => ({ ...job, usage: usageValues(job.usage) });
+export const prepareJob = (job: SettleJob): Prepared => ({ ...job, usage: usageValues(job.usage), apiKeyId: job.usage.apiKeyId });
 
 type Segment = { fd: number; path: string; bytes: number; pending: number; sealed: boolean };
 
@@ -90,7 +90,7 @@ export class SettleJournal {
 }
 
 async function run(db: Db, job: Prepared): Promise<SettleResult | null> {
-  if (job.movesMoney) return settle(db, job.userId, job.requestId, job.chargeMicros, job.reference, job.usage);
+  if (job.movesMoney) return settle(db, job.userId, job.requestId, job.chargeMicros, job.reference, job.usage, job.apiKeyId ?? null);
   await insertUsage(db, job.usage, job.chargeMicros);
   return null;
 }

@@ -14,9 +14,17 @@ export const DEFAULT_MAX_TOKENS = 4096;
 type Block = Record<string, unknown>;
 type AnthropicMessage = { role: "user" | "assistant"; content: Block[] };
 
+/**
+ * `path` ("/messages", "/models") under the API's /v1 root, whether or not the configured base URL
+ * already ends in /v1 (`https://api.anthropic.com` and `https://api.anthropic.com/v1` both work).
+ */
+export function anthropicUrl(baseUrl: string, path: string): string {
+  const base = baseUrl.replace(/\/+$/, "");
+  return /\/v1$/.test(base) ? `${base}${path}` : joinUrl(base, `/v1${path}`);
+}
+
 export function createAnthropicAdapter(config: ProviderConfig): ProviderAdapter {
-  const base = config.baseUrl.replace(/\/+$/, "");
-  const url = /\/v1$/.test(base) ? `${base}/messages` : joinUrl(base, "/v1/messages");
+  const url = anthropicUrl(config.baseUrl, "/messages");
   return {
     async stream(request, signal) {
       const headers: Record<string, string> = { "content-type": "application/json", accept: "text/event-stream", "anthropic-version": ANTHROPIC_VERSION };

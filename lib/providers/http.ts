@@ -49,6 +49,15 @@ export type UpstreamResponse = {
  * asks for compression.
  */
 export function postJson(url: string, headers: Record<string, string>, body: unknown, signal: AbortSignal, secrets: KnownSecrets = []): Promise<UpstreamResponse> {
+  return send("POST", url, headers, () => Buffer.from(JSON.stringify(body)), signal, secrets);
+}
+
+/** GETs `url` (e.g. a provider's model list) as postJson POSTs: same agents, errors and refusals. */
+export function getRequest(url: string, headers: Record<string, string>, signal: AbortSignal, secrets: KnownSecrets = []): Promise<UpstreamResponse> {
+  return send("GET", url, headers, null, signal, secrets);
+}
+
+function send(method: "GET" | "POST", url: string, headers: Record<string, string>, body: (() => Buffer) | null, signal: AbortSignal, secrets: KnownSecrets): Promise<UpstreamResponse> {
   if (signal.aborted) return Promise.reject(abortError(signal));
   let target: URL;
   try {
@@ -59,13 +68,14 @@ export function postJson(url: string, headers: Record<string, string>, body: unk
   } catch (err) {
     return Promise.reject(transportError(err, signal, secrets));
   }
-  const payload = Buffer.from(JSON.stringify(body));
+  const payload = body ? body() : null;
   const https = target.protocol === "https:";
-  const send = https ? httpsRequest : httpRequest;
+  const request = https ? httpsRequest : httpRequest;
   return new Promise<UpstreamResponse>((resolve, reject) => {
-    const req = send(target, { method: "POST", headers: { ...headers, "content-length": String(payload.byteLength) }, signal, agent: https ? HTTPS_AGENT : HTTP_AGENT }, (res) => resolve(upstreamResponse(res)));
+    const allHeaders = payload ? { ...headers, "content-length": String(payload.byteLength) } : headers;
+    const req = request(target, { method, headers: allHeaders, signal, agent: https ? HTTPS_AGENT : HTTP_AGENT }, (res) => resolve(upstreamResponse(res)));
     req.on("error", (err) => reject(transportError(err, signal, secrets)));
-    req.end(payload);
+    req.end(payload ?? undefined);
   });
 }
 

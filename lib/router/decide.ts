@@ -19,11 +19,11 @@ import type { PreparedCatalog } from "./catalog.ts";
 import { FLAG_ENABLED, FLAG_FREE, FLAG_INVALID, isPreparedCatalog, prepareCatalog } from "./catalog.ts";
 import { costMicrosUnchecked, formatMicros } from "./cost.ts";
 import type { HardFilterContext, ProviderState } from "./filters.ts";
-import { healthOf, markProviders, maxCostCode, modelFilterCode, providerFilterCode, successRateOf } from "./filters.ts";
+import { fenceAllows, healthOf, markProviders, maxCostCode, modelFilterCode, providerFilterCode, successRateOf } from "./filters.ts";
 import { inferTaskType } from "./infer-task.ts";
 import { latencyCode, latencyLimitMs } from "./latency.ts";
 import type { BudgetState } from "./money.ts";
-import { budgetState, moneyCode } from "./money.ts";
+import { budgetState, chargedCostMicros, moneyCode } from "./money.ts";
 import type { ReasonCode, ReasonDetails } from "./reasons.ts";
 import { describeReason, emptyDetails, REASON, stepOf } from "./reasons.ts";
 import type { RuleEffects } from "./rules.ts";
@@ -121,6 +121,8 @@ interface Ctx {
   region: string | null;
   maxCostMicros: number | null;
   available: number;
+  /** The platform's fee on BYOK requests, basis points of the list cost. */
+  byokFeeBp: number;
   slo: LatencySlo | null;
   sloLimit: number | null;
   tier: QualityTier | null;
@@ -181,6 +183,7 @@ export function decideRoute(input: RouteInput): RouteResult {
     region,
     maxCostMicros,
     available: Number.isFinite(caller.availableCreditsMicros) ? caller.availableCreditsMicros : 0,
+    byokFeeBp: caller.byokFeeBasisPoints ?? 0,
     slo,
     sloLimit: latencyLimitMs(slo),
     tier: req.quality ?? null,
@@ -318,7 +321,7 @@ export function decideRoute(input: RouteInput): RouteResult {
     pin !== -1
       ? `${primary.model} (rule pin)`
       : `${used} pick for ${taskType}${taskTypeInferred ? " (inferred)" : ""}: ${primary.model}, score ${fix2(primary.scores.composite)} (cost ${fix2(primary.scores.cost)}, latency ${fix2(primary.scores.latency)}, quality ${fix2(primary.scores.quality)})`;
-  if (primary.byok) reason += "; your BYOK key, no credits charged";
+  if (primary.byok) reason += c.byokFeeBp > 0 ? `; your BYOK key, charged only the ${c.byokFeeBp / 100}% BYOK fee` : "; your BYOK key, no credits charged";
   else if (primary.free) reason += "; free model";
   if (pa.preferred[primaryProvider]) reason += `; provider preferred by rule "${ruleNameFor(effects, cat.providers[primaryProvider]!, true)}"`;
   if (taskBonus[chainIdx[0]!]! > 0) reason += `; strong at ${taskType}`;
@@ -421,8 +424,9 @@ function classify(c: Ctx, i: number, byok: boolean, listOut: Float64Array, charg
   const f = cat.flags[i]!;
   let code = modelFilterCode(f, cat.contextTokens[i]!, c.filter);
   if (code !== REASON.OK) return code;
+  if (!keyAllows(c, i)) return REASON.KEY_FENCE;
   const cost = costMicrosUnchecked(billablePrompt(c, i), c.maxOutputTokens, cat.promptPrice[i]!, cat.outputPrice[i]!);
-  const paid = byok ? 0 : cost;
+  const paid = chargedCostMicros(cost, byok, c.byokFeeBp);
   listOut[i] = cost;
   chargedOut[i] = paid;
   code = maxCostCode(cost, c.maxCostMicros);
@@ -430,6 +434,13 @@ function classify(c: Ctx, i: number, byok: boolean, listOut: Float64Array, charg
   code = moneyCode(paid, (f & FLAG_FREE) !== 0, byok, c.available, c.budget);
   if (code !== REASON.OK) return code;
   return latencyCode(cat.latencyMs[i]!, c.sloLimit);
+}
+
+function keyAllows(c: Ctx, i: number): boolean {
+  const fence = c.input.caller.fence;
+  if (!fence) return true;
+  const pm = c.cat.models[i]!;
+  return fenceAllows(fence, pm.publicId, c.cat.providers[pm.providerIndex]!.slug, pm.src.powerLevel);
 }
 
 /** A concrete model id: no scoring, but privacy, key, circuit, context, max cost and money still apply. */
@@ -444,11 +455,12 @@ function decidePinned(c: Ctx, index: number, pa: ProviderArrays): RouteResult {
   if (!provider.enabled || !m.enabled) return fail(c, "unknown_model", `Model "${pm.publicId}" is not available`, []);
 
   const cost = costMicrosUnchecked(billablePrompt(c, index), c.maxOutputTokens, cat.promptPrice[index]!, cat.outputPrice[index]!);
-  const paid = byok ? 0 : cost;
+  const paid = chargedCostMicros(cost, byok, c.byokFeeBp);
   let code = pa.code[pi]! as ReasonCode;
   // Region and capability mismatches do not stop a pin: the caller named the model.
   if (code === REASON.REGION) code = REASON.OK;
   if (code === REASON.OK) code = modelFilterCode(f, cat.contextTokens[index]!, { ...PINNED_FILTER, promptTokens: c.promptTokens, maxOutputTokens: c.maxOutputTokens });
+  if (code === REASON.OK && !keyAllows(c, index)) code = REASON.KEY_FENCE;
   if (code === REASON.OK) code = maxCostCode(cost, c.maxCostMicros);
   if (code === REASON.OK) code = moneyCode(paid, (f & FLAG_FREE) !== 0, byok, c.available, c.budget);
   if (code !== REASON.OK) {
@@ -462,7 +474,7 @@ function decidePinned(c: Ctx, index: number, pa: ProviderArrays): RouteResult {
 
   const nz: Normalizer = { logMin: 0, logSpan: 0, minLatency: 0, latencySpan: 0 };
   const primary = candidate(c, pa, index, cost, paid, nz, cat.taskBonus[TASK_TYPES.indexOf(c.taskType)]![index]!);
-  const extra = primary.byok ? "your BYOK key, no credits charged" : primary.free ? "free model" : `estimated ${formatMicros(paid)}`;
+  const extra = primary.byok ? (c.byokFeeBp > 0 ? `your BYOK key, charged only the ${c.byokFeeBp / 100}% BYOK fee` : "your BYOK key, no credits charged") : primary.free ? "free model" : `estimated ${formatMicros(paid)}`;
   return {
     ok: true,
     primary,

@@ -8,7 +8,7 @@ import type { PreparedCatalog } from "./catalog.ts";
 import { FLAG_ENABLED, FLAG_INVALID, FLAG_TOOLS, FLAG_VISION } from "./catalog.ts";
 import type { ReasonCode } from "./reasons.ts";
 import { describeReason, emptyDetails, REASON } from "./reasons.ts";
-import type { HealthMap, ProviderHealth, RouterProvider } from "./types.ts";
+import type { HealthMap, KeyFence, PowerLevel, ProviderHealth, RouterProvider } from "./types.ts";
 
 /** What one provider looks like to this caller right now. */
 export interface ProviderState {
@@ -59,6 +59,13 @@ export function providerFilterCode(p: RouterProvider, s: ProviderState, privacyR
   if (!keyAvailable(p, s.byok)) return REASON.NO_KEY;
   if (region !== null && providerRegionLower !== region) return REASON.REGION;
   return REASON.OK;
+}
+
+/** Whether the caller's API key allows this model (public id and slug as in the catalog). */
+export function fenceAllows(f: KeyFence, publicId: string, providerSlug: string, level: PowerLevel): boolean {
+  if (f.allowedLevels && !f.allowedLevels.has(level)) return false;
+  if (!f.allowedModels) return true;
+  return f.allowedModels.has(publicId.toLowerCase()) || (f.allowedProviders?.has(providerSlug.toLowerCase()) ?? false);
 }
 
 /**

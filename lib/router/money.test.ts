@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { budgetState, chargedCostMicros, moneyExclusionReason } from "./money.ts";
+import { budgetState, byokFeeMicros, chargedCostMicros, moneyExclusionReason } from "./money.ts";
 
 describe("budgetState", () => {
   it("does nothing without a budget", () => {
@@ -29,6 +29,18 @@ describe("money", () => {
   it("BYOK costs the caller no credits", () => {
     expect(chargedCostMicros(12_345, true)).toBe(0);
     expect(chargedCostMicros(12_345, false)).toBe(12_345);
+  });
+
+  it("with a BYOK fee, BYOK costs the fee: basis points of list cost, rounded half up to the micro-dollar", () => {
+    expect(chargedCostMicros(12_345, true, 500)).toBe(617); // 617.25
+    expect(byokFeeMicros(10, 500)).toBe(1); // 0.5 rounds up
+    expect(byokFeeMicros(9, 500)).toBe(0); // 0.45 rounds down
+    expect(byokFeeMicros(1_000_000, 1)).toBe(100);
+    expect(byokFeeMicros(1_000_000, 0)).toBe(0);
+    expect(byokFeeMicros(0, 10_000)).toBe(0);
+    // The fee must be affordable; no budget stops a BYOK request.
+    expect(moneyExclusionReason(617, false, true, 616, exhausted)).toBe("estimated cost $0.000617 > available credits $0.000616");
+    expect(moneyExclusionReason(617, false, true, 617, exhausted)).toBeNull();
   });
 
   it("drops what the caller cannot afford", () => {

@@ -27,14 +27,33 @@ export function budgetState(budget: CallerBudget | null | undefined): BudgetStat
   };
 }
 
-/** What the caller's credits pay: nothing with their own key. */
-export function chargedCostMicros(listCostMicros: number, byok: boolean): number {
-  return byok ? 0 : listCostMicros;
+/**
+ * The platform's fee on a request served with the caller's own key: `basisPoints` (1/100 of a
+ * percent) of the provider's list cost, rounded half up to a whole micro-dollar (0.5 µ$ → 1 µ$,
+ * 0.49… µ$ → 0), in integers (BigInt: no cost is too large to be exact). A cost or fee of 0 or
+ * less (or not a number) gives 0. The hold prices the fee on the estimate's bound and the fee
+ * grows with the cost, so the settled fee never exceeds the hold.
+ *
+ *   byokFeeMicros(1_000_000, 500) === 50_000   // 5 % of $1
+ *   byokFeeMicros(10, 500) === 1               // 0.5 µ$ rounds up
+ */
+export function byokFeeMicros(listCostMicros: number, basisPoints: number): number {
+  if (!Number.isFinite(listCostMicros) || !Number.isFinite(basisPoints)) return 0;
+  const cost = Math.round(listCostMicros);
+  const bp = Math.round(basisPoints);
+  if (cost <= 0 || bp <= 0) return 0;
+  return Number((BigInt(cost) * BigInt(bp) + 5_000n) / 10_000n);
 }
 
-/** BUDGET_EXHAUSTED, CREDITS or OK. */
+/** What the caller's credits pay: with their own key, only the platform's BYOK fee (default none). */
+export function chargedCostMicros(listCostMicros: number, byok: boolean, byokFeeBasisPoints = 0): number {
+  return byok ? byokFeeMicros(listCostMicros, byokFeeBasisPoints) : listCostMicros;
+}
+
+/** BUDGET_EXHAUSTED, CREDITS or OK. A BYOK candidate only needs its fee covered; no budget stops it. */
 export function moneyCode(chargedMicros: number, free: boolean, byok: boolean, availableCreditsMicros: number, budget: BudgetState): ReasonCode {
-  if (free || byok) return REASON.OK;
+  if (free) return REASON.OK;
+  if (byok) return chargedMicros > 0 && chargedMicros > availableCreditsMicros ? REASON.CREDITS : REASON.OK;
   if (budget.exhausted) return REASON.BUDGET_EXHAUSTED;
   if (chargedMicros > availableCreditsMicros) return REASON.CREDITS;
   return REASON.OK;

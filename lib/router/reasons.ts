@@ -7,8 +7,8 @@ import { formatMicros } from "./cost.ts";
 import type { ExclusionStep, LatencySlo, QualityTier } from "./types.ts";
 
 /**
- * Codes are ordered by step: 1-12 are rules and hard filters, 13-14 money, 15 latency, 16
- * quality, so "got past the filters" is `code === OK || code >= BUDGET_EXHAUSTED`.
+ * Codes are ordered by step: 1-13 are rules and hard filters (12: the gateway key's fence), 14-15
+ * money, 16 latency, 17 quality, so "got past the filters" is `code === OK || code >= BUDGET_EXHAUSTED`.
  */
 export const REASON = {
   OK: 0,
@@ -23,11 +23,12 @@ export const REASON = {
   CONTEXT: 9,
   NO_VISION: 10,
   NO_TOOLS: 11,
-  MAX_COST: 12,
-  BUDGET_EXHAUSTED: 13,
-  CREDITS: 14,
-  LATENCY: 15,
-  QUALITY: 16,
+  KEY_FENCE: 12,
+  MAX_COST: 13,
+  BUDGET_EXHAUSTED: 14,
+  CREDITS: 15,
+  LATENCY: 16,
+  QUALITY: 17,
 } as const;
 
 export type ReasonCode = (typeof REASON)[keyof typeof REASON];
@@ -62,6 +63,9 @@ export interface ReasonDetails {
   qualityFloor: number;
 }
 
+/** The exclusion text of a model the caller's API key does not allow (the gateway looks for it). */
+export const KEY_FENCE_TEXT = "not allowed by this API key";
+
 export function describeReason(code: ReasonCode, d: ReasonDetails): string {
   switch (code) {
     case REASON.OK:
@@ -88,6 +92,8 @@ export function describeReason(code: ReasonCode, d: ReasonDetails): string {
       return "no vision support (request has images)";
     case REASON.NO_TOOLS:
       return "no tools support (request uses tools)";
+    case REASON.KEY_FENCE:
+      return KEY_FENCE_TEXT;
     case REASON.MAX_COST:
       return `estimated cost ${formatMicros(d.costMicros)} > max_cost_usd ${formatMicros(d.maxCostMicros ?? 0)}`;
     case REASON.BUDGET_EXHAUSTED:

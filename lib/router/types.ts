@@ -109,13 +109,26 @@ export interface CallerBudget {
   monthSpendMicros: number;
 }
 
+/** What a gateway key may use (lib/keys/fences.ts); a null list allows everything. */
+export interface KeyFence {
+  allowedLevels: ReadonlySet<PowerLevel> | null;
+  /** Exact public ids, lower-cased. */
+  allowedModels: ReadonlySet<string> | null;
+  /** Provider slugs allowed whole, lower-cased (with allowedModels non-null). */
+  allowedProviders: ReadonlySet<string> | null;
+}
+
 export interface CallerState {
   role: Role;
   apiKeyId?: string | null;
+  /** The key's model and level fence; absent/null: none. */
+  fence?: KeyFence | null;
   /** Provider ids (or slugs) the caller stored a BYOK key for. */
   byokProviderIds: readonly string[];
   /** Balance minus reservations, integer micro-USD. */
   availableCreditsMicros: number;
+  /** The platform's fee on requests served with the caller's own key, basis points of list cost (default 0). */
+  byokFeeBasisPoints?: number;
   /** Null/absent: no monthly budget. */
   budget?: CallerBudget | null;
   preferredPowerLevel?: PowerLevel | null;

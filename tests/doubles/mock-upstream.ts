@@ -93,7 +93,11 @@ export type MockUpstreamOptions = {
   behavior?: MockBehavior;
   /** Ids listed by GET /v1/models. */
   models?: string[];
-  /** When set, requests must carry it (Authorization: Bearer for OpenAI paths, x-api-key for Anthropic) or get 401. */
+  /**
+   * When set, requests must carry it (Authorization: Bearer for OpenAI paths, x-api-key for
+   * Anthropic; either for GET /models) or get 401. The model list's 401 echoes the key it was
+   * given, as careless upstreams do.
+   */
   apiKey?: string;
   /** Record requests (default true); turn off for long benchmarks. */
   record?: boolean;
@@ -166,6 +170,12 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
     const ctx = new Ctx(res, rec, timers);
 
     if (req.method === "GET" && (path === "/v1/models" || path === "/models")) {
+      // Both APIs list models here: Anthropic's callers send x-api-key, OpenAI's a Bearer token.
+      if (opts.apiKey !== undefined) {
+        const anthropic = rec.headers["x-api-key"] !== undefined;
+        const given = anthropic ? rec.headers["x-api-key"] : rec.headers.authorization?.replace(/^Bearer\s+/i, "");
+        if (given !== opts.apiKey) return ctx.json(401, (anthropic ? anthropicError : openAiError)(401, given ? `invalid api key: ${given}` : "no api key given"));
+      }
       const models = opts.models ?? DEFAULT_MODELS;
       return ctx.json(200, { object: "list", data: models.map((id) => ({ id, object: "model", created: 1_700_000_000, owned_by: "mock" })) });
     }

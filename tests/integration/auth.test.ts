@@ -135,9 +135,9 @@ describe("resolveCaller", () => {
     expect(created.key).toMatch(/^sk-sy-[A-Za-z0-9_-]{43}$/);
     // Only a hash is stored.
     const stored = await db.apiKey.findUnique({ where: { id: created.id } });
-    expect(JSON.stringify(stored)).not.toContain(created.key);
+    expect(JSON.stringify(stored, (_k, v) => (typeof v === "bigint" ? String(v) : v))).not.toContain(created.key);
 
-    expect(await resolveCaller(db, bearer(created.key), SECRET)).toEqual({ userId: owner.id, email: owner.email, role: "USER", apiKeyId: created.id });
+    expect(await resolveCaller(db, bearer(created.key), SECRET)).toEqual({ userId: owner.id, email: owner.email, role: "USER", apiKeyId: created.id, fences: null });
     expect((await db.apiKey.findUnique({ where: { id: created.id } }))!.lastUsedAt).toBeInstanceOf(Date);
     // Case-insensitive scheme, surrounding whitespace.
     expect(await resolveCaller(db, new Headers({ authorization: `  bearer   ${created.key} ` }), SECRET)).toMatchObject({ userId: owner.id });
@@ -152,14 +152,14 @@ describe("resolveCaller", () => {
     await revokeApiKey(db, owner.id, revoked.id);
     await expectApiError(resolveCaller(db, bearer(revoked.key), SECRET), 401, "unauthorized");
 
-    const expiring = await createApiKey(db, owner.id, { name: "expiring", expiresAt: new Date(Date.now() + 60_000) });
+    const expiring = await createApiKey(db, owner.id, { name: "expiring", expires_at: new Date(Date.now() + 60_000).toISOString() });
     expect(await resolveCaller(db, bearer(expiring.key), SECRET)).toMatchObject({ userId: owner.id });
     await db.apiKey.update({ where: { id: expiring.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
     // Changed behind the app's back (as another process would): seen once the identity cache's 1 s is up.
     await new Promise((r) => setTimeout(r, 1_100));
     await expectApiError(resolveCaller(db, bearer(expiring.key), SECRET), 401);
     // Keys cannot be created already expired.
-    await expectApiError(createApiKey(db, owner.id, { name: "past", expiresAt: new Date(Date.now() - 1000) }), 400);
+    await expectApiError(createApiKey(db, owner.id, { name: "past", expires_at: new Date(Date.now() - 1000).toISOString() }), 400);
 
     await expectApiError(resolveCaller(db, bearer(generateApiKey().key), SECRET), 401);
     for (const authorization of ["Basic dXNlcjpwYXNz", "Bearer", "Bearer a b", "Token sk-sy-abc"]) {

@@ -59,7 +59,7 @@ beforeAll(async () => {
   const spare = await createApiKey(f.db, f.user.id, { name: "owned" });
   const conversation = await f.asUser("/api/conversations", { body: { title: "owned" } });
   await f.asUser(`/api/conversations/${conversation.json.id}/messages`, { body: { messages: [{ role: "user", content: "mine" }] } });
-  const byok = await f.asUser("/api/byok", { body: { provider: "az-byok", api_key: "sk-owned-key-123" } });
+  const byok = await f.asUser("/api/byok", { body: { provider: "az-byok", api_key: "upstream-secret" } });
   const chat = await f.asUser("/api/v1/chat/completions", { body: { model: "auto", messages: [{ role: "user", content: "hello" }] } });
   for (const [what, res] of Object.entries({ conversation, byok, chat })) if (res.status >= 300) throw new Error(`setup ${what}: ${res.status} ${res.text}`);
   await postEntry(f.db, { userId: f.user.id, type: "PURCHASE", amountMicros: 5_000_000, reference: "owned purchase", idempotencyKey: "stripe-session:cs_owned" });
@@ -110,7 +110,12 @@ describe("one user's resources, reached by another", () => {
   const OWNED: Record<string, Owned> = {
     "/api/keys/[id]": {
       params: () => ({ id: owned.key! }),
-      intact: async () => expect((await call(owned.spareKey!, "GET", "/api/me")).status).toBe(200),
+      body: { PATCH: { rpm: 1, name: "taken over" } },
+      intact: async () => {
+        expect((await call(owned.spareKey!, "GET", "/api/me")).status).toBe(200);
+        const mine = (await f.asUser("/api/keys")).json.data.find((k: { id: string }) => k.id === owned.key);
+        expect(mine).toMatchObject({ name: "owned", rpm: null });
+      },
     },
     "/api/byok/[id]": {
       params: () => ({ id: owned.byok! }),

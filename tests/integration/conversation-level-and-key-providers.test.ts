@@ -65,7 +65,7 @@ describe("GET /api/byok/providers", () => {
     // A provider with a platform key needs no key of the user's own.
     expect(before.find((p) => p.slug === "platform")).toMatchObject({ has_platform_key: true, models: 1 });
 
-    expect((await asOther("/api/byok", { body: { provider: "keyed", api_key: "sk-other-own-key-123" } })).status).toBe(201);
+    expect((await asOther("/api/byok", { body: { provider: "keyed", api_key: "upstream-secret" } })).status).toBe(201);
     expect(((await asOther("/api/byok/providers")).json.data as Record<string, unknown>[]).find((p) => p.slug === "keyed")).toMatchObject({ has_own_key: true, models: 2 });
     // Another user's key is not this user's.
     expect(((await f.asUser("/api/byok/providers")).json.data as Record<string, unknown>[]).find((p) => p.slug === "keyed")).toMatchObject({ has_own_key: false });

@@ -168,7 +168,8 @@ const families: Family[] = [
   {
     name: "byok: store a provider key",
     as: "user",
-    request: async () => ({ method: "POST", path: "/api/byok", body: { provider: byokProvider, api_key: `sk-${unique()}-own-provider-key` } }),
+    // The key the fixture's mock accepts (keys are checked before they are stored); sealed anew each time, so the state still changes.
+    request: async () => ({ method: "POST", path: "/api/byok", body: { provider: byokProvider, api_key: "upstream-secret" } }),
     state: async () => (await f.db.userProviderKey.findMany({ where: { userId: f.user.id }, select: { ciphertext: true } })).map((r) => r.ciphertext),
   },
   {

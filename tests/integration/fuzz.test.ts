@@ -58,17 +58,19 @@ function plausible(key: string): Json[] | undefined {
     "PATCH /api/admin/models/[id]": [{ ...model, upstream_id: "fz-target-model" }],
     "POST /api/admin/routing-rules": [rule],
     "PATCH /api/admin/routing-rules/[id]": [rule],
-    "PATCH /api/admin/settings": [{ signup_enabled: true }],
+    "PATCH /api/admin/settings": [{ signup_enabled: true, byok_fee_percent: 2.5 }],
     "POST /api/admin/users": [{ ...credentials, role: "USER" }],
     "PATCH /api/admin/users/[id]": [{ role: "FINANCE", disabled: false }],
     "POST /api/admin/users/[id]/credits": [{ amount_usd: 5, reason: "fuzz grant" }],
-    "POST /api/byok": [{ provider: "fz-byok", api_key: "sk-fuzz-0123456789" }],
+    // The key the fixture's mock accepts: the plausible body is stored (as verified); variants of it are refused.
+    "POST /api/byok": [{ provider: "fz-byok", api_key: "upstream-secret", save_unverified: false }],
     "POST /api/conversations": [{ title: "Fuzz chat" }],
     "PATCH /api/conversations/[id]": [{ title: "Renamed", power_level: "ECO" }],
     "POST /api/conversations/[id]/messages": [{ messages: [{ role: "user", content: "hi" }, { role: "assistant", content: "hello", meta: { model: "m", provider: "p", prompt_tokens: 1, completion_tokens: 1, cost_usd: 0.1, latency_ms: 1, ttft_ms: 1, fallbacks: 0, request_id: "r", routing_reason: "why", error: "e", extra: { nested: "x" } } }] }],
     "POST /api/credits/checkout": [{ amount_usd: 10 }],
     "POST /api/finance/reconciliation/repair": [{ session_id: "cs_test_fuzz" }],
-    "POST /api/keys": [{ name: "fuzz key", expires_at: "2999-01-01T00:00:00Z" }],
+    "POST /api/keys": [{ name: "fuzz key", expires_at: "2999-01-01T00:00:00Z", monthly_limit_usd: 1.5, allowed_power_levels: ["ECO"], allowed_models: ["fz/*"], rpm: 60, tpm: 100000, routing_profile: null }],
+    "PATCH /api/keys/[id]": [{ name: "fuzzed", monthly_limit_usd: 2, allowed_power_levels: null, allowed_models: ["fz/*", "fz/fz-model"], rpm: null, tpm: 5000, expires_at: null }],
     "PUT /api/settings": [{ preferred_power_level: "BALANCED", routing_weights: { cost: 0.5, latency: 0.3, quality: 0.2 }, monthly_budget_usd: 1000 }],
     "POST /api/setup": [credentials],
     "POST /api/signup": [credentials],
@@ -362,7 +364,7 @@ beforeAll(async () => {
   const targetUser = await createUser(f.db, { email: `fuzz-target-${randomUUID().slice(0, 8)}@test.example`, password: "target-password" });
   const spareKey = await createApiKey(f.db, f.user.id, { name: "spare" });
   const conversation = await f.asUser("/api/conversations", { body: { title: "target" } });
-  const byok = await f.asUser("/api/byok", { body: { provider: "fz-byok", api_key: "sk-user-own-key-123" } });
+  const byok = await f.asUser("/api/byok", { body: { provider: "fz-byok", api_key: "upstream-secret" } });
   const chat = await f.asUser("/api/v1/chat/completions", { body: { model: "auto", messages: [{ role: "user", content: "hello" }] } });
   for (const [what, res] of Object.entries({ rule, conversation, byok, chat })) if (res.status >= 300) throw new Error(`setup ${what}: ${res.status} ${res.text}`);
 

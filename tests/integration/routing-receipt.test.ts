@@ -2,7 +2,8 @@
 // after rules and credits change), and a level served below the one asked for says why, in the
 // receipt and in X-Routing-Reason, naming failed BYOK providers.
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from "vitest";
+import { startMockUpstream } from "../doubles/mock-upstream.ts";
 import { startGatewayFixture, type FixtureCaller, type GatewayFixture } from "../harness/gateway-fixture.ts";
 
 let f: GatewayFixture;
@@ -86,13 +87,16 @@ describe("downgrades say so where they happen", () => {
 
   it("a failed BYOK provider is named with its status and scrubbed error when a paid model answers instead", async () => {
     const c = await newCaller("byok", 5_000_000);
-    const own = await f.asAdmin("/api/admin/providers", { body: { slug: "mine", name: "Mine", kind: "openai-compatible", base_url: `${f.mock.url}/v1`, priority: 100, region: "us", requires_key: true } });
+    const ownKey = `sk-mine-${randomUUID().replace(/-/g, "")}`;
+    // The provider accepts the key when it is stored (its model list is checked), then refuses it in traffic.
+    const upstream = await startMockUpstream({ apiKey: ownKey });
+    onTestFinished(() => upstream.close());
+    const own = await f.asAdmin("/api/admin/providers", { body: { slug: "mine", name: "Mine", kind: "openai-compatible", base_url: `${upstream.url}/v1`, priority: 100, region: "us", requires_key: true } });
     expect(own.status, own.text).toBe(201);
     await f.addModel("mine", "mock-mine", { level: "PRECISION", input: 50, output: 50, quality: 9.9 });
-    const ownKey = `sk-mine-${randomUUID().replace(/-/g, "")}`;
     expect((await c.call("/api/byok", { body: { provider: "mine", api_key: ownKey } })).status).toBe(201);
 
-    f.mock.setBehavior({ status: 401, errorMessage: "Incorrect API key provided", echoCredentials: true }, { model: "mock-mine" });
+    upstream.setBehavior({ status: 401, errorMessage: "Incorrect API key provided", echoCredentials: true }, { model: "mock-mine" });
     const res = await chat(c, { model: "precision" });
     expect(res.status, res.text).toBe(200);
     expect(res.headers.get("x-provider-used")).toBe("top");

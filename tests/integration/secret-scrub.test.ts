@@ -131,6 +131,11 @@ describe("credentials echoed by an upstream", () => {
     for (const s of SCENARIOS) {
       for (const stream of [false, true]) {
         it(`${p.slug}, ${s.name}, ${stream ? "streamed" : "not streamed"}: the client's answer carries no key`, async () => {
+          if (p.byok) {
+            // A 401 earlier marked the user's key invalid (routing stops using it): store it again, as the user would.
+            leaky.resetBehavior();
+            expect((await f.asUser("/api/byok", { body: { provider: p.slug, api_key: p.key } })).status).toBe(201);
+          }
           leaky.setBehavior(s.behavior);
           const before = leaky.requests.length;
           const res = await complete(modelOf(p.slug), stream);
@@ -139,6 +144,14 @@ describe("credentials echoed by an upstream", () => {
           expect(res.body).toContain("Incorrect API key provided: [redacted]");
           expect(leaksIn(res.body)).toEqual([]);
           requestIds.push(res.requestId);
+          if (p.byok && s.name === "401") {
+            // Refused in traffic: marked invalid, with the provider's reason stored and shown scrubbed.
+            const listed = await f.asUser("/api/byok");
+            const mine = listed.json.data.find((k: { provider: string }) => k.provider === p.slug);
+            expect(mine).toMatchObject({ status: "invalid" });
+            expect(mine.invalid_reason).toContain("[redacted]");
+            expect(leaksIn(listed.text)).toEqual([]);
+          }
         });
       }
     }

@@ -6,7 +6,6 @@ import { createKeySchema } from "@/lib/keys/schemas";
 export const GET = handler({ access: "user" }, async ({ db, caller }) => ({ data: await listApiKeys(db, caller.userId) }));
 
 export const POST = handler({ access: "user" }, async ({ req, db, caller }) => {
-  const body = await readJson(req, createKeySchema);
-  const created = await createApiKey(db, caller.userId, { name: body.name, expiresAt: body.expires_at ? new Date(body.expires_at) : null });
+  const created = await createApiKey(db, caller.userId, await readJson(req, createKeySchema));
   return Response.json(created, { status: 201 });
 });

@@ -5,5 +5,5 @@ import { loadCallerKeys } from "@/lib/byok/byok";
 
 export const GET = handler({ access: "user", errors: "openai" }, async ({ db, caller }) => {
   const [catalog, keys] = await Promise.all([gateway().catalog.get(), loadCallerKeys(db, caller.userId)]);
-  return modelsList(catalog, new Set(keys.keys()));
+  return modelsList(catalog, new Set(keys.keys()), caller.fences ?? null);
 });
