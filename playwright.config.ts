@@ -8,6 +8,10 @@ export const E2E_ADMIN = { email: "admin@e2e.test", password: "admin-password-1"
 const STRIPE_PORT = Number(process.env.E2E_STRIPE_PORT || 12111);
 const STRIPE_SECRET_KEY = "sk_test_switchyard_double";
 const STRIPE_WEBHOOK_SECRET = "whsec_e2e_switchyard";
+// A mock LLM upstream (tests/doubles/e2e-mock-upstream.ts) for providers a spec creates: its model
+// list accepts exactly `acceptedKey` and refuses every other key with 401, so the Keys page's
+// check of a BYOK key can be seen accepting and refusing without the internet.
+export const E2E_MOCK_UPSTREAM = { port: Number(process.env.E2E_MOCK_PORT || 12112), acceptedKey: "sk-e2e-mock-accepted-0123456789" };
 
 // Browser tests run against the app started exactly as the README starts it (`npm start`), on a
 // fresh embedded database, in Debian's chromium (Playwright's own browser download cannot work offline).
@@ -54,6 +58,15 @@ export default defineConfig({
       stdout: "pipe",
       stderr: "pipe",
       env: { PORT: String(STRIPE_PORT), WEBHOOK_URL: `http://localhost:${PORT}/api/stripe/webhook`, WEBHOOK_SECRET: STRIPE_WEBHOOK_SECRET },
+    },
+    {
+      command: "node --import tsx tests/doubles/e2e-mock-upstream.ts",
+      port: E2E_MOCK_UPSTREAM.port,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: { PORT: String(E2E_MOCK_UPSTREAM.port), MOCK_ACCEPTED_KEY: E2E_MOCK_UPSTREAM.acceptedKey },
     },
   ],
 });

@@ -48,15 +48,75 @@ test("revoking a key asks first, cancel keeps it working, confirm revokes it and
   expect(await works()).toBe(401);
 });
 
+test("a key fenced to $1 a month and ECO says so, the gateway refuses PRECISION naming ECO, and its limits can be edited", async ({ page, request }) => {
+  await signIn(page, user.email, user.password);
+  await expectSignedInAs(page, user.email);
+  await page.goto("/keys");
+  const form = page.getByRole("form", { name: "Create a key" });
+  await form.getByLabel("Name").fill("fenced");
+  await form.locator("summary", { hasText: "Limits" }).click();
+  await form.getByLabel("Monthly limit (USD)").fill("1");
+  await form.getByRole("checkbox", { name: "ECO", exact: true }).check();
+  await form.getByRole("button", { name: "Create key" }).click();
+  const key = (await page.getByTestId("new-key").textContent())!.trim();
+  const row = keyRow(page, "fenced");
+  await expect(row).toContainText("$0.00 of $1.00 this month");
+  await expect(row).toContainText("Power levels: ECO only");
+  await expect(row.getByRole("progressbar", { name: "Monthly limit used by fenced" })).toHaveAttribute("aria-valuenow", "0");
+
+  // The fence holds at the gateway, and its refusal says what the key may use.
+  const precision = () => request.post("/api/v1/chat/completions", { headers: { Authorization: `Bearer ${key}` }, data: { model: "precision", messages: [{ role: "user", content: "hi" }] } });
+  const refused = await precision();
+  expect(refused.status()).toBe(403);
+  const error = (await refused.json()).error as { code: string; message: string };
+  expect(error.code).toBe("model_not_allowed");
+  expect(error.message).toContain("ECO");
+
+  // Editing sends only what changed; the server's own check lands on its field.
+  const dialog = page.getByRole("dialog", { name: "Edit key" });
+  const patched = () => page.waitForRequest((r) => r.method() === "PATCH" && r.url().includes("/api/keys/"));
+  await row.getByRole("button", { name: "Edit", exact: true }).click();
+  await expect(dialog.getByLabel("Monthly limit (USD)")).toHaveValue("1");
+  await dialog.getByLabel("Monthly limit (USD)").fill("2");
+  await dialog.getByLabel("Primary model").fill("nowhere/no-such-model");
+  await dialog.getByRole("button", { name: "Save changes" }).click();
+  await expect(dialog.getByLabel("Primary model")).toHaveAttribute("aria-invalid", "true");
+  await expect(dialog.getByLabel("Primary model")).toHaveAccessibleDescription(/Primary model nowhere\/no-such-model is not in the catalog/);
+  await expect(row).toContainText("$0.00 of $1.00 this month");
+
+  await dialog.getByLabel("Primary model").fill("");
+  let sent = patched();
+  await dialog.getByRole("button", { name: "Save changes" }).click();
+  expect((await sent).postDataJSON()).toEqual({ monthly_limit_usd: 2 });
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByRole("status").filter({ hasText: "Key ‘fenced’ saved" })).toBeVisible();
+  await expect(row).toContainText("$0.00 of $2.00 this month");
+  await expect(row).toContainText("Power levels: ECO only");
+
+  // Clearing the power levels sends null, and the fence is gone from the row and the gateway.
+  await row.getByRole("button", { name: "Edit", exact: true }).click();
+  await dialog.getByRole("checkbox", { name: "ECO", exact: true }).uncheck();
+  sent = patched();
+  await dialog.getByRole("button", { name: "Save changes" }).click();
+  expect((await sent).postDataJSON()).toEqual({ allowed_power_levels: null });
+  await expect(dialog).toHaveCount(0);
+  await expect(row).not.toContainText("Power levels");
+  await expect(row).toContainText("$0.00 of $2.00 this month");
+  const after = await precision();
+  expect(after.status(), await after.text()).not.toBe(403);
+});
+
 test("deleting a provider key (BYOK) asks first and says so", async ({ page }) => {
   await signIn(page, user.email, user.password);
   await expectSignedInAs(page, user.email);
   await page.goto("/keys");
-  const provider = page.getByLabel("Provider");
+  const provider = page.getByLabel("Provider", { exact: true });
   await expect(provider.locator("option").first()).toBeAttached();
   const slug = await provider.inputValue();
   await page.getByLabel("API key").fill("sk-e2e-byok-0123456789");
   await page.getByRole("button", { name: "Add key" }).click();
+  // The seed catalog's providers cannot be reached from here to check the key: keep it unverified.
+  await page.getByRole("button", { name: "Save unverified" }).click();
   const byok = page.getByRole("table", { name: "Provider keys" });
   const remove = byok.getByRole("button", { name: `Delete key for ${slug}` });
   await expect(remove).toBeVisible();
