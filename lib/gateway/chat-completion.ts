@@ -65,11 +65,7 @@ const headerSafe = (text: string) => text.replace(/[\u2013\u2014]/g, "-").replac
 export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Response> {
   const now = deps.now ?? Date.now;
   const started = now();
-  // The rate check's round trip overlaps routing's loads; a refusal wins over whatever routing says.
-  const admitted = deps.limits?.admit(call.caller);
-  const planned = planRoute(deps, call.caller, call.body);
-  if (admitted) await Promise.all([admitted, planned.catch(() => undefined)]);
-  let plan = await planned;
+  let plan = await planWithinLimits(deps, call);
   call.timing?.mark("route");
   const created = Math.floor(started / 1000);
   const completionId = `chatcmpl-${call.requestId}`;
@@ -258,6 +254,19 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
     }
     throw err;
   }
+}
+
+/**
+ * Routing, within the caller's rate limits: counted first (in process, or a slot from this
+ * process's lease of the shared window: lib/limits/gateway-limits.ts), so a spent window's 429
+ * wins over whatever routing would say.
+ */
+async function planWithinLimits(deps: ChatDeps, call: ChatCall): Promise<Plan> {
+  const admitted = deps.limits?.admit(call.caller);
+  const planned = planRoute(deps, call.caller, call.body);
+  // A refill of the lease (a round trip) overlaps routing's own reads.
+  if (admitted) await Promise.all([admitted, planned.catch(() => undefined)]);
+  return planned;
 }
 
 /** Starts the candidate and reads until its first real token, within the provider's first-token timeout. */

@@ -5,7 +5,8 @@ import { generateApiKey } from "../auth/api-keys.ts";
 import { badRequest, conflict, notFound } from "../http/errors.ts";
 import { invalidateIdentity } from "../auth/identity-cache.ts";
 import { microsToUsd, usdToMicros } from "../money/units.ts";
-import { utcMonthStart } from "../ledger/ledger.ts";
+import { recountKeySpend, utcMonthStart } from "../ledger/ledger.ts";
+import { invalidateMoney } from "../ledger/money-cache.ts";
 import { fenceSelect, modelAllowed, parseFences } from "./fences.ts";
 import type { CreateKeyInput, UpdateKeyInput } from "./schemas.ts";
 
@@ -20,9 +21,13 @@ type Row = {
   spendMonth: Date | null; monthSpendMicros: bigint; monthReservedMicros: bigint;
 };
 
-/** The key's JSON view (never the key itself): its fences and what it spent this UTC month. */
-export function keyView(k: Row, now = new Date()) {
+/**
+ * The key's JSON view (never the key itself): its fences and what it spent this UTC month — the
+ * counter the limit is held against for a key with a limit, else `usageSpend` (its usage rows).
+ */
+export function keyView(k: Row, usageSpend = 0, now = new Date()) {
   const thisMonth = k.spendMonth !== null && k.spendMonth.getTime() === utcMonthStart(now).getTime();
+  const spent = k.monthlyLimitMicros === null ? usageSpend : thisMonth ? Number(k.monthSpendMicros) : 0;
   const profile = parseFences(k)?.routingProfile ?? null;
   return {
     id: k.id,
@@ -39,7 +44,7 @@ export function keyView(k: Row, now = new Date()) {
     tpm: k.tpm,
     routing_profile: profile,
     /** Charged to requests made with this key since the first of the month (UTC). */
-    month_spend_usd: thisMonth ? microsToUsd(k.monthSpendMicros) : 0,
+    month_spend_usd: microsToUsd(spent),
     /** Held by its requests in flight (counts against the limit until they settle). */
     held_usd: microsToUsd(k.monthReservedMicros),
   };
@@ -100,8 +105,18 @@ export async function createApiKey(db: Db, userId: string, input: CreateKeyInput
 }
 
 export async function listApiKeys(db: Db, userId: string): Promise<ApiKeyView[]> {
-  const rows = await db.apiKey.findMany({ where: { userId }, select, orderBy: { createdAt: "desc" } });
-  return rows.map((r) => keyView(r));
+  const [rows, spend] = await Promise.all([db.apiKey.findMany({ where: { userId }, select, orderBy: { createdAt: "desc" } }), usageSpendByKey(db, userId)]);
+  return rows.map((r) => keyView(r, spend.get(r.id) ?? 0));
+}
+
+/** This month's charges per key of a user, from the usage rows (the user's index on created_at). */
+async function usageSpendByKey(db: Db, userId: string, apiKeyId?: string): Promise<Map<string, number>> {
+  const rows = await db.usageLog.groupBy({
+    by: ["apiKeyId"],
+    where: { userId, createdAt: { gte: utcMonthStart() }, apiKeyId: apiKeyId ?? { not: null } },
+    _sum: { chargedMicros: true },
+  });
+  return new Map(rows.map((r) => [r.apiKeyId!, Number(r._sum.chargedMicros ?? 0n)]));
 }
 
 /**
@@ -117,13 +132,19 @@ export async function updateApiKey(db: Db, userId: string, id: string, input: Up
   const merged = { ...current, ...data, routingProfile: data.routingProfile === undefined ? current.routingProfile : data.routingProfile };
   await checkProfile(db, merged);
   const { routingProfile, ...rest } = data;
-  const row = await db.apiKey.update({
-    where: { id },
-    data: { ...rest, ...(input.name !== undefined ? { name: input.name } : {}), ...(routingProfile !== undefined ? { routingProfile: routingProfile ?? Prisma.DbNull } : {}) },
-    select,
+  const patch = { ...rest, ...(input.name !== undefined ? { name: input.name } : {}), ...(routingProfile !== undefined ? { routingProfile: routingProfile ?? Prisma.DbNull } : {}) };
+  // A limit set on a key that had none: its counter (kept only under a limit) starts from this month's usage rows.
+  const limitNew = current.monthlyLimitMicros === null && data.monthlyLimitMicros != null;
+  const row = await db.$transaction(async (tx) => {
+    if (limitNew) {
+      await tx.apiKey.update({ where: { id }, data: { monthlyLimitMicros: data.monthlyLimitMicros } });
+      await recountKeySpend(tx, id);
+    }
+    return tx.apiKey.update({ where: { id }, data: patch, select });
   });
   invalidateIdentity();
-  return keyView(row);
+  invalidateMoney();
+  return keyView(row, row.monthlyLimitMicros === null ? ((await usageSpendByKey(db, userId, id)).get(id) ?? 0) : 0);
 }
 
 /** Revokes (keeps the row for usage history). Someone else's key is "not found", not "forbidden". */

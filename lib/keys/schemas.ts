@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { powerLevelSchema } from "../router/rules.ts";
-import { usdToMicros } from "../money/units.ts";
+import { isMicroDollars } from "../money/units.ts";
 
 /** `<provider_slug>/<upstream_id>`, or `<provider_slug>/*` for every model of a provider. */
 const modelPattern = z
@@ -14,21 +14,13 @@ const modelPattern = z
 const modelId = (label: string) =>
   z.string().trim().min(3).max(200).regex(/^[^\s/]+\/\S+$/).meta({ label, messages: { invalid_format: "{label} must be a model id like openai/gpt-4o-mini" } });
 
-const microDollars = (v: number) => {
-  try {
-    usdToMicros(v);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** What a key may spend a month, in USD; at most 6 decimals (a micro-dollar). */
 const usd = z
   .number()
   .nonnegative()
   .max(1_000_000)
-  .refine(microDollars, "{label} can have at most 6 decimals (a micro-dollar)")
+  .refine(isMicroDollars, "{label} can have at most 6 decimals (a micro-dollar)")
   .meta({ label: "Monthly limit", unit: "usd" });
 
 const unique = <T>(list: T[]) => [...new Set(list)];

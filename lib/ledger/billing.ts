@@ -37,9 +37,20 @@ export function ledgerBilling(db: Db, holdTtlMs?: number, settlements: Settlemen
   const cache = moneyCache();
   return {
     async snapshot(userId, opts = {}) {
-      // A key with a monthly limit: its spend is read with the balance, never from the cache.
+      // A key with a monthly limit: its spend comes from the key's recent view too (the hold on
+      // the key is the authority, and a refused or money-shaped decision is made again fresh).
       if (opts.apiKeyId) {
-        const { keySpend, ...view } = await readMoney(db, userId, opts.apiKeyId);
+        const hit = opts.fresh ? undefined : cache.get(userId);
+        const keyHit = opts.fresh ? undefined : cache.key(opts.apiKeyId);
+        if (hit && hit.budget === null && keyHit) return { ...hit, keySpend: keyHit, cached: true };
+        const apiKeyId = opts.apiKeyId;
+        let keySpend: KeySpend | null = null;
+        const view = await cache.read(userId, async () => {
+          const { keySpend: k, ...v } = await readMoney(db, userId, apiKeyId);
+          keySpend = k;
+          cache.setKey(apiKeyId, k);
+          return v;
+        }, true);
         return { ...view, keySpend, cached: false };
       }
       // A caller with a monthly budget is read afresh every time: other processes' spend must count
@@ -52,6 +63,7 @@ export function ledgerBilling(db: Db, holdTtlMs?: number, settlements: Settlemen
     async reserve(userId, requestId, amount, apiKeyId = null) {
       const r = await reserve(db, userId, requestId, amount, holdTtlMs, apiKeyId);
       cache.sawBalance(userId, r.balanceMicros, r.availableMicros);
+      if (apiKeyId && r.key) cache.sawKey(apiKeyId, r.key);
       return { availableMicros: Math.max(0, r.availableMicros) };
     },
     finish(job) {

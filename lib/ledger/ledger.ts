@@ -39,7 +39,29 @@ export const SQL_MONTH = `date_trunc('month', timezone('UTC', now()))`;
 /** A key's spend counter as of now: last month's figure counts as 0. */
 const KEY_SPEND = `(CASE WHEN k.spend_month = ${SQL_MONTH} THEN k.month_spend_micros ELSE 0 END)`;
 
-export type HoldResult = { availableMicros: number; balanceMicros: number };
+/** `key`: the key's counters right after the hold (with `apiKeyId`). */
+export type HoldResult = { availableMicros: number; balanceMicros: number; key?: { spentMicros: number; reservedMicros: number } };
+
+/** The hold statement: the credit hold and, for a key with a monthly limit, the key's part. */
+function holdSql(withKey: boolean): string {
+  const key = withKey
+    ? `, kh AS (
+       UPDATE api_keys k SET month_spend_micros = ${KEY_SPEND}, spend_month = ${SQL_MONTH},
+              month_reserved_micros = k.month_reserved_micros + $3::int8
+       WHERE k.id = $5 AND k.user_id = $2 AND EXISTS (SELECT 1 FROM held)
+         AND (k.monthly_limit_micros IS NULL OR ${KEY_SPEND} + k.month_reserved_micros + $3::int8 <= k.monthly_limit_micros)
+       RETURNING k.id, k.month_spend_micros, k.month_reserved_micros)`
+    : "";
+  return `WITH held AS (
+       UPDATE credit_accounts SET reserved_micros = reserved_micros + $3::int8, updated_at = now()
+       WHERE user_id = $2 AND balance_micros - reserved_micros >= $3::int8
+       RETURNING id, balance_micros, reserved_micros
+     )${key}, hold AS (
+       INSERT INTO reservations (id, account_id, amount_micros, status, expires_at, created_at${withKey ? ", api_key_id" : ""})
+       SELECT $1, id, $3::int8, 'HELD', now() + $4::int8 * interval '1 millisecond', now()${withKey ? ", (SELECT id FROM kh)" : ""} FROM held
+     )
+     SELECT balance_micros AS balance, reserved_micros AS reserved${withKey ? ", (SELECT id FROM kh) AS key_held, (SELECT month_spend_micros FROM kh) AS key_spent, (SELECT month_reserved_micros FROM kh) AS key_reserved" : ""} FROM held`;
+}
 
 /**
  * Holds `amountMicros` for a request, in one statement (one round trip, atomic on its own): the
@@ -50,73 +72,40 @@ export type HoldResult = { availableMicros: number; balanceMicros: number };
  * With `apiKeyId` (a key with a monthly limit), the same statement also counts the hold against
  * the key: a second conditional UPDATE on the key's row (spent this month + held + this hold ≤
  * limit), so concurrent requests of one key cannot overshoot its limit either. The credit hold is
- * taken first; when the key's part is refused, the reservation (written without the key) is
- * released at once and the request gets 402 key_budget_exhausted. Either way the books agree: a
- * hold exists only as a reservation row, and a key's held sum only with the key on its row.
+ * taken first; when the key's part is refused, the hold is given back at once and the request
+ * gets 402 key_budget_exhausted. Either way the books agree: a hold exists only as a reservation
+ * row, and a key's held sum only with the key on its row.
  */
 export async function reserve(db: Db, userId: string, requestId: string, amountMicros: number, ttlMs = DEFAULT_HOLD_TTL_MS, apiKeyId: string | null = null): Promise<HoldResult> {
   if (!Number.isSafeInteger(amountMicros) || amountMicros <= 0) throw new Error(`bad hold amount ${amountMicros}`);
-  if (apiKeyId) return reserveWithKey(db, userId, requestId, amountMicros, ttlMs, apiKeyId);
-  const rows = await sqlRows<{ balance: string; reserved: string }>(
-    db,
-    "sy_hold",
-    `WITH held AS (
-       UPDATE credit_accounts SET reserved_micros = reserved_micros + $3::int8, updated_at = now()
-       WHERE user_id = $2 AND balance_micros - reserved_micros >= $3::int8
-       RETURNING id, balance_micros, reserved_micros
-     ), hold AS (
-       INSERT INTO reservations (id, account_id, amount_micros, status, expires_at, created_at)
-       SELECT $1, id, $3::int8, 'HELD', now() + $4::int8 * interval '1 millisecond', now() FROM held
-     )
-     SELECT balance_micros AS balance, reserved_micros AS reserved FROM held`,
-    [requestId, userId, amountMicros, Math.round(ttlMs)],
-  );
-  if (!rows[0]) throw insufficientCredits();
-  const balance = int8(rows[0].balance);
-  return { balanceMicros: balance, availableMicros: balance - int8(rows[0].reserved) };
-}
-
-const insufficientCredits = () => new ApiError(402, "insufficient_credits", "Not enough credits for this request");
-
-async function reserveWithKey(db: Db, userId: string, requestId: string, amountMicros: number, ttlMs: number, apiKeyId: string): Promise<HoldResult> {
-  const rows = await sqlRows<{ balance: string; reserved: string; key_held: string | null }>(
-    db,
-    "sy_hold_key",
-    `WITH held AS (
-       UPDATE credit_accounts SET reserved_micros = reserved_micros + $3::int8, updated_at = now()
-       WHERE user_id = $2 AND balance_micros - reserved_micros >= $3::int8
-       RETURNING id, balance_micros, reserved_micros
-     ), kh AS (
-       UPDATE api_keys k SET month_spend_micros = ${KEY_SPEND}, spend_month = ${SQL_MONTH},
-              month_reserved_micros = k.month_reserved_micros + $3::int8
-       WHERE k.id = $5 AND k.user_id = $2 AND EXISTS (SELECT 1 FROM held)
-         AND (k.monthly_limit_micros IS NULL OR ${KEY_SPEND} + k.month_reserved_micros + $3::int8 <= k.monthly_limit_micros)
-       RETURNING k.id
-     ), hold AS (
-       INSERT INTO reservations (id, account_id, amount_micros, status, expires_at, created_at, api_key_id)
-       SELECT $1, id, $3::int8, 'HELD', now() + $4::int8 * interval '1 millisecond', now(), (SELECT id FROM kh) FROM held
-     )
-     SELECT balance_micros AS balance, reserved_micros AS reserved, (SELECT id FROM kh) AS key_held FROM held`,
-    [requestId, userId, amountMicros, Math.round(ttlMs), apiKeyId],
-  );
-  const row = rows[0];
+  const withKey = apiKeyId !== null;
+  const values: unknown[] = [requestId, userId, amountMicros, Math.round(ttlMs)];
+  if (withKey) values.push(apiKeyId);
+  const [row] = await sqlRows<{ balance: string; reserved: string; key_held?: string | null; key_spent?: string; key_reserved?: string }>(db, withKey ? "sy_hold_key" : "sy_hold", holdSql(withKey), values);
   if (!row) throw insufficientCredits();
-  if (row.key_held === null) {
+  if (withKey && !row.key_held) {
     await releaseHold(db, requestId);
     const spend = await keySpend(db, apiKeyId);
     throw keyBudgetExhausted(spend ?? { limitMicros: 0, spentMicros: 0, reservedMicros: 0 }, nextUtcMonth());
   }
   const balance = int8(row.balance);
-  return { balanceMicros: balance, availableMicros: balance - int8(row.reserved) };
+  const key = withKey ? { spentMicros: int8(row.key_spent), reservedMicros: int8(row.key_reserved) } : undefined;
+  return { balanceMicros: balance, availableMicros: balance - int8(row.reserved), key };
 }
 
-/** Gives a hold back untouched (RELEASED): the request never started. */
+const insufficientCredits = () => new ApiError(402, "insufficient_credits", "Not enough credits for this request");
+
+/**
+ * Gives back a hold the key's limit refused, as if it had never been taken: the row goes (a
+ * retry of the request may hold again under its id). A crash before this leaves the row HELD,
+ * which the sweeper expires like any other.
+ */
 async function releaseHold(db: Db, requestId: string): Promise<void> {
   await sqlRows(
     db,
     "sy_release",
     `WITH r AS (
-       UPDATE reservations SET status = 'RELEASED', closed_at = now() WHERE id = $1 AND status = 'HELD'
+       DELETE FROM reservations WHERE id = $1 AND status = 'HELD'
        RETURNING account_id, amount_micros, api_key_id
      ), k AS (
        UPDATE api_keys k SET month_reserved_micros = k.month_reserved_micros - r.amount_micros FROM r WHERE k.id = r.api_key_id
@@ -207,7 +196,7 @@ const SETTLE_CTES = `WITH closed AS (
      ), key_spend AS (
        UPDATE api_keys k SET month_spend_micros = ${KEY_SPEND} + c.amt, spend_month = ${SQL_MONTH},
               month_reserved_micros = k.month_reserved_micros - COALESCE((SELECT amount_micros FROM closed WHERE api_key_id = k.id), 0)
-       FROM c WHERE k.id = $6 AND k.user_id = $2
+       FROM c WHERE k.id = $6 AND k.user_id = $2 AND (k.monthly_limit_micros IS NOT NULL OR k.month_reserved_micros <> 0)
      )`;
 
 const SETTLE_RESULT = `SELECT amt::text AS charged, balance_micros::text AS balance, reserved_micros::text AS reserved,
@@ -380,32 +369,36 @@ export async function verifyLedger(db: Db): Promise<{ accounts: number; entries:
  * Sets every key's spend this month from this month's usage rows (what the key_fences migration
  * did once): for data written around the settle statement, such as the demo data generator's.
  */
-export async function recountKeySpend(db: Db): Promise<void> {
-  await db.$executeRawUnsafe(`
-    UPDATE api_keys k SET spend_month = ${SQL_MONTH}, month_spend_micros = COALESCE(m.charged, 0)
-    FROM api_keys k2 LEFT JOIN (SELECT api_key_id, SUM(charged_micros)::int8 AS charged FROM usage_logs
-                                WHERE created_at >= ${SQL_MONTH} AND api_key_id IS NOT NULL GROUP BY api_key_id) m ON m.api_key_id = k2.id
-    WHERE k.id = k2.id`);
+export async function recountKeySpend(db: Pick<Db, "$executeRawUnsafe">, apiKeyId: string | null = null): Promise<void> {
+  await db.$executeRawUnsafe(
+    `UPDATE api_keys k SET spend_month = ${SQL_MONTH}, month_spend_micros = COALESCE(m.charged, 0)
+     FROM api_keys k2 LEFT JOIN (SELECT api_key_id, SUM(charged_micros)::int8 AS charged FROM usage_logs
+                                 WHERE created_at >= ${SQL_MONTH} AND api_key_id IS NOT NULL ${apiKeyId ? "AND api_key_id = $1" : ""} GROUP BY api_key_id) m ON m.api_key_id = k2.id
+     WHERE k.id = k2.id ${apiKeyId ? "AND k.id = $1" : ""}`,
+    ...(apiKeyId ? [apiKeyId] : []),
+  );
 }
 
 /**
  * Each gateway key's counters against the rows they summarise: held = its HELD reservations,
  * spent this month = this month's charges of its requests (usage rows carry the charge's time).
+ * The spend counter is kept only for keys with a monthly limit (a settle of an unlimited key's
+ * request does not touch the key's row: one row lock less on the hot path).
  */
 async function verifyKeyCounters(db: Db): Promise<LedgerMismatch[]> {
-  const rows = await db.$queryRawUnsafe<{ id: string; user_id: string; reserved: bigint; held: bigint; spent: bigint; charged: bigint }[]>(`
-    SELECT k.id, k.user_id, k.month_reserved_micros AS reserved,
+  const rows = await db.$queryRawUnsafe<{ id: string; user_id: string; reserved: bigint; held: bigint; spent: bigint; charged: bigint; limited: boolean }[]>(`
+    SELECT k.id, k.user_id, k.month_reserved_micros AS reserved, k.monthly_limit_micros IS NOT NULL AS limited,
            COALESCE((SELECT SUM(r.amount_micros) FROM reservations r WHERE r.api_key_id = k.id AND r.status = 'HELD'), 0)::int8 AS held,
            (CASE WHEN k.spend_month = ${SQL_MONTH} THEN k.month_spend_micros ELSE 0 END)::int8 AS spent,
            COALESCE(m.charged, 0)::int8 AS charged
     FROM api_keys k
     LEFT JOIN (SELECT api_key_id, SUM(charged_micros) AS charged FROM usage_logs
                WHERE created_at >= ${SQL_MONTH} AND api_key_id IS NOT NULL GROUP BY api_key_id) m ON m.api_key_id = k.id
-    WHERE k.month_reserved_micros <> 0 OR k.month_spend_micros <> 0 OR m.charged IS NOT NULL`);
+    WHERE k.month_reserved_micros <> 0 OR k.monthly_limit_micros IS NOT NULL`);
   const out: LedgerMismatch[] = [];
   for (const r of rows) {
     if (r.reserved !== r.held) out.push({ accountId: "-", userId: r.user_id, problem: `API key ${r.id}: holds counted ${r.reserved} but its HELD reservations sum to ${r.held}` });
-    if (r.spent !== r.charged) out.push({ accountId: "-", userId: r.user_id, problem: `API key ${r.id}: spend this month ${r.spent} but its requests were charged ${r.charged}` });
+    if (r.spent !== r.charged && r.limited) out.push({ accountId: "-", userId: r.user_id, problem: `API key ${r.id}: spend this month ${r.spent} but its requests were charged ${r.charged}` });
   }
   return out;
 }

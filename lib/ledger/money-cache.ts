@@ -1,4 +1,5 @@
 import type { CallerBudget } from "../router/types.ts";
+import type { KeySpend } from "../keys/fences.ts";
 import { identityTtlMs, TtlCache } from "../auth/identity-cache.ts";
 import { owedFromBalance } from "./receivables.ts";
 
@@ -16,9 +17,32 @@ export type MoneyView = { availableMicros: number; owedMicros: number; budget: C
 
 export class MoneyCache {
   private readonly views: TtlCache<string, MoneyView>;
+  /**
+   * Gateway keys with a monthly limit: their limit and counters as last read or held. After a
+   * settle the view is stale on the safe side (it still counts the hold, not the smaller charge).
+   */
+  private readonly keys: TtlCache<string, KeySpend>;
 
   constructor(ttlMs: () => number, now: () => number = Date.now) {
     this.views = new TtlCache(ttlMs, now);
+    this.keys = new TtlCache(ttlMs, now);
+  }
+
+  key(apiKeyId: string): KeySpend | undefined {
+    return this.keys.get(apiKeyId);
+  }
+
+  setKey(apiKeyId: string, spend: KeySpend | null): void {
+    if (spend) this.keys.set(apiKeyId, spend);
+    else this.keys.delete(apiKeyId);
+  }
+
+  /** After a hold on the key: its counters as that statement left them (does not extend the view's life). */
+  sawKey(apiKeyId: string, counters: { spentMicros: number; reservedMicros: number }): void {
+    const view = this.keys.get(apiKeyId);
+    if (!view) return;
+    view.spentMicros = counters.spentMicros;
+    view.reservedMicros = counters.reservedMicros;
   }
 
   get(userId: string): MoneyView | undefined {
@@ -43,8 +67,10 @@ export class MoneyCache {
   }
 
   invalidate(userId?: string): void {
-    if (userId === undefined) this.views.clear();
-    else this.views.delete(userId);
+    if (userId === undefined) {
+      this.views.clear();
+      this.keys.clear();
+    } else this.views.delete(userId);
   }
 }
 

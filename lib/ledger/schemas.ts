@@ -1,18 +1,10 @@
 import { z } from "zod";
 import { formatDollars } from "../http/zod-messages.ts";
-import { usdToMicros } from "../money/units.ts";
+import { isMicroDollars } from "../money/units.ts";
 
 /** The most one admin grant (or correction) may move, either way. */
 export const MAX_GRANT_USD = 1_000_000;
 
-const microDollars = (v: number) => {
-  try {
-    usdToMicros(v);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** POST /api/admin/users/:id/credits, and the admin's Credits form. */
 export const adminGrantSchema = z.object({
@@ -21,7 +13,7 @@ export const adminGrantSchema = z.object({
     .min(-MAX_GRANT_USD)
     .max(MAX_GRANT_USD)
     .refine((v) => v !== 0, "{label} must not be zero: give a positive amount to grant or a negative one to correct")
-    .refine(microDollars, "{label} can have at most 6 decimals (a micro-dollar)")
+    .refine(isMicroDollars, "{label} can have at most 6 decimals (a micro-dollar)")
     .meta({ label: "Amount", unit: "usd", per: "grant", messages: { too_small: `At most ${formatDollars(MAX_GRANT_USD)} per correction` } }),
   reason: z.string().trim().min(3).max(500).meta({ label: "Reason" }),
 });

@@ -1,7 +1,26 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../http/errors.ts";
-import { GatewayLimits, userLimitsFromEnv } from "./gateway-limits.ts";
+import { GatewayLimits, leaseSize, userLimitsFromEnv } from "./gateway-limits.ts";
 import { MemoryRateStore } from "./memory-store.ts";
+import type { RateStore } from "./windows.ts";
+
+/** The in-process store posing as the shared one (as PostgreSQL's), counting its round trips. */
+function sharedStore(now: () => number) {
+  const inner = new MemoryRateStore(now);
+  const store: RateStore & { trips: number } = {
+    shared: true,
+    trips: 0,
+    async hit(subjects, counts) {
+      store.trips++;
+      await new Promise((r) => setTimeout(r, 1));
+      return inner.hit(subjects, counts);
+    },
+    addTokens: (subjects, tokens) => inner.addTokens(subjects, tokens),
+  };
+  return store;
+}
+
+const admitted = (p: Promise<void>) => p.then(() => true, () => false);
 import type { Caller } from "../auth/caller.ts";
 
 const fences = { monthlyLimitMicros: null, allowedLevels: null, allowedModels: null, allowedProviders: null, allowedModelList: [], routingProfile: null };
@@ -52,5 +71,47 @@ describe("gateway rate limits (in-process store)", () => {
     expect(userLimitsFromEnv({})).toEqual({ rpm: 600, tpm: null });
     expect(userLimitsFromEnv({ SWITCHYARD_RATE_LIMIT_RPM: "30", SWITCHYARD_RATE_LIMIT_TPM: "5000" })).toEqual({ rpm: 30, tpm: 5000 });
     expect(() => userLimitsFromEnv({ SWITCHYARD_RATE_LIMIT_RPM: "6oo" })).toThrow(/6oo is not a positive whole number/);
+  });
+});
+
+describe("gateway rate limits (shared store, leases)", () => {
+  it("takes slots in leases: a 600 rpm window costs one round trip per 10 requests, concurrent requests share a refill", async () => {
+    expect([leaseSize(600, null), leaseSize(30, null), leaseSize(100_000, null), leaseSize(600, 5000), leaseSize(null, 5000)]).toEqual([10, 1, 20, 1, 1]);
+    const store = sharedStore(Date.now);
+    const limits = new GatewayLimits(store, () => ({ rpm: 600, tpm: null }));
+    const user: Caller = { userId: "u1", email: "u@x", role: "USER", apiKeyId: null };
+    await Promise.all(Array.from({ length: 10 }, () => limits.admit(user)));
+    expect(store.trips).toBe(1);
+    await Promise.all(Array.from({ length: 25 }, () => limits.admit(user)));
+    expect(store.trips).toBeLessThanOrEqual(4);
+  });
+
+  it("two processes on one window never serve more than the limit; with leases of 1 (small limits) exactly the limit", async () => {
+    const now = () => 5_000_000;
+    for (const [rpm, requests, least] of [[30, 100, 30], [1200, 2000, 1200 - 2 * 19]] as const) {
+      const store = sharedStore(now);
+      const a = new GatewayLimits(store, () => ({ rpm: null, tpm: null }), now);
+      const b = new GatewayLimits(store, () => ({ rpm: null, tpm: null }), now);
+      const results = await Promise.all(Array.from({ length: requests }, (_, i) => admitted((i % 2 ? a : b).admit(caller(rpm, null, `key-${rpm}`)))));
+      const served = results.filter(Boolean).length;
+      expect(served).toBeLessThanOrEqual(rpm);
+      expect(served).toBeGreaterThanOrEqual(least);
+      if (rpm === 30) expect(served).toBe(30);
+    }
+  });
+
+  it("once a window is spent, a process refuses locally until the window ends, then leases again", async () => {
+    let t = 0;
+    const store = sharedStore(() => t);
+    const limits = new GatewayLimits(store, () => ({ rpm: null, tpm: null }), () => t);
+    for (let i = 0; i < 3; i++) await limits.admit(caller(3, null));
+    const trips = store.trips;
+    const err = await refusal(limits.admit(caller(3, null)));
+    expect(err.headers["Retry-After"]).toBe("60");
+    t += 30_000;
+    expect((await refusal(limits.admit(caller(3, null)))).headers["Retry-After"]).toBe("30");
+    expect(store.trips).toBe(trips + 1); // the refusal was learnt once, then kept
+    t += 30_000;
+    await limits.admit(caller(3, null));
   });
 });

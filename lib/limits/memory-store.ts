@@ -6,20 +6,21 @@ const MAX_SUBJECTS = 100_000;
 
 /** The embedded database's store: one process serves it, so process memory is the whole truth. */
 export class MemoryRateStore implements RateStore {
+  readonly shared = false;
   private readonly windows = new Map<string, Window>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  async hit(subjects: readonly string[]): Promise<WindowState[]> {
+  async hit(subjects: readonly string[], counts: readonly number[]): Promise<WindowState[]> {
     const now = this.now();
-    return subjects.map((subject) => {
+    return subjects.map((subject, i) => {
       let w = this.windows.get(subject);
       if (!w || now - w.startedAt >= WINDOW_MS) {
         if (!w && this.windows.size >= MAX_SUBJECTS) this.prune(now);
         w = { startedAt: now, requests: 0, tokens: 0 };
         this.windows.set(subject, w);
       }
-      w.requests++;
+      w.requests += counts[i] ?? 1;
       return { subject, requests: w.requests, tokens: w.tokens, msLeft: w.startedAt + WINDOW_MS - now };
     });
   }

@@ -2,26 +2,31 @@ import type { Db } from "../db/client.ts";
 import { sqlRows } from "../db/sql.ts";
 import type { RateStore, WindowState } from "./windows.ts";
 
+/** A window row as pg returns it (int8 as text). */
+type RateRow = { subject: string; requests: number; tokens: string; ms_left: string };
+
 /**
- * Every app process's windows in one UNLOGGED table: each request is one upsert per subject, in
- * one statement (the row lock serializes one subject's requests, so N processes cannot count the
- * same slot twice). Times come from the database's clock, the one clock all processes share.
+ * Every app process's windows in one UNLOGGED table: one upsert adds each subject's count, in one
+ * statement (the row lock serializes one subject's counts, so N processes cannot take the same
+ * slot twice). Times come from the database's clock, the one clock all processes share.
  */
 export class PgRateStore implements RateStore {
+  readonly shared = true;
+
   constructor(private readonly db: Db) {}
 
-  async hit(subjects: readonly string[]): Promise<WindowState[]> {
-    const rows = await sqlRows<{ subject: string; requests: number; tokens: string; ms_left: string }>(
+  async hit(subjects: readonly string[], counts: readonly number[]): Promise<WindowState[]> {
+    const rows = await sqlRows<RateRow>(
       this.db,
       "sy_rate_hit",
       `INSERT INTO rate_windows AS w (subject, started_at, requests, tokens)
-       SELECT s, localtimestamp, 1, 0 FROM unnest($1::text[]) AS s
+       SELECT s, localtimestamp, n, 0 FROM unnest($1::text[], $2::int4[]) AS x(s, n)
        ON CONFLICT (subject) DO UPDATE SET
          started_at = CASE WHEN w.started_at <= localtimestamp - interval '60 seconds' THEN localtimestamp ELSE w.started_at END,
-         requests = CASE WHEN w.started_at <= localtimestamp - interval '60 seconds' THEN 1 ELSE w.requests + 1 END,
+         requests = CASE WHEN w.started_at <= localtimestamp - interval '60 seconds' THEN EXCLUDED.requests ELSE w.requests + EXCLUDED.requests END,
          tokens = CASE WHEN w.started_at <= localtimestamp - interval '60 seconds' THEN 0 ELSE w.tokens END
-       RETURNING subject, requests, tokens, ceil(extract(epoch FROM (started_at + interval '60 seconds' - localtimestamp)) * 1000) AS ms_left`,
-      [subjects],
+       RETURNING subject, requests, tokens, ceil(extract(epoch FROM (started_at + interval '60 seconds' - localtimestamp)) * 1000)::int8 AS ms_left`,
+      [subjects, counts],
     );
     return rows.map((r) => ({ subject: r.subject, requests: r.requests, tokens: Number(r.tokens), msLeft: Number(r.ms_left) }));
   }

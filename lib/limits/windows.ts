@@ -8,12 +8,17 @@
  */
 export const WINDOW_MS = 60_000;
 
-/** A subject's window after counting this request. */
+/** A subject's window after counting. */
 export type WindowState = { subject: string; requests: number; tokens: number; msLeft: number };
 
 export interface RateStore {
-  /** Counts one request for each subject, in one step (one round trip on PostgreSQL). */
-  hit(subjects: readonly string[]): Promise<WindowState[]>;
+  /**
+   * Whether the counters live outside this process (PostgreSQL): then each process takes slots in
+   * leases (lib/limits/gateway-limits.ts) instead of a round trip per request.
+   */
+  readonly shared: boolean;
+  /** Counts `counts[i]` requests for `subjects[i]`, all in one step (one round trip on PostgreSQL). */
+  hit(subjects: readonly string[], counts: readonly number[]): Promise<WindowState[]>;
   /** Adds a settled request's tokens to each subject's current window. */
   addTokens(subjects: readonly string[], tokens: number): Promise<void>;
 }

@@ -14,6 +14,16 @@ export function usdToMicros(usd: number | string): number {
   return sign ? -micros : micros;
 }
 
+/** Whether a USD amount is a whole number of micro-dollars (at most 6 decimals) in range: for schemas. */
+export function isMicroDollars(usd: number): boolean {
+  try {
+    usdToMicros(usd);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Integer micro-USD → USD number rounded to 6 decimals, for JSON and display. */
 export function microsToUsd(micros: number | bigint): number {
   return Number(micros) / MICROS_PER_USD;

@@ -190,6 +190,25 @@ describe("a key's monthly limit", () => {
     await race([f.app.url]);
   });
 
+  it("a key without a limit shows its spend from its usage; a limit set later counts from there", async () => {
+    const owner = await f.newCaller("late-limit", 10_000_000);
+    const k = await fencedKey(owner, {});
+    for (let i = 0; i < 2; i++) expect((await k.call("/api/v1/chat/completions", chat({ model: "fa/bal-m" }))).status).toBe(200);
+    const view = async () => (await owner.call("/api/keys")).json.data.find((x: { id: string }) => x.id === k.id);
+    expect(await view()).toMatchObject({ month_spend_usd: 0.02, monthly_limit_usd: null });
+    // An unlimited key's row is not touched by its settles (one row lock less per request).
+    const counter = async () => (await sql<{ spent: string }>(f.url, "SELECT month_spend_micros::text AS spent FROM api_keys WHERE id = $1", [k.id]))[0]!.spent;
+    expect(await counter()).toBe("0");
+    const patched = await owner.call(`/api/keys/${k.id}`, { method: "PATCH", body: { monthly_limit_usd: 0.03 } });
+    expect(patched.json).toMatchObject({ month_spend_usd: 0.02, monthly_limit_usd: 0.03 });
+    expect(await counter()).toBe("20000");
+    expect((await k.call("/api/v1/chat/completions", chat({ model: "fa/bal-m" }))).status).toBe(200);
+    const refused = await k.call("/api/v1/chat/completions", chat({ model: "fa/bal-m" }));
+    expect(refused.status).toBe(402);
+    expect(refused.json.error.message).toContain("$0.03 charged this month");
+    expect((await verifyLedger(f.db)).mismatches).toEqual([]);
+  });
+
   it("free models stay usable once the limit is spent", async () => {
     const owner = await f.newCaller("limit-free", 10_000_000);
     const k = await fencedKey(owner, { monthly_limit_usd: 0 });
@@ -211,7 +230,8 @@ describe("a key's monthly limit", () => {
       await race(apps.map((a) => a.url));
     });
 
-    it("rate limits are shared: 100 parallel requests against a 30 rpm key, exactly 30 served", async () => {
+    // A free model's windows are counted by a statement of their own; a paid one's by its hold statement.
+    it.each([["a free model", "loc/loc-m"], ["a paid model", "fa/bal-m"]])("rate limits are shared: 100 parallel requests against a 30 rpm key, exactly 30 served (%s)", async (_what, model) => {
       const owner = await f.newCaller("rpm2", 10_000_000);
       const k = await fencedKey(owner, { rpm: 30 });
       const results = await Promise.all(
@@ -219,7 +239,7 @@ describe("a key's monthly limit", () => {
           fetch(`${apps[i % 2]!.url}/api/v1/chat/completions`, {
             method: "POST",
             headers: { Authorization: `Bearer ${k.key}`, "content-type": "application/json" },
-            body: JSON.stringify({ model: "loc/loc-m", max_tokens: MAX_TOKENS, messages: [{ role: "user", content: `r${i}` }] }),
+            body: JSON.stringify({ model, max_tokens: MAX_TOKENS, stream: i % 2 === 1, messages: [{ role: "user", content: `r${i}` }] }),
           }).then(async (r) => ({ status: r.status, retryAfter: r.headers.get("retry-after"), body: await r.text() })),
         ),
       );
@@ -231,6 +251,9 @@ describe("a key's monthly limit", () => {
         expect(Number(r.retryAfter)).toBeLessThanOrEqual(60);
         expect(JSON.parse(r.body).error.message).toContain("limit of 30 requests per minute");
       }
+      // Refused requests held nothing: the account paid for exactly what was served.
+      const paid = model === "fa/bal-m" ? 30 * HOLD : 0;
+      expect(await getBalance(f.db, owner.id)).toEqual({ balanceMicros: 10_000_000 - paid, reservedMicros: 0, availableMicros: 10_000_000 - paid });
     });
   });
 });
