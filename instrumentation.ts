@@ -1,6 +1,13 @@
 // Runs once when a Next.js server process starts.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const [{ db }, { startSweeper }] = await Promise.all([import("./lib/db/client"), import("./lib/ledger/sweeper")]);
+  const [{ db }, { startSweeper }, { startHealthChecker }, { masterKeyRing }] = await Promise.all([
+    import("./lib/db/client"),
+    import("./lib/ledger/sweeper"),
+    import("./lib/health/active-checks"),
+    import("./lib/crypto/master-key"),
+  ]);
   startSweeper(db());
+  // Every process asks; one per cluster (a lease) checks each provider's model list.
+  startHealthChecker(db(), () => masterKeyRing());
 }

@@ -22,6 +22,7 @@ function providerData(input: ProviderInput, providerId: string, key: () => Buffe
   if (input.region !== undefined) data.region = input.region;
   if (input.compliance !== undefined) data.compliance = input.compliance;
   if (input.first_token_timeout_ms !== undefined) data.firstTokenTimeoutMs = input.first_token_timeout_ms;
+  if (input.check_interval_s !== undefined) data.checkIntervalS = input.check_interval_s;
   if (input.simulation !== undefined) data.simulation = input.simulation ?? undefined;
   if (input.requires_key !== undefined) data.requiresKey = input.requires_key;
   else if (input.kind !== undefined) data.requiresKey = input.kind !== "simulated" && !input.is_local;
@@ -38,7 +39,9 @@ export async function createProvider(db: Db, input: z.infer<typeof providerBodyS
 
 export async function updateProvider(db: Db, id: string, input: ProviderInput, key: () => Buffer) {
   if (!(await db.provider.findUnique({ where: { id }, select: { id: true } }))) throw notFound("Provider not found");
-  return db.provider.update({ where: { id }, data: providerData(input, id, key) as never });
+  // An edited provider (a new key, URL…) is checked afresh: its last check no longer says anything.
+  const [, updated] = await db.$transaction([db.providerCheck.deleteMany({ where: { providerId: id } }), db.provider.update({ where: { id }, data: providerData(input, id, key) as never })]);
+  return updated;
 }
 
 export async function deleteProvider(db: Db, id: string) {

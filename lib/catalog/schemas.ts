@@ -54,6 +54,8 @@ export const providerBodySchema = z.strictObject({
   compliance: z.array(z.string().trim().min(1).max(60).meta({ label: "Each compliance tag" })).max(20).meta({ label: "Compliance tags" }).default([]),
   requires_key: z.boolean().meta({ label: "Needs an API key" }).optional(),
   first_token_timeout_ms: z.number().int().min(100).max(600_000).meta({ label: "First-token timeout" }).default(15_000),
+  /** Seconds between active health checks of the provider's model list; null turns them off. */
+  check_interval_s: z.number().int().min(10).max(86_400).meta({ label: "Health check interval (seconds)" }).nullable().optional(),
   simulation: simulationSchema.meta({ label: "Simulation" }).nullish(),
 });
 
@@ -97,6 +99,7 @@ export const providerSettingsSchema = z.strictObject({
   base_url: P.base_url,
   priority: P.priority.removeDefault(),
   first_token_timeout_ms: P.first_token_timeout_ms.removeDefault(),
+  check_interval_s: P.check_interval_s,
   region: P.region.removeDefault(),
   compliance: P.compliance.removeDefault(),
   is_local: P.is_local.removeDefault(),

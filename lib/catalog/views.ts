@@ -22,6 +22,7 @@ export async function listProviderViews(db: Db) {
     has_api_key: p.apiKeyCiphertext !== null,
     api_key_prefix: p.apiKeyPrefix,
     first_token_timeout_ms: p.firstTokenTimeoutMs,
+    check_interval_s: p.kind === "SIMULATED" ? null : p.checkIntervalS,
     model_count: p._count.models,
     simulation: p.kind === "SIMULATED" ? ((p.simulation as SimulationConfig | null) ?? {}) : null,
   }));

@@ -4,6 +4,7 @@ import { MemoryRateStore } from "../limits/memory-store.ts";
 import { PgRateStore } from "../limits/pg-store.ts";
 import { markByokInvalid } from "../byok/byok.ts";
 import { byokFeeBasisPoints } from "../byok/fee.ts";
+import { CheckStates } from "../health/check-states.ts";
 import { masterKeyRing } from "../crypto/master-key.ts";
 import { CircuitBreakers } from "../health/circuit-breaker.ts";
 import { HealthRecorder } from "../health/recorder.ts";
@@ -29,6 +30,7 @@ export function gateway(): ChatDeps {
       // Shared by every process on PostgreSQL; the embedded database has one process.
       markByokInvalid: (keyId, reason, opts) => markByokInvalid(database, keyId, reason, opts),
       byokFee: () => byokFeeBasisPoints(database),
+      checks: new CheckStates(database),
       limits: new GatewayLimits(sqlTargetOf(database).prepare ? new PgRateStore(database) : new MemoryRateStore()),
     };
   }

@@ -24,6 +24,8 @@ export type GatewayDeps = {
   billing: Billing;
   /** The admin's BYOK fee in basis points of list cost (lib/byok/fee.ts; cached). Absent: none. */
   byokFee?: () => Promise<number>;
+  /** Providers the active checks found down (lib/health/check-states.ts; cached). Absent: none. */
+  checks?: { down(): Promise<ReadonlySet<string>>; invalidate(): void };
 };
 
 export type Plan = {
@@ -53,14 +55,17 @@ const FAILURE_CODES: Record<string, string> = {
   unknown_model: "model_not_found",
 };
 
-function healthMap(catalog: GatewayCatalog, breakers: CircuitBreakers): HealthMap {
+/** Circuit state and recent success per provider; a provider whose last active check failed counts as open. */
+function healthMap(catalog: GatewayCatalog, breakers: CircuitBreakers, down: ReadonlySet<string>): HealthMap {
   const map: Record<string, { circuitOpen: boolean; successRate?: number; p50LatencyMs?: number }> = {};
   for (const id of catalog.providers.keys()) {
     const { successRate, p50LatencyMs } = breakers.stats(id);
-    map[id] = { circuitOpen: breakers.isOpen(id), successRate, p50LatencyMs };
+    map[id] = { circuitOpen: breakers.isOpen(id) || down.has(id), successRate, p50LatencyMs };
   }
   return map;
 }
+
+const NONE_DOWN: ReadonlySet<string> = new Set();
 
 /**
  * Loads what routing needs and decides; a request nothing can serve becomes the matching ApiError.
@@ -72,10 +77,10 @@ function healthMap(catalog: GatewayCatalog, breakers: CircuitBreakers): HealthMa
 export async function planRoute(deps: GatewayDeps, caller: Caller, body: ChatCompletionBody, opts: { freshMoney?: boolean; facts?: BodyFacts } = {}): Promise<Plan> {
   // What the body says is worked out once per request, however often the money is re-read.
   const facts = opts.facts ?? bodyFacts(body);
-  const [catalog, loaded] = await Promise.all([deps.catalog.get(), loadCallerState(deps.db, deps.billing, caller, opts.freshMoney, deps.byokFee)]);
+  const [catalog, loaded, down] = await Promise.all([deps.catalog.get(), loadCallerState(deps.db, deps.billing, caller, opts.freshMoney, deps.byokFee), deps.checks?.down() ?? NONE_DOWN]);
   let plan: Plan;
   try {
-    plan = decidePlan(deps, caller, body, facts, catalog, loaded);
+    plan = decidePlan(deps, caller, body, facts, catalog, loaded, down);
   } catch (err) {
     if (loaded.moneyCached && err instanceof ApiError && err.status === 402) return planRoute(deps, caller, body, { freshMoney: true, facts });
     throw err instanceof ApiError ? await explainRefusedKeys(deps.db, caller.userId, err) : err;
@@ -99,7 +104,7 @@ function moneyShaped(plan: Plan): boolean {
   return plan.decision.creditsShortAt !== null || plan.cappedMaxTokens !== null;
 }
 
-function decidePlan(deps: GatewayDeps, caller: Caller, body: ChatCompletionBody, facts: BodyFacts, catalog: GatewayCatalog, loaded: LoadedCaller): Plan {
+function decidePlan(deps: GatewayDeps, caller: Caller, body: ChatCompletionBody, facts: BodyFacts, catalog: GatewayCatalog, loaded: LoadedCaller, down: ReadonlySet<string>): Plan {
   const { promptTokens, promptTokensBound, maxOutputTokens } = facts;
   const fences = caller.fences;
   const route = routeFor(fences?.routingProfile);
@@ -109,7 +114,7 @@ function decidePlan(deps: GatewayDeps, caller: Caller, body: ChatCompletionBody,
     promptTokensBound,
     maxOutputTokens,
     catalog: catalog.prepared,
-    health: healthMap(catalog, deps.breakers),
+    health: healthMap(catalog, deps.breakers, down),
     caller: loaded.state,
     rules: catalog.rules,
   };

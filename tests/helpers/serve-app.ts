@@ -9,6 +9,8 @@
 import { startAppServer } from "../harness/app-server.ts";
 import { db } from "../../lib/db/client.ts";
 import { startSweeper } from "../../lib/ledger/sweeper.ts";
+import { startHealthChecker } from "../../lib/health/active-checks.ts";
+import { masterKeyRing } from "../../lib/crypto/master-key.ts";
 
 for (const name of ["DATABASE_URL", "NEXTAUTH_SECRET", "SWITCHYARD_MASTER_KEY"]) {
   if (!process.env[name]) {
@@ -21,6 +23,8 @@ for (const name of ["DATABASE_URL", "NEXTAUTH_SECRET", "SWITCHYARD_MASTER_KEY"])
 if (typeof process.send === "function") process.on("disconnect", () => process.exit(0));
 
 if (process.env.SERVE_APP_SWEEPER === "1") startSweeper(db());
+// With SERVE_APP_HEALTH=1, the active health checker too (at SWITCHYARD_HEALTH_CHECK_INTERVAL_MS).
+if (process.env.SERVE_APP_HEALTH === "1") startHealthChecker(db(), () => masterKeyRing());
 
 const app = await startAppServer();
 console.log(`APP_URL ${app.url}`);

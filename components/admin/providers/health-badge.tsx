@@ -8,6 +8,7 @@ const STATES: Record<HealthView["state"], { label: string; tone: "green" | "ambe
   circuit_open: { label: "circuit open", tone: "red", dot: "bg-red-500" },
   unknown: { label: "no recent traffic", tone: "slate", dot: "bg-slate-400" },
   disabled: { label: "disabled", tone: "slate", dot: "bg-slate-300" },
+  unconfigured: { label: "unconfigured (no key)", tone: "slate", dot: "bg-slate-400" },
 };
 
 export function HealthBadge({ state }: { state: HealthView["state"] | undefined }) {

@@ -59,6 +59,16 @@ export function ProviderCard({ provider: p, health }: { provider: ProviderView; 
           <Row label="Health"><HealthBadge state={health?.state} />{health && health.samples > 0 && <span className="ml-2 text-xs text-slate-500">{health.samples} calls / 15 min</span>}</Row>
           <Row label="Success rate">{formatPercent(health?.success_rate ?? null)}</Row>
           <Row label="Latency">p50 {formatMs(health?.latency_p50_ms ?? null)} · p95 {formatMs(health?.latency_p95_ms ?? null)}</Row>
+          <Row label="Last check">
+            {health?.last_check ? (
+              <span data-testid="last-check">
+                {health.last_check.outcome === "ok" ? `model list answered${health.last_check.latency_ms !== null ? ` in ${formatMs(health.last_check.latency_ms)}` : ""}` : health.last_check.outcome === "unconfigured" ? "not called: no platform key" : `failed${health.last_check.status ? ` (${health.last_check.status})` : ""}${health.last_check.error ? `: ${health.last_check.error}` : ""}`}
+                {" "}<time className="text-slate-500" dateTime={health.last_check.at} title={new Date(health.last_check.at).toLocaleString()}>({formatAgo(health.last_check.at)})</time>
+              </span>
+            ) : (
+              <span className="text-slate-500">not checked yet</span>
+            )}
+          </Row>
           <Row label="Key"><span data-testid="key-status"><Badge tone={key.tone}>{key.text}</Badge></span></Row>
           <Row label="Region">{p.region}{p.compliance.length > 0 && <span className="text-slate-500"> · {p.compliance.join(", ")}</span>}</Row>
           <Row label="Priority">{p.priority}</Row>
