@@ -8,6 +8,7 @@ import { createUser } from "../lib/users/users.ts";
 import { roleSchema } from "../lib/users/schemas.ts";
 import { createApiKey } from "../lib/keys/api-keys.ts";
 import { verifyLedger } from "../lib/ledger/ledger.ts";
+import { noteLedgerVerify } from "../lib/metrics/collect.ts";
 import { deleteDemoData, DemoDataExistsError, generateDemoData } from "../lib/finance/demo-data.ts";
 import { verifyCharges } from "../lib/finance/verify-charges.ts";
 import { rollupDrift } from "../lib/finance/rollup.ts";
@@ -210,7 +211,9 @@ async function verify(): Promise<void> {
     console.log(`checked ${charges.checked} ledger charges against the usage log: ${charges.total ? `${charges.total} mismatch(es)` : "every charge matches its usage row"}`);
     const drift = await rollupDrift(db);
     for (const d of drift) console.error(`MISMATCH finance rollup ${d}`);
-    if (result.mismatches.length || charges.total || drift.length) throw new MismatchError("ledger mismatch");
+    const clean = !(result.mismatches.length || charges.total || drift.length);
+    await noteLedgerVerify(db, clean);
+    if (!clean) throw new MismatchError("ledger mismatch");
   } finally {
     await close();
   }

@@ -21,6 +21,7 @@ import type { AttemptRecord } from "./usage-log.ts";
 import { buildReceipt, downgradeOf } from "./receipt.ts";
 import { budgetState, byokFeeMicros } from "../router/money.ts";
 import type { GatewayLimits } from "../limits/gateway-limits.ts";
+import { recordRequest } from "../metrics/registry.ts";
 
 export type ChatDeps = GatewayDeps & {
   adapterFor: (config: ProviderConfig) => ProviderAdapter;
@@ -92,6 +93,8 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
   const chain = chainOf(plan.decision);
 
   let finished = false;
+  /** When the first upstream call began: what came before is the gateway's own overhead. */
+  let firstUpstreamAt: number | null = null;
   // What failed attempts cost the platform after their provider had started billing (it reported
   // usage or produced tokens before the stream broke or timed out): the provider bills them, so
   // finance sees them in provider cost; the caller, who got nothing from them, is not charged.
@@ -169,6 +172,21 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
         }),
       },
     });
+    recordRequest({
+      provider: outcome.candidate?.provider ?? plan.decision.primary.provider,
+      model: outcome.candidate?.model ?? plan.decision.primary.model,
+      powerLevel: outcome.candidate?.powerLevel ?? plan.decision.usedPowerLevel,
+      status: outcome.status,
+      stream: call.body.stream === true,
+      promptTokens,
+      completionTokens,
+      chargedMicros: charged,
+      providerCostMicros: cost.total,
+      fallbacks: Math.max(0, attempts.length - 1),
+      latencyMs: now() - started,
+      ttftMs: outcome.ttftMs,
+      overheadMs: firstUpstreamAt === null ? null : firstUpstreamAt - started,
+    });
     deps.limits?.spent(call.caller, promptTokens + completionTokens).catch((err: unknown) => console.error(`[${call.requestId}] token count for rate limits failed:`, err));
     return { chargedMicros: charged, availableMicros, promptTokens, completionTokens };
   };
@@ -177,6 +195,7 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
     for (const candidate of chain) {
       if (call.signal.aborted) break;
       const attemptStart = now();
+      firstUpstreamAt ??= attemptStart;
       const ctrl = new AbortController();
       const onClientAbort = () => ctrl.abort();
       call.signal.addEventListener("abort", onClientAbort, { once: true });

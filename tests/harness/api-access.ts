@@ -20,6 +20,8 @@ export function isPublic(template: string, method: HttpMethod): boolean {
 export function expectedArea(template: string): Area {
   // Finance reads the books; crediting a missed Stripe payment writes them, so only admins may.
   if (template === "/api/finance/reconciliation/repair") return "admin";
+  // Prometheus metrics: admins (or the scrape token, tested in metrics.test.ts).
+  if (template === "/api/metrics") return "admin";
   if (template === "/api/admin" || template.startsWith("/api/admin/")) return "admin";
   if (template === "/api/finance" || template.startsWith("/api/finance/")) return "finance";
   return "user";
