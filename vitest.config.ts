@@ -10,13 +10,14 @@ export default defineConfig({
   resolve: { alias },
   test: {
     projects: [
-      { resolve: { alias }, test: { name: "unit", include: ["lib/**/*.test.ts", "scripts/**/*.test.ts", "tests/doubles/**/*.test.ts"], environment: "node" } },
+      { resolve: { alias }, test: { name: "unit", include: ["lib/**/*.test.ts", "scripts/**/*.test.ts", "tests/doubles/**/*.test.ts"], environment: "node", env: { LOG_LEVEL: process.env.LOG_LEVEL ?? "error" } } },
       {
         resolve: { alias },
         test: {
           name: "pglite",
           include: ["tests/integration/**/*.test.ts"],
-          env: { TEST_DB: "pglite" },
+          // One JSON log line per gateway request would bury test output; tests of the log set their own logger.
+          env: { TEST_DB: "pglite", LOG_LEVEL: process.env.LOG_LEVEL ?? "error" },
           globalSetup: ["tests/setup/pglite-templates.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
@@ -28,7 +29,7 @@ export default defineConfig({
         test: {
           name: "postgres",
           include: ["tests/integration/**/*.test.ts"],
-          env: { TEST_DB: "postgres" },
+          env: { TEST_DB: "postgres", LOG_LEVEL: process.env.LOG_LEVEL ?? "error" },
           globalSetup: ["tests/setup/postgres-cluster.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,

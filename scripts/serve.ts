@@ -16,6 +16,8 @@ import { existingSettlements } from "../lib/ledger/settlements.ts";
 import * as completions from "../app/api/v1/chat/completions/route.ts";
 import * as models from "../app/api/v1/models/route.ts";
 import * as route from "../app/api/v1/route/route.ts";
+import { log } from "../lib/log/logger.ts";
+import { scrubSecrets } from "../lib/security/scrub.ts";
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 type Module = Partial<Record<"GET" | "POST" | "PUT" | "PATCH" | "DELETE", Handler>>;
@@ -48,7 +50,9 @@ const server = createServer((req, res) => {
     .then((response) => sendWebResponse(res, response, { extraHeaders: headers, bufferUnlessStream: true }))
     .catch((err: unknown) => {
       // The handler turns every error into a response; this is only a broken connection or a bug here.
-      console.error("[switchyard] fast path:", err instanceof Error ? err.stack : err);
+      // A client that went away mid-reply is not an error of ours.
+      if ((err as { code?: unknown })?.code === "ECONNRESET" || (err as { code?: unknown })?.code === "ERR_STREAM_PREMATURE_CLOSE" || req.destroyed) log().info({ path: req.url }, "client closed the connection");
+      else log().error({ err: scrubSecrets(err instanceof Error ? (err.stack ?? err.message) : String(err)) }, "fast path failed");
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "Internal error", type: "api_error", code: "internal_error", param: null } }));
       else res.end();
     });

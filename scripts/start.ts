@@ -6,6 +6,7 @@ import { dataDir } from "../lib/config/data-dir.ts";
 import { ensureSecrets } from "../lib/config/secrets.ts";
 import { checkMasterKey } from "../lib/crypto/check-master-key.ts";
 import { userLimitsFromEnv } from "../lib/limits/gateway-limits.ts";
+import { logLevelFromEnv } from "../lib/log/logger.ts";
 import { masterKeyRing } from "../lib/crypto/master-key.ts";
 import { bootstrapDatabase, PROJECT_ROOT } from "../lib/db/bootstrap.ts";
 import { EmbeddedDbBusyError, startEmbedded, type EmbeddedServer } from "../lib/db/embedded.ts";
@@ -22,6 +23,7 @@ async function main() {
   // A typo here would otherwise surface only at the first sign-in.
   parseIpRanges(trustedProxies());
   userLimitsFromEnv();
+  logLevelFromEnv();
 
   buildIfNeeded(PROJECT_ROOT, log);
 

@@ -7,7 +7,7 @@ import { identityCaches } from "./identity-cache.ts";
 import { fenceSelect, parseFences, type KeyFences } from "../keys/fences.ts";
 
 /** `fences`: the gateway key's limits (lib/keys/fences.ts); null for a session or an unfenced key. */
-export type Caller = { userId: string; email: string; role: Role; apiKeyId: string | null; fences?: KeyFences | null };
+export type Caller = { userId: string; email: string; role: Role; apiKeyId: string | null; fences?: KeyFences | null; /** The key's shown prefix (logs). */ keyPrefix?: string | null };
 
 // last_used_at is for display; writing it on every request would put a write on the hot path.
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -27,9 +27,9 @@ export async function resolveCaller(db: Db, headers: Headers, sessionSecret: str
     const key = await identityCaches().keys.through(hash, async () => {
       const row = await db.apiKey.findUnique({
         where: { keyHash: hash },
-        select: { id: true, revokedAt: true, expiresAt: true, lastUsedAt: true, ...fenceSelect, user: { select: { id: true, email: true, role: true, disabled: true } } },
+        select: { id: true, prefix: true, revokedAt: true, expiresAt: true, lastUsedAt: true, ...fenceSelect, user: { select: { id: true, email: true, role: true, disabled: true } } },
       });
-      return row && { id: row.id, revokedAt: row.revokedAt, expiresAt: row.expiresAt, lastUsedAt: row.lastUsedAt, user: row.user, fences: parseFences(row) };
+      return row && { id: row.id, prefix: row.prefix, revokedAt: row.revokedAt, expiresAt: row.expiresAt, lastUsedAt: row.lastUsedAt, user: row.user, fences: parseFences(row) };
     });
     const now = Date.now();
     if (!key || key.revokedAt || (key.expiresAt && key.expiresAt.getTime() <= now) || key.user.disabled) {
@@ -40,7 +40,7 @@ export async function resolveCaller(db: Db, headers: Headers, sessionSecret: str
       key.lastUsedAt = new Date(now);
       await db.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: key.lastUsedAt } });
     }
-    return { userId: key.user.id, email: key.user.email, role: key.user.role, apiKeyId: key.id, fences: key.fences };
+    return { userId: key.user.id, email: key.user.email, role: key.user.role, apiKeyId: key.id, fences: key.fences, keyPrefix: key.prefix };
   }
   return sessionCaller(db, headers.get("cookie"), sessionSecret);
 }

@@ -89,7 +89,7 @@ export const identityTtlMs = () => {
 };
 
 /** What a gateway key's hash resolves to (null: no such key). */
-export type CachedKey = { id: string; revokedAt: Date | null; expiresAt: Date | null; lastUsedAt: Date | null; user: { id: string; email: string; role: Role; disabled: boolean }; fences: KeyFences | null } | null;
+export type CachedKey = { id: string; prefix: string; revokedAt: Date | null; expiresAt: Date | null; lastUsedAt: Date | null; user: { id: string; email: string; role: Role; disabled: boolean }; fences: KeyFences | null } | null;
 /** A session's user (null: gone). */
 export type CachedUser = { id: string; email: string; role: Role; disabled: boolean; sessionVersion: number } | null;
 /** Routing preferences (null: none saved). */

@@ -22,6 +22,8 @@ import { buildReceipt, downgradeOf } from "./receipt.ts";
 import { budgetState, byokFeeMicros } from "../router/money.ts";
 import type { GatewayLimits } from "../limits/gateway-limits.ts";
 import { recordRequest } from "../metrics/registry.ts";
+import { logRequest } from "../log/request-line.ts";
+import { log } from "../log/logger.ts";
 
 export type ChatDeps = GatewayDeps & {
   adapterFor: (config: ProviderConfig) => ProviderAdapter;
@@ -172,7 +174,7 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
         }),
       },
     });
-    recordRequest({
+    const figures = {
       provider: outcome.candidate?.provider ?? plan.decision.primary.provider,
       model: outcome.candidate?.model ?? plan.decision.primary.model,
       powerLevel: outcome.candidate?.powerLevel ?? plan.decision.usedPowerLevel,
@@ -186,8 +188,10 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
       latencyMs: now() - started,
       ttftMs: outcome.ttftMs,
       overheadMs: firstUpstreamAt === null ? null : firstUpstreamAt - started,
-    });
-    deps.limits?.spent(call.caller, promptTokens + completionTokens).catch((err: unknown) => console.error(`[${call.requestId}] token count for rate limits failed:`, err));
+    };
+    recordRequest(figures);
+    logRequest(call.requestId, call.caller, figures, attempts.at(-1)?.ok === false ? attempts.at(-1)!.status : null);
+    deps.limits?.spent(call.caller, promptTokens + completionTokens).catch((err: unknown) => log().error({ request_id: call.requestId, err: scrubSecrets(String(err)) }, "token count for rate limits failed"));
     return { chargedMicros: charged, availableMicros, promptTokens, completionTokens };
   };
 
@@ -268,7 +272,7 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
       try {
         finish({ status: "error", error: err instanceof Error ? err.message : String(err), candidate: null, acc: null, ttftMs: null });
       } catch (e) {
-        console.error(`[${call.requestId}] accounting failed:`, e);
+        log().error({ request_id: call.requestId, err: scrubSecrets(String(e)) }, "accounting failed");
       }
     }
     throw err;
@@ -337,7 +341,7 @@ async function markInvalid(deps: ChatDeps, plan: Plan, userId: string, candidate
     // unreadable: the pattern scrub still applies
   }
   // Only if the key is still the one that was refused (the user may have replaced it meanwhile).
-  await deps.markByokInvalid(sealed.id, `${candidate.provider} answered ${e.status}: ${e.message}`, { secrets, ciphertext: sealed.ciphertext }).catch((err: unknown) => console.error("marking a BYOK key invalid failed:", scrubSecrets(String(err))));
+  await deps.markByokInvalid(sealed.id, `${candidate.provider} answered ${e.status}: ${e.message}`, { secrets, ciphertext: sealed.ciphertext }).catch((err: unknown) => log().error({ err: scrubSecrets(String(err)) }, "marking a BYOK key invalid failed"));
 }
 
 function providerKey(deps: ChatDeps, plan: Plan, call: ChatCall, candidate: RouteCandidate): string | null {
@@ -401,13 +405,13 @@ function streamResponse(
           try {
             end("cancelled", "client closed the request");
           } catch (e) {
-            console.error(`[${call.requestId}] accounting failed:`, e);
+            log().error({ request_id: call.requestId, err: scrubSecrets(String(e)) }, "accounting failed");
           }
           return;
         }
         if (ended) {
           // Accounting itself failed after the reply was complete: say so rather than hang the stream.
-          console.error(`[${call.requestId}] accounting failed:`, err);
+          log().error({ request_id: call.requestId, err: scrubSecrets(String(err)) }, "accounting failed");
           controller.enqueue(encoder.encode(encodeSse({ error: { message: `accounting failed (request ${call.requestId})`, type: "api_error", code: "internal_error", param: null } })));
           controller.close();
           return;

@@ -15,6 +15,7 @@ import { modelListRequest } from "../byok/verify.ts";
 import { getRequest, messageFromErrorBody, type UpstreamResponse } from "../providers/http.ts";
 import { scrubSecrets } from "../security/scrub.ts";
 import { dropLease, takeLease } from "./lease.ts";
+import { log } from "../log/logger.ts";
 
 export const CHECKER_LEASE = "health-checker";
 export const DEFAULT_CHECK_INTERVAL_MS = 60_000;
@@ -95,7 +96,7 @@ export function startHealthChecker(db: Db, keys: () => Buffer | KeyRing, opts: {
       held = await takeLease(db, CHECKER_LEASE, holder, intervalMs);
       if (held) await runDueChecks(db, keys, { get: opts.get, intervalOverrideMs: override });
     } catch (err) {
-      console.error("[health] active checks failed:", err instanceof Error ? scrubSecrets(err.message) : err);
+      log().error({ err: scrubSecrets(err instanceof Error ? err.message : String(err)) }, "health: active checks failed");
     } finally {
       running = false;
     }

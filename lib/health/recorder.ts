@@ -1,6 +1,7 @@
 import type { Db } from "../db/client.ts";
 import { sqlRows } from "../db/sql.ts";
 import { scrubSecrets } from "../security/scrub.ts";
+import { log } from "../log/logger.ts";
 
 type Sample = { providerId: string; ok: boolean; latencyMs: number | null; statusCode: number | null; error: string | null; createdAt: Date };
 
@@ -55,7 +56,7 @@ export class HealthRecorder {
           ],
         );
       } catch (err) {
-        console.warn(`[health] dropped ${batch.length} samples: ${err instanceof Error ? err.message : err}`);
+        log().warn({ dropped: batch.length, err: err instanceof Error ? err.message : String(err) }, "health: dropped samples");
       }
     });
     return this.writing;

@@ -11,6 +11,8 @@ import { crossSiteRefusal, isStateChanging, nonJsonBodyRefusal } from "./csrf.ts
 import { publicOrigin } from "./origin.ts";
 import { ServerTiming } from "./server-timing.ts";
 import { existingSettlements } from "../ledger/settlements.ts";
+import { log } from "../log/logger.ts";
+import { scrubSecrets } from "../security/scrub.ts";
 
 export type HandlerContext<P> = { req: Request; caller: Caller; params: P; db: Db; requestId: string; timing: ServerTiming };
 export type PublicContext<P> = Omit<HandlerContext<P>, "caller"> & { caller: Caller | null };
@@ -63,6 +65,11 @@ export function handler<P>(opts: Options, fn: (ctx: HandlerContext<P>) => Promis
       const res = result instanceof Response ? result : result === null ? new Response(null, { status: 204 }) : json(result);
       return withTiming(res, shape, timing);
     } catch (err) {
+      // The client went away (mid-body, mid-request): nothing to answer, nothing wrong here.
+      if (isClientAbort(err, req)) {
+        log().info({ request_id: requestId, path: new URL(req.url).pathname }, "client closed the request");
+        return new Response(null, { status: 499 });
+      }
       return withTiming(errorResponse(err, shape, requestId), shape, timing);
     }
   };
@@ -79,12 +86,19 @@ export function errorResponse(err: unknown, shape: ErrorShape, requestId: string
   return json(errorBody(apiError, shape), { status: apiError.status, headers: { ...apiError.headers, "X-Request-Id": requestId } });
 }
 
+function isClientAbort(err: unknown, req: Request): boolean {
+  if (err instanceof ApiError) return false;
+  if (req.signal.aborted) return true;
+  const e = err as { name?: unknown; message?: unknown; code?: unknown } | null;
+  return e?.name === "AbortError" || e?.message === "aborted" || e?.code === "ECONNRESET";
+}
+
 function toApiError(err: unknown, requestId: string): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof z.ZodError) return fromZodError(err);
   if (isPrismaCode(err, "P2025")) return new ApiError(404, "not_found", "Not found");
   if (isUniqueViolation(err)) return new ApiError(409, "conflict", "Already exists");
-  console.error(`[${requestId}] unhandled error:`, err instanceof Error ? err.stack : err);
+  log().error({ request_id: requestId, err: scrubSecrets(err instanceof Error ? (err.stack ?? err.message) : String(err)) }, "unhandled error");
   return new ApiError(500, "internal_error", `Internal error (request ${requestId})`);
 }
 

@@ -5,6 +5,7 @@ import type { Db } from "../db/client.ts";
 import { pidAlive } from "../config/process.ts";
 import { settle, type SettleResult } from "./ledger.ts";
 import { insertUsage, padUsageValues, usageValues, type UsageRecord, type UsageValues } from "../gateway/usage-log.ts";
+import { log } from "../log/logger.ts";
 
 /**
  * A request's money and usage row are written after its reply has left (one statement: charge +
@@ -111,7 +112,7 @@ export class Settlements {
     const job = prepareJob(settleJob);
     const item: Item = { job, seg: this.journal?.append(job), onSettled };
     const done = this.attempt(item).catch((err: unknown) => {
-      console.error(`[${job.requestId}] settle failed, will retry: ${err instanceof Error ? err.message : err}`);
+      log().error({ request_id: job.requestId, err: err instanceof Error ? err.message : String(err) }, "settle failed, will retry");
       this.failed.push(item);
     });
     const set = this.pending.get(job.userId) ?? new Set();
@@ -184,7 +185,7 @@ export async function replayJournals(db: Db, dir: string): Promise<{ files: numb
       try {
         job = JSON.parse(line) as Prepared;
       } catch {
-        console.warn(`[ledger] skipped an unreadable line in ${name}`);
+        log().warn({ file: name }, "ledger: skipped an unreadable journal line");
         continue;
       }
       // Journaled by the previous version of the app (an upgrade restarted it)? Fill in newer columns.

@@ -2,6 +2,7 @@ import type { Db } from "../db/client.ts";
 import { sweepExpiredHolds } from "./ledger.ts";
 import { existingSettlements, replayJournals } from "./settlements.ts";
 import { rollUp } from "../finance/rollup.ts";
+import { log } from "../log/logger.ts";
 
 /**
  * Every app process runs one. Each tick: settles what dead processes on this machine journaled but
@@ -18,18 +19,18 @@ export function startSweeper(db: Db, intervalMs = Number(process.env.SWITCHYARD_
     try {
       if (journalDir) {
         const { files, replayed } = await replayJournals(db, journalDir);
-        if (files) console.log(`[ledger] settled ${replayed} request(s) from ${files} journal(s) of stopped processes`);
+        if (files) log().info({ files, replayed }, "ledger: settled requests journaled by stopped processes");
       }
       const retried = await existingSettlements()?.retryFailed();
-      if (retried) console.log(`[ledger] settled ${retried} request(s) on retry`);
+      if (retried) log().info({ retried }, "ledger: settled requests on retry");
       const released = await sweepExpiredHolds(db);
-      if (released) console.log(`[ledger] released ${released} expired hold(s)`);
+      if (released) log().info({ released }, "ledger: released expired holds");
       // Finance's daily rollups: a day is added once it is over (a no-op on most ticks; a long
       // backlog is worked off a week per tick).
       const rolled = await rollUp(db);
-      if (rolled.days) console.log(`[finance] rolled up ${rolled.days} day(s) of usage and ledger`);
+      if (rolled.days) log().info({ days: rolled.days }, "finance: rolled up days of usage and ledger");
     } catch (err) {
-      console.error("[ledger] sweep failed:", err instanceof Error ? err.message : err);
+      log().error({ err: err instanceof Error ? err.message : String(err) }, "ledger: sweep failed");
     } finally {
       running = false;
     }

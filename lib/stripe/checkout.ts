@@ -1,6 +1,8 @@
 import type Stripe from "stripe";
 import { ApiError } from "../http/errors.ts";
 import { usdToMicros } from "../money/units.ts";
+import { log } from "../log/logger.ts";
+import { scrubSecrets } from "../security/scrub.ts";
 
 
 /**
@@ -24,7 +26,7 @@ export async function createCheckout(stripe: Stripe, input: { userId: string; em
     if (!session.url) throw new Error("Stripe returned a session without a URL");
     return { url: session.url, session_id: session.id };
   } catch (err) {
-    console.error("stripe checkout failed:", err instanceof Error ? err.message : err);
+    log().error({ err: scrubSecrets(err instanceof Error ? err.message : String(err)) }, "stripe checkout failed");
     throw new ApiError(502, "payment_provider_error", "Could not start the checkout with Stripe; try again later");
   }
 }
