@@ -7,6 +7,7 @@ import { LockedModelsNote } from "./locked-models-note";
 import { LevelBadge, ModelBadges } from "./model-badges";
 import { useModels } from "./models-query";
 import { TypicalCost } from "./typical-cost";
+import { ProviderStateDot } from "./provider-state-dot";
 
 const SORTS: { value: string; label: string; key: SortKey; dir: SortDir }[] = [
   { value: "price-asc", label: "Price: lowest first", key: "price", dir: "asc" },
@@ -131,7 +132,7 @@ function ModelsTable({ rows, tin, tout }: { rows: ModelEntry[]; tin: number; tou
               <td className="px-3 py-2">
                 <div className="flex flex-wrap items-center gap-1.5"><span className="font-medium text-slate-900">{m.name}</span><ModelBadges model={m} /></div>
                 <div className="font-mono text-xs text-slate-500">{id}</div>
-                <div className="text-xs text-slate-500">{m.provider_name}</div>
+                <div className="flex items-center text-xs text-slate-500"><ProviderStateDot state={m.provider_state} />{m.provider_name}</div>
               </td>
               <td className="px-3 py-2"><LevelBadge level={m.power_level} /></td>
               <td className="px-3 py-2 text-right tabular-nums">{formatPrice(m.input_per_1m)}</td>
@@ -158,7 +159,7 @@ function ModelCards({ rows, tin, tout }: { rows: ModelEntry[]; tin: number; tout
             <div className="min-w-0">
               <div className="wrap-anywhere font-medium text-slate-900">{m.name}</div>
               <div className="break-all font-mono text-xs text-slate-500">{id}</div>
-              <div className="wrap-anywhere text-xs text-slate-500">{m.provider_name}</div>
+              <div className="wrap-anywhere flex items-center text-xs text-slate-500"><ProviderStateDot state={m.provider_state} />{m.provider_name}</div>
             </div>
             <LevelBadge level={m.power_level} />
           </div>

@@ -25,7 +25,11 @@ export type ModelInfo = {
   is_local: boolean;
   byok: boolean;
   simulated: boolean;
+  /** The provider as routing sees it now: up, down (its last health check failed) or circuit_open (recent failures). */
+  provider_state?: ProviderState;
 };
+
+export type ProviderState = "up" | "down" | "circuit_open";
 
 export type AliasEntry = { id: string; object: "model"; created: number; owned_by: string; switchyard: { alias: true; about: string } };
 export type ModelEntry = { id: string; object: "model"; created: number; owned_by: string; switchyard: ModelInfo };

@@ -3,6 +3,7 @@ import type { RouterModel } from "../router/types.ts";
 import type { GatewayCatalog } from "./catalog-store.ts";
 import { fenceAllows } from "../router/filters.ts";
 import type { KeyFence } from "../router/types.ts";
+import type { ProviderState } from "../catalog/model-table.ts";
 
 const ALIASES = [
   { id: "auto", about: "the router picks, at your power level (default BALANCED)" },
@@ -16,8 +17,11 @@ export function usableBy(m: RouterModel, byokProviderIds: ReadonlySet<string>): 
   return m.enabled && m.provider.enabled && (!m.provider.requiresKey || m.provider.hasPlatformKey || byokProviderIds.has(m.provider.id));
 }
 
-/** `fence`: the calling key's; a fenced key lists only the models and level aliases it may use. */
-export function modelsList(catalog: GatewayCatalog, byokProviderIds: ReadonlySet<string>, fence: KeyFence | null = null) {
+/**
+ * `fence`: the calling key's; a fenced key lists only the models and level aliases it may use.
+ * `stateOf`: each provider as routing sees it now (absent: up).
+ */
+export function modelsList(catalog: GatewayCatalog, byokProviderIds: ReadonlySet<string>, fence: KeyFence | null = null, stateOf: (providerId: string) => ProviderState = () => "up") {
   const kinds = new Map([...catalog.providers.values()].map((p) => [p.id, p.kind]));
   const models = catalog.models
     .filter((m) => usableBy(m, byokProviderIds) && (!fence || fenceAllows(fence, `${m.provider.slug}/${m.upstreamId}`, m.provider.slug, m.powerLevel)))
@@ -41,6 +45,7 @@ export function modelsList(catalog: GatewayCatalog, byokProviderIds: ReadonlySet
         is_local: m.provider.isLocal,
         byok: m.provider.requiresKey && !m.provider.hasPlatformKey,
         simulated: kinds.get(m.provider.id) === "SIMULATED",
+        provider_state: stateOf(m.provider.id),
       },
     }));
   const aliases = ALIASES.filter((a) => !fence?.allowedLevels || a.id === "auto" || fence.allowedLevels.has(a.id.toUpperCase() as never)).map((a) => ({ id: a.id, object: "model" as const, created: 0, owned_by: "switchyard", switchyard: { alias: true, about: a.about } }));

@@ -75,6 +75,10 @@ describe("an active check", () => {
     expect(res.json.model).toBe("good/mock-small");
     expect(res.headers.get("x-fallback-count")).toBe("0");
     expect(completions().map((c) => c.model)).toEqual(["mock-small"]);
+    // Users see it too: the model list says the provider is down.
+    const listed = (await f.asUser("/api/v1/models")).json.data;
+    const stateOf = (id: string) => listed.find((m: { id: string }) => m.id === id)?.switchyard.provider_state;
+    expect([stateOf("refused/mock-large"), stateOf("good/mock-small")]).toEqual(["down", "up"]);
     const route = await f.asUser("/api/v1/route", { body: { model: "balanced", messages: [{ role: "user", content: "hi" }] } });
     expect(route.json.excluded.find((e: { model: string }) => e.model === "refused/mock-large").reason).toContain("unhealthy");
     // The admin fixes the key: the old check no longer counts, and the provider serves again.
