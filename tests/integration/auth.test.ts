@@ -137,7 +137,7 @@ describe("resolveCaller", () => {
     const stored = await db.apiKey.findUnique({ where: { id: created.id } });
     expect(JSON.stringify(stored, (_k, v) => (typeof v === "bigint" ? String(v) : v))).not.toContain(created.key);
 
-    expect(await resolveCaller(db, bearer(created.key), SECRET)).toEqual({ userId: owner.id, email: owner.email, role: "USER", apiKeyId: created.id, fences: null });
+    expect(await resolveCaller(db, bearer(created.key), SECRET)).toEqual({ userId: owner.id, email: owner.email, role: "USER", apiKeyId: created.id, fences: null, keyPrefix: created.prefix });
     expect((await db.apiKey.findUnique({ where: { id: created.id } }))!.lastUsedAt).toBeInstanceOf(Date);
     // Case-insensitive scheme, surrounding whitespace.
     expect(await resolveCaller(db, new Headers({ authorization: `  bearer   ${created.key} ` }), SECRET)).toMatchObject({ userId: owner.id });
