@@ -5,16 +5,14 @@
  * router's choice for alias requests.
  */
 import { DEFAULT_POWER_LEVEL } from "../router/catalog-defaults.ts";
-import { decideRoute } from "../router/decide.ts";
+import { ALIAS_LEVEL, decideRoute } from "../router/decide.ts";
 import { fenceAllows } from "../router/filters.ts";
 import { KEY_FENCE_TEXT } from "../router/reasons.ts";
-import { chainOf, MODEL_ALIASES, type PowerLevel, type RouteInput, type RouteResult, type RoutingRequest } from "../router/types.ts";
+import { chainOf, type PowerLevel, type RouteInput, type RouteResult, type RoutingRequest } from "../router/types.ts";
 import type { PreparedCatalog } from "../router/catalog.ts";
 import { defaultLevelFor, modelNotAllowed, type KeyFences, type RoutingProfile } from "../keys/fences.ts";
 
-const ALIAS_LEVEL: Record<string, PowerLevel | null> = { auto: null, eco: "ECO", balanced: "BALANCED", precision: "PRECISION" };
-
-const isAlias = (model: string | null | undefined) => !model || (MODEL_ALIASES as readonly string[]).includes(model.trim().toLowerCase());
+const isAlias = (model: string | null | undefined) => !model || ALIAS_LEVEL.has(model.trim().toLowerCase());
 
 /** The request as the key lets it route, or a 403 model_not_allowed. */
 export function fencedRequest(req: RoutingRequest, fences: KeyFences | null | undefined, cat: PreparedCatalog, preferred: PowerLevel | null | undefined): RoutingRequest {
@@ -27,7 +25,7 @@ export function fencedRequest(req: RoutingRequest, fences: KeyFences | null | un
     if (!fenceAllows(fences, pm.publicId, cat.providers[pm.providerIndex]!.slug, pm.src.powerLevel)) throw modelNotAllowed(fences, `${pm.publicId} (${pm.src.powerLevel})`);
     return req;
   }
-  const asked = ALIAS_LEVEL[model.toLowerCase()] ?? req.powerLevel ?? null;
+  const asked = ALIAS_LEVEL.get(model.toLowerCase()) ?? req.powerLevel ?? null;
   if (asked) {
     if (fences.allowedLevels && !fences.allowedLevels.has(asked)) throw modelNotAllowed(fences, `power level ${asked}`);
     return req;

@@ -6,6 +6,11 @@ import { identityTtlMs, TtlCache } from "../auth/identity-cache.ts";
  * skipped (as if their circuit were open) until a check passes again. Read from the database at
  * most once per SWITCHYARD_IDENTITY_TTL_MS (1 s) per process, whichever process checked.
  */
+/** A provider as routing sees it now, for the model list: down by its last check, circuit open here, or up. */
+export function providerStateOf(down: ReadonlySet<string>, isOpen: (providerId: string) => boolean): (providerId: string) => "up" | "down" | "circuit_open" {
+  return (id) => (down.has(id) ? "down" : isOpen(id) ? "circuit_open" : "up");
+}
+
 export class CheckStates {
   private readonly cache = new TtlCache<"down", ReadonlySet<string>>(identityTtlMs);
 

@@ -5,6 +5,8 @@
 import { formatUsd } from "../money/units.ts";
 import { ApiError } from "../http/errors.ts";
 import { POWER_LEVELS, type PowerLevel } from "../router/types.ts";
+import { fenceAllows } from "../router/filters.ts";
+import { LEVEL_FALLBACK_ORDER } from "../router/decide.ts";
 
 export type RoutingProfile = { primary: string; fallback: string | null; local: string | null };
 
@@ -67,10 +69,7 @@ function asProfile(v: unknown): RoutingProfile | null {
 
 /** Whether the key may use this model (public id `<provider_slug>/<upstream_id>`). */
 export function modelAllowed(f: KeyFences | null, publicId: string, providerSlug: string, level: PowerLevel): boolean {
-  if (!f) return true;
-  if (f.allowedLevels && !f.allowedLevels.has(level)) return false;
-  if (!f.allowedModels) return true;
-  return f.allowedModels.has(publicId.toLowerCase()) || f.allowedProviders!.has(providerSlug.toLowerCase());
+  return !f || fenceAllows(f, publicId, providerSlug, level);
 }
 
 /** What the key allows, in words, for a 403. */
@@ -90,9 +89,8 @@ export function modelNotAllowed(f: KeyFences, what: string): ApiError {
  * else the allowed level nearest to it (cheaper side first, as the router's level fallback).
  */
 export function defaultLevelFor(f: KeyFences | null, preferred: PowerLevel): PowerLevel {
-  if (!f?.allowedLevels || f.allowedLevels.has(preferred)) return preferred;
-  const order: Record<PowerLevel, PowerLevel[]> = { ECO: ["BALANCED", "PRECISION"], BALANCED: ["ECO", "PRECISION"], PRECISION: ["BALANCED", "ECO"] };
-  return order[preferred].find((l) => f.allowedLevels!.has(l)) ?? preferred;
+  if (!f?.allowedLevels) return preferred;
+  return LEVEL_FALLBACK_ORDER[preferred].find((l) => f.allowedLevels!.has(l)) ?? preferred;
 }
 
 export type KeySpend = { limitMicros: number; spentMicros: number; reservedMicros: number };

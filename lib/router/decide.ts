@@ -56,7 +56,8 @@ export const LEVEL_FALLBACK_ORDER: Readonly<Record<PowerLevel, readonly PowerLev
   PRECISION: ["PRECISION", "BALANCED", "ECO"],
 };
 
-const ALIAS_LEVEL: ReadonlyMap<string, PowerLevel | null> = new Map([
+/** The routing aliases of `model` (lower-cased) and the level each names (auto: none). */
+export const ALIAS_LEVEL: ReadonlyMap<string, PowerLevel | null> = new Map([
   ["auto", null],
   ["eco", "ECO"],
   ["balanced", "BALANCED"],
