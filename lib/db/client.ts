@@ -13,9 +13,8 @@ export type { Prisma } from "../generated/prisma/client.ts";
 export function createDb(connectionString: string, poolSize = 10): Db {
   const pool = new pg.Pool({
     connectionString,
-    // pglite-socket multiplexes connections message by message: a second connection's statement can
-    // land between another's Parse and Bind and take its unnamed statement. One connection per
-    // process to the embedded database avoids that (PGlite runs one query at a time anyway).
+    // PGlite runs one statement at a time: more connections per process would only queue behind
+    // each other (lib/db/wire-batch-guard.ts keeps the processes' exchanges apart).
     max: isEmbeddedUrl(connectionString) ? 1 : poolSize,
     idleTimeoutMillis: 30_000,
     // Timestamps are stored without zone: sessions in UTC keep them the real time on any server.

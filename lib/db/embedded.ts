@@ -4,6 +4,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import { join } from "node:path";
 import { pidAlive } from "../config/process.ts";
 import { EMBEDDED_APP_NAME } from "./embedded-url.ts";
+import { guardWireBatches } from "./wire-batch-guard.ts";
 
 /**
  * The embedded database: PGlite (PostgreSQL compiled to WASM) opened by exactly one process and
@@ -83,7 +84,7 @@ export async function startEmbedded(dataDir: string | null, opts: { loadDataDir?
       mkdirSync(socketDir!, { mode: 0o700 });
     }
     const server = new PGLiteSocketServer({
-      db: pglite,
+      db: guardWireBatches(pglite),
       ...(useUnixSocket ? { path: join(socketDir!, ".s.PGSQL.5432") } : { host: "127.0.0.1", port: 0 }),
       maxConnections: 64,
     });
