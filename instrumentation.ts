@@ -1,13 +1,17 @@
 // Runs once when a Next.js server process starts.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const [{ db }, { startSweeper }, { startHealthChecker }, { masterKeyRing }] = await Promise.all([
+  const [{ db }, { startSweeper }, { startHealthChecker }, { masterKeyRing }, { startMaintenance }, { maintenanceTasks }] = await Promise.all([
     import("./lib/db/client"),
     import("./lib/ledger/sweeper"),
     import("./lib/health/active-checks"),
     import("./lib/crypto/master-key"),
+    import("./lib/ops/maintenance"),
+    import("./lib/ops/tasks"),
   ]);
   startSweeper(db());
   // Every process asks; one per cluster (a lease) checks each provider's model list.
   startHealthChecker(db(), () => masterKeyRing());
+  // Health rollups and pruning, degraded marks: one process per cluster too.
+  startMaintenance(db(), maintenanceTasks());
 }

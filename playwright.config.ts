@@ -47,6 +47,9 @@ export default defineConfig({
         STRIPE_SECRET_KEY,
         STRIPE_WEBHOOK_SECRET,
         STRIPE_API_BASE: `http://127.0.0.1:${STRIPE_PORT}`,
+        // Active health checks every 1.5 s instead of each provider's 60 s, so a provider's card
+        // turns red and green within seconds (e2e/provider-health.spec.ts).
+        SWITCHYARD_HEALTH_CHECK_INTERVAL_MS: "1500",
       },
     },
     {

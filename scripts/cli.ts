@@ -208,7 +208,8 @@ async function verify(): Promise<void> {
     const charges = await verifyCharges(db);
     for (const m of charges.mismatches) console.error(`MISMATCH request ${m.requestId}: ${m.problem}`);
     if (charges.total > charges.mismatches.length) console.error(`... and ${charges.total - charges.mismatches.length} more charge mismatch(es)`);
-    console.log(`checked ${charges.checked} ledger charges against the usage log: ${charges.total ? `${charges.total} mismatch(es)` : "every charge matches its usage row"}`);
+    const pruned = charges.prunedBefore ? ` (those before ${charges.prunedBefore.toISOString().slice(0, 10)} by each day's total: their usage rows were pruned)` : "";
+    console.log(`checked ${charges.checked} ledger charges against the usage log${pruned}: ${charges.total ? `${charges.total} mismatch(es)` : "every charge matches its usage row"}`);
     const drift = await rollupDrift(db);
     for (const d of drift) console.error(`MISMATCH finance rollup ${d}`);
     const clean = !(result.mismatches.length || charges.total || drift.length);

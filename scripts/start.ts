@@ -7,6 +7,7 @@ import { ensureSecrets } from "../lib/config/secrets.ts";
 import { checkMasterKey } from "../lib/crypto/check-master-key.ts";
 import { userLimitsFromEnv } from "../lib/limits/gateway-limits.ts";
 import { logLevelFromEnv } from "../lib/log/logger.ts";
+import { usageRetentionDaysFromEnv } from "../lib/usage/retention.ts";
 import { masterKeyRing } from "../lib/crypto/master-key.ts";
 import { bootstrapDatabase, PROJECT_ROOT } from "../lib/db/bootstrap.ts";
 import { EmbeddedDbBusyError, startEmbedded, type EmbeddedServer } from "../lib/db/embedded.ts";
@@ -24,6 +25,7 @@ async function main() {
   parseIpRanges(trustedProxies());
   userLimitsFromEnv();
   logLevelFromEnv();
+  usageRetentionDaysFromEnv();
 
   buildIfNeeded(PROJECT_ROOT, log);
 

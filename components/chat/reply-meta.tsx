@@ -45,6 +45,11 @@ export function ReplyMetaLine({ meta }: { meta: ReplyMeta }) {
           {fix && <> · <Link href={fix.href} className="font-medium underline">{fix.label}</Link></>}
         </p>
       )}
+      {meta.skipped && (
+        <p className="rounded-md bg-slate-50 px-3 py-1.5 text-xs text-slate-700 ring-1 ring-slate-200" data-testid="reply-skipped-primary">
+          {meta.skipped}
+        </p>
+      )}
       {meta.failed && meta.failed.length > 0 && (
         <ul className="space-y-0.5 text-xs text-slate-600" data-testid="reply-failed-attempts">
           {meta.failed.map((f, i) => <li key={i} className="break-words">{f}</li>)}

@@ -25,6 +25,8 @@ export type ReplyMeta = {
   downgrade?: { cause: string; message: string };
   /** Providers that failed before the one that answered ("mine (your key) failed: 401 …"). */
   failed?: string[];
+  /** The usual first choice, skipped because its provider was down ("openai/gpt-4o skipped: openai is down …"). */
+  skipped?: string;
 };
 
 export type Role = "user" | "assistant" | "system";

@@ -7,7 +7,7 @@ import type { Level } from "@/lib/catalog/model-table";
 import { chatBody, historyOf, titleFrom } from "./history";
 import { streamCompletion } from "./stream-completion";
 import { fetchRequestUsage, requestUsageKey, type RequestUsage } from "./request-usage";
-import { failedAttemptsText } from "@/lib/gateway/receipt-text";
+import { failedAttemptsText, skippedPrimaryText } from "@/lib/gateway/receipt-text";
 import type { ChatMessage, Conversation, ReplyMeta } from "./types";
 
 export const conversationKey = (id: string) => ["conversation", id] as const;
@@ -155,5 +155,6 @@ function recordedMeta(u: RequestUsage): ReplyMeta {
     ...(r ? { rules: r.rules.map((x) => x.name) } : {}),
     ...(r?.downgrade ? { downgrade: { cause: r.downgrade.cause, message: r.downgrade.message } } : {}),
     ...(r && failedAttemptsText(r).length ? { failed: failedAttemptsText(r) } : {}),
+    ...(r?.skipped_primary ? { skipped: skippedPrimaryText(r.skipped_primary) } : {}),
   };
 }

@@ -12,4 +12,5 @@ export const NAV_ITEMS: { href: string; label: string; area: Area }[] = [
   { href: "/admin/providers", label: "Providers", area: "admin" },
   { href: "/admin/routing", label: "Routing", area: "admin" },
   { href: "/admin/users", label: "Users", area: "admin" },
+  { href: "/admin/requests", label: "Requests", area: "admin" },
 ];

@@ -23,10 +23,42 @@ export const ceilDay = (d: Date) => new Date(Math.ceil(d.getTime() / DAY_MS) * D
 /** A UTC day as YYYY-MM-DD. */
 export const ymd = (d: Date) => d.toISOString().slice(0, 10);
 
-/** Every UTC day before this instant is in the rollups (null: nothing rolled yet). */
-export async function rolledUntil(db: Db): Promise<Date | null> {
-  const rows = await db.$queryRaw<{ until: Date }[]>`SELECT rolled_until AS until FROM rollup_state WHERE name = ${STATE}`;
+type Reader = Pick<Db, "$queryRaw">;
+
+async function stateOf(db: Reader, name: string): Promise<Date | null> {
+  const rows = await db.$queryRaw<{ until: Date }[]>`SELECT rolled_until AS until FROM rollup_state WHERE name = ${name}`;
   return rows[0] ? new Date(Date.UTC(rows[0].until.getUTCFullYear(), rows[0].until.getUTCMonth(), rows[0].until.getUTCDate())) : null;
+}
+
+/** Every UTC day before this instant is in the rollups (null: nothing rolled yet). */
+export function rolledUntil(db: Reader): Promise<Date | null> {
+  return stateOf(db, STATE);
+}
+
+// Usage retention (lib/usage/retention.ts) deletes the usage rows of rolled days older than this;
+// their rollups are then the only record of those days and must never be rolled again from rows.
+const PRUNED = "usage_pruned";
+
+/** Usage rows of days before this may have been pruned; their usage rollups stand for them (null: nothing pruned). */
+export function usagePrunedUntil(db: Reader): Promise<Date | null> {
+  return stateOf(db, PRUNED);
+}
+
+/**
+ * Under the rollup lock: the day before which usage rows may now be deleted — `wanted`'s day, but
+ * never one not rolled yet — recorded before any row goes (a verify running meanwhile must not
+ * count a half-pruned day as drift). The recorded horizon only moves forward. Null: nothing rolled.
+ */
+export async function advanceUsagePruned(db: Db, wanted: Date): Promise<Date | null> {
+  return db.$transaction(async (tx) => {
+    await tx.$executeRaw(LOCK);
+    const until = await rolledUntil(tx);
+    if (!until) return null;
+    const cutoff = new Date(Math.min(floorDay(wanted).getTime(), until.getTime()));
+    await tx.$executeRaw`INSERT INTO rollup_state (name, rolled_until, updated_at) VALUES (${PRUNED}, ${ymd(cutoff)}::date, now())
+      ON CONFLICT (name) DO UPDATE SET rolled_until = GREATEST(rollup_state.rolled_until, EXCLUDED.rolled_until), updated_at = now()`;
+    return cutoff;
+  });
 }
 
 const USAGE_INSERT = (from: string, to: string) => Prisma.sql`
@@ -89,14 +121,19 @@ export async function rollUp(db: Db, opts: { maxDays?: number } = {}): Promise<{
         return { rolledUntil: cut!.until ? start : target, days: 0 };
       }
       const [from, to] = [ymd(start), ymd(target)];
+      // Days whose usage rows were pruned keep their usage rollups: the rows that made them are gone.
+      const pruned = await usagePrunedUntil(tx);
+      const usageFrom = ymd(new Date(Math.max(start.getTime(), pruned?.getTime() ?? 0)));
       // Nothing should be there (days roll once), but a half-written earlier attempt must not count twice.
-      await tx.$executeRaw`DELETE FROM usage_daily WHERE day >= ${from}::date AND day < ${to}::date`;
-      await tx.$executeRaw`DELETE FROM usage_daily_users WHERE day >= ${from}::date AND day < ${to}::date`;
-      await tx.$executeRaw`DELETE FROM usage_daily_user_models WHERE day >= ${from}::date AND day < ${to}::date`;
+      if (usageFrom < to) {
+        await tx.$executeRaw`DELETE FROM usage_daily WHERE day >= ${usageFrom}::date AND day < ${to}::date`;
+        await tx.$executeRaw`DELETE FROM usage_daily_users WHERE day >= ${usageFrom}::date AND day < ${to}::date`;
+        await tx.$executeRaw`DELETE FROM usage_daily_user_models WHERE day >= ${usageFrom}::date AND day < ${to}::date`;
+        await tx.$executeRaw(USAGE_INSERT(usageFrom, to));
+        await tx.$executeRaw(USER_INSERT(usageFrom, to));
+        await tx.$executeRaw(USER_MODEL_INSERT(usageFrom, to));
+      }
       await tx.$executeRaw`DELETE FROM ledger_daily WHERE day >= ${from}::date AND day < ${to}::date`;
-      await tx.$executeRaw(USAGE_INSERT(from, to));
-      await tx.$executeRaw(USER_INSERT(from, to));
-      await tx.$executeRaw(USER_MODEL_INSERT(from, to));
       await tx.$executeRaw(LEDGER_INSERT(from, to));
       await setState(tx, target);
       return { rolledUntil: target, days: Math.round((target.getTime() - start.getTime()) / DAY_MS) };
@@ -112,13 +149,17 @@ async function setState(tx: Tx, until: Date) {
     ON CONFLICT (name) DO UPDATE SET rolled_until = EXCLUDED.rolled_until, updated_at = now()`;
 }
 
-/** Drops every rollup and rolls again from the raw rows (after a bulk load such as demo-data). */
+/**
+ * Drops every rollup and rolls again from the raw rows (after a bulk load such as demo-data),
+ * except the usage rollups of days whose usage rows were pruned: nothing could roll them again.
+ */
 export async function rebuildRollups(db: Db): Promise<{ rolledUntil: Date | null; days: number }> {
   await db.$transaction(async (tx) => {
     await tx.$executeRaw(LOCK);
-    await tx.$executeRaw`DELETE FROM usage_daily`;
-    await tx.$executeRaw`DELETE FROM usage_daily_users`;
-    await tx.$executeRaw`DELETE FROM usage_daily_user_models`;
+    const kept = ymd((await usagePrunedUntil(tx)) ?? new Date(0));
+    await tx.$executeRaw`DELETE FROM usage_daily WHERE day >= ${kept}::date`;
+    await tx.$executeRaw`DELETE FROM usage_daily_users WHERE day >= ${kept}::date`;
+    await tx.$executeRaw`DELETE FROM usage_daily_user_models WHERE day >= ${kept}::date`;
     await tx.$executeRaw`DELETE FROM ledger_daily`;
     await tx.$executeRaw`DELETE FROM rollup_state WHERE name = ${STATE}`;
   });
@@ -130,17 +171,24 @@ export async function rebuildRollups(db: Db): Promise<{ rolledUntil: Date | null
   }
 }
 
+const PRUNED_DAY = "pruned day";
+
 /**
  * Compares the rollups with the raw rows they summarise, day by day (for `ledger verify`): a
- * difference means a row was written into a day after it was rolled.
+ * difference means a row was written into a day after it was rolled. Days whose usage rows were
+ * pruned are compared with the ledger instead: the day's usage charged against its CHARGE entries
+ * (every charge is written with its usage row, at the same instant and amount).
  */
 export async function rollupDrift(db: Db): Promise<string[]> {
   const until = await rolledUntil(db);
   if (!until) return [];
+  const pruned = ymd((await usagePrunedUntil(db)) ?? new Date(0));
   const rows = await db.$queryRaw<{ day: string; what: string; rolled: bigint | null; raw: bigint | null }[]>`
     WITH u AS (SELECT created_at::date AS day, count(*) AS n, sum(charged_micros) AS charged, sum(provider_cost_micros) AS cost
-               FROM usage_logs WHERE created_at < ${ymd(until)}::date GROUP BY 1),
-         r AS (SELECT day, sum(requests) AS n, sum(charged_micros) AS charged, sum(provider_cost_micros) AS cost FROM usage_daily GROUP BY 1),
+               FROM usage_logs WHERE created_at >= ${pruned}::date AND created_at < ${ymd(until)}::date GROUP BY 1),
+         r AS (SELECT day, sum(requests) AS n, sum(charged_micros) AS charged, sum(provider_cost_micros) AS cost FROM usage_daily WHERE day >= ${pruned}::date GROUP BY 1),
+         pu AS (SELECT day, sum(charged_micros) AS charged FROM usage_daily WHERE day < ${pruned}::date GROUP BY 1),
+         pl AS (SELECT day, -sum(amount_micros) AS charged FROM ledger_daily WHERE type = 'CHARGE' AND day < ${pruned}::date GROUP BY 1),
          l AS (SELECT created_at::date AS day, type, count(*) AS n, sum(amount_micros) AS amount FROM ledger_entries WHERE created_at < ${ymd(until)}::date GROUP BY 1, 2),
          ld AS (SELECT day, type, entries AS n, amount_micros AS amount FROM ledger_daily)
     SELECT to_char(COALESCE(u.day, r.day), 'YYYY-MM-DD') AS day, 'usage requests' AS what, r.n::bigint AS rolled, u.n::bigint AS raw FROM u FULL JOIN r ON r.day = u.day WHERE u.n IS DISTINCT FROM r.n
@@ -151,6 +199,12 @@ export async function rollupDrift(db: Db): Promise<string[]> {
     UNION ALL
     SELECT to_char(COALESCE(l.day, ld.day), 'YYYY-MM-DD'), 'ledger ' || COALESCE(l.type, ld.type)::text || ' micros', ld.amount::bigint, l.amount::bigint
     FROM l FULL JOIN ld ON ld.day = l.day AND ld.type = l.type WHERE l.amount IS DISTINCT FROM ld.amount OR l.n IS DISTINCT FROM ld.n
+    UNION ALL
+    SELECT to_char(COALESCE(pu.day, pl.day), 'YYYY-MM-DD'), ${PRUNED_DAY}::text, pu.charged::bigint, pl.charged::bigint
+    FROM pu FULL JOIN pl ON pl.day = pu.day WHERE COALESCE(pu.charged, 0) <> COALESCE(pl.charged, 0)
     ORDER BY 1, 2`;
-  return rows.map((r) => `${r.day}: ${r.what} rolled ${r.rolled ?? "none"} but the rows say ${r.raw ?? "none"}`);
+  return rows.map((r) =>
+    r.what === PRUNED_DAY
+      ? `${r.day}: usage charged micros rolled ${r.rolled ?? "none"} but the ledger's charges that day say ${r.raw ?? "none"} (its usage rows were pruned)`
+      : `${r.day}: ${r.what} rolled ${r.rolled ?? "none"} but the rows say ${r.raw ?? "none"}`);
 }

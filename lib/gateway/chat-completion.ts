@@ -19,6 +19,7 @@ import { addCosts, NO_COST, servedCost, tokenCounts } from "./invoice.ts";
 import type { InvoiceCost } from "../router/cost.ts";
 import type { AttemptRecord } from "./usage-log.ts";
 import { buildReceipt, downgradeOf } from "./receipt.ts";
+import { skippedPrimaryText } from "./receipt-text.ts";
 import { budgetState, byokFeeMicros } from "../router/money.ts";
 import type { GatewayLimits } from "../limits/gateway-limits.ts";
 import { recordRequest } from "../metrics/registry.ts";
@@ -170,7 +171,7 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
         receipt: buildReceipt({
           decision: plan.decision, catalogVersion: plan.catalog.version, rules: plan.catalog.rules, attempts, servedBy: outcome.candidate,
           maxTokens: plan.upstreamMaxTokens, cappedMaxTokens: plan.cappedMaxTokens, promptTokens: plan.promptTokens, budgetPercent: budgetState(plan.caller.state.budget).percent,
-          heldMicros: hold, settledMicros: charged, precisionMicros,
+          heldMicros: hold, settledMicros: charged, precisionMicros, skippedPrimary: plan.skippedPrimary,
         }),
       },
     });
@@ -198,6 +199,12 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
   try {
     for (const candidate of chain) {
       if (call.signal.aborted) break;
+      // A provider whose shared circuit is half-open gets one request in the whole cluster.
+      // Recorded as an attempt (503, nothing sent) so the receipt and the fallback count say so.
+      if (plan.circuits.trial.has(candidate.providerId) && !(await claimTrial(deps, candidate.providerId))) {
+        attempts.push({ provider: candidate.provider, model: candidate.model, ok: false, status: 503, error: "not tried: its provider is down and another request is its half-open trial", latency_ms: 0, ttft_ms: null });
+        continue;
+      }
       const attemptStart = now();
       firstUpstreamAt ??= attemptStart;
       const ctrl = new AbortController();
@@ -208,15 +215,18 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
       try {
         const opened = await openCandidate(deps, plan, call, candidate, ctrl, acc);
         call.timing?.mark("upstream");
+        // The health sample's latency is the whole attempt (a stream's is taken when it ends).
+        const sample = (ok: boolean, error: string | null, status: number | null) =>
+          deps.healthRecorder?.record({ providerId: candidate.providerId, ok, latencyMs: now() - attemptStart, ttftMs: opened.ttftMs, statusCode: status, error });
         const record = (ok: boolean, error: string | null, status: number | null) => {
           attempts.push({ provider: candidate.provider, model: candidate.model, ok, status, error, latency_ms: now() - attemptStart, ttft_ms: opened.ttftMs });
-          if (ok) deps.breakers.success(candidate.providerId, opened.ttftMs);
-          deps.healthRecorder?.record({ providerId: candidate.providerId, ok, latencyMs: opened.ttftMs, statusCode: status, error });
+          if (ok) noteSuccess(deps, plan, candidate.providerId, opened.ttftMs);
+          if (!call.body.stream) sample(ok, error, status);
         };
         if (call.body.stream) {
           record(true, null, 200);
           streaming = true; // the stream owns the abort listener from here on
-          return streamResponse(deps, plan, call, candidate, opened, acc, ctrl, finish, { completionId, created, attempts, availableMicros: availableAfterHold });
+          return streamResponse(deps, plan, call, candidate, opened, acc, ctrl, finish, { completionId, created, attempts, availableMicros: availableAfterHold, sample });
         }
         // Not streaming to the client: nothing is sent until the end, so a stream that breaks
         // part-way can still fall back.
@@ -245,8 +255,8 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
         }
         const lost = abandon(candidate, acc);
         attempts.push({ provider: candidate.provider, model: candidate.model, ok: false, status: e.status, error: e.message, latency_ms: now() - attemptStart, ttft_ms: null, ...(lost ? { provider_cost_micros: lost } : {}) });
-        deps.breakers.failure(candidate.providerId, e.message);
-        deps.healthRecorder?.record({ providerId: candidate.providerId, ok: false, latencyMs: null, statusCode: e.status, error: e.message });
+        noteFailure(deps, plan, candidate.providerId, e.message);
+        deps.healthRecorder?.record({ providerId: candidate.providerId, ok: false, latencyMs: null, ttftMs: null, statusCode: e.status, error: e.message });
         if (candidate.byok && (e.status === 401 || e.status === 403)) await markInvalid(deps, plan, call.caller.userId, candidate, e);
         if (!shouldFallBack(e.status)) {
           const message = `${candidate.provider} rejected the request: ${e.message}`;
@@ -276,6 +286,30 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
       }
     }
     throw err;
+  }
+}
+
+async function claimTrial(deps: ChatDeps, providerId: string): Promise<boolean> {
+  if (!deps.circuits) return true;
+  return deps.circuits.claimTrial(providerId).catch((err: unknown) => {
+    log().error({ provider_id: providerId, err: scrubSecrets(String(err)) }, "circuit: trial claim failed");
+    return false;
+  });
+}
+
+/** This process's breaker, and the cluster's circuit when the breaker opens or the trial failed. */
+function noteFailure(deps: ChatDeps, plan: Plan, providerId: string, message: string): void {
+  deps.breakers.failure(providerId, message);
+  if (deps.circuits && (plan.circuits.trial.has(providerId) || deps.breakers.isOpen(providerId))) {
+    deps.circuits.open(providerId, "traffic", scrubSecrets(message)).catch((err: unknown) => log().error({ provider_id: providerId, err: scrubSecrets(String(err)) }, "circuit: open failed"));
+  }
+}
+
+/** The trial's success closes the cluster's circuit; other successes write nothing. */
+function noteSuccess(deps: ChatDeps, plan: Plan, providerId: string, ttftMs: number): void {
+  deps.breakers.success(providerId, ttftMs);
+  if (deps.circuits && plan.circuits.trial.has(providerId)) {
+    deps.circuits.close(providerId).catch((err: unknown) => log().error({ provider_id: providerId, err: scrubSecrets(String(err)) }, "circuit: close failed"));
   }
 }
 
@@ -363,7 +397,7 @@ function streamResponse(
   acc: CompletionAccumulator,
   ctrl: AbortController,
   finish: (o: Outcome) => Finished,
-  meta: { completionId: string; created: number; attempts: readonly AttemptRecord[]; availableMicros: number },
+  meta: { completionId: string; created: number; attempts: readonly AttemptRecord[]; availableMicros: number; sample: (ok: boolean, error: string | null, status: number | null) => void },
 ): Response {
   const encoder = new TextEncoder();
   const frame = (choices: unknown, extra: Record<string, unknown> = {}) =>
@@ -394,6 +428,7 @@ function streamResponse(
             return;
           }
         }
+        meta.sample(true, null, 200);
         const result = end("success", null);
         if (result) {
           controller.enqueue(frame([], { usage: usageJson(result), switchyard: { credits_remaining: microsToUsd(result.availableMicros) } }));
@@ -420,7 +455,8 @@ function streamResponse(
         // never a silently truncated 200.
         const e = asUpstreamError(err);
         const message = `${candidate.provider} stream failed after the response started: ${e.message}`;
-        deps.breakers.failure(candidate.providerId, e.message);
+        noteFailure(deps, plan, candidate.providerId, e.message);
+        meta.sample(false, e.message, e.status);
         const result = end("error", message);
         controller.enqueue(encoder.encode(encodeSse({ error: { message, type: "api_error", code: "upstream_stream_broken", param: null } })));
         if (result) controller.enqueue(frame([], { usage: usageJson(result) }));
@@ -461,6 +497,7 @@ function routeHeaders(plan: Plan, candidate: RouteCandidate, attempts: readonly 
   const parts: string[] = [];
   const downgrade = downgradeOf(plan.decision, candidate.powerLevel, plan.catalog.rules, budgetState(plan.caller.state.budget).percent);
   if (downgrade) parts.push(downgrade.message);
+  if (plan.skippedPrimary) parts.push(skippedPrimaryText(plan.skippedPrimary));
   if (fallbacks > 0) {
     const why = failed.map((a) => `${a.model}${chain.find((c) => c.model === a.model)?.byok ? " (your key)" : ""} failed (${a.status === 0 ? "unreachable" : a.status})`).join(", ");
     parts.push(`fallback #${fallbacks} after ${why}`);

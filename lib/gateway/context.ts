@@ -4,7 +4,7 @@ import { MemoryRateStore } from "../limits/memory-store.ts";
 import { PgRateStore } from "../limits/pg-store.ts";
 import { markByokInvalid } from "../byok/byok.ts";
 import { byokFeeBasisPoints } from "../byok/fee.ts";
-import { CheckStates } from "../health/check-states.ts";
+import { DEFAULT_COOLDOWN_MS, SharedCircuits } from "../health/shared-circuits.ts";
 import { masterKeyRing } from "../crypto/master-key.ts";
 import { CircuitBreakers } from "../health/circuit-breaker.ts";
 import { HealthRecorder } from "../health/recorder.ts";
@@ -22,7 +22,7 @@ export function gateway(): ChatDeps {
     globalForGateway.switchyardGateway = {
       db: database,
       catalog: new CatalogStore(database),
-      breakers: new CircuitBreakers(),
+      breakers: new CircuitBreakers({ failureThreshold: 3, cooldownMs: Number(process.env.SWITCHYARD_CIRCUIT_COOLDOWN_MS) || DEFAULT_COOLDOWN_MS, window: 50 }),
       billing: ledgerBilling(database, process.env.SWITCHYARD_HOLD_TTL_MS ? Number(process.env.SWITCHYARD_HOLD_TTL_MS) : undefined),
       adapterFor: createAdapter,
       masterKey: masterKeyRing,
@@ -30,7 +30,7 @@ export function gateway(): ChatDeps {
       // Shared by every process on PostgreSQL; the embedded database has one process.
       markByokInvalid: (keyId, reason, opts) => markByokInvalid(database, keyId, reason, opts),
       byokFee: () => byokFeeBasisPoints(database),
-      checks: new CheckStates(database),
+      circuits: new SharedCircuits(database),
       limits: new GatewayLimits(sqlTargetOf(database).prepare ? new PgRateStore(database) : new MemoryRateStore()),
     };
   }

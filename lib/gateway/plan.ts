@@ -5,9 +5,10 @@ import { promptTokenBound } from "../router/token-bound.ts";
 import { DEFAULT_MAX_OUTPUT_TOKENS } from "../router/catalog-defaults.ts";
 import { computeCostMicros, formatMicros } from "../router/cost.ts";
 import { chargedCostMicros } from "../router/money.ts";
-import { chainOf, type HealthMap, type RouteCandidate, type RouteDecision, type RouteInput } from "../router/types.ts";
+import { chainOf, type HealthMap, type ProviderHealth, type RouteCandidate, type RouteDecision, type RouteInput, type RouteResult } from "../router/types.ts";
 import { ApiError } from "../http/errors.ts";
 import type { CircuitBreakers } from "../health/circuit-breaker.ts";
+import { NO_CIRCUITS, type CircuitSnapshot, type SharedCircuits } from "../health/shared-circuits.ts";
 import type { Billing } from "./billing.ts";
 import type { CatalogStore, GatewayCatalog } from "./catalog-store.ts";
 import { loadCallerState, type LoadedCaller } from "./caller-state.ts";
@@ -24,8 +25,8 @@ export type GatewayDeps = {
   billing: Billing;
   /** The admin's BYOK fee in basis points of list cost (lib/byok/fee.ts; cached). Absent: none. */
   byokFee?: () => Promise<number>;
-  /** Providers the active checks found down (lib/health/check-states.ts; cached). Absent: none. */
-  checks?: { down(): Promise<ReadonlySet<string>>; invalidate(): void };
+  /** Circuit state shared by the cluster's processes (lib/health/shared-circuits.ts; cached). Absent: this process's breakers only. */
+  circuits?: Pick<SharedCircuits, "snapshot" | "open" | "close" | "claimTrial" | "reset" | "invalidate">;
 };
 
 export type Plan = {
@@ -41,7 +42,32 @@ export type Plan = {
   upstreamMaxTokens: number;
   /** Set when credits forced a lower max_tokens than the request asked for (or the default). */
   cappedMaxTokens: number | null;
+  /** The shared circuit state routing saw: a candidate in `trial` must claim the trial before it is tried. */
+  circuits: CircuitSnapshot;
+  /** The model that would have come first had its provider not been down (the chat says so). */
+  skippedPrimary: SkippedPrimary | null;
 };
+
+export type SkippedPrimary = { model: string; provider: string; state: "down" | "circuit_open" };
+
+/**
+ * Routing again as if no provider were down, only when one is: if that would have put another
+ * model first and its provider is the one down, the caller learns their usual model was skipped
+ * and why, rather than wondering why the answer came from elsewhere.
+ */
+function skippedPrimaryOf(route: (input: RouteInput) => RouteResult, input: RouteInput, chosen: RouteDecision, circuits: CircuitSnapshot): SkippedPrimary | null {
+  const health = input.health ?? {};
+  let anyOpen = false;
+  const allUp: Record<string, ProviderHealth | undefined> = {};
+  for (const [id, h] of Object.entries(health)) {
+    if (h?.circuitOpen) anyOpen = true;
+    allUp[id] = h ? { ...h, circuitOpen: false } : h;
+  }
+  if (!anyOpen) return null;
+  const ideal = route({ ...input, health: allUp });
+  if (!ideal.ok || ideal.primary.modelId === chosen.primary.modelId || !health[ideal.primary.providerId]?.circuitOpen) return null;
+  return { model: ideal.primary.model, provider: ideal.primary.provider, state: circuits.checkDown.has(ideal.primary.providerId) ? "down" : "circuit_open" };
+}
 
 /** The smallest reply worth serving when credits are short. */
 export const MIN_REPLY_TOKENS = 16;
@@ -55,17 +81,18 @@ const FAILURE_CODES: Record<string, string> = {
   unknown_model: "model_not_found",
 };
 
-/** Circuit state and recent success per provider; a provider whose last active check failed counts as open. */
-function healthMap(catalog: GatewayCatalog, breakers: CircuitBreakers, down: ReadonlySet<string>): HealthMap {
-  const map: Record<string, { circuitOpen: boolean; successRate?: number; p50LatencyMs?: number }> = {};
+/**
+ * Circuit state and recent success per provider: open when this process's breaker is, or the
+ * cluster's (another process's breaker, a failed active check) — except for the half-open trial.
+ */
+function healthMap(catalog: GatewayCatalog, breakers: CircuitBreakers, circuits: CircuitSnapshot): HealthMap {
+  const map: Record<string, { circuitOpen: boolean; degraded: boolean; successRate?: number; p50LatencyMs?: number }> = {};
   for (const id of catalog.providers.keys()) {
     const { successRate, p50LatencyMs } = breakers.stats(id);
-    map[id] = { circuitOpen: breakers.isOpen(id) || down.has(id), successRate, p50LatencyMs };
+    map[id] = { circuitOpen: breakers.isOpen(id) || circuits.skip.has(id), degraded: circuits.degraded.has(id), successRate, p50LatencyMs };
   }
   return map;
 }
-
-const NONE_DOWN: ReadonlySet<string> = new Set();
 
 /**
  * Loads what routing needs and decides; a request nothing can serve becomes the matching ApiError.
@@ -77,10 +104,10 @@ const NONE_DOWN: ReadonlySet<string> = new Set();
 export async function planRoute(deps: GatewayDeps, caller: Caller, body: ChatCompletionBody, opts: { freshMoney?: boolean; facts?: BodyFacts } = {}): Promise<Plan> {
   // What the body says is worked out once per request, however often the money is re-read.
   const facts = opts.facts ?? bodyFacts(body);
-  const [catalog, loaded, down] = await Promise.all([deps.catalog.get(), loadCallerState(deps.db, deps.billing, caller, opts.freshMoney, deps.byokFee), deps.checks?.down() ?? NONE_DOWN]);
+  const [catalog, loaded, circuits] = await Promise.all([deps.catalog.get(), loadCallerState(deps.db, deps.billing, caller, opts.freshMoney, deps.byokFee), deps.circuits?.snapshot() ?? NO_CIRCUITS]);
   let plan: Plan;
   try {
-    plan = decidePlan(deps, caller, body, facts, catalog, loaded, down);
+    plan = decidePlan(deps, caller, body, facts, catalog, loaded, circuits);
   } catch (err) {
     if (loaded.moneyCached && err instanceof ApiError && err.status === 402) return planRoute(deps, caller, body, { freshMoney: true, facts });
     throw err instanceof ApiError ? await explainRefusedKeys(deps.db, caller.userId, err) : err;
@@ -104,7 +131,7 @@ function moneyShaped(plan: Plan): boolean {
   return plan.decision.creditsShortAt !== null || plan.cappedMaxTokens !== null;
 }
 
-function decidePlan(deps: GatewayDeps, caller: Caller, body: ChatCompletionBody, facts: BodyFacts, catalog: GatewayCatalog, loaded: LoadedCaller, down: ReadonlySet<string>): Plan {
+function decidePlan(deps: GatewayDeps, caller: Caller, body: ChatCompletionBody, facts: BodyFacts, catalog: GatewayCatalog, loaded: LoadedCaller, circuits: CircuitSnapshot): Plan {
   const { promptTokens, promptTokensBound, maxOutputTokens } = facts;
   const fences = caller.fences;
   const route = routeFor(fences?.routingProfile);
@@ -114,12 +141,13 @@ function decidePlan(deps: GatewayDeps, caller: Caller, body: ChatCompletionBody,
     promptTokensBound,
     maxOutputTokens,
     catalog: catalog.prepared,
-    health: healthMap(catalog, deps.breakers, down),
+    health: healthMap(catalog, deps.breakers, circuits),
     caller: loaded.state,
     rules: catalog.rules,
   };
-  const base = { catalog, caller: loaded, facts, promptTokens, promptTokensBound };
   const result = route(input);
+  const skippedPrimary = result.ok ? skippedPrimaryOf(route, input, result, circuits) : null;
+  const base = { catalog, caller: loaded, facts, promptTokens, promptTokensBound, circuits, skippedPrimary };
   if (result.ok) {
     // Credits did not cover the level asked for: a shorter reply at that level beats a silent
     // step down, so cap max_tokens when a minimal reply there is affordable.
@@ -171,7 +199,7 @@ async function explainRefusedKeys(db: Db, userId: string, err: ApiError): Promis
   return new ApiError(err.status, err.code, `${err.message}. ${why}`, err.param, err.headers);
 }
 
-function cappedPlan(minimal: RouteDecision, base: Pick<Plan, "catalog" | "caller" | "facts" | "promptTokens" | "promptTokensBound">, wanted: number): Plan {
+function cappedPlan(minimal: RouteDecision, base: Pick<Plan, "catalog" | "caller" | "facts" | "promptTokens" | "promptTokensBound" | "circuits" | "skippedPrimary">, wanted: number): Plan {
   const capped = capToCredits(minimal, base.catalog, base.promptTokensBound, wanted, base.caller.state.availableCreditsMicros, base.caller.state.byokFeeBasisPoints ?? 0);
   return { ...base, decision: capped.decision, maxOutputTokens: capped.maxTokens, upstreamMaxTokens: capped.maxTokens, cappedMaxTokens: capped.maxTokens };
 }

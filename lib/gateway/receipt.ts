@@ -9,6 +9,7 @@ import { scrubSecrets } from "../security/scrub.ts";
 import type { RoutingRule } from "../router/rules.ts";
 import { chainOf, type PowerLevel, type RouteCandidate, type RouteDecision } from "../router/types.ts";
 import type { AttemptRecord } from "./usage-log.ts";
+import type { SkippedPrimary } from "./plan.ts";
 
 /** Receipts list at most this many exclusions (a big catalog excludes hundreds); the total is kept. */
 export const RECEIPT_EXCLUSIONS = 25;
@@ -44,6 +45,8 @@ type ReceiptBase = {
   max_tokens: number;
   max_tokens_capped: number | null;
   estimated_prompt_tokens: number;
+  /** The model that would have come first had its provider not been down (absent in older receipts). */
+  skipped_primary?: SkippedPrimary | null;
 };
 
 /** As stored in usage_logs.receipt. */
@@ -77,6 +80,7 @@ export type ReceiptInput = {
   heldMicros: number;
   settledMicros: number;
   precisionMicros: number | null;
+  skippedPrimary?: SkippedPrimary | null;
 };
 
 const RANK: Record<PowerLevel, number> = { ECO: 0, BALANCED: 1, PRECISION: 2 };
@@ -130,6 +134,7 @@ export function buildReceipt(r: ReceiptInput): StoredReceipt {
     max_tokens: r.maxTokens,
     max_tokens_capped: r.cappedMaxTokens,
     estimated_prompt_tokens: r.promptTokens,
+    skipped_primary: r.skippedPrimary ?? null,
     held_micros: r.heldMicros,
     settled_micros: r.settledMicros,
     precision_micros: r.precisionMicros,

@@ -15,6 +15,7 @@ import { modelListRequest } from "../byok/verify.ts";
 import { getRequest, messageFromErrorBody, type UpstreamResponse } from "../providers/http.ts";
 import { scrubSecrets } from "../security/scrub.ts";
 import { dropLease, takeLease } from "./lease.ts";
+import { SharedCircuits } from "./shared-circuits.ts";
 import { log } from "../log/logger.ts";
 
 export const CHECKER_LEASE = "health-checker";
@@ -57,8 +58,9 @@ export async function checkProvider(p: CheckedProvider, keys: () => Buffer | Key
 const clip = (s: string) => (s.length > 300 ? `${s.slice(0, 300)}…` : s);
 
 /** Checks every enabled, checkable provider whose interval has passed since its last check; returns how many were checked. */
-export async function runDueChecks(db: Db, keys: () => Buffer | KeyRing, opts: { get?: Get; intervalOverrideMs?: number; now?: () => number } = {}): Promise<number> {
+export async function runDueChecks(db: Db, keys: () => Buffer | KeyRing, opts: { get?: Get; intervalOverrideMs?: number; now?: () => number; circuits?: Pick<SharedCircuits, "open" | "close"> } = {}): Promise<number> {
   const now = opts.now ?? Date.now;
+  const circuits = opts.circuits ?? new SharedCircuits(db);
   const providers = await db.provider.findMany({
     where: { enabled: true, kind: { not: "SIMULATED" }, checkIntervalS: { not: null } },
     select: { id: true, name: true, kind: true, baseUrl: true, requiresKey: true, apiKeyCiphertext: true, checkIntervalS: true, lastCheck: { select: { checkedAt: true, consecutiveFailures: true } } },
@@ -73,6 +75,11 @@ export async function runDueChecks(db: Db, keys: () => Buffer | KeyRing, opts: {
       const failures = r.outcome === "failed" ? (p.lastCheck?.consecutiveFailures ?? 0) + 1 : 0;
       const data = { checkedAt: new Date(now()), outcome: r.outcome, status: r.status, error: r.error, latencyMs: r.latencyMs, consecutiveFailures: failures };
       await db.providerCheck.upsert({ where: { providerId: p.id }, create: { providerId: p.id, ...data }, update: data });
+      // Every process routes by it: a failed check opens the provider's circuit for the cluster
+      // (one half-open trial per cooldown still probes it); a passing check closes only a circuit
+      // a check opened — a model list that answers does not prove completions work.
+      if (r.outcome === "failed") await circuits.open(p.id, "check", r.error);
+      else if (r.outcome === "ok") await circuits.close(p.id, "check");
     }),
   );
   return due.length;

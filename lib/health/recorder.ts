@@ -3,7 +3,7 @@ import { sqlRows } from "../db/sql.ts";
 import { scrubSecrets } from "../security/scrub.ts";
 import { log } from "../log/logger.ts";
 
-type Sample = { providerId: string; ok: boolean; latencyMs: number | null; statusCode: number | null; error: string | null; createdAt: Date };
+type Sample = { providerId: string; ok: boolean; latencyMs: number | null; ttftMs: number | null; statusCode: number | null; error: string | null; createdAt: Date };
 
 /**
  * Health samples for the admin view, written in batches off the request path: one insert per
@@ -41,15 +41,16 @@ export class HealthRecorder {
         await sqlRows(
           this.db,
           "sy_health_samples",
-          `INSERT INTO provider_health_samples (provider_id, ok, latency_ms, status_code, error, created_at)
-           SELECT s.provider_id, s.ok, s.latency_ms, s.status_code, s.error, s.created_at::timestamptz::timestamp
-           FROM unnest($1::text[], $2::bool[], $3::int4[], $4::int4[], $5::text[], $6::text[]) WITH ORDINALITY AS s(provider_id, ok, latency_ms, status_code, error, created_at, n)
+          `INSERT INTO provider_health_samples (provider_id, ok, latency_ms, ttft_ms, status_code, error, created_at)
+           SELECT s.provider_id, s.ok, s.latency_ms, s.ttft_ms, s.status_code, s.error, s.created_at::timestamptz::timestamp
+           FROM unnest($1::text[], $2::bool[], $3::int4[], $4::int4[], $5::int4[], $6::text[], $7::text[]) WITH ORDINALITY AS s(provider_id, ok, latency_ms, ttft_ms, status_code, error, created_at, n)
            JOIN providers p ON p.id = s.provider_id
            ORDER BY s.n`,
           [
             batch.map((b) => b.providerId),
             batch.map((b) => b.ok),
             batch.map((b) => b.latencyMs),
+            batch.map((b) => b.ttftMs),
             batch.map((b) => b.statusCode),
             batch.map((b) => b.error),
             batch.map((b) => b.createdAt.toISOString()),

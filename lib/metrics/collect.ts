@@ -19,7 +19,7 @@ export async function noteLedgerVerify(db: Pick<Db, "systemSetting">, ok: boolea
  * circuit (this process) and state (the admin cards' rule), the cluster's holds outstanding, and
  * the last ledger verify. A few queries per scrape, none per request.
  */
-export async function metricsText(db: Db, breakers: CircuitBreakers): Promise<{ contentType: string; body: string }> {
+export async function metricsText(db: Db, breakers: Pick<CircuitBreakers, "state">): Promise<{ contentType: string; body: string }> {
   const m = metrics();
   const [health, holds, verify] = await Promise.all([
     healthSummary(db, breakers),

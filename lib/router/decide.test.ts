@@ -230,6 +230,17 @@ describe("hard filters in a decision", () => {
     expect(chain(d).some((c) => c.provider === "openrouter")).toBe(true);
   });
 
+  it("ranks a provider the cluster marked degraded lower, even when this process saw it succeed, without dropping it", () => {
+    const healthy = ok(route({ health: { "prov-openrouter": { circuitOpen: false, successRate: 1 } } }));
+    const d = ok(route({ health: { "prov-openrouter": { circuitOpen: false, successRate: 1, degraded: true } } }));
+    const scoreOf = (x: typeof d) => chain(x).find((c) => c.provider === "openrouter")!.scores.composite;
+    expect(scoreOf(d)).toBeLessThan(scoreOf(healthy));
+    expect(chain(d).some((c) => c.provider === "openrouter")).toBe(true);
+    // A worse rate of its own still counts: the cap is a ceiling, not a floor.
+    const worse = ok(route({ health: { "prov-openrouter": { circuitOpen: false, successRate: 0.5, degraded: true } } }));
+    expect(scoreOf(worse)).toBeLessThan(scoreOf(d));
+  });
+
   it("region eu keeps only eu providers", () => {
     const d = ok(route({ request: { region: "EU" } }));
     for (const c of chain(d)) expect(c.provider).toBe("mistral");

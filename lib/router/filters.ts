@@ -29,10 +29,17 @@ export function healthOf(health: HealthMap | undefined, p: RouterProvider): Prov
   return health ? (health[p.id] ?? health[p.slug]) : undefined;
 }
 
-/** Recent success rate 0..1, 1 when unknown or invalid. */
+/**
+ * What a degraded provider counts as at best: this process may have seen little of its traffic,
+ * while the cluster saw it fail more than the healthy threshold allows.
+ */
+export const DEGRADED_SUCCESS_RATE = 0.8;
+
+/** Recent success rate 0..1 for ranking, 1 when unknown or invalid; a degraded provider's is capped. */
 export function successRateOf(h: ProviderHealth | undefined): number {
   const sr = h?.successRate;
-  return typeof sr === "number" && sr >= 0 && sr <= 1 ? sr : 1;
+  const own = typeof sr === "number" && sr >= 0 && sr <= 1 ? sr : 1;
+  return h?.degraded === true ? Math.min(own, DEGRADED_SUCCESS_RATE) : own;
 }
 
 export interface HardFilterContext {

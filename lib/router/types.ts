@@ -70,6 +70,8 @@ export interface ProviderHealth {
   circuitOpen: boolean;
   /** Recent success rate 0..1; missing means unknown (treated as 1). */
   successRate?: number;
+  /** The cluster's recent traffic says degraded (lib/health/degraded.ts): ranked as if it succeeded DEGRADED_SUCCESS_RATE of the time at best. */
+  degraded?: boolean;
   /** Observed p50 latency; informational, see latency.ts for why the SLO uses the model's latencyMs. */
   p50LatencyMs?: number;
 }

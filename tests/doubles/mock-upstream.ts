@@ -68,6 +68,8 @@ export type MockBehavior = {
   reasoningTokens?: number;
   /** Never answer; the request stays open until the client gives up. */
   hangForever?: boolean;
+  /** As the default behaviour: the model list (GET /models) answers with this status too, as an upstream that is down answers everything. */
+  modelListStatus?: number;
 };
 
 export type RecordedRequest = {
@@ -101,6 +103,11 @@ export type MockUpstreamOptions = {
   apiKey?: string;
   /** Record requests (default true); turn off for long benchmarks. */
   record?: boolean;
+  /**
+   * Serve test controls for a mock in another process (the browser tests'): `POST /__double/behavior`
+   * with a MockBehavior as JSON sets the default behaviour, `POST /__double/reset` restores it.
+   */
+  controls?: boolean;
 };
 
 export type MockUpstream = {
@@ -169,7 +176,16 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
     if (record) requests.push(rec);
     const ctx = new Ctx(res, rec, timers);
 
+    if (opts.controls && req.method === "POST" && (path === "/__double/behavior" || path === "/__double/reset")) {
+      if (path === "/__double/reset") defaultBehavior = initialDefault;
+      else if (typeof body === "object" && body !== null) defaultBehavior = body as MockBehavior;
+      else return ctx.json(400, { error: { message: "the body must be a JSON MockBehavior" } });
+      return ctx.json(200, { behavior: defaultBehavior });
+    }
+
     if (req.method === "GET" && (path === "/v1/models" || path === "/models")) {
+      const down = defaultBehavior.modelListStatus;
+      if (down !== undefined) return ctx.json(down, openAiError(down, defaultBehavior.errorMessage ?? `mock error ${down}`));
       // Both APIs list models here: Anthropic's callers send x-api-key, OpenAI's a Bearer token.
       if (opts.apiKey !== undefined) {
         const anthropic = rec.headers["x-api-key"] !== undefined;

@@ -11,6 +11,8 @@ import { db } from "../../lib/db/client.ts";
 import { startSweeper } from "../../lib/ledger/sweeper.ts";
 import { startHealthChecker } from "../../lib/health/active-checks.ts";
 import { masterKeyRing } from "../../lib/crypto/master-key.ts";
+import { startMaintenance } from "../../lib/ops/maintenance.ts";
+import { maintenanceTasks } from "../../lib/ops/tasks.ts";
 
 for (const name of ["DATABASE_URL", "NEXTAUTH_SECRET", "SWITCHYARD_MASTER_KEY"]) {
   if (!process.env[name]) {
@@ -25,6 +27,8 @@ if (typeof process.send === "function") process.on("disconnect", () => process.e
 if (process.env.SERVE_APP_SWEEPER === "1") startSweeper(db());
 // With SERVE_APP_HEALTH=1, the active health checker too (at SWITCHYARD_HEALTH_CHECK_INTERVAL_MS).
 if (process.env.SERVE_APP_HEALTH === "1") startHealthChecker(db(), () => masterKeyRing());
+// With SERVE_APP_MAINTENANCE=1, the maintenance runner (rollups, degraded marks) at SWITCHYARD_MAINTENANCE_TICK_MS.
+if (process.env.SERVE_APP_MAINTENANCE === "1") startMaintenance(db(), maintenanceTasks());
 
 const app = await startAppServer();
 console.log(`APP_URL ${app.url}`);

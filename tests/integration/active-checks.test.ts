@@ -68,7 +68,7 @@ describe("an active check", () => {
   });
 
   it("routing skips a provider whose last check failed, without trying it, until a check passes", async () => {
-    gateway().checks?.invalidate();
+    gateway().circuits?.invalidate();
     f.mock.clearRequests();
     const res = await f.asUser("/api/v1/chat/completions", { body: { model: "balanced", messages: [{ role: "user", content: "hi" }] } });
     expect(res.status).toBe(200);

@@ -89,6 +89,7 @@ const QUERIES: Record<string, Record<string, string>> = {
   "/api/finance/export.csv": { kind: "usage", from: "2026-01-01", to: "2026-01-31" },
   "/api/finance/reconciliation": { from: "2026-01-01", to: "2026-01-31" },
   "/api/admin/users": { q: "fz", role: "USER", cursor: Buffer.from("2026-01-01T00:00:00.000Z|fz-user").toString("base64url"), limit: "10" },
+  "/api/admin/requests": { user: "fz-user", key: "00000000-0000-4000-8000-000000000001", provider: "fz", model: "fz/model", power_level: "eco", status: "error", from: "2026-01-01", to: "2026-01-31T00:00:00Z", cursor: Buffer.from("2026-01-01T00:00:00.000Z|fz-req").toString("base64url"), limit: "10" },
 };
 
 /** Valid path params per route (resources made in beforeAll; the plain user owns the user-side ones). */
@@ -369,11 +370,13 @@ beforeAll(async () => {
   for (const [what, res] of Object.entries({ rule, conversation, byok, chat })) if (res.status >= 300) throw new Error(`setup ${what}: ${res.status} ${res.text}`);
 
   Object.assign(ids, {
+    "/api/admin/health/[id]": { id: target.id },
     "/api/admin/models/[id]": { id: model.id },
     "/api/admin/providers/[id]": { id: target.id },
     "/api/admin/routing-rules/[id]": { id: rule.json.id },
     "/api/admin/users/[id]": { id: targetUser.id },
     "/api/admin/users/[id]/credits": { id: targetUser.id },
+    "/api/admin/requests/[id]": { id: chat.headers.get("x-request-id")! },
     "/api/byok/[id]": { id: byok.json.id },
     "/api/conversations/[id]": { id: conversation.json.id },
     "/api/conversations/[id]/messages": { id: conversation.json.id },

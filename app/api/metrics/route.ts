@@ -3,11 +3,12 @@ import { gateway } from "@/lib/gateway/context";
 import { db } from "@/lib/db/client";
 import { metricsText } from "@/lib/metrics/collect";
 import { hasMetricsToken } from "@/lib/metrics/token";
+import { clusterCircuitView } from "@/lib/health/shared-circuits";
 
 export const dynamic = "force-dynamic";
 
 async function scrape(): Promise<Response> {
-  const { contentType, body } = await metricsText(db(), gateway().breakers);
+  const { contentType, body } = await metricsText(db(), await clusterCircuitView(gateway().breakers, gateway().circuits));
   return new Response(body, { headers: { "Content-Type": contentType, "Cache-Control": "no-store" } });
 }
 

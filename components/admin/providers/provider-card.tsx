@@ -1,13 +1,13 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
-import { useState, type ReactNode } from "react";
+import Link from "next/link";
+import { useState } from "react";
 import { api } from "@/components/api-client";
 import { Alert, Badge, Button } from "@/components/ui/primitives";
 import type { HealthView, ProviderView } from "./catalog-types";
 import { useInvalidateCatalog, usePatchProvider } from "./catalog-queries";
 import { ConfirmDelete } from "./confirm-delete";
-import { formatAgo, formatMs, formatPercent } from "./format";
-import { HealthBadge } from "./health-badge";
+import { HealthFigures, Row } from "./health-figures";
 import { ProviderKeyForm } from "./provider-key-form";
 import { ProviderSettingsForm } from "./provider-settings-form";
 import { SimulationForm } from "./simulation-form";
@@ -55,33 +55,16 @@ export function ProviderCard({ provider: p, health }: { provider: ProviderView; 
       </header>
 
       <div className="flex-1 space-y-3 px-4 py-3 text-sm">
-        <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1.5">
-          <Row label="Health"><HealthBadge state={health?.state} />{health && health.samples > 0 && <span className="ml-2 text-xs text-slate-500">{health.samples} calls / 15 min</span>}</Row>
-          <Row label="Success rate">{formatPercent(health?.success_rate ?? null)}</Row>
-          <Row label="Latency">p50 {formatMs(health?.latency_p50_ms ?? null)} · p95 {formatMs(health?.latency_p95_ms ?? null)}</Row>
-          <Row label="Last check">
-            {health?.last_check ? (
-              <span data-testid="last-check">
-                {health.last_check.outcome === "ok" ? `model list answered${health.last_check.latency_ms !== null ? ` in ${formatMs(health.last_check.latency_ms)}` : ""}` : health.last_check.outcome === "unconfigured" ? "not called: no platform key" : `failed${health.last_check.status ? ` (${health.last_check.status})` : ""}${health.last_check.error ? `: ${health.last_check.error}` : ""}`}
-                {" "}<time className="text-slate-500" dateTime={health.last_check.at} title={new Date(health.last_check.at).toLocaleString()}>({formatAgo(health.last_check.at)})</time>
-              </span>
-            ) : (
-              <span className="text-slate-500">not checked yet</span>
-            )}
-          </Row>
+        <HealthFigures health={health} modelCount={p.model_count} />
+        <Link href={`/admin/providers/${p.id}`} className="inline-block text-xs font-medium text-indigo-700 underline decoration-indigo-200 underline-offset-2 hover:decoration-indigo-500">
+          Health history and requests<span className="sr-only"> of {p.name}</span> →
+        </Link>
+        <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1.5 border-t border-slate-100 pt-3">
           <Row label="Key"><span data-testid="key-status"><Badge tone={key.tone}>{key.text}</Badge></span></Row>
           <Row label="Region">{p.region}{p.compliance.length > 0 && <span className="text-slate-500"> · {p.compliance.join(", ")}</span>}</Row>
           <Row label="Priority">{p.priority}</Row>
-          <Row label="Models">{p.model_count}</Row>
           <Row label="Endpoint"><span className="break-all font-mono text-xs text-slate-600">{p.base_url}</span></Row>
         </dl>
-        {health?.last_error && (
-          <p className="rounded-md bg-red-50 px-2 py-1.5 text-xs text-red-800 ring-1 ring-red-100">
-            <span className="font-medium">Last error</span>
-            {health.last_error_at && <time dateTime={health.last_error_at} title={new Date(health.last_error_at).toLocaleString()}> ({formatAgo(health.last_error_at)})</time>}
-            : <span className="wrap-anywhere">{health.last_error}</span>
-          </p>
-        )}
       </div>
 
       <footer className="space-y-3 border-t border-slate-100 px-4 py-3">
@@ -107,14 +90,5 @@ export function ProviderCard({ provider: p, health }: { provider: ProviderView; 
         {error && <Alert>{error.message}</Alert>}
       </footer>
     </article>
-  );
-}
-
-function Row({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <>
-      <dt className="text-slate-500">{label}</dt>
-      <dd className="min-w-0 text-slate-800">{children}</dd>
-    </>
   );
 }

@@ -11,7 +11,7 @@ export const PATCH = handler<{ id: string }>({ access: "admin" }, async ({ req, 
   await updateProvider(db, params.id, body, masterKey);
   gateway().catalog.invalidate();
   gateway().breakers.reset(params.id);
-  gateway().checks?.invalidate();
+  await gateway().circuits?.reset(params.id);
   return (await listProviderViews(db)).find((p) => p.id === params.id) ?? null;
 });
 
