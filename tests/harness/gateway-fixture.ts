@@ -1,3 +1,5 @@
+import { gateway } from "../../lib/gateway/context.ts";
+import { CircuitBreakers } from "../../lib/health/circuit-breaker.ts";
 import { randomBytes, randomUUID } from "node:crypto";
 import OpenAI from "openai";
 import { createTestDatabase, type TestDatabase } from "../setup/test-db.ts";
@@ -98,6 +100,15 @@ export async function startGatewayFixture() {
     /** An API caller acting with any gateway key. */
     callAs: call,
     openai: (key = userKey) => new OpenAI({ baseURL: `${app.url}/api/v1`, apiKey: key, maxRetries: 0 }),
+    /**
+     * Judges every provider afresh: a new breaker for this process and no circuit in the shared
+     * table (lib/health/shared-circuits.ts), which outlives a test that opened one.
+     */
+    async resetCircuits() {
+      gateway().breakers = new CircuitBreakers();
+      await db.providerCircuit.deleteMany({});
+      gateway().circuits?.invalidate();
+    },
     async close() {
       await app.close();
       await mock.close();

@@ -2,8 +2,6 @@ import { APIError } from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startGatewayFixture, type GatewayFixture } from "../harness/gateway-fixture";
 import { sql } from "../setup/test-db";
-import { gateway } from "../../lib/gateway/context";
-import { CircuitBreakers } from "../../lib/health/circuit-breaker";
 import { waitUntil } from "../helpers/wait.ts";
 
 let f: GatewayFixture;
@@ -20,11 +18,11 @@ beforeAll(async () => {
   await f.grant(f.user.id, 10);
 });
 afterAll(() => f?.close());
-beforeEach(() => {
+beforeEach(async () => {
   f.mock.resetBehavior();
   f.mock.clearRequests();
   // Each test judges providers afresh; the breaker's own behaviour is tested below.
-  gateway().breakers = new CircuitBreakers();
+  await f.resetCircuits();
 });
 
 async function usageRow(requestId: string) {
@@ -223,7 +221,9 @@ describe("client disconnect", () => {
     });
     const reader = res.body!.getReader();
     for (let seen = 0; seen < 5; ) {
-      const { value } = await reader.read();
+      const { value, done } = await reader.read();
+      // An ended stream resolves every read at once: without this the loop would spin forever.
+      if (done) throw new Error(`the stream ended after ${seen} frames (status ${res.status})`);
       seen += new TextDecoder().decode(value).split("data: ").length - 1;
     }
     const abortedAt = Date.now();

@@ -10,8 +10,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startGatewayFixture, type FixtureCaller, type GatewayFixture } from "../harness/gateway-fixture.ts";
 import { sql } from "../setup/test-db.ts";
 import { waitUntil } from "../helpers/wait.ts";
-import { gateway } from "../../lib/gateway/context.ts";
-import { CircuitBreakers } from "../../lib/health/circuit-breaker.ts";
 import { reserve, verifyLedger } from "../../lib/ledger/ledger.ts";
 import { replayJournals } from "../../lib/ledger/settlements.ts";
 
@@ -31,10 +29,10 @@ beforeAll(async () => {
   caller = await f.newCaller("invoice", 10_000_000);
 });
 afterAll(() => f?.close());
-beforeEach(() => {
+beforeEach(async () => {
   f.mock.resetBehavior();
   f.mock.clearRequests();
-  gateway().breakers = new CircuitBreakers();
+  await f.resetCircuits();
 });
 
 /** Sets a model's cache prices through the admin API, as an admin would. */
@@ -231,7 +229,7 @@ describe("calls that end early are charged as the provider bills them", () => {
     expect(attempts!.attempts.map((a) => [a.model, a.provider_cost_micros])).toEqual([["halfway/claude-halfway", 645], ["claude/claude-mock", undefined]]);
 
     // 2. Streamed: Anthropic acknowledged the prompt (message_start), then failed before any token.
-    gateway().breakers = new CircuitBreakers(); // the failure above would rank it last now
+    await f.resetCircuits(); // the failure above would rank it last now
     f.mock.setBehavior({ reportPromptTokens: 200, streamError: { afterChunks: 0, type: "overloaded_error" } }, { model: "claude-halfway" });
     const stream = await streamed(c, { model: "precision", messages: [{ role: "user", content: "hi" }] });
     const s = (await settledRow(stream.requestId))!;
@@ -240,7 +238,7 @@ describe("calls that end early are charged as the provider bills them", () => {
     expect(invoice(s)).toEqual({ charged: 390, ledger: 390, provider: 1_005, input: 900, cacheRead: 0, cacheWrite: 0, output: 105 });
 
     // 3. Refused outright (no usage, nothing produced): costs nothing.
-    gateway().breakers = new CircuitBreakers();
+    await f.resetCircuits();
     f.mock.setBehavior({ status: 529 }, { model: "claude-halfway" });
     const refused = await streamed(c, { model: "precision", messages: [{ role: "user", content: "hi" }] });
     expect(invoice((await settledRow(refused.requestId))!)).toEqual({ charged: 390, ledger: 390, provider: 390, input: 300, cacheRead: 0, cacheWrite: 0, output: 90 });

@@ -9,9 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startGatewayFixture, type GatewayFixture } from "../harness/gateway-fixture";
 import { startMockUpstream, type MockBehavior, type MockUpstream } from "../doubles/mock-upstream";
 import { sql } from "../setup/test-db";
-import { gateway } from "../../lib/gateway/context";
 import { writeUsage } from "../helpers/usage-row.ts";
-import { CircuitBreakers } from "../../lib/health/circuit-breaker";
 
 const tail = (bytes: number) => randomBytes(bytes).toString("hex");
 // Two look like keys; two look like nothing, so only knowing the exact key can catch them.
@@ -96,7 +94,7 @@ function capturePrinted() {
 /** A raw call, so every byte the client gets (status, headers, body, stream frames) is kept. */
 async function complete(model: string, stream: boolean) {
   // Every request judges providers afresh, so each one really reaches its upstream.
-  gateway().breakers = new CircuitBreakers();
+  await f.resetCircuits();
   const res = await fetch(`${f.app.url}/api/v1/chat/completions`, {
     method: "POST",
     headers: { Authorization: `Bearer ${f.userKey}`, "content-type": "application/json" },
