@@ -1,10 +1,10 @@
 "use client";
-import { useMutation } from "@tanstack/react-query";
+import { useIsMutating, useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { api } from "@/components/api-client";
 import { Alert, Badge, Button, Card, Field, Select } from "@/components/ui/primitives";
 import { formatUsdAmount } from "@/lib/money/units";
-import { POWER_LEVELS, TASK_TYPE_OPTIONS, type RouteResultView, type RuleView } from "./rule-types";
+import { POWER_LEVELS, RULE_SAVE_KEY, TASK_TYPE_OPTIONS, type RouteResultView, type RuleView } from "./rule-types";
 
 type TestBody = { model: string; messages: { role: "user"; content: string }[]; power_level?: string; task_type?: string; privacy_required: boolean };
 
@@ -15,6 +15,8 @@ export function RouteTester({ rules }: { rules: RuleView[] }) {
   const [taskType, setTaskType] = useState("");
   const [privacy, setPrivacy] = useState(false);
   const route = useMutation({ mutationFn: (body: TestBody) => api<RouteResultView>("/api/v1/route", { body }) });
+  // A rule switched off a moment ago shows as inactive before its save lands: test once it has.
+  const saving = useIsMutating({ mutationKey: RULE_SAVE_KEY }) > 0;
   const ruleName = (id: string) => rules.find((r) => r.id === id)?.name ?? `${id} (deleted rule)`;
 
   function submit(event: FormEvent<HTMLFormElement>) {
@@ -53,7 +55,7 @@ export function RouteTester({ rules }: { rules: RuleView[] }) {
           <label className="flex items-center gap-2 pb-2 text-sm text-slate-700">
             <input type="checkbox" checked={privacy} onChange={(e) => setPrivacy(e.target.checked)} /> Privacy required
           </label>
-          <Button type="submit" disabled={route.isPending || !message.trim()}>{route.isPending ? "Routing…" : "Test route"}</Button>
+          <Button type="submit" disabled={route.isPending || saving || !message.trim()}>{route.isPending ? "Routing…" : saving ? "Saving rules…" : "Test route"}</Button>
         </div>
       </form>
 

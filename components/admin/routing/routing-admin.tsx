@@ -9,7 +9,7 @@ import { RouteTester } from "./route-tester";
 import { RuleCard } from "./rule-card";
 import { draftOf, EMPTY_DRAFT } from "./rule-draft";
 import { RuleForm } from "./rule-form";
-import { RULES_KEY, type RuleBody, type RuleView } from "./rule-types";
+import { RULE_SAVE_KEY, RULES_KEY, type RuleBody, type RuleView } from "./rule-types";
 
 /** /admin/routing: rules in the order they apply, a structured editor, and a request tester. */
 export function RoutingAdmin() {
@@ -19,13 +19,15 @@ export function RoutingAdmin() {
   const models = useModels();
   const [editing, setEditing] = useState<RuleView | "new" | null>(null);
   const refresh = () => void qc.invalidateQueries({ queryKey: RULES_KEY });
-  const create = useMutation({ mutationFn: (body: RuleBody) => api<RuleView>("/api/admin/routing-rules", { body }), onSuccess: refresh });
+  const create = useMutation({ mutationKey: RULE_SAVE_KEY, mutationFn: (body: RuleBody) => api<RuleView>("/api/admin/routing-rules", { body }), onSuccess: refresh });
   const update = useMutation({
+    mutationKey: RULE_SAVE_KEY,
     mutationFn: ({ id, ...body }: Partial<RuleBody> & { id: string }) => api<RuleView>(`/api/admin/routing-rules/${id}`, { method: "PATCH", body }),
     onSettled: refresh,
   });
   // The switch flips at once; a failed save puts it back.
   const toggle = useMutation({
+    mutationKey: RULE_SAVE_KEY,
     mutationFn: ({ id, active }: { id: string; active: boolean }) => api<RuleView>(`/api/admin/routing-rules/${id}`, { method: "PATCH", body: { active } }),
     onMutate: async ({ id, active }) => {
       await qc.cancelQueries({ queryKey: RULES_KEY });
@@ -38,7 +40,7 @@ export function RoutingAdmin() {
     },
     onSettled: refresh,
   });
-  const remove = useMutation({ mutationFn: (id: string) => api(`/api/admin/routing-rules/${id}`, { method: "DELETE" }), onSettled: refresh });
+  const remove = useMutation({ mutationKey: RULE_SAVE_KEY, mutationFn: (id: string) => api(`/api/admin/routing-rules/${id}`, { method: "DELETE" }), onSettled: refresh });
 
   const sorted = [...(rules.data ?? [])].sort((a, b) => a.priority - b.priority || a.created_at.localeCompare(b.created_at));
   const openEditor = (target: RuleView | "new") => {

@@ -62,6 +62,8 @@ export const POWER_LEVELS = ["ECO", "BALANCED", "PRECISION"] as const;
 export const ROLE_OPTIONS = ["USER", "ADMIN", "FINANCE"] as const;
 
 export const RULES_KEY = ["admin-routing-rules"] as const;
+/** Every write to the rules: the tester waits for them, so it never answers from a rule the page no longer shows. */
+export const RULE_SAVE_KEY = ["admin-routing-rules", "save"] as const;
 
 /** Stored JSON written by older versions may hold a single value where a list is expected. */
 export function asList<T>(value: T | readonly T[] | undefined): T[] {
