@@ -9,7 +9,8 @@ const PRUNED_TABLES = ["provider_health_samples", "provider_health_minutes", "us
  * PostgreSQL's autovacuum makes the space of deleted rows reusable; the embedded database has no
  * autovacuum (PGlite runs PostgreSQL in single-user mode), so without this its files would grow
  * by every raw health sample ever pruned. A plain VACUUM: no table lock that blocks reads or
- * writes, and no ANALYZE (statistics the embedded planner did worse with in bench/health.bench.ts).
+ * writes. No ANALYZE: the card and request-log plans are the same with or without statistics
+ * (bench/health.bench.ts measures both), so it would be cost without gain.
  */
 export async function vacuumEmbedded(db: Db): Promise<{ vacuumed: string[] }> {
   const { pool, prepare } = sqlTargetOf(db);
