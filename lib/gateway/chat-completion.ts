@@ -6,7 +6,6 @@ import { microsToUsd } from "../money/units.ts";
 import { computeCostMicros } from "../router/cost.ts";
 import { decideRoute } from "../router/decide.ts";
 import { chainOf, type RouteCandidate, type RouterModel } from "../router/types.ts";
-import { encodeSse } from "../providers/sse.ts";
 import { UpstreamError, type ProviderAdapter, type ProviderConfig, type UpstreamEvent } from "../providers/types.ts";
 import type { HealthRecorder } from "../health/recorder.ts";
 import type { ServerTiming } from "../http/server-timing.ts";
@@ -20,6 +19,7 @@ import type { InvoiceCost } from "../router/cost.ts";
 import type { AttemptRecord } from "./usage-log.ts";
 import { buildReceipt, downgradeOf } from "./receipt.ts";
 import { skippedPrimaryText } from "./receipt-text.ts";
+import { chatCompletionsDialect, type ReplyDialect } from "./reply-dialect.ts";
 import { budgetState, byokFeeMicros } from "../router/money.ts";
 import type { GatewayLimits } from "../limits/gateway-limits.ts";
 import { recordRequest } from "../metrics/registry.ts";
@@ -40,7 +40,17 @@ export type ChatDeps = GatewayDeps & {
   now?: () => number;
 };
 
-export type ChatCall = { caller: Caller; body: ChatCompletionBody; requestId: string; signal: AbortSignal; timing?: ServerTiming };
+export type ChatCall = {
+  caller: Caller;
+  body: ChatCompletionBody;
+  requestId: string;
+  signal: AbortSignal;
+  timing?: ServerTiming;
+  /** How the reply is written (default: OpenAI chat completions). */
+  dialect?: ReplyDialect;
+};
+
+const dialectOf = (call: ChatCall): ReplyDialect => call.dialect ?? chatCompletionsDialect;
 
 /** Upstream outcomes that say "try someone else": unreachable, slow, busy, broken, or misconfigured on our side. */
 export function shouldFallBack(status: number): boolean {
@@ -234,15 +244,7 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
         record(true, null, 200);
         const result = finish({ status: "success", error: null, candidate, acc, ttftMs: opened.ttftMs });
         return Response.json(
-          {
-            id: completionId,
-            object: "chat.completion",
-            created,
-            model: candidate.model,
-            choices: acc.messageChoices(),
-            usage: usageJson(result),
-            ...(acc.systemFingerprint ? { system_fingerprint: acc.systemFingerprint } : {}),
-          },
+          dialectOf(call).body({ requestId: call.requestId, completionId, created, model: candidate.model, acc }, result),
           { headers: { ...routeHeaders(plan, candidate, attempts, result.availableMicros, call.requestId), "X-Cost-Incurred": String(microsToUsd(result.chargedMicros)) } },
         );
       } catch (err) {
@@ -399,10 +401,8 @@ function streamResponse(
   finish: (o: Outcome) => Finished,
   meta: { completionId: string; created: number; attempts: readonly AttemptRecord[]; availableMicros: number; sample: (ok: boolean, error: string | null, status: number | null) => void },
 ): Response {
-  const encoder = new TextEncoder();
-  const frame = (choices: unknown, extra: Record<string, unknown> = {}) =>
-    encoder.encode(encodeSse({ id: meta.completionId, object: "chat.completion.chunk", created: meta.created, model: candidate.model, ...(acc.systemFingerprint ? { system_fingerprint: acc.systemFingerprint } : {}), choices, ...extra }));
-  const toFrames = (e: UpstreamEvent) => (e.type === "chunk" && e.choices.length ? [frame(e.choices)] : []);
+  const reply = dialectOf(call).stream({ requestId: call.requestId, completionId: meta.completionId, created: meta.created, model: candidate.model, acc });
+  const toFrames = (e: UpstreamEvent) => reply.push(e);
   let ended = false;
   const end = (status: Outcome["status"], error: string | null) => {
     if (ended) return null;
@@ -429,11 +429,7 @@ function streamResponse(
           }
         }
         meta.sample(true, null, 200);
-        const result = end("success", null);
-        if (result) {
-          controller.enqueue(frame([], { usage: usageJson(result), switchyard: { credits_remaining: microsToUsd(result.availableMicros) } }));
-        }
-        controller.enqueue(encoder.encode(encodeSse("[DONE]")));
+        reply.end(end("success", null)).forEach((f) => controller.enqueue(f));
         controller.close();
       } catch (err) {
         if (call.signal.aborted) {
@@ -447,7 +443,7 @@ function streamResponse(
         if (ended) {
           // Accounting itself failed after the reply was complete: say so rather than hang the stream.
           log().error({ request_id: call.requestId, err: scrubSecrets(String(err)) }, "accounting failed");
-          controller.enqueue(encoder.encode(encodeSse({ error: { message: `accounting failed (request ${call.requestId})`, type: "api_error", code: "internal_error", param: null } })));
+          reply.fail(`accounting failed (request ${call.requestId})`, "internal_error", null).forEach((f) => controller.enqueue(f));
           controller.close();
           return;
         }
@@ -457,9 +453,7 @@ function streamResponse(
         const message = `${candidate.provider} stream failed after the response started: ${e.message}`;
         noteFailure(deps, plan, candidate.providerId, e.message);
         meta.sample(false, e.message, e.status);
-        const result = end("error", message);
-        controller.enqueue(encoder.encode(encodeSse({ error: { message, type: "api_error", code: "upstream_stream_broken", param: null } })));
-        if (result) controller.enqueue(frame([], { usage: usageJson(result) }));
+        reply.fail(message, "upstream_stream_broken", end("error", message)).forEach((f) => controller.enqueue(f));
         controller.close();
       }
     },
@@ -481,9 +475,6 @@ function streamResponse(
   });
 }
 
-function usageJson(r: { promptTokens: number; completionTokens: number; chargedMicros: number }) {
-  return { prompt_tokens: r.promptTokens, completion_tokens: r.completionTokens, total_tokens: r.promptTokens + r.completionTokens, cost: microsToUsd(r.chargedMicros) };
-}
 
 /**
  * For a stream, X-Credits-Remaining is what stays spendable while it runs (available minus the
