@@ -20,9 +20,12 @@ const LAST_USED_RESOLUTION_MS = 60_000;
  */
 export async function resolveCaller(db: Db, headers: Headers, sessionSecret: string): Promise<Caller | null> {
   const authorization = headers.get("authorization");
-  if (authorization) {
-    const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
-    if (!match) throw unauthorized("Authorization header must be `Bearer <api key>`");
+  // Anthropic's SDKs send the key as `x-api-key` (a custom header, so a browser cannot send it
+  // cross-site without a CORS preflight, like Authorization).
+  const apiKeyHeader = authorization ? null : headers.get("x-api-key");
+  if (authorization || apiKeyHeader) {
+    const match = authorization ? /^Bearer\s+(\S+)$/i.exec(authorization.trim()) : /^(\S+)$/.exec(apiKeyHeader!.trim());
+    if (!match) throw unauthorized(authorization ? "Authorization header must be `Bearer <api key>`" : "x-api-key header must be a gateway API key");
     const hash = hashApiKey(match[1]!);
     const key = await identityCaches().keys.through(hash, async () => {
       const row = await db.apiKey.findUnique({

@@ -177,6 +177,7 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
         fallbackCount: Math.max(0, attempts.length - 1),
         byok: outcome.candidate?.byok ?? false,
         stream: call.body.stream === true,
+        api: dialectOf(call).name,
         attempts,
         receipt: buildReceipt({
           decision: plan.decision, catalogVersion: plan.catalog.version, rules: plan.catalog.rules, attempts, servedBy: outcome.candidate,

@@ -53,6 +53,8 @@ export type UsageRecord = {
   stream: boolean;
   attempts: AttemptRecord[];
   receipt?: StoredReceipt | null;
+  /** The API shape the client spoke (lib/gateway/reply-dialect.ts); absent: chat.completions. */
+  api?: "chat.completions" | "messages";
   /** The ledger's settle time when the request was charged; now otherwise. */
   createdAt?: Date;
 };
@@ -68,12 +70,14 @@ const COLUMNS: readonly (readonly [string, string])[] = [
   // Added later: always appended, so a journal line from an older version is a prefix (see padUsageValues).
   ["cache_read_tokens", "int4"], ["cache_write_tokens", "int4"], ["reasoning_tokens", "int4"],
   ["input_cost_micros", "int8"], ["cache_read_cost_micros", "int8"], ["cache_write_cost_micros", "int8"], ["output_cost_micros", "int8"],
+  ["api", "text"],
 ];
 
 /** The value a column appended later takes in a row journaled before it existed (its DB default). */
 const APPENDED_DEFAULTS: Readonly<Record<string, string | number | boolean | null>> = {
   cache_read_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0,
   input_cost_micros: 0, cache_read_cost_micros: 0, cache_write_cost_micros: 0, output_cost_micros: 0,
+  api: "chat.completions",
 };
 
 /** A usage row as the parameters of the INSERT below, in COLUMNS order; plain JSON values (journaled as such). */
@@ -94,6 +98,7 @@ export function usageValues(r: Omit<UsageRecord, "createdAt">): UsageValues {
     r.receipt ? JSON.stringify(r.receipt) : null,
     r.cacheReadTokens ?? 0, r.cacheWriteTokens ?? 0, r.reasoningTokens ?? 0,
     r.inputCostMicros ?? 0, r.cacheReadCostMicros ?? 0, r.cacheWriteCostMicros ?? 0, r.outputCostMicros ?? 0,
+    r.api ?? "chat.completions",
   ];
 }
 

@@ -1,3 +1,4 @@
+import { anthropicErrorBody } from "../dialects/anthropic-messages/errors.ts";
 import { z } from "zod";
 import { describeZodError, type FieldError } from "./zod-messages.ts";
 
@@ -47,10 +48,11 @@ const OPENAI_TYPES: Record<number, string> = {
   429: "rate_limit_error",
 };
 
-export type ErrorShape = "app" | "openai";
+export type ErrorShape = "app" | "openai" | "anthropic";
 
 /** `app`: {error:{code, message, param}}; `openai`: {error:{message, type, code, param}}. */
 export function errorBody(err: ApiError, shape: ErrorShape) {
+  if (shape === "anthropic") return anthropicErrorBody(err);
   if (shape === "openai") {
     const type = OPENAI_TYPES[err.status] ?? (err.status >= 500 ? "api_error" : "invalid_request_error");
     return { error: { message: err.message, type, code: err.code, param: err.param } };

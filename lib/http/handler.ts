@@ -77,7 +77,7 @@ export function handler<P>(opts: Options, fn: (ctx: HandlerContext<P>) => Promis
 
 /** Gateway responses (the OpenAI-shaped /api/v1) say what the gateway spent on them. */
 function withTiming(res: Response, shape: ErrorShape, timing: ServerTiming): Response {
-  if (shape === "openai") res.headers.set("Server-Timing", timing.header());
+  if (shape !== "app") res.headers.set("Server-Timing", timing.header());
   return res;
 }
 

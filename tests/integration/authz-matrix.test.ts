@@ -10,7 +10,7 @@ import { canEnter, type Role } from "../../lib/auth/roles.ts";
 import { createApiKey } from "../../lib/keys/api-keys.ts";
 import { postEntry } from "../../lib/ledger/ledger.ts";
 import { createUser } from "../../lib/users/users.ts";
-import { expectedArea, isPublic, PUBLIC_ROUTES } from "../harness/api-access.ts";
+import { expectedArea, isPublic, PUBLIC_ROUTES, saysDenied } from "../harness/api-access.ts";
 import { apiRoutes, routeMethods, type ApiRoute, type HttpMethod } from "../harness/app-server.ts";
 import { fillTemplate } from "../harness/api-routes.ts";
 import { startGatewayFixture, type GatewayFixture } from "../harness/gateway-fixture.ts";
@@ -88,14 +88,14 @@ describe("authorization matrix", () => {
         const anonymous = await call(null, method, path);
         if (isPublic(route.template, method)) {
           if (anonymous.status === 401 || anonymous.status === 403) wrong.push(`anonymous ${method}: ${anonymous.status} on a public route`);
-        } else if (anonymous.status !== 401 || anonymous.json?.error?.code !== "unauthorized") {
+        } else if (anonymous.status !== 401 || !saysDenied(path, anonymous.json, 401)) {
           wrong.push(`anonymous ${method}: ${anonymous.status}, expected 401`);
         }
         for (const role of ["USER", "FINANCE", "ADMIN"] as Role[]) {
           const res = await call(keys[role]!, method, path);
           const allowed = isPublic(route.template, method) || canEnter(role, area);
           if (allowed && (res.status === 401 || res.status === 403)) wrong.push(`${role} ${method}: ${res.status}, expected to get past the door`);
-          if (!allowed && (res.status !== 403 || res.json?.error?.code !== "forbidden")) wrong.push(`${role} ${method}: ${res.status}, expected 403`);
+          if (!allowed && (res.status !== 403 || !saysDenied(path, res.json, 403))) wrong.push(`${role} ${method}: ${res.status}, expected 403`);
         }
       }
       expect(wrong).toEqual([]);

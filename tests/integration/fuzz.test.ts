@@ -19,7 +19,7 @@ import { createApiKey } from "../../lib/keys/api-keys.ts";
 import { createUser } from "../../lib/users/users.ts";
 import type { StripeDouble } from "../doubles/stripe-server.ts";
 import { startStripeForApp, stopStripeForApp } from "../helpers/stripe-env.ts";
-import { expectedArea, isPublic } from "../harness/api-access.ts";
+import { errorShapeOf, expectedArea, isPublic } from "../harness/api-access.ts";
 import { apiRoutes, routeMethods, routeModule, type ApiRoute, type HttpMethod } from "../harness/app-server.ts";
 import { fillTemplate } from "../harness/api-routes.ts";
 import { startGatewayFixture, type GatewayFixture } from "../harness/gateway-fixture.ts";
@@ -51,6 +51,10 @@ function plausible(key: string): Json[] | undefined {
   const table: Record<string, Json[]> = {
     "POST /api/v1/chat/completions": [chat, chatParts],
     "POST /api/v1/route": [chat, chatParts],
+    "POST /api/v1/messages": [
+      { model: "auto", max_tokens: 16, system: "be brief", messages: [{ role: "user", content: "hello" }], stop_sequences: ["\n\n"], temperature: 0.5, metadata: { user_id: "u-1" }, stream: false },
+      { model: "fz/fz-model", max_tokens: 8, stream: true, system: [{ type: "text", text: "hi" }], tools: [{ name: "f", input_schema: { type: "object" } }], tool_choice: { type: "auto" }, messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }, { role: "assistant", content: [{ type: "tool_use", id: "toolu_1", name: "f", input: {} }] }, { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_1", content: "ok" }] }] },
+    ],
     "PUT /api/account/password": [{ current_password: "not-the-password", new_password: "another-password-1" }],
     "POST /api/admin/providers": [provider],
     "PATCH /api/admin/providers/[id]": [{ ...provider, slug: "fz-target", simulation: null }],
@@ -223,11 +227,16 @@ function judge(p: Probe, status: number, type: string, text: string): string | n
   // next-auth answers some requests itself, in its own words (e.g. an action it does not know):
   // those are its 4xx, not ours, and only the absence of a 5xx is asserted for them.
   if (p.path.startsWith("/api/auth/") && !type.includes("json")) return null;
-  let error: Record<string, unknown> | undefined;
+  let body: Record<string, unknown> | undefined;
   try {
-    error = JSON.parse(text).error;
+    body = JSON.parse(text);
   } catch {
     return `${status} without a JSON body: ${text.slice(0, 120)}`;
+  }
+  const error = body?.error as Record<string, unknown> | undefined;
+  if (errorShapeOf(p.path) === "anthropic") {
+    const anthropic = body?.type === "error" && typeof error?.type === "string" && typeof error.message === "string";
+    return anthropic ? null : `${status} not in Anthropic's error shape: ${text.slice(0, 200)}`;
   }
   const shaped = error && typeof error.message === "string" && typeof error.code === "string" && "param" in error && (error.param === null || typeof error.param === "string");
   if (!shaped) return `${status} not in the error shape: ${text.slice(0, 200)}`;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ApiError, badRequest, fromZodError } from "../../http/errors.ts";
-import { anthropicError, anthropicErrorBody, anthropicErrorType, MessagesRequestError } from "./errors.ts";
+import { anthropicError, anthropicErrorBody, anthropicErrorType } from "./errors.ts";
+import { MessagesRequestError } from "./request-error.ts";
 import { messagesRequestSchema } from "./schema.ts";
 import { errorExample } from "./test-fixtures.ts";
 

@@ -4,7 +4,8 @@
  * (Anthropic's SDKs decide retries by status: 408, 409, 429 and 5xx retry), only the body's
  * `error.type` follows Anthropic's table.
  */
-import { ApiError } from "../../http/errors.ts";
+// Types only: lib/http/errors.ts renders this shape for the handler, so a value import would be a cycle.
+import type { ApiError } from "../../http/errors.ts";
 
 export type AnthropicErrorType =
   | "invalid_request_error"
@@ -57,16 +58,4 @@ export function anthropicErrorBody(err: ApiError, requestId?: string): Anthropic
 
 export function anthropicError(status: number, message: string, requestId?: string): AnthropicErrorBody {
   return { type: "error", error: { type: anthropicErrorType(status), message }, ...(requestId ? { request_id: requestId } : {}) };
-}
-
-/**
- * A request that parsed but cannot be translated (a tool_result answering no tool_use, a
- * tool_choice naming an absent tool). An ApiError, so the route's usual handling gives it a 400;
- * the subclass lets tests and the route tell translation problems from schema ones.
- */
-export class MessagesRequestError extends ApiError {
-  constructor(message: string, param: string | null = null) {
-    super(400, "invalid_request", message, param);
-    this.name = "MessagesRequestError";
-  }
 }

@@ -1,7 +1,9 @@
 /** Anthropic's Messages API as a client-side dialect of the gateway: parse, translate, encode. */
 export { messagesRequestSchema, type MessagesRequest, type MessageParam, type ToolParam, type ToolChoiceParam } from "./schema.ts";
 export { messagesToChatBody } from "./to-chat.ts";
-export { MessagesRequestError, anthropicError, anthropicErrorBody, anthropicErrorType, type AnthropicErrorBody, type AnthropicErrorType } from "./errors.ts";
+export { anthropicError, anthropicErrorBody, anthropicErrorType, type AnthropicErrorBody, type AnthropicErrorType } from "./errors.ts";
+export { MessagesRequestError } from "./request-error.ts";
+export { messagesDialect } from "./dialect.ts";
 export { messageId } from "./ids.ts";
 export { encodeMessageResponse, toolInput, type AnthropicMessage, type CompletedMessage, type CompletedToolCall } from "./encode-response.ts";
 export { MessagesStreamEncoder, type StreamEncoderOptions, type StreamFinish } from "./encode-stream.ts";

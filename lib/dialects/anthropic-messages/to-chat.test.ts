@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { chatCompletionSchema, routingRequest } from "../../gateway/chat-request.ts";
-import { MessagesRequestError } from "./errors.ts";
+import { MessagesRequestError } from "./request-error.ts";
 import { messagesRequestSchema, type MessagesRequest } from "./schema.ts";
 import { imageRequest, systemBlocksRequest, textRequest, toolRequest, toolResultRequest, toolUseResponse, weatherTool } from "./test-fixtures.ts";
 import { messagesToChatBody } from "./to-chat.ts";

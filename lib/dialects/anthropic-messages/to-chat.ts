@@ -21,7 +21,7 @@
  */
 import type { ChatCompletionBody } from "../../gateway/chat-request.ts";
 import type { ChatMessage, ContentPart, ToolCall } from "../../providers/types.ts";
-import { MessagesRequestError } from "./errors.ts";
+import { MessagesRequestError } from "./request-error.ts";
 import type { AssistantBlock, DocumentBlockParam, ImageBlockParam, MessageParam, MessagesRequest, ToolChoiceParam, ToolResultBlockParam, UserBlock } from "./schema.ts";
 
 export function messagesToChatBody(req: MessagesRequest): ChatCompletionBody {
