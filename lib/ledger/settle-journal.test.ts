@@ -51,6 +51,8 @@ describe("usage rows journaled by an older version", () => {
     expect(Object.fromEntries(columns.slice(22).map((c, i) => [c, padded[22 + i]]))).toEqual({
       cache_read_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0,
       input_cost_micros: 0, cache_read_cost_micros: 0, cache_write_cost_micros: 0, output_cost_micros: 0,
+      // Journaled before the Messages API existed: every such request spoke chat completions.
+      api: "chat.completions",
     });
     expect(padUsageValues(current)).toBe(current);
   });
