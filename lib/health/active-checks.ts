@@ -6,7 +6,6 @@
  * N processes do not multiply the calls, and when the checker dies another takes over within two
  * intervals.
  */
-import { hostname } from "node:os";
 import type { Db } from "../db/client.ts";
 import type { KeyRing } from "../crypto/secret-box.ts";
 import { open } from "../crypto/secret-box.ts";
@@ -14,9 +13,8 @@ import { platformKeyAad } from "../crypto/master-key.ts";
 import { modelListRequest } from "../byok/verify.ts";
 import { getRequest, messageFromErrorBody, type UpstreamResponse } from "../providers/http.ts";
 import { scrubSecrets } from "../security/scrub.ts";
-import { dropLease, takeLease } from "./lease.ts";
+import { runUnderLease } from "./lease.ts";
 import { SharedCircuits } from "./shared-circuits.ts";
-import { log } from "../log/logger.ts";
 
 export const CHECKER_LEASE = "health-checker";
 export const DEFAULT_CHECK_INTERVAL_MS = 60_000;
@@ -93,26 +91,11 @@ export async function runDueChecks(db: Db, keys: () => Buffer | KeyRing, opts: {
 export function startHealthChecker(db: Db, keys: () => Buffer | KeyRing, opts: { intervalMs?: number; get?: Get } = {}): () => Promise<void> {
   const intervalMs = opts.intervalMs ?? (Number(process.env.SWITCHYARD_HEALTH_CHECK_INTERVAL_MS) || DEFAULT_CHECK_INTERVAL_MS);
   const override = process.env.SWITCHYARD_HEALTH_CHECK_INTERVAL_MS ? intervalMs : undefined;
-  const holder = `${hostname()}-${process.pid}`;
-  let running = false;
-  let held = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
-      held = await takeLease(db, CHECKER_LEASE, holder, intervalMs);
-      if (held) await runDueChecks(db, keys, { get: opts.get, intervalOverrideMs: override });
-    } catch (err) {
-      log().error({ err: scrubSecrets(err instanceof Error ? err.message : String(err)) }, "health: active checks failed");
-    } finally {
-      running = false;
-    }
-  };
-  void tick();
-  const timer = setInterval(() => void tick(), Math.max(250, Math.floor(intervalMs / 4)));
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    if (held) await dropLease(db, CHECKER_LEASE, holder).catch(() => undefined);
-  };
+  return runUnderLease(db, {
+    name: CHECKER_LEASE,
+    ttlMs: intervalMs,
+    tickMs: Math.max(250, Math.floor(intervalMs / 4)),
+    what: "health: active checks",
+    work: () => runDueChecks(db, keys, { get: opts.get, intervalOverrideMs: override }),
+  });
 }

@@ -3,9 +3,8 @@
  * lib/health/lease.ts, like the health checker): each task runs on its own period while this
  * process holds the lease. Every process ticks; a dead holder is replaced once its lease expires.
  */
-import { hostname } from "node:os";
 import type { Db } from "../db/client.ts";
-import { dropLease, takeLease } from "../health/lease.ts";
+import { runUnderLease } from "../health/lease.ts";
 import { log } from "../log/logger.ts";
 import { scrubSecrets } from "../security/scrub.ts";
 
@@ -38,31 +37,15 @@ export async function runDueTasks(db: Db, tasks: readonly MaintenanceTask[], las
 
 export function startMaintenance(db: Db, tasks: readonly MaintenanceTask[], opts: { tickMs?: number } = {}): () => Promise<void> {
   const tickMs = opts.tickMs ?? (Number(process.env.SWITCHYARD_MAINTENANCE_TICK_MS) || DEFAULT_TICK_MS);
-  const holder = `${hostname()}-${process.pid}`;
   const lastRun = new Map<string, number>();
-  let running = false;
-  let held = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
-      // The lease outlives four ticks: a holder that misses one keeps it, a dead one loses it soon.
-      const wasHeld = held;
-      held = await takeLease(db, MAINTENANCE_LEASE, holder, tickMs * 4);
-      // A process that just took over starts every task afresh rather than trusting old timings.
-      if (held && !wasHeld) lastRun.clear();
-      if (held) await runDueTasks(db, tasks, lastRun);
-    } catch (err) {
-      log().error({ err: scrubSecrets(err instanceof Error ? err.message : String(err)) }, "maintenance: tick failed");
-    } finally {
-      running = false;
-    }
-  };
-  void tick();
-  const timer = setInterval(() => void tick(), tickMs);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    if (held) await dropLease(db, MAINTENANCE_LEASE, holder).catch(() => undefined);
-  };
+  return runUnderLease(db, {
+    name: MAINTENANCE_LEASE,
+    // The lease outlives four ticks: a holder that misses one keeps it, a dead one loses it soon.
+    ttlMs: tickMs * 4,
+    tickMs,
+    what: "maintenance: tick",
+    work: () => runDueTasks(db, tasks, lastRun),
+    // A process that just took over starts every task afresh rather than trusting old timings.
+    onTakeover: () => lastRun.clear(),
+  });
 }
