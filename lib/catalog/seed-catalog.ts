@@ -49,8 +49,19 @@ export function loadSeedCatalog(path: string): SeedCatalog {
 
 const SEEDED_KEY = "catalog.seeded";
 const SEED_LOCK = 72707371;
-/** `cachePrices`: models whose cache prices the seed has settled (absent in databases seeded before cache prices existed). */
-type Seeded = { providers: string[]; models: string[]; cachePrices?: string[] };
+/**
+ * `cachePrices`: models whose cache prices the seed has settled (absent in databases seeded before
+ * cache prices existed). `capabilities`: `<model>#<capability>` pairs of LATER_CAPABILITIES the
+ * seed has offered.
+ */
+type Seeded = { providers: string[]; models: string[]; cachePrices?: string[]; capabilities?: string[] };
+
+/**
+ * Capabilities the router learnt to require after models were first seeded ("json": response_format
+ * routes only to models that have it). A model seeded before gets them from the catalog once, so an
+ * upgrade does not leave JSON requests with no model; one an admin takes away later stays away.
+ */
+const LATER_CAPABILITIES = ["json"];
 
 type SeedModel = SeedCatalog["models"][number];
 const micros = (usd: number | null | undefined) => (usd == null ? null : BigInt(usdToMicros(usd)));
@@ -60,6 +71,12 @@ const micros = (usd: number | null | undefined) => (usd == null ? null : BigInt(
  * changed its input price (cache prices are quoted against it) and no cache price is set yet:
  * otherwise it keeps what it has, and the admin sets them.
  */
+async function backfillCapabilities(tx: Parameters<Parameters<Db["$transaction"]>[0]>[0], providerId: string, m: SeedModel, due: string[]): Promise<void> {
+  const row = await tx.llmModel.findFirst({ where: { providerId, upstreamId: m.upstreamId }, select: { id: true, capabilities: true } });
+  const missing = due.filter((c) => !row?.capabilities.includes(c));
+  if (row && missing.length) await tx.llmModel.update({ where: { id: row.id }, data: { capabilities: { push: missing } } });
+}
+
 async function backfillCachePrices(tx: Parameters<Parameters<Db["$transaction"]>[0]>[0], providerId: string, m: SeedModel): Promise<void> {
   if (m.cacheReadPer1M == null && m.cacheWritePer1M == null) return;
   await tx.llmModel.updateMany({
@@ -71,8 +88,8 @@ async function backfillCachePrices(tx: Parameters<Parameters<Db["$transaction"]>
 /**
  * Inserts catalog entries this database has never been seeded with. Entries seeded before are
  * never touched again, so an admin's edits and deletions survive restarts and upgrades, and a
- * newer catalog only adds what is new — with one exception, once per model: cache prices for
- * models seeded before they existed (backfillCachePrices says when).
+ * newer catalog only adds what is new — with two exceptions, once per model: cache prices for
+ * models seeded before they existed (backfillCachePrices says when), and LATER_CAPABILITIES.
  */
 export async function seedCatalog(db: Db, catalog: SeedCatalog): Promise<{ providers: number; models: number }> {
   return db.$transaction(async (tx) => {
@@ -82,6 +99,7 @@ export async function seedCatalog(db: Db, catalog: SeedCatalog): Promise<{ provi
     const seededProviders = new Set(seeded.providers);
     const seededModels = new Set(seeded.models);
     const seededCachePrices = new Set(seeded.cachePrices ?? []);
+    const offeredCapabilities = new Set(seeded.capabilities ?? []);
     let providers = 0;
     let models = 0;
 
@@ -114,8 +132,11 @@ export async function seedCatalog(db: Db, catalog: SeedCatalog): Promise<{ provi
       const providerId = providerIds.get(m.provider);
       const cachePricesDue = !seededCachePrices.has(key);
       seededCachePrices.add(key);
+      const capabilitiesDue = m.capabilities.filter((c) => LATER_CAPABILITIES.includes(c) && !offeredCapabilities.has(`${key}#${c}`));
+      capabilitiesDue.forEach((c) => offeredCapabilities.add(`${key}#${c}`));
       if (seededModels.has(key)) {
         if (cachePricesDue && providerId) await backfillCachePrices(tx, providerId, m);
+        if (capabilitiesDue.length && providerId) await backfillCapabilities(tx, providerId, m, capabilitiesDue);
         continue;
       }
       seededModels.add(key);
@@ -144,7 +165,7 @@ export async function seedCatalog(db: Db, catalog: SeedCatalog): Promise<{ provi
       const existing = await tx.systemSetting.findUnique({ where: { key } });
       if (!existing) await tx.systemSetting.create({ data: { key, value: value as object } });
     }
-    const next: Seeded = { providers: [...seededProviders], models: [...seededModels], cachePrices: [...seededCachePrices] };
+    const next: Seeded = { providers: [...seededProviders], models: [...seededModels], cachePrices: [...seededCachePrices], capabilities: [...offeredCapabilities] };
     await tx.systemSetting.upsert({ where: { key: SEEDED_KEY }, create: { key: SEEDED_KEY, value: next }, update: { value: next } });
     return { providers, models };
   }, { maxWait: 60_000, timeout: 120_000 });

@@ -60,7 +60,8 @@ export function routingRequest(body: ChatCompletionBody): RoutingRequest {
     region: body.region ?? null,
     hasImages: hasImageParts(messages as never),
     hasTools: Array.isArray(body.tools) && body.tools.length > 0,
-    hasResponseFormat: body.response_format != null,
+    // "text" is the default format: only a JSON format needs a model that can produce it.
+    hasResponseFormat: body.response_format != null && body.response_format.type !== "text",
     lastUserText: lastUserText(messages as never),
   };
 }

@@ -79,6 +79,7 @@ const FAILURE_CODES: Record<string, string> = {
   budget_exhausted: "budget_exhausted",
   no_candidate: "no_provider_available",
   unknown_model: "model_not_found",
+  unsupported_by_model: "model_not_supported",
 };
 
 /**
@@ -169,7 +170,7 @@ function decidePlan(deps: GatewayDeps, caller: Caller, body: ChatCompletionBody,
   // The key's monthly limit, not the account, is what ran out.
   const key = loaded.keySpend;
   if (key && result.code === "insufficient_credits" && keyRemaining(key) < loaded.creditsMicros) throw keyBudgetExhausted(key, nextUtcMonth());
-  const param = result.code === "unknown_model" ? "model" : result.code === "context_length_exceeded" ? "messages" : null;
+  const param = result.code === "unknown_model" || result.code === "unsupported_by_model" ? "model" : result.code === "context_length_exceeded" ? "messages" : null;
   let message = result.message;
   if (result.code === "insufficient_credits" && loaded.owedMicros > 0) message = `Your account owes ${formatMicros(loaded.owedMicros)}: a request cost more than was held. Add credits to use paid models again.`;
   const failure = new ApiError(result.status, FAILURE_CODES[result.code] ?? result.code, message, param);

@@ -8,6 +8,7 @@ import { microsToUsd } from "../money/units.ts";
 import { encodeSse } from "../providers/sse.ts";
 import type { UpstreamEvent } from "../providers/types.ts";
 import type { CompletionAccumulator } from "./accumulator.ts";
+import type { GatewayApi } from "./usage-log.ts";
 
 /** What the request was charged, known once it settled. */
 export type ReplyResult = { chargedMicros: number; availableMicros: number; promptTokens: number; completionTokens: number };
@@ -26,7 +27,7 @@ export interface ReplyStream {
 
 export interface ReplyDialect {
   /** Recorded with the usage row. */
-  readonly name: "chat.completions" | "messages";
+  readonly name: GatewayApi;
   stream(meta: ReplyMeta): ReplyStream;
   /** The non-streamed reply's JSON body. */
   body(meta: ReplyMeta, result: ReplyResult): unknown;

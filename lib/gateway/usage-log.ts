@@ -16,6 +16,9 @@ export type AttemptRecord = {
   provider_cost_micros?: number;
 };
 
+/** The public API a request came through (the usage row's `api` column). */
+export type GatewayApi = "chat.completions" | "messages" | "responses" | "embeddings";
+
 export type UsageRecord = {
   id: string;
   userId: string;
@@ -54,7 +57,7 @@ export type UsageRecord = {
   attempts: AttemptRecord[];
   receipt?: StoredReceipt | null;
   /** The API shape the client spoke (lib/gateway/reply-dialect.ts); absent: chat.completions. */
-  api?: "chat.completions" | "messages";
+  api?: GatewayApi;
   /** The ledger's settle time when the request was charged; now otherwise. */
   createdAt?: Date;
 };

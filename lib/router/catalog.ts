@@ -20,6 +20,10 @@ export const FLAG_TOOLS = 4;
 export const FLAG_FREE = 8;
 /** Prices not non-negative integer micro-USD, or other unusable numbers: never routed to. */
 export const FLAG_INVALID = 16;
+/** Can answer in JSON (`response_format` json_object / json_schema): the "json" capability. */
+export const FLAG_JSON = 32;
+/** An embeddings model (the "embeddings" capability): routed to by /v1/embeddings only, never for chat. */
+export const FLAG_EMBEDDINGS = 64;
 
 export interface PreparedModel {
   readonly src: RouterModel;
@@ -123,6 +127,8 @@ export function prepareCatalog(input: readonly RouterModel[]): PreparedCatalog {
       (m.enabled ? FLAG_ENABLED : 0) |
       (caps.includes("vision") ? FLAG_VISION : 0) |
       (caps.includes("tools") ? FLAG_TOOLS : 0) |
+      (caps.includes("json") ? FLAG_JSON : 0) |
+      (caps.includes("embeddings") ? FLAG_EMBEDDINGS : 0) |
       (valid && isFreeModel(promptPricePer1M(m), m.outputPricePer1M) ? FLAG_FREE : 0) |
       (valid ? 0 : FLAG_INVALID);
     promptPrice[i] = valid ? promptPricePer1M(m) : 0;

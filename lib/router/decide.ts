@@ -188,7 +188,7 @@ export function decideRoute(input: RouteInput): RouteResult {
     slo,
     sloLimit: latencyLimitMs(slo),
     tier: req.quality ?? null,
-    filter: { privacyRequired: privacy, promptTokens, maxOutputTokens, needVision: req.hasImages === true, needTools: req.hasTools === true, region, maxCostMicros },
+    filter: { privacyRequired: privacy, promptTokens, maxOutputTokens, needVision: req.hasImages === true, needTools: req.hasTools === true, needJson: req.hasResponseFormat === true, embeddings: req.operation === "embeddings", region, maxCostMicros },
   };
 
   const n = cat.models.length;
@@ -460,7 +460,7 @@ function decidePinned(c: Ctx, index: number, pa: ProviderArrays): RouteResult {
   let code = pa.code[pi]! as ReasonCode;
   // Region and capability mismatches do not stop a pin: the caller named the model.
   if (code === REASON.REGION) code = REASON.OK;
-  if (code === REASON.OK) code = modelFilterCode(f, cat.contextTokens[index]!, { ...PINNED_FILTER, promptTokens: c.promptTokens, maxOutputTokens: c.maxOutputTokens });
+  if (code === REASON.OK) code = modelFilterCode(f, cat.contextTokens[index]!, { ...PINNED_FILTER, promptTokens: c.promptTokens, maxOutputTokens: c.maxOutputTokens, needJson: c.filter.needJson, embeddings: c.filter.embeddings });
   if (code === REASON.OK && !keyAllows(c, index)) code = REASON.KEY_FENCE;
   if (code === REASON.OK) code = maxCostCode(cost, c.maxCostMicros);
   if (code === REASON.OK) code = moneyCode(paid, (f & FLAG_FREE) !== 0, byok, c.available, c.budget);
@@ -469,6 +469,7 @@ function decidePinned(c: Ctx, index: number, pa: ProviderArrays): RouteResult {
     const ex: Exclusion[] = [{ model: pm.publicId, modelId: m.id, provider: provider.slug, step: stepOf(code), reason }];
     if (code === REASON.PRIVACY_CLOUD) return fail(c, "privacy_no_local_model", `Pinned model ${pm.publicId} is not local and privacy_required forbids cloud providers`, ex);
     if (code === REASON.CONTEXT) return contextFailure(c, cat.contextTokens[index]!, ex);
+    if (code === REASON.NO_JSON || code === REASON.EMBEDDINGS_ONLY || code === REASON.NOT_EMBEDDINGS) return fail(c, "unsupported_by_model", `Model ${pm.publicId} cannot serve this request: ${reason}`, ex);
     const failCode: RouteFailureCode = code === REASON.BUDGET_EXHAUSTED ? "budget_exhausted" : code === REASON.CREDITS ? "insufficient_credits" : "no_candidate";
     return fail(c, failCode, `Pinned model ${pm.publicId} cannot serve this request: ${reason}`, ex);
   }
@@ -496,13 +497,19 @@ function decidePinned(c: Ctx, index: number, pa: ProviderArrays): RouteResult {
   };
 }
 
-/** A pin skips the capability checks (and region, above); context and max cost still apply. */
+/**
+ * A pin skips the vision and tools checks (and region, above): the caller named the model. Context,
+ * max cost, the kind of model (chat or embeddings) and JSON output still apply: a model that
+ * cannot do those would fail upstream or, worse, answer in prose to a parser.
+ */
 const PINNED_FILTER: HardFilterContext = {
   privacyRequired: false,
   promptTokens: 0,
   maxOutputTokens: 0,
   needVision: false,
   needTools: false,
+  needJson: false,
+  embeddings: false,
   region: null,
   maxCostMicros: null,
 };

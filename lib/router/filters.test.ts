@@ -12,6 +12,8 @@ const base: HardFilterContext = {
   maxOutputTokens: 1_000,
   needVision: false,
   needTools: false,
+  needJson: false,
+  embeddings: false,
   region: null,
   maxCostMicros: null,
 };
@@ -44,6 +46,17 @@ describe("hard filters", () => {
     expect(check(all, "openrouter/meta-llama/llama-3.3-70b-instruct", { needVision: true })).toBe("no vision support (request has images)");
     expect(check(all, "openrouter/meta-llama/llama-3.3-70b-instruct", { needTools: true })).toBe("no tools support (request uses tools)");
     expect(check(all, "openai/gpt-4o-mini", { needVision: true, needTools: true })).toBeNull();
+  });
+
+  it("needs the json capability for JSON output, and keeps chat and embeddings models apart", () => {
+    expect(check(all, "anthropic/claude-3-5-sonnet-latest", { needJson: true })).toBe("no JSON output support (request sets response_format)");
+    const json = all.map((m) => (m.upstreamId === "gpt-4o-mini" ? { ...m, capabilities: [...m.capabilities, "json"] } : m));
+    expect(check(json, "openai/gpt-4o-mini", { needJson: true })).toBeNull();
+    const embedder = { ...all.find((m) => m.upstreamId === "gpt-4o-mini")!, id: "emb", upstreamId: "text-embedding-x", capabilities: ["embeddings"] };
+    const withEmbedder = [...all, embedder];
+    expect(check(withEmbedder, "openai/text-embedding-x")).toBe("an embeddings model (not for chat)");
+    expect(check(withEmbedder, "openai/text-embedding-x", { embeddings: true })).toBeNull();
+    expect(check(withEmbedder, "openai/gpt-4o-mini", { embeddings: true })).toBe("not an embeddings model");
   });
 
   it("matches the region exactly; global does not count as eu", () => {

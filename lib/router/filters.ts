@@ -5,7 +5,7 @@
  * checked here first because it is also provider-wide.
  */
 import type { PreparedCatalog } from "./catalog.ts";
-import { FLAG_ENABLED, FLAG_INVALID, FLAG_TOOLS, FLAG_VISION } from "./catalog.ts";
+import { FLAG_EMBEDDINGS, FLAG_ENABLED, FLAG_INVALID, FLAG_JSON, FLAG_TOOLS, FLAG_VISION } from "./catalog.ts";
 import type { ReasonCode } from "./reasons.ts";
 import { describeReason, emptyDetails, REASON } from "./reasons.ts";
 import type { HealthMap, KeyFence, PowerLevel, ProviderHealth, RouterProvider } from "./types.ts";
@@ -48,6 +48,10 @@ export interface HardFilterContext {
   maxOutputTokens: number;
   needVision: boolean;
   needTools: boolean;
+  /** response_format asks for JSON (json_object / json_schema). */
+  needJson: boolean;
+  /** Embeddings and chat models never stand in for each other. */
+  embeddings: boolean;
   /** Lower-cased; null = any region. */
   region: string | null;
   maxCostMicros: number | null;
@@ -77,15 +81,25 @@ export function fenceAllows(f: KeyFence, publicId: string, providerSlug: string,
 
 /**
  * The model's own reason that needs no price, or OK: invalid entry, disabled, context window
- * below prompt + max output, missing vision / tools.
+ * below prompt + max output, missing vision / tools / JSON output, or the wrong kind of model
+ * (embeddings for chat, chat for embeddings).
  */
 export function modelFilterCode(flags: number, contextTokens: number, ctx: HardFilterContext): ReasonCode {
   if (flags & FLAG_INVALID) return REASON.INVALID_ENTRY;
   if (!(flags & FLAG_ENABLED)) return REASON.MODEL_DISABLED;
+  const code = operationCode(flags, ctx);
+  if (code !== REASON.OK) return code;
   if (contextTokens < ctx.promptTokens + ctx.maxOutputTokens) return REASON.CONTEXT;
   if (ctx.needVision && !(flags & FLAG_VISION)) return REASON.NO_VISION;
   if (ctx.needTools && !(flags & FLAG_TOOLS)) return REASON.NO_TOOLS;
+  if (ctx.needJson && !(flags & FLAG_JSON)) return REASON.NO_JSON;
   return REASON.OK;
+}
+
+/** What even a pinned model must be able to do: the right kind of model, and JSON when asked for. */
+export function operationCode(flags: number, ctx: Pick<HardFilterContext, "embeddings">): ReasonCode {
+  if (ctx.embeddings) return flags & FLAG_EMBEDDINGS ? REASON.OK : REASON.NOT_EMBEDDINGS;
+  return flags & FLAG_EMBEDDINGS ? REASON.EMBEDDINGS_ONLY : REASON.OK;
 }
 
 /**

@@ -7,8 +7,8 @@ import { formatMicros } from "./cost.ts";
 import type { ExclusionStep, LatencySlo, QualityTier } from "./types.ts";
 
 /**
- * Codes are ordered by step: 1-13 are rules and hard filters (12: the gateway key's fence), 14-15
- * money, 16 latency, 17 quality, so "got past the filters" is `code === OK || code >= BUDGET_EXHAUSTED`.
+ * Codes are ordered by step: 1-16 are rules and hard filters (15: the gateway key's fence), 17-18
+ * money, 19 latency, 20 quality, so "got past the filters" is `code === OK || code >= BUDGET_EXHAUSTED`.
  */
 export const REASON = {
   OK: 0,
@@ -23,12 +23,17 @@ export const REASON = {
   CONTEXT: 9,
   NO_VISION: 10,
   NO_TOOLS: 11,
-  KEY_FENCE: 12,
-  MAX_COST: 13,
-  BUDGET_EXHAUSTED: 14,
-  CREDITS: 15,
-  LATENCY: 16,
-  QUALITY: 17,
+  NO_JSON: 12,
+  /** An embeddings model asked for a chat completion. */
+  EMBEDDINGS_ONLY: 13,
+  /** A chat model asked for embeddings. */
+  NOT_EMBEDDINGS: 14,
+  KEY_FENCE: 15,
+  MAX_COST: 16,
+  BUDGET_EXHAUSTED: 17,
+  CREDITS: 18,
+  LATENCY: 19,
+  QUALITY: 20,
 } as const;
 
 export type ReasonCode = (typeof REASON)[keyof typeof REASON];
@@ -92,6 +97,12 @@ export function describeReason(code: ReasonCode, d: ReasonDetails): string {
       return "no vision support (request has images)";
     case REASON.NO_TOOLS:
       return "no tools support (request uses tools)";
+    case REASON.NO_JSON:
+      return "no JSON output support (request sets response_format)";
+    case REASON.EMBEDDINGS_ONLY:
+      return "an embeddings model (not for chat)";
+    case REASON.NOT_EMBEDDINGS:
+      return "not an embeddings model";
     case REASON.KEY_FENCE:
       return KEY_FENCE_TEXT;
     case REASON.MAX_COST:

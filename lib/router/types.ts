@@ -100,8 +100,10 @@ export interface RoutingRequest {
   region?: string | null;
   hasImages?: boolean;
   hasTools?: boolean;
-  /** Accepted for completeness; the catalog has no capability for it, so it filters nothing. */
+  /** response_format asks for JSON: only models with the "json" capability serve it (a pin that lacks it: 400). */
   hasResponseFormat?: boolean;
+  /** Absent: chat. Embeddings requests route among "embeddings" models only, chat requests never to them. */
+  operation?: "chat" | "embeddings";
   /** Text of the last user message, only used to infer the task type when `taskType` is absent. */
   lastUserText?: string;
 }
@@ -245,6 +247,8 @@ export const FAILURE_HTTP_STATUS = {
   budget_exhausted: 402,
   no_candidate: 503,
   unknown_model: 404,
+  /** A pinned model that cannot do what the request asks (JSON output; chat vs embeddings). */
+  unsupported_by_model: 400,
 } as const;
 
 export type RouteFailureCode = keyof typeof FAILURE_HTTP_STATUS;
