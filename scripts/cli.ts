@@ -5,7 +5,7 @@ import { createDb, type Db } from "../lib/db/client.ts";
 import { bootstrapDatabase } from "../lib/db/bootstrap.ts";
 import { findRunningEmbedded, startEmbedded, type EmbeddedServer } from "../lib/db/embedded.ts";
 import { createUser } from "../lib/users/users.ts";
-import { roleSchema } from "../lib/users/schemas.ts";
+import { roleSchema } from "../lib/router/rules.ts";
 import { createApiKey } from "../lib/keys/api-keys.ts";
 import { verifyLedger } from "../lib/ledger/ledger.ts";
 import { noteLedgerVerify } from "../lib/metrics/collect.ts";
@@ -20,6 +20,7 @@ import { ensureSecrets, parseMasterKey, secretsFileOf, writeRotatedMasterKey } f
 import { masterKeyRing } from "../lib/crypto/master-key.ts";
 import { rotateMasterKey } from "../lib/crypto/rotate.ts";
 import { keyId, type KeyRing } from "../lib/crypto/secret-box.ts";
+import { env } from "../lib/config/env.ts";
 
 const USAGE = `usage: npm run cli -- <command>
   user create --email E --password P [--role USER|ADMIN|FINANCE]
@@ -42,8 +43,9 @@ class UsageError extends Error {}
  * through the running app's socket if it is up, or opened here (and closed after) if not.
  */
 async function openDatabase(): Promise<{ db: Db; close: () => Promise<void> }> {
-  if (process.env.DATABASE_URL) {
-    const db = createDb(process.env.DATABASE_URL, 2);
+  const url = env("DATABASE_URL");
+  if (url) {
+    const db = createDb(url, 2);
     return { db, close: () => db.$disconnect() };
   }
   const dir = dataDir();

@@ -18,6 +18,7 @@ import * as models from "../app/api/v1/models/route.ts";
 import * as route from "../app/api/v1/route/route.ts";
 import { log } from "../lib/log/logger.ts";
 import { scrubSecrets } from "../lib/security/scrub.ts";
+import { checkEnv, env } from "../lib/config/env.ts";
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 type Module = Partial<Record<"GET" | "POST" | "PUT" | "PATCH" | "DELETE", Handler>>;
@@ -30,7 +31,8 @@ const FAST: Record<string, Module> = {
 const noParams = { params: Promise.resolve({}) };
 const headers = securityHeaders(false);
 
-const port = Number(process.env.PORT || 3000);
+checkEnv();
+const port = env("PORT");
 process.title = "switchyard-server";
 
 const app = next({ dev: false, dir: process.cwd(), port, hostname: "localhost" });

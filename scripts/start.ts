@@ -5,9 +5,7 @@ import { join } from "node:path";
 import { dataDir } from "../lib/config/data-dir.ts";
 import { ensureSecrets } from "../lib/config/secrets.ts";
 import { checkMasterKey } from "../lib/crypto/check-master-key.ts";
-import { userLimitsFromEnv } from "../lib/limits/gateway-limits.ts";
-import { logLevelFromEnv } from "../lib/log/logger.ts";
-import { usageRetentionDaysFromEnv } from "../lib/usage/retention.ts";
+import { checkEnv, env } from "../lib/config/env.ts";
 import { masterKeyRing } from "../lib/crypto/master-key.ts";
 import { bootstrapDatabase, PROJECT_ROOT } from "../lib/db/bootstrap.ts";
 import { EmbeddedDbBusyError, startEmbedded, type EmbeddedServer } from "../lib/db/embedded.ts";
@@ -17,20 +15,19 @@ import { buildIfNeeded } from "./build-if-needed.ts";
 const log = (msg: string) => console.log(`[switchyard] ${msg}`);
 
 async function main() {
-  const port = Number(process.env.PORT || 3000);
+  // Every variable at once, before anything starts: a typo would otherwise surface at the first
+  // request that reads it (or, as NaN, never).
+  checkEnv();
+  const port = env("PORT");
   const dir = dataDir();
   const secrets = ensureSecrets(dir);
   const admin = adminFromEnv();
-  // A typo here would otherwise surface only at the first sign-in.
   parseIpRanges(trustedProxies());
-  userLimitsFromEnv();
-  logLevelFromEnv();
-  usageRetentionDaysFromEnv();
 
   buildIfNeeded(PROJECT_ROOT, log);
 
   let embedded: EmbeddedServer | undefined;
-  let url = process.env.DATABASE_URL;
+  let url = env("DATABASE_URL");
   if (url) {
     log("using PostgreSQL from DATABASE_URL");
   } else {

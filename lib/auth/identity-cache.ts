@@ -8,8 +8,9 @@
  */
 import type { Role } from "./roles.ts";
 import type { KeyFences } from "../keys/fences.ts";
+import { DEFAULTS, env } from "../config/env.ts";
 
-export const DEFAULT_IDENTITY_TTL_MS = 1_000;
+export const DEFAULT_IDENTITY_TTL_MS = DEFAULTS.SWITCHYARD_IDENTITY_TTL_MS;
 const MAX_ENTRIES = 10_000;
 
 export class TtlCache<K, V> {
@@ -82,11 +83,7 @@ export class TtlCache<K, V> {
 }
 
 /** SWITCHYARD_IDENTITY_TTL_MS: how stale what other processes changed may be seen (also money views, lib/ledger/money-cache.ts). */
-export const identityTtlMs = () => {
-  const raw = process.env.SWITCHYARD_IDENTITY_TTL_MS;
-  const n = raw === undefined || raw === "" ? DEFAULT_IDENTITY_TTL_MS : Number(raw);
-  return Number.isFinite(n) && n >= 0 ? n : DEFAULT_IDENTITY_TTL_MS;
-};
+export const identityTtlMs = () => env("SWITCHYARD_IDENTITY_TTL_MS");
 
 /** What a gateway key's hash resolves to (null: no such key). */
 export type CachedKey = { id: string; prefix: string; revokedAt: Date | null; expiresAt: Date | null; lastUsedAt: Date | null; user: { id: string; email: string; role: Role; disabled: boolean }; fences: KeyFences | null } | null;

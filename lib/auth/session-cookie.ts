@@ -1,4 +1,5 @@
 import { decode, encode, type JWT } from "next-auth/jwt";
+import { env } from "../config/env.ts";
 
 // next-auth v4 names its cookie with a __Secure- prefix when served over https, and splits
 // large tokens into numbered chunks.
@@ -7,7 +8,7 @@ const COOKIE_NAMES = ["__Secure-next-auth.session-token", "next-auth.session-tok
 export const SESSION_MAX_AGE_SECONDS = 7 * 24 * 60 * 60;
 
 export function sessionSecret(): string {
-  const secret = process.env.NEXTAUTH_SECRET;
+  const secret = env("NEXTAUTH_SECRET");
   if (!secret) throw new Error("NEXTAUTH_SECRET is not set: start the app with `npm start`, which provides it");
   return secret;
 }

@@ -2,6 +2,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { isEmbeddedUrl } from "./embedded-url.ts";
+import { env } from "../config/env.ts";
 
 export type Db = PrismaClient;
 export type { Prisma } from "../generated/prisma/client.ts";
@@ -51,7 +52,7 @@ const globalForDb = globalThis as unknown as { switchyardDb?: Db };
 /** The process-wide client for the app server, created on first use from DATABASE_URL. */
 export function db(): Db {
   if (!globalForDb.switchyardDb) {
-    const url = process.env.DATABASE_URL;
+    const url = env("DATABASE_URL");
     if (!url) throw new Error("DATABASE_URL is not set: start the app with `npm start`, which provides it");
     globalForDb.switchyardDb = createDb(url);
   }

@@ -4,7 +4,7 @@ import { MemoryRateStore } from "../limits/memory-store.ts";
 import { PgRateStore } from "../limits/pg-store.ts";
 import { markByokInvalid } from "../byok/byok.ts";
 import { byokFeeBasisPoints } from "../byok/fee.ts";
-import { DEFAULT_COOLDOWN_MS, SharedCircuits } from "../health/shared-circuits.ts";
+import { SharedCircuits } from "../health/shared-circuits.ts";
 import { masterKeyRing } from "../crypto/master-key.ts";
 import { CircuitBreakers } from "../health/circuit-breaker.ts";
 import { HealthRecorder } from "../health/recorder.ts";
@@ -12,6 +12,7 @@ import { ledgerBilling } from "../ledger/billing.ts";
 import { createAdapter } from "../providers/registry.ts";
 import { CatalogStore } from "./catalog-store.ts";
 import type { ChatDeps } from "./chat-completion.ts";
+import { env } from "../config/env.ts";
 
 const globalForGateway = globalThis as unknown as { switchyardGateway?: ChatDeps };
 
@@ -22,8 +23,8 @@ export function gateway(): ChatDeps {
     globalForGateway.switchyardGateway = {
       db: database,
       catalog: new CatalogStore(database),
-      breakers: new CircuitBreakers({ failureThreshold: 3, cooldownMs: Number(process.env.SWITCHYARD_CIRCUIT_COOLDOWN_MS) || DEFAULT_COOLDOWN_MS, window: 50 }),
-      billing: ledgerBilling(database, process.env.SWITCHYARD_HOLD_TTL_MS ? Number(process.env.SWITCHYARD_HOLD_TTL_MS) : undefined),
+      breakers: new CircuitBreakers({ failureThreshold: 3, cooldownMs: env("SWITCHYARD_CIRCUIT_COOLDOWN_MS"), window: 50 }),
+      billing: ledgerBilling(database, env("SWITCHYARD_HOLD_TTL_MS")),
       adapterFor: createAdapter,
       masterKey: masterKeyRing,
       healthRecorder: new HealthRecorder(database),

@@ -15,9 +15,10 @@ import { getRequest, messageFromErrorBody, type UpstreamResponse } from "../prov
 import { scrubSecrets } from "../security/scrub.ts";
 import { runUnderLease } from "./lease.ts";
 import { SharedCircuits } from "./shared-circuits.ts";
+import { DEFAULTS, env } from "../config/env.ts";
 
 export const CHECKER_LEASE = "health-checker";
-export const DEFAULT_CHECK_INTERVAL_MS = 60_000;
+export const DEFAULT_CHECK_INTERVAL_MS = DEFAULTS.SWITCHYARD_HEALTH_CHECK_INTERVAL_MS;
 const CHECK_TIMEOUT_MS = 10_000;
 
 export type CheckOutcome = "ok" | "failed" | "unconfigured";
@@ -89,8 +90,9 @@ export async function runDueChecks(db: Db, keys: () => Buffer | KeyRing, opts: {
  * for the lease, so a dead holder is replaced within interval + a quarter.
  */
 export function startHealthChecker(db: Db, keys: () => Buffer | KeyRing, opts: { intervalMs?: number; get?: Get } = {}): () => Promise<void> {
-  const intervalMs = opts.intervalMs ?? (Number(process.env.SWITCHYARD_HEALTH_CHECK_INTERVAL_MS) || DEFAULT_CHECK_INTERVAL_MS);
-  const override = process.env.SWITCHYARD_HEALTH_CHECK_INTERVAL_MS ? intervalMs : undefined;
+  const fromEnv = env("SWITCHYARD_HEALTH_CHECK_INTERVAL_MS");
+  const intervalMs = opts.intervalMs ?? fromEnv ?? DEFAULT_CHECK_INTERVAL_MS;
+  const override = fromEnv !== undefined ? intervalMs : undefined;
   return runUnderLease(db, {
     name: CHECKER_LEASE,
     ttlMs: intervalMs,

@@ -12,8 +12,9 @@ import type { Db } from "../db/client.ts";
 import { sqlRows } from "../db/sql.ts";
 import { identityTtlMs, TtlCache } from "../auth/identity-cache.ts";
 import type { CircuitBreakers } from "./circuit-breaker.ts";
+import { DEFAULTS, env } from "../config/env.ts";
 
-export const DEFAULT_COOLDOWN_MS = 30_000;
+export const DEFAULT_COOLDOWN_MS = DEFAULTS.SWITCHYARD_CIRCUIT_COOLDOWN_MS;
 // A trial that neither succeeded nor failed in this long (its process died) is given to another.
 const TRIAL_TIMEOUT_MS = 60_000;
 
@@ -47,7 +48,7 @@ export class SharedCircuits {
 
   constructor(
     private readonly db: Db,
-    private readonly cooldownMs: number = Number(process.env.SWITCHYARD_CIRCUIT_COOLDOWN_MS) || DEFAULT_COOLDOWN_MS,
+    private readonly cooldownMs: number = env("SWITCHYARD_CIRCUIT_COOLDOWN_MS"),
   ) {}
 
   snapshot(): Promise<CircuitSnapshot> {

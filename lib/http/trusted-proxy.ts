@@ -1,10 +1,12 @@
+import { env } from "../config/env.ts";
+
 /**
  * SWITCHYARD_TRUSTED_PROXIES: comma-separated addresses or CIDRs of the operator's reverse proxy.
  * X-Forwarded-* headers are believed only on connections whose peer (recorded by the launcher,
  * scripts/record-peer.cjs) is one of them; any client can write those headers itself.
  */
-export function trustedProxies(env: NodeJS.ProcessEnv = process.env): string[] {
-  return (env.SWITCHYARD_TRUSTED_PROXIES ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+export function trustedProxies(source: NodeJS.ProcessEnv = process.env): string[] {
+  return env("SWITCHYARD_TRUSTED_PROXIES", source);
 }
 
 /**

@@ -7,6 +7,7 @@ import { invalidateMoney } from "./money-cache.ts";
 import { owedFromBalance } from "./receivables.ts";
 import { usageInsertSql, type UsageValues } from "../gateway/usage-log.ts";
 import { keyBudgetExhausted, type KeySpend } from "../keys/fences.ts";
+import { DEFAULTS } from "../config/env.ts";
 
 /**
  * The credit ledger. Entries are append-only integer micro-USD; `credit_accounts.balance_micros`
@@ -24,7 +25,7 @@ type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
 export type EntryType = "PURCHASE" | "GRANT" | "CORRECTION" | "REFUND" | "CHARGE";
 
-export const DEFAULT_HOLD_TTL_MS = 15 * 60_000;
+export const DEFAULT_HOLD_TTL_MS = DEFAULTS.SWITCHYARD_HOLD_TTL_MS;
 
 async function ensureAccount(tx: Tx, userId: string): Promise<string> {
   const rows = await tx.$queryRaw<{ id: string }[]>`

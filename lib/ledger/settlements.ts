@@ -6,6 +6,7 @@ import { pidAlive } from "../config/process.ts";
 import { settle, type SettleResult } from "./ledger.ts";
 import { insertUsage, padUsageValues, usageValues, type UsageRecord, type UsageValues } from "../gateway/usage-log.ts";
 import { log } from "../log/logger.ts";
+import { env } from "../config/env.ts";
 
 /**
  * A request's money and usage row are written after its reply has left (one statement: charge +
@@ -209,7 +210,7 @@ const holder = globalThis as unknown as { switchyardSettlements?: Settlements };
  * in scripts/serve.ts loads its own copy of lib/, but all must share the pending set and journal).
  */
 export function processSettlements(db: Db): Settlements {
-  const dir = process.env.SWITCHYARD_JOURNAL_DIR;
+  const dir = env("SWITCHYARD_JOURNAL_DIR");
   holder.switchyardSettlements ??= new Settlements(db, dir ? new SettleJournal(dir) : null);
   return holder.switchyardSettlements;
 }

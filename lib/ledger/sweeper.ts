@@ -3,6 +3,7 @@ import { sweepExpiredHolds } from "./ledger.ts";
 import { existingSettlements, replayJournals } from "./settlements.ts";
 import { rollUp } from "../finance/rollup.ts";
 import { log } from "../log/logger.ts";
+import { env } from "../config/env.ts";
 
 /**
  * Every app process runs one. Each tick: settles what dead processes on this machine journaled but
@@ -11,7 +12,7 @@ import { log } from "../log/logger.ts";
  * pass their expiry, and rolls finished days into finance's daily totals. Each is done once,
  * whichever process gets there first.
  */
-export function startSweeper(db: Db, intervalMs = Number(process.env.SWITCHYARD_SWEEP_INTERVAL_MS || 60_000), journalDir = process.env.SWITCHYARD_JOURNAL_DIR): () => void {
+export function startSweeper(db: Db, intervalMs = env("SWITCHYARD_SWEEP_INTERVAL_MS"), journalDir = env("SWITCHYARD_JOURNAL_DIR")): () => void {
   let running = false;
   const tick = async () => {
     if (running) return;

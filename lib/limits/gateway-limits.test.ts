@@ -70,7 +70,7 @@ describe("gateway rate limits (in-process store)", () => {
   it("reads its environment strictly: a typo is an error, not NaN", () => {
     expect(userLimitsFromEnv({})).toEqual({ rpm: 600, tpm: null });
     expect(userLimitsFromEnv({ SWITCHYARD_RATE_LIMIT_RPM: "30", SWITCHYARD_RATE_LIMIT_TPM: "5000" })).toEqual({ rpm: 30, tpm: 5000 });
-    expect(() => userLimitsFromEnv({ SWITCHYARD_RATE_LIMIT_RPM: "6oo" })).toThrow(/6oo is not a positive whole number/);
+    expect(() => userLimitsFromEnv({ SWITCHYARD_RATE_LIMIT_RPM: "6oo" })).toThrow(/SWITCHYARD_RATE_LIMIT_RPM="6oo" must be a whole number/);
   });
 });
 

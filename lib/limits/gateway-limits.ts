@@ -1,29 +1,24 @@
 import type { Caller } from "../auth/caller.ts";
 import { tooMany } from "../http/errors.ts";
 import type { RateStore, WindowState } from "./windows.ts";
+import { env } from "../config/env.ts";
 
 /** Per-user limits for every caller (SWITCHYARD_RATE_LIMIT_RPM, default 600; SWITCHYARD_RATE_LIMIT_TPM, default none). */
 export type UserLimits = { rpm: number | null; tpm: number | null };
 
-export function userLimitsFromEnv(env: Record<string, string | undefined> = process.env): UserLimits {
-  const positive = (raw: string | undefined, fallback: number | null) => {
-    if (raw === undefined || raw.trim() === "") return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n <= 0) throw new Error(`${raw} is not a positive whole number (SWITCHYARD_RATE_LIMIT_RPM / _TPM)`);
-    return n;
-  };
-  return { rpm: positive(env.SWITCHYARD_RATE_LIMIT_RPM, 600), tpm: positive(env.SWITCHYARD_RATE_LIMIT_TPM, null) };
+export function userLimitsFromEnv(source: Record<string, string | undefined> = process.env): UserLimits {
+  return { rpm: env("SWITCHYARD_RATE_LIMIT_RPM", source), tpm: env("SWITCHYARD_RATE_LIMIT_TPM", source) ?? null };
 }
 
 type Limit = { subject: string; rpm: number | null; tpm: number | null; who: string };
 
-let envSeen: { rpm: string | undefined; tpm: string | undefined; limits: UserLimits } | null = null;
+let envSeen: { rpm: number; tpm: number | null; limits: UserLimits } | null = null;
 
-/** The environment's per-user limits, parsed again only when they change (tests set them per file). */
+/** The environment's per-user limits (tests set them per file; env() parses again only on change). */
 function envUserLimits(): UserLimits {
-  const rpm = process.env.SWITCHYARD_RATE_LIMIT_RPM;
-  const tpm = process.env.SWITCHYARD_RATE_LIMIT_TPM;
-  if (!envSeen || envSeen.rpm !== rpm || envSeen.tpm !== tpm) envSeen = { rpm, tpm, limits: userLimitsFromEnv() };
+  const rpm = env("SWITCHYARD_RATE_LIMIT_RPM");
+  const tpm = env("SWITCHYARD_RATE_LIMIT_TPM") ?? null;
+  if (!envSeen || envSeen.rpm !== rpm || envSeen.tpm !== tpm) envSeen = { rpm, tpm, limits: { rpm, tpm } };
   return envSeen.limits;
 }
 

@@ -8,14 +8,10 @@
  * supervisor, or the secret-scrub test — sees every line.
  */
 import pino, { type Logger } from "pino";
+import { env, type LOG_LEVELS } from "../config/env.ts";
 
-const LEVELS = ["silent", "fatal", "error", "warn", "info", "debug", "trace"] as const;
-
-export function logLevelFromEnv(env: Record<string, string | undefined> = process.env): (typeof LEVELS)[number] {
-  const raw = env.LOG_LEVEL?.trim().toLowerCase();
-  if (!raw) return "info";
-  if (!(LEVELS as readonly string[]).includes(raw)) throw new Error(`LOG_LEVEL=${env.LOG_LEVEL} is not one of ${LEVELS.join(", ")}`);
-  return raw as (typeof LEVELS)[number];
+export function logLevelFromEnv(source: Record<string, string | undefined> = process.env): (typeof LOG_LEVELS)[number] {
+  return env("LOG_LEVEL", source);
 }
 
 // On globalThis: the fast path (scripts/serve.ts) and Next's bundles share one logger.

@@ -7,9 +7,10 @@ import type { Db } from "../db/client.ts";
 import { runUnderLease } from "../health/lease.ts";
 import { log } from "../log/logger.ts";
 import { scrubSecrets } from "../security/scrub.ts";
+import { DEFAULTS, env } from "../config/env.ts";
 
 export const MAINTENANCE_LEASE = "maintenance";
-export const DEFAULT_TICK_MS = 15_000;
+export const DEFAULT_TICK_MS = DEFAULTS.SWITCHYARD_MAINTENANCE_TICK_MS;
 
 export type MaintenanceTask = {
   name: string;
@@ -36,7 +37,7 @@ export async function runDueTasks(db: Db, tasks: readonly MaintenanceTask[], las
 }
 
 export function startMaintenance(db: Db, tasks: readonly MaintenanceTask[], opts: { tickMs?: number } = {}): () => Promise<void> {
-  const tickMs = opts.tickMs ?? (Number(process.env.SWITCHYARD_MAINTENANCE_TICK_MS) || DEFAULT_TICK_MS);
+  const tickMs = opts.tickMs ?? env("SWITCHYARD_MAINTENANCE_TICK_MS");
   const lastRun = new Map<string, number>();
   return runUnderLease(db, {
     name: MAINTENANCE_LEASE,

@@ -1,12 +1,12 @@
 import type { MaintenanceTask } from "./maintenance.ts";
-import { DEFAULT_TICK_MS } from "./maintenance.ts";
 import { markDegraded } from "../health/degraded.ts";
 import { rollUpHealth } from "../health/rollup.ts";
 import { pruneExpiredUsage } from "../usage/retention.ts";
 import { vacuumEmbedded } from "./vacuum.ts";
+import { env } from "../config/env.ts";
 
 /** What the maintenance lease holder does, and how often. */
-export function maintenanceTasks(tickMs = Number(process.env.SWITCHYARD_MAINTENANCE_TICK_MS) || DEFAULT_TICK_MS): MaintenanceTask[] {
+export function maintenanceTasks(tickMs = env("SWITCHYARD_MAINTENANCE_TICK_MS")): MaintenanceTask[] {
   return [
     // Every tick: routing's view of degraded providers lags at most one tick.
     { name: "health-degraded", everyMs: tickMs, run: (db, now) => markDegraded(db, now) },

@@ -1,10 +1,12 @@
 import Stripe from "stripe";
+import { env } from "../config/env.ts";
 
 export type StripeConfig = { secretKey: string; webhookSecret: string | null; apiBase: string | null };
 
-export function stripeConfig(env: Record<string, string | undefined> = process.env): StripeConfig | null {
-  if (!env.STRIPE_SECRET_KEY) return null;
-  return { secretKey: env.STRIPE_SECRET_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET || null, apiBase: env.STRIPE_API_BASE || null };
+export function stripeConfig(source: Record<string, string | undefined> = process.env): StripeConfig | null {
+  const secretKey = env("STRIPE_SECRET_KEY", source);
+  if (!secretKey) return null;
+  return { secretKey, webhookSecret: env("STRIPE_WEBHOOK_SECRET", source) ?? null, apiBase: env("STRIPE_API_BASE", source) ?? null };
 }
 
 /** The SDK, aimed at STRIPE_API_BASE when given (a local Stripe-compatible server in tests). */

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Db } from "../db/client.ts";
 import { advanceUsagePruned, DAY_MS } from "../finance/rollup.ts";
 import { utcMonthStart } from "../ledger/ledger.ts";
+import { DEFAULTS, env } from "../config/env.ts";
 
 /**
  * Usage retention: usage_logs rows (the request log, receipts and attempts) older than
@@ -11,15 +12,11 @@ import { utcMonthStart } from "../ledger/ledger.ts";
  * month, whose rows gateway keys' monthly spend is checked against.
  */
 
-export const DEFAULT_USAGE_RETENTION_DAYS = 400;
+export const DEFAULT_USAGE_RETENTION_DAYS = DEFAULTS.SWITCHYARD_USAGE_RETENTION_DAYS;
 
 /** SWITCHYARD_USAGE_RETENTION_DAYS: a positive whole number of days (default 400); anything else stops `npm start`. */
-export function usageRetentionDaysFromEnv(env: Record<string, string | undefined> = process.env): number {
-  const raw = env.SWITCHYARD_USAGE_RETENTION_DAYS?.trim();
-  if (!raw) return DEFAULT_USAGE_RETENTION_DAYS;
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n <= 0) throw new Error(`SWITCHYARD_USAGE_RETENTION_DAYS=${raw} is not a positive whole number of days`);
-  return n;
+export function usageRetentionDaysFromEnv(source: Record<string, string | undefined> = process.env): number {
+  return env("SWITCHYARD_USAGE_RETENTION_DAYS", source);
 }
 
 export type PruneOptions = {
