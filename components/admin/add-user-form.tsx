@@ -5,7 +5,8 @@ import { api } from "@/components/api-client";
 import { FormErrorSummary, formErrors } from "@/components/form-errors";
 import { Button, Field, Input, Select } from "@/components/ui/primitives";
 import { validateFields, type FieldError } from "@/lib/http/zod-messages";
-import { adminCreateUserSchema, MIN_PASSWORD_LENGTH, roleSchema } from "@/lib/users/schemas";
+import { adminCreateUserSchema, MIN_PASSWORD_LENGTH } from "@/lib/users/schemas";
+import { ROLES } from "@/lib/router/types";
 
 /** POST /api/admin/users, checked in the browser with the same schema first. */
 export function AddUserForm({ onCreated }: { onCreated: () => void }) {
@@ -35,7 +36,7 @@ export function AddUserForm({ onCreated }: { onCreated: () => void }) {
           <Input id="new-password" name="password" type="password" autoComplete="new-password" required minLength={MIN_PASSWORD_LENGTH} {...errors.aria("password", "new-password")} />
         </Field>
         <Field label="Role" htmlFor="new-role" error={errors.of("role")}>
-          <Select id="new-role" name="role" defaultValue="USER" {...errors.aria("role", "new-role")}>{roleSchema.options.map((r) => <option key={r}>{r}</option>)}</Select>
+          <Select id="new-role" name="role" defaultValue="USER" {...errors.aria("role", "new-role")}>{ROLES.map((r) => <option key={r}>{r}</option>)}</Select>
         </Field>
         <Button type="submit" disabled={create.isPending} className="mt-6">Add user</Button>
       </div>

@@ -2,7 +2,8 @@
 import { useMemo, useState } from "react";
 import { Alert, Card, Field, Input, Select } from "@/components/ui/primitives";
 import { formatUsdAmount } from "@/lib/money/units";
-import { facets, filterModels, formatPrice, LEVELS, requestCost, sortModels, type Level, type ModelEntry, type SortDir, type SortKey } from "@/lib/catalog/model-table";
+import { facets, filterModels, formatPrice, requestCost, sortModels, type Level, type ModelEntry, type SortDir, type SortKey } from "@/lib/catalog/model-table";
+import { POWER_LEVELS } from "@/lib/router/types";
 import { LockedModelsNote } from "./locked-models-note";
 import { LevelBadge, ModelBadges } from "./model-badges";
 import { useModels } from "./models-query";
@@ -45,7 +46,7 @@ export function ModelsCatalog() {
   return (
     <div className="space-y-6">
       <div className="grid gap-3 sm:grid-cols-3">
-        {LEVELS.map((l) => (
+        {POWER_LEVELS.map((l) => (
           <div key={l} className="rounded-lg bg-white px-4 py-3 shadow-sm ring-1 ring-slate-200">
             <div className="flex items-center justify-between"><LevelBadge level={l} /><span className="text-xs text-slate-500">{countLabel(all?.filter((m) => m.switchyard.power_level === l).length ?? 0)}</span></div>
             <p className="mt-1 text-sm font-medium text-slate-800"><TypicalCost usd={typical[l]} /></p>
@@ -61,7 +62,7 @@ export function ModelsCatalog() {
           <Field label="Power level" htmlFor="f-level">
             <Select id="f-level" className="w-full" value={level} onChange={(e) => setLevel(e.target.value as Level | "")}>
               <option value="">All levels</option>
-              {LEVELS.map((l) => <option key={l} value={l}>{l}</option>)}
+              {POWER_LEVELS.map((l) => <option key={l} value={l}>{l}</option>)}
             </Select>
           </Field>
           <Field label="Provider" htmlFor="f-provider">

@@ -1,7 +1,8 @@
 "use client";
 import { useId } from "react";
 import { cx } from "@/components/ui/primitives";
-import { LEVELS, type Level } from "@/lib/catalog/model-table";
+import type { Level } from "@/lib/catalog/model-table";
+import { POWER_LEVELS } from "@/lib/router/types";
 import { TypicalCost } from "./typical-cost";
 
 const ABOUT: Record<Level, string> = {
@@ -23,7 +24,7 @@ export function PowerLevelPicker({ value, onChange, typical, label = "Power leve
   const id = useId();
   return (
     <div role="group" aria-label={label} className="grid grid-cols-3 overflow-hidden rounded-md ring-1 ring-slate-300">
-      {LEVELS.map((level) => {
+      {POWER_LEVELS.map((level) => {
         const pressed = level === value;
         return (
           <button

@@ -1,10 +1,10 @@
-import type { Role } from "../generated/prisma/enums.ts";
+import { ROLES, type Role } from "../router/types.ts";
 
 export type { Role };
 
 /** Who may enter each area. ADMIN sees finance too; FINANCE is not an admin. */
 export const AREA_ROLES = {
-  user: ["USER", "ADMIN", "FINANCE"],
+  user: ROLES,
   admin: ["ADMIN"],
   finance: ["ADMIN", "FINANCE"],
 } as const satisfies Record<string, readonly Role[]>;

@@ -18,14 +18,14 @@ import { ANTHROPIC_VERSION, anthropicUrl } from "../providers/anthropic.ts";
 import { getRequest, joinUrl, messageFromErrorBody, type UpstreamResponse } from "../providers/http.ts";
 import { UpstreamError } from "../providers/types.ts";
 import { scrubSecrets, type KnownSecrets } from "../security/scrub.ts";
+import type { ProviderKindDb } from "../catalog/provider-kinds.ts";
 
 export const VERIFY_TIMEOUT_MS = 10_000;
 /** The provider's reason, as shown in the form: enough for "Incorrect API key provided", no essays. */
 const MAX_REASON_CHARS = 300;
 
-export type ProviderKindName = "OPENAI_COMPATIBLE" | "ANTHROPIC" | "SIMULATED";
 /** The provider a key is for: its display name (messages say it), kind and base URL. */
-export type VerifyTarget = { name: string; kind: ProviderKindName; baseUrl: string };
+export type VerifyTarget = { name: string; kind: ProviderKindDb; baseUrl: string };
 
 /**
  * The HTTP GET, injectable. Resolves with the response whatever its status; rejects when no answer

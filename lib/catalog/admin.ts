@@ -7,6 +7,12 @@ import type { modelBodySchema, providerBodySchema } from "./schemas.ts";
 
 import { KIND_TO_DB } from "./provider-kinds.ts";
 
+/**
+ * The gateway's cached catalog (lib/gateway/catalog-store.ts), passed in by the caller so this
+ * module needs no app wiring. Every write below drops it once the write has landed: this process
+ * routes with the change from its next request (others within the cache's TTL).
+ */
+export type CatalogCache = { invalidate(): void };
 
 type ProviderInput = Partial<z.infer<typeof providerBodySchema>>;
 
@@ -32,21 +38,25 @@ function providerData(input: ProviderInput, providerId: string, key: () => Buffe
   return data;
 }
 
-export async function createProvider(db: Db, input: z.infer<typeof providerBodySchema>, key: () => Buffer) {
+export async function createProvider(db: Db, input: z.infer<typeof providerBodySchema>, key: () => Buffer, catalog: CatalogCache) {
   const id = crypto.randomUUID();
-  return db.provider.create({ data: { id, ...providerData(input, id, key) } as never });
+  const created = await db.provider.create({ data: { id, ...providerData(input, id, key) } as never });
+  catalog.invalidate();
+  return created;
 }
 
-export async function updateProvider(db: Db, id: string, input: ProviderInput, key: () => Buffer) {
+export async function updateProvider(db: Db, id: string, input: ProviderInput, key: () => Buffer, catalog: CatalogCache) {
   if (!(await db.provider.findUnique({ where: { id }, select: { id: true } }))) throw notFound("Provider not found");
   // An edited provider (a new key, URL…) is checked afresh: its last check no longer says anything.
   const [, updated] = await db.$transaction([db.providerCheck.deleteMany({ where: { providerId: id } }), db.provider.update({ where: { id }, data: providerData(input, id, key) as never })]);
+  catalog.invalidate();
   return updated;
 }
 
-export async function deleteProvider(db: Db, id: string) {
+export async function deleteProvider(db: Db, id: string, catalog: CatalogCache) {
   const { count } = await db.provider.deleteMany({ where: { id } });
   if (!count) throw notFound("Provider not found");
+  catalog.invalidate();
 }
 
 type ModelInput = Partial<z.infer<typeof modelBodySchema>>;
@@ -73,20 +83,21 @@ async function modelData(db: Db, input: ModelInput) {
   return data;
 }
 
-export async function createModel(db: Db, input: z.infer<typeof modelBodySchema>) {
-  return db.llmModel.create({ data: (await modelData(db, input)) as never });
+export async function createModel(db: Db, input: z.infer<typeof modelBodySchema>, catalog: CatalogCache) {
+  const created = await db.llmModel.create({ data: (await modelData(db, input)) as never });
+  catalog.invalidate();
+  return created;
 }
 
-export async function updateModel(db: Db, id: string, input: ModelInput) {
+export async function updateModel(db: Db, id: string, input: ModelInput, catalog: CatalogCache) {
   if (!(await db.llmModel.findUnique({ where: { id }, select: { id: true } }))) throw notFound("Model not found");
-  return db.llmModel.update({ where: { id }, data: (await modelData(db, input)) as never });
+  const updated = await db.llmModel.update({ where: { id }, data: (await modelData(db, input)) as never });
+  catalog.invalidate();
+  return updated;
 }
 
-export async function deleteModel(db: Db, id: string) {
+export async function deleteModel(db: Db, id: string, catalog: CatalogCache) {
   const { count } = await db.llmModel.deleteMany({ where: { id } });
   if (!count) throw notFound("Model not found");
-}
-
-export function ruleView(r: { id: string; name: string; description: string; priority: number; active: boolean; conditions: unknown; actions: unknown; createdAt: Date; updatedAt: Date }) {
-  return { id: r.id, name: r.name, description: r.description, priority: r.priority, active: r.active, conditions: r.conditions, actions: r.actions, created_at: r.createdAt.toISOString(), updated_at: r.updatedAt.toISOString() };
+  catalog.invalidate();
 }

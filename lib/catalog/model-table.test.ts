@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatUsdAmount as formatCost } from "../money/units";
-import { facets, filterModels, formatPrice, lockedByKey, requestCost, sortModels, splitCatalog, typicalCostByLevel, type Level, type ModelEntry, type ModelsResponse } from "./model-table";
+import { facets, filterModels, formatPrice, isEmbeddingsModel, lockedByKey, requestCost, sortModels, splitCatalog, typicalCostByLevel, type Level, type ModelEntry, type ModelsResponse } from "./model-table";
 
 function model(id: string, level: Level, input: number, output: number, extra: Partial<ModelEntry["switchyard"]> = {}): ModelEntry {
   const provider = id.split("/")[0]!;
@@ -62,6 +62,14 @@ describe("costs", () => {
     expect(typical.PRECISION).toBeCloseTo(0.009, 12);
     expect(typicalCostByLevel([eco, ecoPaid]).ECO).toBeCloseTo(0.00005, 12);
     expect(typicalCostByLevel([eco]).PRECISION).toBeNull();
+  });
+
+  it("leaves embeddings models out of the typical (chat) request", () => {
+    const embedder = model("openai/text-embedding-3-small", "ECO", 0.02, 0, { capabilities: ["embeddings"] });
+    expect(isEmbeddingsModel(embedder)).toBe(true);
+    expect(isEmbeddingsModel(ecoPaid)).toBe(false);
+    expect(typicalCostByLevel([ecoPaid, embedder]).ECO).toBeCloseTo(0.0001, 12);
+    expect(typicalCostByLevel([embedder]).ECO).toBeNull();
   });
 });
 

@@ -5,9 +5,9 @@
  */
 
 import { formatUsdAmount } from "../money/units.ts";
+import { POWER_LEVELS, type PowerLevel } from "../router/types.ts";
 
-export const LEVELS = ["ECO", "BALANCED", "PRECISION"] as const;
-export type Level = (typeof LEVELS)[number];
+export type Level = PowerLevel;
 
 export type ModelInfo = {
   name: string;
@@ -64,11 +64,14 @@ function median(values: number[]): number | null {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** Per level, the median typical-request cost over the caller's usable models (null: none at that level). */
+/** An embeddings model (the "embeddings" capability): served by /v1/embeddings only, never a chat model. */
+export const isEmbeddingsModel = (m: ModelEntry): boolean => m.switchyard.capabilities.includes("embeddings");
+
+/** Per level, the median typical-request cost over the caller's usable chat models (null: none at that level). */
 export function typicalCostByLevel(models: ModelEntry[]): Record<Level, number | null> {
-  const out = { ECO: null, BALANCED: null, PRECISION: null } as Record<Level, number | null>;
-  for (const level of LEVELS) {
-    out[level] = median(models.filter((m) => m.switchyard.power_level === level).map((m) => requestCost(m.switchyard, TYPICAL_TOKENS.in, TYPICAL_TOKENS.out)));
+  const out = {} as Record<Level, number | null>;
+  for (const level of POWER_LEVELS) {
+    out[level] = median(models.filter((m) => m.switchyard.power_level === level && !isEmbeddingsModel(m)).map((m) => requestCost(m.switchyard, TYPICAL_TOKENS.in, TYPICAL_TOKENS.out)));
   }
   return out;
 }

@@ -3,14 +3,15 @@ import { z } from "zod";
 import type { Db } from "../db/client.ts";
 import { usdToMicros } from "../money/units.ts";
 
-import { KIND_TO_DB } from "./provider-kinds.ts";
+import { POWER_LEVELS } from "../router/types.ts";
+import { KIND_TO_DB, PROVIDER_KINDS } from "./provider-kinds.ts";
 
 const catalogSchema = z.object({
   providers: z.array(
     z.object({
       slug: z.string(),
       name: z.string(),
-      kind: z.enum(["openai-compatible", "anthropic", "simulated"]),
+      kind: z.enum(PROVIDER_KINDS),
       baseUrl: z.string(),
       priority: z.number().int(),
       requiresByok: z.boolean(),
@@ -25,7 +26,7 @@ const catalogSchema = z.object({
       provider: z.string(),
       upstreamId: z.string(),
       name: z.string(),
-      powerLevel: z.enum(["ECO", "BALANCED", "PRECISION"]),
+      powerLevel: z.enum(POWER_LEVELS),
       inputPer1M: z.number().nonnegative(),
       outputPer1M: z.number().nonnegative(),
       /** The provider's prompt-cache prices; null or absent: cached tokens cost the input price. */
@@ -66,17 +67,18 @@ const LATER_CAPABILITIES = ["json"];
 type SeedModel = SeedCatalog["models"][number];
 const micros = (usd: number | null | undefined) => (usd == null ? null : BigInt(usdToMicros(usd)));
 
-/**
- * A model seeded before cache prices existed gets the catalog's, once, if an admin has not
- * changed its input price (cache prices are quoted against it) and no cache price is set yet:
- * otherwise it keeps what it has, and the admin sets them.
- */
+/** Adds the LATER_CAPABILITIES a model lacks (`due`: those the seed has never offered it). */
 async function backfillCapabilities(tx: Parameters<Parameters<Db["$transaction"]>[0]>[0], providerId: string, m: SeedModel, due: string[]): Promise<void> {
   const row = await tx.llmModel.findFirst({ where: { providerId, upstreamId: m.upstreamId }, select: { id: true, capabilities: true } });
   const missing = due.filter((c) => !row?.capabilities.includes(c));
   if (row && missing.length) await tx.llmModel.update({ where: { id: row.id }, data: { capabilities: { push: missing } } });
 }
 
+/**
+ * A model seeded before cache prices existed gets the catalog's, once, if an admin has not
+ * changed its input price (cache prices are quoted against it) and no cache price is set yet:
+ * otherwise it keeps what it has, and the admin sets them.
+ */
 async function backfillCachePrices(tx: Parameters<Parameters<Db["$transaction"]>[0]>[0], providerId: string, m: SeedModel): Promise<void> {
   if (m.cacheReadPer1M == null && m.cacheWritePer1M == null) return;
   await tx.llmModel.updateMany({

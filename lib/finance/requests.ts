@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Db } from "../db/client.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import { badRequest } from "../http/errors.ts";
+import { POWER_LEVELS } from "../router/types.ts";
 import { DAY_MS } from "./rollup.ts";
 import { financeRangeSchema, type Range } from "./range.ts";
 
@@ -13,7 +14,7 @@ export const financeRequestsQuerySchema = financeRangeSchema.extend({
   user_id: z.string().trim().min(1).max(100).optional(),
   provider: dimension.optional(),
   model: dimension.optional(),
-  power_level: z.string().trim().toUpperCase().pipe(z.enum(["ECO", "BALANCED", "PRECISION", "NONE"])).optional(),
+  power_level: z.string().trim().toUpperCase().pipe(z.enum([...POWER_LEVELS, "NONE"])).optional(),
   day: z.iso.date().optional(),
   cursor: cursorSchema.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),

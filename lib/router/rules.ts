@@ -13,7 +13,8 @@ const lower = (v: unknown) => (typeof v === "string" ? v.trim().toLowerCase() : 
 
 export const powerLevelSchema = z.preprocess(upper, z.enum(POWER_LEVELS));
 export const taskTypeSchema = z.preprocess(lower, z.enum(TASK_TYPES));
-export const roleSchema = z.preprocess(upper, z.enum(ROLES));
+/** A role spelled exactly as stored (the users API refuses "admin"); rule conditions upper-case it first. */
+export const roleSchema = z.enum(ROLES);
 
 /** One value or a non-empty list of them; always a list after parsing. */
 function oneOrMany<T extends z.ZodType>(item: T) {
@@ -39,7 +40,7 @@ export const ruleConditionsSchema = z
       })
       .meta({ label: "Prompt tokens" })
       .optional(),
-    role: oneOrMany(roleSchema).meta({ label: "Caller role" }).optional(),
+    role: oneOrMany(z.preprocess(upper, roleSchema)).meta({ label: "Caller role" }).optional(),
     api_key_id: oneOrMany(idString).meta({ label: "API key" }).optional(),
   })
   .meta({ label: "Conditions" });
@@ -116,6 +117,7 @@ export type RuleActionsInput = z.input<typeof ruleActionsSchema>;
 export type RuleActions = z.output<typeof ruleActionsSchema>;
 export type RoutingRuleBodyInput = z.input<typeof routingRuleBodySchema>;
 export type RoutingRuleBody = z.output<typeof routingRuleBodySchema>;
+export type RoutingRulePatchInput = z.input<typeof routingRulePatchSchema>;
 export type RoutingRulePatch = z.output<typeof routingRulePatchSchema>;
 export type RoutingRuleInput = z.input<typeof routingRuleSchema>;
 export type RoutingRule = z.output<typeof routingRuleSchema>;

@@ -4,7 +4,7 @@ import { Prisma } from "../generated/prisma/client.ts";
 import type { Role } from "../auth/roles.ts";
 import { owedFromBalance } from "../ledger/receivables.ts";
 import { microsToUsd, toMicros } from "../money/units.ts";
-import { roleSchema } from "./schemas.ts";
+import { roleFieldSchema } from "./schemas.ts";
 import { utcMonthStart } from "../ledger/ledger.ts";
 
 /**
@@ -38,7 +38,7 @@ const blankAsAbsent = (v: unknown) => (v === "" ? undefined : v);
 
 export const adminUsersQuerySchema = z.object({
   q: z.preprocess(blankAsAbsent, z.string().trim().max(254).optional()),
-  role: z.preprocess(blankAsAbsent, roleSchema.optional()),
+  role: z.preprocess(blankAsAbsent, roleFieldSchema.optional()),
   cursor: z.preprocess(blankAsAbsent, cursorSchema.optional()),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });

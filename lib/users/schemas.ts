@@ -3,13 +3,14 @@
  * browser checks with the same schema, so it says the same sentences before anything is sent).
  */
 import { z } from "zod";
-import { powerLevelSchema } from "../router/rules.ts";
+import { powerLevelSchema, roleSchema } from "../router/rules.ts";
 
 export const MIN_PASSWORD_LENGTH = 8;
 
 export const emailSchema = z.string().trim().toLowerCase().pipe(z.email()).pipe(z.string().max(254)).meta({ label: "Email" });
 export const passwordSchema = z.string().min(MIN_PASSWORD_LENGTH).max(1024).meta({ label: "Password" });
-export const roleSchema = z.enum(["USER", "ADMIN", "FINANCE"]).meta({ label: "Role" });
+/** The router's roleSchema (exact spelling: "admin" is refused), labelled as the users forms and filters name it. */
+export const roleFieldSchema = roleSchema.meta({ label: "Role" });
 
 export const credentialsSchema = z.object({ email: emailSchema, password: passwordSchema });
 /** Signing in checks only that both are there: an old password may predate today's length rule. */
@@ -18,9 +19,9 @@ export const changePasswordSchema = z.object({
   current_password: z.string().min(1).meta({ label: "Current password" }),
   new_password: passwordSchema.meta({ label: "New password" }),
 });
-export const adminCreateUserSchema = credentialsSchema.extend({ role: roleSchema.default("USER") });
+export const adminCreateUserSchema = credentialsSchema.extend({ role: roleFieldSchema.default("USER") });
 export const adminPatchUserSchema = z
-  .object({ role: roleSchema.optional(), disabled: z.boolean().meta({ label: "Disabled" }).optional() })
+  .object({ role: roleFieldSchema.optional(), disabled: z.boolean().meta({ label: "Disabled" }).optional() })
   .refine((v) => v.role !== undefined || v.disabled !== undefined, "Give a role, disabled, or both");
 
 const weight = (label: string) => z.number().min(0).max(1).meta({ label });

@@ -1,6 +1,7 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/components/api-client";
+import type { ModelPatchInput, ProviderPatchInput } from "@/lib/catalog/schemas";
 import type { HealthView, ModelView, ProviderView } from "./catalog-types";
 
 export const PROVIDERS_KEY = ["admin-providers"] as const;
@@ -38,51 +39,18 @@ export function useInvalidateCatalog() {
   };
 }
 
-export type ProviderPatch = Partial<{
-  name: string;
-  base_url: string;
-  api_key: string | null;
-  enabled: boolean;
-  priority: number;
-  is_local: boolean;
-  region: string;
-  compliance: string[];
-  requires_key: boolean;
-  first_token_timeout_ms: number;
-  simulation: SimulationSettings | null;
-}>;
-
-export type SimulationSettings = { first_token_ms?: number; tokens_per_second?: number; error_rate?: number; error_status?: number; reply?: string };
-
 export function usePatchProvider(id: string) {
   const invalidate = useInvalidateCatalog();
   return useMutation({
-    mutationFn: (body: ProviderPatch) => api<ProviderView>(`/api/admin/providers/${id}`, { method: "PATCH", body }),
+    mutationFn: (body: ProviderPatchInput) => api<ProviderView>(`/api/admin/providers/${id}`, { method: "PATCH", body }),
     onSettled: invalidate,
   });
 }
 
-export type ModelBody = {
-  provider: string;
-  upstream_id: string;
-  name: string;
-  power_level: string;
-  input_per_1m: number;
-  output_per_1m: number;
-  /** null: cached tokens are billed at the input price. */
-  cache_read_per_1m: number | null;
-  cache_write_per_1m: number | null;
-  latency_ms: number;
-  quality: number;
-  context_tokens: number;
-  capabilities: string[];
-  enabled: boolean;
-};
-
 export function usePatchModel() {
   const invalidate = useInvalidateCatalog();
   return useMutation({
-    mutationFn: ({ id, ...body }: Partial<ModelBody> & { id: string }) => api<ModelView>(`/api/admin/models/${id}`, { method: "PATCH", body }),
+    mutationFn: ({ id, ...body }: ModelPatchInput & { id: string }) => api<ModelView>(`/api/admin/models/${id}`, { method: "PATCH", body }),
     onSettled: invalidate,
   });
 }

@@ -7,10 +7,5 @@ export type ProviderView = Awaited<ReturnType<typeof listProviderViews>>[number]
 export type ModelView = Awaited<ReturnType<typeof listModelViews>>[number];
 export type HealthView = ProviderHealthView;
 
-export const PROVIDER_KINDS = ["openai-compatible", "anthropic", "simulated"] as const;
-export type ProviderKind = (typeof PROVIDER_KINDS)[number];
-
-export const POWER_LEVEL_OPTIONS = ["ECO", "BALANCED", "PRECISION"] as const;
-
 /** What the simulated adapter uses for a setting that is not stored (lib/providers/simulated.ts). */
 export { SIMULATION_DEFAULTS } from "@/lib/providers/simulation-defaults";

@@ -4,7 +4,8 @@ import { useMemo, useState } from "react";
 import { api } from "@/components/api-client";
 import { Alert, Badge, Button, Card, Input, Select } from "@/components/ui/primitives";
 import type { ModelView, ProviderView } from "./catalog-types";
-import { useInvalidateCatalog, usePatchModel, type ModelBody } from "./catalog-queries";
+import type { ModelBodyInput, ModelPatchInput } from "@/lib/catalog/schemas";
+import { useInvalidateCatalog, usePatchModel } from "./catalog-queries";
 import { COMPACT, ConfirmDelete } from "./confirm-delete";
 import { formatMs, formatTokens } from "./format";
 import { formatPrice } from "@/lib/catalog/model-table";
@@ -25,9 +26,9 @@ export function ModelCatalog({ models, providers }: { models: ModelView[]; provi
   const [adding, setAdding] = useState(false);
   const invalidate = useInvalidateCatalog();
   const patch = usePatchModel();
-  const create = useMutation({ mutationFn: (body: ModelBody) => api<ModelView>("/api/admin/models", { body }), onSuccess: invalidate });
+  const create = useMutation({ mutationFn: (body: ModelBodyInput) => api<ModelView>("/api/admin/models", { body }), onSuccess: invalidate });
   const edit = useMutation({
-    mutationFn: ({ id, ...body }: Partial<ModelBody> & { id: string }) => api<ModelView>(`/api/admin/models/${id}`, { method: "PATCH", body }),
+    mutationFn: ({ id, ...body }: ModelPatchInput & { id: string }) => api<ModelView>(`/api/admin/models/${id}`, { method: "PATCH", body }),
     onSuccess: invalidate,
   });
   const remove = useMutation({ mutationFn: (id: string) => api(`/api/admin/models/${id}`, { method: "DELETE" }), onSuccess: invalidate });

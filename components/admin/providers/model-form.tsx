@@ -2,10 +2,10 @@
 import { useState, type FormEvent } from "react";
 import { Button, Field, Input, Select } from "@/components/ui/primitives";
 import { FormErrorSummary, formErrors } from "@/components/form-errors";
-import { modelBodySchema } from "@/lib/catalog/schemas";
+import { modelBodySchema, type ModelBodyInput } from "@/lib/catalog/schemas";
 import { validateFields, type FieldError } from "@/lib/http/zod-messages";
-import { POWER_LEVEL_OPTIONS, type ModelView, type ProviderView } from "./catalog-types";
-import type { ModelBody } from "./catalog-queries";
+import { POWER_LEVELS } from "@/lib/router/types";
+import type { ModelView, ProviderView } from "./catalog-types";
 import { numberOrUndefined, splitList } from "./format";
 
 const FIELDS = ["provider", "upstream_id", "name", "power_level", "input_per_1m", "output_per_1m", "cache_read_per_1m", "cache_write_per_1m", "latency_ms", "quality", "context_tokens", "capabilities", "enabled"] as const;
@@ -21,7 +21,7 @@ export function ModelForm({ model, providers, defaultProvider, pending, error, s
   pending: boolean;
   error: Error | null;
   submitLabel: string;
-  onSubmit: (body: ModelBody) => void;
+  onSubmit: (body: ModelBodyInput) => void;
 }) {
   const p = model ? `edit-${model.id}` : "new-model";
   // The browser checks with the API's schema first, so both say the same about a value.
@@ -49,7 +49,7 @@ export function ModelForm({ model, providers, defaultProvider, pending, error, s
     };
     const check = validateFields(modelBodySchema, body);
     setInvalid(check.ok ? null : check.errors);
-    if (check.ok) onSubmit(body as ModelBody);
+    if (check.ok) onSubmit(body as ModelBodyInput);
   }
 
   return (
@@ -74,7 +74,7 @@ export function ModelForm({ model, providers, defaultProvider, pending, error, s
         </Field>
         <Field label="Power level" htmlFor={`${p}-level`} error={errors.of("power_level")}>
           <Select id={`${p}-level`} name="power_level" defaultValue={model?.power_level ?? "BALANCED"} className="block w-full" {...errors.aria("power_level", `${p}-level`)}>
-            {POWER_LEVEL_OPTIONS.map((l) => <option key={l} value={l}>{l}</option>)}
+            {POWER_LEVELS.map((l) => <option key={l} value={l}>{l}</option>)}
           </Select>
         </Field>
         <Field label="Input price (USD / 1M tokens)" htmlFor={`${p}-in`} error={errors.of("input_per_1m")}>

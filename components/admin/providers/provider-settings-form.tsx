@@ -2,7 +2,7 @@
 import { useState, type FormEvent } from "react";
 import { Button, Field, Input } from "@/components/ui/primitives";
 import { FormErrorSummary, formErrors } from "@/components/form-errors";
-import { providerSettingsSchema } from "@/lib/catalog/schemas";
+import { PROVIDER_LIMITS as L, providerSettingsSchema } from "@/lib/catalog/schemas";
 import { validateFields, type FieldError } from "@/lib/http/zod-messages";
 import type { ProviderView } from "./catalog-types";
 import { usePatchProvider } from "./catalog-queries";
@@ -39,20 +39,20 @@ export function ProviderSettingsForm({ provider, onDone, onCancel }: { provider:
   return (
     <form onSubmit={onSubmit} className="space-y-3" noValidate>
       <Field label="Name" htmlFor={id("name")} error={field("name").error}>
-        <Input id={id("name")} name="name" defaultValue={provider.name} required maxLength={100} {...field("name").aria} />
+        <Input id={id("name")} name="name" defaultValue={provider.name} required maxLength={L.name.maxLength} {...field("name").aria} />
       </Field>
       <Field label="Base URL" htmlFor={id("base_url")} error={field("base_url").error}>
-        <Input id={id("base_url")} name="base_url" defaultValue={provider.base_url} required maxLength={500} pattern="(https?|simulated)://.+" title="http(s)://… or simulated://…" inputMode="url" spellCheck={false} {...field("base_url").aria} />
+        <Input id={id("base_url")} name="base_url" defaultValue={provider.base_url} required maxLength={L.base_url.maxLength} pattern="(https?|simulated)://.+" title="http(s)://… or simulated://…" inputMode="url" spellCheck={false} {...field("base_url").aria} />
       </Field>
       <div className="grid grid-cols-2 gap-3">
-        <Field label="Priority" htmlFor={id("priority")} hint="0–1000, higher wins ties" error={field("priority").error}>
-          <Input id={id("priority")} name="priority" type="number" min={0} max={1000} step={1} defaultValue={provider.priority} required {...field("priority").aria} />
+        <Field label="Priority" htmlFor={id("priority")} hint={`${L.priority.min}–${L.priority.max}, higher wins ties`} error={field("priority").error}>
+          <Input id={id("priority")} name="priority" type="number" min={L.priority.min} max={L.priority.max} step={1} defaultValue={provider.priority} required {...field("priority").aria} />
         </Field>
-        <Field label="First-token timeout (ms)" htmlFor={id("first_token_timeout_ms")} hint="100–600000" error={field("first_token_timeout_ms").error}>
-          <Input id={id("first_token_timeout_ms")} name="first_token_timeout_ms" type="number" min={100} max={600_000} step={1} defaultValue={provider.first_token_timeout_ms} required {...field("first_token_timeout_ms").aria} />
+        <Field label="First-token timeout (ms)" htmlFor={id("first_token_timeout_ms")} hint={`${L.first_token_timeout_ms.min}–${L.first_token_timeout_ms.max}`} error={field("first_token_timeout_ms").error}>
+          <Input id={id("first_token_timeout_ms")} name="first_token_timeout_ms" type="number" min={L.first_token_timeout_ms.min} max={L.first_token_timeout_ms.max} step={1} defaultValue={provider.first_token_timeout_ms} required {...field("first_token_timeout_ms").aria} />
         </Field>
         <Field label="Region" htmlFor={id("region")} hint="e.g. us, eu, global" error={field("region").error}>
-          <Input id={id("region")} name="region" defaultValue={provider.region} required maxLength={40} {...field("region").aria} />
+          <Input id={id("region")} name="region" defaultValue={provider.region} required maxLength={L.region.maxLength} {...field("region").aria} />
         </Field>
         <Field label="Compliance tags" htmlFor={id("compliance")} hint="comma-separated" error={field("compliance").error}>
           <Input id={id("compliance")} name="compliance" defaultValue={provider.compliance.join(", ")} {...field("compliance").aria} />

@@ -1,14 +1,14 @@
 import { Field, Input } from "@/components/ui/primitives";
 import type { FormErrors } from "@/components/form-errors";
+import type { SimulationInput } from "@/lib/catalog/schemas";
 import { SIMULATION_DEFAULTS } from "./catalog-types";
-import type { SimulationSettings } from "./catalog-queries";
 import { numberOrUndefined } from "./format";
 
 /** The params of the knobs below, for formErrors. */
 export const SIMULATION_FIELDS = ["first_token_ms", "tokens_per_second", "error_rate", "error_status", "reply"].map((f) => `simulation.${f}`);
 
 /** The simulated provider's knobs, as named form fields (see readSimulation); `errors` by `simulation.<field>`. */
-export function SimulationFields({ idPrefix, initial, errors }: { idPrefix: string; initial?: SimulationSettings | null; errors?: FormErrors }) {
+export function SimulationFields({ idPrefix, initial, errors }: { idPrefix: string; initial?: SimulationInput | null; errors?: FormErrors }) {
   const id = (name: string) => `${idPrefix}-${name}`;
   const error = (name: string) => errors?.of(`simulation.${name}`);
   const aria = (name: string) => errors?.aria(`simulation.${name}`, id(name));
@@ -37,7 +37,7 @@ export function SimulationFields({ idPrefix, initial, errors }: { idPrefix: stri
   );
 }
 
-export function readSimulation(form: FormData): SimulationSettings {
+export function readSimulation(form: FormData): SimulationInput {
   const reply = String(form.get("reply") ?? "");
   return {
     first_token_ms: numberOrUndefined(form.get("first_token_ms")),

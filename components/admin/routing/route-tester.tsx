@@ -3,9 +3,13 @@ import { useIsMutating, useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { api } from "@/components/api-client";
 import { Alert, Badge, Button, Card, Field, Select } from "@/components/ui/primitives";
+import type { routeView } from "@/lib/gateway/route-view";
 import { formatUsdAmount } from "@/lib/money/units";
-import { POWER_LEVELS, RULE_SAVE_KEY, TASK_TYPE_OPTIONS, type RouteResultView, type RuleView } from "./rule-types";
+import { POWER_LEVELS, TASK_TYPES } from "@/lib/router/types";
+import { RULE_SAVE_KEY, type RuleView } from "./rule-types";
 
+/** POST /api/v1/route's answer. */
+type RouteResult = ReturnType<typeof routeView>;
 type TestBody = { model: string; messages: { role: "user"; content: string }[]; power_level?: string; task_type?: string; privacy_required: boolean };
 
 /** Asks POST /api/v1/route (no provider is called, nothing is charged) what a request would get. */
@@ -14,7 +18,7 @@ export function RouteTester({ rules }: { rules: RuleView[] }) {
   const [powerLevel, setPowerLevel] = useState("");
   const [taskType, setTaskType] = useState("");
   const [privacy, setPrivacy] = useState(false);
-  const route = useMutation({ mutationFn: (body: TestBody) => api<RouteResultView>("/api/v1/route", { body }) });
+  const route = useMutation({ mutationFn: (body: TestBody) => api<RouteResult>("/api/v1/route", { body }) });
   // A rule switched off a moment ago shows as inactive before its save lands: test once it has.
   const saving = useIsMutating({ mutationKey: RULE_SAVE_KEY }) > 0;
   const ruleName = (id: string) => rules.find((r) => r.id === id)?.name ?? `${id} (deleted rule)`;
@@ -49,7 +53,7 @@ export function RouteTester({ rules }: { rules: RuleView[] }) {
           <Field label="Task type" htmlFor="test-task">
             <Select id="test-task" value={taskType} onChange={(e) => setTaskType(e.target.value)}>
               <option value="">Infer from the message</option>
-              {TASK_TYPE_OPTIONS.map((t) => <option key={t} value={t}>{t}</option>)}
+              {TASK_TYPES.map((t) => <option key={t} value={t}>{t}</option>)}
             </Select>
           </Field>
           <label className="flex items-center gap-2 pb-2 text-sm text-slate-700">

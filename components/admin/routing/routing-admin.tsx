@@ -9,7 +9,8 @@ import { RouteTester } from "./route-tester";
 import { RuleCard } from "./rule-card";
 import { draftOf, EMPTY_DRAFT } from "./rule-draft";
 import { RuleForm } from "./rule-form";
-import { RULE_SAVE_KEY, RULES_KEY, type RuleBody, type RuleView } from "./rule-types";
+import type { RoutingRuleBodyInput, RoutingRulePatchInput } from "@/lib/router/rules";
+import { RULE_SAVE_KEY, RULES_KEY, type RuleView } from "./rule-types";
 
 /** /admin/routing: rules in the order they apply, a structured editor, and a request tester. */
 export function RoutingAdmin() {
@@ -19,10 +20,10 @@ export function RoutingAdmin() {
   const models = useModels();
   const [editing, setEditing] = useState<RuleView | "new" | null>(null);
   const refresh = () => void qc.invalidateQueries({ queryKey: RULES_KEY });
-  const create = useMutation({ mutationKey: RULE_SAVE_KEY, mutationFn: (body: RuleBody) => api<RuleView>("/api/admin/routing-rules", { body }), onSuccess: refresh });
+  const create = useMutation({ mutationKey: RULE_SAVE_KEY, mutationFn: (body: RoutingRuleBodyInput) => api<RuleView>("/api/admin/routing-rules", { body }), onSuccess: refresh });
   const update = useMutation({
     mutationKey: RULE_SAVE_KEY,
-    mutationFn: ({ id, ...body }: Partial<RuleBody> & { id: string }) => api<RuleView>(`/api/admin/routing-rules/${id}`, { method: "PATCH", body }),
+    mutationFn: ({ id, ...body }: RoutingRulePatchInput & { id: string }) => api<RuleView>(`/api/admin/routing-rules/${id}`, { method: "PATCH", body }),
     onSettled: refresh,
   });
   // The switch flips at once; a failed save puts it back.

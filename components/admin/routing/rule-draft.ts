@@ -1,4 +1,5 @@
-import { asList, type RuleBody, type RuleView } from "./rule-types";
+import type { RoutingRuleBodyInput, RuleActionsInput, RuleConditionsInput } from "@/lib/router/rules";
+import { asList, type RuleView } from "./rule-types";
 
 /** The rule form's state: every control's raw value. */
 export type RuleDraft = {
@@ -52,10 +53,10 @@ export function draftOf(rule: RuleView): RuleDraft {
  * The API body for a draft, as typed: the form checks it with the API's own schema
  * (routingRuleBodySchema), so a blank priority stays null ("Priority is required"), never 0.
  */
-export function bodyOf(d: RuleDraft): RuleBody {
+export function bodyOf(d: RuleDraft): RoutingRuleBodyInput {
   const name = d.name.trim();
   const priority = d.priority.trim() === "" ? null : Number(d.priority);
-  const conditions: RuleBody["conditions"] = {};
+  const conditions: RuleConditionsInput = {};
   if (d.taskTypes.length) conditions.task_type = d.taskTypes;
   if (d.powerLevels.length) conditions.power_level = d.powerLevels;
   if (d.privacy !== "any") conditions.privacy_required = d.privacy === "required";
@@ -64,7 +65,7 @@ export function bodyOf(d: RuleDraft): RuleBody {
   if (gt !== undefined || lt !== undefined) conditions.prompt_tokens = { ...(gt !== undefined ? { gt } : {}), ...(lt !== undefined ? { lt } : {}) };
   if (d.roles.length) conditions.role = d.roles;
   if (d.apiKeyIds.length) conditions.api_key_id = d.apiKeyIds;
-  const actions: RuleBody["actions"] = {};
+  const actions: RuleActionsInput = {};
   if (d.pinModel) actions.pin_model = d.pinModel;
   if (d.exclude.length) actions.exclude_providers = d.exclude;
   if (d.prefer.length) actions.prefer_providers = d.prefer;

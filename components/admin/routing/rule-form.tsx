@@ -3,11 +3,11 @@ import { useState, type FormEvent } from "react";
 import { Button, Field, Input, Select } from "@/components/ui/primitives";
 import { FormErrorSummary, formErrors } from "@/components/form-errors";
 import { validateFields, type FieldError } from "@/lib/http/zod-messages";
-import { routingRuleBodySchema } from "@/lib/router/rules";
+import { routingRuleBodySchema, type RoutingRuleBodyInput } from "@/lib/router/rules";
+import { POWER_LEVELS, ROLES, TASK_TYPES } from "@/lib/router/types";
 import type { ModelView, ProviderView } from "@/components/admin/providers/catalog-types";
 import { CheckboxGroup } from "./checkbox-group";
 import { bodyOf, type RuleDraft } from "./rule-draft";
-import { POWER_LEVELS, ROLE_OPTIONS, TASK_TYPE_OPTIONS, type RuleBody } from "./rule-types";
 
 const opts = (values: readonly string[]) => values.map((v) => ({ value: v, label: v }));
 
@@ -31,7 +31,7 @@ export function RuleForm({ initial, providers, models, pending, error, submitLab
   pending: boolean;
   error: Error | null;
   submitLabel: string;
-  onSubmit: (body: RuleBody) => void;
+  onSubmit: (body: RoutingRuleBodyInput) => void;
 }) {
   const [d, setD] = useState<RuleDraft>(initial);
   const [invalid, setInvalid] = useState<FieldError[] | null>(null);
@@ -74,9 +74,9 @@ export function RuleForm({ initial, providers, models, pending, error, submitLab
 
       <fieldset className="min-w-0 space-y-4 rounded-md p-3 ring-1 ring-sky-200">
         <legend className="px-1 text-sm font-semibold text-sky-900">When (all that are set must match; none set = every request)</legend>
-        <CheckboxGroup legend="Task type" options={opts(TASK_TYPE_OPTIONS)} value={d.taskTypes} onChange={(v) => set("taskTypes", v)} hint="any of the checked" />
+        <CheckboxGroup legend="Task type" options={opts(TASK_TYPES)} value={d.taskTypes} onChange={(v) => set("taskTypes", v)} hint="any of the checked" />
         <CheckboxGroup legend="Requested power level" options={opts(POWER_LEVELS)} value={d.powerLevels} onChange={(v) => set("powerLevels", v)} />
-        <CheckboxGroup legend="Caller role" options={opts(ROLE_OPTIONS)} value={d.roles} onChange={(v) => set("roles", v)} />
+        <CheckboxGroup legend="Caller role" options={opts(ROLES)} value={d.roles} onChange={(v) => set("roles", v)} />
         <div className="grid grid-cols-1 gap-3 sm:grid-cols-3">
           <Field label="Privacy" htmlFor="rule-privacy" error={field("conditions.privacy_required").error}>
             <Select id="rule-privacy" {...field("conditions.privacy_required").aria} value={d.privacy} onChange={(e) => set("privacy", e.target.value as RuleDraft["privacy"])} className="block w-full">

@@ -10,8 +10,7 @@ export const GET = handler({ access: "admin" }, async ({ db }) => ({ data: await
 
 export const POST = handler({ access: "admin" }, async ({ req, db }) => {
   const body = await readJson(req, providerBodySchema);
-  const created = await createProvider(db, body, masterKey);
-  gateway().catalog.invalidate();
+  const created = await createProvider(db, body, masterKey, gateway().catalog);
   const view = (await listProviderViews(db)).find((p) => p.id === created.id);
   return Response.json(view, { status: 201 });
 });

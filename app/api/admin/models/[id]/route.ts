@@ -7,13 +7,11 @@ import { gateway } from "@/lib/gateway/context";
 
 export const PATCH = handler<{ id: string }>({ access: "admin" }, async ({ req, db, params }) => {
   const body = await readJson(req, modelPatchSchema);
-  await updateModel(db, params.id, body);
-  gateway().catalog.invalidate();
+  await updateModel(db, params.id, body, gateway().catalog);
   return (await listModelViews(db)).find((m) => m.id === params.id) ?? null;
 });
 
 export const DELETE = handler<{ id: string }>({ access: "admin" }, async ({ db, params }) => {
-  await deleteModel(db, params.id);
-  gateway().catalog.invalidate();
+  await deleteModel(db, params.id, gateway().catalog);
   return null;
 });

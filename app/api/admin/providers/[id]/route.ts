@@ -8,15 +8,13 @@ import { gateway } from "@/lib/gateway/context";
 
 export const PATCH = handler<{ id: string }>({ access: "admin" }, async ({ req, db, params }) => {
   const body = await readJson(req, providerPatchSchema);
-  await updateProvider(db, params.id, body, masterKey);
-  gateway().catalog.invalidate();
+  await updateProvider(db, params.id, body, masterKey, gateway().catalog);
   gateway().breakers.reset(params.id);
   await gateway().circuits?.reset(params.id);
   return (await listProviderViews(db)).find((p) => p.id === params.id) ?? null;
 });
 
 export const DELETE = handler<{ id: string }>({ access: "admin" }, async ({ db, params }) => {
-  await deleteProvider(db, params.id);
-  gateway().catalog.invalidate();
+  await deleteProvider(db, params.id, gateway().catalog);
   return null;
 });
