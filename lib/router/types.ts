@@ -151,6 +151,13 @@ export interface RouteInput {
    * no input can make a request cost more than was held. Absent: promptTokens.
    */
   promptTokensBound?: number;
+  /**
+   * Embeddings: how many inputs the prompt spans. A provider holds each input to the model's
+   * window on its own (refusing or truncating a longer one), so money prices
+   * min(bound, window × promptInputs), and `promptTokens` is then the longest input's count, the
+   * one the window must hold. Absent: 1 (a chat prompt).
+   */
+  promptInputs?: number;
   /** max_tokens / max_completion_tokens, or the gateway's default (DEFAULT_MAX_OUTPUT_TOKENS). */
   maxOutputTokens: number;
   /**
