@@ -16,6 +16,9 @@ import { existingSettlements } from "../lib/ledger/settlements.ts";
 import * as completions from "../app/api/v1/chat/completions/route.ts";
 import * as models from "../app/api/v1/models/route.ts";
 import * as route from "../app/api/v1/route/route.ts";
+import * as messages from "../app/api/v1/messages/route.ts";
+import * as responses from "../app/api/v1/responses/route.ts";
+import * as embeddings from "../app/api/v1/embeddings/route.ts";
 import { log } from "../lib/log/logger.ts";
 import { scrubSecrets } from "../lib/security/scrub.ts";
 import { checkEnv, env } from "../lib/config/env.ts";
@@ -27,6 +30,11 @@ const FAST: Record<string, Module> = {
   "/api/v1/chat/completions": completions as Module,
   "/api/v1/models": models as Module,
   "/api/v1/route": route as Module,
+  // The other API dialects are the same pipeline: Claude Code, the Agents SDK and retrieval code
+  // deserve the same per-request cost as chat completions.
+  "/api/v1/messages": messages as Module,
+  "/api/v1/responses": responses as Module,
+  "/api/v1/embeddings": embeddings as Module,
 };
 const noParams = { params: Promise.resolve({}) };
 const headers = securityHeaders(false);

@@ -1,11 +1,11 @@
 "use client";
 import { Select } from "@/components/ui/primitives";
-import { facets, type AliasEntry, type ModelEntry } from "@/lib/catalog/model-table";
+import { facets, isEmbeddingsModel, type AliasEntry, type ModelEntry } from "@/lib/catalog/model-table";
 
-/** Routing aliases first, then every usable model grouped by provider; simulated ones say so. */
+/** Routing aliases first, then every usable chat model (not embeddings ones) grouped by provider; simulated ones say so. */
 export function ModelPicker({ value, onChange, aliases, models }: { value: string; onChange: (id: string) => void; aliases: AliasEntry[]; models: ModelEntry[] }) {
   const byProvider = new Map<string, ModelEntry[]>();
-  for (const m of models) byProvider.set(m.owned_by, [...(byProvider.get(m.owned_by) ?? []), m]);
+  for (const m of models) if (!isEmbeddingsModel(m)) byProvider.set(m.owned_by, [...(byProvider.get(m.owned_by) ?? []), m]);
   const providerLabel = new Map(facets(models).providers.map((p) => [p.value, p.label]));
   const aliasList = aliases.length ? aliases : [{ id: "auto", switchyard: { about: "the router picks" } }];
   const aliasLabel = (id: string) => (id === "auto" ? "auto — router picks at your level" : `${id} — router picks ${id.toUpperCase()}`);

@@ -147,7 +147,8 @@ async function loadCatalog(c: pg.PoolClient, seed: number): Promise<{ models: Mo
            m.cache_read_price_per_1m_micros::text AS cr_p, m.cache_write_price_per_1m_micros::text AS cw_p,
            m.latency_ms, m.quality, m.context_tokens, m.capabilities
     FROM models m JOIN providers p ON p.id = m.provider_id
-    WHERE m.enabled AND p.enabled ORDER BY p.slug, m.name`)).rows;
+    -- Demo traffic is chat: an embeddings model never serves a chat completion.
+    WHERE m.enabled AND p.enabled AND NOT ('embeddings' = ANY (m.capabilities)) ORDER BY p.slug, m.name`)).rows;
   if (!rows.length) throw new Error("the catalog has no enabled model: nothing to generate requests for");
   const slugs = [...new Set(rows.map((r) => r.slug))];
   const models = rows.map((row, mi): Model => {

@@ -1,11 +1,8 @@
 import type { Caller } from "../auth/caller.ts";
-import { open, type KeyRing } from "../crypto/secret-box.ts";
-import { byokKeyAad, platformKeyAad } from "../crypto/master-key.ts";
+import type { KeyRing } from "../crypto/secret-box.ts";
 import { ApiError } from "../http/errors.ts";
 import { microsToUsd } from "../money/units.ts";
-import { computeCostMicros } from "../router/cost.ts";
-import { decideRoute } from "../router/decide.ts";
-import { chainOf, type RouteCandidate, type RouterModel } from "../router/types.ts";
+import { chainOf, type RouteCandidate } from "../router/types.ts";
 import { UpstreamError, type ProviderAdapter, type ProviderConfig, type UpstreamEvent } from "../providers/types.ts";
 import type { HealthRecorder } from "../health/recorder.ts";
 import type { ServerTiming } from "../http/server-timing.ts";
@@ -13,12 +10,15 @@ import { scrubSecrets } from "../security/scrub.ts";
 import { CompletionAccumulator, isFirstToken } from "./accumulator.ts";
 import { upstreamRequest, type ChatCompletionBody } from "./chat-request.ts";
 import { KIND_FROM_DB } from "../catalog/provider-kinds.ts";
-import { planRoute, type GatewayDeps, type Plan } from "./plan.ts";
+import type { GatewayDeps, Plan } from "./plan.ts";
 import { addCosts, NO_COST, servedCost, tokenCounts } from "./invoice.ts";
 import type { InvoiceCost } from "../router/cost.ts";
 import type { AttemptRecord } from "./usage-log.ts";
-import { buildReceipt, downgradeOf } from "./receipt.ts";
-import { skippedPrimaryText } from "./receipt-text.ts";
+import { buildReceipt } from "./receipt.ts";
+import { asUpstreamError, claimTrial, markInvalid, noteFailure, noteSuccess, providerKey, shouldFallBack } from "./attempts.ts";
+import { holdCredits, planWithinLimits } from "./admission.ts";
+import { precisionCost } from "./precision-cost.ts";
+import { routeHeaders } from "./route-headers.ts";
 import { chatCompletionsDialect, type ReplyDialect } from "./reply-dialect.ts";
 import { budgetState, byokFeeMicros } from "../router/money.ts";
 import type { GatewayLimits } from "../limits/gateway-limits.ts";
@@ -52,10 +52,7 @@ export type ChatCall = {
 
 const dialectOf = (call: ChatCall): ReplyDialect => call.dialect ?? chatCompletionsDialect;
 
-/** Upstream outcomes that say "try someone else": unreachable, slow, busy, broken, or misconfigured on our side. */
-export function shouldFallBack(status: number): boolean {
-  return status === 0 || status === 401 || status === 403 || status === 404 || status === 408 || status === 409 || status === 429 || status >= 500;
-}
+export { shouldFallBack };
 
 type OpenStream = { iterator: AsyncIterator<UpstreamEvent>; buffered: UpstreamEvent[]; done: boolean; ttftMs: number };
 
@@ -69,8 +66,6 @@ type Outcome = {
   ttftMs: number | null;
 };
 
-const headerSafe = (text: string) => text.replace(/[\u2013\u2014]/g, "-").replace(/[^\x20-\x7E]/g, "").slice(0, 300);
-
 /**
  * One request end to end: route, hold credits, walk the candidates until one answers (falling
  * back transparently while nothing has reached the client), stream or aggregate the reply,
@@ -79,28 +74,15 @@ const headerSafe = (text: string) => text.replace(/[\u2013\u2014]/g, "-").replac
 export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Response> {
   const now = deps.now ?? Date.now;
   const started = now();
-  let plan = await planWithinLimits(deps, call);
+  let plan = await planWithinLimits(deps, call.caller, call.body);
   call.timing?.mark("route");
   const created = Math.floor(started / 1000);
   const completionId = `chatcmpl-${call.requestId}`;
   const attempts: AttemptRecord[] = [];
 
-  // The hold covers the dearest candidate the walk may reach; settle charges what was used. A
-  // hold refused on a recent (cached) view of the balance is decided again on a fresh one.
-  const placeHold = async (p: Plan) => {
-    const amount = Math.max(...chainOf(p.decision).map((c) => c.estimatedCostMicros));
-    const keyId = p.caller.keySpend ? call.caller.apiKeyId : null;
-    const available = amount > 0 ? (await deps.billing.reserve(call.caller.userId, call.requestId, amount, keyId)).availableMicros : p.caller.state.availableCreditsMicros;
-    return { hold: amount, availableAfterHold: available };
-  };
-  let held: { hold: number; availableAfterHold: number };
-  try {
-    held = await placeHold(plan);
-  } catch (err) {
-    if (!(plan.caller.moneyCached && err instanceof ApiError && err.status === 402)) throw err;
-    plan = await planRoute(deps, call.caller, call.body, { freshMoney: true, facts: plan.facts });
-    held = await placeHold(plan);
-  }
+  // The hold covers the dearest candidate the walk may reach; settle charges what was used.
+  const held = await holdCredits(deps, call.caller, call.requestId, plan, call.body);
+  plan = held.plan;
   const { hold, availableAfterHold } = held;
   call.timing?.mark("hold");
   const chain = chainOf(plan.decision);
@@ -140,7 +122,7 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
     const cost = addCosts(served, abandoned);
     // With the caller's own key the provider bills them; the platform charges only its BYOK fee.
     const fee = byok ? byokFeeMicros(servedCost(model, tokens, false).total, plan.caller.state.byokFeeBasisPoints ?? 0) : 0;
-    const precisionMicros = precisionCost(deps, plan, promptTokens, completionTokens);
+    const precisionMicros = precisionCost(plan, promptTokens, completionTokens);
     // The whole cost is charged, never capped (a cost past the hold becomes owed): what the ledger
     // will record is known here, so the reply can state it before the statement runs. BYOK: the
     // caller's key paid the provider, so both are 0.
@@ -292,48 +274,11 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
   }
 }
 
-async function claimTrial(deps: ChatDeps, providerId: string): Promise<boolean> {
-  if (!deps.circuits) return true;
-  return deps.circuits.claimTrial(providerId).catch((err: unknown) => {
-    log().error({ provider_id: providerId, err: scrubSecrets(String(err)) }, "circuit: trial claim failed");
-    return false;
-  });
-}
-
-/** This process's breaker, and the cluster's circuit when the breaker opens or the trial failed. */
-function noteFailure(deps: ChatDeps, plan: Plan, providerId: string, message: string): void {
-  deps.breakers.failure(providerId, message);
-  if (deps.circuits && (plan.circuits.trial.has(providerId) || deps.breakers.isOpen(providerId))) {
-    deps.circuits.open(providerId, "traffic", scrubSecrets(message)).catch((err: unknown) => log().error({ provider_id: providerId, err: scrubSecrets(String(err)) }, "circuit: open failed"));
-  }
-}
-
-/** The trial's success closes the cluster's circuit; other successes write nothing. */
-function noteSuccess(deps: ChatDeps, plan: Plan, providerId: string, ttftMs: number): void {
-  deps.breakers.success(providerId, ttftMs);
-  if (deps.circuits && plan.circuits.trial.has(providerId)) {
-    deps.circuits.close(providerId).catch((err: unknown) => log().error({ provider_id: providerId, err: scrubSecrets(String(err)) }, "circuit: close failed"));
-  }
-}
-
-/**
- * Routing, within the caller's rate limits: counted first (in process, or a slot from this
- * process's lease of the shared window: lib/limits/gateway-limits.ts), so a spent window's 429
- * wins over whatever routing would say.
- */
-async function planWithinLimits(deps: ChatDeps, call: ChatCall): Promise<Plan> {
-  const admitted = deps.limits?.admit(call.caller);
-  const planned = planRoute(deps, call.caller, call.body);
-  // A refill of the lease (a round trip) overlaps routing's own reads.
-  if (admitted) await Promise.all([admitted, planned.catch(() => undefined)]);
-  return planned;
-}
-
 /** Starts the candidate and reads until its first real token, within the provider's first-token timeout. */
 async function openCandidate(deps: ChatDeps, plan: Plan, call: ChatCall, candidate: RouteCandidate, ctrl: AbortController, acc: CompletionAccumulator): Promise<OpenStream> {
   const provider = plan.catalog.providers.get(candidate.providerId);
   if (!provider) throw new UpstreamError(`provider ${candidate.provider} was removed`, 404);
-  const config: ProviderConfig = { slug: provider.slug, kind: provider.kind, baseUrl: provider.baseUrl, apiKey: providerKey(deps, plan, call, candidate), simulation: provider.simulation };
+  const config: ProviderConfig = { slug: provider.slug, kind: provider.kind, baseUrl: provider.baseUrl, apiKey: providerKey(deps, plan, call.caller.userId, candidate), simulation: provider.simulation };
   const request = upstreamRequest(call.body, candidate.upstreamId, plan.upstreamMaxTokens, KIND_FROM_DB[provider.kind], candidate.byok);
   const started = (deps.now ?? Date.now)();
   let timedOut = false;
@@ -361,34 +306,6 @@ async function openCandidate(deps: ChatDeps, plan: Plan, call: ChatCall, candida
   } finally {
     clearTimeout(timer);
   }
-}
-
-/**
- * The provider refused the caller's own key: remember it, so the next requests route without it
- * (platform keys, or a clear "no key" failure). This request walks on down its chain. Awaited (a
- * rare path): once the reply is out, the Keys page already shows the key as invalid.
- */
-async function markInvalid(deps: ChatDeps, plan: Plan, userId: string, candidate: RouteCandidate, e: UpstreamError): Promise<void> {
-  const sealed = plan.caller.keys.get(candidate.providerId);
-  if (!sealed || !deps.markByokInvalid) return;
-  let secrets: string[] = [];
-  try {
-    secrets = [open(sealed.ciphertext, deps.masterKey(), byokKeyAad(userId, candidate.providerId))];
-  } catch {
-    // unreadable: the pattern scrub still applies
-  }
-  // Only if the key is still the one that was refused (the user may have replaced it meanwhile).
-  await deps.markByokInvalid(sealed.id, `${candidate.provider} answered ${e.status}: ${e.message}`, { secrets, ciphertext: sealed.ciphertext }).catch((err: unknown) => log().error({ err: scrubSecrets(String(err)) }, "marking a BYOK key invalid failed"));
-}
-
-function providerKey(deps: ChatDeps, plan: Plan, call: ChatCall, candidate: RouteCandidate): string | null {
-  if (candidate.byok) {
-    const sealed = plan.caller.keys.get(candidate.providerId);
-    if (sealed) return open(sealed.ciphertext, deps.masterKey(), byokKeyAad(call.caller.userId, candidate.providerId));
-  }
-  const provider = plan.catalog.providers.get(candidate.providerId);
-  if (provider?.platformKeyCiphertext) return open(provider.platformKeyCiphertext, deps.masterKey(), platformKeyAad(candidate.providerId));
-  return null;
 }
 
 function streamResponse(
@@ -477,59 +394,4 @@ function streamResponse(
 }
 
 
-/**
- * For a stream, X-Credits-Remaining is what stays spendable while it runs (available minus the
- * hold). X-Routing-Reason leads with what a person should know first: a downgrade, then which
- * providers failed and why, then the router's own reason.
- */
-function routeHeaders(plan: Plan, candidate: RouteCandidate, attempts: readonly AttemptRecord[], availableMicros: number, requestId: string): Record<string, string> {
-  const fallbacks = Math.max(0, attempts.length - 1);
-  const failed = attempts.filter((a) => !a.ok);
-  const chain = chainOf(plan.decision);
-  const parts: string[] = [];
-  const downgrade = downgradeOf(plan.decision, candidate.powerLevel, plan.catalog.rules, budgetState(plan.caller.state.budget).percent);
-  if (downgrade) parts.push(downgrade.message);
-  if (plan.skippedPrimary) parts.push(skippedPrimaryText(plan.skippedPrimary));
-  if (fallbacks > 0) {
-    const why = failed.map((a) => `${a.model}${chain.find((c) => c.model === a.model)?.byok ? " (your key)" : ""} failed (${a.status === 0 ? "unreachable" : a.status})`).join(", ");
-    parts.push(`fallback #${fallbacks} after ${why}`);
-  }
-  parts.push(plan.decision.reason);
-  const reason = parts.join("; ");
-  return {
-    "X-Request-Id": requestId,
-    "X-Provider-Used": candidate.provider,
-    "X-Model-Used": candidate.model,
-    "X-Routing-Reason": headerSafe(reason),
-    "X-Fallback-Count": String(fallbacks),
-    "X-Power-Level": candidate.powerLevel,
-    ...(plan.cappedMaxTokens !== null ? { "X-Max-Tokens-Capped": String(plan.cappedMaxTokens) } : {}),
-    ...(candidate.byok && plan.caller.state.byokFeeBasisPoints ? { "X-BYOK-Fee-Percent": String(plan.caller.state.byokFeeBasisPoints / 100) } : {}),
-    "X-Credits-Remaining": String(microsToUsd(availableMicros)),
-  };
-}
 
-/**
- * Every failure passes here before it reaches the client, usage rows, health or logs; scrubbing
- * again means an adapter that forgot to is not a leak.
- */
-function asUpstreamError(err: unknown): UpstreamError {
-  if (err instanceof UpstreamError) return new UpstreamError(scrubSecrets(err.message), err.status, err.retryAfterSeconds);
-  return new UpstreamError(scrubSecrets(err instanceof Error ? err.message : String(err)), 502);
-}
-
-/** What the same tokens would have cost on the model PRECISION would pick (money aside), for the savings view. */
-function precisionCost(deps: ChatDeps, plan: Plan, promptTokens: number, completionTokens: number): number | null {
-  if (promptTokens + completionTokens === 0) return null;
-  const decision = decideRoute({
-    request: { model: "precision", taskType: plan.decision.taskType },
-    promptTokens: plan.promptTokens,
-    maxOutputTokens: plan.maxOutputTokens,
-    catalog: plan.catalog.prepared,
-    caller: { role: "USER", byokProviderIds: [], availableCreditsMicros: Number.MAX_SAFE_INTEGER },
-    maxFallbacks: 0,
-  });
-  if (!decision.ok) return null;
-  const m: RouterModel | undefined = plan.catalog.models.find((x) => x.id === decision.primary.modelId);
-  return m ? computeCostMicros(promptTokens, completionTokens, m.inputPricePer1M, m.outputPricePer1M) : null;
-}

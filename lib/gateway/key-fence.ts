@@ -55,7 +55,9 @@ export function routeFor(profile: RoutingProfile | null | undefined): (input: Ro
     const models = privacy ? [profile.local!] : [...new Set([profile.primary, profile.fallback, profile.local].filter((m): m is string => !!m))];
     const results = models.map((model) => decideRoute({ ...input, request: { ...input.request, model } }));
     const ok = results.filter((r) => r.ok);
-    if (ok.length === 0) return results[0]!;
+    // A profile names models of one kind (chat, usually): a request of the other kind (embeddings)
+    // routes as if the key had no profile, rather than fail on models it could never use.
+    if (ok.length === 0) return results.every((r) => !r.ok && r.code === "unsupported_by_model") ? decideRoute(input) : results[0]!;
     const [first, ...rest] = ok;
     const chain = [first!.primary, ...rest.map((r) => r.primary)];
     const skipped = models.filter((_, i) => !results[i]!.ok);

@@ -5,7 +5,7 @@ import { promptTokenBound } from "../router/token-bound.ts";
 import { DEFAULT_MAX_OUTPUT_TOKENS } from "../router/catalog-defaults.ts";
 import { computeCostMicros, formatMicros } from "../router/cost.ts";
 import { chargedCostMicros } from "../router/money.ts";
-import { chainOf, type HealthMap, type ProviderHealth, type RouteCandidate, type RouteDecision, type RouteInput, type RouteResult } from "../router/types.ts";
+import { chainOf, type HealthMap, type ProviderHealth, type RouteCandidate, type RouteDecision, type RouteInput, type RouteResult, type RoutingRequest } from "../router/types.ts";
 import { ApiError } from "../http/errors.ts";
 import type { CircuitBreakers } from "../health/circuit-breaker.ts";
 import { NO_CIRCUITS, type CircuitSnapshot, type SharedCircuits } from "../health/shared-circuits.ts";
@@ -102,9 +102,9 @@ function healthMap(catalog: GatewayCatalog, breakers: CircuitBreakers, circuits:
  * fresh read, so a stale view never downgrades or refuses anyone. A view that is stale the other
  * way is caught by the hold, which cannot overdraw (lib/gateway/chat-completion.ts re-plans then).
  */
-export async function planRoute(deps: GatewayDeps, caller: Caller, body: ChatCompletionBody, opts: { freshMoney?: boolean; facts?: BodyFacts } = {}): Promise<Plan> {
+export async function planRoute(deps: GatewayDeps, caller: Caller, body: ChatCompletionBody | EmbeddingsRoute, opts: { freshMoney?: boolean; facts?: BodyFacts } = {}): Promise<Plan> {
   // What the body says is worked out once per request, however often the money is re-read.
-  const facts = opts.facts ?? bodyFacts(body);
+  const facts = opts.facts ?? (body instanceof EmbeddingsRoute ? body.facts : bodyFacts(body));
   const [catalog, loaded, circuits] = await Promise.all([deps.catalog.get(), loadCallerState(deps.db, deps.billing, caller, opts.freshMoney, deps.byokFee), deps.circuits?.snapshot() ?? NO_CIRCUITS]);
   let plan: Plan;
   try {
@@ -117,8 +117,23 @@ export async function planRoute(deps: GatewayDeps, caller: Caller, body: ChatCom
   return plan;
 }
 
-/** The request's own facts for routing: prompt estimate and bound (a tokenizer pass and a JSON walk), max_tokens. */
-export type BodyFacts = { promptTokens: number; promptTokensBound: number; maxOutputTokens: number };
+/**
+ * The request's own facts for routing: prompt estimate and bound (a tokenizer pass and a JSON
+ * walk), max_tokens; for embeddings, how many inputs the bound spans (RouteInput.promptInputs).
+ */
+export type BodyFacts = { promptTokens: number; promptTokensBound: number; maxOutputTokens: number; promptInputs?: number };
+
+/**
+ * An embeddings request as routing sees it (lib/gateway/embeddings.ts builds it from
+ * embeddings-request.ts): its routing fields and facts, worked out once. A class, so planRoute tells it from a chat body
+ * (which may carry any field at all) by instanceof.
+ */
+export class EmbeddingsRoute {
+  constructor(
+    readonly request: RoutingRequest,
+    readonly facts: BodyFacts,
+  ) {}
+}
 
 function bodyFacts(body: ChatCompletionBody): BodyFacts {
   return {
@@ -132,14 +147,15 @@ function moneyShaped(plan: Plan): boolean {
   return plan.decision.creditsShortAt !== null || plan.cappedMaxTokens !== null;
 }
 
-function decidePlan(deps: GatewayDeps, caller: Caller, body: ChatCompletionBody, facts: BodyFacts, catalog: GatewayCatalog, loaded: LoadedCaller, circuits: CircuitSnapshot): Plan {
+function decidePlan(deps: GatewayDeps, caller: Caller, body: ChatCompletionBody | EmbeddingsRoute, facts: BodyFacts, catalog: GatewayCatalog, loaded: LoadedCaller, circuits: CircuitSnapshot): Plan {
   const { promptTokens, promptTokensBound, maxOutputTokens } = facts;
   const fences = caller.fences;
   const route = routeFor(fences?.routingProfile);
   const input: RouteInput = {
-    request: fencedRequest(routingRequest(body), fences, catalog.prepared, loaded.state.preferredPowerLevel),
+    request: fencedRequest(body instanceof EmbeddingsRoute ? body.request : routingRequest(body), fences, catalog.prepared, loaded.state.preferredPowerLevel),
     promptTokens,
     promptTokensBound,
+    promptInputs: facts.promptInputs,
     maxOutputTokens,
     catalog: catalog.prepared,
     health: healthMap(catalog, deps.breakers, circuits),
@@ -170,7 +186,7 @@ function decidePlan(deps: GatewayDeps, caller: Caller, body: ChatCompletionBody,
   // The key's monthly limit, not the account, is what ran out.
   const key = loaded.keySpend;
   if (key && result.code === "insufficient_credits" && keyRemaining(key) < loaded.creditsMicros) throw keyBudgetExhausted(key, nextUtcMonth());
-  const param = result.code === "unknown_model" || result.code === "unsupported_by_model" ? "model" : result.code === "context_length_exceeded" ? "messages" : null;
+  const param = result.code === "unknown_model" || result.code === "unsupported_by_model" ? "model" : result.code === "context_length_exceeded" ? (body instanceof EmbeddingsRoute ? "input" : "messages") : null;
   let message = result.message;
   if (result.code === "insufficient_credits" && loaded.owedMicros > 0) message = `Your account owes ${formatMicros(loaded.owedMicros)}: a request cost more than was held. Add credits to use paid models again.`;
   const failure = new ApiError(result.status, FAILURE_CODES[result.code] ?? result.code, message, param);
@@ -209,7 +225,9 @@ function cappedPlan(minimal: RouteDecision, base: Pick<Plan, "catalog" | "caller
  * Parameters that change the price or retention go only to the caller's own key: the chain keeps
  * its BYOK candidates, and a request no BYOK candidate can serve is refused naming the field.
  */
-function withPricedParams(body: ChatCompletionBody, plan: Plan): Plan {
+function withPricedParams(body: ChatCompletionBody | EmbeddingsRoute, plan: Plan): Plan {
+  // An embeddings request sends the provider only fields whose cost the hold bounds.
+  if (body instanceof EmbeddingsRoute) return plan;
   const priced = pricedParams(body);
   if (priced.length === 0) return plan;
   const chain = chainOf(plan.decision).filter((c) => c.byok);

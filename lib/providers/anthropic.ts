@@ -34,7 +34,7 @@ export function createAnthropicAdapter(config: ProviderConfig): ProviderAdapter 
       if (!res.ok) throw await errorFromResponse(res, signal, secrets);
       if (!res.body) throw new UpstreamError("upstream sent an empty body", 502);
       const reader = openSseReader(res.body);
-      return cancellable(anthropicEvents(reader, signal, request.model, secrets), () => reader.cancel());
+      return cancellable(anthropicEvents(reader, signal, request.model, secrets, jsonToolName(request)), () => reader.cancel());
     },
   };
 }
@@ -99,12 +99,69 @@ export function toAnthropicRequest(request: UpstreamChatRequest): Record<string,
   if (typeof request.user === "string" && request.user) out.metadata = { user_id: request.user };
 
   const tools = Array.isArray(request.tools) ? request.tools.map(toAnthropicTool).filter((t): t is Block => t !== null) : [];
-  if (tools.length) {
+  const noParallel = request.parallel_tool_calls === false;
+  const jsonTool = jsonToolName(request);
+  if (jsonTool) {
+    const format = jsonFormatOf(request.response_format)!;
+    // The caller's tools under auto: the model calls them or answers in JSON (see JSON mode below).
+    const choice: Block = tools.length && request.tool_choice !== "none" ? { type: "any", ...(noParallel ? { disable_parallel_tool_use: true } : {}) } : { type: "tool", name: jsonTool, disable_parallel_tool_use: true };
+    out.tools = [...tools, { name: jsonTool, description: format.description, input_schema: format.schema }];
+    out.tool_choice = choice;
+  } else if (tools.length) {
     out.tools = tools;
-    const choice = toAnthropicToolChoice(request.tool_choice, request.parallel_tool_calls === false);
+    const choice = toAnthropicToolChoice(request.tool_choice, noParallel);
     if (choice) out.tool_choice = choice;
   }
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON mode (response_format)
+//
+// The Messages API has no schema-less JSON mode (OpenAI's json_object), and its own structured
+// outputs (`output_config.format`) exist on recent models only, so the adapter asks for JSON the
+// way every Claude model with tools honours: a tool whose input schema is the wanted format
+// (`{"type":"object"}` for json_object) that the model is made to call. Its input streams back as
+// input_json_delta and reaches the client as the message's text with finish_reason "stop", which
+// is what an OpenAI client in JSON mode reads. Dropping response_format instead would hand prose
+// to a JSON parser; a format this cannot express is refused (400) before anything is sent.
+//
+// Routing sends JSON requests only to models with the "json" capability, which no seeded
+// Anthropic model has: this runs for a model an admin tagged "json". With the caller's own tools
+// and tool_choice auto, the JSON tool joins them under tool_choice "any", so the model calls the
+// caller's tools or answers in JSON, as OpenAI's models do; a forced tool choice (required, a
+// named function) leaves JSON mode out, since the reply is then tool calls. Anthropic refuses a
+// forced tool with extended thinking; its 400 reaches the client as it is.
+
+export const JSON_TOOL_NAME = "json_response";
+
+/** The JSON tool's name for this request (unique among the caller's tools), or null when it asks for no JSON. */
+export function jsonToolName(request: UpstreamChatRequest): string | null {
+  if (request.response_format == null || jsonFormatOf(request.response_format) === null || forcesCallerTool(request)) return null;
+  const taken = new Set((Array.isArray(request.tools) ? request.tools : []).map((t) => (isRecord(t) ? (isRecord(t.function) ? t.function.name : t.name) : undefined)));
+  let name = JSON_TOOL_NAME;
+  while (taken.has(name)) name += "_";
+  return name;
+}
+
+/** The JSON tool's input schema and description for a response_format; null when it asks for text. */
+function jsonFormatOf(format: unknown): { schema: Block; description: string } | null {
+  if (!isRecord(format) || format.type === "text") return null;
+  const description = "Respond with a JSON object: the whole answer goes in this tool's input.";
+  if (format.type === "json_object") return { schema: { type: "object" }, description };
+  if (format.type === "json_schema") {
+    const spec = isRecord(format.json_schema) ? format.json_schema : {};
+    const given = isRecord(spec.schema) ? spec.schema : {};
+    // A tool's input is an object; so is the root of an OpenAI structured-output schema.
+    if (given.type !== undefined && given.type !== "object") throw new UpstreamError("response_format json_schema: an Anthropic model can only be held to a schema whose top level is an object", 400);
+    return { schema: { ...given, type: "object" }, description: typeof spec.description === "string" && spec.description ? `${description} ${spec.description}` : description };
+  }
+  throw new UpstreamError(`response_format type ${JSON.stringify(format.type)} is not supported by Anthropic models`, 400);
+}
+
+function forcesCallerTool(request: UpstreamChatRequest): boolean {
+  const c = request.tool_choice;
+  return Array.isArray(request.tools) && request.tools.length > 0 && (c === "required" || (isRecord(c) && (c.type === "function" || c.type === "any" || c.type === "tool")));
 }
 
 function toAnthropicTool(tool: unknown): Block | null {
@@ -251,7 +308,8 @@ export function statusForAnthropicError(type: unknown): number {
   }
 }
 
-async function* anthropicEvents(reader: SseReader, signal: AbortSignal, requestedModel: string, secrets: KnownSecrets): AsyncGenerator<UpstreamEvent> {
+/** `jsonTool`: the JSON-mode tool (jsonToolName), whose input is the reply's text rather than a tool call. */
+async function* anthropicEvents(reader: SseReader, signal: AbortSignal, requestedModel: string, secrets: KnownSecrets, jsonTool: string | null = null): AsyncGenerator<UpstreamEvent> {
   let id = "";
   let model = requestedModel;
   const created = Math.floor(Date.now() / 1000);
@@ -260,6 +318,7 @@ async function* anthropicEvents(reader: SseReader, signal: AbortSignal, requeste
   let stopped = false;
   let started = false;
   const toolIndexByBlock = new Map<number, number>();
+  const jsonBlocks = new Set<number>();
 
   const chunk = (delta: ChunkDelta, finishReason: string | null = null): UpstreamEvent => {
     const choices: ChunkChoice[] = [{ index: 0, delta, finish_reason: finishReason }];
@@ -305,7 +364,9 @@ async function* anthropicEvents(reader: SseReader, signal: AbortSignal, requeste
         case "content_block_start": {
           const block = isRecord(event.content_block) ? event.content_block : {};
           const blockIndex = typeof event.index === "number" ? event.index : -1;
-          if (block.type === "tool_use") {
+          if (block.type === "tool_use" && jsonTool !== null && block.name === jsonTool) {
+            jsonBlocks.add(blockIndex);
+          } else if (block.type === "tool_use") {
             const index = toolIndexByBlock.size;
             toolIndexByBlock.set(blockIndex, index);
             yield chunk({ tool_calls: [{ index, id: String(block.id ?? ""), type: "function", function: { name: String(block.name ?? ""), arguments: "" } }] });
@@ -319,8 +380,10 @@ async function* anthropicEvents(reader: SseReader, signal: AbortSignal, requeste
           if (delta.type === "text_delta" && typeof delta.text === "string") {
             yield chunk({ content: delta.text });
           } else if (delta.type === "input_json_delta" && typeof delta.partial_json === "string" && delta.partial_json) {
-            const index = toolIndexByBlock.get(typeof event.index === "number" ? event.index : -1);
+            const blockIndex = typeof event.index === "number" ? event.index : -1;
+            const index = toolIndexByBlock.get(blockIndex);
             if (index !== undefined) yield chunk({ tool_calls: [{ index, function: { arguments: delta.partial_json } }] });
+            else if (jsonBlocks.has(blockIndex)) yield chunk({ content: delta.partial_json });
           } else if (delta.type === "thinking_delta" && typeof delta.thinking === "string") {
             yield chunk({ reasoning_content: delta.thinking });
           }
@@ -350,7 +413,9 @@ async function* anthropicEvents(reader: SseReader, signal: AbortSignal, requeste
   }
   // A clean end after message_delta said why it stopped is complete enough; anything less broke.
   if (!stopped && stopReason === null) throw new UpstreamError("upstream stream broke", 502);
-  yield chunk({}, mapStopReason(stopReason));
+  // The JSON tool alone was called: for the client that is a finished answer, not a tool call.
+  const answeredInJson = stopReason === "tool_use" && jsonBlocks.size > 0 && toolIndexByBlock.size === 0;
+  yield chunk({}, answeredInJson ? "stop" : mapStopReason(stopReason));
   if (tokens.seen) yield { type: "usage", usage: usageOf(tokens) };
 }
 

@@ -1,4 +1,5 @@
 /** The mock upstream itself, checked with the official OpenAI SDK so its wire format is the real one. */
+import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startMockUpstream, type MockUpstream } from "../../tests/doubles/mock-upstream.ts";
@@ -98,6 +99,28 @@ describe("mock upstream (OpenAI side, via the openai SDK)", () => {
     }
     expect([name, args, finish]).toEqual(["f", '{"x":1}', "tool_calls"]);
   });
+
+  it("streams several tool calls one after the other by index, and records parallel_tool_calls", async () => {
+    mock.setBehavior({ toolCalls: [{ name: "get_weather", arguments: '{"city":"Paris"}' }, { name: "get_time", arguments: '{"tz":"Europe/Paris"}' }] });
+    const stream = await client.chat.completions.create({ model: "a", messages, stream: true });
+    const deltas: { index: number; id?: string; name?: string; args?: string }[] = [];
+    let finish: string | null = null;
+    for await (const chunk of stream) {
+      for (const d of chunk.choices[0]?.delta.tool_calls ?? []) deltas.push({ index: d.index, id: d.id, name: d.function?.name, args: d.function?.arguments });
+      finish = chunk.choices[0]?.finish_reason ?? finish;
+    }
+    expect(finish).toBe("tool_calls");
+    // Call 0 whole (announced with id and name, then its pieces), then call 1.
+    expect(deltas.map((d) => d.index)).toEqual([0, 0, 0, 0, 1, 1, 1, 1]);
+    expect(deltas.filter((d) => d.id).map((d) => [d.index, d.name, d.args])).toEqual([[0, "get_weather", ""], [1, "get_time", ""]]);
+    const args = (i: number) => deltas.filter((d) => d.index === i).map((d) => d.args ?? "").join("");
+    expect([JSON.parse(args(0)), JSON.parse(args(1))]).toEqual([{ city: "Paris" }, { tz: "Europe/Paris" }]);
+    expect(mock.requests[0]!.parallelToolCalls).toBeUndefined();
+
+    const one = await client.chat.completions.create({ model: "a", messages, parallel_tool_calls: false });
+    expect(one.choices[0]!.message.tool_calls!.map((c) => c.type === "function" && c.function.name)).toEqual(["get_weather"]);
+    expect(mock.requests[1]!.parallelToolCalls).toBe(false);
+  });
 });
 
 describe("mock upstream (Anthropic side)", () => {
@@ -135,6 +158,31 @@ describe("mock upstream (Anthropic side)", () => {
       // 6 pieces + 4 thinking tokens, inside output_tokens as Anthropic counts them.
       delta: { input_tokens: 2, output_tokens: 10, cache_read_input_tokens: 1_000, cache_creation_input_tokens: 200 },
     });
+  });
+
+  it("streams several tool_use blocks as Anthropic does, read back whole by the official SDK", async () => {
+    mock.setBehavior({ tokens: ["Checking", " both."], toolCalls: [{ name: "get_weather", arguments: '{"city":"Paris"}' }, { name: "get_time", arguments: '{"tz":"Europe/Paris"}' }] });
+    const anthropic = new Anthropic({ baseURL: mock.url, apiKey: "k", maxRetries: 0 });
+    const stream = anthropic.messages.stream({ model: "claude", max_tokens: 100, messages: [{ role: "user", content: "one two" }] });
+    const names: string[] = [];
+    stream.on("streamEvent", (e) => names.push(e.type === "content_block_delta" ? `${e.type}:${e.index}:${e.delta.type}` : e.type === "content_block_start" || e.type === "content_block_stop" ? `${e.type}:${e.index}` : e.type));
+    const message = await stream.finalMessage();
+    expect(message.content).toEqual([
+      { type: "text", text: "Checking both." },
+      { type: "tool_use", id: expect.stringMatching(/^toolu_mock_\d+_0$/), name: "get_weather", input: { city: "Paris" } },
+      { type: "tool_use", id: expect.stringMatching(/^toolu_mock_\d+_1$/), name: "get_time", input: { tz: "Europe/Paris" } },
+    ]);
+    expect(message.stop_reason).toBe("tool_use");
+    // One block at a time: each tool_use block starts, streams its input in pieces, and stops before the next.
+    const blocks = names.filter((n) => n.startsWith("content_block"));
+    expect(blocks.filter((n) => n.startsWith("content_block_start") || n.startsWith("content_block_stop"))).toEqual([
+      "content_block_start:0", "content_block_stop:0", "content_block_start:1", "content_block_stop:1", "content_block_start:2", "content_block_stop:2",
+    ]);
+    expect(blocks.filter((n) => n === "content_block_delta:2:input_json_delta").length).toBeGreaterThanOrEqual(3);
+    expect(mock.requests[0]!.parallelToolCalls).toBeUndefined();
+
+    await post({ model: "claude", max_tokens: 10, tool_choice: { type: "auto", disable_parallel_tool_use: true }, messages: [{ role: "user", content: "x" }] }).then((r) => r.json());
+    expect(mock.requests[1]!.parallelToolCalls).toBe(false);
   });
 
   it("returns Anthropic-shaped errors and enforces the key when configured", async () => {

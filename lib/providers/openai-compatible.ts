@@ -5,6 +5,7 @@
 import { cancellable, errorFromPayload, errorFromResponse, isRecord, joinUrl, nextSseMessage, parseJson, postJson, streamError, type UpstreamResponse } from "./http.ts";
 import type { KnownSecrets } from "../security/scrub.ts";
 import { openSseReader, type SseReader } from "./sse.ts";
+import { openAiEmbed } from "./openai-embeddings.ts";
 import { UpstreamError, type ChunkChoice, type ChunkDelta, type ProviderAdapter, type ProviderConfig, type UpstreamChatRequest, type UpstreamEvent, type Usage } from "./types.ts";
 
 export function createOpenAiCompatibleAdapter(config: ProviderConfig): ProviderAdapter {
@@ -22,6 +23,7 @@ export function createOpenAiCompatibleAdapter(config: ProviderConfig): ProviderA
       const reader = openSseReader(res.body);
       return cancellable(openAiEvents(reader, signal, secrets), () => reader.cancel());
     },
+    embed: (request, signal) => openAiEmbed(config, request, signal),
   };
 }
 

@@ -113,4 +113,21 @@ export type ProviderAdapter = {
    * upstream HTTP request at once.
    */
   stream(request: UpstreamChatRequest, signal: AbortSignal): Promise<AsyncIterable<UpstreamEvent>>;
+  /**
+   * Embeds every input, in order. Rejects with UpstreamError like `stream` (status, abort,
+   * unreachable). Absent: the provider has no embeddings API (Anthropic).
+   */
+  embed?(request: UpstreamEmbeddingsRequest, signal: AbortSignal): Promise<UpstreamEmbeddings>;
 };
+
+/** One embeddings call as an adapter gets it: the inputs always a list, vectors always asked for as floats. */
+export type UpstreamEmbeddingsRequest = {
+  model: string;
+  /** Texts, or token-id arrays (one per input). */
+  input: string[] | number[][];
+  dimensions?: number;
+  user?: string;
+};
+
+/** One vector per input, in input order, and the provider's own token count (null: it gave none). */
+export type UpstreamEmbeddings = { data: number[][]; usage: { prompt_tokens: number } | null };

@@ -268,6 +268,53 @@ describe("hard filters in a decision", () => {
   });
 });
 
+describe("JSON output and the kind of model", () => {
+  const JSON_MODELS = ["openai/gpt-4o-mini", "openai/gpt-4o"];
+  const jsonCatalog = () => JSON_MODELS.reduce((models, id) => withModel(models, id, { capabilities: [...models.find((m) => `${m.provider.slug}/${m.upstreamId}` === id)!.capabilities, "json"] }), seedModels());
+  const NO_JSON = "no JSON output support (request sets response_format)";
+
+  it("auto routing with JSON asked keeps only json models, and says why the others are out", () => {
+    // Without JSON the router prefers a model that cannot do it: the filter is what changes the pick.
+    expect(JSON_MODELS).not.toContain(ok(route({ catalog: jsonCatalog() })).primary.model);
+    const d = ok(route({ catalog: jsonCatalog(), request: { hasResponseFormat: true } }));
+    for (const c of chain(d)) expect(JSON_MODELS).toContain(c.model);
+    expect(d.excluded.find((e) => e.model === "openrouter/meta-llama/llama-3.3-70b-instruct")).toMatchObject({ step: "filter", reason: NO_JSON });
+    expect(d.excluded.filter((e) => e.reason === NO_JSON).length).toBeGreaterThan(0);
+  });
+
+  it("a pinned model without json fails unsupported_by_model (400), naming the reason; with json it serves", () => {
+    const f = failure(route({ catalog: jsonCatalog(), request: { model: "anthropic/claude-3-5-haiku-latest", hasResponseFormat: true } }));
+    expect(f).toMatchObject({ code: "unsupported_by_model", status: 400 });
+    expect(f.message).toBe(`Model anthropic/claude-3-5-haiku-latest cannot serve this request: ${NO_JSON}`);
+    expect(f.excluded).toEqual([{ model: "anthropic/claude-3-5-haiku-latest", modelId: "m-anthropic-claude-3-5-haiku-latest", provider: "anthropic", step: "filter", reason: NO_JSON }]);
+    expect(ok(route({ catalog: jsonCatalog(), request: { model: "openai/gpt-4o-mini", hasResponseFormat: true } })).primary.model).toBe("openai/gpt-4o-mini");
+    // The same pin without JSON is served: only the JSON ask is refused.
+    expect(ok(route({ catalog: jsonCatalog(), request: { model: "anthropic/claude-3-5-haiku-latest" } })).primary.model).toBe("anthropic/claude-3-5-haiku-latest");
+  });
+
+  it("with JSON asked and no json model anywhere, nothing is routed (the failure lists why)", () => {
+    const f = failure(route({ request: { hasResponseFormat: true } }));
+    expect(f.code).toBe("no_candidate");
+    expect(f.message).toContain(NO_JSON);
+  });
+
+  it("never picks an embeddings model for chat, even one that would win as a chat model", () => {
+    const mini = seedModels().find((m) => m.upstreamId === "gpt-4o-mini")!;
+    const embedder = (capabilities: string[]) => ({ ...mini, id: "m-emb", upstreamId: "text-embedding-3-small", name: "Embedding Small", inputPricePer1M: 20_000, outputPricePer1M: 0, quality: 9.9, latencyMs: 100, capabilities });
+    // As a chat model it would be the pick...
+    expect(ok(route({ catalog: [...seedModels(), embedder(["chat", "json"])] })).primary.model).toBe("openai/text-embedding-3-small");
+    // ...as an embeddings model it is never in a chat chain, whatever the request asks.
+    const catalog = [...seedModels(), embedder(["embeddings"])];
+    for (const request of [{}, { hasResponseFormat: true }, { powerLevel: "ECO" as const }, { powerLevel: "PRECISION" as const }]) {
+      const r = route({ catalog, request });
+      if (r.ok) expect(chain(r).map((c) => c.model)).not.toContain("openai/text-embedding-3-small");
+    }
+    expect(ok(route({ catalog })).excluded.find((e) => e.model === "openai/text-embedding-3-small")).toMatchObject({ step: "filter", reason: "an embeddings model (not for chat)" });
+    // Pinned for chat: refused as unsupported (400), not served.
+    expect(failure(route({ catalog, request: { model: "openai/text-embedding-3-small" } }))).toMatchObject({ code: "unsupported_by_model", status: 400 });
+  });
+});
+
 describe("quality floor", () => {
   it("best keeps models of quality 9.0 and up", () => {
     const d = ok(route({ request: { powerLevel: "ECO", quality: "best" } }));

@@ -8,6 +8,8 @@
  *                                       plus Anthropic's top-level `system`;
  *   completion_tokens / output_tokens = number of reply pieces sent (text pieces, plus the pieces the
  *                                       tool-call arguments are split into).
+ *   embeddings' prompt_tokens          = words of every text input, or the length of every token-id
+ *                                       input (POST /v1/embeddings; vectors from mockEmbedding).
  *
  * Run directly (`PORT=8100 npx tsx tests/doubles/mock-upstream.ts`) it serves until killed and
  * prints its URL; MOCK_BEHAVIOR may hold a JSON MockBehavior.
@@ -51,6 +53,14 @@ export type MockBehavior = {
   reportPromptTokens?: number;
   /** Reply with a tool call (after the text pieces if `tokens` is given too). */
   toolCall?: MockToolCall;
+  /**
+   * Reply with these tool calls, in order (wins over `toolCall`), streamed one after the other as
+   * each provider does: OpenAI as tool_calls deltas by `index` (the first with id and name, then
+   * the argument pieces), Anthropic as one tool_use content block each. A request that disables
+   * parallel tool calls (OpenAI `parallel_tool_calls: false`, Anthropic
+   * `tool_choice.disable_parallel_tool_use`) gets only the first, as the real APIs answer it.
+   */
+  toolCalls?: MockToolCall[];
   /** Overrides the finish_reason (OpenAI) or stop_reason (Anthropic). */
   finishReason?: string;
   /**
@@ -80,6 +90,12 @@ export type RecordedRequest = {
   /** Parsed JSON body, or the raw text when it was not JSON (undefined when empty). */
   body: any;
   model: string | undefined;
+  /**
+   * What a chat request said about parallel tool calls: false when it disabled them (OpenAI
+   * `parallel_tool_calls: false`, Anthropic `tool_choice.disable_parallel_tool_use: true`), true
+   * when it allowed them explicitly, undefined when it said nothing (both APIs then allow them).
+   */
+  parallelToolCalls: boolean | undefined;
   /** The client went away before the response was complete. */
   aborted: boolean;
   /** The response was sent completely. */
@@ -168,6 +184,7 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
       headers: flattenHeaders(req.headers),
       body,
       model: typeof body?.model === "string" ? body.model : undefined,
+      parallelToolCalls: parallelToolCallsOf(body),
       aborted: false,
       finished: false,
       startedAt: Date.now(),
@@ -195,6 +212,7 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
       const models = opts.models ?? DEFAULT_MODELS;
       return ctx.json(200, { object: "list", data: models.map((id) => ({ id, object: "model", created: 1_700_000_000, owned_by: "mock" })) });
     }
+    if (path === "/v1/embeddings" || path === "/embeddings") return mockEmbeddings(ctx, req.method ?? "GET", body, opts.apiKey, behaviorFor);
     const isOpenAi = path === "/v1/chat/completions" || path === "/chat/completions";
     const isAnthropic = path === "/v1/messages";
     if (!isOpenAi && !isAnthropic) return ctx.json(404, { error: { message: `no route ${req.method} ${path}`, type: "invalid_request_error" } });
@@ -332,17 +350,35 @@ class Ctx {
   }
 }
 
-type Piece = { kind: "text" | "args"; text: string };
-type ReplyPlan = { pieces: Piece[]; truncated: boolean; promptWords: number };
+/** `call`: which of the plan's tool calls an argument piece belongs to. */
+type Piece = { kind: "text" | "args"; text: string; call?: number };
+/** `calls`: the tool calls the reply makes (none when the text was cut by max_tokens). */
+type ReplyPlan = { pieces: Piece[]; truncated: boolean; promptWords: number; calls: MockToolCall[] };
 
 function replyPlan(body: any, b: MockBehavior, anthropic: boolean): ReplyPlan {
-  const textTokens = b.tokens ?? (b.toolCall ? [] : DEFAULT_TOKENS);
+  const wanted = b.toolCalls ?? (b.toolCall ? [b.toolCall] : []);
+  const calls = parallelToolCallsOf(body) === false ? wanted.slice(0, 1) : wanted;
+  const textTokens = b.tokens ?? (calls.length ? [] : DEFAULT_TOKENS);
   const limit = Number.isInteger(body.max_tokens) && body.max_tokens > 0 ? body.max_tokens : Number.isInteger(body.max_completion_tokens) && body.max_completion_tokens > 0 ? body.max_completion_tokens : Infinity;
   const text = textTokens.slice(0, limit).map((t): Piece => ({ kind: "text", text: t }));
   const truncated = textTokens.length > limit;
-  const args = b.toolCall && !truncated ? splitArguments(b.toolCall.arguments).map((t): Piece => ({ kind: "args", text: t })) : [];
+  const made = truncated ? [] : calls;
+  const args = made.flatMap((c, call) => splitArguments(c.arguments).map((t): Piece => ({ kind: "args", text: t, call })));
   const promptWords = b.reportPromptTokens ?? countWords(anthropic ? [body.system, body.messages] : body.messages);
-  return { pieces: [...text, ...args], truncated, promptWords };
+  return { pieces: [...text, ...args], truncated, promptWords, calls: made };
+}
+
+/** What a chat request says about parallel tool calls (see RecordedRequest.parallelToolCalls). */
+function parallelToolCallsOf(body: any): boolean | undefined {
+  if (typeof body !== "object" || body === null) return undefined;
+  if (typeof body.parallel_tool_calls === "boolean") return body.parallel_tool_calls;
+  const disabled = body.tool_choice?.disable_parallel_tool_use;
+  return typeof disabled === "boolean" ? !disabled : undefined;
+}
+
+/** Tool call `call`'s id: `call_mock_<request>_<n>` (OpenAI) or `toolu_mock_<request>_<n>` (Anthropic). */
+function toolCallId(prefix: "call" | "toolu", ctx: Ctx, call: number): string {
+  return `${prefix}_mock_${ctx.rec.id}_${call}`;
 }
 
 /** Splits tool arguments into up to three deterministic pieces. */
@@ -408,27 +444,28 @@ async function openAiStream(ctx: Ctx, body: any, b: MockBehavior, plan: ReplyPla
   await ctx.sleep(b.delayFirstTokenMs);
   if (ctx.closed) return;
   await ctx.write(frame([choice({ role: "assistant", content: "", refusal: null })]));
-  let toolStarted = false;
+  // Each call is announced (index, id, name, empty arguments) right before its first argument
+  // piece, as OpenAI streams them; a call without arguments when the next one starts, or at the end.
+  let announced = 0;
+  const announceUpTo = async (call: number) => {
+    for (; announced <= call; announced++) {
+      await ctx.write(frame([choice({ tool_calls: [{ index: announced, id: toolCallId("call", ctx, announced), type: "function", function: { name: plan.calls[announced]!.name, arguments: "" } }] })]));
+    }
+  };
   const complete = await emitPieces(
     ctx,
     b,
     plan.pieces,
     async (p) => {
       if (p.kind === "text") return ctx.write(frame([choice({ content: p.text })]));
-      if (!toolStarted) {
-        toolStarted = true;
-        await ctx.write(frame([choice({ tool_calls: [{ index: 0, id: `call_mock_${ctx.rec.id}`, type: "function", function: { name: b.toolCall!.name, arguments: "" } }] })]));
-      }
-      return ctx.write(frame([choice({ tool_calls: [{ index: 0, function: { arguments: p.text } }] })]));
+      await announceUpTo(p.call!);
+      return ctx.write(frame([choice({ tool_calls: [{ index: p.call, function: { arguments: p.text } }] })]));
     },
     (e) => ctx.write(`data: ${JSON.stringify({ error: { message: e.message ?? "mock stream error", type: e.type ?? "server_error", param: null, code: null } })}\n\n`),
   );
   if (!complete) return;
-  if (b.toolCall && !toolStarted && !plan.truncated) {
-    // Arguments too short to split: the call still has to be announced.
-    await ctx.write(frame([choice({ tool_calls: [{ index: 0, id: `call_mock_${ctx.rec.id}`, type: "function", function: { name: b.toolCall.name, arguments: "" } }] })]));
-  }
-  const finish = b.finishReason ?? (plan.truncated ? "length" : b.toolCall ? "tool_calls" : "stop");
+  await announceUpTo(plan.calls.length - 1);
+  const finish = b.finishReason ?? (plan.truncated ? "length" : plan.calls.length ? "tool_calls" : "stop");
   await ctx.write(frame([choice({}, finish)]));
   if (includeUsage) await ctx.write(frame([], { usage: openAiUsage(b, plan) }));
   await ctx.write("data: [DONE]\n\n");
@@ -442,8 +479,8 @@ async function openAiJson(ctx: Ctx, body: any, b: MockBehavior, plan: ReplyPlan)
   if (b.breakAfterChunks !== undefined) return ctx.destroy();
   const text = plan.pieces.filter((p) => p.kind === "text").map((p) => p.text).join("");
   const message: Record<string, unknown> = { role: "assistant", content: text || null, refusal: null };
-  if (b.toolCall && !plan.truncated) message.tool_calls = [{ id: `call_mock_${ctx.rec.id}`, type: "function", function: { name: b.toolCall.name, arguments: b.toolCall.arguments } }];
-  const finish = b.finishReason ?? (plan.truncated ? "length" : b.toolCall ? "tool_calls" : "stop");
+  if (plan.calls.length) message.tool_calls = plan.calls.map((c, i) => ({ id: toolCallId("call", ctx, i), type: "function", function: { name: c.name, arguments: c.arguments } }));
+  const finish = b.finishReason ?? (plan.truncated ? "length" : plan.calls.length ? "tool_calls" : "stop");
   ctx.json(200, {
     id: `chatcmpl-mock-${ctx.rec.id}`,
     object: "chat.completion",
@@ -486,7 +523,7 @@ function anthropicError(status: number, message: string) {
 }
 
 function anthropicStop(b: MockBehavior, plan: ReplyPlan): string {
-  return b.finishReason ?? (plan.truncated ? "max_tokens" : b.toolCall ? "tool_use" : "end_turn");
+  return b.finishReason ?? (plan.truncated ? "max_tokens" : plan.calls.length ? "tool_use" : "end_turn");
 }
 
 function anthropicUsage(b: MockBehavior, plan: ReplyPlan, output: number) {
@@ -500,7 +537,8 @@ async function anthropicStream(ctx: Ctx, body: any, b: MockBehavior, plan: Reply
   const event = (type: string, data: Record<string, unknown>) => ctx.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
   const stop = anthropicStop(b, plan);
   const hasText = plan.pieces.some((p) => p.kind === "text");
-  const toolBlock = hasText ? 1 : 0;
+  // Text (if any) is content block 0; tool call i is block firstToolBlock + i.
+  const firstToolBlock = hasText ? 1 : 0;
 
   ctx.startSse();
   await ctx.sleep(b.delayFirstTokenMs);
@@ -518,7 +556,26 @@ async function anthropicStream(ctx: Ctx, body: any, b: MockBehavior, plan: Reply
     },
   });
   let textOpen = false;
-  let toolOpen = false;
+  /** The tool call whose block is open (-1: none); blocks start in order, one at a time. */
+  let openTool = -1;
+  let toolsStarted = 0;
+  const closeOpen = async () => {
+    if (textOpen) await event("content_block_stop", { index: 0 });
+    if (openTool >= 0) await event("content_block_stop", { index: firstToolBlock + openTool });
+    textOpen = false;
+    openTool = -1;
+  };
+  // As Anthropic streams a tool_use block: its start (id, name, empty input), an empty
+  // input_json_delta, then the argument pieces, then its stop before the next block starts.
+  const startToolsUpTo = async (call: number) => {
+    for (; toolsStarted <= call; toolsStarted++) {
+      await closeOpen();
+      openTool = toolsStarted;
+      const block = firstToolBlock + toolsStarted;
+      await event("content_block_start", { index: block, content_block: { type: "tool_use", id: toolCallId("toolu", ctx, toolsStarted), name: plan.calls[toolsStarted]!.name, input: {} } });
+      await event("content_block_delta", { index: block, delta: { type: "input_json_delta", partial_json: "" } });
+    }
+  };
   const complete = await emitPieces(
     ctx,
     b,
@@ -532,24 +589,14 @@ async function anthropicStream(ctx: Ctx, body: any, b: MockBehavior, plan: Reply
         }
         return event("content_block_delta", { index: 0, delta: { type: "text_delta", text: p.text } });
       }
-      if (!toolOpen) {
-        if (textOpen) await event("content_block_stop", { index: 0 });
-        toolOpen = true;
-        await event("content_block_start", { index: toolBlock, content_block: { type: "tool_use", id: `toolu_mock_${ctx.rec.id}`, name: b.toolCall!.name, input: {} } });
-        await event("content_block_delta", { index: toolBlock, delta: { type: "input_json_delta", partial_json: "" } });
-      }
-      return event("content_block_delta", { index: toolBlock, delta: { type: "input_json_delta", partial_json: p.text } });
+      await startToolsUpTo(p.call!);
+      return event("content_block_delta", { index: firstToolBlock + p.call!, delta: { type: "input_json_delta", partial_json: p.text } });
     },
     (e) => event("error", { error: { type: e.type ?? "overloaded_error", message: e.message ?? "Overloaded" } }),
   );
   if (!complete) return;
-  if (b.toolCall && !toolOpen && !plan.truncated) {
-    if (textOpen) await event("content_block_stop", { index: 0 });
-    toolOpen = true;
-    await event("content_block_start", { index: toolBlock, content_block: { type: "tool_use", id: `toolu_mock_${ctx.rec.id}`, name: b.toolCall.name, input: {} } });
-  }
-  if (toolOpen) await event("content_block_stop", { index: toolBlock });
-  else if (textOpen) await event("content_block_stop", { index: 0 });
+  await startToolsUpTo(plan.calls.length - 1);
+  await closeOpen();
   const stopSequence = stop === "stop_sequence" && Array.isArray(body.stop_sequences) ? (body.stop_sequences[0] ?? null) : null;
   // Cumulative, as the API sends it: the output so far, and the prompt's counts again when a cache was involved.
   const cached = b.cacheReadTokens !== undefined || b.cacheCreationTokens !== undefined;
@@ -568,7 +615,7 @@ async function anthropicJson(ctx: Ctx, body: any, b: MockBehavior, plan: ReplyPl
   const content: Record<string, unknown>[] = [];
   const text = plan.pieces.filter((p) => p.kind === "text").map((p) => p.text).join("");
   if (text) content.push({ type: "text", text });
-  if (b.toolCall && !plan.truncated) content.push({ type: "tool_use", id: `toolu_mock_${ctx.rec.id}`, name: b.toolCall.name, input: safeJson(b.toolCall.arguments) ?? {} });
+  plan.calls.forEach((c, i) => content.push({ type: "tool_use", id: toolCallId("toolu", ctx, i), name: c.name, input: safeJson(c.arguments) ?? {} }));
   ctx.json(200, {
     id: `msg_mock_${ctx.rec.id}`,
     type: "message",
@@ -579,6 +626,75 @@ async function anthropicJson(ctx: Ctx, body: any, b: MockBehavior, plan: ReplyPl
     stop_sequence: null,
     usage: b.omitUsage ? undefined : anthropicUsage(b, plan, plan.pieces.length + (b.reasoningTokens ?? 0)),
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// OpenAI embeddings
+
+/** Length of a mock vector when the request names no `dimensions` (small: tests read them). */
+export const MOCK_EMBEDDING_DIMENSIONS = 8;
+
+/**
+ * POST /v1/embeddings. Of the behaviour, what applies to a reply that is one JSON body: status
+ * (with errorMessage, retryAfter, echoCredentials), delayResponseMs, hangForever,
+ * breakAfterChunks (any value: the connection is cut before the body), omitUsage and
+ * reportPromptTokens. `encoding_format: "base64"` is answered as OpenAI does (little-endian float32).
+ */
+async function mockEmbeddings(ctx: Ctx, method: string, body: any, apiKey: string | undefined, behaviorFor: (model: string | undefined) => MockBehavior) {
+  if (method !== "POST") return ctx.json(405, openAiError(405, "use POST"));
+  if (apiKey !== undefined && ctx.rec.headers.authorization?.replace(/^Bearer\s+/i, "") !== apiKey) return ctx.json(401, openAiError(401, "invalid api key"));
+  const inputs = embeddingInputs(body?.input);
+  if (!inputs) return ctx.json(400, openAiError(400, "input must be a non-empty string, array of strings, or token array(s)"));
+  const b = withEcho(behaviorFor(ctx.rec.model), ctx.rec.headers);
+  if (b.hangForever) return; // res 'close' records the abort
+  await ctx.sleep(b.delayResponseMs);
+  if (ctx.closed) return;
+  if (b.status !== undefined && (b.status < 200 || b.status >= 300)) {
+    const headers: Record<string, string> = b.retryAfter !== undefined ? { "retry-after": String(b.retryAfter) } : {};
+    return ctx.json(b.status, openAiError(b.status, b.errorMessage ?? `mock error ${b.status}`), headers);
+  }
+  if (b.breakAfterChunks !== undefined) return ctx.destroy();
+  const dimensions = Number.isInteger(body.dimensions) && body.dimensions > 0 ? (body.dimensions as number) : MOCK_EMBEDDING_DIMENSIONS;
+  const base64 = body.encoding_format === "base64";
+  const prompt = b.reportPromptTokens ?? inputs.reduce((n: number, i) => n + (typeof i === "string" ? countWords(i) : i.length), 0);
+  ctx.json(200, {
+    object: "list",
+    data: inputs.map((input, index) => {
+      const vector = mockEmbedding(input, dimensions);
+      if (!base64) return { object: "embedding", index, embedding: vector };
+      const bytes = Buffer.alloc(vector.length * 4);
+      vector.forEach((v, i) => bytes.writeFloatLE(v, i * 4));
+      return { object: "embedding", index, embedding: bytes.toString("base64") };
+    }),
+    model: body.model,
+    ...(b.omitUsage ? {} : { usage: { prompt_tokens: prompt, total_tokens: prompt } }),
+  });
+}
+
+/** The request's inputs as a list (a string or one token array is one input), or null when malformed. */
+function embeddingInputs(input: unknown): (string | number[])[] | null {
+  const isTokens = (v: unknown): v is number[] => Array.isArray(v) && v.length > 0 && v.every((t) => Number.isInteger(t));
+  if (typeof input === "string") return input ? [input] : null;
+  if (isTokens(input)) return [input];
+  if (!Array.isArray(input) || input.length === 0) return null;
+  if (input.every((v) => typeof v === "string" && v !== "") || input.every(isTokens)) return input as (string | number[])[];
+  return null;
+}
+
+/** A deterministic unit vector (float32 values) for one input: mulberry32 seeded with the input's FNV-1a hash. */
+export function mockEmbedding(input: string | number[], dimensions: number): number[] {
+  const text = typeof input === "string" ? input : `tokens:${input.join(",")}`;
+  let seed = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) seed = Math.imul(seed ^ text.charCodeAt(i), 0x01000193);
+  const raw: number[] = [];
+  for (let k = 0; k < dimensions; k++) {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    raw.push(((t ^ (t >>> 14)) >>> 0) / 2 ** 32 - 0.5);
+  }
+  const norm = Math.sqrt(raw.reduce((sum, v) => sum + v * v, 0)) || 1;
+  return raw.map((v) => Math.fround(v / norm));
 }
 
 // ---------------------------------------------------------------------------------------------

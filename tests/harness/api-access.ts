@@ -27,14 +27,19 @@ export function expectedArea(template: string): Area {
   return "user";
 }
 
-/** The error body a route answers in: Anthropic's under /api/v1/messages, OpenAI's elsewhere under /api/v1, the app's everywhere else. */
+/**
+ * The error body a route answers in: Anthropic's under /api/v1/messages, OpenAI's elsewhere under
+ * /api/v1 (chat completions, responses, embeddings, route, models), the app's everywhere else.
+ */
 export function errorShapeOf(path: string): "anthropic" | "openai" | "app" {
   if (path === "/api/v1/messages") return "anthropic";
   return path.startsWith("/api/v1/") ? "openai" : "app";
 }
 
-/** Whether a 401 / 403 body says so in the route's shape (`code` unauthorized / forbidden, or Anthropic's error types). */
+/** Whether a 401 / 403 body says so in the route's shape (`code` unauthorized / forbidden, with OpenAI's or Anthropic's error type where the shape has one). */
 export function saysDenied(path: string, json: { error?: { code?: unknown; type?: unknown }; type?: unknown } | null, status: 401 | 403): boolean {
-  if (errorShapeOf(path) === "anthropic") return json?.type === "error" && json.error?.type === (status === 401 ? "authentication_error" : "permission_error");
-  return json?.error?.code === (status === 401 ? "unauthorized" : "forbidden");
+  const type = status === 401 ? "authentication_error" : "permission_error";
+  const shape = errorShapeOf(path);
+  if (shape === "anthropic") return json?.type === "error" && json.error?.type === type;
+  return json?.error?.code === (status === 401 ? "unauthorized" : "forbidden") && (shape !== "openai" || json.error?.type === type);
 }

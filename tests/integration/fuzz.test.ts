@@ -55,6 +55,15 @@ function plausible(key: string): Json[] | undefined {
       { model: "auto", max_tokens: 16, system: "be brief", messages: [{ role: "user", content: "hello" }], stop_sequences: ["\n\n"], temperature: 0.5, metadata: { user_id: "u-1" }, stream: false },
       { model: "fz/fz-model", max_tokens: 8, stream: true, system: [{ type: "text", text: "hi" }], tools: [{ name: "f", input_schema: { type: "object" } }], tool_choice: { type: "auto" }, messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }, { role: "assistant", content: [{ type: "tool_use", id: "toolu_1", name: "f", input: {} }] }, { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_1", content: "ok" }] }] },
     ],
+    "POST /api/v1/responses": [
+      { model: "auto", input: "hello", instructions: "be brief", max_output_tokens: 16, temperature: 0.5, top_p: 1, user: "u-1", metadata: { k: "v" }, store: false, text: { format: { type: "text" } }, power_level: "BALANCED", task_type: "chat", privacy_required: false, latency_slo: "normal", quality: "good", max_cost_usd: 1, region: "us", stream: false },
+      { model: "fz/fz-model", max_output_tokens: 8, stream: true, tools: [{ type: "function", name: "f", description: "d", parameters: { type: "object" }, strict: false }], tool_choice: { type: "function", name: "f" }, parallel_tool_calls: true, text: { format: { type: "json_object" } }, input: [{ role: "developer", content: "be brief" }, { type: "message", role: "user", content: [{ type: "input_text", text: "hi" }] }, { type: "function_call", call_id: "call_1", name: "f", arguments: "{}" }, { type: "function_call_output", call_id: "call_1", output: "ok" }] },
+    ],
+    "POST /api/v1/embeddings": [
+      { model: "auto", input: "hello", dimensions: 8, encoding_format: "float", user: "u-1", power_level: "ECO", task_type: "rag", privacy_required: false, latency_slo: "normal", quality: "good", max_cost_usd: 1, region: "us" },
+      { model: "fz/fz-embed", input: ["hi", "there"], encoding_format: "base64" },
+      { model: "auto", input: [[1, 2, 3], [4]] },
+    ],
     "PUT /api/account/password": [{ current_password: "not-the-password", new_password: "another-password-1" }],
     "POST /api/admin/providers": [provider],
     "PATCH /api/admin/providers/[id]": [{ ...provider, slug: "fz-target", simulation: null }],
@@ -362,8 +371,10 @@ beforeAll(async () => {
   userId = f.user.id;
 
   await f.addProvider("fz", { priority: 90 });
-  await f.addModel("fz", "fz-model", { level: "BALANCED" });
+  // "json": the plausible bodies send response_format, which a model without it refuses (400) before the upstream.
+  await f.addModel("fz", "fz-model", { level: "BALANCED", capabilities: ["chat", "tools", "json"] });
   await f.addModel("fz", "fz-eco", { level: "ECO", input: 0, output: 0 });
+  await f.addModel("fz", "fz-embed", { level: "ECO", input: 0.02, output: 0, capabilities: ["embeddings"] });
   await f.addProvider("fz-byok", { priority: 10, withKey: false });
   const target = await f.addProvider("fz-target", { priority: 5 });
   const model = await f.addModel("fz-target", "fz-target-model", { level: "PRECISION" });

@@ -12,7 +12,8 @@ beforeAll(async () => {
   await f.addProvider("alpha", { priority: 90 });
   await f.addProvider("beta", { priority: 80 });
   await f.addProvider("claude", { kind: "anthropic", priority: 70 });
-  await f.addModel("alpha", "mock-small", { level: "BALANCED", input: 1, output: 2, quality: 9 });
+  // "json": the pass-through test below sends response_format, which routes only to json models.
+  await f.addModel("alpha", "mock-small", { level: "BALANCED", input: 1, output: 2, quality: 9, capabilities: ["chat", "tools", "json"] });
   await f.addModel("beta", "mock-large", { level: "BALANCED", input: 1, output: 2, quality: 8 });
   await f.addModel("claude", "claude-mock", { level: "PRECISION", input: 3, output: 15, quality: 9.5 });
   await f.grant(f.user.id, 10);

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startGatewayFixture, type GatewayFixture } from "../harness/gateway-fixture.ts";
 import { sql } from "../setup/test-db.ts";
+import { waitUntil } from "../helpers/wait.ts";
 
 let f: GatewayFixture;
 
@@ -98,5 +99,35 @@ describe("POST /api/v1/messages", () => {
     const denied = await messages({ model: "balanced", max_tokens: 5, messages: [{ role: "user", content: "hi" }] }, { "x-api-key": "sk-not-a-key" });
     expect(denied.status).toBe(401);
     expect(await denied.json()).toMatchObject({ type: "error", error: { type: "authentication_error" } });
+  });
+
+  it("a stream that breaks after it started ends with Anthropic's error event, no message_stop, charged for what came", async () => {
+    // From each kind of upstream: the break is the gateway's to say, in this dialect's own terms.
+    for (const [model, upstream] of [["oai/mock-small", "mock-small"], ["claude/claude-mock", "claude-mock"]] as const) {
+      f.mock.setBehavior({ breakAfterChunks: 3 }, { model: upstream });
+      const res = await messages({ model, max_tokens: 64, stream: true, messages: [{ role: "user", content: "hello there" }] });
+      expect(res.status, model).toBe(200);
+      const text = await res.text();
+      const events = [...text.matchAll(/^event: (\S+)$/gm)].map((m) => m[1]);
+      expect(events[0], model).toBe("message_start");
+      expect(events.at(-1), model).toBe("error");
+      expect(events, model).not.toContain("message_delta");
+      expect(events, model).not.toContain("message_stop");
+      const error = JSON.parse(/^event: error\ndata: (.*)$/m.exec(text)![1]!);
+      expect(error, model).toEqual({ type: "error", error: { type: "api_error", message: expect.stringContaining("stream failed after the response started") } });
+      const said = [...text.matchAll(/^data: (.*)$/gm)].map((m) => JSON.parse(m[1]!)).filter((d) => d.type === "content_block_delta").map((d) => d.delta.text).join("");
+      expect(said, model).toBe("Hello from the");
+
+      const requestId = res.headers.get("x-request-id")!;
+      const row = await waitUntil(`the usage row of ${requestId}`, async () => (await sql<{ status: string; completion_tokens: number; charged: string; ledger: string | null }>(
+        f.url,
+        `SELECT u.status, u.completion_tokens, u.charged_micros::text AS charged, (SELECT (-sum(amount_micros))::text FROM ledger_entries WHERE idempotency_key = $2) AS ledger FROM usage_logs u WHERE u.id = $1`,
+        [requestId, `charge:${requestId}`],
+      ))[0], 5_000);
+      expect(row.status, model).toBe("error");
+      expect(row.completion_tokens, model).toBeGreaterThan(0);
+      expect(Number(row.charged), model).toBeGreaterThan(0);
+      expect(row.ledger, model).toBe(row.charged);
+    }
   });
 });

@@ -10,7 +10,7 @@ import { createTestDatabase, dbKind, sql, type TestDatabase } from "../setup/tes
 // Read here as plain JSON, independently of the code under test.
 type RawCatalog = {
   providers: { slug: string; name: string; kind: string; isLocal: boolean; region: string; compliance: string[]; priority: number; baseUrl: string }[];
-  models: { provider: string; upstreamId: string; name: string; powerLevel: string; inputPer1M: number; outputPer1M: number; cacheReadPer1M?: number | null; cacheWritePer1M?: number | null; contextTokens: number }[];
+  models: { provider: string; upstreamId: string; name: string; powerLevel: string; inputPer1M: number; outputPer1M: number; cacheReadPer1M?: number | null; cacheWritePer1M?: number | null; contextTokens: number; capabilities: string[] }[];
   powerLevels: Record<string, unknown>;
   taskPreferences: Record<string, string[]>;
 };
@@ -171,6 +171,50 @@ describe("catalog seeding", () => {
       await on.llmModel.update({ where: { id: sonnet.id }, data: { cacheReadPricePer1M: null, cacheWritePricePer1M: null } });
       await seedCatalog(on, loadSeedCatalog(SEED_CATALOG));
       expect(await findModel("anthropic", "claude-3-5-sonnet-latest", on)).toMatchObject({ cacheReadPricePer1M: null, cacheWritePricePer1M: null });
+      expect(await on.systemSetting.count({ where: { key: { startsWith: "catalog." } } })).toBe(3);
+    } finally {
+      await fresh.drop();
+    }
+  });
+
+  it("an install seeded before the json capability gets it once, where the catalog has it; an admin who removes it keeps it removed", async () => {
+    const fresh = await createTestDatabase();
+    const on = fresh.db;
+    const caps = async (provider: string, upstreamId: string) => (await findModel(provider, upstreamId, on))!.capabilities;
+    try {
+      const withJson = raw.models.filter((m) => m.capabilities.includes("json"));
+      expect(withJson.length).toBeGreaterThan(0);
+      expect(withJson.some((m) => m.provider === "anthropic")).toBe(false);
+      // What the previous version left: no model with "json", and a seeded record without capabilities.
+      for (const m of await on.llmModel.findMany({ where: { capabilities: { has: "json" } } })) {
+        await on.llmModel.update({ where: { id: m.id }, data: { capabilities: m.capabilities.filter((c) => c !== "json") } });
+      }
+      const row = (await on.systemSetting.findUnique({ where: { key: "catalog.seeded" } }))!;
+      const { capabilities: _dropped, ...older } = row.value as { providers: string[]; models: string[]; cachePrices?: string[]; capabilities?: string[] };
+      await on.systemSetting.update({ where: { key: "catalog.seeded" }, data: { value: older } });
+      // Before the upgrade an admin had tagged a model "json" by hand, one the catalog tags too, and one it does not.
+      const gpt4o = (await findModel("openai", "gpt-4o", on))!;
+      const before = gpt4o.capabilities;
+      expect(raw.models.find((m) => m.provider === "openai" && m.upstreamId === "gpt-4o")!.capabilities).toContain("json");
+      await on.llmModel.update({ where: { id: gpt4o.id }, data: { capabilities: [...before, "json"] } });
+      const sonnet = (await findModel("anthropic", "claude-3-5-sonnet-latest", on))!;
+      await on.llmModel.update({ where: { id: sonnet.id }, data: { capabilities: [...sonnet.capabilities, "json"] } });
+
+      expect(await seedCatalog(on, loadSeedCatalog(SEED_CATALOG))).toEqual({ providers: 0, models: 0 });
+      for (const m of raw.models) {
+        const got = await caps(m.provider, m.upstreamId);
+        // Exactly the catalog's list (json appended once, never twice), except what the admin added.
+        const expected = m.provider === "anthropic" && m.upstreamId === "claude-3-5-sonnet-latest" ? [...m.capabilities, "json"] : m.capabilities;
+        expect([...got].sort(), `${m.provider}/${m.upstreamId}`).toEqual([...expected].sort());
+      }
+
+      // Once only: an admin who then takes "json" off a model keeps it off across restarts.
+      const mini = (await findModel("openai", "gpt-4o-mini", on))!;
+      await on.llmModel.update({ where: { id: mini.id }, data: { capabilities: mini.capabilities.filter((c) => c !== "json") } });
+      await seedCatalog(on, loadSeedCatalog(SEED_CATALOG));
+      await seedCatalog(on, loadSeedCatalog(SEED_CATALOG));
+      expect(await caps("openai", "gpt-4o-mini")).not.toContain("json");
+      expect((await caps("openai", "gpt-4o")).filter((c) => c === "json")).toEqual(["json"]);
       expect(await on.systemSetting.count({ where: { key: { startsWith: "catalog." } } })).toBe(3);
     } finally {
       await fresh.drop();
