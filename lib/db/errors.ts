@@ -3,6 +3,11 @@ export function isPrismaCode(err: unknown, code: string): boolean {
   return typeof err === "object" && err !== null && (err as { code?: unknown }).code === code;
 }
 
+/** An update or delete found no row to act on (Prisma's P2025): the thing is gone, a 404. */
+export function isNotFound(err: unknown): boolean {
+  return isPrismaCode(err, "P2025");
+}
+
 /**
  * A unique constraint refused the write: Prisma's P2002 for its own queries, PostgreSQL's 23505
  * for raw SQL (which the pg driver adapter passes through in the error's code, meta or message).

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { db as defaultDb, type Db } from "../db/client.ts";
 import { resolveCaller, type Caller } from "../auth/caller.ts";
 import { sessionSecret } from "../auth/session-cookie.ts";
-import { isPrismaCode, isUniqueViolation } from "../db/errors.ts";
+import { isNotFound, isUniqueViolation } from "../db/errors.ts";
 import { canEnter, type Area } from "../auth/roles.ts";
 import { ApiError, errorBody, forbidden, fromZodError, notFound, unauthorized, type ErrorShape } from "./errors.ts";
 import { unstorableReason } from "./text.ts";
@@ -96,7 +96,7 @@ function isClientAbort(err: unknown, req: Request): boolean {
 function toApiError(err: unknown, requestId: string): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof z.ZodError) return fromZodError(err);
-  if (isPrismaCode(err, "P2025")) return new ApiError(404, "not_found", "Not found");
+  if (isNotFound(err)) return new ApiError(404, "not_found", "Not found");
   if (isUniqueViolation(err)) return new ApiError(409, "conflict", "Already exists");
   log().error({ request_id: requestId, err: scrubSecrets(err instanceof Error ? (err.stack ?? err.message) : String(err)) }, "unhandled error");
   return new ApiError(500, "internal_error", `Internal error (request ${requestId})`);

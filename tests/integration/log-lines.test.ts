@@ -85,6 +85,6 @@ describe("log lines", () => {
   it("LOG_LEVEL is read strictly", () => {
     expect(logLevelFromEnv({})).toBe("info");
     expect(logLevelFromEnv({ LOG_LEVEL: "DEBUG" })).toBe("debug");
-    expect(() => logLevelFromEnv({ LOG_LEVEL: "loud" })).toThrow(/LOG_LEVEL=loud is not one of/);
+    expect(() => logLevelFromEnv({ LOG_LEVEL: "loud" })).toThrow(/LOG_LEVEL="loud" must be one of silent/);
   });
 });
