@@ -32,7 +32,6 @@ const DAYS = 120;
 const PRUNE_DAYS = 30;
 const TARGETS = (process.env.REQUESTS_BENCH_TARGETS || "pg15,pglite").split(",").map((t) => t.trim());
 const CALLS = 20;
-const DAY = 86_400_000;
 const log = (msg: string) => console.error(`[requests-bench] ${msg}`);
 
 const pct = (xs: number[], p: number) => {

@@ -34,10 +34,8 @@ const todayOnly = { from: today, to: today };
 let admin: APIRequestContext;
 let before: { month: Totals; today: Totals };
 /** What each PRECISION request was charged, newest first. */
-let charges: number[] = [];
+const charges: number[] = [];
 let payerId = "";
-/** The Checkout Session of the spec's $10 purchase. */
-let sessionId = "";
 /** A $6 purchase Stripe took whose webhook the double dropped: the ledger never heard of it. */
 const MISSED = 6_000_000;
 let missedSessionId = "";
@@ -65,8 +63,7 @@ test.beforeAll(async ({}, info) => {
     // $10 through Stripe Checkout: the double's pay page delivers the signed webhook before it redirects.
     const checkout = await gateway.post("/api/credits/checkout", { data: { amount_usd: PURCHASE / 1_000_000 } });
     expect(checkout.status(), await checkout.text()).toBe(200);
-    const { url, session_id } = (await checkout.json()) as { url: string; session_id: string };
-    sessionId = session_id;
+    const { url } = (await checkout.json()) as { url: string };
     const paid = await gateway.post(url, { maxRedirects: 0 });
     expect(paid.status()).toBe(303);
     // $6 more, paid at Stripe, but its webhook never arrives (the double drops it).
@@ -157,17 +154,27 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ",") row.push(field), (field = "");
-    else if (c === "\n" || c === "\r") {
+    else if (c === ",") {
+      row.push(field);
+      field = "";
+    } else if (c === "\n" || c === "\r") {
       if (c === "\r" && text[i + 1] === "\n") i++;
-      row.push(field), rows.push(row), (row = []), (field = "");
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = "";
     } else field += c;
   }
-  if (field || row.length) row.push(field), rows.push(row);
+  if (field || row.length) {
+    row.push(field);
+    rows.push(row);
+  }
   return rows;
 }
 

@@ -35,7 +35,7 @@ async function main() {
       embedded = await startEmbedded(dir);
     } catch (err) {
       if (err instanceof EmbeddedDbBusyError) {
-        throw new Error(`another Switchyard (pid ${err.info.pid}) already serves ${dir}; stop it or set DATA_DIR`);
+        throw new Error(`another Switchyard (pid ${err.info.pid}) already serves ${dir}; stop it or set DATA_DIR`, { cause: err });
       }
       throw err;
     }

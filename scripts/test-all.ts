@@ -1,4 +1,4 @@
-// `npm test`: typecheck, unit and integration tests (PGlite and PostgreSQL 15), then the browser
+// `npm test`: typecheck, formatting (Prettier) and lint (ESLint, no warnings), unit and integration tests (PGlite and PostgreSQL 15), then the browser
 // tests against `npm start`. Ends with one plain "N passed, N failed" line for CI.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
@@ -27,6 +27,8 @@ function readJson(file: string): unknown {
 }
 
 if (!step("typecheck", bin("tsc"), ["--noEmit", "-p", "."])) total.failed++;
+if (!step("format (prettier --check; fix with npm run format)", bin("prettier"), ["--check", "--log-level", "warn", "."])) total.failed++;
+if (!step("lint (eslint, zero warnings)", bin("eslint"), [".", "--max-warnings", "0"])) total.failed++;
 
 const vitestJson = join(out, "vitest.json");
 step("unit + integration (vitest: unit, pglite, postgres)", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`]);

@@ -29,7 +29,7 @@ export const authOptions: AuthOptions = {
           await throttle.check(email, address);
         } catch (err) {
           // next-auth passes an Error's message to the sign-in page as ?error=
-          if (err instanceof LoginThrottledError) throw new Error(err.message);
+          if (err instanceof LoginThrottledError) throw new Error(err.message, { cause: err });
           throw err;
         }
         const user = await verifyCredentials(db(), email, password);

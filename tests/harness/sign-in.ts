@@ -12,7 +12,7 @@ export function httpCall(url: string, opts: { method?: string; headers?: Record<
       res.setEncoding("utf8");
       res.on("data", (d: string) => (text += d));
       res.on("end", () => {
-        let json: any = null;
+        let json: any;
         try {
           json = text ? JSON.parse(text) : null;
         } catch {

@@ -68,7 +68,7 @@ async function send(method: string, path: string, opts: { cookie?: string; key?:
   };
   const res = await fetch(`${f.app.url}${path}`, { method, headers, body: opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)) });
   const text = await res.text();
-  let json: any = null;
+  let json: any;
   try {
     json = text ? JSON.parse(text) : null;
   } catch {

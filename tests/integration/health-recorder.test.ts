@@ -27,7 +27,7 @@ describe("HealthRecorder", () => {
     rec.record({ providerId: alive, ok: true, latencyMs: 420, ttftMs: 42, statusCode: 200, error: null });
     await rec.flush();
     const rows = await samples();
-    expect(rows.map(({ age_s, ...r }) => r)).toEqual([
+    expect(rows.map(({ age_s: _age, ...r }) => r)).toEqual([
       { provider_id: alive, ok: false, latency_ms: null, ttft_ms: null, status_code: 401, error: "Incorrect API key provided: [redacted]" },
       { provider_id: alive, ok: true, latency_ms: 420, ttft_ms: 42, status_code: 200, error: null },
     ]);

@@ -1,5 +1,5 @@
 "use client";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { Badge, Button } from "@/components/ui/primitives";
 import { ConfirmDelete } from "@/components/admin/providers/confirm-delete";
 import { RuleChips } from "./rule-chips";
@@ -17,9 +17,13 @@ export function RuleCard({ rule, busy, onToggle, onEdit, onDelete }: {
   // cancelling refetches), and a controlled checkbox would snap back in between. Once the save
   // settles, the list (updated or rolled back) is the truth again.
   const [flipped, setFlipped] = useState<boolean | null>(null);
-  useEffect(() => {
+  // Adjusted while rendering (React's pattern for state that follows props), not in an effect,
+  // which would paint the stale switch once more first.
+  const [seen, setSeen] = useState({ busy, active: rule.active });
+  if (seen.busy !== busy || seen.active !== rule.active) {
+    setSeen({ busy, active: rule.active });
     if (!busy) setFlipped(null);
-  }, [busy, rule.active]);
+  }
   return (
     <article aria-label={rule.name} className={`rounded-lg p-4 shadow-sm ring-1 ring-slate-200 ${rule.active ? "bg-white" : "bg-slate-50"}`}>
       <div className="flex flex-wrap items-start justify-between gap-3">
