@@ -3,6 +3,7 @@
  * `user`) plus the routing fields chat completions take, and what routing needs from it.
  */
 import { z } from "zod";
+import { routingFields } from "./routing-fields.ts";
 import { usdToMicros } from "../money/units.ts";
 import { countTextTokens } from "../router/tokens.ts";
 import type { RoutingRequest, TaskType } from "../router/types.ts";
@@ -55,13 +56,7 @@ export const embeddingsSchema = z.looseObject({
   dimensions: z.number().int().positive().max(MAX_EMBEDDING_DIMENSIONS).nullish(),
   encoding_format: z.enum(["float", "base64"]).nullish(),
   user: chat.user,
-  power_level: chat.power_level,
-  task_type: chat.task_type,
-  privacy_required: chat.privacy_required,
-  latency_slo: chat.latency_slo,
-  quality: chat.quality,
-  max_cost_usd: chat.max_cost_usd,
-  region: chat.region,
+  ...routingFields,
 });
 
 export type EmbeddingsBody = z.infer<typeof embeddingsSchema>;

@@ -109,6 +109,12 @@ export async function startGatewayFixture() {
       await db.providerCircuit.deleteMany({});
       gateway().circuits?.invalidate();
     },
+    /** Between tests: the mock behaves normally with no requests recorded, and circuits are reset. */
+    async reset() {
+      mock.resetBehavior();
+      mock.clearRequests();
+      await this.resetCircuits();
+    },
     async close() {
       await app.close();
       await mock.close();

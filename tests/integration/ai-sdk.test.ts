@@ -8,7 +8,7 @@ import { generateText, stepCountIs, streamText, tool } from "ai";
 import { z } from "zod";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startGatewayFixture, type GatewayFixture } from "../harness/gateway-fixture.ts";
-import { sql } from "../setup/test-db.ts";
+import { latestUsage, type SettledUsage } from "../harness/settled-usage.ts";
 
 let f: GatewayFixture;
 let switchyard: OpenAICompatibleProvider;
@@ -23,31 +23,9 @@ beforeAll(async () => {
   switchyard = createOpenAICompatible({ name: "switchyard", baseURL: `${f.app.url}/api/v1`, apiKey: f.userKey, includeUsage: true });
 });
 afterAll(() => f?.close());
-beforeEach(async () => {
-  f.mock.resetBehavior();
-  f.mock.clearRequests();
-  await f.resetCircuits();
-});
+beforeEach(() => f.reset());
 
-type Row = { prompt_tokens: number; completion_tokens: number; charged: string; ledger: string | null; api: string; provider_slug: string };
-
-/** The caller's newest `n` usage rows with what the ledger took for each, once all are settled. */
-async function lastUsage(n: number): Promise<Row[]> {
-  for (let i = 0; i < 50; i++) {
-    const rows = await sql<Row>(
-      f.url,
-      `SELECT u.prompt_tokens, u.completion_tokens, u.charged_micros::text AS charged, u.api, u.provider_slug,
-              (SELECT (-sum(amount_micros))::text FROM ledger_entries WHERE idempotency_key = 'charge:' || u.id) AS ledger
-         FROM usage_logs u WHERE u.user_id = $1 ORDER BY u.created_at DESC LIMIT $2`,
-      [f.user.id, n],
-    );
-    if (rows.length === n && rows.every((r) => r.ledger !== null)) return rows;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error("usage rows not settled");
-}
-
-function expectCharged(rows: Row[], usage: { inputTokens?: number; outputTokens?: number }, provider: string) {
+function expectCharged(rows: SettledUsage[], usage: { inputTokens?: number; outputTokens?: number }, provider: string) {
   for (const row of rows) {
     expect(row.api).toBe("chat.completions");
     expect(row.provider_slug).toBe(provider);
@@ -66,7 +44,7 @@ describe.each([
     const result = await generateText({ model: switchyard.chatModel(model), prompt: "hello there", maxOutputTokens: 64 });
     expect(result.text.length).toBeGreaterThan(0);
     expect(result.finishReason).toBe("stop");
-    expectCharged(await lastUsage(1), result.usage, provider);
+    expectCharged(await latestUsage(f.url, f.user.id, 1), result.usage, provider);
   });
 
   it("streamText with a tool: the call streams in, the SDK runs it, the result goes back, the answer streams out", async () => {
@@ -100,6 +78,6 @@ describe.each([
     expect(flat).toContain("18C and sunny in Paris");
     if (provider === "claude") expect(sent.messages.at(-1).content[0]).toMatchObject({ type: "tool_result" });
     else expect(sent.messages.at(-1)).toMatchObject({ role: "tool" });
-    expectCharged(await lastUsage(2), await result.totalUsage, provider);
+    expectCharged(await latestUsage(f.url, f.user.id, 2), await result.totalUsage, provider);
   });
 });

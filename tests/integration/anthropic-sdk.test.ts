@@ -6,6 +6,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startGatewayFixture, type GatewayFixture } from "../harness/gateway-fixture.ts";
 import { sql } from "../setup/test-db.ts";
+import { latestUsage } from "../harness/settled-usage.ts";
 
 let f: GatewayFixture;
 let client: Anthropic;
@@ -21,38 +22,16 @@ beforeAll(async () => {
   client = new Anthropic({ apiKey: f.userKey, baseURL: `${f.app.url}/api`, maxRetries: 0 });
 });
 afterAll(() => f?.close());
-beforeEach(async () => {
-  f.mock.resetBehavior();
-  f.mock.clearRequests();
-  await f.resetCircuits();
-});
-
-type Row = { prompt_tokens: number; completion_tokens: number; charged: string; ledger: string | null; api: string; provider_slug: string };
-
-/** The usage row of the newest request and what the ledger took for it (settle is written just after the reply). */
-async function lastUsage(): Promise<Row> {
-  for (let i = 0; i < 50; i++) {
-    const [row] = await sql<Row>(
-      f.url,
-      `SELECT u.prompt_tokens, u.completion_tokens, u.charged_micros::text AS charged, u.api, u.provider_slug,
-              (SELECT (-sum(amount_micros))::text FROM ledger_entries WHERE idempotency_key = 'charge:' || u.id) AS ledger
-         FROM usage_logs u WHERE u.user_id = $1 ORDER BY u.created_at DESC LIMIT 1`,
-      [f.user.id],
-    );
-    if (row && row.ledger !== null) return row;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error("no settled usage row");
-}
+beforeEach(() => f.reset());
 
 /** The reply's usage is the charged usage: same tokens as the row, and the ledger took the row's charge. */
 async function expectChargedAsReported(usage: Anthropic.Usage, provider: string) {
-  const row = await lastUsage();
-  expect(row.api).toBe("messages");
-  expect(row.provider_slug).toBe(provider);
-  expect({ input: usage.input_tokens, output: usage.output_tokens }).toEqual({ input: row.prompt_tokens, output: row.completion_tokens });
-  expect(Number(row.charged)).toBeGreaterThan(0);
-  expect(row.ledger).toBe(row.charged);
+  const [row] = await latestUsage(f.url, f.user.id, 1);
+  expect(row!.api).toBe("messages");
+  expect(row!.provider_slug).toBe(provider);
+  expect({ input: usage.input_tokens, output: usage.output_tokens }).toEqual({ input: row!.prompt_tokens, output: row!.completion_tokens });
+  expect(Number(row!.charged)).toBeGreaterThan(0);
+  expect(row!.ledger).toBe(row!.charged);
 }
 
 const weatherTool: Anthropic.Tool = {

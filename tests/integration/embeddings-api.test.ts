@@ -11,6 +11,7 @@ import { countTextTokens } from "../../lib/router/tokens.ts";
 import { gateway } from "../../lib/gateway/context.ts";
 import { simulatedEmbedding } from "../../lib/providers/simulated-embeddings.ts";
 import { MOCK_EMBEDDING_DIMENSIONS, mockEmbedding } from "../doubles/mock-upstream.ts";
+import { settledUsage, type SettledUsage } from "../harness/settled-usage.ts";
 import { startGatewayFixture, type GatewayFixture } from "../harness/gateway-fixture.ts";
 import { sql } from "../setup/test-db.ts";
 
@@ -29,31 +30,9 @@ beforeAll(async () => {
   await f.grant(f.user.id, 10);
 });
 afterAll(() => f?.close());
-beforeEach(async () => {
-  f.mock.resetBehavior();
-  f.mock.clearRequests();
-  await f.resetCircuits();
-});
+beforeEach(() => f.reset());
 
-type Row = { id: string; api: string; status: string; prompt_tokens: number; completion_tokens: number; charged: string; ledger: string | null; charges: string; model_name: string; stream: boolean; fallback_count: number; hold: string | null };
-
-/** The usage row of a request, once settled, with what the ledger took for it and its hold's state. */
-async function settled(requestId: string): Promise<Row> {
-  for (let i = 0; i < 100; i++) {
-    const [row] = await sql<Row>(
-      f.url,
-      `SELECT u.id, u.api, u.status, u.prompt_tokens, u.completion_tokens, u.charged_micros::text AS charged, u.model_name, u.stream, u.fallback_count,
-              (SELECT (-sum(amount_micros))::text FROM ledger_entries WHERE idempotency_key = 'charge:' || u.id) AS ledger,
-              (SELECT count(*)::text FROM ledger_entries WHERE idempotency_key = 'charge:' || u.id) AS charges,
-              (SELECT status::text FROM reservations WHERE id = u.id) AS hold
-         FROM usage_logs u WHERE u.id = $1`,
-      [requestId],
-    );
-    if (row && (row.ledger !== null || row.charged === "0")) return row;
-    await new Promise((r) => setTimeout(r, 30));
-  }
-  throw new Error(`request ${requestId} never settled`);
-}
+const settled = (requestId: string) => settledUsage(f.url, requestId);
 
 /** The request id a reply's headers name (the SDKs hand their raw headers over on request). */
 const requestIdOf = (headers: Headers | Record<string, string> | undefined): string => {
@@ -67,7 +46,7 @@ const reservedMicros = async (userId: string) => (await sql<{ r: string }>(f.url
 const usageCount = async () => Number((await sql<{ n: string }>(f.url, "SELECT count(*)::text AS n FROM usage_logs"))[0]!.n);
 
 /** Charged exactly prompt_tokens at the served model's price, in the ledger once, logged as embeddings. */
-function expectCharged(row: Row, promptTokens: number, pricePerMillion: number) {
+function expectCharged(row: SettledUsage, promptTokens: number, pricePerMillion: number) {
   expect(row).toMatchObject({ api: "embeddings", status: "success", prompt_tokens: promptTokens, completion_tokens: 0, stream: false });
   expect(Number(row.charged)).toBe(computeCostMicros(promptTokens, 0, usdToMicros(String(pricePerMillion)), 0));
   expect(row.ledger).toBe(row.charged);

@@ -29,11 +29,7 @@ beforeAll(async () => {
   caller = await f.newCaller("invoice", 10_000_000);
 });
 afterAll(() => f?.close());
-beforeEach(async () => {
-  f.mock.resetBehavior();
-  f.mock.clearRequests();
-  await f.resetCircuits();
-});
+beforeEach(() => f.reset());
 
 /** Sets a model's cache prices through the admin API, as an admin would. */
 async function setCachePrices(modelId: string, prices: { cache_read_per_1m?: number | null; cache_write_per_1m?: number | null }) {

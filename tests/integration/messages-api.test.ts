@@ -17,11 +17,7 @@ beforeAll(async () => {
   await f.grant(f.user.id, 10);
 });
 afterAll(() => f?.close());
-beforeEach(async () => {
-  f.mock.resetBehavior();
-  f.mock.clearRequests();
-  await f.resetCircuits();
-});
+beforeEach(() => f.reset());
 
 async function messages(body: unknown, headers: Record<string, string> = {}) {
   return fetch(`${f.app.url}/api/v1/messages`, {

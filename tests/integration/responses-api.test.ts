@@ -32,11 +32,7 @@ beforeAll(async () => {
   await f.grant(f.user.id, 10);
 });
 afterAll(() => f?.close());
-beforeEach(async () => {
-  f.mock.resetBehavior();
-  f.mock.clearRequests();
-  await f.resetCircuits();
-});
+beforeEach(() => f.reset());
 
 function responses(body: unknown, key = f.userKey) {
   return fetch(`${f.app.url}/api/v1/responses`, { method: "POST", headers: { Authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) });

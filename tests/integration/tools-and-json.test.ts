@@ -42,11 +42,7 @@ beforeAll(async () => {
   await f.grant(f.user.id, 10);
 });
 afterAll(() => f?.close());
-beforeEach(async () => {
-  f.mock.resetBehavior();
-  f.mock.clearRequests();
-  await f.resetCircuits();
-});
+beforeEach(() => f.reset());
 
 type Frame = Record<string, any>;
 

@@ -11,7 +11,7 @@
  * absurd identifiers copied into logs and headers.
  */
 import { z } from "zod";
-import { chatCompletionSchema } from "../../gateway/chat-request.ts";
+import { routingFields } from "../../gateway/routing-fields.ts";
 
 const MAX_ID = 256;
 const MAX_NAME = 128;
@@ -107,7 +107,6 @@ export const toolChoiceSchema = z.discriminatedUnion("type", [
 
 // Switchyard's routing fields, exactly as the chat-completions body takes them, so an Anthropic
 // client can steer the same router (`extra_body` in Anthropic's SDKs).
-const routing = chatCompletionSchema.shape;
 
 export const messagesRequestSchema = z.object({
   model: z.string().trim().min(1).max(MAX_NAME * 2),
@@ -127,13 +126,7 @@ export const messagesRequestSchema = z.object({
   tools: z.array(toolSchema).max(128).optional(),
   tool_choice: toolChoiceSchema.optional(),
   metadata: z.object({ user_id: z.string().max(MAX_ID).nullish() }).nullish(),
-  power_level: routing.power_level,
-  task_type: routing.task_type,
-  privacy_required: routing.privacy_required,
-  latency_slo: routing.latency_slo,
-  quality: routing.quality,
-  max_cost_usd: routing.max_cost_usd,
-  region: routing.region,
+  ...routingFields,
 });
 
 export type MessagesRequest = z.infer<typeof messagesRequestSchema>;

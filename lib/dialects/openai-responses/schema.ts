@@ -14,7 +14,7 @@
  * into a confusing upstream 400 (OpenAI's 128 tools) or absurd identifiers copied into logs.
  */
 import { z } from "zod";
-import { chatCompletionSchema } from "../../gateway/chat-request.ts";
+import { routingFields } from "../../gateway/routing-fields.ts";
 
 const MAX_ID = 256;
 const MAX_NAME = 128;
@@ -110,7 +110,6 @@ const metadataSchema = z
 
 // Switchyard's routing fields, exactly as the chat-completions body takes them, so a Responses
 // client can steer the same router (`extra_body` in OpenAI's SDKs).
-const routing = chatCompletionSchema.shape;
 
 export const responsesRequestSchema = z.object({
   model: z.string().trim().min(1).max(MAX_NAME * 2),
@@ -131,13 +130,7 @@ export const responsesRequestSchema = z.object({
   previous_response_id: z.null().optional().meta({ messages: { invalid_type: PREVIOUS_RESPONSE_REFUSAL } }),
   conversation: z.null().optional().meta({ messages: { invalid_type: CONVERSATION_REFUSAL } }),
   background: z.literal(false).nullish().meta({ messages: { invalid_value: BACKGROUND_REFUSAL, invalid_type: BACKGROUND_REFUSAL } }),
-  power_level: routing.power_level,
-  task_type: routing.task_type,
-  privacy_required: routing.privacy_required,
-  latency_slo: routing.latency_slo,
-  quality: routing.quality,
-  max_cost_usd: routing.max_cost_usd,
-  region: routing.region,
+  ...routingFields,
 });
 
 export type ResponsesRequest = z.infer<typeof responsesRequestSchema>;
