@@ -3,32 +3,23 @@
  * rate limits and routed among "embeddings" models (admission.ts, plan.ts), credits held for the
  * dearest candidate, the candidates walked with fallback, breakers, the shared circuits' trial and
  * health samples as chat walks them (attempts.ts), and the charge and usage row (api
- * "embeddings") handed to the ledger once. Nothing is streamed: an attempt that fails can always
- * fall back.
+ * "embeddings") handed to the ledger once by the same RequestRun (request-run.ts). Nothing is
+ * streamed: an attempt that fails can always fall back.
  */
 import type { Caller } from "../auth/caller.ts";
 import { ApiError } from "../http/errors.ts";
 import type { ServerTiming } from "../http/server-timing.ts";
-import { log } from "../log/logger.ts";
-import { logRequest } from "../log/request-line.ts";
-import { recordRequest } from "../metrics/registry.ts";
-import { microsToUsd } from "../money/units.ts";
 import { UpstreamError, type ProviderAdapter, type UpstreamEmbeddings, type UpstreamEmbeddingsRequest } from "../providers/types.ts";
-import { budgetState, byokFeeMicros } from "../router/money.ts";
-import { chainOf, type RouteCandidate } from "../router/types.ts";
-import { scrubSecrets } from "../security/scrub.ts";
+import { chainOf } from "../router/types.ts";
 import { holdCredits, planWithinLimits } from "./admission.ts";
-import { asUpstreamError, claimTrial, markInvalid, noteFailure, noteSuccess, providerKey, shouldFallBack } from "./attempts.ts";
+import { asUpstreamError, claimTrial, markInvalid, noteSuccess, providerKey, shouldFallBack } from "./attempts.ts";
 import type { GatewayProvider } from "./catalog-store.ts";
 import type { ChatDeps } from "./chat-completion.ts";
 import { countInputTokens, embeddingsFacts, embeddingsRoutingRequest, type EmbeddingsBody } from "./embeddings-request.ts";
 import { embeddingsReply } from "./embeddings-reply.ts";
-import { servedCost, type TokenCounts } from "./invoice.ts";
+import type { TokenCounts } from "./invoice.ts";
 import { EmbeddingsRoute } from "./plan.ts";
-import { precisionCost } from "./precision-cost.ts";
-import { buildReceipt } from "./receipt.ts";
-import { routeHeaders } from "./route-headers.ts";
-import type { AttemptRecord } from "./usage-log.ts";
+import { RequestRun } from "./request-run.ts";
 
 export type EmbeddingsCall = {
   caller: Caller;
@@ -38,16 +29,6 @@ export type EmbeddingsCall = {
   timing?: ServerTiming;
 };
 
-type Outcome = {
-  status: "success" | "error" | "cancelled";
-  error: string | null;
-  candidate: RouteCandidate | null;
-  /** What the provider billed (its count, or ours when it gave none); 0 when nothing was served. */
-  promptTokens: number;
-};
-
-type Settled = { chargedMicros: number; availableMicros: number };
-
 type Embedder = ProviderAdapter & Required<Pick<ProviderAdapter, "embed">>;
 const canEmbed = (adapter: ProviderAdapter | null): adapter is Embedder => typeof adapter?.embed === "function";
 
@@ -56,104 +37,23 @@ export async function createEmbeddings(deps: ChatDeps, call: EmbeddingsCall): Pr
   const started = now();
   const facts = embeddingsFacts(call.body.input);
   const route = new EmbeddingsRoute(embeddingsRoutingRequest(call.body), facts);
-  let plan = await planWithinLimits(deps, call.caller, route).catch((err: unknown) => {
+  const planned = await planWithinLimits(deps, call.caller, route).catch((err: unknown) => {
     throw inputTooLong(err, facts.promptTokens);
   });
   call.timing?.mark("route");
-  const held = await holdCredits(deps, call.caller, call.requestId, plan, route);
-  plan = held.plan;
-  const { hold, availableAfterHold } = held;
+  const held = await holdCredits(deps, call.caller, call.requestId, planned, route);
   call.timing?.mark("hold");
-  const attempts: AttemptRecord[] = [];
-  /** When the first upstream call began: what came before is the gateway's own overhead. */
-  let firstUpstreamAt: number | null = null;
-  let finished = false;
-
-  /** The charge and usage row, handed to the ledger at once and written in the background (as chat's finish). */
-  const finish = (outcome: Outcome): Settled => {
-    if (finished) throw new Error("request finished twice");
-    finished = true;
-    const candidate = outcome.candidate;
-    const model = candidate ? plan.catalog.models.find((m) => m.id === candidate.modelId) : undefined;
-    const tokens: TokenCounts = { promptTokens: outcome.promptTokens, completionTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
-    const byok = candidate?.byok ?? false;
-    const cost = servedCost(model, tokens, byok);
-    // With the caller's own key the provider bills them; the platform charges only its BYOK fee.
-    const fee = byok ? byokFeeMicros(servedCost(model, tokens, false).total, plan.caller.state.byokFeeBasisPoints ?? 0) : 0;
-    const charged = cost.total + fee;
-    const precisionMicros = precisionCost(plan, outcome.promptTokens, 0, "embeddings");
-    const availableMicros = Math.max(0, (hold > 0 ? availableAfterHold + hold : plan.caller.state.availableCreditsMicros) - charged);
-    const provider = candidate?.provider ?? plan.decision.primary.provider;
-    const modelName = candidate?.model ?? plan.decision.primary.model;
-    const powerLevel = candidate?.powerLevel ?? plan.decision.usedPowerLevel;
-    const latencyMs = now() - started;
-    void deps.billing.finish({
-      userId: call.caller.userId,
-      requestId: call.requestId,
-      chargeMicros: charged,
-      reference: `request ${call.requestId}`,
-      movesMoney: hold > 0 || charged > 0,
-      usage: {
-        id: call.requestId,
-        userId: call.caller.userId,
-        apiKeyId: call.caller.apiKeyId,
-        providerId: candidate?.providerId ?? null,
-        modelId: candidate?.modelId ?? null,
-        providerSlug: provider,
-        modelName,
-        powerLevel,
-        taskType: plan.decision.taskType,
-        ...tokens,
-        chargedMicros: charged,
-        providerCostMicros: cost.total,
-        inputCostMicros: cost.input,
-        cacheReadCostMicros: 0,
-        cacheWriteCostMicros: 0,
-        outputCostMicros: 0,
-        precisionCostMicros: precisionMicros,
-        latencyMs,
-        ttftMs: null,
-        status: outcome.status,
-        errorMessage: outcome.error,
-        fallbackCount: Math.max(0, attempts.length - 1),
-        byok,
-        stream: false,
-        api: "embeddings",
-        attempts,
-        receipt: buildReceipt({
-          decision: plan.decision, catalogVersion: plan.catalog.version, rules: plan.catalog.rules, attempts, servedBy: candidate,
-          maxTokens: 0, cappedMaxTokens: null, promptTokens: facts.estimatedTokens, budgetPercent: budgetState(plan.caller.state.budget).percent,
-          heldMicros: hold, settledMicros: charged, precisionMicros, skippedPrimary: plan.skippedPrimary,
-        }),
-      },
-    });
-    const figures = {
-      provider,
-      model: modelName,
-      powerLevel,
-      status: outcome.status,
-      stream: false,
-      promptTokens: outcome.promptTokens,
-      completionTokens: 0,
-      chargedMicros: charged,
-      providerCostMicros: cost.total,
-      fallbacks: Math.max(0, attempts.length - 1),
-      latencyMs,
-      ttftMs: null,
-      overheadMs: firstUpstreamAt === null ? null : firstUpstreamAt - started,
-    };
-    recordRequest(figures);
-    logRequest(call.requestId, call.caller, figures, attempts.at(-1)?.ok === false ? attempts.at(-1)!.status : null);
-    deps.limits?.spent(call.caller, outcome.promptTokens).catch((err: unknown) => log().error({ request_id: call.requestId, err: scrubSecrets(String(err)) }, "token count for rate limits failed"));
-    return { chargedMicros: charged, availableMicros };
-  };
+  // Settled as chat settles (one charge and usage row, handed to the ledger at once), with the
+  // inputs' estimated tokens on the receipt; nothing is streamed.
+  const run = new RequestRun(deps, call, held, started, "embeddings", false, facts.estimatedTokens);
+  const { plan } = run;
 
   try {
     for (const candidate of chainOf(plan.decision)) {
       if (call.signal.aborted) break;
       // A provider whose shared circuit is half-open gets one request in the whole cluster.
       if (plan.circuits.trial.has(candidate.providerId) && !(await claimTrial(deps, candidate.providerId))) {
-        attempts.push({ provider: candidate.provider, model: candidate.model, ok: false, status: 503, error: "not tried: its provider is down and another request is its half-open trial", latency_ms: 0, ttft_ms: null });
+        run.trialTaken(candidate);
         continue;
       }
       const attemptStart = now();
@@ -167,61 +67,35 @@ export async function createEmbeddings(deps: ChatDeps, call: EmbeddingsCall): Pr
         // breaker and health untouched (nothing is wrong with it).
         if (!provider || !canEmbed(adapter)) {
           const error = provider ? `${candidate.provider} has no embeddings API` : `provider ${candidate.provider} was removed`;
-          attempts.push({ provider: candidate.provider, model: candidate.model, ok: false, status: 404, error, latency_ms: 0, ttft_ms: null });
+          run.recordAttempt(candidate, false, 404, error, 0, null);
           continue;
         }
-        firstUpstreamAt ??= attemptStart;
+        run.firstUpstreamAt ??= attemptStart;
         const result = await embedWithin(deps, provider, adapter, upstreamRequest(call.body, candidate.upstreamId), call.signal);
         call.timing?.mark("upstream");
         const latency = now() - attemptStart;
-        attempts.push({ provider: candidate.provider, model: candidate.model, ok: true, status: 200, error: null, latency_ms: latency, ttft_ms: null });
+        run.recordAttempt(candidate, true, 200, null, latency, null);
         // The whole answer is the provider's "first token": its latency is what the breaker ranks by.
         noteSuccess(deps, plan, candidate.providerId, latency);
         deps.healthRecorder?.record({ providerId: candidate.providerId, ok: true, latencyMs: latency, ttftMs: null, statusCode: 200, error: null });
         // Billed as the provider bills: its own count; ours (exact, never sampled) when it gave none.
         const promptTokens = result.usage?.prompt_tokens ?? countInputTokens(call.body.input);
-        const settled = finish({ status: "success", error: null, candidate, promptTokens });
-        return Response.json(embeddingsReply(result.data, candidate.model, promptTokens, call.body.encoding_format ?? "float"), {
-          headers: { ...routeHeaders(plan, candidate, attempts, settled.availableMicros, call.requestId), "X-Cost-Incurred": String(microsToUsd(settled.chargedMicros)) },
-        });
+        const tokens: TokenCounts = { promptTokens, completionTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
+        const settled = run.settle({ status: "success", error: null, candidate, acc: null, ttftMs: null }, tokens);
+        return Response.json(embeddingsReply(result.data, candidate.model, promptTokens, call.body.encoding_format ?? "float"), { headers: run.headers(candidate, settled) });
       } catch (err) {
-        if (finished) throw err;
+        if (run.finished) throw err;
         const e = asUpstreamError(err);
-        if (call.signal.aborted) {
-          deps.breakers.abandon(candidate.providerId);
-          attempts.push({ provider: candidate.provider, model: candidate.model, ok: false, status: 499, error: "client closed the request", latency_ms: now() - attemptStart, ttft_ms: null });
-          finish({ status: "cancelled", error: "client closed the request", candidate, promptTokens: 0 });
-          return new Response(null, { status: 499 });
-        }
-        attempts.push({ provider: candidate.provider, model: candidate.model, ok: false, status: e.status, error: e.message, latency_ms: now() - attemptStart, ttft_ms: null });
-        noteFailure(deps, plan, candidate.providerId, e.message);
-        deps.healthRecorder?.record({ providerId: candidate.providerId, ok: false, latencyMs: null, ttftMs: null, statusCode: e.status, error: e.message });
+        // Nothing was served: settled with no tokens (no accumulator to read them from).
+        if (call.signal.aborted) return run.cancelled(candidate, attemptStart, null);
+        run.failed(candidate, attemptStart, e, 0);
         if (candidate.byok && (e.status === 401 || e.status === 403)) await markInvalid(deps, plan, call.caller.userId, candidate, e);
-        if (!shouldFallBack(e.status)) {
-          const message = `${candidate.provider} rejected the request: ${e.message}`;
-          finish({ status: "error", error: message, candidate, promptTokens: 0 });
-          throw new ApiError(e.status >= 400 && e.status < 500 ? e.status : 502, "upstream_rejected", message);
-        }
+        if (!shouldFallBack(e.status)) run.rejected(candidate, e);
       }
     }
-    if (call.signal.aborted) {
-      finish({ status: "cancelled", error: "client closed the request", candidate: null, promptTokens: 0 });
-      return new Response(null, { status: 499 });
-    }
-    const tried = attempts.map((a) => `${a.model} (${a.status === 0 ? "unreachable" : a.status}: ${a.error})`).join("; ");
-    const message = `No provider could serve the request. Tried: ${tried}`;
-    finish({ status: "error", error: message, candidate: null, promptTokens: 0 });
-    const allBusy = attempts.every((a) => a.status === 429 || a.status === 503 || a.status === 529);
-    throw new ApiError(allBusy ? 503 : 502, "no_provider_available", message);
+    return run.exhausted();
   } catch (err) {
-    // Anything unexpected before the response: release the hold rather than leave it stuck.
-    if (!finished) {
-      try {
-        finish({ status: "error", error: err instanceof Error ? err.message : String(err), candidate: null, promptTokens: 0 });
-      } catch (e) {
-        log().error({ request_id: call.requestId, err: scrubSecrets(String(e)) }, "accounting failed");
-      }
-    }
+    run.failedUnexpectedly(err);
     throw err;
   }
 }

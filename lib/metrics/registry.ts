@@ -1,6 +1,6 @@
 /**
  * Prometheus metrics of this app process (prom-client), served by GET /api/metrics. Per-request
- * figures are recorded once, when a request finishes (lib/gateway/chat-completion.ts), through
+ * figures are recorded once, when a request finishes (lib/gateway/request-run.ts settle), through
  * label children cached per label set: a few map lookups and additions, no allocation once warm
  * (`npm run bench -- metrics` says how much). Gauges that describe the whole cluster (holds
  * outstanding, provider checks, the last ledger verify) are read when scraped, not kept.
