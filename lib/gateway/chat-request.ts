@@ -3,7 +3,7 @@ import { LATENCY_SLOS, QUALITY_TIERS, TASK_TYPES, type RoutingRequest } from "..
 import { powerLevelSchema } from "../router/rules.ts";
 import { hasImageParts, lastUserText } from "../router/tokens.ts";
 import { usdToMicros } from "../money/units.ts";
-import type { ChatMessage, UpstreamChatRequest } from "../providers/types.ts";
+import type { UpstreamChatRequest } from "../providers/types.ts";
 import type { ProviderKindName } from "../catalog/provider-kinds.ts";
 import { forwardable } from "./forwarded-params.ts";
 
@@ -47,7 +47,6 @@ export type ChatCompletionBody = z.infer<typeof chatCompletionSchema>;
 const ROUTING_FIELDS = ["power_level", "task_type", "privacy_required", "latency_slo", "quality", "max_cost_usd", "region"] as const;
 
 export function routingRequest(body: ChatCompletionBody): RoutingRequest {
-  const messages = body.messages as ChatMessage[];
   return {
     model: body.model,
     powerLevel: body.power_level ?? null,
@@ -58,11 +57,11 @@ export function routingRequest(body: ChatCompletionBody): RoutingRequest {
     // Through a decimal string: float multiplication would turn 0.0003 into 299 micro-dollars.
     maxCostMicros: body.max_cost_usd == null ? null : usdToMicros(body.max_cost_usd.toFixed(6)),
     region: body.region ?? null,
-    hasImages: hasImageParts(messages as never),
+    hasImages: hasImageParts(body.messages),
     hasTools: Array.isArray(body.tools) && body.tools.length > 0,
     // "text" is the default format: only a JSON format needs a model that can produce it.
     hasResponseFormat: body.response_format != null && body.response_format.type !== "text",
-    lastUserText: lastUserText(messages as never),
+    lastUserText: lastUserText(body.messages),
   };
 }
 

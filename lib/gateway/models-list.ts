@@ -2,14 +2,15 @@ import { microsToUsd } from "../money/units.ts";
 import type { RouterModel } from "../router/types.ts";
 import type { GatewayCatalog } from "./catalog-store.ts";
 import { fenceAllows } from "../router/filters.ts";
-import type { KeyFence } from "../router/types.ts";
+import type { KeyFence, PowerLevel } from "../router/types.ts";
 import type { ProviderState } from "../catalog/model-table.ts";
 
-const ALIASES = [
-  { id: "auto", about: "the router picks, at your power level (default BALANCED)" },
-  { id: "eco", about: "the router picks among ECO models" },
-  { id: "balanced", about: "the router picks among BALANCED models" },
-  { id: "precision", about: "the router picks among PRECISION models" },
+/** `level`: the power level an alias stands for (a fenced key lists it only when that level is allowed); null for auto. */
+const ALIASES: { id: string; level: PowerLevel | null; about: string }[] = [
+  { id: "auto", level: null, about: "the router picks, at your power level (default BALANCED)" },
+  { id: "eco", level: "ECO", about: "the router picks among ECO models" },
+  { id: "balanced", level: "BALANCED", about: "the router picks among BALANCED models" },
+  { id: "precision", level: "PRECISION", about: "the router picks among PRECISION models" },
 ];
 
 /** A model the caller could actually be routed to: enabled, provider enabled, and a usable key. */
@@ -48,6 +49,6 @@ export function modelsList(catalog: GatewayCatalog, byokProviderIds: ReadonlySet
         provider_state: stateOf(m.provider.id),
       },
     }));
-  const aliases = ALIASES.filter((a) => !fence?.allowedLevels || a.id === "auto" || fence.allowedLevels.has(a.id.toUpperCase() as never)).map((a) => ({ id: a.id, object: "model" as const, created: 0, owned_by: "switchyard", switchyard: { alias: true, about: a.about } }));
+  const aliases = ALIASES.filter((a) => !fence?.allowedLevels || a.level === null || fence.allowedLevels.has(a.level)).map((a) => ({ id: a.id, object: "model" as const, created: 0, owned_by: "switchyard", switchyard: { alias: true, about: a.about } }));
   return { object: "list" as const, data: [...aliases, ...models] };
 }

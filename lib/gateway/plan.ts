@@ -100,7 +100,7 @@ function healthMap(catalog: GatewayCatalog, breakers: CircuitBreakers, circuits:
  * Routing may start from the process's recent view of the caller's money; a decision that money
  * shaped (credits short, max_tokens capped, a 402) is made again on a
  * fresh read, so a stale view never downgrades or refuses anyone. A view that is stale the other
- * way is caught by the hold, which cannot overdraw (lib/gateway/chat-completion.ts re-plans then).
+ * way is caught by the hold, which cannot overdraw (holdCredits in lib/gateway/admission.ts re-plans then).
  */
 export async function planRoute(deps: GatewayDeps, caller: Caller, body: ChatCompletionBody | EmbeddingsRoute, opts: { freshMoney?: boolean; facts?: BodyFacts } = {}): Promise<Plan> {
   // What the body says is worked out once per request, however often the money is re-read.
@@ -137,8 +137,8 @@ export class EmbeddingsRoute {
 
 function bodyFacts(body: ChatCompletionBody): BodyFacts {
   return {
-    promptTokens: estimatePromptTokens(body.messages as never, body.tools ?? undefined),
-    promptTokensBound: promptTokenBound(body as never),
+    promptTokens: estimatePromptTokens(body.messages, body.tools ?? undefined),
+    promptTokensBound: promptTokenBound(body),
     maxOutputTokens: requestedMaxTokens(body) ?? DEFAULT_MAX_OUTPUT_TOKENS,
   };
 }

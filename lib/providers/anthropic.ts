@@ -6,6 +6,7 @@ import { cancellable, errorFromResponse, isRecord, joinUrl, nextSseMessage, pars
 import type { KnownSecrets } from "../security/scrub.ts";
 import { openSseReader, type SseReader } from "./sse.ts";
 import { UpstreamError, type ChatMessage, type ChunkChoice, type ChunkDelta, type ProviderAdapter, type ProviderConfig, type UpstreamChatRequest, type UpstreamEvent, type Usage } from "./types.ts";
+import { anthropicEventSchema, type AnthropicUsage } from "./anthropic-events.ts";
 
 export const ANTHROPIC_VERSION = "2023-06-01";
 /** Anthropic requires max_tokens; used when the client gave none. */
@@ -324,13 +325,9 @@ async function* anthropicEvents(reader: SseReader, signal: AbortSignal, requeste
     const choices: ChunkChoice[] = [{ index: 0, delta, finish_reason: finishReason }];
     return { type: "chunk", choices, raw: { id, object: "chat.completion.chunk", created, model, choices } };
   };
-  const readUsage = (u: unknown) => {
-    if (!isRecord(u)) return;
-    const take = (v: unknown) => (typeof v === "number" && Number.isFinite(v) && v >= 0 ? Math.round(v) : undefined);
-    const input = take(u.input_tokens);
-    const cacheCreation = take(u.cache_creation_input_tokens);
-    const cacheRead = take(u.cache_read_input_tokens);
-    const output = take(u.output_tokens);
+  const readUsage = (u: AnthropicUsage | undefined) => {
+    if (!u) return;
+    const { input_tokens: input, cache_creation_input_tokens: cacheCreation, cache_read_input_tokens: cacheRead, output_tokens: output } = u;
     if (input !== undefined) tokens.input = input;
     if (cacheCreation !== undefined) tokens.cacheCreation = cacheCreation;
     if (cacheRead !== undefined) tokens.cacheRead = cacheRead;
@@ -343,14 +340,34 @@ async function* anthropicEvents(reader: SseReader, signal: AbortSignal, requeste
       const message = await nextSseMessage(reader, signal);
       if (!message) break;
       if (message.data.trim() === "") continue;
-      const event = parseJson(message.data);
-      if (!isRecord(event)) throw new UpstreamError("upstream sent malformed stream data", 502);
-      const type = typeof event.type === "string" ? event.type : message.event;
-      switch (type) {
+      const data = parseJson(message.data);
+      if (!isRecord(data)) throw new UpstreamError("upstream sent malformed stream data", 502);
+      // A payload without a type is named by its SSE event line.
+      const type = typeof data.type === "string" ? data.type : message.event;
+      if (type === "content_block_delta") {
+        // Every token comes in one of these: walked by hand, not parsed (see anthropic-events.ts).
+        const delta = isRecord(data.delta) ? data.delta : {};
+        if (delta.type === "text_delta" && typeof delta.text === "string") {
+          yield chunk({ content: delta.text });
+        } else if (delta.type === "input_json_delta" && typeof delta.partial_json === "string" && delta.partial_json) {
+          const blockIndex = typeof data.index === "number" ? data.index : -1;
+          const index = toolIndexByBlock.get(blockIndex);
+          if (index !== undefined) yield chunk({ tool_calls: [{ index, function: { arguments: delta.partial_json } }] });
+          else if (jsonBlocks.has(blockIndex)) yield chunk({ content: delta.partial_json });
+        } else if (delta.type === "thinking_delta" && typeof delta.thinking === "string") {
+          yield chunk({ reasoning_content: delta.thinking });
+        }
+        continue;
+      }
+      const parsed = anthropicEventSchema.safeParse(type === data.type ? data : { ...data, type });
+      // ping, content_block_stop, and event types added later
+      if (!parsed.success) continue;
+      const event = parsed.data;
+      switch (event.type) {
         case "message_start": {
-          const msg = isRecord(event.message) ? event.message : {};
-          if (typeof msg.id === "string") id = msg.id;
-          if (typeof msg.model === "string") model = msg.model;
+          const msg = event.message;
+          if (msg.id !== undefined) id = msg.id;
+          if (msg.model !== undefined) model = msg.model;
           readUsage(msg.usage);
           if (!started) {
             started = true;
@@ -362,50 +379,28 @@ async function* anthropicEvents(reader: SseReader, signal: AbortSignal, requeste
           break;
         }
         case "content_block_start": {
-          const block = isRecord(event.content_block) ? event.content_block : {};
-          const blockIndex = typeof event.index === "number" ? event.index : -1;
+          const block = event.content_block;
+          const blockIndex = event.index ?? -1;
           if (block.type === "tool_use" && jsonTool !== null && block.name === jsonTool) {
             jsonBlocks.add(blockIndex);
           } else if (block.type === "tool_use") {
             const index = toolIndexByBlock.size;
             toolIndexByBlock.set(blockIndex, index);
             yield chunk({ tool_calls: [{ index, id: String(block.id ?? ""), type: "function", function: { name: String(block.name ?? ""), arguments: "" } }] });
-          } else if (block.type === "text" && typeof block.text === "string" && block.text) {
+          } else if (block.type === "text" && block.text) {
             yield chunk({ content: block.text });
           }
           break;
         }
-        case "content_block_delta": {
-          const delta = isRecord(event.delta) ? event.delta : {};
-          if (delta.type === "text_delta" && typeof delta.text === "string") {
-            yield chunk({ content: delta.text });
-          } else if (delta.type === "input_json_delta" && typeof delta.partial_json === "string" && delta.partial_json) {
-            const blockIndex = typeof event.index === "number" ? event.index : -1;
-            const index = toolIndexByBlock.get(blockIndex);
-            if (index !== undefined) yield chunk({ tool_calls: [{ index, function: { arguments: delta.partial_json } }] });
-            else if (jsonBlocks.has(blockIndex)) yield chunk({ content: delta.partial_json });
-          } else if (delta.type === "thinking_delta" && typeof delta.thinking === "string") {
-            yield chunk({ reasoning_content: delta.thinking });
-          }
-          break;
-        }
-        case "message_delta": {
-          const delta = isRecord(event.delta) ? event.delta : {};
-          if (typeof delta.stop_reason === "string") stopReason = delta.stop_reason;
+        case "message_delta":
+          if (event.delta.stop_reason !== undefined) stopReason = event.delta.stop_reason;
           readUsage(event.usage);
           break;
-        }
         case "message_stop":
           stopped = true;
           break read;
-        case "error": {
-          const error = isRecord(event.error) ? event.error : {};
-          const text = typeof error.message === "string" && error.message ? error.message : "upstream reported an error";
-          throw new UpstreamError(upstreamText(text, secrets), statusForAnthropicError(error.type));
-        }
-        default:
-          // ping, content_block_stop, and event types added later
-          break;
+        case "error":
+          throw new UpstreamError(upstreamText(event.error.message || "upstream reported an error", secrets), statusForAnthropicError(event.error.type));
       }
     }
   } finally {

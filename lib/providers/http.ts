@@ -236,7 +236,7 @@ export function cancellable<T>(gen: AsyncGenerator<T>, cancel: () => void): Asyn
     next: () => gen.next(),
     return: async (value?: unknown) => {
       cancel();
-      const r = await gen.return(value as never);
+      const r = await gen.return(value);
       return { done: true, value: r.value };
     },
     throw: (err?: unknown) => {

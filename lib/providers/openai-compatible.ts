@@ -7,6 +7,7 @@ import type { KnownSecrets } from "../security/scrub.ts";
 import { openSseReader, type SseReader } from "./sse.ts";
 import { openAiEmbed } from "./openai-embeddings.ts";
 import { UpstreamError, type ChunkChoice, type ChunkDelta, type ProviderAdapter, type ProviderConfig, type UpstreamChatRequest, type UpstreamEvent, type Usage } from "./types.ts";
+import { completionToolCallsSchema, openAiCompletionSchema, openAiUsageSchema } from "./openai-compatible-events.ts";
 
 export function createOpenAiCompatibleAdapter(config: ProviderConfig): ProviderAdapter {
   const url = joinUrl(config.baseUrl, "/chat/completions");
@@ -80,19 +81,19 @@ async function completionEvents(res: UpstreamResponse, signal: AbortSignal, secr
   } catch (err) {
     throw streamError(err, signal);
   }
-  const payload = parseJson(text);
-  if (!isRecord(payload)) throw new UpstreamError("upstream sent malformed JSON", 502);
+  const parsed = openAiCompletionSchema.safeParse(parseJson(text));
+  if (!parsed.success) throw new UpstreamError("upstream sent malformed JSON", 502);
+  const payload = parsed.data;
   if (payload.error != null) throw errorFromPayload(payload.error, secrets);
   const choices: ChunkChoice[] = [];
-  if (Array.isArray(payload.choices)) {
-    payload.choices.forEach((c: unknown, i) => {
-      if (!isRecord(c)) return;
-      const msg = isRecord(c.message) ? c.message : {};
-      const delta: ChunkDelta = { ...msg, role: "assistant" };
-      if (Array.isArray(msg.tool_calls)) delta.tool_calls = msg.tool_calls.map((call: unknown, index) => ({ index, ...(isRecord(call) ? call : {}) }));
-      choices.push({ index: typeof c.index === "number" ? c.index : i, delta, finish_reason: typeof c.finish_reason === "string" ? c.finish_reason : "stop" });
-    });
-  }
+  payload.choices?.forEach((c, i) => {
+    if (!c) return;
+    const msg = c.message ?? {};
+    const delta: ChunkDelta = { ...msg, role: "assistant" };
+    const calls = completionToolCallsSchema.parse(msg.tool_calls);
+    if (calls) delta.tool_calls = calls.map((call, index) => ({ index, ...call }));
+    choices.push({ index: c.index ?? i, delta, finish_reason: c.finish_reason ?? "stop" });
+  });
   const usage = readUsage(payload.usage);
   const events: UpstreamEvent[] = [];
   if (choices.length) events.push({ type: "chunk", choices, raw: { ...payload, object: "chat.completion.chunk", choices } });
@@ -102,6 +103,7 @@ async function completionEvents(res: UpstreamResponse, signal: AbortSignal, secr
   })();
 }
 
+/** Every streamed chunk goes through here: walked by hand, not parsed (see openai-compatible-events.ts). */
 function normalizeChoices(value: unknown): ChunkChoice[] {
   if (!Array.isArray(value)) return [];
   const out: ChunkChoice[] = [];
@@ -127,37 +129,33 @@ function normalizeChoices(value: unknown): ChunkChoice[] {
  * leaves the cache out, so it is added back to make the prompt).
  */
 export function readUsage(value: unknown): Usage | null {
-  if (!isRecord(value)) return null;
-  const given = count(value.prompt_tokens);
-  const input = count(value.input_tokens);
-  let completion = count(value.completion_tokens) ?? count(value.output_tokens);
+  // Most chunks carry none (or null, as OpenAI's do until the last): no parse for them.
+  if (value == null) return null;
+  const parsed = openAiUsageSchema.safeParse(value);
+  if (!parsed.success) return null;
+  const u = parsed.data;
+  const given = u.prompt_tokens;
+  const input = u.input_tokens;
+  let completion = u.completion_tokens ?? u.output_tokens;
   if (given === undefined && input === undefined && completion === undefined) return null;
-  const promptDetails = record(value.prompt_tokens_details) ?? record(value.input_tokens_details) ?? {};
-  const completionDetails = record(value.completion_tokens_details) ?? record(value.output_tokens_details) ?? {};
-  const anthropicRead = count(value.cache_read_input_tokens);
-  const anthropicWrite = count(value.cache_creation_input_tokens);
+  const promptDetails = u.prompt_tokens_details ?? u.input_tokens_details ?? {};
+  const completionDetails = u.completion_tokens_details ?? u.output_tokens_details ?? {};
+  const anthropicRead = u.cache_read_input_tokens;
+  const anthropicWrite = u.cache_creation_input_tokens;
   const prompt = given ?? (input === undefined ? 0 : input + (anthropicRead ?? 0) + (anthropicWrite ?? 0));
   // Parts of the prompt, so never more than it (a server's inconsistent numbers cannot bill twice).
-  const cacheRead = Math.min(prompt, count(promptDetails.cached_tokens) ?? count(value.prompt_cache_hit_tokens) ?? anthropicRead ?? 0);
-  const cacheWrite = Math.min(prompt - cacheRead, count(promptDetails.cache_write_tokens) ?? count(promptDetails.cache_creation_tokens) ?? anthropicWrite ?? 0);
-  const reasoning = count(completionDetails.reasoning_tokens) ?? 0;
+  const cacheRead = Math.min(prompt, promptDetails.cached_tokens ?? u.prompt_cache_hit_tokens ?? anthropicRead ?? 0);
+  const cacheWrite = Math.min(prompt - cacheRead, promptDetails.cache_write_tokens ?? promptDetails.cache_creation_tokens ?? anthropicWrite ?? 0);
+  const reasoning = completionDetails.reasoning_tokens ?? 0;
   completion ??= 0;
   // OpenAI's completion_tokens include the reasoning; some servers (Gemini behind a few proxies)
   // report them apart. They are billed as output either way: add them when the numbers show they
   // were left out (more reasoning than completion, or a total that counts them separately).
-  const total = count(value.total_tokens);
+  const total = u.total_tokens;
   if (reasoning > 0 && (reasoning > completion || total === prompt + completion + reasoning)) completion += reasoning;
   const usage: Usage = { prompt_tokens: prompt, completion_tokens: completion };
   if (cacheRead) usage.cache_read_tokens = cacheRead;
   if (cacheWrite) usage.cache_write_tokens = cacheWrite;
   if (reasoning) usage.reasoning_tokens = reasoning;
   return usage;
-}
-
-function record(v: unknown): Record<string, unknown> | undefined {
-  return isRecord(v) ? v : undefined;
-}
-
-function count(v: unknown): number | undefined {
-  return typeof v === "number" && Number.isFinite(v) && v >= 0 ? Math.round(v) : undefined;
 }
