@@ -3,7 +3,14 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   // `next start` without scripts/start.ts still refuses a bad variable before serving.
   (await import("./lib/config/env")).checkEnv();
-  const [{ db }, { startSweeper }, { startHealthChecker }, { masterKeyRing }, { startMaintenance }, { maintenanceTasks }] = await Promise.all([
+  const [
+    { db },
+    { startSweeper },
+    { startHealthChecker },
+    { masterKeyRing },
+    { startMaintenance },
+    { maintenanceTasks },
+  ] = await Promise.all([
     import("./lib/db/client"),
     import("./lib/ledger/sweeper"),
     import("./lib/health/active-checks"),

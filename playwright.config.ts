@@ -11,7 +11,10 @@ const STRIPE_WEBHOOK_SECRET = "whsec_e2e_switchyard";
 // A mock LLM upstream (tests/doubles/e2e-mock-upstream.ts) for providers a spec creates: its model
 // list accepts exactly `acceptedKey` and refuses every other key with 401, so the Keys page's
 // check of a BYOK key can be seen accepting and refusing without the internet.
-export const E2E_MOCK_UPSTREAM = { port: Number(process.env.E2E_MOCK_PORT || 12112), acceptedKey: "sk-e2e-mock-accepted-0123456789" };
+export const E2E_MOCK_UPSTREAM = {
+  port: Number(process.env.E2E_MOCK_PORT || 12112),
+  acceptedKey: "sk-e2e-mock-accepted-0123456789",
+};
 
 // Browser tests run against the app started exactly as the README starts it (`npm start`), on a
 // fresh embedded database, in Debian's chromium (Playwright's own browser download cannot work offline).
@@ -28,7 +31,15 @@ export default defineConfig({
     trace: "retain-on-failure",
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
+        "--no-first-run",
+      ],
     },
   },
   webServer: [
@@ -60,7 +71,11 @@ export default defineConfig({
       reuseExistingServer: false,
       stdout: "pipe",
       stderr: "pipe",
-      env: { PORT: String(STRIPE_PORT), WEBHOOK_URL: `http://localhost:${PORT}/api/stripe/webhook`, WEBHOOK_SECRET: STRIPE_WEBHOOK_SECRET },
+      env: {
+        PORT: String(STRIPE_PORT),
+        WEBHOOK_URL: `http://localhost:${PORT}/api/stripe/webhook`,
+        WEBHOOK_SECRET: STRIPE_WEBHOOK_SECRET,
+      },
     },
     {
       command: "node --import tsx tests/doubles/e2e-mock-upstream.ts",

@@ -10,7 +10,15 @@ export default defineConfig({
   resolve: { alias },
   test: {
     projects: [
-      { resolve: { alias }, test: { name: "unit", include: ["lib/**/*.test.ts", "scripts/**/*.test.ts", "tests/doubles/**/*.test.ts"], environment: "node", env: { LOG_LEVEL: process.env.LOG_LEVEL ?? "error" } } },
+      {
+        resolve: { alias },
+        test: {
+          name: "unit",
+          include: ["lib/**/*.test.ts", "scripts/**/*.test.ts", "tests/doubles/**/*.test.ts"],
+          environment: "node",
+          env: { LOG_LEVEL: process.env.LOG_LEVEL ?? "error" },
+        },
+      },
       {
         resolve: { alias },
         test: {

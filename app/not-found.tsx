@@ -21,8 +21,15 @@ export default async function NotFound() {
       <main className="flex min-h-screen flex-col items-center justify-center gap-3 px-4 text-center">
         <p className="text-2xl font-semibold tracking-tight text-indigo-700">Switchyard</p>
         <h1 className="text-xl font-semibold text-slate-900">Page not found</h1>
-        <p className="max-w-md text-sm text-slate-600">There is no page at <RequestedPath />.</p>
-        <Link href="/login" className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-500">Sign in</Link>
+        <p className="max-w-md text-sm text-slate-600">
+          There is no page at <RequestedPath />.
+        </p>
+        <Link
+          href="/login"
+          className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-500"
+        >
+          Sign in
+        </Link>
       </main>
     );
   }
@@ -31,11 +38,22 @@ export default async function NotFound() {
       <div className="mx-auto max-w-lg space-y-3 py-10 text-center">
         <h1 className="text-xl font-semibold text-slate-900">Page not found</h1>
         <p className="text-sm text-slate-600">
-          There is no page at <RequestedPath />. The link may be mistyped or out of date; every page is in the menu above.
+          There is no page at <RequestedPath />. The link may be mistyped or out of date; every page is in the menu
+          above.
         </p>
         <p className="flex flex-wrap justify-center gap-2 pt-2">
-          <Link href="/chat" className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-500">Open the chat</Link>
-          <Link href="/models" className="rounded-md bg-white px-3 py-2 text-sm font-medium text-slate-800 ring-1 ring-slate-300 hover:bg-slate-50">Browse models</Link>
+          <Link
+            href="/chat"
+            className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-500"
+          >
+            Open the chat
+          </Link>
+          <Link
+            href="/models"
+            className="rounded-md bg-white px-3 py-2 text-sm font-medium text-slate-800 ring-1 ring-slate-300 hover:bg-slate-50"
+          >
+            Browse models
+          </Link>
         </p>
       </div>
     </AppShell>

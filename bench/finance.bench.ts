@@ -50,9 +50,14 @@ function ranges(now = new Date()): { from: string; to: string }[] {
     const start = today.getTime() - Math.floor(rnd() * 85) * DAY;
     const days = 1 + Math.floor(rnd() * 30);
     const partial = out.length % 3 === 0;
-    out.push(partial
-      ? { from: new Date(start + 6 * 3_600_000).toISOString(), to: new Date(Math.min(start + days * DAY + 3_600_000, now.getTime())).toISOString() }
-      : { from: ymd(new Date(start)), to: ymd(new Date(Math.min(start + (days - 1) * DAY, today.getTime()))) });
+    out.push(
+      partial
+        ? {
+            from: new Date(start + 6 * 3_600_000).toISOString(),
+            to: new Date(Math.min(start + days * DAY + 3_600_000, now.getTime())).toISOString(),
+          }
+        : { from: ymd(new Date(start)), to: ymd(new Date(Math.min(start + (days - 1) * DAY, today.getTime()))) },
+    );
   }
   return out;
 }
@@ -97,7 +102,14 @@ async function exportRun(url: string, key: string) {
     for (let i = 0; i < chunk.byteLength; i++) if (chunk[i] === 10) lines++;
   }
   clearInterval(timer);
-  return { status: res.status, rows: lines - 1, mb: bytes / 1e6, seconds: (performance.now() - t) / 1000, firstByteMs: first, rssGrowthMb: (peak - base) / 1e6 };
+  return {
+    status: res.status,
+    rows: lines - 1,
+    mb: bytes / 1e6,
+    seconds: (performance.now() - t) / 1000,
+    firstByteMs: first,
+    rssGrowthMb: (peak - base) / 1e6,
+  };
 }
 
 async function benchTarget(target: string, db: Db, url: string) {
@@ -106,7 +118,9 @@ async function benchTarget(target: string, db: Db, url: string) {
   process.env.SWITCHYARD_MASTER_KEY ||= randomBytes(32).toString("base64");
   const [count] = await db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM usage_logs`;
   if (Number(count?.n ?? 0) < REQUESTS * 0.9) {
-    log(`${target}: generating ${REQUESTS.toLocaleString()} requests for ${USERS.toLocaleString()} users (demo-data)...`);
+    log(
+      `${target}: generating ${REQUESTS.toLocaleString()} requests for ${USERS.toLocaleString()} users (demo-data)...`,
+    );
     const r = await generateDemoData(db, { requests: REQUESTS, users: USERS, reset: true, log: (l) => log(`  ${l}`) });
     log(`${target}: demo data in ${r.seconds.toFixed(0)} s: ${r.requests} requests, ${r.ledgerEntries} ledger entries`);
   }
@@ -114,10 +128,16 @@ async function benchTarget(target: string, db: Db, url: string) {
     SELECT (SELECT count(*) FROM usage_logs) AS usage, (SELECT count(*) FROM ledger_entries) AS ledger, (SELECT count(*) FROM users) AS users`;
   log(`${target}: ${sizes!.usage} usage rows, ${sizes!.ledger} ledger entries, ${sizes!.users} users`);
 
-  const fin = await createUser(db, { email: `finance-bench-${Date.now()}@bench.local`, password: "finance-bench-1", role: "FINANCE" });
+  const fin = await createUser(db, {
+    email: `finance-bench-${Date.now()}@bench.local`,
+    password: "finance-bench-1",
+    role: "FINANCE",
+  });
   const key = (await createApiKey(db, fin.id, { name: "bench" })).key;
   // The heaviest and a median user by request count, for the user-side endpoints.
-  const users = await db.$queryRaw<{ user_id: string; n: bigint }[]>`SELECT user_id, sum(requests)::bigint AS n FROM usage_daily_users GROUP BY 1 ORDER BY 2 DESC`;
+  const users = await db.$queryRaw<
+    { user_id: string; n: bigint }[]
+  >`SELECT user_id, sum(requests)::bigint AS n FROM usage_daily_users GROUP BY 1 ORDER BY 2 DESC`;
   const heavy = users[0]!;
   const median = users[Math.floor(users.length / 2)]!;
   const heavyKey = (await createApiKey(db, heavy.user_id, { name: "bench" })).key;
@@ -130,36 +150,109 @@ async function benchTarget(target: string, db: Db, url: string) {
     const rs = ranges();
     const q = (r: { from: string; to: string }) => `from=${encodeURIComponent(r.from)}&to=${encodeURIComponent(r.to)}`;
     const rows: Row[] = [];
-    rows.push(await measure("GET /api/finance/summary", rs.map((r) => `${app.url}/api/finance/summary?${q(r)}`), key));
-    rows.push(await measure("GET /api/finance/requests (provider's day)", rs.map((r) => `${app.url}/api/finance/requests?${q(r)}&provider=${encodeURIComponent(top!.provider)}&day=${r.from.slice(0, 10)}`), key));
-    rows.push(await measure("GET /api/finance/requests (a user)", rs.map((r) => `${app.url}/api/finance/requests?${q(r)}&user_id=${heavy.user_id}`), key, "the heaviest user"));
-    rows.push(await measure("GET /api/finance/requests (a model)", rs.map((r) => `${app.url}/api/finance/requests?${q(r)}&model=${encodeURIComponent(top!.model)}`), key));
+    rows.push(
+      await measure(
+        "GET /api/finance/summary",
+        rs.map((r) => `${app.url}/api/finance/summary?${q(r)}`),
+        key,
+      ),
+    );
+    rows.push(
+      await measure(
+        "GET /api/finance/requests (provider's day)",
+        rs.map(
+          (r) =>
+            `${app.url}/api/finance/requests?${q(r)}&provider=${encodeURIComponent(top!.provider)}&day=${r.from.slice(0, 10)}`,
+        ),
+        key,
+      ),
+    );
+    rows.push(
+      await measure(
+        "GET /api/finance/requests (a user)",
+        rs.map((r) => `${app.url}/api/finance/requests?${q(r)}&user_id=${heavy.user_id}`),
+        key,
+        "the heaviest user",
+      ),
+    );
+    rows.push(
+      await measure(
+        "GET /api/finance/requests (a model)",
+        rs.map((r) => `${app.url}/api/finance/requests?${q(r)}&model=${encodeURIComponent(top!.model)}`),
+        key,
+      ),
+    );
     const first = (await timed(`${app.url}/api/finance/requests?${q(rs[3]!)}&limit=50`, key)).body;
-    rows.push(await measure("GET /api/finance/requests (page 2)", rs.map(() => `${app.url}/api/finance/requests?${q(rs[3]!)}&limit=50&cursor=${first.next_cursor}`), key));
-    rows.push(await measure("GET /api/finance/reconciliation", rs.map((r) => `${app.url}/api/finance/reconciliation?${q(r)}`), key, "ledger vs usage and vs events; Stripe not configured"));
-    rows.push(await measure("GET /api/usage (heaviest user)", rs.map((r, i) => `${app.url}/api/usage?${q(r)}&group_by=${["day", "provider", "model", "power_level"][i % 4]}`), heavyKey, `${heavy.n} requests in 90 days`));
-    rows.push(await measure("GET /api/usage (median user)", rs.map((r) => `${app.url}/api/usage?${q(r)}`), medianKey));
-    rows.push(await measure("GET /api/credits/ledger (heaviest user)", rs.map(() => `${app.url}/api/credits/ledger?limit=50`), heavyKey));
+    rows.push(
+      await measure(
+        "GET /api/finance/requests (page 2)",
+        rs.map(() => `${app.url}/api/finance/requests?${q(rs[3]!)}&limit=50&cursor=${first.next_cursor}`),
+        key,
+      ),
+    );
+    rows.push(
+      await measure(
+        "GET /api/finance/reconciliation",
+        rs.map((r) => `${app.url}/api/finance/reconciliation?${q(r)}`),
+        key,
+        "ledger vs usage and vs events; Stripe not configured",
+      ),
+    );
+    rows.push(
+      await measure(
+        "GET /api/usage (heaviest user)",
+        rs.map((r, i) => `${app.url}/api/usage?${q(r)}&group_by=${["day", "provider", "model", "power_level"][i % 4]}`),
+        heavyKey,
+        `${heavy.n} requests in 90 days`,
+      ),
+    );
+    rows.push(
+      await measure(
+        "GET /api/usage (median user)",
+        rs.map((r) => `${app.url}/api/usage?${q(r)}`),
+        medianKey,
+      ),
+    );
+    rows.push(
+      await measure(
+        "GET /api/credits/ledger (heaviest user)",
+        rs.map(() => `${app.url}/api/credits/ledger?limit=50`),
+        heavyKey,
+      ),
+    );
     // Time to the first bytes of an export (the download starts; the file then streams).
     const ttfb: number[] = [];
     for (const r of rs) {
       const t = performance.now();
-      const res = await fetch(`${app.url}/api/finance/export.csv?kind=usage&${q(r)}`, { headers: { authorization: `Bearer ${key}` } });
+      const res = await fetch(`${app.url}/api/finance/export.csv?kind=usage&${q(r)}`, {
+        headers: { authorization: `Bearer ${key}` },
+      });
       const reader = res.body!.getReader();
       await reader.read();
       ttfb.push(performance.now() - t);
       await reader.cancel();
     }
-    rows.push({ endpoint: "GET /api/finance/export.csv (first bytes)", p50: pct(ttfb, 50), p95: pct(ttfb, 95), max: Math.max(...ttfb), note: "then streams" });
+    rows.push({
+      endpoint: "GET /api/finance/export.csv (first bytes)",
+      p50: pct(ttfb, 50),
+      p95: pct(ttfb, 95),
+      max: Math.max(...ttfb),
+      note: "then streams",
+    });
 
-    console.log(`\n#### ${target}: ${Number(sizes!.usage).toLocaleString()} usage rows, ${Number(sizes!.ledger).toLocaleString()} ledger entries, ${Number(sizes!.users).toLocaleString()} users; ${CALLS} calls each, varied ranges`);
+    console.log(
+      `\n#### ${target}: ${Number(sizes!.usage).toLocaleString()} usage rows, ${Number(sizes!.ledger).toLocaleString()} ledger entries, ${Number(sizes!.users).toLocaleString()} users; ${CALLS} calls each, varied ranges`,
+    );
     console.log("| endpoint | p50 ms | p95 ms | max ms | note |\n|---|---|---|---|---|");
-    for (const r of rows) console.log(`| ${r.endpoint} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.max.toFixed(1)} | ${r.note} |`);
+    for (const r of rows)
+      console.log(`| ${r.endpoint} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.max.toFixed(1)} | ${r.note} |`);
 
     const all = { from: ymd(new Date(Date.now() - 365 * DAY)), to: ymd(new Date()) };
     for (const kind of ["usage", "ledger"] as const) {
       const e = await exportRun(`${app.url}/api/finance/export.csv?kind=${kind}&${q(all)}`, key);
-      console.log(`export kind=${kind}, all rows: ${e.rows.toLocaleString()} rows, ${e.mb.toFixed(0)} MB in ${e.seconds.toFixed(1)} s (${Math.round(e.rows / e.seconds).toLocaleString()} rows/s), first bytes after ${e.firstByteMs.toFixed(0)} ms, RSS growth ${e.rssGrowthMb.toFixed(0)} MB`);
+      console.log(
+        `export kind=${kind}, all rows: ${e.rows.toLocaleString()} rows, ${e.mb.toFixed(0)} MB in ${e.seconds.toFixed(1)} s (${Math.round(e.rows / e.seconds).toLocaleString()} rows/s), first bytes after ${e.firstByteMs.toFixed(0)} ms, RSS growth ${e.rssGrowthMb.toFixed(0)} MB`,
+      );
     }
   } finally {
     await app.close();

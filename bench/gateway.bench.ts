@@ -34,7 +34,10 @@ const root = join(import.meta.dirname, "..");
 const N1 = Number(process.env.GATEWAY_BENCH_N1 || 300);
 const N50 = Number(process.env.GATEWAY_BENCH_N50 || 2000);
 const WARMUP = Number(process.env.GATEWAY_BENCH_WARMUP || 200);
-const LEVELS = [[1, N1], [50, N50]] as const;
+const LEVELS = [
+  [1, N1],
+  [50, N50],
+] as const;
 const MODES = new Set((process.env.GATEWAY_BENCH_MODES || "stream,json,models").split(",").map((m) => m.trim()));
 const TARGETS = new Set((process.env.GATEWAY_BENCH_TARGETS || "portkey,pglite,pg15").split(",").map((t) => t.trim()));
 const ADMIN = { email: "bench@switchyard.local", password: "bench-password-1" };
@@ -55,7 +58,12 @@ let cluster: PostgresCluster | undefined;
 function launch(name: string, cmd: string, args: string[], env: Record<string, string>): Proc {
   const logFile = join(work, `${name.replace(/\W+/g, "-")}.log`);
   const fd = openSync(logFile, "a");
-  const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", fd, fd], detached: true });
+  const child = spawn(cmd, args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", fd, fd],
+    detached: true,
+  });
   closeSync(fd);
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const p = { name, child, logFile, exited };
@@ -131,7 +139,9 @@ async function waitUp(p: Proc, url: string, timeoutMs: number) {
     }
     await sleep(250);
   }
-  throw new Error(`${p.name} did not start (${exited !== undefined ? `exited with ${exited}` : `no answer at ${url} within ${timeoutMs / 1000} s`}); its log ends:\n${tail(p.logFile)}`);
+  throw new Error(
+    `${p.name} did not start (${exited !== undefined ? `exited with ${exited}` : `no answer at ${url} within ${timeoutMs / 1000} s`}); its log ends:\n${tail(p.logFile)}`,
+  );
 }
 
 // --- /proc ---------------------------------------------------------------------------------------
@@ -172,7 +182,9 @@ const rssMb = (pid: number) => tree(pid).reduce((kb, p) => kb + ownRssKb(p), 0) 
 /** The `next start` process under an `npm start` (Next.js may retitle itself `next-server (…)`). */
 function nextServerPid(npmPid: number): number | undefined {
   const table = processTable();
-  return tree(npmPid, table).find((p) => /switchyard-server|scripts\/serve\.ts|next-server|next\/dist\/bin\/next start/.test(table.get(p)?.cmd ?? ""));
+  return tree(npmPid, table).find((p) =>
+    /switchyard-server|scripts\/serve\.ts|next-server|next\/dist\/bin\/next start/.test(table.get(p)?.cmd ?? ""),
+  );
 }
 
 // --- measuring -----------------------------------------------------------------------------------
@@ -182,13 +194,23 @@ type Outcome = { samples: Sample[]; errors: number; firstError: string | null; s
 type Call = { url: string; init: RequestInit; check: (status: number, text: string) => string | null };
 
 function chatCall(url: string, headers: Record<string, string>, model: string, stream: boolean): Call {
-  const body = JSON.stringify({ model, messages: [{ role: "user", content: "Say hello to the benchmark" }], max_tokens: 16, stream });
-  return { url, init: { method: "POST", headers: { "content-type": "application/json", ...headers }, body }, check: stream ? checkStream : checkJson };
+  const body = JSON.stringify({
+    model,
+    messages: [{ role: "user", content: "Say hello to the benchmark" }],
+    max_tokens: 16,
+    stream,
+  });
+  return {
+    url,
+    init: { method: "POST", headers: { "content-type": "application/json", ...headers }, body },
+    check: stream ? checkStream : checkJson,
+  };
 }
 
 function checkJson(status: number, text: string): string | null {
   if (status !== 200) return `${status} ${text.slice(0, 200)}`;
-  const content = (JSON.parse(text) as { choices?: { message?: { content?: string } }[] }).choices?.[0]?.message?.content;
+  const content = (JSON.parse(text) as { choices?: { message?: { content?: string } }[] }).choices?.[0]?.message
+    ?.content;
   return content === EXPECTED_REPLY ? null : `unexpected reply ${JSON.stringify(content)}`;
 }
 
@@ -215,7 +237,10 @@ function modelsCall(url: string, headers: Record<string, string>): Call {
   return {
     url,
     init: { headers },
-    check: (status, text) => (status === 200 && ((JSON.parse(text) as { data?: unknown[] }).data?.length ?? 0) > 0 ? null : `${status} ${text.slice(0, 200)}`),
+    check: (status, text) =>
+      status === 200 && ((JSON.parse(text) as { data?: unknown[] }).data?.length ?? 0) > 0
+        ? null
+        : `${status} ${text.slice(0, 200)}`,
   };
 }
 
@@ -285,19 +310,43 @@ async function measureTarget(target: string, calls: Partial<Record<Mode, Call>>,
       const outcome = await run(concurrency, total, call);
       const row = { target, mode, concurrency, outcome, rss: rssOf() };
       rows.push(row);
-      log(`${target.padEnd(22)} ${mode.padEnd(6)} c=${String(concurrency).padEnd(2)} ${(outcome.samples.length / outcome.seconds).toFixed(0).padStart(6)} req/s  p50 ${pct(outcome.samples.map((s) => s.ms), 50).toFixed(2)} ms${outcome.errors ? `  ${outcome.errors} errors, first: ${outcome.firstError}` : ""}  (${elapsed()})`);
+      log(
+        `${target.padEnd(22)} ${mode.padEnd(6)} c=${String(concurrency).padEnd(2)} ${(outcome.samples.length / outcome.seconds).toFixed(0).padStart(6)} req/s  p50 ${pct(
+          outcome.samples.map((s) => s.ms),
+          50,
+        ).toFixed(
+          2,
+        )} ms${outcome.errors ? `  ${outcome.errors} errors, first: ${outcome.firstError}` : ""}  (${elapsed()})`,
+      );
     }
   }
 }
 
 function printTable() {
   const f = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : "—");
-  const header = ["target", "mode", "c", "n", "err", "req/s", "p50", "p99", "ttft p50", "ttft p99", "added p50", "added p99", "RSS MB"];
+  const header = [
+    "target",
+    "mode",
+    "c",
+    "n",
+    "err",
+    "req/s",
+    "p50",
+    "p99",
+    "ttft p50",
+    "ttft p99",
+    "added p50",
+    "added p99",
+    "RSS MB",
+  ];
   const lines: string[][] = [];
   for (const r of rows) {
     const ms = r.outcome.samples.map((s) => s.ms);
     const ttft = r.outcome.samples.map((s) => s.ttft);
-    const bare = r.target === BARE ? undefined : rows.find((b) => b.target === BARE && b.mode === r.mode && b.concurrency === r.concurrency);
+    const bare =
+      r.target === BARE
+        ? undefined
+        : rows.find((b) => b.target === BARE && b.mode === r.mode && b.concurrency === r.concurrency);
     const bareMs = bare?.outcome.samples.map((s) => s.ms) ?? [];
     lines.push([
       r.target,
@@ -316,9 +365,12 @@ function printTable() {
     ]);
   }
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const fmt = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  const fmt = (cells: string[]) =>
+    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   console.log("");
-  console.log(`gateway overhead: chat completion, 6-token reply (max_tokens 16), zero-delay mock upstream on loopback; times in ms (node ${process.version}, ${availableParallelism()} cores, client in this process)`);
+  console.log(
+    `gateway overhead: chat completion, 6-token reply (max_tokens 16), zero-delay mock upstream on loopback; times in ms (node ${process.version}, ${availableParallelism()} cores, client in this process)`,
+  );
   console.log(fmt(header));
   console.log(widths.map((w) => "-".repeat(w)).join("  "));
   let last = "";
@@ -328,46 +380,97 @@ function printTable() {
     console.log(fmt(l));
   }
   console.log("");
-  console.log("stream: streamed reply; ttft = first chunk carrying reply text. json: non-streamed reply (ttft is the whole reply, not shown).");
-  console.log("added = p50/p99 minus the bare upstream's for the same mode and concurrency (percentiles, not per-request differences).");
-  console.log("models*: no-op row for the route layer. Switchyard has no trivial route, so this is GET /api/v1/models with the bench key");
-  console.log("         (Next.js route + API-key auth + catalog read from the database), against the mock's GET /v1/models.");
-  console.log("RSS MB: resident memory after that row — mock and Portkey: their node process; Switchyard: its server process (scripts/serve.ts, Next.js inside).");
+  console.log(
+    "stream: streamed reply; ttft = first chunk carrying reply text. json: non-streamed reply (ttft is the whole reply, not shown).",
+  );
+  console.log(
+    "added = p50/p99 minus the bare upstream's for the same mode and concurrency (percentiles, not per-request differences).",
+  );
+  console.log(
+    "models*: no-op row for the route layer. Switchyard has no trivial route, so this is GET /api/v1/models with the bench key",
+  );
+  console.log(
+    "         (Next.js route + API-key auth + catalog read from the database), against the mock's GET /v1/models.",
+  );
+  console.log(
+    "RSS MB: resident memory after that row — mock and Portkey: their node process; Switchyard: its server process (scripts/serve.ts, Next.js inside).",
+  );
   for (const n of notes) console.log(n);
 }
 
 // --- Switchyard ----------------------------------------------------------------------------------
 
 /** Starts `npm start` as users do (it builds first when the sources changed), sets it up, measures it, stops it. */
-async function switchyard(target: string, mockUrl: string, env: Record<string, string>, dbUrl: () => string): Promise<number> {
+async function switchyard(
+  target: string,
+  mockUrl: string,
+  env: Record<string, string>,
+  dbUrl: () => string,
+): Promise<number> {
   const port = await freePort();
   const dataDir = join(work, `${target.replace(/\W+/g, "-")}-data`);
-  const p = launch(target, "npm", ["start"], { ...env, PORT: String(port), DATA_DIR: dataDir, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, SWITCHYARD_RATE_LIMIT_RPM: "10000000" });
+  const p = launch(target, "npm", ["start"], {
+    ...env,
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    SWITCHYARD_RATE_LIMIT_RPM: "10000000",
+  });
   const appUrl = `http://127.0.0.1:${port}`;
   log(`starting ${target}: npm start (builds first if the sources changed; log ${p.logFile})`);
   const started = performance.now();
   await waitUp(p, `${appUrl}/api/v1/models`, 600_000);
   const built = readFileSync(p.logFile, "utf8").includes("building the app");
-  notes.push(`${target}: up in ${((performance.now() - started) / 1000).toFixed(0)} s${built ? " (including a production build: the sources had changed)" : " (production build up to date)"}.`);
+  notes.push(
+    `${target}: up in ${((performance.now() - started) / 1000).toFixed(0)} s${built ? " (including a production build: the sources had changed)" : " (production build up to date)"}.`,
+  );
 
   // Set up through the product's own paths: a key for the admin, credits, a provider on the mock.
   const db = createDb(dbUrl(), 2);
   const admin = await db.user.findUniqueOrThrow({ where: { email: ADMIN.email } });
   const fenced = process.env.GATEWAY_BENCH_FENCED === "1";
-  const key = (await createApiKey(db, admin.id, { name: "bench", ...(fenced ? { monthly_limit_usd: 1000, rpm: 1_000_000, tpm: 1_000_000_000 } : {}) })).key;
+  const key = (
+    await createApiKey(db, admin.id, {
+      name: "bench",
+      ...(fenced ? { monthly_limit_usd: 1000, rpm: 1_000_000, tpm: 1_000_000_000 } : {}),
+    })
+  ).key;
   if (fenced) notes.push(`${target}: the bench key has a monthly limit, rpm and tpm (GATEWAY_BENCH_FENCED=1).`);
   await postEntry(db, { userId: admin.id, type: "GRANT", amountMicros: 1_000_000_000, reference: "bench" }); // $1,000
   await db.$disconnect();
   const auth = { Authorization: `Bearer ${key}` };
   const api = async (path: string, method: string, body?: unknown) => {
-    const res = await fetch(`${appUrl}${path}`, { method, headers: { ...auth, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${appUrl}${path}`, {
+      method,
+      headers: { ...auth, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const json = await res.json();
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
     return json;
   };
-  for (const prov of (await api("/api/admin/providers", "GET")).data as { id: string }[]) await api(`/api/admin/providers/${prov.id}`, "PATCH", { enabled: false });
-  await api("/api/admin/providers", "POST", { slug: "mock", name: "mock", kind: "openai-compatible", base_url: `${mockUrl}/v1`, requires_key: false, region: "us" });
-  await api("/api/admin/models", "POST", { provider: "mock", upstream_id: "mock-small", name: "Mock", power_level: "BALANCED", input_per_1m: 1, output_per_1m: 2, latency_ms: 100, quality: 8, context_tokens: 32768 });
+  for (const prov of (await api("/api/admin/providers", "GET")).data as { id: string }[])
+    await api(`/api/admin/providers/${prov.id}`, "PATCH", { enabled: false });
+  await api("/api/admin/providers", "POST", {
+    slug: "mock",
+    name: "mock",
+    kind: "openai-compatible",
+    base_url: `${mockUrl}/v1`,
+    requires_key: false,
+    region: "us",
+  });
+  await api("/api/admin/models", "POST", {
+    provider: "mock",
+    upstream_id: "mock-small",
+    name: "Mock",
+    power_level: "BALANCED",
+    input_per_1m: 1,
+    output_per_1m: 2,
+    latency_ms: 100,
+    quality: 8,
+    context_tokens: 32768,
+  });
 
   const nextPid = nextServerPid(p.child.pid!);
   if (!nextPid) throw new Error(`${target}: could not find the server process under npm start`);
@@ -381,7 +484,10 @@ async function switchyard(target: string, mockUrl: string, env: Record<string, s
     },
     () => rssMb(nextPid),
   );
-  if (launcherPid) notes.push(`${target}: the launcher process (scripts/start.ts${env.DATABASE_URL ? "" : ", which holds the embedded database"}) had ${(ownRssKb(launcherPid) / 1024).toFixed(0)} MB RSS besides the Next server.`);
+  if (launcherPid)
+    notes.push(
+      `${target}: the launcher process (scripts/start.ts${env.DATABASE_URL ? "" : ", which holds the embedded database"}) had ${(ownRssKb(launcherPid) / 1024).toFixed(0)} MB RSS besides the Next server.`,
+    );
   await stop(p);
   return ["stream", "json"].filter((m) => MODES.has(m)).length * (WARMUP + N1 + N50);
 }
@@ -393,8 +499,12 @@ async function verify(target: string, url: string, chatRequests: number): Promis
     const usage = await db.usageLog.count();
     const held = await db.reservation.count({ where: { status: "HELD" } });
     const owed = v.receivables.length ? `; ${v.receivables.length} account(s) owe money` : "";
-    const verdict = v.mismatches.length ? `NOT CLEAN — ${v.mismatches.length} mismatch(es), first: ${v.mismatches[0]!.problem}` : "clean";
-    console.log(`ledger verify ${target}: ${verdict} (${v.accounts} accounts, ${v.entries} entries${owed}); holds still HELD: ${held}; usage_logs rows: ${usage} for ${chatRequests} chat requests sent`);
+    const verdict = v.mismatches.length
+      ? `NOT CLEAN — ${v.mismatches.length} mismatch(es), first: ${v.mismatches[0]!.problem}`
+      : "clean";
+    console.log(
+      `ledger verify ${target}: ${verdict} (${v.accounts} accounts, ${v.entries} entries${owed}); holds still HELD: ${held}; usage_logs rows: ${usage} for ${chatRequests} chat requests sent`,
+    );
   } finally {
     await db.$disconnect();
   }
@@ -404,25 +514,65 @@ async function verify(target: string, url: string, chatRequests: number): Promis
 
 async function main() {
   const load0 = loadavg();
-  log(`load average at start ${load0.map((x) => x.toFixed(2)).join(" ")}; rows of ${N1} (c=1) and ${N50} (c=50) requests after ${WARMUP} warm-up per mode`);
+  log(
+    `load average at start ${load0.map((x) => x.toFixed(2)).join(" ")}; rows of ${N1} (c=1) and ${N50} (c=50) requests after ${WARMUP} warm-up per mode`,
+  );
 
   const mockPort = await freePort();
-  const mock = launch("mock upstream", process.execPath, ["--import", "tsx", join(root, "tests/doubles/mock-upstream.ts")], { PORT: String(mockPort), MOCK_RECORD: "0" });
+  const mock = launch(
+    "mock upstream",
+    process.execPath,
+    ["--import", "tsx", join(root, "tests/doubles/mock-upstream.ts")],
+    { PORT: String(mockPort), MOCK_RECORD: "0" },
+  );
   const mockUrl = `http://127.0.0.1:${mockPort}`;
   await waitUp(mock, `${mockUrl}/v1/models`, 60_000);
-  await measureTarget(BARE, { stream: chatCall(`${mockUrl}/v1/chat/completions`, {}, "mock-small", true), json: chatCall(`${mockUrl}/v1/chat/completions`, {}, "mock-small", false), models: modelsCall(`${mockUrl}/v1/models`, {}) }, () => rssMb(mock.child.pid!));
+  await measureTarget(
+    BARE,
+    {
+      stream: chatCall(`${mockUrl}/v1/chat/completions`, {}, "mock-small", true),
+      json: chatCall(`${mockUrl}/v1/chat/completions`, {}, "mock-small", false),
+      models: modelsCall(`${mockUrl}/v1/models`, {}),
+    },
+    () => rssMb(mock.child.pid!),
+  );
 
   if (TARGETS.has("portkey")) {
     // Portkey: offline, headless, with the fetch re-wrap its streaming needs.
-    const portkeyVersion = (JSON.parse(readFileSync(join(PORTKEY_DIR, "package.json"), "utf8")) as { version: string }).version;
+    const portkeyVersion = (JSON.parse(readFileSync(join(PORTKEY_DIR, "package.json"), "utf8")) as { version: string })
+      .version;
     const portkeyTarget = `portkey ${portkeyVersion}`;
     const pkPort = await freePort();
-    const portkey = launch("portkey", process.execPath, ["--require", join(import.meta.dirname, "portkey-fetch-preload.cjs"), join(PORTKEY_DIR, "build", "start-server.js"), "--headless", `--port=${pkPort}`], {});
+    const portkey = launch(
+      "portkey",
+      process.execPath,
+      [
+        "--require",
+        join(import.meta.dirname, "portkey-fetch-preload.cjs"),
+        join(PORTKEY_DIR, "build", "start-server.js"),
+        "--headless",
+        `--port=${pkPort}`,
+      ],
+      {},
+    );
     const pkUrl = `http://127.0.0.1:${pkPort}`;
     await waitUp(portkey, `${pkUrl}/`, 60_000);
-    const pkHeaders = { "x-portkey-provider": "openai", "x-portkey-custom-host": `${mockUrl}/v1`, Authorization: "Bearer sk-bench-unused" };
-    notes.push(`${portkeyTarget}: its stream splitter waits 25 ms (a setTimeout in its own code) before passing on the first event of every streamed reply, which dominates its streamed c=1 row.`);
-    await measureTarget(portkeyTarget, { stream: chatCall(`${pkUrl}/v1/chat/completions`, pkHeaders, "mock-small", true), json: chatCall(`${pkUrl}/v1/chat/completions`, pkHeaders, "mock-small", false) }, () => rssMb(portkey.child.pid!));
+    const pkHeaders = {
+      "x-portkey-provider": "openai",
+      "x-portkey-custom-host": `${mockUrl}/v1`,
+      Authorization: "Bearer sk-bench-unused",
+    };
+    notes.push(
+      `${portkeyTarget}: its stream splitter waits 25 ms (a setTimeout in its own code) before passing on the first event of every streamed reply, which dominates its streamed c=1 row.`,
+    );
+    await measureTarget(
+      portkeyTarget,
+      {
+        stream: chatCall(`${pkUrl}/v1/chat/completions`, pkHeaders, "mock-small", true),
+        json: chatCall(`${pkUrl}/v1/chat/completions`, pkHeaders, "mock-small", false),
+      },
+      () => rssMb(portkey.child.pid!),
+    );
     await stop(portkey);
   }
 
@@ -448,7 +598,9 @@ async function main() {
 
   const load1 = loadavg();
   printTable();
-  console.log(`load average (1/5/15 min): ${load0.map((x) => x.toFixed(2)).join(" ")} at start, ${load1.map((x) => x.toFixed(2)).join(" ")} at the end of the measurements (the bench itself keeps ~2 busy).`);
+  console.log(
+    `load average (1/5/15 min): ${load0.map((x) => x.toFixed(2)).join(" ")} at start, ${load1.map((x) => x.toFixed(2)).join(" ")} at the end of the measurements (the bench itself keeps ~2 busy).`,
+  );
 
   // Ledgers, with both apps stopped: the embedded database is opened again from its directory.
   if (liteSent) {

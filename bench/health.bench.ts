@@ -47,7 +47,15 @@ function minuteHist(n: number, scale = 1): number[] {
 export async function seed(db: Db, now: Date): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < PROVIDERS; i++) {
-    const p = await db.provider.create({ data: { slug: `bench-${i}`, name: `Bench ${i}`, kind: "OPENAI_COMPATIBLE", baseUrl: "http://127.0.0.1:1/v1", priority: 60 - i } });
+    const p = await db.provider.create({
+      data: {
+        slug: `bench-${i}`,
+        name: `Bench ${i}`,
+        kind: "OPENAI_COMPATIBLE",
+        baseUrl: "http://127.0.0.1:1/v1",
+        priority: 60 - i,
+      },
+    });
     ids.push(p.id);
   }
   const user = await createUser(db, { email: `health-bench-${Date.now()}@bench.local`, password: "health-bench-1" });
@@ -62,9 +70,16 @@ export async function seed(db: Db, now: Date): Promise<string[]> {
      SELECT p.id, m, $1::int, CASE p.n WHEN 0 THEN $1 WHEN 1 THEN ($1 * 0.4)::int ELSE $1 - (random() * 8)::int END, $2::int[], $3::int[]
      FROM (SELECT id, (n - 1)::int AS n FROM unnest($4::text[]) WITH ORDINALITY AS u(id, n)) p,
           generate_series($5::timestamptz::timestamp, $6::timestamptz::timestamp - interval '1 minute', interval '1 minute') AS m`,
-    perMinute, minuteHist(perMinute), minuteHist(perMinute, 0.3), ids, weekStart.toISOString(), rawStart.toISOString(),
+    perMinute,
+    minuteHist(perMinute),
+    minuteHist(perMinute, 0.3),
+    ids,
+    weekStart.toISOString(),
+    rawStart.toISOString(),
   );
-  log(`rollups written in ${((performance.now() - t0) / 1000).toFixed(1)} s; raw samples: ${((RAW_MS / 1000) * RATE).toLocaleString()}`);
+  log(
+    `rollups written in ${((performance.now() - t0) / 1000).toFixed(1)} s; raw samples: ${((RAW_MS / 1000) * RATE).toLocaleString()}`,
+  );
   const t1 = performance.now();
   const total = (RAW_MS / 1000) * RATE;
   const step = 100_000;
@@ -78,7 +93,10 @@ export async function seed(db: Db, now: Date): Promise<string[]> {
        FROM (SELECT i, $1::text[] AS ids, 100 + (random() * 900)::int AS lat,
                     CASE i % ${PROVIDERS} WHEN 0 THEN false WHEN 1 THEN random() < 0.6 ELSE random() < 0.01 END AS failed
              FROM generate_series($3::int, $4::int) AS i) g`,
-      ids, rawStart.toISOString(), from, Math.min(total, from + step) - 1,
+      ids,
+      rawStart.toISOString(),
+      from,
+      Math.min(total, from + step) - 1,
     );
     await db.$executeRawUnsafe(
       `INSERT INTO usage_logs (id, user_id, provider_id, provider_slug, model_name, power_level, task_type, prompt_tokens, completion_tokens, charged_micros, latency_ms, ttft_ms, status, created_at)
@@ -86,7 +104,11 @@ export async function seed(db: Db, now: Date): Promise<string[]> {
               CASE WHEN i % ${PROVIDERS} = 1 AND i % 5 < 3 THEN 'error' ELSE 'success' END,
               $3::timestamptz::timestamp + (i * ${1000 / RATE}) * interval '1 millisecond'
        FROM (SELECT i, $2::text[] AS ids FROM generate_series($4::int, $5::int) AS i) g`,
-      user.id, ids, rawStart.toISOString(), from, Math.min(total, from + step) - 1,
+      user.id,
+      ids,
+      rawStart.toISOString(),
+      from,
+      Math.min(total, from + step) - 1,
     );
   }
   log(`raw samples and usage rows written in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
@@ -95,7 +117,9 @@ export async function seed(db: Db, now: Date): Promise<string[]> {
   const t2 = performance.now();
   await rollUpHealth(db, new Date(now.getTime() - 50 * 60_000));
   const r = await rollUpHealth(db, now);
-  log(`rollUpHealth: ${r.minutes} minutes rolled, ${r.prunedSamples} samples and ${r.prunedMinutes} minutes pruned, in ${((performance.now() - t2) / 1000).toFixed(1)} s`);
+  log(
+    `rollUpHealth: ${r.minutes} minutes rolled, ${r.prunedSamples} samples and ${r.prunedMinutes} minutes pruned, in ${((performance.now() - t2) / 1000).toFixed(1)} s`,
+  );
   return ids;
 }
 
@@ -112,7 +136,11 @@ async function time(what: string, fn: () => Promise<unknown>): Promise<string> {
 
 async function benchTarget(target: string, db: Db, analyze: "as deployed" | "analyzed") {
   let now = new Date();
-  const seeded = await db.provider.findMany({ where: { slug: { startsWith: "bench-" } }, orderBy: { slug: "asc" }, select: { id: true } });
+  const seeded = await db.provider.findMany({
+    where: { slug: { startsWith: "bench-" } },
+    orderBy: { slug: "asc" },
+    select: { id: true },
+  });
   const ids = seeded.length ? seeded.map((p) => p.id) : await seed(db, now);
   // An existing database: its `now` is when its raw samples end.
   if (seeded.length) now = (await db.providerHealthSample.aggregate({ _max: { createdAt: true } }))._max.createdAt!;
@@ -121,10 +149,26 @@ async function benchTarget(target: string, db: Db, analyze: "as deployed" | "ana
   const breakers = new CircuitBreakers();
   const rows: string[] = [];
   const run = async (label: string) => {
-    rows.push(await time(`healthSummary (all ${PROVIDERS + 13} providers' cards)${label}`, () => healthSummary(db, breakers, { now })));
-    rows.push(await time(`providerHealthDetail, 1 % failing${label}`, () => providerHealthDetail(db, breakers, { id: ids[2] }, now)));
-    rows.push(await time(`providerHealthDetail, 60 % failing${label}`, () => providerHealthDetail(db, breakers, { id: ids[1] }, now)));
-    rows.push(await time(`providerHealthDetail, no failure in 2 h${label}`, () => providerHealthDetail(db, breakers, { id: ids[0] }, now)));
+    rows.push(
+      await time(`healthSummary (all ${PROVIDERS + 13} providers' cards)${label}`, () =>
+        healthSummary(db, breakers, { now }),
+      ),
+    );
+    rows.push(
+      await time(`providerHealthDetail, 1 % failing${label}`, () =>
+        providerHealthDetail(db, breakers, { id: ids[2] }, now),
+      ),
+    );
+    rows.push(
+      await time(`providerHealthDetail, 60 % failing${label}`, () =>
+        providerHealthDetail(db, breakers, { id: ids[1] }, now),
+      ),
+    );
+    rows.push(
+      await time(`providerHealthDetail, no failure in 2 h${label}`, () =>
+        providerHealthDetail(db, breakers, { id: ids[0] }, now),
+      ),
+    );
   };
   if (analyze === "as deployed") {
     await run(" — no ANALYZE");
@@ -135,10 +179,14 @@ async function benchTarget(target: string, db: Db, analyze: "as deployed" | "ana
     await run("");
   }
   const card = (await healthSummary(db, breakers, { now })).find((c) => c.provider_id === ids[2])!;
-  console.log(`\n#### ${target}: ${Number(sizes!.minutes).toLocaleString()} rollup minutes, ${Number(sizes!.samples).toLocaleString()} raw samples, ${Number(sizes!.usage).toLocaleString()} usage rows; ${RUNS} runs each`);
+  console.log(
+    `\n#### ${target}: ${Number(sizes!.minutes).toLocaleString()} rollup minutes, ${Number(sizes!.samples).toLocaleString()} raw samples, ${Number(sizes!.usage).toLocaleString()} usage rows; ${RUNS} runs each`,
+  );
   console.log("| query | p50 ms | p95 ms | max ms |\n|---|---|---|---|");
   for (const r of rows) console.log(r);
-  console.log(`(a 1 %-failing card: ${card.samples} calls / 15 min, p50 ${card.latency_p50_ms} ms, p95 ${card.latency_p95_ms} ms, ${card.requests_last_hour} requests last hour, ${card.hourly.filter((h) => h.requests > 0).length} hours with calls; histogram bounds ${BOUNDS_MS.length})`);
+  console.log(
+    `(a 1 %-failing card: ${card.samples} calls / 15 min, p50 ${card.latency_p50_ms} ms, p95 ${card.latency_p95_ms} ms, ${card.requests_last_hour} requests last hour, ${card.hourly.filter((h) => h.requests > 0).length} hours with calls; histogram bounds ${BOUNDS_MS.length})`,
+  );
 }
 
 async function main() {
@@ -177,10 +225,11 @@ async function main() {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href)
+  main().then(
+    () => process.exit(0),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );

@@ -25,7 +25,16 @@ const PGLITE_SECONDS = Math.max(1, Math.round(SECONDS / 3));
 const HOLD = 1_000; // micro-USD held per request
 const CHARGE = 700; // micro-USD charged at settle (the rest is released)
 
-type Result = { pairs: number; errors: number; first: string | null; seconds: number; p50: number; p99: number; max: number; cpuMsPerPair: number };
+type Result = {
+  pairs: number;
+  errors: number;
+  first: string | null;
+  seconds: number;
+  p50: number;
+  p99: number;
+  max: number;
+  cpuMsPerPair: number;
+};
 
 function percentile(sorted: Float64Array, q: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN;
@@ -36,12 +45,18 @@ async function createAccounts(db: Db, n: number, tag: string): Promise<string[]>
   // Password hashing is not what is measured: users are inserted directly.
   await db.user.createMany({ data: emails.map((email) => ({ email, passwordHash: "bench" })) });
   const users = await db.user.findMany({ where: { email: { in: emails } }, select: { id: true } });
-  for (const u of users) await postEntry(db, { userId: u.id, type: "GRANT", amountMicros: 1_000_000_000_000, reference: "bench grant" });
+  for (const u of users)
+    await postEntry(db, { userId: u.id, type: "GRANT", amountMicros: 1_000_000_000_000, reference: "bench grant" });
   return users.map((u) => u.id);
 }
 
 /** Each client loops reserve → settle on its account until the time is up. */
-async function measure(db: Db, accountOf: (client: number) => string, seconds: number, clients = CLIENTS): Promise<Result> {
+async function measure(
+  db: Db,
+  accountOf: (client: number) => string,
+  seconds: number,
+  clients = CLIENTS,
+): Promise<Result> {
   const latencies: number[] = [];
   let errors = 0;
   let first: string | null = null;
@@ -69,7 +84,13 @@ async function measure(db: Db, accountOf: (client: number) => string, seconds: n
   const cpu = process.cpuUsage(cpu0);
   const sorted = Float64Array.from(latencies).sort();
   return {
-    pairs: latencies.length, errors, first, seconds: elapsed, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: sorted[sorted.length - 1] ?? NaN,
+    pairs: latencies.length,
+    errors,
+    first,
+    seconds: elapsed,
+    p50: percentile(sorted, 0.5),
+    p99: percentile(sorted, 0.99),
+    max: sorted[sorted.length - 1] ?? NaN,
     cpuMsPerPair: (cpu.user + cpu.system) / 1000 / Math.max(1, latencies.length),
   };
 }
@@ -85,10 +106,14 @@ async function verify(db: Db, label: string): Promise<boolean> {
   const ms = performance.now() - t0;
   if (v.mismatches.length) {
     for (const m of v.mismatches.slice(0, 10)) console.log(`  MISMATCH ${m.accountId}: ${m.problem}`);
-    console.log(`${label}: verifyLedger found ${v.mismatches.length} mismatch(es) in ${v.accounts} accounts / ${v.entries} entries`);
+    console.log(
+      `${label}: verifyLedger found ${v.mismatches.length} mismatch(es) in ${v.accounts} accounts / ${v.entries} entries`,
+    );
     return false;
   }
-  console.log(`${label}: verifyLedger clean — ${v.accounts} accounts, ${v.entries} entries, every balance and hold matches (${ms.toFixed(0)} ms)`);
+  console.log(
+    `${label}: verifyLedger clean — ${v.accounts} accounts, ${v.entries} entries, every balance and hold matches (${ms.toFixed(0)} ms)`,
+  );
   return true;
 }
 
@@ -101,13 +126,17 @@ async function scenarios(db: Db, label: string, seconds: number, tag: string): P
   report(`${label}: 1 client`, await measure(db, () => accounts[0]!, Math.min(3, seconds), 1));
   report(`${label}: ${CLIENTS} clients, ${CLIENTS} accounts`, await measure(db, (c) => accounts[c]!, seconds));
   report(`${label}: ${CLIENTS} clients, ONE account`, await measure(db, () => shared!, seconds));
-  const [{ n }] = (await db.$queryRaw<{ n: bigint }[]>`SELECT count(*)::bigint AS n FROM reservations WHERE status = 'HELD'`) as [{ n: bigint }];
+  const [{ n }] = (await db.$queryRaw<
+    { n: bigint }[]
+  >`SELECT count(*)::bigint AS n FROM reservations WHERE status = 'HELD'`) as [{ n: bigint }];
   if (n !== 0n) console.log(`${label}: ${n} holds left HELD (expected 0)`);
   return (await verify(db, label)) && n === 0n;
 }
 
 let ok = true;
-console.log(`ledger: reserve(${HOLD}) + settle(${CHARGE}) micro-USD per pair, ${CLIENTS} concurrent clients; load average ${loadavg()[0]!.toFixed(2)}`);
+console.log(
+  `ledger: reserve(${HOLD}) + settle(${CHARGE}) micro-USD per pair, ${CLIENTS} concurrent clients; load average ${loadavg()[0]!.toFixed(2)}`,
+);
 
 // --- PostgreSQL 15 ---------------------------------------------------------------------------
 {

@@ -30,7 +30,11 @@ for (let r = 0; r < 5; r++) {
   runs.push(((performance.now() - t) * 1e6) / N);
 }
 runs.sort((a, b) => a - b);
-console.log(`recordRequest: median ${runs[2]!.toFixed(0)} ns per request (runs: ${runs.map((r) => r.toFixed(0)).join(", ")} ns; ${N.toLocaleString("en-US")} requests each)`);
+console.log(
+  `recordRequest: median ${runs[2]!.toFixed(0)} ns per request (runs: ${runs.map((r) => r.toFixed(0)).join(", ")} ns; ${N.toLocaleString("en-US")} requests each)`,
+);
 const t = performance.now();
 const text = await metrics().registry.metrics();
-console.log(`one scrape's text (no database part): ${(performance.now() - t).toFixed(1)} ms, ${(text.length / 1024).toFixed(0)} KiB for ${figures.length} label sets`);
+console.log(
+  `one scrape's text (no database part): ${(performance.now() - t).toFixed(1)} ms, ${(text.length / 1024).toFixed(0)} KiB for ${figures.length} label sets`,
+);

@@ -18,8 +18,14 @@ function dump() {
   session.post("Profiler.stop", (err, res) => {
     if (err || !res) return;
     const name = (process.title || "node").replace(/[^a-z0-9.-]+/gi, "_");
-    fs.writeFileSync(`${process.env.PROFILE_DIR || "/tmp/prof"}/${name}-${process.pid}.cpuprofile`, JSON.stringify(res.profile));
+    fs.writeFileSync(
+      `${process.env.PROFILE_DIR || "/tmp/prof"}/${name}-${process.pid}.cpuprofile`,
+      JSON.stringify(res.profile),
+    );
   });
 }
 process.on("exit", dump);
-for (const sig of ["SIGTERM", "SIGINT"]) process.prependListener(sig, () => { dump(); });
+for (const sig of ["SIGTERM", "SIGINT"])
+  process.prependListener(sig, () => {
+    dump();
+  });

@@ -9,7 +9,14 @@ import { decideRoute } from "../lib/router/decide.ts";
 import type { RoutingRule } from "../lib/router/rules.ts";
 import { routingRuleSchema } from "../lib/router/rules.ts";
 import { estimatePromptTokens } from "../lib/router/tokens.ts";
-import type { HealthMap, PowerLevel, RouteInput, RouterModel, RouterProvider, RoutingRequest } from "../lib/router/types.ts";
+import type {
+  HealthMap,
+  PowerLevel,
+  RouteInput,
+  RouterModel,
+  RouterProvider,
+  RoutingRequest,
+} from "../lib/router/types.ts";
 
 const MODELS = 500;
 const PROVIDERS = 40;
@@ -32,7 +39,19 @@ const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 const LEVELS: PowerLevel[] = ["ECO", "BALANCED", "PRECISION"];
 const REGIONS = ["us", "us", "global", "global", "eu", "self-hosted"];
 const CAPS = ["chat", "code", "vision", "tools", "reasoning", "rag", "creative", "analysis", "long-context"];
-const NAMES = ["Qwen", "Claude", "DeepSeek", "GPT-4o", "Mixtral", "Llama 3.1 405B", "Gemini", "O1", "Mistral", "Phi", "Command"];
+const NAMES = [
+  "Qwen",
+  "Claude",
+  "DeepSeek",
+  "GPT-4o",
+  "Mixtral",
+  "Llama 3.1 405B",
+  "Gemini",
+  "O1",
+  "Mistral",
+  "Phi",
+  "Command",
+];
 
 const providers: RouterProvider[] = Array.from({ length: PROVIDERS }, (_, i) => {
   const isLocal = i < 3;
@@ -75,11 +94,46 @@ const health: HealthMap = Object.fromEntries(
 );
 
 const rules: RoutingRule[] = [
-  routingRuleSchema.parse({ id: "r1", name: "no p7", priority: 10, active: true, conditions: {}, actions: { exclude_providers: ["p7"] } }),
-  routingRuleSchema.parse({ id: "r2", name: "code pref", priority: 20, active: true, conditions: { task_type: "code" }, actions: { prefer_providers: ["p3", "p4"] } }),
-  routingRuleSchema.parse({ id: "r3", name: "admins", priority: 30, active: true, conditions: { role: "ADMIN" }, actions: { force_power_level: "PRECISION" } }),
-  routingRuleSchema.parse({ id: "r4", name: "big", priority: 40, active: true, conditions: { prompt_tokens: { gt: 50_000 } }, actions: { prefer_providers: "p1" } }),
-  routingRuleSchema.parse({ id: "r5", name: "off", priority: 5, active: false, conditions: {}, actions: { exclude_providers: ["p2"] } }),
+  routingRuleSchema.parse({
+    id: "r1",
+    name: "no p7",
+    priority: 10,
+    active: true,
+    conditions: {},
+    actions: { exclude_providers: ["p7"] },
+  }),
+  routingRuleSchema.parse({
+    id: "r2",
+    name: "code pref",
+    priority: 20,
+    active: true,
+    conditions: { task_type: "code" },
+    actions: { prefer_providers: ["p3", "p4"] },
+  }),
+  routingRuleSchema.parse({
+    id: "r3",
+    name: "admins",
+    priority: 30,
+    active: true,
+    conditions: { role: "ADMIN" },
+    actions: { force_power_level: "PRECISION" },
+  }),
+  routingRuleSchema.parse({
+    id: "r4",
+    name: "big",
+    priority: 40,
+    active: true,
+    conditions: { prompt_tokens: { gt: 50_000 } },
+    actions: { prefer_providers: "p1" },
+  }),
+  routingRuleSchema.parse({
+    id: "r5",
+    name: "off",
+    priority: 5,
+    active: false,
+    conditions: {},
+    actions: { exclude_providers: ["p2"] },
+  }),
 ];
 
 const requests: RoutingRequest[] = [
@@ -132,7 +186,13 @@ function fmt(s: ReturnType<typeof stats>): string {
   return `p50 ${s.p50.toFixed(1)} µs  p99 ${s.p99.toFixed(1)} µs  mean ${s.mean.toFixed(1)} µs  max ${s.max.toFixed(1)} µs`;
 }
 
-function timeDecisions(label: string, make: (i: number) => RouteInput, runs: number, readExcluded: boolean, quiet = false): ReturnType<typeof stats> {
+function timeDecisions(
+  label: string,
+  make: (i: number) => RouteInput,
+  runs: number,
+  readExcluded: boolean,
+  quiet = false,
+): ReturnType<typeof stats> {
   let okCount = 0;
   for (let i = 0; i < Math.min(WARMUP, runs); i++) decideRoute(make(i));
   const samples = new Float64Array(runs);
@@ -150,7 +210,9 @@ function timeDecisions(label: string, make: (i: number) => RouteInput, runs: num
   return s;
 }
 
-console.log(`catalog: ${MODELS} models, ${PROVIDERS} providers, ${rules.length} rules; ${RUNS} timed decisions after ${WARMUP} warm-up; load average ${loadavg()[0]!.toFixed(2)}`);
+console.log(
+  `catalog: ${MODELS} models, ${PROVIDERS} providers, ${rules.length} rules; ${RUNS} timed decisions after ${WARMUP} warm-up; load average ${loadavg()[0]!.toFixed(2)}`,
+);
 const prepared = timeDecisions("decideRoute (prepared catalog)", (i) => inputs[i % inputs.length]!, RUNS, false);
 {
   // Back to back, untimed one by one: throughput, and process CPU (all threads, GC included).
@@ -159,14 +221,23 @@ const prepared = timeDecisions("decideRoute (prepared catalog)", (i) => inputs[i
   for (let i = 0; i < RUNS; i++) sink += decideRoute(inputs[i % inputs.length]!).ok ? 1 : 0;
   const wallUs = Number(process.hrtime.bigint() - t0) / 1_000;
   const cpu = process.cpuUsage(cpu0);
-  console.log(`${"  back to back".padEnd(44)} ${(wallUs / RUNS).toFixed(1)} µs wall, ${((cpu.user + cpu.system) / RUNS).toFixed(1)} µs CPU per decision`);
+  console.log(
+    `${"  back to back".padEnd(44)} ${(wallUs / RUNS).toFixed(1)} µs wall, ${((cpu.user + cpu.system) / RUNS).toFixed(1)} µs CPU per decision`,
+  );
 }
 // Other processes on a shared box preempt some calls; the quietest of several shorter rounds shows what the code itself does.
-const rounds = Array.from({ length: 5 }, () => timeDecisions("", (i) => inputs[i % inputs.length]!, 4_000, false, true));
+const rounds = Array.from({ length: 5 }, () =>
+  timeDecisions("", (i) => inputs[i % inputs.length]!, 4_000, false, true),
+);
 const quietest = rounds.reduce((a, b) => (b.p99 < a.p99 ? b : a));
 console.log(`${"  quietest of 5 rounds of 4000".padEnd(44)} ${fmt(quietest)}`);
 timeDecisions("decideRoute + read .excluded (with reasons)", (i) => inputs[i % inputs.length]!, 5_000, true);
-timeDecisions("decideRoute (plain array, prepared per call)", (i) => ({ ...inputs[i % inputs.length]!, catalog: models }), 1_000, false);
+timeDecisions(
+  "decideRoute (plain array, prepared per call)",
+  (i) => ({ ...inputs[i % inputs.length]!, catalog: models }),
+  1_000,
+  false,
+);
 
 // Tokenizer: a ~1k-token chat prompt of pseudo-random prose, different on every run, so the
 // tokenizer's merge cache does not flatter it.
@@ -180,7 +251,11 @@ const VOCAB = (
 const wordRand = mulberry32(7);
 const prose = (words: number) => {
   const out: string[] = [];
-  for (let w = 0; w < words; w++) out.push(VOCAB[Math.floor(wordRand() * VOCAB.length)]! + (wordRand() < 0.08 ? `${Math.floor(wordRand() * 1000)},` : wordRand() < 0.1 ? "." : ""));
+  for (let w = 0; w < words; w++)
+    out.push(
+      VOCAB[Math.floor(wordRand() * VOCAB.length)]! +
+        (wordRand() < 0.08 ? `${Math.floor(wordRand() * 1000)},` : wordRand() < 0.1 ? "." : ""),
+    );
   return out.join(" ");
 };
 const messages = (_i: number) => [
@@ -199,7 +274,10 @@ for (let i = 0; i < tok.length; i++) {
 console.log(`${`estimatePromptTokens (~${sampleTokens} new tokens)`.padEnd(44)} ${fmt(stats(tok))}`);
 
 // A chat's next turn: ~1k tokens of history seen before (remembered) plus a new ~100-token message.
-const history = [{ role: "system", content: "You are a helpful assistant." }, ...Array.from({ length: 6 }, (_, t) => ({ role: t % 2 ? "assistant" : "user", content: prose(130) }))];
+const history = [
+  { role: "system", content: "You are a helpful assistant." },
+  ...Array.from({ length: 6 }, (_, t) => ({ role: t % 2 ? "assistant" : "user", content: prose(130) })),
+];
 const turn = (i: number) => [...history, { role: "user", content: `Turn ${i}: ` + prose(75) }];
 const turnTokens = estimatePromptTokens(turn(0));
 const tok2 = new Float64Array(2_000);

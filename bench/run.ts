@@ -6,7 +6,9 @@ import { join } from "node:path";
 const dir = import.meta.dirname;
 const only = process.argv[2];
 let failed = false;
-for (const file of readdirSync(dir).filter((f) => f.endsWith(".bench.ts")).sort()) {
+for (const file of readdirSync(dir)
+  .filter((f) => f.endsWith(".bench.ts"))
+  .sort()) {
   if (only && !file.includes(only)) continue;
   console.log(`\n### ${file}`);
   const result = spawnSync(process.execPath, ["--import", "tsx", join(dir, file)], { stdio: "inherit" });

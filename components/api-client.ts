@@ -6,7 +6,12 @@ import type { FieldError } from "@/lib/http/zod-messages";
  * next to its field.
  */
 export class ApiClientError extends Error {
-  constructor(readonly status: number, message: string, readonly param: string | null, readonly errors: readonly FieldError[] = [{ param, message }]) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly param: string | null,
+    readonly errors: readonly FieldError[] = [{ param, message }],
+  ) {
     super(message);
   }
 }
@@ -30,6 +35,8 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
 
 function fieldErrorsOf(value: unknown): FieldError[] | null {
   if (!Array.isArray(value) || value.length === 0) return null;
-  const valid = value.filter((e): e is FieldError => typeof e?.message === "string" && (e.param === null || typeof e.param === "string"));
+  const valid = value.filter(
+    (e): e is FieldError => typeof e?.message === "string" && (e.param === null || typeof e.param === "string"),
+  );
   return valid.length ? valid : null;
 }

@@ -16,7 +16,10 @@ export type FormErrors = {
  * (validateFields, with the schema the API uses) or what the API answered (ApiClientError);
  * `fields` are the params this form has a control for.
  */
-export function formErrors(source: readonly FieldError[] | Error | null | undefined, fields: readonly string[]): FormErrors {
+export function formErrors(
+  source: readonly FieldError[] | Error | null | undefined,
+  fields: readonly string[],
+): FormErrors {
   const byField = new Map<string, string[]>();
   const rest: string[] = [];
   for (const e of fieldErrorsOf(source)) {
@@ -51,7 +54,11 @@ export function FormErrorSummary({ errors }: { errors: FormErrors }) {
   if (errors.rest.length === 1) return <Alert>{errors.rest[0]}</Alert>;
   return (
     <Alert>
-      <ul className="list-disc space-y-0.5 pl-4">{errors.rest.map((m, i) => <li key={i}>{m}</li>)}</ul>
+      <ul className="list-disc space-y-0.5 pl-4">
+        {errors.rest.map((m, i) => (
+          <li key={i}>{m}</li>
+        ))}
+      </ul>
     </Alert>
   );
 }

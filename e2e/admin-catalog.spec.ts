@@ -9,7 +9,12 @@ const upstreamId = `e2e-model-${stamp}`;
 const modelId = `simulated/${upstreamId}`;
 const ruleName = `code goes to sim-eco ${stamp}`;
 
-type ProviderRow = Record<string, unknown> & { id: string; slug: string; has_api_key: boolean; api_key_prefix: string | null };
+type ProviderRow = Record<string, unknown> & {
+  id: string;
+  slug: string;
+  has_api_key: boolean;
+  api_key_prefix: string | null;
+};
 
 async function openNav(page: Page, label: string) {
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: label }).click();
@@ -22,11 +27,20 @@ async function cleanUp(page: Page) {
   const headers = { Origin: new URL(page.url()).origin };
   const providers = (await (await page.request.get("/api/admin/providers")).json()).data as ProviderRow[];
   const openai = providers.find((p) => p.slug === "openai");
-  if (openai?.has_api_key) await page.request.patch(`/api/admin/providers/${openai.id}`, { headers, data: { api_key: null } });
-  const models = (await (await page.request.get("/api/admin/models")).json()).data as { id: string; model_id: string }[];
-  for (const m of models.filter((m) => m.model_id === modelId)) await page.request.delete(`/api/admin/models/${m.id}`, { headers });
-  const rules = (await (await page.request.get("/api/admin/routing-rules")).json()).data as { id: string; name: string }[];
-  for (const r of rules.filter((r) => r.name === ruleName)) await page.request.delete(`/api/admin/routing-rules/${r.id}`, { headers });
+  if (openai?.has_api_key)
+    await page.request.patch(`/api/admin/providers/${openai.id}`, { headers, data: { api_key: null } });
+  const models = (await (await page.request.get("/api/admin/models")).json()).data as {
+    id: string;
+    model_id: string;
+  }[];
+  for (const m of models.filter((m) => m.model_id === modelId))
+    await page.request.delete(`/api/admin/models/${m.id}`, { headers });
+  const rules = (await (await page.request.get("/api/admin/routing-rules")).json()).data as {
+    id: string;
+    name: string;
+  }[];
+  for (const r of rules.filter((r) => r.name === ruleName))
+    await page.request.delete(`/api/admin/routing-rules/${r.id}`, { headers });
 }
 
 test("admin manages provider keys, the model catalog and a routing rule", async ({ page }) => {
@@ -107,7 +121,9 @@ test("admin manages provider keys, the model catalog and a routing rule", async 
     await expect(rule.getByRole("list", { name: "Actions" })).toHaveText("pin simulated/sim-eco");
     await expect(rule.getByRole("switch", { name: "Active" })).toBeChecked();
 
-    await page.getByLabel("Message").fill("Fix this function:\n```ts\nexport function add(a: number, b: number) {\n  return a - b;\n}\n```");
+    await page
+      .getByLabel("Message")
+      .fill("Fix this function:\n```ts\nexport function add(a: number, b: number) {\n  return a - b;\n}\n```");
     await page.getByLabel("Task type").selectOption("code");
     await page.getByRole("button", { name: "Test route" }).click();
     const result = page.getByRole("region", { name: "Route result" });

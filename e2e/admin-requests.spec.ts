@@ -9,12 +9,19 @@ const caller = { email: `requests-caller-${Date.now()}@e2e.test`, password: "req
 const REQUESTS = 3;
 
 test.beforeAll(async ({}, info) => {
-  expect(cli("user", "create", "--email", caller.email, "--password", caller.password)).toContain(`created USER ${caller.email}`);
+  expect(cli("user", "create", "--email", caller.email, "--password", caller.password)).toContain(
+    `created USER ${caller.email}`,
+  );
   const key = cli("key", "create", "--email", caller.email, "--name", "requests-spec").trim().split("\n").at(-1)!;
-  const gateway: APIRequestContext = await request.newContext({ baseURL: info.project.use.baseURL!, extraHTTPHeaders: { Authorization: `Bearer ${key}` } });
+  const gateway: APIRequestContext = await request.newContext({
+    baseURL: info.project.use.baseURL!,
+    extraHTTPHeaders: { Authorization: `Bearer ${key}` },
+  });
   // The simulated provider's ECO model is free: a user without credits is served.
   for (let i = 0; i < REQUESTS; i++) {
-    const res = await gateway.post("/api/v1/chat/completions", { data: { model: "eco", messages: [{ role: "user", content: `request log ${i}` }] } });
+    const res = await gateway.post("/api/v1/chat/completions", {
+      data: { model: "eco", messages: [{ role: "user", content: `request log ${i}` }] },
+    });
     expect(res.status(), await res.text()).toBe(200);
   }
   await gateway.dispose();
@@ -35,11 +42,16 @@ test("filters the log, says what matched nothing, and opens a request's receipt"
   await expect(rows.first().getByTestId("request-model")).toContainText("simulated/");
 
   await page.getByLabel("Status", { exact: true }).selectOption("error");
-  await expect(page.getByTestId("requests-empty")).toHaveText(`No request matches user ${caller.email} and status error.`);
+  await expect(page.getByTestId("requests-empty")).toHaveText(
+    `No request matches user ${caller.email} and status error.`,
+  );
   await page.goBack();
   await expect(rows).toHaveCount(REQUESTS);
 
-  await rows.first().getByRole("button", { name: /^Open request / }).click();
+  await rows
+    .first()
+    .getByRole("button", { name: /^Open request / })
+    .click();
   const dialog = page.getByRole("dialog", { name: "Request" });
   await expect(dialog.getByTestId("request-attempts")).toContainText("answered");
   await expect(dialog.getByTestId("request-receipt")).toContainText("Recorded when this request was routed");

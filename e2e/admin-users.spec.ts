@@ -34,12 +34,18 @@ async function createUser(email: string, role = "USER") {
 test.beforeAll(async ({}, info) => {
   test.setTimeout(180_000);
   expect(LONG_EMAIL).toHaveLength(250);
-  expect(cli("user", "create", "--email", self.email, "--password", self.password, "--role", "ADMIN")).toContain(`created ADMIN ${self.email}`);
+  expect(cli("user", "create", "--email", self.email, "--password", self.password, "--role", "ADMIN")).toContain(
+    `created ADMIN ${self.email}`,
+  );
   const key = cli("key", "create", "--email", E2E_ADMIN.email, "--name", "admin-users-spec").trim().split("\n").at(-1)!;
-  admin = await request.newContext({ baseURL: info.project.use.baseURL, extraHTTPHeaders: { Authorization: `Bearer ${key}` } });
+  admin = await request.newContext({
+    baseURL: info.project.use.baseURL,
+    extraHTTPHeaders: { Authorization: `Bearer ${key}` },
+  });
   await createUser(target.email);
   await createUser(LONG_EMAIL);
-  for (let i = 0; i < PAGED; i++) await createUser(`${marker}-${String(i).padStart(2, "0")}@e2e.test`, i < FINANCE_PAGED ? "FINANCE" : "USER");
+  for (let i = 0; i < PAGED; i++)
+    await createUser(`${marker}-${String(i).padStart(2, "0")}@e2e.test`, i < FINANCE_PAGED ? "FINANCE" : "USER");
 });
 
 test.afterAll(async () => {
@@ -54,13 +60,18 @@ async function openUsers(page: Page, search?: string) {
 
 /** Types a search and waits for the server's answer to it (the box waits for typing to pause). */
 async function searchFor(page: Page, search: string) {
-  const answered = page.waitForResponse((res) => res.url().includes("/api/admin/users?") && new URL(res.url()).searchParams.get("q") === search && res.ok());
+  const answered = page.waitForResponse(
+    (res) => res.url().includes("/api/admin/users?") && new URL(res.url()).searchParams.get("q") === search && res.ok(),
+  );
   await page.getByLabel("Search by email").fill(search);
   await answered;
 }
 
 const usersTable = (page: Page) => page.getByRole("table", { name: "Users" });
-const rowOf = (page: Page, email: string) => usersTable(page).getByRole("row").filter({ has: page.getByRole("cell", { name: email, exact: true }) });
+const rowOf = (page: Page, email: string) =>
+  usersTable(page)
+    .getByRole("row")
+    .filter({ has: page.getByRole("cell", { name: email, exact: true }) });
 
 test.describe("changing roles and disabling ask first", () => {
   test("demoting yourself asks, saying you lose admin access; cancel keeps you ADMIN", async ({ page }) => {
@@ -97,7 +108,10 @@ test.describe("changing roles and disabling ask first", () => {
     await expectSignedInAs(page, self.email);
     await openUsers(page, self.email);
     await page.getByLabel(`Role of ${self.email}`).selectOption("USER");
-    await page.getByRole("dialog", { name: "Remove your own admin access?" }).getByRole("button", { name: "Yes, make me USER" }).click();
+    await page
+      .getByRole("dialog", { name: "Remove your own admin access?" })
+      .getByRole("button", { name: "Yes, make me USER" })
+      .click();
 
     await expect(page).toHaveURL(/\/account\b/);
     await expect(page.getByRole("heading", { level: 1, name: "Account" })).toBeVisible();
@@ -164,7 +178,9 @@ test("the list is searched, filtered by role and paged on the server", async ({ 
   await expect(pager.getByRole("button", { name: "Next" })).toBeDisabled();
   // Newest first; together the two pages are every matching user, once.
   const emails = [...firstPage, ...(await rows.allInnerTexts())].map((t) => /pager-\d+-\d+@e2e\.test/.exec(t)![0]);
-  expect(emails).toEqual(Array.from({ length: PAGED }, (_, i) => `${marker}-${String(PAGED - 1 - i).padStart(2, "0")}@e2e.test`));
+  expect(emails).toEqual(
+    Array.from({ length: PAGED }, (_, i) => `${marker}-${String(PAGED - 1 - i).padStart(2, "0")}@e2e.test`),
+  );
   await pager.getByRole("button", { name: "Previous" }).click();
   await expect(pager).toContainText("Page 1");
   await expect(rows).toHaveCount(25);
@@ -181,12 +197,19 @@ test("the list is searched, filtered by role and paged on the server", async ({ 
 
 test("the list shows balance, this month's spend and last activity", async ({ page }) => {
   const user = await listed(`${marker}-05@e2e.test`);
-  expect((await admin.post(`/api/admin/users/${user.id}/credits`, { data: { amount_usd: 3.000007, reason: "admin-users spec" } })).status()).toBe(201);
+  expect(
+    (
+      await admin.post(`/api/admin/users/${user.id}/credits`, {
+        data: { amount_usd: 3.000007, reason: "admin-users spec" },
+      })
+    ).status(),
+  ).toBe(201);
   await signIn(page, E2E_ADMIN.email, E2E_ADMIN.password);
   await expectSignedInAs(page, E2E_ADMIN.email);
   await openUsers(page, user.email);
   const table = usersTable(page);
-  for (const header of ["Balance", "This month", "Last active"]) await expect(table.getByRole("columnheader", { name: header })).toBeVisible();
+  for (const header of ["Balance", "This month", "Last active"])
+    await expect(table.getByRole("columnheader", { name: header })).toBeVisible();
   const row = rowOf(page, user.email);
   await expect(row.getByRole("cell", { name: "$3.000007" })).toBeVisible();
   await expect(row.getByRole("cell", { name: "never" })).toBeVisible();
@@ -206,7 +229,10 @@ async function expectOnScreen(page: Page, what: string, locator: ReturnType<Page
   expect(box!.x + box!.width, what).toBeLessThanOrEqual(width + 0.5);
 }
 
-for (const viewport of [{ width: 390, height: 844 }, { width: 1280, height: 800 }]) {
+for (const viewport of [
+  { width: 390, height: 844 },
+  { width: 1280, height: 800 },
+]) {
   test.describe(`at ${viewport.width} px`, () => {
     test.use({ viewport });
 
@@ -224,7 +250,10 @@ for (const viewport of [{ width: 390, height: 844 }, { width: 1280, height: 800 
       await expectOnScreen(page, "Disable", row.getByRole("button", { name: "Disable", exact: true }));
       await expectOnScreen(page, "Credits", row.getByRole("button", { name: "Credits", exact: true }));
       // The other users' actions, too.
-      for (const button of await usersTable(page).getByRole("button", { name: /^(Disable|Enable)$/ }).all()) await expectOnScreen(page, "action", button);
+      for (const button of await usersTable(page)
+        .getByRole("button", { name: /^(Disable|Enable)$/ })
+        .all())
+        await expectOnScreen(page, "action", button);
 
       // The confirmation wraps the email rather than widening the dialog.
       await row.getByRole("button", { name: "Disable", exact: true }).click();

@@ -12,18 +12,42 @@ test("Messages, Responses and embeddings answer on the real server, each in its 
     data: { model: "simulated/sim-eco", max_tokens: 64, messages: [{ role: "user", content: "hello" }] },
   });
   expect(messages.status(), await messages.text()).toBe(200);
-  expect(await messages.json()).toMatchObject({ type: "message", role: "assistant", model: "simulated/sim-eco", content: [{ type: "text" }] });
+  expect(await messages.json()).toMatchObject({
+    type: "message",
+    role: "assistant",
+    model: "simulated/sim-eco",
+    content: [{ type: "text" }],
+  });
 
-  const responses = await request.post("/api/v1/responses", { headers: { Authorization: `Bearer ${key}` }, data: { model: "simulated/sim-eco", input: "hello" } });
+  const responses = await request.post("/api/v1/responses", {
+    headers: { Authorization: `Bearer ${key}` },
+    data: { model: "simulated/sim-eco", input: "hello" },
+  });
   expect(responses.status(), await responses.text()).toBe(200);
-  expect(await responses.json()).toMatchObject({ object: "response", status: "completed", output: [{ type: "message", content: [{ type: "output_text" }] }] });
+  expect(await responses.json()).toMatchObject({
+    object: "response",
+    status: "completed",
+    output: [{ type: "message", content: [{ type: "output_text" }] }],
+  });
 
   // Embeddings are paid (sim-embed lists $0.02 per 1M tokens): a cent of credit for the admin first.
-  const users = (await (await request.get(`/api/admin/users?q=${encodeURIComponent(E2E_ADMIN.email)}`, { headers: { Authorization: `Bearer ${key}` } })).json()).data as { id: string; email: string }[];
+  const users = (
+    await (
+      await request.get(`/api/admin/users?q=${encodeURIComponent(E2E_ADMIN.email)}`, {
+        headers: { Authorization: `Bearer ${key}` },
+      })
+    ).json()
+  ).data as { id: string; email: string }[];
   const adminId = users.find((u) => u.email === E2E_ADMIN.email)!.id;
-  const grant = await request.post(`/api/admin/users/${adminId}/credits`, { headers: { Authorization: `Bearer ${key}` }, data: { amount_usd: 0.01, reason: "dialects spec" } });
+  const grant = await request.post(`/api/admin/users/${adminId}/credits`, {
+    headers: { Authorization: `Bearer ${key}` },
+    data: { amount_usd: 0.01, reason: "dialects spec" },
+  });
   expect(grant.status(), await grant.text()).toBe(201);
-  const embeddings = await request.post("/api/v1/embeddings", { headers: { Authorization: `Bearer ${key}` }, data: { model: "auto", input: ["a", "b"], encoding_format: "float" } });
+  const embeddings = await request.post("/api/v1/embeddings", {
+    headers: { Authorization: `Bearer ${key}` },
+    data: { model: "auto", input: ["a", "b"], encoding_format: "float" },
+  });
   expect(embeddings.status(), await embeddings.text()).toBe(200);
   const body = await embeddings.json();
   expect(body.object).toBe("list");
@@ -32,7 +56,10 @@ test("Messages, Responses and embeddings answer on the real server, each in its 
   expect(body.usage.prompt_tokens).toBeGreaterThan(0);
 
   // A wrong key gets each dialect's own error shape.
-  const denied = await request.post("/api/v1/messages", { headers: { "x-api-key": "sk-wrong" }, data: { model: "auto", max_tokens: 8, messages: [{ role: "user", content: "x" }] } });
+  const denied = await request.post("/api/v1/messages", {
+    headers: { "x-api-key": "sk-wrong" },
+    data: { model: "auto", max_tokens: 8, messages: [{ role: "user", content: "x" }] },
+  });
   expect(denied.status()).toBe(401);
   expect(await denied.json()).toMatchObject({ type: "error", error: { type: "authentication_error" } });
 });

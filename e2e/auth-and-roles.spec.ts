@@ -7,7 +7,9 @@ import { cli, expectSignedInAs, signIn } from "./helpers";
 const user = { email: `user-${Date.now()}@e2e.test`, password: "user-password-1" };
 
 test.beforeAll(() => {
-  expect(cli("user", "create", "--email", user.email, "--password", user.password)).toContain(`created USER ${user.email}`);
+  expect(cli("user", "create", "--email", user.email, "--password", user.password)).toContain(
+    `created USER ${user.email}`,
+  );
 });
 
 test("admin signs in and sees the admin navigation", async ({ page }) => {
@@ -79,10 +81,19 @@ const overLoopback = (baseURL: string | undefined) => {
 };
 const THROTTLED = /^Too many sign-in attempts/;
 
-test("someone hammering the admin's account from one address does not lock the admin out", async ({ page, baseURL }) => {
+test("someone hammering the admin's account from one address does not lock the admin out", async ({
+  page,
+  baseURL,
+}) => {
   const errors: (string | null)[] = [];
-  for (let i = 0; i < 20; i++) errors.push((await signInOverHttp(overLoopback(baseURL), E2E_ADMIN.email, `wrong-password-${i}`, { from: "127.0.0.2" })).error);
-  expect(errors.slice(0, LOGIN_LIMITS.freeFailuresPerPair)).toEqual(Array(LOGIN_LIMITS.freeFailuresPerPair).fill("CredentialsSignin"));
+  for (let i = 0; i < 20; i++)
+    errors.push(
+      (await signInOverHttp(overLoopback(baseURL), E2E_ADMIN.email, `wrong-password-${i}`, { from: "127.0.0.2" }))
+        .error,
+    );
+  expect(errors.slice(0, LOGIN_LIMITS.freeFailuresPerPair)).toEqual(
+    Array(LOGIN_LIMITS.freeFailuresPerPair).fill("CredentialsSignin"),
+  );
   expect(errors.at(-1)).toMatch(THROTTLED);
 
   await signIn(page, E2E_ADMIN.email, E2E_ADMIN.password);
@@ -93,7 +104,14 @@ test("an X-Forwarded-For written by the client does not get it past the per-addr
   const errors: (string | null)[] = [];
   for (let i = 0; i <= LOGIN_LIMITS.perAddress; i++) {
     const email = `nobody-${i}-${Date.now()}@e2e.test`;
-    errors.push((await signInOverHttp(overLoopback(baseURL), email, "a-guess-123", { from: "127.0.0.3", forwardedFor: `198.51.100.${i + 1}` })).error);
+    errors.push(
+      (
+        await signInOverHttp(overLoopback(baseURL), email, "a-guess-123", {
+          from: "127.0.0.3",
+          forwardedFor: `198.51.100.${i + 1}`,
+        })
+      ).error,
+    );
   }
   expect(errors.slice(0, LOGIN_LIMITS.perAddress)).toEqual(Array(LOGIN_LIMITS.perAddress).fill("CredentialsSignin"));
   expect(errors.at(-1)).toMatch(THROTTLED);
@@ -101,7 +119,9 @@ test("an X-Forwarded-For written by the client does not get it past the per-addr
 
 test("changing the password signs the user out everywhere but in this browser", async ({ page, browser, baseURL }) => {
   const changer = { email: `changer-${Date.now()}@e2e.test`, password: "changer-password-1" };
-  expect(cli("user", "create", "--email", changer.email, "--password", changer.password)).toContain(`created USER ${changer.email}`);
+  expect(cli("user", "create", "--email", changer.email, "--password", changer.password)).toContain(
+    `created USER ${changer.email}`,
+  );
   const laptop = await browser.newContext({ baseURL });
   try {
     const laptopPage = await laptop.newPage();

@@ -12,7 +12,9 @@ const BAD_SEGMENTS = ["%ZZ", "%", "abc%E0%A4%A", "%FF", "%ED%A0%80", "%00", "a%0
 /** Each route with every dynamic segment (or, for a static route, one extra segment) made bad. */
 function badPaths(): string[] {
   return apiRoutes().flatMap((route) =>
-    BAD_SEGMENTS.map((bad) => (route.params.length ? fillTemplate(route.template, () => bad) : `${route.template}/${bad}`)),
+    BAD_SEGMENTS.map((bad) =>
+      route.params.length ? fillTemplate(route.template, () => bad) : `${route.template}/${bad}`,
+    ),
   );
 }
 
@@ -37,36 +39,64 @@ test("bad percent-escapes and NUL in API paths answer a JSON 404, with or withou
   for (const [i, path] of paths.entries()) {
     const method = HTTP_METHODS[i % HTTP_METHODS.length]!;
     await expectJsonError(await request.fetch(path, { method, maxRedirects: 0 }), path, 404);
-    await expectJsonError(await request.fetch(path, { method, maxRedirects: 0, headers: { Authorization: `Bearer ${key}` } }), path, 404);
+    await expectJsonError(
+      await request.fetch(path, { method, maxRedirects: 0, headers: { Authorization: `Bearer ${key}` } }),
+      path,
+      404,
+    );
   }
 });
 
 test("next-auth's routes refuse malformed and unstorable bodies with a JSON 400", async ({ request }) => {
   const { csrfToken } = await (await request.get("/api/auth/csrf")).json();
   // A Buffer, as Playwright would JSON-encode a string that does not parse.
-  const json = (data: string) => ({ headers: { "content-type": "application/json" }, data: Buffer.from(data), maxRedirects: 0 });
+  const json = (data: string) => ({
+    headers: { "content-type": "application/json" },
+    data: Buffer.from(data),
+    maxRedirects: 0,
+  });
   for (const path of ["/api/auth/callback/credentials", "/api/auth/signout", "/api/auth/signin/credentials"]) {
     await expectJsonError(await request.post(path, json("{bad")), path, 400);
     await expectJsonError(await request.post(path, json("")), path, 400);
   }
   // NUL used to reach the sign-in throttle's query and come back as a database error in the redirect.
   const path = "/api/auth/callback/credentials";
-  const nul = await request.post(path, { maxRedirects: 0, form: { email: "admin\u0000@e2e.test", password: E2E_ADMIN.password, csrfToken, json: "true" } });
+  const nul = await request.post(path, {
+    maxRedirects: 0,
+    form: { email: "admin\u0000@e2e.test", password: E2E_ADMIN.password, csrfToken, json: "true" },
+  });
   await expectJsonError(nul, path, 400);
   expect(await nul.text()).not.toMatch(/prisma|database/i);
   // A form cannot carry a lone surrogate (it is sent as UTF-8), JSON can.
-  await expectJsonError(await request.post(path, json(`{"email":"admin\\ud800@e2e.test","password":"x","csrfToken":"${csrfToken}"}`)), path, 400);
+  await expectJsonError(
+    await request.post(path, json(`{"email":"admin\\ud800@e2e.test","password":"x","csrfToken":"${csrfToken}"}`)),
+    path,
+    400,
+  );
   // A callbackUrl that is neither a path nor an http(s) URL made next-auth itself answer 500.
   for (const bad of ["x", "javascript:alert(1)"]) {
     const query = `/api/auth/session?callbackUrl=${encodeURIComponent(bad)}`;
     await expectJsonError(await request.get(query, { maxRedirects: 0 }), query, 400);
-    await expectJsonError(await request.post(path, json(JSON.stringify({ email: "a@e2e.test", password: "x", csrfToken, callbackUrl: bad }))), path, 400);
+    await expectJsonError(
+      await request.post(
+        path,
+        json(JSON.stringify({ email: "a@e2e.test", password: "x", csrfToken, callbackUrl: bad })),
+      ),
+      path,
+      400,
+    );
   }
-  const cookie = await request.get("/api/auth/session", { maxRedirects: 0, headers: { cookie: "next-auth.callback-url=x" } });
+  const cookie = await request.get("/api/auth/session", {
+    maxRedirects: 0,
+    headers: { cookie: "next-auth.callback-url=x" },
+  });
   await expectJsonError(cookie, "/api/auth/session", 400);
   expect(cookie.headers()["set-cookie"]).toMatch(/^next-auth\.callback-url=;.*Max-Age=0/);
   // What is fine still reaches next-auth.
-  const wrong = await request.post(path, { maxRedirects: 0, form: { email: "nobody-bad-paths@e2e.test", password: "not-the-password", csrfToken, json: "true" } });
+  const wrong = await request.post(path, {
+    maxRedirects: 0,
+    form: { email: "nobody-bad-paths@e2e.test", password: "not-the-password", csrfToken, json: "true" },
+  });
   expect(wrong.status()).toBe(401);
   expect((await wrong.json()).url).toContain("error=CredentialsSignin");
 });

@@ -18,12 +18,18 @@ async function setSimulation(simulation: Record<string, number>) {
 }
 
 test.beforeAll(async ({}, info) => {
-  for (const u of [broke, payer]) expect(cli("user", "create", "--email", u.email, "--password", u.password)).toContain(`created USER ${u.email}`);
+  for (const u of [broke, payer])
+    expect(cli("user", "create", "--email", u.email, "--password", u.password)).toContain(`created USER ${u.email}`);
   const key = cli("key", "create", "--email", E2E_ADMIN.email, "--name", "receipt-spec").trim().split("\n").at(-1)!;
-  admin = await request.newContext({ baseURL: info.project.use.baseURL!, extraHTTPHeaders: { Authorization: `Bearer ${key}` } });
+  admin = await request.newContext({
+    baseURL: info.project.use.baseURL!,
+    extraHTTPHeaders: { Authorization: `Bearer ${key}` },
+  });
   const users = (await (await admin.get("/api/admin/users")).json()).data as { id: string; email: string }[];
   const id = users.find((u) => u.email === payer.email)!.id;
-  expect((await admin.post(`/api/admin/users/${id}/credits`, { data: { amount_usd: 5, reason: "receipt e2e" } })).status()).toBe(201);
+  expect(
+    (await admin.post(`/api/admin/users/${id}/credits`, { data: { amount_usd: 5, reason: "receipt e2e" } })).status(),
+  ).toBe(201);
 });
 
 test.afterAll(async () => {
@@ -31,7 +37,9 @@ test.afterAll(async () => {
   await admin.dispose();
 });
 
-test("a $0 user who picks PRECISION is told, next to the reply, that it was served at ECO and why", async ({ page }) => {
+test("a $0 user who picks PRECISION is told, next to the reply, that it was served at ECO and why", async ({
+  page,
+}) => {
   await signIn(page, broke.email, broke.password);
   await expectSignedInAs(page, broke.email);
   await page.goto("/chat");

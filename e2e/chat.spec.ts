@@ -20,7 +20,9 @@ async function setSimulation(baseURL: string, simulation: Record<string, number>
 }
 
 test.beforeAll(async ({}, info) => {
-  expect(cli("user", "create", "--email", user.email, "--password", user.password)).toContain(`created USER ${user.email}`);
+  expect(cli("user", "create", "--email", user.email, "--password", user.password)).toContain(
+    `created USER ${user.email}`,
+  );
   await setSimulation(info.project.use.baseURL!, { ...SEEDED_SIMULATION, tokens_per_second: 12 });
 });
 
@@ -28,7 +30,9 @@ test.afterAll(async ({}, info) => {
   await setSimulation(info.project.use.baseURL!, SEEDED_SIMULATION);
 });
 
-test("a user chats at ECO, sees the reply stream in with its meta, and finds the conversation again", async ({ page }) => {
+test("a user chats at ECO, sees the reply stream in with its meta, and finds the conversation again", async ({
+  page,
+}) => {
   await signIn(page, user.email, user.password);
   await expectSignedInAs(page, user.email);
   await page.goto("/chat");

@@ -15,12 +15,18 @@ const SIM_PRECISION_MICROS_PER_TOKEN = { input: 3, output: 15 };
 /** Integer micro-USD as the credits pages show it: at least cents, up to 6 decimals, "-" for minus. */
 function usd(micros: number): string {
   const abs = Math.abs(micros);
-  const frac = String(abs % 1_000_000).padStart(6, "0").replace(/0+$/, "").padEnd(2, "0");
+  const frac = String(abs % 1_000_000)
+    .padStart(6, "0")
+    .replace(/0+$/, "")
+    .padEnd(2, "0");
   return `${micros < 0 ? "-" : ""}$${Math.floor(abs / 1_000_000).toLocaleString("en-US")}.${frac}`;
 }
 
 /** The header widget's figure: whole cents, rounded down. */
-const cents = (micros: number) => `$${Math.floor(micros / 1_000_000)}.${String(micros % 1_000_000).padStart(6, "0").slice(0, 2)}`;
+const cents = (micros: number) =>
+  `$${Math.floor(micros / 1_000_000)}.${String(micros % 1_000_000)
+    .padStart(6, "0")
+    .slice(0, 2)}`;
 
 async function openNav(page: Page, label: string) {
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: label, exact: true }).click();
@@ -28,7 +34,9 @@ async function openNav(page: Page, label: string) {
 }
 
 test.beforeAll(() => {
-  expect(cli("user", "create", "--email", user.email, "--password", user.password)).toContain(`created USER ${user.email}`);
+  expect(cli("user", "create", "--email", user.email, "--password", user.password)).toContain(
+    `created USER ${user.email}`,
+  );
 });
 
 test("a user buys $10 of credits with Stripe Checkout and a PRECISION reply is charged exactly", async ({ page }) => {
@@ -75,7 +83,9 @@ test("a user buys $10 of credits with Stripe Checkout and a PRECISION reply is c
   // The exact charge in integer micro-dollars, from the reply's token counts and the model's price.
   // The meta line shows the same cost through the formatter the playground uses.
   const [, promptTokens, completionTokens] = /(\d+) in \/ (\d+) out tokens/.exec(metaText)!;
-  const costMicros = Number(promptTokens) * SIM_PRECISION_MICROS_PER_TOKEN.input + Number(completionTokens) * SIM_PRECISION_MICROS_PER_TOKEN.output;
+  const costMicros =
+    Number(promptTokens) * SIM_PRECISION_MICROS_PER_TOKEN.input +
+    Number(completionTokens) * SIM_PRECISION_MICROS_PER_TOKEN.output;
   expect(costMicros).toBeGreaterThan(0);
   expect(metaText).toContain(`cost ${formatUsdAmount(costMicros / 1_000_000)}`);
 

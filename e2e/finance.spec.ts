@@ -23,7 +23,14 @@ const REQUESTS = PRECISION_REQUESTS + ECO_REQUESTS;
 const SIM_PRECISION = { input: 3, output: 15 };
 const PAGE_SIZE = 25;
 
-type Totals = { revenue_micros: number; grants_micros: number; corrections_micros: number; charged_micros: number; provider_cost_micros: number; requests: number };
+type Totals = {
+  revenue_micros: number;
+  grants_micros: number;
+  corrections_micros: number;
+  charged_micros: number;
+  provider_cost_micros: number;
+  requests: number;
+};
 type Summary = { totals: Totals };
 
 const today = new Date().toISOString().slice(0, 10);
@@ -40,7 +47,11 @@ let payerId = "";
 const MISSED = 6_000_000;
 let missedSessionId = "";
 const STRIPE_DOUBLE = `http://127.0.0.1:${process.env.E2E_STRIPE_PORT || 12111}`;
-const doubleControl = (path: string) => fetch(`${STRIPE_DOUBLE}/__double/${path}`, { method: "POST", headers: { authorization: "Bearer sk_test_switchyard_double" } });
+const doubleControl = (path: string) =>
+  fetch(`${STRIPE_DOUBLE}/__double/${path}`, {
+    method: "POST",
+    headers: { authorization: "Bearer sk_test_switchyard_double" },
+  });
 
 async function totals(range: { from: string; to: string }): Promise<Totals> {
   const res = await admin.get(`/api/finance/summary?from=${range.from}&to=${range.to}`);
@@ -51,9 +62,16 @@ async function totals(range: { from: string; to: string }): Promise<Totals> {
 test.beforeAll(async ({}, info) => {
   test.setTimeout(180_000);
   const baseURL = info.project.use.baseURL!;
-  expect(cli("user", "create", "--email", finance.email, "--password", finance.password, "--role", "FINANCE")).toContain(`created FINANCE ${finance.email}`);
-  expect(cli("user", "create", "--email", payer.email, "--password", payer.password)).toContain(`created USER ${payer.email}`);
-  const adminKey = cli("key", "create", "--email", E2E_ADMIN.email, "--name", "finance-spec").trim().split("\n").at(-1)!;
+  expect(
+    cli("user", "create", "--email", finance.email, "--password", finance.password, "--role", "FINANCE"),
+  ).toContain(`created FINANCE ${finance.email}`);
+  expect(cli("user", "create", "--email", payer.email, "--password", payer.password)).toContain(
+    `created USER ${payer.email}`,
+  );
+  const adminKey = cli("key", "create", "--email", E2E_ADMIN.email, "--name", "finance-spec")
+    .trim()
+    .split("\n")
+    .at(-1)!;
   admin = await request.newContext({ baseURL, extraHTTPHeaders: { Authorization: `Bearer ${adminKey}` } });
   before = { month: await totals(thisMonth), today: await totals(todayOnly) };
 
@@ -74,21 +92,33 @@ test.beforeAll(async ({}, info) => {
     missedSessionId = missedCheckout.session_id;
     expect((await gateway.post(missedCheckout.url, { maxRedirects: 0 })).status()).toBe(303);
 
-    const users = (await (await admin.get(`/api/admin/users?q=${encodeURIComponent(payer.email)}`)).json()).data as { id: string; email: string }[];
+    const users = (await (await admin.get(`/api/admin/users?q=${encodeURIComponent(payer.email)}`)).json()).data as {
+      id: string;
+      email: string;
+    }[];
     payerId = users.find((u) => u.email === payer.email)!.id;
-    for (const [amount, reason] of [[GRANT, "finance spec grant"], [CORRECTION, "finance spec correction"]] as const) {
-      const res = await admin.post(`/api/admin/users/${payerId}/credits`, { data: { amount_usd: amount / 1_000_000, reason } });
+    for (const [amount, reason] of [
+      [GRANT, "finance spec grant"],
+      [CORRECTION, "finance spec correction"],
+    ] as const) {
+      const res = await admin.post(`/api/admin/users/${payerId}/credits`, {
+        data: { amount_usd: amount / 1_000_000, reason },
+      });
       expect(res.status(), await res.text()).toBe(201);
     }
 
     // Free ECO requests first, a few at a time, then the PRECISION ones (the newest rows).
     const ask = async (model: string, i: number) => {
-      const res = await gateway.post("/api/v1/chat/completions", { data: { model, messages: [{ role: "user", content: `finance spec request ${i}` }] } });
+      const res = await gateway.post("/api/v1/chat/completions", {
+        data: { model, messages: [{ role: "user", content: `finance spec request ${i}` }] },
+      });
       expect(res.status(), await res.text()).toBe(200);
       return (await res.json()) as { usage: { prompt_tokens: number; completion_tokens: number } };
     };
     for (let i = 0; i < ECO_REQUESTS; i += 6) {
-      await Promise.all(Array.from({ length: Math.min(6, ECO_REQUESTS - i) }, (_, j) => ask("simulated/sim-eco", i + j)));
+      await Promise.all(
+        Array.from({ length: Math.min(6, ECO_REQUESTS - i) }, (_, j) => ask("simulated/sim-eco", i + j)),
+      );
     }
     for (let i = 0; i < PRECISION_REQUESTS; i++) {
       const { usage } = await ask("simulated/sim-precision", i);
@@ -99,7 +129,9 @@ test.beforeAll(async ({}, info) => {
     await gateway.dispose();
   }
   // A request is settled just after its last byte: wait until the books have all of them.
-  await expect.poll(async () => (await totals(thisMonth)).requests, { timeout: 30_000 }).toBe(before.month.requests + REQUESTS);
+  await expect
+    .poll(async () => (await totals(thisMonth)).requests, { timeout: 30_000 })
+    .toBe(before.month.requests + REQUESTS);
 });
 
 test.afterAll(async () => {
@@ -109,10 +141,12 @@ test.afterAll(async () => {
 const charged = () => charges.reduce((a, b) => a + b, 0);
 
 /** A titled card of the page (ui/primitives Card: a section with its title as heading). */
-const card = (page: Page, title: string) => page.getByRole("heading", { name: title, exact: true }).locator("xpath=ancestor::section[1]");
+const card = (page: Page, title: string) =>
+  page.getByRole("heading", { name: title, exact: true }).locator("xpath=ancestor::section[1]");
 
 /** The big figure of one of the figure cards. */
-const figure = (page: Page, label: string) => page.getByRole("region", { name: label, exact: true }).locator("p").first();
+const figure = (page: Page, label: string) =>
+  page.getByRole("region", { name: label, exact: true }).locator("p").first();
 
 async function openFinance(page: Page) {
   await signIn(page, finance.email, finance.password);
@@ -130,7 +164,9 @@ async function pointAndClick(page: Page, chart: Locator, x: number, y: number) {
 
 /** Clicks a horizontal bar chart in the row of `label` (the chart opens the row's requests). */
 async function clickChartRow(page: Page, chart: Locator, label: string) {
-  const tick = chart.locator(".recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value").filter({ hasText: new RegExp(`^${label}$`) });
+  const tick = chart
+    .locator(".recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value")
+    .filter({ hasText: new RegExp(`^${label}$`) });
   await tick.scrollIntoViewIfNeeded();
   const row = (await tick.boundingBox())!;
   const plot = (await chart.locator(".recharts-cartesian-grid").boundingBox())!;
@@ -178,7 +214,9 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
-test("a finance user reads the range's money, changes the range, and the figures are what the spec created", async ({ page }) => {
+test("a finance user reads the range's money, changes the range, and the figures are what the spec created", async ({
+  page,
+}) => {
   await openFinance(page);
   // This month by default, written into the URL; every day is UTC and the page says so.
   await expect(page).toHaveURL(new RegExp(`/finance\\?from=${thisMonth.from}&to=${thisMonth.to}$`));
@@ -189,10 +227,16 @@ test("a finance user reads the range's money, changes the range, and the figures
   const month = before.month;
   await expect(figure(page, "Revenue")).toHaveText(formatUsd(month.revenue_micros + PURCHASE));
   await expect(figure(page, "Credits granted")).toHaveText(formatUsd(month.grants_micros + GRANT));
-  await expect(page.getByRole("region", { name: "Credits granted", exact: true })).toContainText(`Corrections: ${formatUsdSigned(month.corrections_micros + CORRECTION)}`);
+  await expect(page.getByRole("region", { name: "Credits granted", exact: true })).toContainText(
+    `Corrections: ${formatUsdSigned(month.corrections_micros + CORRECTION)}`,
+  );
   await expect(figure(page, "Usage charged")).toHaveText(formatUsd(month.charged_micros + charged()));
-  await expect(page.getByRole("region", { name: "Usage charged", exact: true })).toContainText(`${(month.requests + REQUESTS).toLocaleString("en-US")} requests`);
-  await expect(page.getByRole("region", { name: "Provider cost", exact: true })).toContainText("zero for BYOK and local");
+  await expect(page.getByRole("region", { name: "Usage charged", exact: true })).toContainText(
+    `${(month.requests + REQUESTS).toLocaleString("en-US")} requests`,
+  );
+  await expect(page.getByRole("region", { name: "Provider cost", exact: true })).toContainText(
+    "zero for BYOK and local",
+  );
   await expect(page.getByRole("region", { name: "Outstanding credit liability" })).toContainText("Unspent balances");
 
   // The charts: the daily one with its legend, the breakdowns naming the simulated provider and model.
@@ -272,7 +316,10 @@ test("clicking a day, a provider and a user opens the rows behind them, page by 
   await expect(filters).toHaveCount(1);
   await expect(filters.first()).toContainText("Day:");
   // Within the day, the provider again: both filters.
-  await page.getByTestId("by-provider-table").getByRole("button", { name: "Show requests for provider simulated" }).click();
+  await page
+    .getByTestId("by-provider-table")
+    .getByRole("button", { name: "Show requests for provider simulated" })
+    .click();
   await expect(filters).toHaveCount(2);
   await expect(mine.first()).toContainText("sim-precision");
 
@@ -280,7 +327,10 @@ test("clicking a day, a provider and a user opens the rows behind them, page by 
   await drill.getByRole("button", { name: "← Back to the overview" }).click();
   await expect(drill).toHaveCount(0);
   await expect(page).toHaveURL(new RegExp(`/finance\\?from=${today}&to=${today}$`));
-  await page.getByTestId("top-users-table").getByRole("button", { name: `Show requests for user ${payer.email}` }).click();
+  await page
+    .getByTestId("top-users-table")
+    .getByRole("button", { name: `Show requests for user ${payer.email}` })
+    .click();
   await expect(filters.first()).toContainText(`User: ${payer.email}`);
   await expect(page).toHaveURL(new RegExp(`user_id=${payerId}`));
   await expect(rows).toHaveCount(PAGE_SIZE);
@@ -305,10 +355,14 @@ test("the CSV exports download the range's usage and purchases", async ({ page }
   await openFinance(page);
   const exports = card(page, "Export");
 
-  const [usage] = await Promise.all([page.waitForEvent("download"), exports.getByRole("link", { name: "Usage CSV" }).click()]);
+  const [usage] = await Promise.all([
+    page.waitForEvent("download"),
+    exports.getByRole("link", { name: "Usage CSV" }).click(),
+  ]);
   expect(usage.suggestedFilename()).toBe(`switchyard-usage-${thisMonth.from}-${thisMonth.to}.csv`);
   const [header, ...lines] = parseCsv(readFileSync((await usage.path())!, "utf8")).filter((r) => r.length > 1);
-  for (const column of ["id", "created_at", "email", "provider", "model", "charged_micros", "provider_cost_micros"]) expect(header).toContain(column);
+  for (const column of ["id", "created_at", "email", "provider", "model", "charged_micros", "provider_cost_micros"])
+    expect(header).toContain(column);
   const col = (name: string) => header!.indexOf(name);
   const payerRows = lines.filter((r) => r[col("email")] === payer.email);
   expect(payerRows).toHaveLength(REQUESTS);
@@ -316,7 +370,10 @@ test("the CSV exports download the range's usage and purchases", async ({ page }
   expect(precision.map((r) => Number(r[col("charged_micros")])).sort()).toEqual([...charges].sort());
   expect(payerRows.every((r) => r[col("provider")] === "simulated")).toBe(true);
 
-  const [purchases] = await Promise.all([page.waitForEvent("download"), exports.getByRole("link", { name: "Purchases CSV" }).click()]);
+  const [purchases] = await Promise.all([
+    page.waitForEvent("download"),
+    exports.getByRole("link", { name: "Purchases CSV" }).click(),
+  ]);
   expect(purchases.suggestedFilename()).toBe(`switchyard-purchases-${thisMonth.from}-${thisMonth.to}.csv`);
   const [pHeader, ...pLines] = parseCsv(readFileSync((await purchases.path())!, "utf8")).filter((r) => r.length > 1);
   const purchase = pLines.find((r) => r[pHeader!.indexOf("email")] === payer.email);
@@ -324,13 +381,20 @@ test("the CSV exports download the range's usage and purchases", async ({ page }
   expect(Number(purchase?.[pHeader!.indexOf("amount_micros")])).toBe(PURCHASE);
 });
 
-test("only an admin can credit a payment Stripe took and the ledger missed, after confirming; the late webhook credits nothing", async ({ page, browser, baseURL }) => {
+test("only an admin can credit a payment Stripe took and the ledger missed, after confirming; the late webhook credits nothing", async ({
+  page,
+  browser,
+  baseURL,
+}) => {
   // Finance sees the row, with the ids on both sides and the problem, and no button.
   const financeContext = await browser.newContext({ baseURL });
   try {
     const financePage = await financeContext.newPage();
     await openFinance(financePage);
-    const missed = financePage.getByRole("article", { name: "Purchases: ledger vs Stripe", exact: true }).getByTestId("reconciliation-row").filter({ hasText: missedSessionId });
+    const missed = financePage
+      .getByRole("article", { name: "Purchases: ledger vs Stripe", exact: true })
+      .getByTestId("reconciliation-row")
+      .filter({ hasText: missedSessionId });
     await expect(missed).toContainText("never credited");
     await expect(missed).toContainText(formatUsd(MISSED));
     await expect(financePage.getByRole("button", { name: /Credit this payment/ })).toHaveCount(0);
@@ -343,7 +407,9 @@ test("only an admin can credit a payment Stripe took and the ledger missed, afte
   await page.goto("/finance");
   await expect(page.getByRole("heading", { level: 1, name: "Finance" })).toBeVisible();
   const comparison = page.getByRole("article", { name: "Purchases: ledger vs Stripe", exact: true });
-  await expect(comparison.getByTestId("reconciliation-row").filter({ hasText: missedSessionId })).toContainText("never credited");
+  await expect(comparison.getByTestId("reconciliation-row").filter({ hasText: missedSessionId })).toContainText(
+    "never credited",
+  );
   await expect(figure(page, "Revenue")).toHaveText(formatUsd(before.month.revenue_micros + PURCHASE));
   await comparison.getByRole("button", { name: `Credit this payment: ${missedSessionId}` }).click();
   const dialog = page.getByRole("dialog", { name: "Credit this payment?" });
@@ -368,7 +434,9 @@ test("only an admin can credit a payment Stripe took and the ledger missed, afte
   expect(((await late.json()) as { delivered: number[] }).delivered).toEqual([200]);
   expect((await totals(thisMonth)).revenue_micros).toBe(before.month.revenue_micros + PURCHASE + MISSED);
   const balance = await admin.get(`/api/admin/users?q=${encodeURIComponent(payer.email)}`);
-  const row = ((await balance.json()) as { data: { email: string; balance_usd: number }[] }).data.find((u) => u.email === payer.email)!;
+  const row = ((await balance.json()) as { data: { email: string; balance_usd: number }[] }).data.find(
+    (u) => u.email === payer.email,
+  )!;
   expect(Math.round(row.balance_usd * 1_000_000)).toBe(PURCHASE + MISSED + GRANT + CORRECTION - charged());
 });
 

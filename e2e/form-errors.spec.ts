@@ -12,7 +12,9 @@ async function openNav(page: Page, label: string) {
 }
 
 test.beforeAll(() => {
-  expect(cli("user", "create", "--email", user.email, "--password", user.password)).toContain(`created USER ${user.email}`);
+  expect(cli("user", "create", "--email", user.email, "--password", user.password)).toContain(
+    `created USER ${user.email}`,
+  );
 });
 
 test("the model form shows every problem next to its field", async ({ page }) => {
@@ -69,7 +71,8 @@ test("a $0 monthly budget says what it means, and is saved", async ({ page }) =>
   await expect(budget).toHaveAccessibleDescription("Monthly budget must be 0 or more");
 
   await budget.fill("0");
-  const meaning = "A budget of $0 allows no paid requests: only free models and your own provider keys (BYOK) are used.";
+  const meaning =
+    "A budget of $0 allows no paid requests: only free models and your own provider keys (BYOK) are used.";
   await expect(page.getByText(meaning)).toBeVisible();
   await page.getByRole("button", { name: "Save settings" }).click();
   await expect(page.getByText("Settings saved.")).toBeVisible();

@@ -9,7 +9,9 @@ const user = { email: `keys-${stamp}@e2e.test`, password: "keys-password-1" };
 const LONG_NAME = `k${stamp}`.padEnd(100, "n");
 
 test.beforeAll(() => {
-  expect(cli("user", "create", "--email", user.email, "--password", user.password)).toContain(`created USER ${user.email}`);
+  expect(cli("user", "create", "--email", user.email, "--password", user.password)).toContain(
+    `created USER ${user.email}`,
+  );
 });
 
 async function createKey(page: Page, name: string): Promise<string> {
@@ -21,9 +23,16 @@ async function createKey(page: Page, name: string): Promise<string> {
   return (await shown.textContent())!.trim();
 }
 
-const keyRow = (page: Page, name: string) => page.getByRole("table", { name: "Gateway keys" }).getByRole("row").filter({ has: page.getByRole("cell", { name, exact: true }) });
+const keyRow = (page: Page, name: string) =>
+  page
+    .getByRole("table", { name: "Gateway keys" })
+    .getByRole("row")
+    .filter({ has: page.getByRole("cell", { name, exact: true }) });
 
-test("revoking a key asks first, cancel keeps it working, confirm revokes it and says so", async ({ page, request }) => {
+test("revoking a key asks first, cancel keeps it working, confirm revokes it and says so", async ({
+  page,
+  request,
+}) => {
   await signIn(page, user.email, user.password);
   await expectSignedInAs(page, user.email);
   await page.goto("/keys");
@@ -48,7 +57,10 @@ test("revoking a key asks first, cancel keeps it working, confirm revokes it and
   expect(await works()).toBe(401);
 });
 
-test("a key fenced to $1 a month and ECO says so, the gateway refuses PRECISION naming ECO, and its limits can be edited", async ({ page, request }) => {
+test("a key fenced to $1 a month and ECO says so, the gateway refuses PRECISION naming ECO, and its limits can be edited", async ({
+  page,
+  request,
+}) => {
   await signIn(page, user.email, user.password);
   await expectSignedInAs(page, user.email);
   await page.goto("/keys");
@@ -62,10 +74,17 @@ test("a key fenced to $1 a month and ECO says so, the gateway refuses PRECISION 
   const row = keyRow(page, "fenced");
   await expect(row).toContainText("$0.00 of $1.00 this month");
   await expect(row).toContainText("Power levels: ECO only");
-  await expect(row.getByRole("progressbar", { name: "Monthly limit used by fenced" })).toHaveAttribute("aria-valuenow", "0");
+  await expect(row.getByRole("progressbar", { name: "Monthly limit used by fenced" })).toHaveAttribute(
+    "aria-valuenow",
+    "0",
+  );
 
   // The fence holds at the gateway, and its refusal says what the key may use.
-  const precision = () => request.post("/api/v1/chat/completions", { headers: { Authorization: `Bearer ${key}` }, data: { model: "precision", messages: [{ role: "user", content: "hi" }] } });
+  const precision = () =>
+    request.post("/api/v1/chat/completions", {
+      headers: { Authorization: `Bearer ${key}` },
+      data: { model: "precision", messages: [{ role: "user", content: "hi" }] },
+    });
   const refused = await precision();
   expect(refused.status()).toBe(403);
   const error = (await refused.json()).error as { code: string; message: string };
@@ -81,7 +100,9 @@ test("a key fenced to $1 a month and ECO says so, the gateway refuses PRECISION 
   await dialog.getByLabel("Primary model").fill("nowhere/no-such-model");
   await dialog.getByRole("button", { name: "Save changes" }).click();
   await expect(dialog.getByLabel("Primary model")).toHaveAttribute("aria-invalid", "true");
-  await expect(dialog.getByLabel("Primary model")).toHaveAccessibleDescription(/Primary model nowhere\/no-such-model is not in the catalog/);
+  await expect(dialog.getByLabel("Primary model")).toHaveAccessibleDescription(
+    /Primary model nowhere\/no-such-model is not in the catalog/,
+  );
   await expect(row).toContainText("$0.00 of $1.00 this month");
 
   await dialog.getByLabel("Primary model").fill("");
@@ -134,8 +155,13 @@ test("deleting a provider key (BYOK) asks first and says so", async ({ page }) =
   await expect(remove).toHaveCount(0);
 });
 
-for (const viewport of [{ width: 390, height: 844 }, { width: 1280, height: 800 }]) {
-  test(`at ${viewport.width} px a 100-character key name keeps the page inside the screen and Revoke reachable`, async ({ page }) => {
+for (const viewport of [
+  { width: 390, height: 844 },
+  { width: 1280, height: 800 },
+]) {
+  test(`at ${viewport.width} px a 100-character key name keeps the page inside the screen and Revoke reachable`, async ({
+    page,
+  }) => {
     await page.setViewportSize(viewport);
     await signIn(page, user.email, user.password);
     await expectSignedInAs(page, user.email);

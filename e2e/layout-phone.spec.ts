@@ -18,49 +18,102 @@ const providers = [
 ];
 const MODEL_NAME = "Northwind Frontier Reasoning Model Extended Context Preview 0413";
 const ruleName = `Prefer the Northwind look-alikes ${stamp}`;
-const PAGES = ["/chat", "/models", "/keys", "/credits", "/usage", "/settings", "/finance", "/admin/providers", "/admin/routing"];
+const PAGES = [
+  "/chat",
+  "/models",
+  "/keys",
+  "/credits",
+  "/usage",
+  "/settings",
+  "/finance",
+  "/admin/providers",
+  "/admin/routing",
+];
 
 let admin: APIRequestContext;
 let mock: MockUpstream;
 
 test.beforeAll(async ({}, info) => {
   test.setTimeout(120_000);
-  expect(cli("user", "create", "--email", layoutAdmin.email, "--password", layoutAdmin.password, "--role", "ADMIN")).toContain(`created ADMIN ${layoutAdmin.email}`);
+  expect(
+    cli("user", "create", "--email", layoutAdmin.email, "--password", layoutAdmin.password, "--role", "ADMIN"),
+  ).toContain(`created ADMIN ${layoutAdmin.email}`);
   const key = cli("key", "create", "--email", E2E_ADMIN.email, "--name", "layout").trim().split("\n").at(-1)!;
-  admin = await request.newContext({ baseURL: info.project.use.baseURL, extraHTTPHeaders: { Authorization: `Bearer ${key}` } });
+  admin = await request.newContext({
+    baseURL: info.project.use.baseURL,
+    extraHTTPHeaders: { Authorization: `Bearer ${key}` },
+  });
   mock = await startMockUpstream();
   for (const p of providers) {
     // Keyless and last in priority: usable by everyone while the spec runs, picked by nobody's auto.
-    const created = await admin.post("/api/admin/providers", { data: { ...p, kind: "openai-compatible", base_url: `${mock.url}/v1`, requires_key: false, priority: 0, region: "eu" } });
+    const created = await admin.post("/api/admin/providers", {
+      data: {
+        ...p,
+        kind: "openai-compatible",
+        base_url: `${mock.url}/v1`,
+        requires_key: false,
+        priority: 0,
+        region: "eu",
+      },
+    });
     expect(created.status(), await created.text()).toBe(201);
     const model = await admin.post("/api/admin/models", {
-      data: { provider: p.slug, upstream_id: "mock-small", name: MODEL_NAME, power_level: "ECO", input_per_1m: 1, output_per_1m: 2, latency_ms: 100, quality: 1, context_tokens: 8192, capabilities: ["chat"] },
+      data: {
+        provider: p.slug,
+        upstream_id: "mock-small",
+        name: MODEL_NAME,
+        power_level: "ECO",
+        input_per_1m: 1,
+        output_per_1m: 2,
+        latency_ms: 100,
+        quality: 1,
+        context_tokens: 8192,
+        capabilities: ["chat"],
+      },
     });
     expect(model.status(), await model.text()).toBe(201);
   }
   // Inactive, so it changes no other spec's routing; its card still lists the long slugs.
   const rule = await admin.post("/api/admin/routing-rules", {
-    data: { name: ruleName, priority: 5, active: false, conditions: {}, actions: { prefer_providers: providers.map((p) => p.slug) } },
+    data: {
+      name: ruleName,
+      priority: 5,
+      active: false,
+      conditions: {},
+      actions: { prefer_providers: providers.map((p) => p.slug) },
+    },
   });
   expect(rule.status(), await rule.text()).toBe(201);
 
-  const users = (await (await admin.get(`/api/admin/users?q=${encodeURIComponent(layoutAdmin.email)}`)).json()).data as { id: string; email: string }[];
+  const users = (await (await admin.get(`/api/admin/users?q=${encodeURIComponent(layoutAdmin.email)}`)).json())
+    .data as { id: string; email: string }[];
   const id = users.find((u) => u.email === layoutAdmin.email)!.id;
-  expect((await admin.post(`/api/admin/users/${id}/credits`, { data: { amount_usd: 1, reason: "layout spec" } })).status()).toBe(201);
+  expect(
+    (await admin.post(`/api/admin/users/${id}/credits`, { data: { amount_usd: 1, reason: "layout spec" } })).status(),
+  ).toBe(201);
   const own = cli("key", "create", "--email", layoutAdmin.email, "--name", "layout").trim().split("\n").at(-1)!;
-  const gateway = await request.newContext({ baseURL: info.project.use.baseURL, extraHTTPHeaders: { Authorization: `Bearer ${own}` } });
+  const gateway = await request.newContext({
+    baseURL: info.project.use.baseURL,
+    extraHTTPHeaders: { Authorization: `Bearer ${own}` },
+  });
   for (const p of providers) {
-    const res = await gateway.post("/api/v1/chat/completions", { data: { model: `${p.slug}/mock-small`, messages: [{ role: "user", content: "hello there" }] } });
+    const res = await gateway.post("/api/v1/chat/completions", {
+      data: { model: `${p.slug}/mock-small`, messages: [{ role: "user", content: "hello there" }] },
+    });
     expect(res.status(), await res.text()).toBe(200);
   }
   await gateway.dispose();
 });
 
 test.afterAll(async () => {
-  const rules = ((await (await admin.get("/api/admin/routing-rules")).json()).data ?? []) as { id: string; name: string }[];
+  const rules = ((await (await admin.get("/api/admin/routing-rules")).json()).data ?? []) as {
+    id: string;
+    name: string;
+  }[];
   for (const r of rules.filter((r) => r.name === ruleName)) await admin.delete(`/api/admin/routing-rules/${r.id}`);
   const list = ((await (await admin.get("/api/admin/providers")).json()).data ?? []) as { id: string; slug: string }[];
-  for (const p of list.filter((p) => providers.some((q) => q.slug === p.slug))) await admin.delete(`/api/admin/providers/${p.id}`);
+  for (const p of list.filter((p) => providers.some((q) => q.slug === p.slug)))
+    await admin.delete(`/api/admin/providers/${p.id}`);
   await admin?.dispose();
   await mock?.close();
 });
@@ -92,7 +145,11 @@ async function checkRuleEditor(page: Page) {
   await expectInsideViewport(page, "rule dialog", await dialog.boundingBox());
   // Nothing in it scrolls sideways either (its body scrolls, so overflow would hide there).
   const sideways = await dialog.evaluate((d) =>
-    [d, ...d.querySelectorAll("*")].filter((el) => el.scrollWidth > el.clientWidth + 1 && ["auto", "scroll"].includes(getComputedStyle(el).overflowX)).map((el) => el.tagName),
+    [d, ...d.querySelectorAll("*")]
+      .filter(
+        (el) => el.scrollWidth > el.clientWidth + 1 && ["auto", "scroll"].includes(getComputedStyle(el).overflowX),
+      )
+      .map((el) => el.tagName),
   );
   expect(sideways, "rule dialog scrolls sideways").toEqual([]);
   const prefer = dialog.getByRole("group", { name: "Prefer providers" });
@@ -102,7 +159,10 @@ async function checkRuleEditor(page: Page) {
     await expect(box, p.slug).toHaveCount(1);
     await expectInsideViewport(page, `${p.slug} checkbox`, await box.boundingBox());
     // The whole name is one hover away however it is cut.
-    await expect(prefer.locator("label").filter({ has: page.getByRole("checkbox", named) })).toHaveAttribute("title", `${p.name} (${p.slug})`);
+    await expect(prefer.locator("label").filter({ has: page.getByRole("checkbox", named) })).toHaveAttribute(
+      "title",
+      `${p.name} (${p.slug})`,
+    );
   }
   await dialog.getByRole("button", { name: "Close" }).click();
   await expect(dialog).toHaveCount(0);
@@ -134,11 +194,19 @@ test.describe("on a 390 px phone", () => {
     for (const p of providers) {
       const card = page.getByRole("article").filter({ hasText: p.slug });
       await expectInsideViewport(page, `${p.slug} card`, await card.boundingBox());
-      await expectInsideViewport(page, `${p.slug} delete`, await card.getByRole("button", { name: "Delete" }).boundingBox());
+      await expectInsideViewport(
+        page,
+        `${p.slug} delete`,
+        await card.getByRole("button", { name: "Delete" }).boundingBox(),
+      );
     }
     // The model catalog's rows keep their actions on screen.
     const row = page.getByRole("row", { name: `${providers[2]!.slug}/mock-small`, exact: true });
-    await expectInsideViewport(page, "model Edit action", await row.getByRole("button", { name: `Edit ${providers[2]!.slug}/mock-small` }).boundingBox());
+    await expectInsideViewport(
+      page,
+      "model Edit action",
+      await row.getByRole("button", { name: `Edit ${providers[2]!.slug}/mock-small` }).boundingBox(),
+    );
 
     await visit(page, "/admin/routing");
     await expectInsideViewport(page, "rule card", await page.getByRole("article", { name: ruleName }).boundingBox());
@@ -163,7 +231,8 @@ test.describe("on a 1280 px screen", () => {
     await visit(page, "/models");
     const filter = page.getByLabel("Provider", { exact: true });
     // Names that collide carry their slug; a unique name stands alone.
-    for (const p of providers.slice(0, 2)) await expect(filter.getByRole("option", { name: `${p.name} (${p.slug})`, exact: true })).toHaveCount(1);
+    for (const p of providers.slice(0, 2))
+      await expect(filter.getByRole("option", { name: `${p.name} (${p.slug})`, exact: true })).toHaveCount(1);
     await expect(filter.getByRole("option", { name: UNBROKEN, exact: true })).toHaveCount(1);
   });
 });

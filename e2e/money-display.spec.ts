@@ -17,12 +17,17 @@ let admin: APIRequestContext;
 let mock: MockUpstream;
 
 async function userId(email: string): Promise<string> {
-  const list = (await (await admin.get(`/api/admin/users?q=${encodeURIComponent(email)}`)).json()).data as { id: string; email: string }[];
+  const list = (await (await admin.get(`/api/admin/users?q=${encodeURIComponent(email)}`)).json()).data as {
+    id: string;
+    email: string;
+  }[];
   return list.find((u) => u.email === email)!.id;
 }
 
 async function grant(email: string, amountUsd: number) {
-  const res = await admin.post(`/api/admin/users/${await userId(email)}/credits`, { data: { amount_usd: amountUsd, reason: "e2e money display" } });
+  const res = await admin.post(`/api/admin/users/${await userId(email)}/credits`, {
+    data: { amount_usd: amountUsd, reason: "e2e money display" },
+  });
   expect(res.status(), await res.text()).toBe(201);
 }
 
@@ -32,14 +37,21 @@ async function openCredits(page: Page) {
 }
 
 test.beforeAll(async ({}, info) => {
-  for (const u of [rich, debtor]) expect(cli("user", "create", "--email", u.email, "--password", u.password)).toContain(`created USER ${u.email}`);
+  for (const u of [rich, debtor])
+    expect(cli("user", "create", "--email", u.email, "--password", u.password)).toContain(`created USER ${u.email}`);
   const key = cli("key", "create", "--email", E2E_ADMIN.email, "--name", "money-display").trim().split("\n").at(-1)!;
-  admin = await request.newContext({ baseURL: info.project.use.baseURL, extraHTTPHeaders: { Authorization: `Bearer ${key}` } });
+  admin = await request.newContext({
+    baseURL: info.project.use.baseURL,
+    extraHTTPHeaders: { Authorization: `Bearer ${key}` },
+  });
   mock = await startMockUpstream();
 });
 
 test.afterAll(async () => {
-  const providers = ((await (await admin.get("/api/admin/providers")).json()).data ?? []) as { id: string; slug: string }[];
+  const providers = ((await (await admin.get("/api/admin/providers")).json()).data ?? []) as {
+    id: string;
+    slug: string;
+  }[];
   for (const p of providers.filter((p) => p.slug === overbiller)) await admin.delete(`/api/admin/providers/${p.id}`);
   await admin?.dispose();
   await mock?.close();
@@ -62,19 +74,46 @@ test("the header pill shows whole cents, rounded down, and the exact balance in 
 
 test("an account that owes shows a minus and 'owes' in the pill and on the Credits page", async ({ page }) => {
   const provider = await admin.post("/api/admin/providers", {
-    data: { slug: overbiller, name: `Overbilling upstream ${stamp}`, kind: "openai-compatible", base_url: `${mock.url}/v1`, requires_key: false, priority: 0, region: "us" },
+    data: {
+      slug: overbiller,
+      name: `Overbilling upstream ${stamp}`,
+      kind: "openai-compatible",
+      base_url: `${mock.url}/v1`,
+      requires_key: false,
+      priority: 0,
+      region: "us",
+    },
   });
   expect(provider.status(), await provider.text()).toBe(201);
   const model = await admin.post("/api/admin/models", {
-    data: { provider: overbiller, upstream_id: "mock-long", name: "Overbilled model", power_level: "BALANCED", input_per_1m: 1.5, output_per_1m: 3, latency_ms: 100, quality: 1, context_tokens: 10_000_000 },
+    data: {
+      provider: overbiller,
+      upstream_id: "mock-long",
+      name: "Overbilled model",
+      power_level: "BALANCED",
+      input_per_1m: 1.5,
+      output_per_1m: 3,
+      latency_ms: 100,
+      quality: 1,
+      context_tokens: 10_000_000,
+    },
   });
   expect(model.status(), await model.text()).toBe(201);
 
   await grant(debtor.email, 1);
   const key = cli("key", "create", "--email", debtor.email, "--name", "owes").trim().split("\n").at(-1)!;
-  const gateway = await request.newContext({ baseURL: test.info().project.use.baseURL, extraHTTPHeaders: { Authorization: `Bearer ${key}` } });
+  const gateway = await request.newContext({
+    baseURL: test.info().project.use.baseURL,
+    extraHTTPHeaders: { Authorization: `Bearer ${key}` },
+  });
   mock.setBehavior({ reportPromptTokens: 10_000_000, tokens: ["x"] }, { model: "mock-long", once: true });
-  const res = await gateway.post("/api/v1/chat/completions", { data: { model: `${overbiller}/mock-long`, max_tokens: 16, messages: [{ role: "user", content: "say something short" }] } });
+  const res = await gateway.post("/api/v1/chat/completions", {
+    data: {
+      model: `${overbiller}/mock-long`,
+      max_tokens: 16,
+      messages: [{ role: "user", content: "say something short" }],
+    },
+  });
   expect(res.status(), await res.text()).toBe(200);
   await gateway.dispose();
 

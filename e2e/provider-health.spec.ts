@@ -22,10 +22,21 @@ async function mock(control: "behavior" | "reset", behavior?: object) {
 
 test.beforeAll(async ({}, info) => {
   const key = cli("key", "create", "--email", E2E_ADMIN.email, "--name", "health-spec").trim().split("\n").at(-1)!;
-  admin = await request.newContext({ baseURL: info.project.use.baseURL!, extraHTTPHeaders: { Authorization: `Bearer ${key}` } });
+  admin = await request.newContext({
+    baseURL: info.project.use.baseURL!,
+    extraHTTPHeaders: { Authorization: `Bearer ${key}` },
+  });
   // Top priority, so among the cards that are down it comes first.
   const res = await admin.post("/api/admin/providers", {
-    data: { slug: provider.slug, name: provider.name, kind: "openai-compatible", base_url: `${mockUrl}/v1`, api_key: E2E_MOCK_UPSTREAM.acceptedKey, priority: 1000, region: "us" },
+    data: {
+      slug: provider.slug,
+      name: provider.name,
+      kind: "openai-compatible",
+      base_url: `${mockUrl}/v1`,
+      api_key: E2E_MOCK_UPSTREAM.acceptedKey,
+      priority: 1000,
+      region: "us",
+    },
   });
   expect(res.status(), await res.text()).toBe(201);
   providerId = (await res.json()).id;

@@ -11,7 +11,14 @@ import { cli, expectSignedInAs, signIn } from "./helpers";
 function expectSecurityHeaders(res: APIResponse, what: string) {
   const headers = res.headers();
   const csp = headers["content-security-policy"] ?? "";
-  for (const directive of ["default-src 'self'", "script-src 'self'", "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'"]) {
+  for (const directive of [
+    "default-src 'self'",
+    "script-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ]) {
     expect(csp, `${what}: CSP has ${directive}`).toContain(directive);
   }
   // The production build: eval is for the dev server only.
@@ -22,7 +29,9 @@ function expectSecurityHeaders(res: APIResponse, what: string) {
   expect(headers["permissions-policy"], what).toContain("camera=()");
 }
 
-test("pages, API answers (JSON, errors, a streamed completion) and 404s all carry the security headers", async ({ request }) => {
+test("pages, API answers (JSON, errors, a streamed completion) and 404s all carry the security headers", async ({
+  request,
+}) => {
   const login = await request.get("/login");
   expect(login.status()).toBe(200);
   expectSecurityHeaders(login, "/login");
@@ -55,7 +64,8 @@ test("pages, API answers (JSON, errors, a streamed completion) and 404s all carr
 test("the policy lets the dashboard run: no CSP violation while signing in and using the pages", async ({ page }) => {
   const violations: string[] = [];
   page.on("console", (msg) => {
-    if (/Content Security Policy|Refused to (load|execute|apply|connect)/i.test(msg.text())) violations.push(msg.text());
+    if (/Content Security Policy|Refused to (load|execute|apply|connect)/i.test(msg.text()))
+      violations.push(msg.text());
   });
   await signIn(page, E2E_ADMIN.email, E2E_ADMIN.password);
   await expectSignedInAs(page, E2E_ADMIN.email);
@@ -66,7 +76,10 @@ test("the policy lets the dashboard run: no CSP violation while signing in and u
   expect(violations).toEqual([]);
 });
 
-test("a forged X-Forwarded-Host or -Proto moves none of next-auth's URLs and makes no cookie Secure", async ({ request, baseURL }) => {
+test("a forged X-Forwarded-Host or -Proto moves none of next-auth's URLs and makes no cookie Secure", async ({
+  request,
+  baseURL,
+}) => {
   const origin = new URL(baseURL!).origin;
   const forged = { "X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https" };
 
@@ -74,11 +87,17 @@ test("a forged X-Forwarded-Host or -Proto moves none of next-auth's URLs and mak
   expect(providers.status()).toBe(200);
   const listed = await providers.text();
   expect(listed).not.toContain("evil.example");
-  expect(JSON.parse(listed).credentials).toMatchObject({ signinUrl: `${origin}/api/auth/signin/credentials`, callbackUrl: `${origin}/api/auth/callback/credentials` });
+  expect(JSON.parse(listed).credentials).toMatchObject({
+    signinUrl: `${origin}/api/auth/signin/credentials`,
+    callbackUrl: `${origin}/api/auth/callback/credentials`,
+  });
 
   const csrf = await request.get("/api/auth/csrf", { headers: forged });
   expect(csrf.status()).toBe(200);
-  const cookies = csrf.headersArray().filter((h) => h.name.toLowerCase() === "set-cookie").map((h) => h.value);
+  const cookies = csrf
+    .headersArray()
+    .filter((h) => h.name.toLowerCase() === "set-cookie")
+    .map((h) => h.value);
   expect(cookies.length).toBeGreaterThan(0);
   for (const cookie of cookies) {
     expect(cookie).not.toContain("evil.example");
@@ -96,7 +115,10 @@ test("a forged X-Forwarded-Host or -Proto moves none of next-auth's URLs and mak
   expect(signout.headers()["location"] ?? "").not.toContain("evil.example");
 });
 
-test("a page on another origin of the same site cannot use the signed-in admin's cookie to create an admin", async ({ page, baseURL }) => {
+test("a page on another origin of the same site cannot use the signed-in admin's cookie to create an admin", async ({
+  page,
+  baseURL,
+}) => {
   const email = `csrf-${Date.now()}@e2e.test`;
   const target = `${new URL(baseURL!).origin}/api/admin/users`;
   // Another app on the same host (another port): same site, so the browser does send the

@@ -9,15 +9,27 @@ import { cli, expectSignedInAs, signIn } from "./helpers";
 const stamp = Date.now();
 const user = { email: `small-things-${stamp}@e2e.test`, password: "small-things-password-1" };
 
-type AdminProvider = { id: string; slug: string; name: string; enabled: boolean; requires_key: boolean; has_api_key: boolean };
+type AdminProvider = {
+  id: string;
+  slug: string;
+  name: string;
+  enabled: boolean;
+  requires_key: boolean;
+  has_api_key: boolean;
+};
 type AdminModel = { provider: string; enabled: boolean };
 
 let admin: APIRequestContext;
 
 test.beforeAll(async ({}, info) => {
-  expect(cli("user", "create", "--email", user.email, "--password", user.password)).toContain(`created USER ${user.email}`);
+  expect(cli("user", "create", "--email", user.email, "--password", user.password)).toContain(
+    `created USER ${user.email}`,
+  );
   const key = cli("key", "create", "--email", E2E_ADMIN.email, "--name", "small-things").trim().split("\n").at(-1)!;
-  admin = await request.newContext({ baseURL: info.project.use.baseURL, extraHTTPHeaders: { Authorization: `Bearer ${key}` } });
+  admin = await request.newContext({
+    baseURL: info.project.use.baseURL,
+    extraHTTPHeaders: { Authorization: `Bearer ${key}` },
+  });
 });
 
 test.afterAll(async () => {
@@ -64,7 +76,10 @@ test("every page has an icon and /chat loads without a single 404", async ({ pag
   expect(failures).toEqual([]);
 });
 
-test("an unknown URL keeps a signed-in user in the app; signed out it offers the sign-in page", async ({ page, browser }) => {
+test("an unknown URL keeps a signed-in user in the app; signed out it offers the sign-in page", async ({
+  page,
+  browser,
+}) => {
   await signIn(page, user.email, user.password);
   await expectSignedInAs(page, user.email);
   const res = await page.goto("/no-such-page/at-all");
@@ -90,7 +105,9 @@ test("an unknown URL keeps a signed-in user in the app; signed out it offers the
   await anonymous.close();
 });
 
-test("the Models page says how many models a key of your own would unlock, and filters by provider name", async ({ page }) => {
+test("the Models page says how many models a key of your own would unlock, and filters by provider name", async ({
+  page,
+}) => {
   const locked = await lockedModelsByProvider();
   const total = [...locked.values()].reduce((n, p) => n + p.count, 0);
   expect(total).toBeGreaterThan(1);
@@ -127,7 +144,8 @@ test("the Models page says how many models a key of your own would unlock, and f
     await expect(filter.getByRole("option", { name: provider.name, exact: true })).toHaveCount(1);
   } finally {
     const keys = (await (await page.request.get("/api/byok")).json()).data as { id: string }[];
-    for (const k of keys) await page.request.delete(`/api/byok/${k.id}`, { headers: { Origin: new URL(page.url()).origin } });
+    for (const k of keys)
+      await page.request.delete(`/api/byok/${k.id}`, { headers: { Origin: new URL(page.url()).origin } });
   }
 });
 
@@ -163,10 +181,15 @@ test("a reopened conversation keeps the power level it was held at", async ({ pa
   // Changed on a reopened conversation, the level sticks to it too.
   await level("ECO").click();
   await expect(level("ECO")).toHaveAttribute("aria-pressed", "true");
-  await expect.poll(async () => {
-    const list = (await (await page.request.get("/api/conversations")).json()).data as { title: string; power_level: string | null }[];
-    return list.find((c) => c.title === prompt)?.power_level;
-  }).toBe("ECO");
+  await expect
+    .poll(async () => {
+      const list = (await (await page.request.get("/api/conversations")).json()).data as {
+        title: string;
+        power_level: string | null;
+      }[];
+      return list.find((c) => c.title === prompt)?.power_level;
+    })
+    .toBe("ECO");
   await page.reload();
   await expect(level("ECO")).toHaveAttribute("aria-pressed", "true");
 });

@@ -1,12 +1,33 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { join, relative } from "node:path";
 import { pidAlive } from "../lib/config/process.ts";
 
 // Everything that changes the production build. Hashing contents (not mtimes) because a fresh
 // clone gives every file a new mtime.
-const INPUTS = ["app", "components", "lib", "public", "proxy.ts", "instrumentation.ts", "next.config.ts", "postcss.config.mjs", "tsconfig.json", "package.json"];
+const INPUTS = [
+  "app",
+  "components",
+  "lib",
+  "public",
+  "proxy.ts",
+  "instrumentation.ts",
+  "next.config.ts",
+  "postcss.config.mjs",
+  "tsconfig.json",
+  "package.json",
+];
 
 function* files(path: string): Generator<string> {
   if (!existsSync(path)) return;
@@ -23,7 +44,8 @@ function* files(path: string): Generator<string> {
 export function sourceHash(root: string): string {
   const hash = createHash("sha256");
   for (const input of INPUTS) {
-    for (const file of files(join(root, input))) hash.update(relative(root, file)).update("\0").update(readFileSync(file)).update("\0");
+    for (const file of files(join(root, input)))
+      hash.update(relative(root, file)).update("\0").update(readFileSync(file)).update("\0");
   }
   return hash.digest("hex");
 }

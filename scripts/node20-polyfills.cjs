@@ -5,7 +5,12 @@ if (!fsp.glob) {
     const path = require("node:path");
     const cwd = options.cwd ?? process.cwd();
     const re = new RegExp(
-      "^" + pattern.split("**/").map((p) => p.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*")).join("(?:.*/)?") + "$",
+      "^" +
+        pattern
+          .split("**/")
+          .map((p) => p.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*"))
+          .join("(?:.*/)?") +
+        "$",
     );
     async function* walk(dir) {
       for (const entry of await fsp.readdir(dir, { withFileTypes: true })) {

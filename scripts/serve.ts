@@ -61,9 +61,23 @@ const server = createServer((req, res) => {
     .catch((err: unknown) => {
       // The handler turns every error into a response; this is only a broken connection or a bug here.
       // A client that went away mid-reply is not an error of ours.
-      if ((err as { code?: unknown })?.code === "ECONNRESET" || (err as { code?: unknown })?.code === "ERR_STREAM_PREMATURE_CLOSE" || req.destroyed) log().info({ path: req.url }, "client closed the connection");
-      else log().error({ err: scrubSecrets(err instanceof Error ? (err.stack ?? err.message) : String(err)) }, "fast path failed");
-      if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "Internal error", type: "api_error", code: "internal_error", param: null } }));
+      if (
+        (err as { code?: unknown })?.code === "ECONNRESET" ||
+        (err as { code?: unknown })?.code === "ERR_STREAM_PREMATURE_CLOSE" ||
+        req.destroyed
+      )
+        log().info({ path: req.url }, "client closed the connection");
+      else
+        log().error(
+          { err: scrubSecrets(err instanceof Error ? (err.stack ?? err.message) : String(err)) },
+          "fast path failed",
+        );
+      if (!res.headersSent)
+        res.writeHead(500, { "content-type": "application/json" }).end(
+          JSON.stringify({
+            error: { message: "Internal error", type: "api_error", code: "internal_error", param: null },
+          }),
+        );
       else res.end();
     });
 });

@@ -10,7 +10,14 @@ describe("npm start with a bad environment", () => {
   it("exits 1 with each problem named, having touched nothing", () => {
     const dataDir = mkdtempSync(join(tmpdir(), "sy-env-"));
     const run = spawnSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "start.ts")], {
-      env: { NODE_ENV: "production", PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, SWITCHYARD_RATE_LIMIT_RPM: "6oo", PORT: "http" },
+      env: {
+        NODE_ENV: "production",
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        DATA_DIR: dataDir,
+        SWITCHYARD_RATE_LIMIT_RPM: "6oo",
+        PORT: "http",
+      },
       encoding: "utf8",
       timeout: 60_000,
     });

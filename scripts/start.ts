@@ -35,7 +35,9 @@ async function main() {
       embedded = await startEmbedded(dir);
     } catch (err) {
       if (err instanceof EmbeddedDbBusyError) {
-        throw new Error(`another Switchyard (pid ${err.info.pid}) already serves ${dir}; stop it or set DATA_DIR`, { cause: err });
+        throw new Error(`another Switchyard (pid ${err.info.pid}) already serves ${dir}; stop it or set DATA_DIR`, {
+          cause: err,
+        });
       }
       throw err;
     }
@@ -45,9 +47,21 @@ async function main() {
 
   const database = await bootstrapDatabase({ url, admin, log });
   try {
-    const previous = [process.env.SWITCHYARD_MASTER_KEY_PREVIOUS, ...secrets.previousMasterKeys].filter(Boolean).join(",");
-    const check = await checkMasterKey(database, masterKeyRing({ ...process.env, SWITCHYARD_MASTER_KEY: secrets.masterKey, SWITCHYARD_MASTER_KEY_PREVIOUS: previous }));
-    if (check.opened < check.sampled) log(`warning: the master key opens ${check.opened} of ${check.sampled} stored provider keys sampled; the others were sealed with another key and will fail when used`);
+    const previous = [process.env.SWITCHYARD_MASTER_KEY_PREVIOUS, ...secrets.previousMasterKeys]
+      .filter(Boolean)
+      .join(",");
+    const check = await checkMasterKey(
+      database,
+      masterKeyRing({
+        ...process.env,
+        SWITCHYARD_MASTER_KEY: secrets.masterKey,
+        SWITCHYARD_MASTER_KEY_PREVIOUS: previous,
+      }),
+    );
+    if (check.opened < check.sampled)
+      log(
+        `warning: the master key opens ${check.opened} of ${check.sampled} stored provider keys sampled; the others were sealed with another key and will fail when used`,
+      );
   } finally {
     await database.$disconnect();
   }
@@ -57,7 +71,8 @@ async function main() {
     stdio: ["inherit", "inherit", "inherit", "ipc"],
     env: {
       ...process.env,
-      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${join(PROJECT_ROOT, "scripts", "exit-with-parent.cjs")} --require ${join(PROJECT_ROOT, "scripts", "record-peer.cjs")}`.trim(),
+      NODE_OPTIONS:
+        `${process.env.NODE_OPTIONS ?? ""} --require ${join(PROJECT_ROOT, "scripts", "exit-with-parent.cjs")} --require ${join(PROJECT_ROOT, "scripts", "record-peer.cjs")}`.trim(),
       NODE_ENV: "production",
       // Settles written after a reply's last byte are journaled here first (lib/ledger/settlements.ts).
       SWITCHYARD_JOURNAL_DIR: process.env.SWITCHYARD_JOURNAL_DIR || join(dir, "journal"),
@@ -66,7 +81,9 @@ async function main() {
       NEXTAUTH_SECRET: secrets.nextauthSecret,
       SWITCHYARD_MASTER_KEY: secrets.masterKey,
       // Keys a rotation replaced still decrypt; with a generated key the process rereads its file.
-      SWITCHYARD_MASTER_KEY_PREVIOUS: [process.env.SWITCHYARD_MASTER_KEY_PREVIOUS, ...secrets.previousMasterKeys].filter(Boolean).join(","),
+      SWITCHYARD_MASTER_KEY_PREVIOUS: [process.env.SWITCHYARD_MASTER_KEY_PREVIOUS, ...secrets.previousMasterKeys]
+        .filter(Boolean)
+        .join(","),
       ...(secrets.secretsFile ? { SWITCHYARD_SECRETS_FILE: secrets.secretsFile } : {}),
       // Without a configured public URL, next-auth takes the origin from X-Forwarded-Host/Proto,
       // which proxy.ts rewrites to the origin lib/http/origin.ts trusts (Host, unless a trusted proxy is configured).
@@ -98,7 +115,8 @@ function adminFromEnv(): { email: string; password: string } | undefined {
   const email = process.env.ADMIN_EMAIL;
   const password = process.env.ADMIN_PASSWORD;
   if (!email && !password) return undefined;
-  if (!email || !password) throw new Error("set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither (then the first visitor creates the admin)");
+  if (!email || !password)
+    throw new Error("set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither (then the first visitor creates the admin)");
   return { email, password };
 }
 

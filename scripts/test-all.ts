@@ -17,7 +17,9 @@ function step(title: string, cmd: string, args: string[], env: Record<string, st
   console.log(`\n=== ${title} ===`);
   const started = Date.now();
   const result = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
-  console.log(`=== ${title}: ${result.status === 0 ? "ok" : `FAILED (exit ${result.status})`} in ${((Date.now() - started) / 1000).toFixed(1)}s ===`);
+  console.log(
+    `=== ${title}: ${result.status === 0 ? "ok" : `FAILED (exit ${result.status})`} in ${((Date.now() - started) / 1000).toFixed(1)}s ===`,
+  );
   if (result.status !== 0) exitCode = 1;
   return result.status === 0;
 }
@@ -27,12 +29,21 @@ function readJson(file: string): unknown {
 }
 
 if (!step("typecheck", bin("tsc"), ["--noEmit", "-p", "."])) total.failed++;
-if (!step("format (prettier --check; fix with npm run format)", bin("prettier"), ["--check", "--log-level", "warn", "."])) total.failed++;
+if (
+  !step("format (prettier --check; fix with npm run format)", bin("prettier"), ["--check", "--log-level", "warn", "."])
+)
+  total.failed++;
 if (!step("lint (eslint, zero warnings)", bin("eslint"), [".", "--max-warnings", "0"])) total.failed++;
 
 const vitestJson = join(out, "vitest.json");
-step("unit + integration (vitest: unit, pglite, postgres)", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`]);
-const v = readJson(vitestJson) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number } | undefined;
+step("unit + integration (vitest: unit, pglite, postgres)", bin("vitest"), [
+  "run",
+  "--reporter=default",
+  "--reporter=json",
+  `--outputFile.json=${vitestJson}`,
+]);
+const v = readJson(vitestJson) as
+  { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number } | undefined;
 if (v) {
   total.passed += v.numPassedTests;
   total.failed += v.numFailedTests;
@@ -40,8 +51,14 @@ if (v) {
 } else total.failed++;
 
 const pwJson = join(out, "playwright.json");
-step("end-to-end (Playwright, Debian chromium, app via npm start)", bin("playwright"), ["test", "--reporter=list,json"], { PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson });
-const p = readJson(pwJson) as { stats: { expected: number; unexpected: number; flaky: number; skipped: number } } | undefined;
+step(
+  "end-to-end (Playwright, Debian chromium, app via npm start)",
+  bin("playwright"),
+  ["test", "--reporter=list,json"],
+  { PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson },
+);
+const p = readJson(pwJson) as
+  { stats: { expected: number; unexpected: number; flaky: number; skipped: number } } | undefined;
 if (p) {
   total.passed += p.stats.expected + p.stats.flaky;
   total.failed += p.stats.unexpected;

@@ -8,7 +8,10 @@ import { validateFields, type FieldError } from "@/lib/http/zod-messages";
 import { changePasswordSchema, MIN_PASSWORD_LENGTH } from "@/lib/users/schemas";
 
 export function ChangePasswordForm() {
-  const change = useMutation({ mutationFn: (body: { current_password: string; new_password: string }) => api("/api/account/password", { method: "PUT", body }) });
+  const change = useMutation({
+    mutationFn: (body: { current_password: string; new_password: string }) =>
+      api("/api/account/password", { method: "PUT", body }),
+  });
   const [invalid, setInvalid] = useState<FieldError[] | null>(null);
   const errors = formErrors(invalid ?? change.error, ["current_password", "new_password"]);
   function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -25,12 +28,33 @@ export function ChangePasswordForm() {
       <FormErrorSummary errors={errors} />
       {change.isSuccess && <Alert kind="success">Password changed.</Alert>}
       <Field label="Current password" htmlFor="current" error={errors.of("current_password")}>
-        <Input id="current" name="current" type="password" autoComplete="current-password" required {...errors.aria("current_password", "current")} />
+        <Input
+          id="current"
+          name="current"
+          type="password"
+          autoComplete="current-password"
+          required
+          {...errors.aria("current_password", "current")}
+        />
       </Field>
-      <Field label="New password" htmlFor="next" hint={`At least ${MIN_PASSWORD_LENGTH} characters.`} error={errors.of("new_password")}>
-        <Input id="next" name="next" type="password" autoComplete="new-password" required {...errors.aria("new_password", "next")} />
+      <Field
+        label="New password"
+        htmlFor="next"
+        hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}
+        error={errors.of("new_password")}
+      >
+        <Input
+          id="next"
+          name="next"
+          type="password"
+          autoComplete="new-password"
+          required
+          {...errors.aria("new_password", "next")}
+        />
       </Field>
-      <Button type="submit" disabled={change.isPending}>Change password</Button>
+      <Button type="submit" disabled={change.isPending}>
+        Change password
+      </Button>
     </form>
   );
 }

@@ -10,7 +10,10 @@ import { ROLES } from "@/lib/router/types";
 
 /** POST /api/admin/users, checked in the browser with the same schema first. */
 export function AddUserForm({ onCreated }: { onCreated: () => void }) {
-  const create = useMutation({ mutationFn: (body: { email: string; password: string; role: string }) => api("/api/admin/users", { body }), onSuccess: onCreated });
+  const create = useMutation({
+    mutationFn: (body: { email: string; password: string; role: string }) => api("/api/admin/users", { body }),
+    onSuccess: onCreated,
+  });
   const [invalid, setInvalid] = useState<FieldError[] | null>(null);
   const errors = formErrors(invalid ?? create.error, ["email", "password", "role"]);
 
@@ -18,7 +21,11 @@ export function AddUserForm({ onCreated }: { onCreated: () => void }) {
     event.preventDefault();
     const formEl = event.currentTarget;
     const form = new FormData(formEl);
-    const body = { email: String(form.get("email") ?? ""), password: String(form.get("password") ?? ""), role: String(form.get("role") ?? "USER") };
+    const body = {
+      email: String(form.get("email") ?? ""),
+      password: String(form.get("password") ?? ""),
+      role: String(form.get("role") ?? "USER"),
+    };
     const check = validateFields(adminCreateUserSchema, body);
     setInvalid(check.ok ? null : check.errors);
     if (check.ok) create.mutate(body, { onSuccess: () => formEl.reset() });
@@ -32,13 +39,32 @@ export function AddUserForm({ onCreated }: { onCreated: () => void }) {
             <Input id="new-email" name="email" type="email" required {...errors.aria("email", "new-email")} />
           </Field>
         </div>
-        <Field label="Password" htmlFor="new-password" hint={`At least ${MIN_PASSWORD_LENGTH} characters`} error={errors.of("password")}>
-          <Input id="new-password" name="password" type="password" autoComplete="new-password" required minLength={MIN_PASSWORD_LENGTH} {...errors.aria("password", "new-password")} />
+        <Field
+          label="Password"
+          htmlFor="new-password"
+          hint={`At least ${MIN_PASSWORD_LENGTH} characters`}
+          error={errors.of("password")}
+        >
+          <Input
+            id="new-password"
+            name="password"
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={MIN_PASSWORD_LENGTH}
+            {...errors.aria("password", "new-password")}
+          />
         </Field>
         <Field label="Role" htmlFor="new-role" error={errors.of("role")}>
-          <Select id="new-role" name="role" defaultValue="USER" {...errors.aria("role", "new-role")}>{ROLES.map((r) => <option key={r}>{r}</option>)}</Select>
+          <Select id="new-role" name="role" defaultValue="USER" {...errors.aria("role", "new-role")}>
+            {ROLES.map((r) => (
+              <option key={r}>{r}</option>
+            ))}
+          </Select>
         </Field>
-        <Button type="submit" disabled={create.isPending} className="mt-6">Add user</Button>
+        <Button type="submit" disabled={create.isPending} className="mt-6">
+          Add user
+        </Button>
       </div>
       <FormErrorSummary errors={errors} />
     </form>

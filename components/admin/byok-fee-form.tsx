@@ -11,7 +11,8 @@ import { byokFeeFormSchema } from "@/lib/system/schemas";
 export function ByokFeeForm({ current }: { current: number }) {
   const qc = useQueryClient();
   const save = useMutation({
-    mutationFn: (body: { byok_fee_percent: number }) => api<{ byok_fee_percent: number }>("/api/admin/settings", { method: "PATCH", body }),
+    mutationFn: (body: { byok_fee_percent: number }) =>
+      api<{ byok_fee_percent: number }>("/api/admin/settings", { method: "PATCH", body }),
     onSuccess: () => qc.invalidateQueries({ queryKey: ["admin-settings"] }),
   });
   const [value, setValue] = useState(String(current));
@@ -30,16 +31,43 @@ export function ByokFeeForm({ current }: { current: number }) {
   return (
     <form onSubmit={onSubmit} className="space-y-3" noValidate>
       <p className="text-sm text-slate-600">
-        Charged to a user&apos;s credits for each request served with their own provider key, as a share of that request&apos;s provider cost at list prices. Users see it on the Keys page before they add a key. 0 charges nothing.
+        Charged to a user&apos;s credits for each request served with their own provider key, as a share of that
+        request&apos;s provider cost at list prices. Users see it on the Keys page before they add a key. 0 charges
+        nothing.
       </p>
       <div className="flex flex-wrap items-start gap-3">
-        <Field label="BYOK fee (% of provider cost)" htmlFor="byok-fee" hint="0 to 100, at most 2 decimals" error={errors.of("byok_fee_percent")}>
-          <Input id="byok-fee" name="byok_fee_percent" type="number" inputMode="decimal" min={0} max={100} step={0.01} value={value} onChange={(e) => setValue(e.target.value)} className="w-36" {...errors.aria("byok_fee_percent", "byok-fee")} />
+        <Field
+          label="BYOK fee (% of provider cost)"
+          htmlFor="byok-fee"
+          hint="0 to 100, at most 2 decimals"
+          error={errors.of("byok_fee_percent")}
+        >
+          <Input
+            id="byok-fee"
+            name="byok_fee_percent"
+            type="number"
+            inputMode="decimal"
+            min={0}
+            max={100}
+            step={0.01}
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            className="w-36"
+            {...errors.aria("byok_fee_percent", "byok-fee")}
+          />
         </Field>
-        <Button type="submit" disabled={save.isPending} className="mt-6">{save.isPending ? "Saving…" : "Save fee"}</Button>
+        <Button type="submit" disabled={save.isPending} className="mt-6">
+          {save.isPending ? "Saving…" : "Save fee"}
+        </Button>
       </div>
       <FormErrorSummary errors={errors} />
-      {save.isSuccess && <Alert kind="success">{save.data.byok_fee_percent > 0 ? `BYOK fee set to ${save.data.byok_fee_percent}% of the provider cost.` : "No BYOK fee: requests on users' own keys cost them no credits."}</Alert>}
+      {save.isSuccess && (
+        <Alert kind="success">
+          {save.data.byok_fee_percent > 0
+            ? `BYOK fee set to ${save.data.byok_fee_percent}% of the provider cost.`
+            : "No BYOK fee: requests on users' own keys cost them no credits."}
+        </Alert>
+      )}
     </form>
   );
 }

@@ -3,9 +3,13 @@ import type { AdminUserRow } from "@/lib/users/admin-list";
 import type { Role } from "@/lib/auth/roles";
 
 /** A change to a user that waits for the admin's yes. */
-export type UserChange = { kind: "role"; user: AdminUserRow; role: Role } | { kind: "disable"; user: AdminUserRow } | { kind: "enable"; user: AdminUserRow };
+export type UserChange =
+  | { kind: "role"; user: AdminUserRow; role: Role }
+  | { kind: "disable"; user: AdminUserRow }
+  | { kind: "enable"; user: AdminUserRow };
 
-export const changeBody = (c: UserChange) => (c.kind === "role" ? { role: c.role } : { disabled: c.kind === "disable" });
+export const changeBody = (c: UserChange) =>
+  c.kind === "role" ? { role: c.role } : { disabled: c.kind === "disable" };
 
 /** Where an admin goes once a change has taken their own admin access: a page they can still see. */
 export function pageAfterOwnChange(c: UserChange): string | null {
@@ -14,7 +18,9 @@ export function pageAfterOwnChange(c: UserChange): string | null {
   return null;
 }
 
-const Email = ({ children }: { children: string }) => <strong className="font-medium text-slate-900">{children}</strong>;
+const Email = ({ children }: { children: string }) => (
+  <strong className="font-medium text-slate-900">{children}</strong>
+);
 
 export function confirmation(c: UserChange, self: boolean): { title: string; confirmLabel: string; body: ReactNode } {
   const email = c.user.email;
@@ -24,8 +30,13 @@ export function confirmation(c: UserChange, self: boolean): { title: string; con
       confirmLabel: `Yes, make me ${c.role}`,
       body: (
         <>
-          <p>You are about to change your own role from {c.user.role} to {c.role}.</p>
-          <p className="font-medium text-red-800">You will lose admin access: you can no longer manage users, providers or routing, and you leave this page. Only another admin can make you an admin again.</p>
+          <p>
+            You are about to change your own role from {c.user.role} to {c.role}.
+          </p>
+          <p className="font-medium text-red-800">
+            You will lose admin access: you can no longer manage users, providers or routing, and you leave this page.
+            Only another admin can make you an admin again.
+          </p>
         </>
       ),
     };
@@ -36,8 +47,13 @@ export function confirmation(c: UserChange, self: boolean): { title: string; con
       confirmLabel: `Make ${c.role}`,
       body: (
         <>
-          <p>Change <Email>{email}</Email> from {c.user.role} to {c.role}?</p>
-          <p>They are signed out everywhere and sign in again with the new role{c.role === "ADMIN" ? ", which can manage every user, provider and key" : ""}.</p>
+          <p>
+            Change <Email>{email}</Email> from {c.user.role} to {c.role}?
+          </p>
+          <p>
+            They are signed out everywhere and sign in again with the new role
+            {c.role === "ADMIN" ? ", which can manage every user, provider and key" : ""}.
+          </p>
         </>
       ),
     };
@@ -46,13 +62,23 @@ export function confirmation(c: UserChange, self: boolean): { title: string; con
     return {
       title: "Disable your own account?",
       confirmLabel: "Disable my account",
-      body: <p className="font-medium text-red-800">You will be signed out at once and lose all access, admin access included. You cannot sign in again until another admin enables you.</p>,
+      body: (
+        <p className="font-medium text-red-800">
+          You will be signed out at once and lose all access, admin access included. You cannot sign in again until
+          another admin enables you.
+        </p>
+      ),
     };
   }
   return {
     title: "Disable user?",
     confirmLabel: "Disable",
-    body: <p>Disable <Email>{email}</Email>? They are signed out at once and can no longer sign in or use their gateway keys until an admin enables them again.</p>,
+    body: (
+      <p>
+        Disable <Email>{email}</Email>? They are signed out at once and can no longer sign in or use their gateway keys
+        until an admin enables them again.
+      </p>
+    ),
   };
 }
 

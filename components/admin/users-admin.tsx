@@ -8,10 +8,14 @@ import { ByokFeeForm } from "./byok-fee-form";
 
 export function UsersAdmin({ selfId }: { selfId: string }) {
   const qc = useQueryClient();
-  const settings = useQuery({ queryKey: ["admin-settings"], queryFn: () => api<{ signup_enabled: boolean; byok_fee_percent: number }>("/api/admin/settings") });
+  const settings = useQuery({
+    queryKey: ["admin-settings"],
+    queryFn: () => api<{ signup_enabled: boolean; byok_fee_percent: number }>("/api/admin/settings"),
+  });
   const refresh = () => void qc.invalidateQueries({ queryKey: ["admin-users"] });
   const toggleSignup = useMutation({
-    mutationFn: (enabled: boolean) => api("/api/admin/settings", { method: "PATCH", body: { signup_enabled: enabled } }),
+    mutationFn: (enabled: boolean) =>
+      api("/api/admin/settings", { method: "PATCH", body: { signup_enabled: enabled } }),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ["admin-settings"] }),
   });
 
@@ -21,13 +25,23 @@ export function UsersAdmin({ selfId }: { selfId: string }) {
       {error && <Alert>{error.message}</Alert>}
       <Card title="Sign-up">
         <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" checked={settings.data?.signup_enabled ?? false} disabled={!settings.data || toggleSignup.isPending}
-            onChange={(e) => toggleSignup.mutate(e.target.checked)} />
+          <input
+            type="checkbox"
+            checked={settings.data?.signup_enabled ?? false}
+            disabled={!settings.data || toggleSignup.isPending}
+            onChange={(e) => toggleSignup.mutate(e.target.checked)}
+          />
           Anyone can create an end-user account on the sign-up page
         </label>
       </Card>
       <Card title="BYOK fee">
-        {settings.data ? <ByokFeeForm current={settings.data.byok_fee_percent} /> : settings.error ? <Alert>{settings.error.message}</Alert> : <p className="text-sm text-slate-500">Loading…</p>}
+        {settings.data ? (
+          <ByokFeeForm current={settings.data.byok_fee_percent} />
+        ) : settings.error ? (
+          <Alert>{settings.error.message}</Alert>
+        ) : (
+          <p className="text-sm text-slate-500">Loading…</p>
+        )}
       </Card>
       <Card title="Add a user">
         <AddUserForm onCreated={refresh} />

@@ -23,7 +23,8 @@ function useDebounced<T>(value: T, ms: number): T {
   return settled;
 }
 
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "never");
+const when = (iso: string | null) =>
+  iso ? new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "never";
 
 /** The admin's list of users: server-side search, role filter and pages; every change asks first. */
 export function UsersTable({ selfId }: { selfId: string }) {
@@ -39,7 +40,10 @@ export function UsersTable({ selfId }: { selfId: string }) {
 
   const users = useQuery({
     queryKey: ["admin-users", { q, role: roleFilter, cursor }],
-    queryFn: () => api<Page>(`/api/admin/users?${new URLSearchParams({ q, role: roleFilter, limit: String(USERS_PAGE_SIZE), ...(cursor ? { cursor } : {}) })}`),
+    queryFn: () =>
+      api<Page>(
+        `/api/admin/users?${new URLSearchParams({ q, role: roleFilter, limit: String(USERS_PAGE_SIZE), ...(cursor ? { cursor } : {}) })}`,
+      ),
     placeholderData: keepPreviousData,
   });
 
@@ -77,32 +81,69 @@ export function UsersTable({ selfId }: { selfId: string }) {
     <div className="space-y-4">
       <div className="flex flex-wrap items-end gap-3" role="search" aria-label="Find users">
         <div className="min-w-48 flex-1">
-          <label htmlFor="users-search" className="block text-sm font-medium text-slate-700">Search by email</label>
-          <Input id="users-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="part of an email" maxLength={254} className="mt-1" />
+          <label htmlFor="users-search" className="block text-sm font-medium text-slate-700">
+            Search by email
+          </label>
+          <Input
+            id="users-search"
+            type="search"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            placeholder="part of an email"
+            maxLength={254}
+            className="mt-1"
+          />
         </div>
         <div>
-          <label htmlFor="users-role-filter" className="block text-sm font-medium text-slate-700">Filter by role</label>
-          <Select id="users-role-filter" value={roleFilter} onChange={(e) => setRoleFilter(e.target.value)} className="mt-1 py-2">
+          <label htmlFor="users-role-filter" className="block text-sm font-medium text-slate-700">
+            Filter by role
+          </label>
+          <Select
+            id="users-role-filter"
+            value={roleFilter}
+            onChange={(e) => setRoleFilter(e.target.value)}
+            className="mt-1 py-2"
+          >
             <option value="">All roles</option>
-            {ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
           </Select>
         </div>
       </div>
 
-      <div aria-live="polite">{done && <Alert kind="success"><span className="wrap-anywhere">{done}</span></Alert>}</div>
+      <div aria-live="polite">
+        {done && (
+          <Alert kind="success">
+            <span className="wrap-anywhere">{done}</span>
+          </Alert>
+        )}
+      </div>
       {change.error && !asking && <Alert>{change.error.message}</Alert>}
 
-      {users.isPending ? <p className="text-sm text-slate-500">Loading…</p> : users.error ? <Alert>{users.error.message}</Alert> : rows.length === 0 ? (
+      {users.isPending ? (
+        <p className="text-sm text-slate-500">Loading…</p>
+      ) : users.error ? (
+        <Alert>{users.error.message}</Alert>
+      ) : rows.length === 0 ? (
         <p className="text-sm text-slate-500">{q || roleFilter ? "No user matches this search." : "No users yet."}</p>
       ) : (
         <div className="overflow-x-auto" data-testid="users-table-scroll">
           <table className="w-full text-left text-sm" aria-label="Users" aria-busy={users.isFetching}>
-            <thead className="text-xs uppercase text-slate-500">
+            <thead className="text-xs text-slate-500 uppercase">
               <tr>
-                <th className="py-2 pr-3">Email</th><th className="pr-3">Role</th><th className="pr-3">Status</th>
-                <th className="pr-3 text-right">Balance</th><th className="pr-3 text-right">This month</th>
-                <th className="pr-3">Last active</th><th className="pr-3">Joined</th>
-                <th className="sticky right-0 bg-white pl-2"><span className="sr-only">Actions</span></th>
+                <th className="py-2 pr-3">Email</th>
+                <th className="pr-3">Role</th>
+                <th className="pr-3">Status</th>
+                <th className="pr-3 text-right">Balance</th>
+                <th className="pr-3 text-right">This month</th>
+                <th className="pr-3">Last active</th>
+                <th className="pr-3">Joined</th>
+                <th className="sticky right-0 bg-white pl-2">
+                  <span className="sr-only">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
@@ -113,37 +154,73 @@ export function UsersTable({ selfId }: { selfId: string }) {
                     <tr>
                       <td className="py-2 pr-3 font-medium">
                         <span className="flex items-center gap-2">
-                          <span id={`user-${u.id}-email`} className="block max-w-[10rem] truncate sm:max-w-[16rem]" title={u.email}>{u.email}</span>
+                          <span
+                            id={`user-${u.id}-email`}
+                            className="block max-w-[10rem] truncate sm:max-w-[16rem]"
+                            title={u.email}
+                          >
+                            {u.email}
+                          </span>
                           {self && <span className="shrink-0 text-xs font-normal text-slate-400">(you)</span>}
                         </span>
                       </td>
                       <td className="pr-3">
-                        <Select aria-label={`Role of ${u.email}`} value={shownRole(u)} disabled={change.isPending || asking !== null}
-                          onChange={(e) => ask({ kind: "role", user: u, role: e.target.value as Role })}>
-                          {ROLES.map((r) => <option key={r}>{r}</option>)}
+                        <Select
+                          aria-label={`Role of ${u.email}`}
+                          value={shownRole(u)}
+                          disabled={change.isPending || asking !== null}
+                          onChange={(e) => ask({ kind: "role", user: u, role: e.target.value as Role })}
+                        >
+                          {ROLES.map((r) => (
+                            <option key={r}>{r}</option>
+                          ))}
                         </Select>
                       </td>
-                      <td className="whitespace-nowrap pr-3">
+                      <td className="pr-3 whitespace-nowrap">
                         {u.disabled ? <Badge tone="red">disabled</Badge> : <Badge tone="green">active</Badge>}
-                        {u.owed_usd > 0 && <span className="ml-1" title="A request cost more than was held; paid models are blocked until credits cover it"><Badge tone="red">owes {formatUsdAmount(u.owed_usd)}</Badge></span>}
+                        {u.owed_usd > 0 && (
+                          <span
+                            className="ml-1"
+                            title="A request cost more than was held; paid models are blocked until credits cover it"
+                          >
+                            <Badge tone="red">owes {formatUsdAmount(u.owed_usd)}</Badge>
+                          </span>
+                        )}
                       </td>
-                      <td className="whitespace-nowrap pr-3 text-right tabular-nums">{formatUsdAmount(u.balance_usd)}</td>
-                      <td className="whitespace-nowrap pr-3 text-right tabular-nums">{formatUsdAmount(u.month_spend_usd)}</td>
-                      <td className="whitespace-nowrap pr-3">{when(u.last_active_at)}</td>
-                      <td className="whitespace-nowrap pr-3">{new Date(u.created_at).toLocaleDateString()}</td>
-                      <td className="sticky right-0 whitespace-nowrap bg-white py-2 pl-2 pr-1 text-right shadow-[-6px_0_6px_-6px_rgba(15,23,42,0.25)]">
-                        <Button variant="secondary" className="mr-2" aria-expanded={creditsFor === u.id} aria-describedby={`user-${u.id}-email`}
-                          onClick={() => setCreditsFor(creditsFor === u.id ? null : u.id)}>
+                      <td className="pr-3 text-right whitespace-nowrap tabular-nums">
+                        {formatUsdAmount(u.balance_usd)}
+                      </td>
+                      <td className="pr-3 text-right whitespace-nowrap tabular-nums">
+                        {formatUsdAmount(u.month_spend_usd)}
+                      </td>
+                      <td className="pr-3 whitespace-nowrap">{when(u.last_active_at)}</td>
+                      <td className="pr-3 whitespace-nowrap">{new Date(u.created_at).toLocaleDateString()}</td>
+                      <td className="sticky right-0 bg-white py-2 pr-1 pl-2 text-right whitespace-nowrap shadow-[-6px_0_6px_-6px_rgba(15,23,42,0.25)]">
+                        <Button
+                          variant="secondary"
+                          className="mr-2"
+                          aria-expanded={creditsFor === u.id}
+                          aria-describedby={`user-${u.id}-email`}
+                          onClick={() => setCreditsFor(creditsFor === u.id ? null : u.id)}
+                        >
                           Credits
                         </Button>
-                        <Button variant={u.disabled ? "secondary" : "danger"} disabled={change.isPending} aria-describedby={`user-${u.id}-email`}
-                          onClick={() => ask({ kind: u.disabled ? "enable" : "disable", user: u })}>
+                        <Button
+                          variant={u.disabled ? "secondary" : "danger"}
+                          disabled={change.isPending}
+                          aria-describedby={`user-${u.id}-email`}
+                          onClick={() => ask({ kind: u.disabled ? "enable" : "disable", user: u })}
+                        >
                           {u.disabled ? "Enable" : "Disable"}
                         </Button>
                       </td>
                     </tr>
                     {creditsFor === u.id && (
-                      <tr><td colSpan={8} className="pb-3"><GrantCredits userId={u.id} email={u.email} onClose={() => setCreditsFor(null)} /></td></tr>
+                      <tr>
+                        <td colSpan={8} className="pb-3">
+                          <GrantCredits userId={u.id} email={u.email} onClose={() => setCreditsFor(null)} />
+                        </td>
+                      </tr>
                     )}
                   </Fragment>
                 );
@@ -156,15 +233,37 @@ export function UsersTable({ selfId }: { selfId: string }) {
       <nav aria-label="Pages of users" className="flex items-center justify-between gap-3 text-sm">
         <span className="text-slate-500">Page {cursors.length + 1}</span>
         <span className="flex gap-2">
-          <Button variant="secondary" disabled={cursors.length === 0} onClick={() => setPaging({ key: filterKey, cursors: cursors.slice(0, -1) })}>Previous</Button>
-          <Button variant="secondary" disabled={!users.data?.next_cursor || users.isPlaceholderData}
-            onClick={() => users.data?.next_cursor && setPaging({ key: filterKey, cursors: [...cursors, users.data.next_cursor] })}>Next</Button>
+          <Button
+            variant="secondary"
+            disabled={cursors.length === 0}
+            onClick={() => setPaging({ key: filterKey, cursors: cursors.slice(0, -1) })}
+          >
+            Previous
+          </Button>
+          <Button
+            variant="secondary"
+            disabled={!users.data?.next_cursor || users.isPlaceholderData}
+            onClick={() =>
+              users.data?.next_cursor && setPaging({ key: filterKey, cursors: [...cursors, users.data.next_cursor] })
+            }
+          >
+            Next
+          </Button>
         </span>
       </nav>
 
       {asking && dialog && (
-        <ConfirmDialog title={dialog.title} confirmLabel={dialog.confirmLabel} pending={change.isPending || leaving} error={change.error?.message}
-          onConfirm={() => change.mutate(asking)} onCancel={() => { setAsking(null); change.reset(); }}>
+        <ConfirmDialog
+          title={dialog.title}
+          confirmLabel={dialog.confirmLabel}
+          pending={change.isPending || leaving}
+          error={change.error?.message}
+          onConfirm={() => change.mutate(asking)}
+          onCancel={() => {
+            setAsking(null);
+            change.reset();
+          }}
+        >
           {dialog.body}
         </ConfirmDialog>
       )}

@@ -52,10 +52,24 @@ export function CredentialsForm({ mode }: { mode: "login" | "signup" | "setup" }
       <Field label="Email" htmlFor="email" error={errors.of("email")}>
         <Input id="email" name="email" type="email" autoComplete="email" required {...errors.aria("email", "email")} />
       </Field>
-      <Field label="Password" htmlFor="password" hint={mode === "login" ? undefined : `At least ${MIN_PASSWORD_LENGTH} characters.`} error={errors.of("password")}>
-        <Input id="password" name="password" type="password" autoComplete={mode === "login" ? "current-password" : "new-password"} required {...errors.aria("password", "password")} />
+      <Field
+        label="Password"
+        htmlFor="password"
+        hint={mode === "login" ? undefined : `At least ${MIN_PASSWORD_LENGTH} characters.`}
+        error={errors.of("password")}
+      >
+        <Input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete={mode === "login" ? "current-password" : "new-password"}
+          required
+          {...errors.aria("password", "password")}
+        />
       </Field>
-      <Button type="submit" disabled={busy} className="w-full">{busy ? "Please wait…" : submitLabel}</Button>
+      <Button type="submit" disabled={busy} className="w-full">
+        {busy ? "Please wait…" : submitLabel}
+      </Button>
     </form>
   );
 }

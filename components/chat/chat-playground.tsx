@@ -37,17 +37,24 @@ export function ChatPlayground({ initialId }: { initialId: string | null }) {
   const title = chat.conversationId ? (open?.title ?? "Conversation") : "New chat";
 
   const storeLevel = useMutation({
-    mutationFn: ({ id, level: next }: { id: string; level: Level }) => api(`/api/conversations/${id}`, { method: "PATCH", body: { power_level: next } }),
+    mutationFn: ({ id, level: next }: { id: string; level: Level }) =>
+      api(`/api/conversations/${id}`, { method: "PATCH", body: { power_level: next } }),
     onMutate: ({ id, level: next }) =>
-      queryClient.setQueryData<{ data: ConversationSummary[] }>(["conversations"], (list) => list && { data: list.data.map((c) => (c.id === id ? { ...c, power_level: next } : c)) }),
+      queryClient.setQueryData<{ data: ConversationSummary[] }>(
+        ["conversations"],
+        (list) => list && { data: list.data.map((c) => (c.id === id ? { ...c, power_level: next } : c)) },
+      ),
     onSettled: () => queryClient.invalidateQueries({ queryKey: ["conversations"] }),
   });
   const remember = storeLevel.mutate;
 
-  const pick = useCallback((next: Level) => {
-    setPicked({ conversation: chat.conversationId, level: next });
-    if (chat.conversationId) remember({ id: chat.conversationId, level: next });
-  }, [chat.conversationId, remember]);
+  const pick = useCallback(
+    (next: Level) => {
+      setPicked({ conversation: chat.conversationId, level: next });
+      if (chat.conversationId) remember({ id: chat.conversationId, level: next });
+    },
+    [chat.conversationId, remember],
+  );
 
   // A new chat's first message created the conversation: it keeps the level that message used.
   useEffect(() => {
@@ -74,12 +81,22 @@ export function ChatPlayground({ initialId }: { initialId: string | null }) {
   return (
     <div className="flex h-[calc(100dvh-8.5rem)] min-h-[32rem] flex-col overflow-hidden rounded-lg bg-white shadow-sm ring-1 ring-slate-200 md:flex-row">
       <div className="flex items-center gap-2 border-b border-slate-200 px-3 py-2 md:hidden">
-        <Button variant="secondary" className="px-2 py-1 text-xs" aria-expanded={listOpen} onClick={() => setListOpen((o) => !o)}>
+        <Button
+          variant="secondary"
+          className="px-2 py-1 text-xs"
+          aria-expanded={listOpen}
+          onClick={() => setListOpen((o) => !o)}
+        >
           {listOpen ? "Hide chats" : `Chats (${conversations.data?.data.length ?? 0})`}
         </Button>
         <p className="truncate text-sm font-semibold text-slate-800">{title}</p>
       </div>
-      <aside className={cx("shrink-0 border-slate-200 bg-slate-50 md:flex md:w-64 md:flex-col md:border-r", listOpen ? "flex max-h-[45%] flex-col border-b" : "hidden")}>
+      <aside
+        className={cx(
+          "shrink-0 border-slate-200 bg-slate-50 md:flex md:w-64 md:flex-col md:border-r",
+          listOpen ? "flex max-h-[45%] flex-col border-b" : "hidden",
+        )}
+      >
         <ConversationList activeId={chat.conversationId} onSelect={select} locked={chat.busy} />
       </aside>
 
@@ -87,7 +104,12 @@ export function ChatPlayground({ initialId }: { initialId: string | null }) {
         <header className="space-y-2 border-b border-slate-200 px-3 py-2.5 sm:px-4">
           <h2 className="hidden truncate text-sm font-semibold text-slate-800 md:block">{title}</h2>
           <div className="flex flex-col gap-2 lg:flex-row lg:items-center">
-            <ModelPicker value={model} onChange={setModel} aliases={models.data?.aliases ?? []} models={models.data?.models ?? []} />
+            <ModelPicker
+              value={model}
+              onChange={setModel}
+              aliases={models.data?.aliases ?? []}
+              models={models.data?.models ?? []}
+            />
             <div className="w-full sm:max-w-md">
               <PowerLevelPicker value={level} onChange={pick} typical={models.data?.typical} />
             </div>
@@ -95,20 +117,32 @@ export function ChatPlayground({ initialId }: { initialId: string | null }) {
               {settings.isPending ? null : level === saved ? (
                 <span>Your default level</span>
               ) : (
-                <button type="button" className="font-medium text-indigo-700 hover:underline disabled:text-slate-400" disabled={saveSettings.isPending} onClick={() => saveSettings.mutate({ preferred_power_level: level })}>
+                <button
+                  type="button"
+                  className="font-medium text-indigo-700 hover:underline disabled:text-slate-400"
+                  disabled={saveSettings.isPending}
+                  onClick={() => saveSettings.mutate({ preferred_power_level: level })}
+                >
                   Save {level} as my default
                 </button>
               )}
             </div>
           </div>
-          {model !== "auto" && <p className="text-xs text-slate-500">The power level steers <span className="font-mono">auto</span> only: {model.includes("/") ? "this model is pinned." : `the ${model} alias sets its own level.`}</p>}
+          {model !== "auto" && (
+            <p className="text-xs text-slate-500">
+              The power level steers <span className="font-mono">auto</span> only:{" "}
+              {model.includes("/") ? "this model is pinned." : `the ${model} alias sets its own level.`}
+            </p>
+          )}
           {saveSettings.error && <Alert>{saveSettings.error.message}</Alert>}
           {storeLevel.error && <Alert>This conversation could not keep its level: {storeLevel.error.message}</Alert>}
           {models.error && <Alert>Could not load the models: {models.error.message}</Alert>}
         </header>
 
         {chat.loadError ? (
-          <div className="p-4"><Alert>{chat.loadError}</Alert></div>
+          <div className="p-4">
+            <Alert>{chat.loadError}</Alert>
+          </div>
         ) : chat.loading ? (
           <p className="flex-1 p-4 text-sm text-slate-500">Loading the conversation…</p>
         ) : (
@@ -117,13 +151,25 @@ export function ChatPlayground({ initialId }: { initialId: string | null }) {
             empty={
               <div className="mx-auto max-w-md py-10 text-center text-sm text-slate-500">
                 <p className="font-medium text-slate-700">Start a conversation</p>
-                <p className="mt-1">Pick a model or let the router choose at your power level. Each reply shows who served it, what it cost and why that model was chosen.</p>
+                <p className="mt-1">
+                  Pick a model or let the router choose at your power level. Each reply shows who served it, what it
+                  cost and why that model was chosen.
+                </p>
               </div>
             }
           />
         )}
-        {chat.saveError && <div className="px-3 pb-2"><Alert>{chat.saveError}</Alert></div>}
-        <Composer onSend={send} onStop={chat.stop} streaming={chat.streaming} busy={chat.busy || chat.loading || chat.loadError !== null} />
+        {chat.saveError && (
+          <div className="px-3 pb-2">
+            <Alert>{chat.saveError}</Alert>
+          </div>
+        )}
+        <Composer
+          onSend={send}
+          onStop={chat.stop}
+          streaming={chat.streaming}
+          busy={chat.busy || chat.loading || chat.loadError !== null}
+        />
       </section>
     </div>
   );

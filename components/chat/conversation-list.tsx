@@ -6,18 +6,30 @@ import { Alert, Button, cx, Input } from "@/components/ui/primitives";
 import type { ConversationSummary } from "./types";
 
 export function useConversations() {
-  return useQuery({ queryKey: ["conversations"], queryFn: () => api<{ data: ConversationSummary[] }>("/api/conversations") });
+  return useQuery({
+    queryKey: ["conversations"],
+    queryFn: () => api<{ data: ConversationSummary[] }>("/api/conversations"),
+  });
 }
 
 /** The sidebar: new chat, and the conversations to open, rename or delete. Locked while a reply runs. */
-export function ConversationList({ activeId, onSelect, locked }: { activeId: string | null; onSelect: (id: string | null) => void; locked: boolean }) {
+export function ConversationList({
+  activeId,
+  onSelect,
+  locked,
+}: {
+  activeId: string | null;
+  onSelect: (id: string | null) => void;
+  locked: boolean;
+}) {
   const queryClient = useQueryClient();
   const list = useConversations();
   const [renaming, setRenaming] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
 
   const rename = useMutation({
-    mutationFn: ({ id, title }: { id: string; title: string }) => api(`/api/conversations/${id}`, { method: "PATCH", body: { title } }),
+    mutationFn: ({ id, title }: { id: string; title: string }) =>
+      api(`/api/conversations/${id}`, { method: "PATCH", body: { title } }),
     onSuccess: (_data, { id }) => {
       setRenaming(null);
       void queryClient.invalidateQueries({ queryKey: ["conversations"] });
@@ -43,11 +55,21 @@ export function ConversationList({ activeId, onSelect, locked }: { activeId: str
   return (
     <nav aria-label="Conversations" className="flex min-h-0 flex-col">
       <div className="p-3">
-        <Button className="w-full" onClick={() => onSelect(null)} disabled={locked}>New chat</Button>
+        <Button className="w-full" onClick={() => onSelect(null)} disabled={locked}>
+          New chat
+        </Button>
       </div>
-      {(rename.error || remove.error) && <div className="px-3 pb-2"><Alert>{(rename.error ?? remove.error)!.message}</Alert></div>}
+      {(rename.error || remove.error) && (
+        <div className="px-3 pb-2">
+          <Alert>{(rename.error ?? remove.error)!.message}</Alert>
+        </div>
+      )}
       <div className="min-h-0 flex-1 overflow-y-auto px-2 pb-3">
-        {list.isPending ? <p className="px-2 text-sm text-slate-500">Loading…</p> : list.error ? <Alert>{list.error.message}</Alert> : list.data.data.length === 0 ? (
+        {list.isPending ? (
+          <p className="px-2 text-sm text-slate-500">Loading…</p>
+        ) : list.error ? (
+          <Alert>{list.error.message}</Alert>
+        ) : list.data.data.length === 0 ? (
           <p className="px-2 text-sm text-slate-500">No conversations yet. Send a message to start one.</p>
         ) : (
           <ul className="space-y-0.5">
@@ -57,17 +79,39 @@ export function ConversationList({ activeId, onSelect, locked }: { activeId: str
                 return (
                   <li key={c.id}>
                     <form onSubmit={(e) => onRename(e, c.id)} className="space-y-1.5 rounded-md bg-slate-100 p-2">
-                      <Input name="title" aria-label="Conversation title" defaultValue={c.title} maxLength={200} autoFocus onKeyDown={(e) => e.key === "Escape" && setRenaming(null)} />
+                      <Input
+                        name="title"
+                        aria-label="Conversation title"
+                        defaultValue={c.title}
+                        maxLength={200}
+                        autoFocus
+                        onKeyDown={(e) => e.key === "Escape" && setRenaming(null)}
+                      />
                       <div className="flex gap-1.5">
-                        <Button type="submit" className="px-2 py-1 text-xs" disabled={rename.isPending}>Save</Button>
-                        <Button type="button" variant="ghost" className="px-2 py-1 text-xs" onClick={() => setRenaming(null)}>Cancel</Button>
+                        <Button type="submit" className="px-2 py-1 text-xs" disabled={rename.isPending}>
+                          Save
+                        </Button>
+                        <Button
+                          type="button"
+                          variant="ghost"
+                          className="px-2 py-1 text-xs"
+                          onClick={() => setRenaming(null)}
+                        >
+                          Cancel
+                        </Button>
                       </div>
                     </form>
                   </li>
                 );
               }
               return (
-                <li key={c.id} className={cx("group rounded-md", active ? "bg-indigo-50 ring-1 ring-indigo-200" : "hover:bg-slate-100")}>
+                <li
+                  key={c.id}
+                  className={cx(
+                    "group rounded-md",
+                    active ? "bg-indigo-50 ring-1 ring-indigo-200" : "hover:bg-slate-100",
+                  )}
+                >
                   <button
                     type="button"
                     onClick={() => onSelect(c.id)}
@@ -84,13 +128,30 @@ export function ConversationList({ activeId, onSelect, locked }: { activeId: str
                       {confirming === c.id ? (
                         <>
                           <span className="self-center px-1 text-xs text-slate-600">Delete it?</span>
-                          <Button variant="danger" className="px-2 py-1 text-xs" onClick={() => remove.mutate(c.id)} disabled={remove.isPending}>Delete</Button>
-                          <Button variant="ghost" className="px-2 py-1 text-xs" onClick={() => setConfirming(null)}>Keep</Button>
+                          <Button
+                            variant="danger"
+                            className="px-2 py-1 text-xs"
+                            onClick={() => remove.mutate(c.id)}
+                            disabled={remove.isPending}
+                          >
+                            Delete
+                          </Button>
+                          <Button variant="ghost" className="px-2 py-1 text-xs" onClick={() => setConfirming(null)}>
+                            Keep
+                          </Button>
                         </>
                       ) : (
                         <>
-                          <Button variant="ghost" className="px-2 py-1 text-xs" onClick={() => setRenaming(c.id)}>Rename</Button>
-                          <Button variant="ghost" className="px-2 py-1 text-xs text-red-700" onClick={() => setConfirming(c.id)}>Delete</Button>
+                          <Button variant="ghost" className="px-2 py-1 text-xs" onClick={() => setRenaming(c.id)}>
+                            Rename
+                          </Button>
+                          <Button
+                            variant="ghost"
+                            className="px-2 py-1 text-xs text-red-700"
+                            onClick={() => setConfirming(c.id)}
+                          >
+                            Delete
+                          </Button>
                         </>
                       )}
                     </div>

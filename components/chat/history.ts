@@ -8,7 +8,11 @@ export function historyOf(messages: ChatMessage[]): ChatBody["messages"] {
 
 /** The power level only steers the `auto` alias; other aliases and pinned models ignore it. */
 export function chatBody(history: ChatBody["messages"], model: string, level: Level): ChatBody {
-  return { model, messages: history, ...(model === "auto" ? { power_level: level.toLowerCase() as ChatBody["power_level"] } : {}) };
+  return {
+    model,
+    messages: history,
+    ...(model === "auto" ? { power_level: level.toLowerCase() as ChatBody["power_level"] } : {}),
+  };
 }
 
 export const titleFrom = (text: string) => {

@@ -5,7 +5,8 @@ import { formatUsdAmount } from "@/lib/money/units";
 import { RouteExplanation } from "./route-explanation";
 import type { ReplyMeta } from "./types";
 
-const ms = (n: number | undefined) => (n === undefined ? "—" : n >= 10_000 ? `${(n / 1000).toFixed(1)} s` : `${Math.round(n)} ms`);
+const ms = (n: number | undefined) =>
+  n === undefined ? "—" : n >= 10_000 ? `${(n / 1000).toFixed(1)} s` : `${Math.round(n)} ms`;
 
 /** Where a person fixes what caused a downgrade. */
 const FIX: Record<string, { href: string; label: string }> = {
@@ -32,7 +33,8 @@ export function ReplyMetaLine({ meta }: { meta: ReplyMeta }) {
   } else if (meta.stopped) {
     parts.push("stopped: tokens and cost are still accounted, but not reported back");
   }
-  if (meta.latency_ms !== undefined) parts.push(`${ms(meta.latency_ms)} total${meta.ttft_ms !== undefined ? `, first token ${ms(meta.ttft_ms)}` : ""}`);
+  if (meta.latency_ms !== undefined)
+    parts.push(`${ms(meta.latency_ms)} total${meta.ttft_ms !== undefined ? `, first token ${ms(meta.ttft_ms)}` : ""}`);
   if (meta.fallbacks !== undefined) parts.push(`${meta.fallbacks} ${meta.fallbacks === 1 ? "fallback" : "fallbacks"}`);
   if (meta.rules?.length) parts.push(`${meta.rules.length === 1 ? "rule" : "rules"}: ${meta.rules.join(", ")}`);
   const fix = meta.downgrade ? FIX[meta.downgrade.cause] : undefined;
@@ -40,25 +42,50 @@ export function ReplyMetaLine({ meta }: { meta: ReplyMeta }) {
   return (
     <div className="mt-2 space-y-2">
       {meta.downgrade && (
-        <p className="rounded-md bg-amber-50 px-3 py-1.5 text-xs text-amber-900 ring-1 ring-amber-200" data-testid="reply-downgrade">
+        <p
+          className="rounded-md bg-amber-50 px-3 py-1.5 text-xs text-amber-900 ring-1 ring-amber-200"
+          data-testid="reply-downgrade"
+        >
           {meta.downgrade.message}
-          {fix && <> · <Link href={fix.href} className="font-medium underline">{fix.label}</Link></>}
+          {fix && (
+            <>
+              {" "}
+              ·{" "}
+              <Link href={fix.href} className="font-medium underline">
+                {fix.label}
+              </Link>
+            </>
+          )}
         </p>
       )}
       {meta.skipped && (
-        <p className="rounded-md bg-slate-50 px-3 py-1.5 text-xs text-slate-700 ring-1 ring-slate-200" data-testid="reply-skipped-primary">
+        <p
+          className="rounded-md bg-slate-50 px-3 py-1.5 text-xs text-slate-700 ring-1 ring-slate-200"
+          data-testid="reply-skipped-primary"
+        >
           {meta.skipped}
         </p>
       )}
       {meta.failed && meta.failed.length > 0 && (
         <ul className="space-y-0.5 text-xs text-slate-600" data-testid="reply-failed-attempts">
-          {meta.failed.map((f, i) => <li key={i} className="break-words">{f}</li>)}
+          {meta.failed.map((f, i) => (
+            <li key={i} className="break-words">
+              {f}
+            </li>
+          ))}
         </ul>
       )}
       <div className="flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-slate-500">
-        <span data-testid="reply-meta" className="break-words">{parts.join(" · ")}</span>
+        <span data-testid="reply-meta" className="break-words">
+          {parts.join(" · ")}
+        </span>
         {meta.request_id && (
-          <button type="button" onClick={() => setWhy((v) => !v)} aria-expanded={why} className="font-medium text-indigo-700 hover:underline">
+          <button
+            type="button"
+            onClick={() => setWhy((v) => !v)}
+            aria-expanded={why}
+            className="font-medium text-indigo-700 hover:underline"
+          >
             {why ? "Hide why" : "Why this model?"}
           </button>
         )}

@@ -35,12 +35,19 @@ async function errorMessage(res: Response): Promise<string> {
  * includes the network as the user saw it. Aborting `signal` is the Stop button: the server stops
  * the upstream and still accounts the tokens, but sends no usage chunk, so a stopped reply has none.
  */
-export async function streamCompletion(body: ChatBody, opts: { signal: AbortSignal; onText: (content: string) => void }): Promise<StreamOutcome> {
+export async function streamCompletion(
+  body: ChatBody,
+  opts: { signal: AbortSignal; onText: (content: string) => void },
+): Promise<StreamOutcome> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   let content = "";
   let meta: ReplyMeta = {};
-  const finish = (status: StreamOutcome["status"], extra: ReplyMeta = {}): StreamOutcome => ({ content, status, meta: { ...meta, latency_ms: elapsed(), ...extra } });
+  const finish = (status: StreamOutcome["status"], extra: ReplyMeta = {}): StreamOutcome => ({
+    content,
+    status,
+    meta: { ...meta, latency_ms: elapsed(), ...extra },
+  });
 
   try {
     const res = await fetch("/api/v1/chat/completions", {

@@ -33,7 +33,13 @@ export type Role = "user" | "assistant" | "system";
 
 export type StoredMessage = { id: string; role: Role; content: string; meta: ReplyMeta | null; created_at: string };
 /** `power_level`: what the playground was last set to in this conversation (null: never set). */
-export type ConversationSummary = { id: string; title: string; power_level?: Level | null; created_at: string; updated_at: string };
+export type ConversationSummary = {
+  id: string;
+  title: string;
+  power_level?: Level | null;
+  created_at: string;
+  updated_at: string;
+};
 export type Conversation = ConversationSummary & { messages: StoredMessage[] };
 
 /** A message on screen: stored, or part of the turn in flight (`streaming`) or not saved yet. */

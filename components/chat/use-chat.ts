@@ -50,7 +50,10 @@ export function useChat(initialId: string | null) {
     // A stored copy keeps its pending key, so React keeps the component (and e.g. an open "why").
     const keyOf = new Map(pending.filter((m) => m.storedId).map((m) => [m.storedId!, m.key]));
     const unsaved = pending.filter((m) => !m.storedId || !storedIds.has(m.storedId));
-    return [...stored.map((m) => ({ key: keyOf.get(m.id) ?? m.id, role: m.role, content: m.content, meta: m.meta })), ...unsaved];
+    return [
+      ...stored.map((m) => ({ key: keyOf.get(m.id) ?? m.id, role: m.role, content: m.content, meta: m.meta })),
+      ...unsaved,
+    ];
   }, [conversationId, conversation.data, pending]);
 
   // Leaving the page stops a reply in flight; its turn is still saved (the save does not need us).
@@ -63,7 +66,8 @@ export function useChat(initialId: string | null) {
     showInUrl(id);
   }, []);
 
-  const updateReply = (key: string, patch: Partial<Pending>) => setPending((list) => list.map((m) => (m.key === key ? { ...m, ...patch } : m)));
+  const updateReply = (key: string, patch: Partial<Pending>) =>
+    setPending((list) => list.map((m) => (m.key === key ? { ...m, ...patch } : m)));
 
   const send = useCallback(
     async (text: string, model: string, level: Level) => {
@@ -72,7 +76,10 @@ export function useChat(initialId: string | null) {
       const controller = new AbortController();
       abortRef.current = controller;
       const body = chatBody([...historyOf(messages), { role: "user", content: text }], model, level);
-      const asked: ReplyMeta = { requested_model: model, ...(body.power_level ? { requested_power_level: level } : {}) };
+      const asked: ReplyMeta = {
+        requested_model: model,
+        ...(body.power_level ? { requested_power_level: level } : {}),
+      };
       const userMsg: ChatMessage = { key: localKey(), role: "user", content: text, meta: null };
       const reply: ChatMessage = { key: localKey(), role: "assistant", content: "", meta: null, streaming: true };
       // Turns whose save failed earlier go out again with this one, in order.
@@ -91,7 +98,10 @@ export function useChat(initialId: string | null) {
           showInUrl(id);
           void queryClient.invalidateQueries({ queryKey: ["conversations"] });
         } catch (err) {
-          updateReply(reply.key, { streaming: false, meta: { ...asked, error: `Could not start a conversation: ${(err as Error).message}` } });
+          updateReply(reply.key, {
+            streaming: false,
+            meta: { ...asked, error: `Could not start a conversation: ${(err as Error).message}` },
+          });
           setStreaming(false);
           abortRef.current = null;
           busyRef.current = false;
@@ -99,7 +109,10 @@ export function useChat(initialId: string | null) {
         }
       }
 
-      const outcome = await streamCompletion(body, { signal: controller.signal, onText: (content) => updateReply(reply.key, { content }) });
+      const outcome = await streamCompletion(body, {
+        signal: controller.signal,
+        onText: (content) => updateReply(reply.key, { content }),
+      });
       abortRef.current = null;
       // The ledger's charge (also of a stopped reply, which gets no usage chunk) and the receipt.
       const recorded = outcome.meta.request_id ? await fetchRequestUsage(outcome.meta.request_id) : null;
@@ -116,7 +129,9 @@ export function useChat(initialId: string | null) {
         });
         const ids = new Map(turn.map((m, i) => [m.key, saved.messages[saved.messages.length - turn.length + i]?.id]));
         // Commit the id mapping before the stored copy arrives, or the turn would show twice for a frame.
-        flushSync(() => setPending((list) => list.map((m) => (ids.get(m.key) ? { ...m, storedId: ids.get(m.key) } : m))));
+        flushSync(() =>
+          setPending((list) => list.map((m) => (ids.get(m.key) ? { ...m, storedId: ids.get(m.key) } : m))),
+        );
         queryClient.setQueryData(conversationKey(id), saved);
         void queryClient.invalidateQueries({ queryKey: ["conversations"] });
       } catch (err) {

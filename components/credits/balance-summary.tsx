@@ -3,11 +3,31 @@ import { Alert } from "@/components/ui/primitives";
 import { useCredits } from "./credits-query";
 import { formatUsd, formatUsdAmount, usdToMicros } from "@/lib/money/units";
 
-function Stat({ label, value, hint, testId, emphasis }: { label: string; value: string; hint: string; testId?: string; emphasis?: boolean }) {
+function Stat({
+  label,
+  value,
+  hint,
+  testId,
+  emphasis,
+}: {
+  label: string;
+  value: string;
+  hint: string;
+  testId?: string;
+  emphasis?: boolean;
+}) {
   return (
-    <section aria-label={label} data-testid={testId} className="rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
-      <h2 className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</h2>
-      <p className={`mt-1 tabular-nums ${emphasis ? "text-2xl font-semibold text-slate-900" : "text-xl font-medium text-slate-800"}`}>{value}</p>
+    <section
+      aria-label={label}
+      data-testid={testId}
+      className="rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200"
+    >
+      <h2 className="text-xs font-medium tracking-wide text-slate-500 uppercase">{label}</h2>
+      <p
+        className={`mt-1 tabular-nums ${emphasis ? "text-2xl font-semibold text-slate-900" : "text-xl font-medium text-slate-800"}`}
+      >
+        {value}
+      </p>
       <p className="mt-1 text-xs text-slate-500">{hint}</p>
     </section>
   );
@@ -26,7 +46,11 @@ export function BalanceSummary() {
   return (
     <div className="grid gap-4 sm:grid-cols-3">
       <Stat label="Balance" testId="balance" value={show(c?.balance_usd)} hint={balanceHint} emphasis />
-      <Stat label="Held" value={show(c?.reserved_usd)} hint="Reserved for requests still running; released when they finish." />
+      <Stat
+        label="Held"
+        value={show(c?.reserved_usd)}
+        hint="Reserved for requests still running; released when they finish."
+      />
       <Stat label="Available" value={show(c?.available_usd)} hint="What new requests can spend now." />
     </div>
   );

@@ -19,7 +19,8 @@ export function BudgetProgress({ budgetUsd }: { budgetUsd: number | null }) {
   if (budgetUsd === null) {
     return (
       <p className="text-sm text-slate-600" data-testid="budget-progress">
-        Spent this month: <span className="font-medium tabular-nums text-slate-900">{formatUsd(spend)}</span>. No budget is set, so the router never steps down for cost.
+        Spent this month: <span className="font-medium text-slate-900 tabular-nums">{formatUsd(spend)}</span>. No budget
+        is set, so the router never steps down for cost.
       </p>
     );
   }
@@ -28,7 +29,8 @@ export function BudgetProgress({ budgetUsd }: { budgetUsd: number | null }) {
   if (budget === 0) {
     return (
       <p className="text-sm text-slate-600" data-testid="budget-progress">
-        Spent this month: <span className="font-medium tabular-nums text-slate-900">{formatUsd(spend)}</span>. {ZERO_BUDGET_MEANING}
+        Spent this month: <span className="font-medium text-slate-900 tabular-nums">{formatUsd(spend)}</span>.{" "}
+        {ZERO_BUDGET_MEANING}
       </p>
     );
   }
@@ -43,21 +45,31 @@ export function BudgetProgress({ budgetUsd }: { budgetUsd: number | null }) {
     <div className="space-y-2" data-testid="budget-progress">
       <div className="flex flex-wrap items-baseline justify-between gap-2 text-sm">
         <span className="text-slate-700">
-          <span className="font-medium tabular-nums text-slate-900">{formatUsd(spend)}</span> of {formatUsd(budget)} spent this month
+          <span className="font-medium text-slate-900 tabular-nums">{formatUsd(spend)}</span> of {formatUsd(budget)}{" "}
+          spent this month
         </span>
-        <span className="tabular-nums text-slate-500">{percent}%</span>
+        <span className="text-slate-500 tabular-nums">{percent}%</span>
       </div>
-      <div role="progressbar" aria-label="Monthly budget used" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.min(100, percent)} aria-valuetext={`${percent}% of the monthly budget`}
-        className="relative h-2.5 overflow-hidden rounded-full bg-slate-100">
+      <div
+        role="progressbar"
+        aria-label="Monthly budget used"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={Math.min(100, percent)}
+        aria-valuetext={`${percent}% of the monthly budget`}
+        className="relative h-2.5 overflow-hidden rounded-full bg-slate-100"
+      >
         <div className={`h-full rounded-full ${bar}`} style={{ width: `${Math.min(100, percent)}%` }} />
         <div aria-hidden className="absolute inset-y-0 left-[80%] w-px bg-slate-400" />
       </div>
       <ul className="space-y-1 text-xs text-slate-600">
         <li className={stepDown && !exhausted ? "font-medium text-amber-800" : undefined}>
-          From 80% ({formatUsd(Math.ceil((budget * 4) / 5))}): requests are routed at ECO, the cheapest level, whatever level they ask for.
+          From 80% ({formatUsd(Math.ceil((budget * 4) / 5))}): requests are routed at ECO, the cheapest level, whatever
+          level they ask for.
         </li>
         <li className={exhausted ? "font-medium text-red-800" : undefined}>
-          At 100%: only free models and models you reach with your own provider keys (BYOK) are used, until the month ends (UTC).
+          At 100%: only free models and models you reach with your own provider keys (BYOK) are used, until the month
+          ends (UTC).
         </li>
       </ul>
     </div>

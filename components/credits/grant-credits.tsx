@@ -17,7 +17,8 @@ export function GrantCredits({ userId, email, onClose }: { userId: string; email
   const [reason, setReason] = useState("");
   const [invalid, setInvalid] = useState<FieldError[] | null>(null);
   const grant = useMutation({
-    mutationFn: (body: { amount_usd: number; reason: string }) => api<GrantResult>(`/api/admin/users/${userId}/credits`, { body }),
+    mutationFn: (body: { amount_usd: number; reason: string }) =>
+      api<GrantResult>(`/api/admin/users/${userId}/credits`, { body }),
     onSuccess: () => {
       setAmount("");
       setReason("");
@@ -39,26 +40,67 @@ export function GrantCredits({ userId, email, onClose }: { userId: string; email
   const errors = formErrors(invalid ?? grant.error, ["amount_usd", "reason"]);
 
   return (
-    <form onSubmit={onSubmit} noValidate aria-label="Grant or correct credits" className="space-y-3 rounded-md bg-slate-50 p-3 ring-1 ring-slate-200">
+    <form
+      onSubmit={onSubmit}
+      noValidate
+      aria-label="Grant or correct credits"
+      className="space-y-3 rounded-md bg-slate-50 p-3 ring-1 ring-slate-200"
+    >
       <div className="flex flex-wrap items-end gap-3">
         <div className="w-40">
-          <Field label="Amount (USD)" htmlFor={`${id}-amount`} hint="Negative to correct down" error={errors.of("amount_usd")}>
-            <Input id={`${id}-amount`} type="text" inputMode="decimal" placeholder="e.g. 5 or -2.50" value={amount} onChange={(e) => { setAmount(e.target.value); edited(); }} {...errors.aria("amount_usd", `${id}-amount`)} />
+          <Field
+            label="Amount (USD)"
+            htmlFor={`${id}-amount`}
+            hint="Negative to correct down"
+            error={errors.of("amount_usd")}
+          >
+            <Input
+              id={`${id}-amount`}
+              type="text"
+              inputMode="decimal"
+              placeholder="e.g. 5 or -2.50"
+              value={amount}
+              onChange={(e) => {
+                setAmount(e.target.value);
+                edited();
+              }}
+              {...errors.aria("amount_usd", `${id}-amount`)}
+            />
           </Field>
         </div>
         <div className="min-w-48 flex-1">
-          <Field label="Reason" htmlFor={`${id}-reason`} hint="Shown on the user's statement" error={errors.of("reason")}>
-            <Input id={`${id}-reason`} maxLength={500} placeholder="e.g. welcome credit" value={reason} onChange={(e) => { setReason(e.target.value); edited(); }} {...errors.aria("reason", `${id}-reason`)} />
+          <Field
+            label="Reason"
+            htmlFor={`${id}-reason`}
+            hint="Shown on the user's statement"
+            error={errors.of("reason")}
+          >
+            <Input
+              id={`${id}-reason`}
+              maxLength={500}
+              placeholder="e.g. welcome credit"
+              value={reason}
+              onChange={(e) => {
+                setReason(e.target.value);
+                edited();
+              }}
+              {...errors.aria("reason", `${id}-reason`)}
+            />
           </Field>
         </div>
         <div className="mb-5 flex gap-2">
-          <Button type="submit" disabled={grant.isPending}>{grant.isPending ? "Applying…" : "Apply"}</Button>
-          <Button type="button" variant="ghost" onClick={onClose}>Close</Button>
+          <Button type="submit" disabled={grant.isPending}>
+            {grant.isPending ? "Applying…" : "Apply"}
+          </Button>
+          <Button type="button" variant="ghost" onClick={onClose}>
+            Close
+          </Button>
         </div>
       </div>
       {grant.data && (
         <Alert kind="success">
-          {grant.data.type === "GRANT" ? "Granted" : "Corrected"} {formatUsdSigned(usdToMicros(grant.data.amount_usd))}; {email}&apos;s balance is now {formatUsdAmount(grant.data.balance_after_usd)}.
+          {grant.data.type === "GRANT" ? "Granted" : "Corrected"} {formatUsdSigned(usdToMicros(grant.data.amount_usd))};{" "}
+          {email}&apos;s balance is now {formatUsdAmount(grant.data.balance_after_usd)}.
         </Alert>
       )}
       <FormErrorSummary errors={errors} />

@@ -38,23 +38,43 @@ export function PurchaseStatusView({ sessionId }: { sessionId: string }) {
         <div data-testid="purchase-status" role="status" aria-live="polite" className="text-base">
           {credited ? (
             <p className="font-medium text-emerald-800">
-              Payment received: {formatUsdAmount(status.data!.amount_usd ?? 0)} added. New balance {formatUsdAmount(status.data!.balance_usd)}
+              Payment received: {formatUsdAmount(status.data!.amount_usd ?? 0)} added. New balance{" "}
+              {formatUsdAmount(status.data!.balance_usd)}
             </p>
           ) : gaveUp ? (
             <p className="text-slate-700">
-              Stripe has not confirmed this payment yet. It can take a few minutes; your balance updates as soon as the confirmation arrives, and nothing is lost if you leave this page.
+              Stripe has not confirmed this payment yet. It can take a few minutes; your balance updates as soon as the
+              confirmation arrives, and nothing is lost if you leave this page.
             </p>
           ) : (
             <p className="flex items-center gap-2 text-slate-700">
-              <span aria-hidden className="inline-block h-4 w-4 animate-spin rounded-full border-2 border-indigo-200 border-t-indigo-600" />
+              <span
+                aria-hidden
+                className="inline-block h-4 w-4 animate-spin rounded-full border-2 border-indigo-200 border-t-indigo-600"
+              />
               Waiting for the payment confirmation from Stripe…
             </p>
           )}
         </div>
         {status.error && !status.data && <Alert>{status.error.message}</Alert>}
         <div className="flex flex-wrap items-center gap-3">
-          <Link href="/credits" className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-500">Back to Credits</Link>
-          {gaveUp && <Button variant="secondary" onClick={() => { setSince(Date.now()); void status.refetch(); }}>Check again</Button>}
+          <Link
+            href="/credits"
+            className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-500"
+          >
+            Back to Credits
+          </Link>
+          {gaveUp && (
+            <Button
+              variant="secondary"
+              onClick={() => {
+                setSince(Date.now());
+                void status.refetch();
+              }}
+            >
+              Check again
+            </Button>
+          )}
         </div>
       </div>
     </Card>

@@ -17,11 +17,23 @@ const CLASSES = [
 const shape = paintBars((index) => TOKEN_CLASS_COLORS[index]);
 
 /** What the provider cost is made of: the four token classes providers price apart. */
-export function CostByTokenClass({ byClass, total }: { byClass: FinanceTotals["provider_cost_by_class"]; total: number }) {
+export function CostByTokenClass({
+  byClass,
+  total,
+}: {
+  byClass: FinanceTotals["provider_cost_by_class"];
+  total: number;
+}) {
   const data = CLASSES.map((c) => ({ name: c.name, cost: byClass[c.key] }));
   return (
     <div className="space-y-3">
-      <BarChart responsive data={data} style={{ width: "100%", height: 220 }} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} accessibilityLayer>
+      <BarChart
+        responsive
+        data={data}
+        style={{ width: "100%", height: 220 }}
+        margin={{ top: 8, right: 8, bottom: 0, left: 0 }}
+        accessibilityLayer
+      >
         <CartesianGrid stroke={GRID} vertical={false} />
         <XAxis dataKey="name" tick={AXIS} interval={0} tickLine={false} />
         <YAxis tick={AXIS} tickFormatter={usdTick} width={80} tickLine={false} axisLine={false} />
@@ -29,21 +41,38 @@ export function CostByTokenClass({ byClass, total }: { byClass: FinanceTotals["p
         <Bar dataKey="cost" name="Provider cost" fill={TOKEN_CLASS_COLORS[0]} shape={shape} isAnimationActive={false} />
       </BarChart>
       <TableScroll>
-        <table className="w-full min-w-[24rem] text-left text-sm" aria-label="Provider cost by token class" data-testid="token-class-table">
-          <thead className="text-xs uppercase text-slate-500">
-            <tr><th className="py-2 pr-3">Token class</th><th className="pr-3 text-right">Provider cost</th><th className="text-right">Share</th></tr>
+        <table
+          className="w-full min-w-[24rem] text-left text-sm"
+          aria-label="Provider cost by token class"
+          data-testid="token-class-table"
+        >
+          <thead className="text-xs text-slate-500 uppercase">
+            <tr>
+              <th className="py-2 pr-3">Token class</th>
+              <th className="pr-3 text-right">Provider cost</th>
+              <th className="text-right">Share</th>
+            </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
             {CLASSES.map((c) => (
               <tr key={c.key}>
-                <td className="py-1.5 pr-3"><span className="font-medium">{c.name}</span> <span className="text-xs text-slate-500">{c.about}</span></td>
+                <td className="py-1.5 pr-3">
+                  <span className="font-medium">{c.name}</span>{" "}
+                  <span className="text-xs text-slate-500">{c.about}</span>
+                </td>
                 <MoneyCell micros={byClass[c.key]} />
-                <td className="whitespace-nowrap text-right tabular-nums">{total > 0 ? formatPercent((byClass[c.key] / total) * 100) : "—"}</td>
+                <td className="text-right whitespace-nowrap tabular-nums">
+                  {total > 0 ? formatPercent((byClass[c.key] / total) * 100) : "—"}
+                </td>
               </tr>
             ))}
           </tbody>
           <tfoot className="border-t border-slate-200 font-medium">
-            <tr><td className="py-1.5 pr-3">Total</td><MoneyCell micros={total} /><td /></tr>
+            <tr>
+              <td className="py-1.5 pr-3">Total</td>
+              <MoneyCell micros={total} />
+              <td />
+            </tr>
           </tfoot>
         </table>
       </TableScroll>

@@ -10,7 +10,12 @@ import { financeQuery, type DayRange, type Drill } from "@/lib/usage/finance-ran
 // The finance API's answers, as lib/finance types them (money is integer micro-USD; the page
 // turns it into dollars).
 export type { Breakdown, DayRow as FinanceDay, FinanceSummary } from "@/lib/finance/summary";
-export type { Comparison, DiffRow as ReconciliationRow, Reconciliation, Repairable } from "@/lib/finance/reconciliation";
+export type {
+  Comparison,
+  DiffRow as ReconciliationRow,
+  Reconciliation,
+  Repairable,
+} from "@/lib/finance/reconciliation";
 export type FinanceTotals = FinanceSummary["totals"];
 export type TopUser = FinanceSummary["top_users"][number];
 export type FinanceRequestsPage = Awaited<ReturnType<typeof financeRequests>>;
@@ -55,7 +60,8 @@ export function useReconciliation(range: DayRange) {
 export function useRepair() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (sessionId: string) => api<RepairResult>("/api/finance/reconciliation/repair", { body: { session_id: sessionId } }),
+    mutationFn: (sessionId: string) =>
+      api<RepairResult>("/api/finance/reconciliation/repair", { body: { session_id: sessionId } }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: FINANCE_KEY }),
   });
 }

@@ -6,7 +6,9 @@ export const count = (n: number) => n.toLocaleString("en-US");
 
 /** A share in percent (the API sends 42.86 for 42.86 %), or a dash when there is none. */
 export function formatPercent(percent: number | null): string {
-  return percent === null || !Number.isFinite(percent) ? "—" : `${percent.toLocaleString("en-US", { maximumFractionDigits: 2 })}%`;
+  return percent === null || !Number.isFinite(percent)
+    ? "—"
+    : `${percent.toLocaleString("en-US", { maximumFractionDigits: 2 })}%`;
 }
 
 /** A moment in UTC, as the page shows every time: "Mar 2, 2025, 14:03:09 UTC". */
@@ -23,7 +25,11 @@ export function longDay(day: string): string {
 
 export type Dimension = "provider" | "model" | "power_level";
 
-export const DIMENSION_LABEL: Record<Dimension, string> = { provider: "Provider", model: "Model", power_level: "Power level" };
+export const DIMENSION_LABEL: Record<Dimension, string> = {
+  provider: "Provider",
+  model: "Model",
+  power_level: "Power level",
+};
 
 /** A breakdown key for people: the API says "none" for a request never served. */
 export const breakdownLabel = (key: string, dimension: Dimension) => keyLabel(key, dimension);

@@ -6,7 +6,15 @@ import { Button, Card, Field, Input } from "@/components/ui/primitives";
 import { FormErrorSummary, formErrors } from "@/components/form-errors";
 import { validateFields, type FieldError } from "@/lib/http/zod-messages";
 import { createKeySchema } from "@/lib/keys/schemas";
-import { createBodyOf, draftProblems, EMPTY_DRAFT, FENCE_PARAMS, LIMIT_PARAMS, withModelLines, type FenceDraft } from "./fence-draft";
+import {
+  createBodyOf,
+  draftProblems,
+  EMPTY_DRAFT,
+  FENCE_PARAMS,
+  LIMIT_PARAMS,
+  withModelLines,
+  type FenceDraft,
+} from "./fence-draft";
 import { KeyFenceFields } from "./key-fence-fields";
 import { KEYS_QUERY, type CreateKeyBody, type CreatedKey } from "./key-types";
 import { NewKeyNotice } from "./new-key-notice";
@@ -33,7 +41,8 @@ export function CreateKeyForm() {
   /** Shows the problems; one about a limit opens the limits, so it is seen next to its field. */
   function show(list: FieldError[]) {
     setProblems(list.length ? list : null);
-    if (list.some((e) => e.param !== null && LIMIT_PARAMS.some((p) => e.param === p || e.param!.startsWith(`${p}.`)))) setLimitsOpen(true);
+    if (list.some((e) => e.param !== null && LIMIT_PARAMS.some((p) => e.param === p || e.param!.startsWith(`${p}.`))))
+      setLimitsOpen(true);
   }
 
   function submit(event: FormEvent<HTMLFormElement>) {
@@ -46,7 +55,12 @@ export function CreateKeyForm() {
     setCreated(null);
     // The draft as sent names the lines the server's errors point at.
     const sent = draft;
-    create.mutate(body, { onError: (err) => show(err instanceof ApiClientError ? withModelLines(err.errors, sent) : [{ param: null, message: err.message }]) });
+    create.mutate(body, {
+      onError: (err) =>
+        show(
+          err instanceof ApiClientError ? withModelLines(err.errors, sent) : [{ param: null, message: err.message }],
+        ),
+    });
   }
 
   const change = (patch: Partial<FenceDraft>) => setDraft((d) => ({ ...d, ...patch }));
@@ -57,13 +71,33 @@ export function CreateKeyForm() {
         <div className="flex flex-wrap items-start gap-3">
           <div className="min-w-48 flex-1">
             <Field label="Name" htmlFor="key-name" error={errors.of("name")}>
-              <Input id="key-name" name="name" placeholder="e.g. laptop" required maxLength={100} value={draft.name} onChange={(e) => change({ name: e.target.value })} {...errors.aria("name", "key-name")} />
+              <Input
+                id="key-name"
+                name="name"
+                placeholder="e.g. laptop"
+                required
+                maxLength={100}
+                value={draft.name}
+                onChange={(e) => change({ name: e.target.value })}
+                {...errors.aria("name", "key-name")}
+              />
             </Field>
           </div>
-          <Button type="submit" disabled={create.isPending} className="mt-6">{create.isPending ? "Creating…" : "Create key"}</Button>
+          <Button type="submit" disabled={create.isPending} className="mt-6">
+            {create.isPending ? "Creating…" : "Create key"}
+          </Button>
         </div>
-        <details open={limitsOpen} onToggle={(e) => setLimitsOpen(e.currentTarget.open)} className="rounded-md ring-1 ring-slate-200">
-          <summary className="cursor-pointer select-none px-3 py-2 text-sm font-medium text-slate-700">Limits <span className="font-normal text-slate-500">(optional: spend, power levels, models, rate, expiry, routing)</span></summary>
+        <details
+          open={limitsOpen}
+          onToggle={(e) => setLimitsOpen(e.currentTarget.open)}
+          className="rounded-md ring-1 ring-slate-200"
+        >
+          <summary className="cursor-pointer px-3 py-2 text-sm font-medium text-slate-700 select-none">
+            Limits{" "}
+            <span className="font-normal text-slate-500">
+              (optional: spend, power levels, models, rate, expiry, routing)
+            </span>
+          </summary>
           <div className="border-t border-slate-100 p-3">
             <KeyFenceFields prefix="new-key" draft={draft} onChange={change} errors={errors} />
           </div>

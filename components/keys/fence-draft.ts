@@ -23,12 +23,32 @@ export type FenceDraft = {
   local: string;
 };
 
-export const EMPTY_DRAFT: FenceDraft = { name: "", monthlyLimit: "", levels: [], models: "", rpm: "", tpm: "", expires: "", primary: "", fallback: "", local: "" };
+export const EMPTY_DRAFT: FenceDraft = {
+  name: "",
+  monthlyLimit: "",
+  levels: [],
+  models: "",
+  rpm: "",
+  tpm: "",
+  expires: "",
+  primary: "",
+  fallback: "",
+  local: "",
+};
 
 /** The params the form has a control for; errors on anything else go to the form's summary. */
 export const FENCE_PARAMS = [
-  "name", "monthly_limit_usd", "allowed_power_levels", "allowed_models", "rpm", "tpm", "expires_at",
-  "routing_profile", "routing_profile.primary", "routing_profile.fallback", "routing_profile.local",
+  "name",
+  "monthly_limit_usd",
+  "allowed_power_levels",
+  "allowed_models",
+  "rpm",
+  "tpm",
+  "expires_at",
+  "routing_profile",
+  "routing_profile.primary",
+  "routing_profile.fallback",
+  "routing_profile.local",
 ] as const;
 
 /** The fields inside the collapsible "Limits" part of the create form. */
@@ -67,7 +87,14 @@ export function draftOf(k: ApiKeyView): FenceDraft {
 const numberOrNull = (text: string) => (text.trim() === "" ? null : Number(text.trim()));
 
 /** The lines of the models box, without blanks or repeats. */
-export const modelLines = (text: string) => [...new Set(text.split("\n").map((s) => s.trim()).filter(Boolean))];
+export const modelLines = (text: string) => [
+  ...new Set(
+    text
+      .split("\n")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ),
+];
 
 type Fences = Required<Omit<CreateKeyBody, "name">>;
 
@@ -117,7 +144,11 @@ export function patchBodyOf(k: ApiKeyView, d: FenceDraft): UpdateKeyBody {
   if (!sameNumber(next.tpm, k.tpm)) body.tpm = next.tpm;
   // Compared as the date the form shows: an expiry set to the second elsewhere stays as it is.
   if (d.expires !== was.expires) body.expires_at = next.expires_at;
-  const profile = k.routing_profile && { primary: k.routing_profile.primary, fallback: k.routing_profile.fallback, local: k.routing_profile.local };
+  const profile = k.routing_profile && {
+    primary: k.routing_profile.primary,
+    fallback: k.routing_profile.fallback,
+    local: k.routing_profile.local,
+  };
   if (!same(next.routing_profile, profile)) body.routing_profile = next.routing_profile;
   return body;
 }

@@ -10,7 +10,11 @@ const modelText = (m: string) => (m.endsWith("/*") ? `every ${m.slice(0, -2)} mo
 /** A key's fences as sentences, one a line; only those that are set. */
 export function fenceLines(k: ApiKeyView, now = new Date()): { label: string; text: string; title?: string }[] {
   const lines: { label: string; text: string; title?: string }[] = [];
-  if (k.allowed_power_levels) lines.push({ label: "Power levels", text: `${k.allowed_power_levels.join(", ")}${k.allowed_power_levels.length === 1 ? " only" : ""}` });
+  if (k.allowed_power_levels)
+    lines.push({
+      label: "Power levels",
+      text: `${k.allowed_power_levels.join(", ")}${k.allowed_power_levels.length === 1 ? " only" : ""}`,
+    });
   if (k.allowed_models) {
     const more = k.allowed_models.length - SHOWN_MODELS;
     lines.push({
@@ -20,14 +24,18 @@ export function fenceLines(k: ApiKeyView, now = new Date()): { label: string; te
     });
   }
   if (k.rpm !== null) lines.push({ label: "Rate", text: `${count(k.rpm)} requests a minute` });
-  if (k.tpm !== null) lines.push({ label: k.rpm !== null ? "Tokens" : "Rate", text: `${count(k.tpm)} tokens a minute` });
+  if (k.tpm !== null)
+    lines.push({ label: k.rpm !== null ? "Tokens" : "Rate", text: `${count(k.tpm)} tokens a minute` });
   if (k.expires_at) {
     const at = new Date(k.expires_at);
     lines.push({ label: at <= now ? "Expired" : "Expires", text: at.toLocaleDateString() });
   }
   if (k.routing_profile) {
     const p = k.routing_profile;
-    lines.push({ label: "Routing", text: `${[p.primary, p.fallback].filter(Boolean).join(", then ")}${p.local ? `; private requests: ${p.local}` : ""}` });
+    lines.push({
+      label: "Routing",
+      text: `${[p.primary, p.fallback].filter(Boolean).join(", then ")}${p.local ? `; private requests: ${p.local}` : ""}`,
+    });
   }
   return lines;
 }

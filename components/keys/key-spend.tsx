@@ -24,11 +24,15 @@ export function keySpend(k: Pick<ApiKeyView, "monthly_limit_usd" | "month_spend_
 
 export function KeySpend({ keyView: k, name }: { keyView: ApiKeyView; name: string }) {
   const s = keySpend(k);
-  const heldText = s.held > 0 ? <span className="block text-xs text-slate-500">+ {formatUsd(s.held)} held by requests in flight</span> : null;
+  const heldText =
+    s.held > 0 ? (
+      <span className="block text-xs text-slate-500">+ {formatUsd(s.held)} held by requests in flight</span>
+    ) : null;
   if (s.limit === null || s.share === null) {
     return (
       <div className="text-sm">
-        <span className="tabular-nums">{formatUsd(s.spent)}</span> this month <span className="text-slate-500">· no limit</span>
+        <span className="tabular-nums">{formatUsd(s.spent)}</span> this month{" "}
+        <span className="text-slate-500">· no limit</span>
         {heldText}
       </div>
     );
@@ -41,13 +45,27 @@ export function KeySpend({ keyView: k, name }: { keyView: ApiKeyView; name: stri
   return (
     <div className="min-w-36 space-y-1 text-sm">
       <div>
-        <span className="tabular-nums">{formatUsd(s.spent)}</span> of <span className="tabular-nums">{formatUsd(s.limit)}</span> this month
-        {s.state === "reached" && <span className="block text-xs font-medium text-red-700">limit reached: requests that cost money are refused until it renews on the 1st (UTC)</span>}
-        {s.state === "near" && <span className="block text-xs font-medium text-amber-800">near the limit ({percent}%)</span>}
+        <span className="tabular-nums">{formatUsd(s.spent)}</span> of{" "}
+        <span className="tabular-nums">{formatUsd(s.limit)}</span> this month
+        {s.state === "reached" && (
+          <span className="block text-xs font-medium text-red-700">
+            limit reached: requests that cost money are refused until it renews on the 1st (UTC)
+          </span>
+        )}
+        {s.state === "near" && (
+          <span className="block text-xs font-medium text-amber-800">near the limit ({percent}%)</span>
+        )}
       </div>
-      <div role="progressbar" aria-label={`Monthly limit used by ${name}`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.min(100, percent)}
-        aria-valuetext={`${formatUsd(s.spent + s.held)} of ${formatUsd(s.limit)} (${percent}%)`} data-state={s.state}
-        className="flex h-2 w-full max-w-48 overflow-hidden rounded-full bg-slate-100">
+      <div
+        role="progressbar"
+        aria-label={`Monthly limit used by ${name}`}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={Math.min(100, percent)}
+        aria-valuetext={`${formatUsd(s.spent + s.held)} of ${formatUsd(s.limit)} (${percent}%)`}
+        data-state={s.state}
+        className="flex h-2 w-full max-w-48 overflow-hidden rounded-full bg-slate-100"
+      >
         <div className={`h-full ${bar}`} style={{ width: `${spentWidth}%` }} />
         {heldWidth > 0 && <div className={`h-full ${held}`} style={{ width: `${heldWidth}%` }} />}
       </div>

@@ -15,7 +15,12 @@ const ABOUT: Record<Level, string> = {
  * Segmented ECO / BALANCED / PRECISION buttons. Each button's accessible name is just the level,
  * with its typical cost as the description, so tests and screen readers find "ECO" exactly.
  */
-export function PowerLevelPicker({ value, onChange, typical, label = "Power level" }: {
+export function PowerLevelPicker({
+  value,
+  onChange,
+  typical,
+  label = "Power level",
+}: {
   value: Level;
   onChange: (level: Level) => void;
   typical: Record<Level, number | null> | undefined;
@@ -41,7 +46,10 @@ export function PowerLevelPicker({ value, onChange, typical, label = "Power leve
             )}
           >
             <span className="font-semibold tracking-wide">{level}</span>
-            <span id={`${id}-${level}`} className={cx("text-[11px] leading-tight", pressed ? "text-indigo-100" : "text-slate-500")}>
+            <span
+              id={`${id}-${level}`}
+              className={cx("text-[11px] leading-tight", pressed ? "text-indigo-100" : "text-slate-500")}
+            >
               <TypicalCost usd={typical?.[level]} compact />
             </span>
           </button>

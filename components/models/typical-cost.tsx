@@ -7,5 +7,10 @@ import { formatUsdAmount } from "@/lib/money/units";
 export function TypicalCost({ usd, compact = false }: { usd: number | null | undefined; compact?: boolean }) {
   if (usd === undefined) return <span>…</span>;
   if (usd === null) return <span>no model available</span>;
-  return <span>~{formatUsdAmount(usd)}<span className={compact ? "max-sm:sr-only" : undefined}> / request</span></span>;
+  return (
+    <span>
+      ~{formatUsdAmount(usd)}
+      <span className={compact ? "max-sm:sr-only" : undefined}> / request</span>
+    </span>
+  );
 }

@@ -52,35 +52,81 @@ function SettingsEditor({ initial }: { initial: UserSettings }) {
   return (
     <form onSubmit={onSubmit} onChange={edit} className="space-y-6" noValidate>
       <Card title="Preferred power level">
-        <p className="mb-3 text-sm text-slate-600">Used when a request names no level (model <code className="font-mono">auto</code> without <code className="font-mono">power_level</code>), from the playground and from your API keys.</p>
+        <p className="mb-3 text-sm text-slate-600">
+          Used when a request names no level (model <code className="font-mono">auto</code> without{" "}
+          <code className="font-mono">power_level</code>), from the playground and from your API keys.
+        </p>
         <div className="max-w-lg">
-          <PowerLevelPicker value={shownLevel} onChange={(l) => { setLevel(l); edit(); }} typical={models.data?.typical} />
+          <PowerLevelPicker
+            value={shownLevel}
+            onChange={(l) => {
+              setLevel(l);
+              edit();
+            }}
+            typical={models.data?.typical}
+          />
         </div>
         <p className="mt-2 text-xs text-slate-500">
-          {level ? <>Preference: {level}. <button type="button" className="text-indigo-700 underline" onClick={() => { setLevel(null); edit(); }}>Clear (use the default, BALANCED)</button></> : "No preference set: the default, BALANCED, applies."}
+          {level ? (
+            <>
+              Preference: {level}.{" "}
+              <button
+                type="button"
+                className="text-indigo-700 underline"
+                onClick={() => {
+                  setLevel(null);
+                  edit();
+                }}
+              >
+                Clear (use the default, BALANCED)
+              </button>
+            </>
+          ) : (
+            "No preference set: the default, BALANCED, applies."
+          )}
         </p>
       </Card>
 
       <Card title="Routing weights">
-        <p className="mb-3 text-sm text-slate-600">How much the router values low cost, low latency and high quality when it ranks models. They are normalised to sum to 1.</p>
+        <p className="mb-3 text-sm text-slate-600">
+          How much the router values low cost, low latency and high quality when it ranks models. They are normalised to
+          sum to 1.
+        </p>
         <label className="mb-4 flex items-center gap-2 text-sm text-slate-700">
-          <input type="checkbox" className="h-4 w-4 accent-indigo-600" checked={weights === null} onChange={(e) => setWeights(e.target.checked ? null : { ...POWER_LEVEL_WEIGHTS[shownLevel] })} />
+          <input
+            type="checkbox"
+            className="h-4 w-4 accent-indigo-600"
+            checked={weights === null}
+            onChange={(e) => setWeights(e.target.checked ? null : { ...POWER_LEVEL_WEIGHTS[shownLevel] })}
+          />
           Use the power level&apos;s defaults
         </label>
-        {errors.of("routing_weights") && <p className="mb-3 text-xs font-medium text-red-700">{errors.of("routing_weights")!.join(" ")}</p>}
+        {errors.of("routing_weights") && (
+          <p className="mb-3 text-xs font-medium text-red-700">{errors.of("routing_weights")!.join(" ")}</p>
+        )}
         <div className="grid gap-4 sm:grid-cols-3">
           {WEIGHT_KEYS.map((k) => (
-            <Field key={k} label={`${k[0]!.toUpperCase()}${k.slice(1)}`} htmlFor={`w-${k}`} hint={weightSum > 0 ? `${Math.round((shownWeights[k] / weightSum) * 100)}% of the score` : undefined}>
+            <Field
+              key={k}
+              label={`${k[0]!.toUpperCase()}${k.slice(1)}`}
+              htmlFor={`w-${k}`}
+              hint={weightSum > 0 ? `${Math.round((shownWeights[k] / weightSum) * 100)}% of the score` : undefined}
+            >
               <div className="flex items-center gap-2">
                 <input
                   id={`w-${k}`}
-                  type="range" min={0} max={1} step={0.05}
+                  type="range"
+                  min={0}
+                  max={1}
+                  step={0.05}
                   disabled={weights === null}
                   value={shownWeights[k]}
                   onChange={(e) => setWeights({ ...shownWeights, [k]: Number(e.target.value) })}
                   className="w-full accent-indigo-600 disabled:opacity-50"
                 />
-                <span className="w-10 text-right text-sm tabular-nums text-slate-700">{shownWeights[k].toFixed(2)}</span>
+                <span className="w-10 text-right text-sm text-slate-700 tabular-nums">
+                  {shownWeights[k].toFixed(2)}
+                </span>
               </div>
             </Field>
           ))}
@@ -89,8 +135,23 @@ function SettingsEditor({ initial }: { initial: UserSettings }) {
 
       <Card title="Monthly budget">
         <div className="max-w-xs">
-          <Field label="Budget (USD per month)" htmlFor="budget" hint={budgetUsd === 0 ? ZERO_BUDGET_MEANING : "Leave empty for no budget."} error={errors.of("monthly_budget_usd")}>
-            <Input id="budget" type="number" min={0} step="0.01" inputMode="decimal" placeholder="none" value={budget} onChange={(e) => setBudget(e.target.value)} {...errors.aria("monthly_budget_usd", "budget")} />
+          <Field
+            label="Budget (USD per month)"
+            htmlFor="budget"
+            hint={budgetUsd === 0 ? ZERO_BUDGET_MEANING : "Leave empty for no budget."}
+            error={errors.of("monthly_budget_usd")}
+          >
+            <Input
+              id="budget"
+              type="number"
+              min={0}
+              step="0.01"
+              inputMode="decimal"
+              placeholder="none"
+              value={budget}
+              onChange={(e) => setBudget(e.target.value)}
+              {...errors.aria("monthly_budget_usd", "budget")}
+            />
           </Field>
         </div>
         <div className="mt-4 border-t border-slate-100 pt-4">
@@ -99,7 +160,9 @@ function SettingsEditor({ initial }: { initial: UserSettings }) {
       </Card>
 
       <div className="flex flex-wrap items-center gap-3">
-        <Button type="submit" disabled={save.isPending}>{save.isPending ? "Saving…" : "Save settings"}</Button>
+        <Button type="submit" disabled={save.isPending}>
+          {save.isPending ? "Saving…" : "Save settings"}
+        </Button>
         {save.isSuccess && <Alert kind="success">Settings saved.</Alert>}
         <FormErrorSummary errors={errors} />
       </div>

@@ -4,7 +4,11 @@ import { api } from "@/components/api-client";
 import type { Level } from "@/lib/catalog/model-table";
 
 export type Weights = { cost: number; latency: number; quality: number };
-export type UserSettings = { preferred_power_level: Level | null; routing_weights: Weights | null; monthly_budget_usd: number | null };
+export type UserSettings = {
+  preferred_power_level: Level | null;
+  routing_weights: Weights | null;
+  monthly_budget_usd: number | null;
+};
 
 export function useSettings() {
   return useQuery({ queryKey: ["settings"], queryFn: () => api<UserSettings>("/api/settings") });

@@ -12,9 +12,15 @@ export function AppShell({ user, children }: { user: { email: string; role: Role
     <div className="min-h-screen">
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
-          <Link href="/" className="text-base font-semibold tracking-tight text-indigo-700">Switchyard</Link>
+          <Link href="/" className="text-base font-semibold tracking-tight text-indigo-700">
+            Switchyard
+          </Link>
           <nav aria-label="Main" className="flex flex-wrap gap-1">
-            {items.map((item) => <NavLink key={item.href} href={item.href}>{item.label}</NavLink>)}
+            {items.map((item) => (
+              <NavLink key={item.href} href={item.href}>
+                {item.label}
+              </NavLink>
+            ))}
           </nav>
           <div className="ml-auto flex items-center gap-3 text-sm">
             <BalanceWidget />

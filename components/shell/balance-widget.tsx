@@ -40,17 +40,29 @@ export function BalanceWidget() {
   const low = available !== null && available < 1_000_000;
   // The pill has room for cents only; the exact figure is in the tooltip and the accessible name.
   const shown = available === null ? "…" : formatUsdCents(owed > 0 ? -owed : available);
-  const exact = available === null ? "Available credits" : owed > 0 ? `Your account owes ${formatUsd(owed)}` : `Available credits: ${formatUsd(available)}`;
-  const tone = owed > 0 ? "bg-red-50 text-red-800 ring-red-200 hover:bg-red-100" : low ? "bg-amber-50 text-amber-800 ring-amber-200 hover:bg-amber-100" : "bg-emerald-50 text-emerald-800 ring-emerald-200 hover:bg-emerald-100";
+  const exact =
+    available === null
+      ? "Available credits"
+      : owed > 0
+        ? `Your account owes ${formatUsd(owed)}`
+        : `Available credits: ${formatUsd(available)}`;
+  const tone =
+    owed > 0
+      ? "bg-red-50 text-red-800 ring-red-200 hover:bg-red-100"
+      : low
+        ? "bg-amber-50 text-amber-800 ring-amber-200 hover:bg-amber-100"
+        : "bg-emerald-50 text-emerald-800 ring-emerald-200 hover:bg-emerald-100";
   return (
     <Link
       href="/credits"
       data-testid="balance-widget"
       aria-label={exact}
       title={owed > 0 ? `${exact}: paid models are paused until credits cover it` : exact}
-      className={`inline-flex items-center gap-1.5 whitespace-nowrap rounded-full px-2.5 py-1 text-sm font-medium tabular-nums ring-1 ${tone}`}
+      className={`inline-flex items-center gap-1.5 rounded-full px-2.5 py-1 text-sm font-medium whitespace-nowrap tabular-nums ring-1 ${tone}`}
     >
-      <span aria-hidden className="text-xs font-normal opacity-70">Credits</span>
+      <span aria-hidden className="text-xs font-normal opacity-70">
+        Credits
+      </span>
       <span>{shown}</span>
     </Link>
   );

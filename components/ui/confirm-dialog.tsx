@@ -9,7 +9,16 @@ import { Modal } from "@/components/ui/modal";
  * they were; the dialog stays open while the action runs and shows its error, so the person sees
  * what happened to what they confirmed.
  */
-export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onCancel, pending = false, error, tone = "danger" }: {
+export function ConfirmDialog({
+  title,
+  children,
+  confirmLabel,
+  onConfirm,
+  onCancel,
+  pending = false,
+  error,
+  tone = "danger",
+}: {
   title: string;
   /** What will happen, in the words of the person's own situation. */
   children: ReactNode;
@@ -27,18 +36,37 @@ export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onCanc
   const cancel = () => {
     if (!pending) onCancel();
   };
-  const confirmStyle = tone === "danger" ? "bg-red-600 hover:bg-red-500 disabled:bg-red-300" : "bg-indigo-600 hover:bg-indigo-500 disabled:bg-indigo-300";
+  const confirmStyle =
+    tone === "danger"
+      ? "bg-red-600 hover:bg-red-500 disabled:bg-red-300"
+      : "bg-indigo-600 hover:bg-indigo-500 disabled:bg-indigo-300";
   return (
     <Modal title={title} onClose={cancel} describedBy={descriptionId} size="narrow">
-      <div id={descriptionId} className="space-y-2 text-sm text-slate-700 wrap-anywhere">{children}</div>
-      {error && <div className="mt-3 wrap-anywhere"><Alert>{error}</Alert></div>}
+      <div id={descriptionId} className="space-y-2 text-sm wrap-anywhere text-slate-700">
+        {children}
+      </div>
+      {error && (
+        <div className="mt-3 wrap-anywhere">
+          <Alert>{error}</Alert>
+        </div>
+      )}
       <div className="mt-5 flex flex-wrap justify-end gap-2">
-        <button ref={cancelRef} type="button" onClick={cancel} disabled={pending}
-          className="inline-flex items-center rounded-md bg-white px-3 py-2 text-sm font-medium text-slate-800 ring-1 ring-slate-300 hover:bg-slate-50 disabled:text-slate-400">
+        <button
+          ref={cancelRef}
+          type="button"
+          onClick={cancel}
+          disabled={pending}
+          className="inline-flex items-center rounded-md bg-white px-3 py-2 text-sm font-medium text-slate-800 ring-1 ring-slate-300 hover:bg-slate-50 disabled:text-slate-400"
+        >
           Cancel
         </button>
-        <button type="button" onClick={onConfirm} disabled={pending} aria-busy={pending}
-          className={`inline-flex items-center rounded-md px-3 py-2 text-sm font-medium text-white ${confirmStyle}`}>
+        <button
+          type="button"
+          onClick={onConfirm}
+          disabled={pending}
+          aria-busy={pending}
+          className={`inline-flex items-center rounded-md px-3 py-2 text-sm font-medium text-white ${confirmStyle}`}
+        >
           {pending ? "Working…" : confirmLabel}
         </button>
       </div>

@@ -13,7 +13,14 @@ export type RangeChoice = { preset: (typeof PRESETS)[number] | "custom"; range: 
 export function RangePicker({ value, onChange }: { value: RangeChoice; onChange: (choice: RangeChoice) => void }) {
   const [draft, setDraft] = useState<DateRange>(value.range);
   const days = inclusiveDays(draft.from, draft.to);
-  const problem = !draft.from || !draft.to ? "Pick both dates." : days === 0 ? "The start must not be after the end." : days > MAX_DAYS ? `A range may span at most ${MAX_DAYS} days.` : null;
+  const problem =
+    !draft.from || !draft.to
+      ? "Pick both dates."
+      : days === 0
+        ? "The start must not be after the end."
+        : days > MAX_DAYS
+          ? `A range may span at most ${MAX_DAYS} days.`
+          : null;
 
   function setCustom(next: DateRange) {
     setDraft(next);
@@ -22,30 +29,72 @@ export function RangePicker({ value, onChange }: { value: RangeChoice; onChange:
   }
 
   const segment = (active: boolean) =>
-    cx("px-3 py-1.5 text-sm font-medium border-l border-slate-200 first:border-l-0 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500", active ? "bg-indigo-600 text-white" : "bg-white text-slate-700 hover:bg-slate-50");
+    cx(
+      "px-3 py-1.5 text-sm font-medium border-l border-slate-200 first:border-l-0 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500",
+      active ? "bg-indigo-600 text-white" : "bg-white text-slate-700 hover:bg-slate-50",
+    );
 
   return (
     <div className="flex flex-wrap items-end gap-3">
-      <div role="group" aria-label="Date range" className="inline-flex overflow-hidden rounded-md ring-1 ring-slate-300">
+      <div
+        role="group"
+        aria-label="Date range"
+        className="inline-flex overflow-hidden rounded-md ring-1 ring-slate-300"
+      >
         {PRESETS.map((n) => (
-          <button key={n} type="button" aria-pressed={value.preset === n} className={segment(value.preset === n)}
-            onClick={() => { const range = presetRange(n); setDraft(range); onChange({ preset: n, range }); }}>
+          <button
+            key={n}
+            type="button"
+            aria-pressed={value.preset === n}
+            className={segment(value.preset === n)}
+            onClick={() => {
+              const range = presetRange(n);
+              setDraft(range);
+              onChange({ preset: n, range });
+            }}
+          >
             {n} days
           </button>
         ))}
-        <button type="button" aria-pressed={value.preset === "custom"} className={segment(value.preset === "custom")}
-          onClick={() => onChange({ preset: "custom", range: value.range })}>
+        <button
+          type="button"
+          aria-pressed={value.preset === "custom"}
+          className={segment(value.preset === "custom")}
+          onClick={() => onChange({ preset: "custom", range: value.range })}
+        >
           Custom
         </button>
       </div>
       {value.preset === "custom" && (
         <div className="flex flex-wrap items-end gap-3">
-          <Field label="From" htmlFor="usage-from"><Input id="usage-from" type="date" value={draft.from} max={draft.to || undefined} onChange={(e) => setCustom({ ...draft, from: e.target.value })} /></Field>
-          <Field label="To" htmlFor="usage-to"><Input id="usage-to" type="date" value={draft.to} min={draft.from || undefined} onChange={(e) => setCustom({ ...draft, to: e.target.value })} /></Field>
-          {problem && <p role="alert" className="pb-2 text-sm text-red-700">{problem}</p>}
+          <Field label="From" htmlFor="usage-from">
+            <Input
+              id="usage-from"
+              type="date"
+              value={draft.from}
+              max={draft.to || undefined}
+              onChange={(e) => setCustom({ ...draft, from: e.target.value })}
+            />
+          </Field>
+          <Field label="To" htmlFor="usage-to">
+            <Input
+              id="usage-to"
+              type="date"
+              value={draft.to}
+              min={draft.from || undefined}
+              onChange={(e) => setCustom({ ...draft, to: e.target.value })}
+            />
+          </Field>
+          {problem && (
+            <p role="alert" className="pb-2 text-sm text-red-700">
+              {problem}
+            </p>
+          )}
         </div>
       )}
-      <p className="w-full text-xs text-slate-500">Days are UTC. Showing {value.range.from} to {value.range.to}.</p>
+      <p className="w-full text-xs text-slate-500">
+        Days are UTC. Showing {value.range.from} to {value.range.to}.
+      </p>
     </div>
   );
 }

@@ -18,7 +18,10 @@ export function UsageDashboard() {
   const byProvider = useUsage(choice.range, "provider");
   const byLevel = useUsage(choice.range, "power_level");
   const byModel = useUsage(choice.range, "model");
-  const days = useMemo(() => (byDay.data ? fillDays(byDay.data.series, byDay.data.from, byDay.data.to) : []), [byDay.data]);
+  const days = useMemo(
+    () => (byDay.data ? fillDays(byDay.data.series, byDay.data.from, byDay.data.to) : []),
+    [byDay.data],
+  );
 
   const error = byDay.error ?? byProvider.error ?? byLevel.error ?? byModel.error;
   const totals = byDay.data?.totals;
@@ -30,24 +33,40 @@ export function UsageDashboard() {
       {!totals ? (
         !error && <p className="text-sm text-slate-500">Loading usage…</p>
       ) : (
-        <div className={`space-y-6 transition-opacity ${byDay.isPlaceholderData ? "opacity-60" : ""}`} aria-busy={byDay.isFetching}>
+        <div
+          className={`space-y-6 transition-opacity ${byDay.isPlaceholderData ? "opacity-60" : ""}`}
+          aria-busy={byDay.isFetching}
+        >
           <UsageTotals totals={totals} />
           {totals.requests === 0 ? (
             <Card>
               <div className="py-8 text-center" data-testid="usage-empty">
                 <p className="text-sm font-medium text-slate-800">No requests in this range.</p>
                 <p className="mt-1 text-sm text-slate-500">
-                  Send a message in the <Link href="/chat" className="text-indigo-700 underline">chat</Link> or call the gateway with an{" "}
-                  <Link href="/keys" className="text-indigo-700 underline">API key</Link>; usage shows up here right away.
+                  Send a message in the{" "}
+                  <Link href="/chat" className="text-indigo-700 underline">
+                    chat
+                  </Link>{" "}
+                  or call the gateway with an{" "}
+                  <Link href="/keys" className="text-indigo-700 underline">
+                    API key
+                  </Link>
+                  ; usage shows up here right away.
                 </p>
               </div>
             </Card>
           ) : (
             <>
-              <Card title="Spend per day"><SpendByDayChart days={days} /></Card>
+              <Card title="Spend per day">
+                <SpendByDayChart days={days} />
+              </Card>
               <div className="grid gap-6 lg:grid-cols-2">
-                <Card title="Requests by provider">{byProvider.data && <RequestsByProviderChart providers={byProvider.data.series} />}</Card>
-                <Card title="Spend by power level">{byLevel.data && <SpendByLevelChart levels={byLevel.data.series} />}</Card>
+                <Card title="Requests by provider">
+                  {byProvider.data && <RequestsByProviderChart providers={byProvider.data.series} />}
+                </Card>
+                <Card title="Spend by power level">
+                  {byLevel.data && <SpendByLevelChart levels={byLevel.data.series} />}
+                </Card>
               </div>
               <Card title="Top models by spend">{byModel.data && <TopModelsChart models={byModel.data.series} />}</Card>
             </>

@@ -11,7 +11,8 @@ export type DateRange = { from: string; to: string };
 export function useUsage(range: DateRange, groupBy: GroupBy) {
   return useQuery({
     queryKey: ["usage", range.from, range.to, groupBy],
-    queryFn: () => api<UsageReport>(`/api/usage?${new URLSearchParams({ from: range.from, to: range.to, group_by: groupBy })}`),
+    queryFn: () =>
+      api<UsageReport>(`/api/usage?${new URLSearchParams({ from: range.from, to: range.to, group_by: groupBy })}`),
     placeholderData: keepPreviousData,
   });
 }

@@ -11,7 +11,10 @@ const deferred = <T>() => {
 describe("TtlCache", () => {
   it("sends one load for many concurrent misses of a key, and serves the result until the TTL passes", async () => {
     let now = 0;
-    const cache = new TtlCache<string, number>(() => 1_000, () => now);
+    const cache = new TtlCache<string, number>(
+      () => 1_000,
+      () => now,
+    );
     let loads = 0;
     const d = deferred<number>();
     const load = () => (loads++, d.promise);

@@ -86,7 +86,15 @@ export class TtlCache<K, V> {
 export const identityTtlMs = () => env("SWITCHYARD_IDENTITY_TTL_MS");
 
 /** What a gateway key's hash resolves to (null: no such key). */
-export type CachedKey = { id: string; prefix: string; revokedAt: Date | null; expiresAt: Date | null; lastUsedAt: Date | null; user: { id: string; email: string; role: Role; disabled: boolean }; fences: KeyFences | null } | null;
+export type CachedKey = {
+  id: string;
+  prefix: string;
+  revokedAt: Date | null;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  user: { id: string; email: string; role: Role; disabled: boolean };
+  fences: KeyFences | null;
+} | null;
 /** A session's user (null: gone). */
 export type CachedUser = { id: string; email: string; role: Role; disabled: boolean; sessionVersion: number } | null;
 /** Routing preferences (null: none saved). */
@@ -94,14 +102,24 @@ export type CachedSettings = { preferredPowerLevel: string | null; routingWeight
 /** Sealed BYOK keys by provider id. */
 export type CachedByok = Map<string, { id: string; ciphertext: string }>;
 
-type Caches = { keys: TtlCache<string, CachedKey>; users: TtlCache<string, CachedUser>; settings: TtlCache<string, CachedSettings>; byok: TtlCache<string, CachedByok> };
+type Caches = {
+  keys: TtlCache<string, CachedKey>;
+  users: TtlCache<string, CachedUser>;
+  settings: TtlCache<string, CachedSettings>;
+  byok: TtlCache<string, CachedByok>;
+};
 
 // On globalThis: Next bundles route handlers separately, and a revoke in one route must clear the
 // cache the completions route reads.
 const holder = globalThis as unknown as { switchyardIdentity?: Caches };
 
 export function identityCaches(): Caches {
-  holder.switchyardIdentity ??= { keys: new TtlCache(identityTtlMs), users: new TtlCache(identityTtlMs), settings: new TtlCache(identityTtlMs), byok: new TtlCache(identityTtlMs) };
+  holder.switchyardIdentity ??= {
+    keys: new TtlCache(identityTtlMs),
+    users: new TtlCache(identityTtlMs),
+    settings: new TtlCache(identityTtlMs),
+    byok: new TtlCache(identityTtlMs),
+  };
   return holder.switchyardIdentity;
 }
 

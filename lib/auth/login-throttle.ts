@@ -70,11 +70,21 @@ export type LoginThrottle = {
   succeeded(email: string, address: string): Promise<void>;
 };
 
-export function createLoginThrottle(db: Db, opts: { limits?: Partial<LoginLimits>; sleep?: (ms: number) => Promise<void> } = {}): LoginThrottle {
+export function createLoginThrottle(
+  db: Db,
+  opts: { limits?: Partial<LoginLimits>; sleep?: (ms: number) => Promise<void> } = {},
+): LoginThrottle {
   const limits = { ...LOGIN_LIMITS, ...opts.limits };
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const store = (keyPrefix: string, points: number, duration: number, clearExpiredByTimeout = false) =>
-    new RateLimiterPrisma({ storeClient: db, tableName: "rateLimit", keyPrefix, points, duration, clearExpiredByTimeout });
+    new RateLimiterPrisma({
+      storeClient: db,
+      tableName: "rateLimit",
+      keyPrefix,
+      points,
+      duration,
+      clearExpiredByTimeout,
+    });
   // Failure counts that only ever slow things down have no point limit of their own.
   const pairFailures = store("login-pair", Number.MAX_SAFE_INTEGER, limits.pairWindowSeconds);
   // A row here means "this pair waits until it expires". This limiter also clears rows of every
@@ -106,7 +116,11 @@ export function createLoginThrottle(db: Db, opts: { limits?: Partial<LoginLimits
       if (wait > 0) await pairWait.block(pairKey(email, address), wait);
     },
     async succeeded(email, address) {
-      await Promise.all([pairFailures.delete(pairKey(email, address)), pairWait.delete(pairKey(email, address)), byAddress.reward(addressKey(address), 1)]);
+      await Promise.all([
+        pairFailures.delete(pairKey(email, address)),
+        pairWait.delete(pairKey(email, address)),
+        byAddress.reward(addressKey(address), 1),
+      ]);
     },
   };
 }

@@ -2,7 +2,8 @@ import { encode } from "next-auth/jwt";
 import { describe, expect, it } from "vitest";
 import { readSessionToken, renewedSessionCookie } from "./session-cookie";
 
-const sessionUserId = async (cookieHeader: string | null, secret: string) => (await readSessionToken(cookieHeader, secret))?.userId ?? null;
+const sessionUserId = async (cookieHeader: string | null, secret: string) =>
+  (await readSessionToken(cookieHeader, secret))?.userId ?? null;
 
 const secret = "test-secret-that-is-long-enough-123456";
 
@@ -16,7 +17,12 @@ describe("sessionUserId", () => {
   it("reassembles chunked cookies", async () => {
     const token = await encode({ token: { sub: "user-2" }, secret });
     const half = Math.floor(token.length / 2);
-    expect(await sessionUserId(`next-auth.session-token.0=${token.slice(0, half)}; next-auth.session-token.1=${token.slice(half)}`, secret)).toBe("user-2");
+    expect(
+      await sessionUserId(
+        `next-auth.session-token.0=${token.slice(0, half)}; next-auth.session-token.1=${token.slice(half)}`,
+        secret,
+      ),
+    ).toBe("user-2");
   });
 
   it("ignores cookies made with another secret, tampered, or absent", async () => {
@@ -30,12 +36,21 @@ describe("sessionUserId", () => {
 describe("renewedSessionCookie", () => {
   it("reissues the presented session at a new version, under the same cookie name and flags", async () => {
     const token = await encode({ token: { sub: "user-3", email: "u@example.com", sv: 4 }, secret });
-    expect(await readSessionToken(`next-auth.session-token=${token}`, secret)).toMatchObject({ userId: "user-3", sessionVersion: 4 });
+    expect(await readSessionToken(`next-auth.session-token=${token}`, secret)).toMatchObject({
+      userId: "user-3",
+      sessionVersion: 4,
+    });
 
     const renewed = (await renewedSessionCookie(`__Secure-next-auth.session-token=${token}`, secret, 5))!;
-    expect(renewed).toMatch(/^__Secure-next-auth\.session-token=[^;]+; Path=\/; Expires=[^;]+; HttpOnly; SameSite=Lax; Secure$/);
+    expect(renewed).toMatch(
+      /^__Secure-next-auth\.session-token=[^;]+; Path=\/; Expires=[^;]+; HttpOnly; SameSite=Lax; Secure$/,
+    );
     const value = renewed.split(";")[0]!.split("=").slice(1).join("=");
-    expect(await readSessionToken(`__Secure-next-auth.session-token=${value}`, secret)).toMatchObject({ userId: "user-3", sessionVersion: 5, payload: { email: "u@example.com" } });
+    expect(await readSessionToken(`__Secure-next-auth.session-token=${value}`, secret)).toMatchObject({
+      userId: "user-3",
+      sessionVersion: 5,
+      payload: { email: "u@example.com" },
+    });
 
     const plain = (await renewedSessionCookie(`next-auth.session-token=${token}`, secret, 5))!;
     expect(plain).toMatch(/^next-auth\.session-token=/);

@@ -54,7 +54,13 @@ export async function readSessionToken(cookieHeader: string | null, secret: stri
     if (!token) continue;
     try {
       const payload = await decode({ token, secret });
-      if (payload?.sub) return { cookieName: name, userId: payload.sub, sessionVersion: typeof payload.sv === "number" ? payload.sv : 0, payload };
+      if (payload?.sub)
+        return {
+          cookieName: name,
+          userId: payload.sub,
+          sessionVersion: typeof payload.sv === "number" ? payload.sv : 0,
+          payload,
+        };
     } catch {
       // A cookie from another secret or a tampered one: not signed in.
     }
@@ -67,7 +73,11 @@ export async function readSessionToken(cookieHeader: string | null, secret: stri
  * without a valid session. For the browser that changed its own password: every other session
  * ends, this one goes on. Written as next-auth writes its cookie (same name, flags and lifetime).
  */
-export async function renewedSessionCookie(cookieHeader: string | null, secret: string, sessionVersion: number): Promise<string | null> {
+export async function renewedSessionCookie(
+  cookieHeader: string | null,
+  secret: string,
+  sessionVersion: number,
+): Promise<string | null> {
   const session = await readSessionToken(cookieHeader, secret);
   if (!session) return null;
   // next-auth's own token is a few hundred bytes, far below the 4 KB at which it splits cookies
@@ -84,7 +94,12 @@ export async function renewedSessionCookie(cookieHeader: string | null, secret: 
  * sessions (password, role): a Set-Cookie at the new version when the caller is that user's
  * browser session, nothing for a gateway key or anyone else.
  */
-export async function keepOwnSession(req: Request, caller: { userId: string; apiKeyId: string | null }, userId: string, sessionVersion: number): Promise<Record<string, string>> {
+export async function keepOwnSession(
+  req: Request,
+  caller: { userId: string; apiKeyId: string | null },
+  userId: string,
+  sessionVersion: number,
+): Promise<Record<string, string>> {
   if (caller.apiKeyId || caller.userId !== userId) return {};
   const cookie = await renewedSessionCookie(req.headers.get("cookie"), sessionSecret(), sessionVersion);
   return cookie ? { "set-cookie": cookie } : {};

@@ -16,8 +16,16 @@ import { identityCaches, invalidateIdentity, type CachedByok } from "../auth/ide
 export type ByokStatus = "verified" | "unverified" | "invalid";
 
 export type ByokView = {
-  id: string; provider: string; provider_name: string; key_prefix: string; created_at: string; last_used_at: string | null;
-  status: ByokStatus; verified_at: string | null; invalid_at: string | null; invalid_reason: string | null;
+  id: string;
+  provider: string;
+  provider_name: string;
+  key_prefix: string;
+  created_at: string;
+  last_used_at: string | null;
+  status: ByokStatus;
+  verified_at: string | null;
+  invalid_at: string | null;
+  invalid_reason: string | null;
 };
 
 /** How addByokKey asks the provider about a key (lib/byok/verify.ts; injectable for tests). */
@@ -26,14 +34,28 @@ export type ByokDeps = { checkKey?: (target: VerifyTarget, apiKey: string) => Pr
 /** The longest invalid_reason kept: a provider's sentence, not its whole error page. */
 const MAX_INVALID_REASON_CHARS = 500;
 
-type KeyRow = { id: string; keyPrefix: string; createdAt: Date; lastUsedAt: Date | null; verifiedAt: Date | null; invalidAt: Date | null; invalidReason: string | null };
+type KeyRow = {
+  id: string;
+  keyPrefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  verifiedAt: Date | null;
+  invalidAt: Date | null;
+  invalidReason: string | null;
+};
 
 function viewOf(row: KeyRow, provider: { slug: string; name: string }): ByokView {
   return {
-    id: row.id, provider: provider.slug, provider_name: provider.name, key_prefix: row.keyPrefix,
-    created_at: row.createdAt.toISOString(), last_used_at: row.lastUsedAt?.toISOString() ?? null,
+    id: row.id,
+    provider: provider.slug,
+    provider_name: provider.name,
+    key_prefix: row.keyPrefix,
+    created_at: row.createdAt.toISOString(),
+    last_used_at: row.lastUsedAt?.toISOString() ?? null,
     status: row.invalidAt ? "invalid" : row.verifiedAt ? "verified" : "unverified",
-    verified_at: row.verifiedAt?.toISOString() ?? null, invalid_at: row.invalidAt?.toISOString() ?? null, invalid_reason: row.invalidReason,
+    verified_at: row.verifiedAt?.toISOString() ?? null,
+    invalid_at: row.invalidAt?.toISOString() ?? null,
+    invalid_reason: row.invalidReason,
   };
 }
 
@@ -47,14 +69,24 @@ function viewOf(row: KeyRow, provider: { slug: string; name: string }): ByokView
  *   saying what happened, unless `save_unverified` is true: then stored with verified_at null.
  * Replacing a key starts it afresh: its verification is the new one, and it is no longer invalid.
  */
-export async function addByokKey(db: Db, userId: string, input: z.infer<typeof addByokSchema>, key: Buffer, deps: ByokDeps = {}): Promise<ByokView> {
-  const provider = await db.provider.findUnique({ where: { slug: input.provider }, select: { id: true, slug: true, name: true, requiresKey: true, kind: true, baseUrl: true } });
+export async function addByokKey(
+  db: Db,
+  userId: string,
+  input: z.infer<typeof addByokSchema>,
+  key: Buffer,
+  deps: ByokDeps = {},
+): Promise<ByokView> {
+  const provider = await db.provider.findUnique({
+    where: { slug: input.provider },
+    select: { id: true, slug: true, name: true, requiresKey: true, kind: true, baseUrl: true },
+  });
   if (!provider) throw badRequest(`There is no provider "${input.provider}"`, "provider");
   if (!provider.requiresKey) throw badRequest(`Provider "${provider.slug}" needs no key`, "provider");
   const checkKey = deps.checkKey ?? checkProviderKey;
   const check = await checkKey({ name: provider.name, kind: provider.kind, baseUrl: provider.baseUrl }, input.api_key);
   if (check.outcome === "rejected") throw new ApiError(400, "byok_key_rejected", check.message, "api_key");
-  if (check.outcome === "unreachable" && !input.save_unverified) throw new ApiError(424, "provider_unreachable", check.message);
+  if (check.outcome === "unreachable" && !input.save_unverified)
+    throw new ApiError(424, "provider_unreachable", check.message);
   const now = new Date();
   const data = {
     ciphertext: seal(input.api_key, key, byokKeyAad(userId, provider.id)),
@@ -84,9 +116,15 @@ export async function addByokKey(db: Db, userId: string, input: z.infer<typeof a
  * request was in flight is not marked for its predecessor's refusal. A key already invalid keeps
  * its first time and reason. Resolves true when a key was marked.
  */
-export async function markByokInvalid(db: Db, keyId: string, reason: string, opts: { secrets?: KnownSecrets; ciphertext?: string } = {}): Promise<boolean> {
+export async function markByokInvalid(
+  db: Db,
+  keyId: string,
+  reason: string,
+  opts: { secrets?: KnownSecrets; ciphertext?: string } = {},
+): Promise<boolean> {
   const scrubbed = scrubSecrets(reason, opts.secrets ?? []).trim();
-  const text = scrubbed.length > MAX_INVALID_REASON_CHARS ? `${scrubbed.slice(0, MAX_INVALID_REASON_CHARS)}…` : scrubbed;
+  const text =
+    scrubbed.length > MAX_INVALID_REASON_CHARS ? `${scrubbed.slice(0, MAX_INVALID_REASON_CHARS)}…` : scrubbed;
   const { count } = await db.userProviderKey.updateMany({
     where: { id: keyId, invalidAt: null, ...(opts.ciphertext !== undefined ? { ciphertext: opts.ciphertext } : {}) },
     data: { invalidAt: new Date(), invalidReason: text || "The provider refused the key" },
@@ -96,7 +134,11 @@ export async function markByokInvalid(db: Db, keyId: string, reason: string, opt
 }
 
 export async function listByokKeys(db: Db, userId: string): Promise<ByokView[]> {
-  const rows = await db.userProviderKey.findMany({ where: { userId }, include: { provider: { select: { slug: true, name: true } } }, orderBy: { createdAt: "desc" } });
+  const rows = await db.userProviderKey.findMany({
+    where: { userId },
+    include: { provider: { select: { slug: true, name: true } } },
+    orderBy: { createdAt: "desc" },
+  });
   return rows.map((r) => viewOf(r, r.provider));
 }
 
@@ -114,7 +156,10 @@ export async function deleteByokKey(db: Db, userId: string, id: string): Promise
  */
 export function loadCallerKeys(db: Db, userId: string): Promise<CachedByok> {
   return identityCaches().byok.through(userId, async () => {
-    const rows = await db.userProviderKey.findMany({ where: { userId, invalidAt: null }, select: { id: true, providerId: true, ciphertext: true } });
+    const rows = await db.userProviderKey.findMany({
+      where: { userId, invalidAt: null },
+      select: { id: true, providerId: true, ciphertext: true },
+    });
     return new Map(rows.map((r) => [r.providerId, { id: r.id, ciphertext: r.ciphertext }]));
   });
 }
@@ -128,10 +173,18 @@ export async function listByokProviders(db: Db, userId: string) {
   const rows = await db.provider.findMany({
     where: { enabled: true, requiresKey: true },
     select: {
-      slug: true, name: true, apiKeyCiphertext: true,
+      slug: true,
+      name: true,
+      apiKeyCiphertext: true,
       _count: { select: { models: { where: { enabled: true } }, userKeys: { where: { userId, invalidAt: null } } } },
     },
     orderBy: { name: "asc" },
   });
-  return rows.map((p) => ({ slug: p.slug, name: p.name, has_platform_key: p.apiKeyCiphertext !== null, has_own_key: p._count.userKeys > 0, models: p._count.models }));
+  return rows.map((p) => ({
+    slug: p.slug,
+    name: p.name,
+    has_platform_key: p.apiKeyCiphertext !== null,
+    has_own_key: p._count.userKeys > 0,
+    models: p._count.models,
+  }));
 }

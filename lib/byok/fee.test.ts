@@ -36,7 +36,9 @@ describe("the fee in percent", () => {
   });
 
   it("allows 0..100 with at most 2 decimals", () => {
-    for (const ok of [0, 0.01, 5, 12.34, 99.99, 100]) expect(byokFeePercentSchema.safeParse(ok).success, String(ok)).toBe(true);
-    for (const bad of [-0.01, 100.01, 1.234, 0.001]) expect(byokFeePercentSchema.safeParse(bad).success, String(bad)).toBe(false);
+    for (const ok of [0, 0.01, 5, 12.34, 99.99, 100])
+      expect(byokFeePercentSchema.safeParse(ok).success, String(ok)).toBe(true);
+    for (const bad of [-0.01, 100.01, 1.234, 0.001])
+      expect(byokFeePercentSchema.safeParse(bad).success, String(bad)).toBe(false);
   });
 });

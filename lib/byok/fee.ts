@@ -34,7 +34,8 @@ export function byokFeeBasisPoints(db: SettingsDb): Promise<number> {
 
 /** Stores the fee (whole basis points, 0..10000) and clears this process's cached copy. */
 export async function setByokFeeBasisPoints(db: SettingsDb, basisPoints: number): Promise<void> {
-  if (!Number.isInteger(basisPoints) || basisPoints < 0 || basisPoints > MAX_BYOK_FEE_BASIS_POINTS) throw new RangeError(`BYOK fee must be 0..${MAX_BYOK_FEE_BASIS_POINTS} basis points, got ${basisPoints}`);
+  if (!Number.isInteger(basisPoints) || basisPoints < 0 || basisPoints > MAX_BYOK_FEE_BASIS_POINTS)
+    throw new RangeError(`BYOK fee must be 0..${MAX_BYOK_FEE_BASIS_POINTS} basis points, got ${basisPoints}`);
   await setSetting(db, BYOK_FEE_SETTING, basisPoints);
   cache().clear();
 }

@@ -32,7 +32,12 @@ export type VerifyTarget = { name: string; kind: ProviderKindDb; baseUrl: string
  * came (lib/providers/http.ts rejects with UpstreamError: status 0 with the transport's error
  * code, 408 on timeouts). `secrets` are the credentials the call carries.
  */
-export type HttpGet = (url: string, headers: Record<string, string>, signal: AbortSignal, secrets: KnownSecrets) => Promise<Pick<UpstreamResponse, "status" | "text" | "body">>;
+export type HttpGet = (
+  url: string,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+  secrets: KnownSecrets,
+) => Promise<Pick<UpstreamResponse, "status" | "text" | "body">>;
 
 export type KeyCheck =
   /** The model list answered 2xx with the key. */
@@ -45,15 +50,28 @@ export type KeyCheck =
   | { outcome: "unreachable"; why: string; message: string };
 
 /** The model-list request for a provider and key: where it goes and what it carries. */
-export function modelListRequest(target: Pick<VerifyTarget, "kind" | "baseUrl">, apiKey: string): { url: string; headers: Record<string, string> } {
+export function modelListRequest(
+  target: Pick<VerifyTarget, "kind" | "baseUrl">,
+  apiKey: string,
+): { url: string; headers: Record<string, string> } {
   if (target.kind === "ANTHROPIC") {
-    return { url: anthropicUrl(target.baseUrl, "/models"), headers: { accept: "application/json", "x-api-key": apiKey, "anthropic-version": ANTHROPIC_VERSION } };
+    return {
+      url: anthropicUrl(target.baseUrl, "/models"),
+      headers: { accept: "application/json", "x-api-key": apiKey, "anthropic-version": ANTHROPIC_VERSION },
+    };
   }
-  return { url: joinUrl(target.baseUrl, "/models"), headers: { accept: "application/json", authorization: `Bearer ${apiKey}` } };
+  return {
+    url: joinUrl(target.baseUrl, "/models"),
+    headers: { accept: "application/json", authorization: `Bearer ${apiKey}` },
+  };
 }
 
 /** Asks the provider whether it accepts `apiKey` (see the file comment). Never throws. */
-export async function checkProviderKey(target: VerifyTarget, apiKey: string, deps: { get?: HttpGet; timeoutMs?: number } = {}): Promise<KeyCheck> {
+export async function checkProviderKey(
+  target: VerifyTarget,
+  apiKey: string,
+  deps: { get?: HttpGet; timeoutMs?: number } = {},
+): Promise<KeyCheck> {
   if (target.kind === "SIMULATED") return { outcome: "not_needed" };
   const get = deps.get ?? getRequest;
   const timeoutMs = deps.timeoutMs ?? VERIFY_TIMEOUT_MS;
@@ -92,7 +110,11 @@ export async function checkProviderKey(target: VerifyTarget, apiKey: string, dep
 }
 
 function unreachable(name: string, why: string): KeyCheck {
-  return { outcome: "unreachable", why, message: `Could not reach ${name} (${why}) to check the key. Save it unverified?` };
+  return {
+    outcome: "unreachable",
+    why,
+    message: `Could not reach ${name} (${why}) to check the key. Save it unverified?`,
+  };
 }
 
 const TRANSPORT_WORDS: Record<string, string> = {

@@ -53,17 +53,33 @@ function providerColumns(input: ProviderInput, providerId: string, key: () => Bu
 export async function createProvider(db: Db, input: ProviderBody, key: () => Buffer, catalog: CatalogCache) {
   const id = crypto.randomUUID();
   // The columns without a default, set again from the whole body so the compiler sees them present.
-  const data: Prisma.ProviderUncheckedCreateInput = { id, ...providerColumns(input, id, key), slug: input.slug, name: input.name, kind: KIND_TO_DB[input.kind], baseUrl: baseUrlOf(input.base_url) };
+  const data: Prisma.ProviderUncheckedCreateInput = {
+    id,
+    ...providerColumns(input, id, key),
+    slug: input.slug,
+    name: input.name,
+    kind: KIND_TO_DB[input.kind],
+    baseUrl: baseUrlOf(input.base_url),
+  };
   const created = await db.provider.create({ data });
   catalog.invalidate();
   return created;
 }
 
-export async function updateProvider(db: Db, id: string, input: ProviderInput, key: () => Buffer, catalog: CatalogCache) {
+export async function updateProvider(
+  db: Db,
+  id: string,
+  input: ProviderInput,
+  key: () => Buffer,
+  catalog: CatalogCache,
+) {
   if (!(await db.provider.findUnique({ where: { id }, select: { id: true } }))) throw notFound("Provider not found");
   const data: Prisma.ProviderUncheckedUpdateInput = providerColumns(input, id, key);
   // An edited provider (a new key, URL…) is checked afresh: its last check no longer says anything.
-  const [, updated] = await db.$transaction([db.providerCheck.deleteMany({ where: { providerId: id } }), db.provider.update({ where: { id }, data })]);
+  const [, updated] = await db.$transaction([
+    db.providerCheck.deleteMany({ where: { providerId: id } }),
+    db.provider.update({ where: { id }, data }),
+  ]);
   catalog.invalidate();
   return updated;
 }
@@ -92,8 +108,10 @@ function modelColumns(input: ModelInput): ModelColumns {
   if (input.power_level !== undefined) data.powerLevel = input.power_level;
   if (input.input_per_1m !== undefined) data.inputPricePer1M = BigInt(input.input_per_1m);
   if (input.output_per_1m !== undefined) data.outputPricePer1M = BigInt(input.output_per_1m);
-  if (input.cache_read_per_1m !== undefined) data.cacheReadPricePer1M = input.cache_read_per_1m === null ? null : BigInt(input.cache_read_per_1m);
-  if (input.cache_write_per_1m !== undefined) data.cacheWritePricePer1M = input.cache_write_per_1m === null ? null : BigInt(input.cache_write_per_1m);
+  if (input.cache_read_per_1m !== undefined)
+    data.cacheReadPricePer1M = input.cache_read_per_1m === null ? null : BigInt(input.cache_read_per_1m);
+  if (input.cache_write_per_1m !== undefined)
+    data.cacheWritePricePer1M = input.cache_write_per_1m === null ? null : BigInt(input.cache_write_per_1m);
   if (input.latency_ms !== undefined) data.latencyMs = input.latency_ms;
   if (input.quality !== undefined) data.quality = input.quality;
   if (input.context_tokens !== undefined) data.contextTokens = input.context_tokens;

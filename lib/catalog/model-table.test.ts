@@ -1,8 +1,27 @@
 import { describe, expect, it } from "vitest";
 import { formatUsdAmount as formatCost } from "../money/units";
-import { facets, filterModels, formatPrice, isEmbeddingsModel, lockedByKey, requestCost, sortModels, splitCatalog, typicalCostByLevel, type Level, type ModelEntry, type ModelsResponse } from "./model-table";
+import {
+  facets,
+  filterModels,
+  formatPrice,
+  isEmbeddingsModel,
+  lockedByKey,
+  requestCost,
+  sortModels,
+  splitCatalog,
+  typicalCostByLevel,
+  type Level,
+  type ModelEntry,
+  type ModelsResponse,
+} from "./model-table";
 
-function model(id: string, level: Level, input: number, output: number, extra: Partial<ModelEntry["switchyard"]> = {}): ModelEntry {
+function model(
+  id: string,
+  level: Level,
+  input: number,
+  output: number,
+  extra: Partial<ModelEntry["switchyard"]> = {},
+): ModelEntry {
   const provider = id.split("/")[0]!;
   return {
     id,
@@ -12,7 +31,8 @@ function model(id: string, level: Level, input: number, output: number, extra: P
     switchyard: {
       name: id.split("/")[1]!,
       provider,
-      provider_name: { simulated: "Simulated (built-in)", openrouter: "OpenRouter", local: "Local vLLM" }[provider] ?? provider,
+      provider_name:
+        { simulated: "Simulated (built-in)", openrouter: "OpenRouter", local: "Local vLLM" }[provider] ?? provider,
       power_level: level,
       input_per_1m: input,
       output_per_1m: output,
@@ -28,18 +48,45 @@ function model(id: string, level: Level, input: number, output: number, extra: P
   };
 }
 
-const eco = model("simulated/sim-eco", "ECO", 0, 0, { simulated: true, capabilities: ["chat", "code", "simulated"], latency_ms: 250, quality: 6 });
+const eco = model("simulated/sim-eco", "ECO", 0, 0, {
+  simulated: true,
+  capabilities: ["chat", "code", "simulated"],
+  latency_ms: 250,
+  quality: 6,
+});
 const ecoPaid = model("openrouter/llama", "ECO", 0.1, 0.1, { latency_ms: 400, quality: 9 });
-const ecoLocal = model("local/qwen", "ECO", 0, 0, { is_local: true, capabilities: ["chat", "private"], latency_ms: 200, quality: 7.5 });
-const balanced = model("simulated/sim-balanced", "BALANCED", 0.5, 1.5, { simulated: true, capabilities: ["chat", "tools"], quality: 7.5 });
-const precision = model("simulated/sim-precision", "PRECISION", 3, 15, { simulated: true, latency_ms: 400, quality: 8.5 });
+const ecoLocal = model("local/qwen", "ECO", 0, 0, {
+  is_local: true,
+  capabilities: ["chat", "private"],
+  latency_ms: 200,
+  quality: 7.5,
+});
+const balanced = model("simulated/sim-balanced", "BALANCED", 0.5, 1.5, {
+  simulated: true,
+  capabilities: ["chat", "tools"],
+  quality: 7.5,
+});
+const precision = model("simulated/sim-precision", "PRECISION", 3, 15, {
+  simulated: true,
+  latency_ms: 400,
+  quality: 8.5,
+});
 const all = [precision, eco, balanced, ecoLocal, ecoPaid];
 
 describe("splitCatalog", () => {
   it("separates the routing aliases from the models", () => {
     const list: ModelsResponse = {
       object: "list",
-      data: [{ id: "auto", object: "model", created: 0, owned_by: "switchyard", switchyard: { alias: true, about: "router picks" } }, eco],
+      data: [
+        {
+          id: "auto",
+          object: "model",
+          created: 0,
+          owned_by: "switchyard",
+          switchyard: { alias: true, about: "router picks" },
+        },
+        eco,
+      ],
     };
     const { aliases, models } = splitCatalog(list);
     expect(aliases.map((a) => a.id)).toEqual(["auto"]);
@@ -75,8 +122,14 @@ describe("costs", () => {
 
 describe("filterModels", () => {
   it("filters by power level, provider and capability together", () => {
-    expect(filterModels(all, { powerLevel: "ECO" }).map((m) => m.id).sort()).toEqual(["local/qwen", "openrouter/llama", "simulated/sim-eco"]);
-    expect(filterModels(all, { provider: "simulated", powerLevel: "ECO" }).map((m) => m.id)).toEqual(["simulated/sim-eco"]);
+    expect(
+      filterModels(all, { powerLevel: "ECO" })
+        .map((m) => m.id)
+        .sort(),
+    ).toEqual(["local/qwen", "openrouter/llama", "simulated/sim-eco"]);
+    expect(filterModels(all, { provider: "simulated", powerLevel: "ECO" }).map((m) => m.id)).toEqual([
+      "simulated/sim-eco",
+    ]);
     expect(filterModels(all, { capability: "private" }).map((m) => m.id)).toEqual(["local/qwen"]);
     expect(filterModels(all, { powerLevel: "", provider: "", capability: "" })).toHaveLength(all.length);
   });
@@ -84,9 +137,21 @@ describe("filterModels", () => {
 
 describe("sortModels", () => {
   it("sorts by input+output price, latency and quality in either direction", () => {
-    expect(sortModels(all, "price", "asc").map((m) => m.id)).toEqual(["local/qwen", "simulated/sim-eco", "openrouter/llama", "simulated/sim-balanced", "simulated/sim-precision"]);
+    expect(sortModels(all, "price", "asc").map((m) => m.id)).toEqual([
+      "local/qwen",
+      "simulated/sim-eco",
+      "openrouter/llama",
+      "simulated/sim-balanced",
+      "simulated/sim-precision",
+    ]);
     expect(sortModels(all, "latency", "asc")[0]!.id).toBe("local/qwen");
-    expect(sortModels(all, "quality", "desc").map((m) => m.id)).toEqual(["openrouter/llama", "simulated/sim-precision", "local/qwen", "simulated/sim-balanced", "simulated/sim-eco"]);
+    expect(sortModels(all, "quality", "desc").map((m) => m.id)).toEqual([
+      "openrouter/llama",
+      "simulated/sim-precision",
+      "local/qwen",
+      "simulated/sim-balanced",
+      "simulated/sim-eco",
+    ]);
   });
 
   it("does not reorder its input", () => {
@@ -112,15 +177,31 @@ describe("facets", () => {
     const alike = "Northwind Cognitive Inference Services Europe West Primary 01";
     const a = model("nw-a/m", "ECO", 0, 0, { provider_name: alike });
     const b = model("nw-b/m", "ECO", 0, 0, { provider_name: alike });
-    expect(facets([b, a, eco]).providers.map((p) => p.label)).toEqual([`${alike} (nw-a)`, `${alike} (nw-b)`, "Simulated (built-in)"]);
+    expect(facets([b, a, eco]).providers.map((p) => p.label)).toEqual([
+      `${alike} (nw-a)`,
+      `${alike} (nw-b)`,
+      "Simulated (built-in)",
+    ]);
   });
 });
 
 describe("lockedByKey", () => {
-  const p = (slug: string, models: number, platform = false, own = false) => ({ slug, name: slug, has_platform_key: platform, has_own_key: own, models });
+  const p = (slug: string, models: number, platform = false, own = false) => ({
+    slug,
+    name: slug,
+    has_platform_key: platform,
+    has_own_key: own,
+    models,
+  });
 
   it("counts the models of providers with neither a platform key nor the user's own", () => {
-    const result = lockedByKey([p("anthropic", 4), p("groq", 3), p("openai", 5, true), p("mistral", 2, false, true), p("empty", 0)]);
+    const result = lockedByKey([
+      p("anthropic", 4),
+      p("groq", 3),
+      p("openai", 5, true),
+      p("mistral", 2, false, true),
+      p("empty", 0),
+    ]);
     expect(result.models).toBe(7);
     expect(result.providers.map((x) => x.slug)).toEqual(["anthropic", "groq"]);
     expect(lockedByKey([p("openai", 5, true)]).models).toBe(0);

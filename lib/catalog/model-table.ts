@@ -31,11 +31,18 @@ export type ModelInfo = {
 
 export type ProviderState = "up" | "down" | "circuit_open";
 
-export type AliasEntry = { id: string; object: "model"; created: number; owned_by: string; switchyard: { alias: true; about: string } };
+export type AliasEntry = {
+  id: string;
+  object: "model";
+  created: number;
+  owned_by: string;
+  switchyard: { alias: true; about: string };
+};
 export type ModelEntry = { id: string; object: "model"; created: number; owned_by: string; switchyard: ModelInfo };
 export type ModelsResponse = { object: "list"; data: (AliasEntry | ModelEntry)[] };
 
-export const isAlias = (e: AliasEntry | ModelEntry): e is AliasEntry => "alias" in e.switchyard && e.switchyard.alias === true;
+export const isAlias = (e: AliasEntry | ModelEntry): e is AliasEntry =>
+  "alias" in e.switchyard && e.switchyard.alias === true;
 
 export function splitCatalog(list: ModelsResponse): { aliases: AliasEntry[]; models: ModelEntry[] } {
   const aliases: AliasEntry[] = [];
@@ -71,7 +78,11 @@ export const isEmbeddingsModel = (m: ModelEntry): boolean => m.switchyard.capabi
 export function typicalCostByLevel(models: ModelEntry[]): Record<Level, number | null> {
   const out = {} as Record<Level, number | null>;
   for (const level of POWER_LEVELS) {
-    out[level] = median(models.filter((m) => m.switchyard.power_level === level && !isEmbeddingsModel(m)).map((m) => requestCost(m.switchyard, TYPICAL_TOKENS.in, TYPICAL_TOKENS.out)));
+    out[level] = median(
+      models
+        .filter((m) => m.switchyard.power_level === level && !isEmbeddingsModel(m))
+        .map((m) => requestCost(m.switchyard, TYPICAL_TOKENS.in, TYPICAL_TOKENS.out)),
+    );
   }
   return out;
 }
@@ -124,13 +135,22 @@ export function facets(models: ModelEntry[]): { providers: ProviderOption[]; cap
   }
   const uses = new Map<string, number>();
   for (const name of names.values()) uses.set(name, (uses.get(name) ?? 0) + 1);
-  const providers = [...names].map(([value, name]) => ({ value, label: uses.get(name)! > 1 ? `${name} (${value})` : name }));
+  const providers = [...names].map(([value, name]) => ({
+    value,
+    label: uses.get(name)! > 1 ? `${name} (${value})` : name,
+  }));
   providers.sort((a, b) => a.label.localeCompare(b.label) || a.value.localeCompare(b.value));
   return { providers, capabilities: [...capabilities].sort() };
 }
 
 /** A provider a user may bring a key for, as GET /api/byok/providers describes it to them. */
-export type KeyProvider = { slug: string; name: string; has_platform_key: boolean; has_own_key: boolean; models: number };
+export type KeyProvider = {
+  slug: string;
+  name: string;
+  has_platform_key: boolean;
+  has_own_key: boolean;
+  models: number;
+};
 
 /** The enabled models nobody has given a key for yet, so this user cannot use them until they add one. */
 export function lockedByKey(providers: KeyProvider[]): { models: number; providers: KeyProvider[] } {

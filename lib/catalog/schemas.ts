@@ -52,7 +52,12 @@ export const providerBodySchema = z.strictObject({
     .toLowerCase()
     .min(1)
     .regex(new RegExp(`^[a-z0-9][a-z0-9-]{0,${L.slug.maxLength - 1}}$`))
-    .meta({ label: "Slug", messages: { invalid_format: `{label} may only have lowercase letters, digits and dashes (at most ${L.slug.maxLength}, not starting with a dash)` } }),
+    .meta({
+      label: "Slug",
+      messages: {
+        invalid_format: `{label} may only have lowercase letters, digits and dashes (at most ${L.slug.maxLength}, not starting with a dash)`,
+      },
+    }),
   name: z.string().trim().min(1).max(L.name.maxLength).meta({ label: "Name" }),
   kind: z.enum(PROVIDER_KINDS).meta({ label: "Kind" }),
   base_url: z
@@ -64,21 +69,56 @@ export const providerBodySchema = z.strictObject({
     .meta({ label: "Base URL" }),
   api_key: z.string().trim().min(1).max(L.api_key.maxLength).meta({ label: "Platform key" }).nullish(),
   enabled: z.boolean().meta({ label: "Enabled" }).default(true),
-  priority: z.number().int().min(L.priority.min).max(L.priority.max).meta({ label: "Priority" }).default(L.priority.default),
+  priority: z
+    .number()
+    .int()
+    .min(L.priority.min)
+    .max(L.priority.max)
+    .meta({ label: "Priority" })
+    .default(L.priority.default),
   is_local: z.boolean().meta({ label: "Local" }).default(false),
-  region: z.string().trim().toLowerCase().min(1).max(L.region.maxLength).meta({ label: "Region" }).default(L.region.default),
-  compliance: z.array(z.string().trim().min(1).max(60).meta({ label: "Each compliance tag" })).max(20).meta({ label: "Compliance tags" }).default([]),
+  region: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .min(1)
+    .max(L.region.maxLength)
+    .meta({ label: "Region" })
+    .default(L.region.default),
+  compliance: z
+    .array(z.string().trim().min(1).max(60).meta({ label: "Each compliance tag" }))
+    .max(20)
+    .meta({ label: "Compliance tags" })
+    .default([]),
   requires_key: z.boolean().meta({ label: "Needs an API key" }).optional(),
-  first_token_timeout_ms: z.number().int().min(L.first_token_timeout_ms.min).max(L.first_token_timeout_ms.max).meta({ label: "First-token timeout" }).default(L.first_token_timeout_ms.default),
+  first_token_timeout_ms: z
+    .number()
+    .int()
+    .min(L.first_token_timeout_ms.min)
+    .max(L.first_token_timeout_ms.max)
+    .meta({ label: "First-token timeout" })
+    .default(L.first_token_timeout_ms.default),
   /** Seconds between active health checks of the provider's model list; null turns them off. */
-  check_interval_s: z.number().int().min(10).max(86_400).meta({ label: "Health check interval (seconds)" }).nullable().optional(),
+  check_interval_s: z
+    .number()
+    .int()
+    .min(10)
+    .max(86_400)
+    .meta({ label: "Health check interval (seconds)" })
+    .nullable()
+    .optional(),
   simulation: simulationSchema.meta({ label: "Simulation" }).nullish(),
 });
 
 /** PATCH bodies: every field optional and without its default, so an absent field stays as it is. */
-function patchOf<S extends z.ZodRawShape>(schema: z.ZodObject<S>): z.ZodType<Partial<z.output<z.ZodObject<S>>>, Partial<z.input<z.ZodObject<S>>>> {
+function patchOf<S extends z.ZodRawShape>(
+  schema: z.ZodObject<S>,
+): z.ZodType<Partial<z.output<z.ZodObject<S>>>, Partial<z.input<z.ZodObject<S>>>> {
   const shape = Object.fromEntries(
-    Object.entries(schema.shape).map(([k, v]) => [k, (v instanceof z.ZodDefault ? (v.removeDefault() as z.ZodType) : (v as unknown as z.ZodType)).optional()]),
+    Object.entries(schema.shape).map(([k, v]) => [
+      k,
+      (v instanceof z.ZodDefault ? (v.removeDefault() as z.ZodType) : (v as unknown as z.ZodType)).optional(),
+    ]),
   );
   return z.strictObject(shape) as never;
 }
@@ -98,7 +138,11 @@ export const modelBodySchema = z.strictObject({
   latency_ms: z.number().int().min(0).max(600_000).meta({ label: "Typical first-token latency" }),
   quality: z.number().min(0).max(10).meta({ label: "Quality" }),
   context_tokens: z.number().int().min(1).max(100_000_000).meta({ label: "Context window" }),
-  capabilities: z.array(z.string().trim().toLowerCase().min(1).max(40).meta({ label: "Each capability" })).max(40).meta({ label: "Capabilities" }).default([]),
+  capabilities: z
+    .array(z.string().trim().toLowerCase().min(1).max(40).meta({ label: "Each capability" }))
+    .max(40)
+    .meta({ label: "Capabilities" })
+    .default([]),
   enabled: z.boolean().meta({ label: "Enabled" }).default(true),
 });
 

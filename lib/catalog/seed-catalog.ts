@@ -68,10 +68,19 @@ type SeedModel = SeedCatalog["models"][number];
 const micros = (usd: number | null | undefined) => (usd == null ? null : BigInt(usdToMicros(usd)));
 
 /** Adds the LATER_CAPABILITIES a model lacks (`due`: those the seed has never offered it). */
-async function backfillCapabilities(tx: Parameters<Parameters<Db["$transaction"]>[0]>[0], providerId: string, m: SeedModel, due: string[]): Promise<void> {
-  const row = await tx.llmModel.findFirst({ where: { providerId, upstreamId: m.upstreamId }, select: { id: true, capabilities: true } });
+async function backfillCapabilities(
+  tx: Parameters<Parameters<Db["$transaction"]>[0]>[0],
+  providerId: string,
+  m: SeedModel,
+  due: string[],
+): Promise<void> {
+  const row = await tx.llmModel.findFirst({
+    where: { providerId, upstreamId: m.upstreamId },
+    select: { id: true, capabilities: true },
+  });
   const missing = due.filter((c) => !row?.capabilities.includes(c));
-  if (row && missing.length) await tx.llmModel.update({ where: { id: row.id }, data: { capabilities: { push: missing } } });
+  if (row && missing.length)
+    await tx.llmModel.update({ where: { id: row.id }, data: { capabilities: { push: missing } } });
 }
 
 /**
@@ -79,10 +88,20 @@ async function backfillCapabilities(tx: Parameters<Parameters<Db["$transaction"]
  * changed its input price (cache prices are quoted against it) and no cache price is set yet:
  * otherwise it keeps what it has, and the admin sets them.
  */
-async function backfillCachePrices(tx: Parameters<Parameters<Db["$transaction"]>[0]>[0], providerId: string, m: SeedModel): Promise<void> {
+async function backfillCachePrices(
+  tx: Parameters<Parameters<Db["$transaction"]>[0]>[0],
+  providerId: string,
+  m: SeedModel,
+): Promise<void> {
   if (m.cacheReadPer1M == null && m.cacheWritePer1M == null) return;
   await tx.llmModel.updateMany({
-    where: { providerId, upstreamId: m.upstreamId, inputPricePer1M: micros(m.inputPer1M)!, cacheReadPricePer1M: null, cacheWritePricePer1M: null },
+    where: {
+      providerId,
+      upstreamId: m.upstreamId,
+      inputPricePer1M: micros(m.inputPer1M)!,
+      cacheReadPricePer1M: null,
+      cacheWritePricePer1M: null,
+    },
     data: { cacheReadPricePer1M: micros(m.cacheReadPer1M), cacheWritePricePer1M: micros(m.cacheWritePer1M) },
   });
 }
@@ -94,81 +113,102 @@ async function backfillCachePrices(tx: Parameters<Parameters<Db["$transaction"]>
  * models seeded before they existed (backfillCachePrices says when), and LATER_CAPABILITIES.
  */
 export async function seedCatalog(db: Db, catalog: SeedCatalog): Promise<{ providers: number; models: number }> {
-  return db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SEED_LOCK}::bigint)`;
-    const row = await tx.systemSetting.findUnique({ where: { key: SEEDED_KEY } });
-    const seeded: Seeded = (row?.value as Seeded | undefined) ?? { providers: [], models: [] };
-    const seededProviders = new Set(seeded.providers);
-    const seededModels = new Set(seeded.models);
-    const seededCachePrices = new Set(seeded.cachePrices ?? []);
-    const offeredCapabilities = new Set(seeded.capabilities ?? []);
-    let providers = 0;
-    let models = 0;
+  return db.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SEED_LOCK}::bigint)`;
+      const row = await tx.systemSetting.findUnique({ where: { key: SEEDED_KEY } });
+      const seeded: Seeded = (row?.value as Seeded | undefined) ?? { providers: [], models: [] };
+      const seededProviders = new Set(seeded.providers);
+      const seededModels = new Set(seeded.models);
+      const seededCachePrices = new Set(seeded.cachePrices ?? []);
+      const offeredCapabilities = new Set(seeded.capabilities ?? []);
+      let providers = 0;
+      let models = 0;
 
-    for (const p of catalog.providers) {
-      if (seededProviders.has(p.slug)) continue;
-      seededProviders.add(p.slug);
-      const exists = await tx.provider.findUnique({ where: { slug: p.slug }, select: { id: true } });
-      if (exists) continue;
-      await tx.provider.create({
-        data: {
-          slug: p.slug,
-          name: p.name,
-          kind: KIND_TO_DB[p.kind],
-          baseUrl: p.baseUrl,
-          priority: p.priority,
-          isLocal: p.isLocal,
-          region: p.region,
-          compliance: p.compliance,
-          // Local and simulated endpoints take no key; every cloud provider needs one (platform or BYOK).
-          requiresKey: !(p.isLocal || p.kind === "simulated"),
-          simulation: (p.simulation as object | undefined) ?? undefined,
-        },
-      });
-      providers++;
-    }
-
-    const providerIds = new Map((await tx.provider.findMany({ select: { id: true, slug: true } })).map((p) => [p.slug, p.id]));
-    for (const m of catalog.models) {
-      const key = `${m.provider}/${m.upstreamId}`;
-      const providerId = providerIds.get(m.provider);
-      const cachePricesDue = !seededCachePrices.has(key);
-      seededCachePrices.add(key);
-      const capabilitiesDue = m.capabilities.filter((c) => LATER_CAPABILITIES.includes(c) && !offeredCapabilities.has(`${key}#${c}`));
-      capabilitiesDue.forEach((c) => offeredCapabilities.add(`${key}#${c}`));
-      if (seededModels.has(key)) {
-        if (cachePricesDue && providerId) await backfillCachePrices(tx, providerId, m);
-        if (capabilitiesDue.length && providerId) await backfillCapabilities(tx, providerId, m, capabilitiesDue);
-        continue;
+      for (const p of catalog.providers) {
+        if (seededProviders.has(p.slug)) continue;
+        seededProviders.add(p.slug);
+        const exists = await tx.provider.findUnique({ where: { slug: p.slug }, select: { id: true } });
+        if (exists) continue;
+        await tx.provider.create({
+          data: {
+            slug: p.slug,
+            name: p.name,
+            kind: KIND_TO_DB[p.kind],
+            baseUrl: p.baseUrl,
+            priority: p.priority,
+            isLocal: p.isLocal,
+            region: p.region,
+            compliance: p.compliance,
+            // Local and simulated endpoints take no key; every cloud provider needs one (platform or BYOK).
+            requiresKey: !(p.isLocal || p.kind === "simulated"),
+            simulation: (p.simulation as object | undefined) ?? undefined,
+          },
+        });
+        providers++;
       }
-      seededModels.add(key);
-      if (!providerId) continue; // its provider was deleted by an admin
-      const created = await tx.llmModel.createMany({
-        data: [{
-          providerId,
-          upstreamId: m.upstreamId,
-          name: m.name,
-          powerLevel: m.powerLevel,
-          inputPricePer1M: micros(m.inputPer1M)!,
-          outputPricePer1M: micros(m.outputPer1M)!,
-          cacheReadPricePer1M: micros(m.cacheReadPer1M),
-          cacheWritePricePer1M: micros(m.cacheWritePer1M),
-          latencyMs: m.latencyMs,
-          quality: m.quality,
-          contextTokens: m.contextTokens,
-          capabilities: m.capabilities,
-        }],
-        skipDuplicates: true,
-      });
-      models += created.count;
-    }
 
-    for (const [key, value] of [["catalog.power_levels", catalog.powerLevels], ["catalog.task_preferences", catalog.taskPreferences]] as const) {
-      const existing = await tx.systemSetting.findUnique({ where: { key } });
-      if (!existing) await tx.systemSetting.create({ data: { key, value: value as object } });
-    }
-    const next: Seeded = { providers: [...seededProviders], models: [...seededModels], cachePrices: [...seededCachePrices], capabilities: [...offeredCapabilities] };
-    await tx.systemSetting.upsert({ where: { key: SEEDED_KEY }, create: { key: SEEDED_KEY, value: next }, update: { value: next } });
-    return { providers, models };
-  }, { maxWait: 60_000, timeout: 120_000 });
+      const providerIds = new Map(
+        (await tx.provider.findMany({ select: { id: true, slug: true } })).map((p) => [p.slug, p.id]),
+      );
+      for (const m of catalog.models) {
+        const key = `${m.provider}/${m.upstreamId}`;
+        const providerId = providerIds.get(m.provider);
+        const cachePricesDue = !seededCachePrices.has(key);
+        seededCachePrices.add(key);
+        const capabilitiesDue = m.capabilities.filter(
+          (c) => LATER_CAPABILITIES.includes(c) && !offeredCapabilities.has(`${key}#${c}`),
+        );
+        capabilitiesDue.forEach((c) => offeredCapabilities.add(`${key}#${c}`));
+        if (seededModels.has(key)) {
+          if (cachePricesDue && providerId) await backfillCachePrices(tx, providerId, m);
+          if (capabilitiesDue.length && providerId) await backfillCapabilities(tx, providerId, m, capabilitiesDue);
+          continue;
+        }
+        seededModels.add(key);
+        if (!providerId) continue; // its provider was deleted by an admin
+        const created = await tx.llmModel.createMany({
+          data: [
+            {
+              providerId,
+              upstreamId: m.upstreamId,
+              name: m.name,
+              powerLevel: m.powerLevel,
+              inputPricePer1M: micros(m.inputPer1M)!,
+              outputPricePer1M: micros(m.outputPer1M)!,
+              cacheReadPricePer1M: micros(m.cacheReadPer1M),
+              cacheWritePricePer1M: micros(m.cacheWritePer1M),
+              latencyMs: m.latencyMs,
+              quality: m.quality,
+              contextTokens: m.contextTokens,
+              capabilities: m.capabilities,
+            },
+          ],
+          skipDuplicates: true,
+        });
+        models += created.count;
+      }
+
+      for (const [key, value] of [
+        ["catalog.power_levels", catalog.powerLevels],
+        ["catalog.task_preferences", catalog.taskPreferences],
+      ] as const) {
+        const existing = await tx.systemSetting.findUnique({ where: { key } });
+        if (!existing) await tx.systemSetting.create({ data: { key, value: value as object } });
+      }
+      const next: Seeded = {
+        providers: [...seededProviders],
+        models: [...seededModels],
+        cachePrices: [...seededCachePrices],
+        capabilities: [...offeredCapabilities],
+      };
+      await tx.systemSetting.upsert({
+        where: { key: SEEDED_KEY },
+        create: { key: SEEDED_KEY, value: next },
+        update: { value: next },
+      });
+      return { providers, models };
+    },
+    { maxWait: 60_000, timeout: 120_000 },
+  );
 }

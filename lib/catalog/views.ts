@@ -6,7 +6,10 @@ import type { SimulationConfig } from "../providers/types.ts";
 
 /** Providers as the admin API shows them: the platform key is write-only, only its prefix shows. */
 export async function listProviderViews(db: Db) {
-  const rows = await db.provider.findMany({ orderBy: [{ priority: "desc" }, { slug: "asc" }], include: { _count: { select: { models: true } } } });
+  const rows = await db.provider.findMany({
+    orderBy: [{ priority: "desc" }, { slug: "asc" }],
+    include: { _count: { select: { models: true } } },
+  });
   return rows.map((p) => ({
     id: p.id,
     slug: p.slug,

@@ -8,11 +8,20 @@ afterEach(() => vi.unstubAllEnvs());
 describe("environment", () => {
   it("refuses a typo at start, naming the variable and what it must be (it used to become NaN: no limit)", () => {
     expect(() => checkEnv({ SWITCHYARD_RATE_LIMIT_RPM: "6oo" })).toThrow(EnvError);
-    expect(() => checkEnv({ SWITCHYARD_RATE_LIMIT_RPM: "6oo" })).toThrow('SWITCHYARD_RATE_LIMIT_RPM="6oo" must be a whole number of requests per minute');
+    expect(() => checkEnv({ SWITCHYARD_RATE_LIMIT_RPM: "6oo" })).toThrow(
+      'SWITCHYARD_RATE_LIMIT_RPM="6oo" must be a whole number of requests per minute',
+    );
   });
 
   it("lists every problem at once", () => {
-    const problems = envProblems({ PORT: "70000", LOG_LEVEL: "loud", DATABASE_URL: "mysql://x", SWITCHYARD_USAGE_RETENTION_DAYS: "0", SWITCHYARD_CIRCUIT_COOLDOWN_MS: "-5", NEXTAUTH_URL: "not a url" });
+    const problems = envProblems({
+      PORT: "70000",
+      LOG_LEVEL: "loud",
+      DATABASE_URL: "mysql://x",
+      SWITCHYARD_USAGE_RETENTION_DAYS: "0",
+      SWITCHYARD_CIRCUIT_COOLDOWN_MS: "-5",
+      NEXTAUTH_URL: "not a url",
+    });
     expect(problems).toEqual([
       'DATABASE_URL="mysql://x" must be a postgres:// or postgresql:// URL',
       'PORT="70000" must be a port number (1-65535)',
@@ -30,7 +39,10 @@ describe("environment", () => {
     expect(env("SWITCHYARD_RATE_LIMIT_TPM", {})).toBeUndefined();
     expect(env("SWITCHYARD_RATE_LIMIT_TPM", { SWITCHYARD_RATE_LIMIT_TPM: " 90000 " })).toBe(90_000);
     expect(env("LOG_LEVEL", { LOG_LEVEL: "DEBUG" })).toBe("debug");
-    expect(env("SWITCHYARD_TRUSTED_PROXIES", { SWITCHYARD_TRUSTED_PROXIES: "10.0.0.0/8, ,127.0.0.1" })).toEqual(["10.0.0.0/8", "127.0.0.1"]);
+    expect(env("SWITCHYARD_TRUSTED_PROXIES", { SWITCHYARD_TRUSTED_PROXIES: "10.0.0.0/8, ,127.0.0.1" })).toEqual([
+      "10.0.0.0/8",
+      "127.0.0.1",
+    ]);
     expect(env("PORT", {})).toBe(3000);
   });
 
@@ -51,7 +63,8 @@ describe("environment", () => {
         if (entry === "generated" || entry === "node_modules") continue;
         const path = join(dir, entry);
         if (statSync(path).isDirectory()) walk(path);
-        else if (/\.tsx?$/.test(entry) && !entry.endsWith(".test.ts")) for (const m of readFileSync(path, "utf8").matchAll(/\bSWITCHYARD_[A-Z0-9_]+\b/g)) names.add(m[0]);
+        else if (/\.tsx?$/.test(entry) && !entry.endsWith(".test.ts"))
+          for (const m of readFileSync(path, "utf8").matchAll(/\bSWITCHYARD_[A-Z0-9_]+\b/g)) names.add(m[0]);
       }
     };
     for (const dir of ["lib", "app", "scripts"]) walk(join(root, dir));

@@ -19,7 +19,8 @@ const wholeNumber = (min: number, unit: string) =>
     .refine((n) => Number.isSafeInteger(n) && n >= min, `must be at least ${min} ${unit}`);
 
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(unset, schema.optional());
-const withDefault = <T extends z.ZodType>(schema: T, fallback: z.output<T>) => z.preprocess(unset, schema.optional()).transform((v) => (v === undefined ? fallback : v) as z.output<T>);
+const withDefault = <T extends z.ZodType>(schema: T, fallback: z.output<T>) =>
+  z.preprocess(unset, schema.optional()).transform((v) => (v === undefined ? fallback : v) as z.output<T>);
 
 const PORT_RANGE = "must be a port number (1-65535)";
 
@@ -39,17 +40,51 @@ export const DEFAULTS = {
 
 const SCHEMAS = {
   // Where the data lives.
-  DATABASE_URL: optional(z.string().trim().regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")),
+  DATABASE_URL: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL"),
+  ),
   DATA_DIR: optional(z.string()),
   SWITCHYARD_JOURNAL_DIR: optional(z.string()),
   SWITCHYARD_SECRETS_FILE: optional(z.string()),
   // Serving.
-  PORT: withDefault(z.string().trim().regex(/^\d+$/, PORT_RANGE).transform(Number).refine((n) => n >= 1 && n <= 65_535, PORT_RANGE), DEFAULTS.PORT),
-  LOG_LEVEL: withDefault(z.string().trim().toLowerCase().pipe(z.enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(", ")}`)), "info"),
+  PORT: withDefault(
+    z
+      .string()
+      .trim()
+      .regex(/^\d+$/, PORT_RANGE)
+      .transform(Number)
+      .refine((n) => n >= 1 && n <= 65_535, PORT_RANGE),
+    DEFAULTS.PORT,
+  ),
+  LOG_LEVEL: withDefault(
+    z
+      .string()
+      .trim()
+      .toLowerCase()
+      .pipe(z.enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(", ")}`)),
+    "info",
+  ),
   NEXTAUTH_URL: optional(z.url("must be a URL such as https://gateway.example.com")),
   NEXTAUTH_SECRET: optional(z.string()),
-  AUTH_TRUST_HOST: optional(z.string().trim().toLowerCase().pipe(z.enum(["true", "false", "1", "0"], "must be true or false"))),
-  SWITCHYARD_TRUSTED_PROXIES: withDefault(z.string().transform((s) => s.split(",").map((p) => p.trim()).filter(Boolean)), [] as string[]),
+  AUTH_TRUST_HOST: optional(
+    z
+      .string()
+      .trim()
+      .toLowerCase()
+      .pipe(z.enum(["true", "false", "1", "0"], "must be true or false")),
+  ),
+  SWITCHYARD_TRUSTED_PROXIES: withDefault(
+    z.string().transform((s) =>
+      s
+        .split(",")
+        .map((p) => p.trim())
+        .filter(Boolean),
+    ),
+    [] as string[],
+  ),
   SWITCHYARD_METRICS_TOKEN: optional(z.string()),
   // Keys (their format is checked where they are opened: lib/crypto/master-key.ts).
   SWITCHYARD_MASTER_KEY: optional(z.string()),

@@ -11,7 +11,12 @@ const storedSecrets = z.object({
 });
 
 /** `secretsFile` is set when the master key comes from it (not the environment): app processes reread it during a rotation. */
-export type Secrets = { nextauthSecret: string; masterKey: string; previousMasterKeys: string[]; secretsFile: string | null };
+export type Secrets = {
+  nextauthSecret: string;
+  masterKey: string;
+  previousMasterKeys: string[];
+  secretsFile: string | null;
+};
 
 export const secretsFileOf = (dir: string) => join(dir, "secrets.json");
 
@@ -33,9 +38,11 @@ export function parseMasterKey(value: string): Buffer {
 export function ensureSecrets(dir: string, env: Record<string, string | undefined> = process.env): Secrets {
   const file = secretsFileOf(dir);
   const stored = existsSync(file) ? storedSecrets.safeParse(JSON.parse(readFileSync(file, "utf8"))) : undefined;
-  if (stored && !stored.success) throw new ConfigError(`${file} is corrupt; restore it from a backup (stored provider keys depend on it)`);
+  if (stored && !stored.success)
+    throw new ConfigError(`${file} is corrupt; restore it from a backup (stored provider keys depend on it)`);
   const generated = { ...stored?.data };
-  if (!env.NEXTAUTH_SECRET && !generated.nextauthSecret) generated.nextauthSecret = randomBytes(32).toString("base64url");
+  if (!env.NEXTAUTH_SECRET && !generated.nextauthSecret)
+    generated.nextauthSecret = randomBytes(32).toString("base64url");
   if (!env.SWITCHYARD_MASTER_KEY && !generated.masterKey) generated.masterKey = randomBytes(32).toString("base64");
   if (JSON.stringify(generated) !== JSON.stringify(stored?.data ?? {})) {
     writeFileSync(file, JSON.stringify(generated, null, 2) + "\n", { mode: 0o600 });
@@ -69,7 +76,14 @@ export function writeRotatedMasterKey(file: string, next: string): void {
   const stored = storedSecrets.parse(JSON.parse(readFileSync(file, "utf8")));
   if (!stored.masterKey) throw new ConfigError(`${file} holds no master key`);
   if (stored.masterKey === next) return;
-  const updated = { ...stored, masterKey: next, previousMasterKeys: [stored.masterKey, ...(stored.previousMasterKeys ?? []).filter((k) => k !== next && k !== stored.masterKey)] };
+  const updated = {
+    ...stored,
+    masterKey: next,
+    previousMasterKeys: [
+      stored.masterKey,
+      ...(stored.previousMasterKeys ?? []).filter((k) => k !== next && k !== stored.masterKey),
+    ],
+  };
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(updated, null, 2) + "\n", { mode: 0o600 });
   renameSync(tmp, file);

@@ -25,19 +25,46 @@ const replyMetaSchema = z.looseObject({
 });
 
 export const appendMessagesSchema = z.object({
-  messages: z.array(z.object({ role: z.enum(["user", "assistant", "system"]), content: z.string().max(1_000_000), meta: replyMetaSchema.nullish() })).min(1).max(50),
+  messages: z
+    .array(
+      z.object({
+        role: z.enum(["user", "assistant", "system"]),
+        content: z.string().max(1_000_000),
+        meta: replyMetaSchema.nullish(),
+      }),
+    )
+    .min(1)
+    .max(50),
 });
 
 const iso = (d: Date) => d.toISOString();
 
 export async function listConversations(db: Db, userId: string) {
-  const rows = await db.conversation.findMany({ where: { userId }, orderBy: { updatedAt: "desc" }, take: 200, select: { id: true, title: true, powerLevel: true, createdAt: true, updatedAt: true } });
-  return rows.map((c) => ({ id: c.id, title: c.title, power_level: c.powerLevel, created_at: iso(c.createdAt), updated_at: iso(c.updatedAt) }));
+  const rows = await db.conversation.findMany({
+    where: { userId },
+    orderBy: { updatedAt: "desc" },
+    take: 200,
+    select: { id: true, title: true, powerLevel: true, createdAt: true, updatedAt: true },
+  });
+  return rows.map((c) => ({
+    id: c.id,
+    title: c.title,
+    power_level: c.powerLevel,
+    created_at: iso(c.createdAt),
+    updated_at: iso(c.updatedAt),
+  }));
 }
 
 export async function createConversation(db: Db, userId: string, title: string) {
   const c = await db.conversation.create({ data: { userId, title } });
-  return { id: c.id, title: c.title, power_level: c.powerLevel, created_at: iso(c.createdAt), updated_at: iso(c.updatedAt), messages: [] };
+  return {
+    id: c.id,
+    title: c.title,
+    power_level: c.powerLevel,
+    created_at: iso(c.createdAt),
+    updated_at: iso(c.updatedAt),
+    messages: [],
+  };
 }
 
 /** Someone else's conversation is "not found": its existence is not the caller's business. */
@@ -49,10 +76,23 @@ async function owned(db: Db, userId: string, id: string) {
 
 export async function getConversation(db: Db, userId: string, id: string) {
   const c = await owned(db, userId, id);
-  const messages = await db.conversationMessage.findMany({ where: { conversationId: id }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+  const messages = await db.conversationMessage.findMany({
+    where: { conversationId: id },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  });
   return {
-    id: c.id, title: c.title, power_level: c.powerLevel, created_at: iso(c.createdAt), updated_at: iso(c.updatedAt),
-    messages: messages.map((m) => ({ id: m.id, role: m.role, content: m.content, meta: m.meta, created_at: iso(m.createdAt) })),
+    id: c.id,
+    title: c.title,
+    power_level: c.powerLevel,
+    created_at: iso(c.createdAt),
+    updated_at: iso(c.updatedAt),
+    messages: messages.map((m) => ({
+      id: m.id,
+      role: m.role,
+      content: m.content,
+      meta: m.meta,
+      created_at: iso(m.createdAt),
+    })),
   };
 }
 
@@ -62,7 +102,13 @@ export async function appendMessages(db: Db, userId: string, id: string, input: 
     // Distinct timestamps keep the order of a batch (user turn, then its reply) on reload.
     const base = Date.now();
     await tx.conversationMessage.createMany({
-      data: input.messages.map((m, i) => ({ conversationId: id, role: m.role, content: m.content, meta: (m.meta ?? undefined) as object | undefined, createdAt: new Date(base + i) })),
+      data: input.messages.map((m, i) => ({
+        conversationId: id,
+        role: m.role,
+        content: m.content,
+        meta: (m.meta ?? undefined) as object | undefined,
+        createdAt: new Date(base + i),
+      })),
     });
     await tx.conversation.update({ where: { id }, data: { updatedAt: new Date() } });
   });
@@ -73,7 +119,12 @@ export async function appendMessages(db: Db, userId: string, id: string, input: 
  * Renames a conversation and/or sets the power level it is held at. A level change alone is not
  * activity: the list keeps its order instead of jumping at every click on a level button.
  */
-export async function updateConversation(db: Db, userId: string, id: string, patch: z.infer<typeof updateConversationSchema>) {
+export async function updateConversation(
+  db: Db,
+  userId: string,
+  id: string,
+  patch: z.infer<typeof updateConversationSchema>,
+) {
   const c = await owned(db, userId, id);
   await db.conversation.update({
     where: { id },

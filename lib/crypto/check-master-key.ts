@@ -13,8 +13,16 @@ const SAMPLE = 50;
  */
 export async function checkMasterKey(db: Db, key: Buffer | KeyRing): Promise<{ sampled: number; opened: number }> {
   const [platform, byok] = await Promise.all([
-    db.provider.findMany({ where: { apiKeyCiphertext: { not: null } }, select: { id: true, apiKeyCiphertext: true }, take: SAMPLE }),
-    db.userProviderKey.findMany({ select: { userId: true, providerId: true, ciphertext: true }, take: SAMPLE, orderBy: { createdAt: "desc" } }),
+    db.provider.findMany({
+      where: { apiKeyCiphertext: { not: null } },
+      select: { id: true, apiKeyCiphertext: true },
+      take: SAMPLE,
+    }),
+    db.userProviderKey.findMany({
+      select: { userId: true, providerId: true, ciphertext: true },
+      take: SAMPLE,
+      orderBy: { createdAt: "desc" },
+    }),
   ]);
   const sealed = [
     ...platform.map((p) => ({ text: p.apiKeyCiphertext!, aad: platformKeyAad(p.id) })),

@@ -14,7 +14,11 @@ const idOf = (k: string) => keyId(Buffer.from(k, "base64"));
 describe("the master key ring", () => {
   it("seals with SWITCHYARD_MASTER_KEY and opens with it, the previous keys and the one a rotation is about to use", () => {
     const [current, previous, next] = [b64(), b64(), b64()];
-    const ring = masterKeyRing({ SWITCHYARD_MASTER_KEY: current, SWITCHYARD_MASTER_KEY_PREVIOUS: previous, SWITCHYARD_MASTER_KEY_NEW: next });
+    const ring = masterKeyRing({
+      SWITCHYARD_MASTER_KEY: current,
+      SWITCHYARD_MASTER_KEY_PREVIOUS: previous,
+      SWITCHYARD_MASTER_KEY_NEW: next,
+    });
     expect(keyId(ring.current)).toBe(idOf(current));
     expect(ids(ring)).toEqual([current, previous, next].map(idOf).sort());
   });

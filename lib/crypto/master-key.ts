@@ -16,7 +16,11 @@ function fileKeys(path: string | undefined): string {
 }
 
 const parseList = (value: string | undefined): Buffer[] =>
-  (value ?? "").split(",").map((k) => k.trim()).filter(Boolean).map((k) => parseMasterKey(k));
+  (value ?? "")
+    .split(",")
+    .map((k) => k.trim())
+    .filter(Boolean)
+    .map((k) => parseMasterKey(k));
 
 /**
  * The process's master keys. SWITCHYARD_MASTER_KEY (the launcher always provides it) seals and
@@ -30,7 +34,11 @@ export function masterKeyRing(env: Record<string, string | undefined> = process.
   const fromFile = fileKeys(env.SWITCHYARD_SECRETS_FILE);
   const raw = `${current}|${env.SWITCHYARD_MASTER_KEY_PREVIOUS ?? ""}|${env.SWITCHYARD_MASTER_KEY_NEW ?? ""}|${fromFile}`;
   if (cached?.raw !== raw) {
-    const openers = [...parseList(env.SWITCHYARD_MASTER_KEY_NEW), ...parseList(env.SWITCHYARD_MASTER_KEY_PREVIOUS), ...parseList(fromFile)];
+    const openers = [
+      ...parseList(env.SWITCHYARD_MASTER_KEY_NEW),
+      ...parseList(env.SWITCHYARD_MASTER_KEY_PREVIOUS),
+      ...parseList(fromFile),
+    ];
     cached = { raw, ring: keyRing(parseMasterKey(current), openers) };
   }
   return cached.ring;

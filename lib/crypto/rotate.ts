@@ -22,7 +22,12 @@ type Row = { id: string; sealed: string; aad: string };
  * or the secrets file they reread on a miss): from the first batch on, some rows need it. Safe to
  * run again: rows already sealed with `next` are skipped.
  */
-export async function rotateMasterKey(db: Db, held: KeyRing, next: Buffer, opts: { batchSize?: number; onBatch?: (done: number) => void } = {}): Promise<RotationReport> {
+export async function rotateMasterKey(
+  db: Db,
+  held: KeyRing,
+  next: Buffer,
+  opts: { batchSize?: number; onBatch?: (done: number) => void } = {},
+): Promise<RotationReport> {
   const batchSize = opts.batchSize ?? 100;
   const ring = keyRing(next, [...held.byId.values()]);
   const nextId = keyId(next);
@@ -34,12 +39,16 @@ export async function rotateMasterKey(db: Db, held: KeyRing, next: Buffer, opts:
       const done = await db.$transaction(async (tx) => {
         const rows: Row[] =
           table === "providers"
-            ? (await tx.$queryRaw<{ id: string; sealed: string }[]>`
+            ? (
+                await tx.$queryRaw<{ id: string; sealed: string }[]>`
                 SELECT id, api_key_ciphertext AS sealed FROM providers WHERE api_key_ciphertext IS NOT NULL AND id > ${after}
-                ORDER BY id LIMIT ${batchSize} FOR UPDATE`).map((r) => ({ ...r, aad: platformKeyAad(r.id) }))
-            : (await tx.$queryRaw<{ id: string; sealed: string; user_id: string; provider_id: string }[]>`
+                ORDER BY id LIMIT ${batchSize} FOR UPDATE`
+              ).map((r) => ({ ...r, aad: platformKeyAad(r.id) }))
+            : (
+                await tx.$queryRaw<{ id: string; sealed: string; user_id: string; provider_id: string }[]>`
                 SELECT id, ciphertext AS sealed, user_id, provider_id FROM user_provider_keys WHERE id > ${after}
-                ORDER BY id LIMIT ${batchSize} FOR UPDATE`).map((r) => ({ id: r.id, sealed: r.sealed, aad: byokKeyAad(r.user_id, r.provider_id) }));
+                ORDER BY id LIMIT ${batchSize} FOR UPDATE`
+              ).map((r) => ({ id: r.id, sealed: r.sealed, aad: byokKeyAad(r.user_id, r.provider_id) }));
         for (const r of rows) {
           if (sealedWith(r.sealed) === nextId) {
             report.alreadyRotated++;
@@ -53,7 +62,8 @@ export async function rotateMasterKey(db: Db, held: KeyRing, next: Buffer, opts:
             continue;
           }
           const resealed = seal(plain, ring, r.aad);
-          if (table === "providers") await tx.$executeRaw`UPDATE providers SET api_key_ciphertext = ${resealed} WHERE id = ${r.id}`;
+          if (table === "providers")
+            await tx.$executeRaw`UPDATE providers SET api_key_ciphertext = ${resealed} WHERE id = ${r.id}`;
           else await tx.$executeRaw`UPDATE user_provider_keys SET ciphertext = ${resealed} WHERE id = ${r.id}`;
           if (table === "providers") report.platformKeys++;
           else report.byokKeys++;

@@ -35,7 +35,9 @@ describe("secret box (AES-256-GCM)", () => {
     // New seals use the ring's current key.
     expect(sealedWith(seal("sk-new", ring, "provider:p1"))).toBe(keyId(key));
     // A key the process does not hold is named, not guessed at.
-    expect(() => open(sealedOld, key, "provider:p1")).toThrow(`sealed with master key ${keyId(old)}, which this process does not hold`);
+    expect(() => open(sealedOld, key, "provider:p1")).toThrow(
+      `sealed with master key ${keyId(old)}, which this process does not hold`,
+    );
   });
 
   it("still opens v1 ciphertexts (before key ids) with whichever key of the ring sealed them", () => {
@@ -44,7 +46,9 @@ describe("secret box (AES-256-GCM)", () => {
     const cipher = createCipheriv("aes-256-gcm", old, iv);
     cipher.setAAD(Buffer.from("byok:u1:p1"));
     const body = Buffer.concat([cipher.update("sk-legacy", "utf8"), cipher.final()]);
-    const v1 = ["v1", iv, cipher.getAuthTag(), body].map((p) => (typeof p === "string" ? p : p.toString("base64url"))).join(".");
+    const v1 = ["v1", iv, cipher.getAuthTag(), body]
+      .map((p) => (typeof p === "string" ? p : p.toString("base64url")))
+      .join(".");
     expect(sealedWith(v1)).toBeNull();
     expect(open(v1, keyRing(key, [old]), "byok:u1:p1")).toBe("sk-legacy");
     expect(() => open(v1, key, "byok:u1:p1")).toThrow();

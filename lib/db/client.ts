@@ -27,7 +27,9 @@ export function createDb(connectionString: string, poolSize = 10): Db {
   // behind others for longer than 2 s. Every transaction here is short; these are ceilings.
   const client = new PrismaClient({ adapter, transactionOptions: { maxWait: 20_000, timeout: 30_000 } });
   // Statements are prepared per connection on PostgreSQL, never on the embedded database (lib/db/sql.ts).
-  Object.defineProperty(client, POOL, { value: { pool, prepare: !isEmbeddedUrl(connectionString) } satisfies SqlTarget });
+  Object.defineProperty(client, POOL, {
+    value: { pool, prepare: !isEmbeddedUrl(connectionString) } satisfies SqlTarget,
+  });
   return client;
 }
 

@@ -68,7 +68,10 @@ function acquireLock(dataDir: string): void {
  * Opens the embedded database and serves it. `dataDir: null` gives a throwaway in-memory
  * database (tests). Throws EmbeddedDbBusyError when another live process already serves it.
  */
-export async function startEmbedded(dataDir: string | null, opts: { loadDataDir?: Blob } = {}): Promise<EmbeddedServer> {
+export async function startEmbedded(
+  dataDir: string | null,
+  opts: { loadDataDir?: Blob } = {},
+): Promise<EmbeddedServer> {
   let socketDir: string | null = null;
   if (dataDir) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -76,7 +79,10 @@ export async function startEmbedded(dataDir: string | null, opts: { loadDataDir?
     socketDir = join(dataDir, "socket");
   }
   try {
-    const pglite = new PGlite({ dataDir: dataDir ? join(dataDir, "pgdata") : undefined, loadDataDir: opts.loadDataDir });
+    const pglite = new PGlite({
+      dataDir: dataDir ? join(dataDir, "pgdata") : undefined,
+      loadDataDir: opts.loadDataDir,
+    });
     await pglite.waitReady;
     const useUnixSocket = socketDir !== null && join(socketDir, ".s.PGSQL.5432").length <= MAX_SOCKET_PATH;
     if (useUnixSocket) {

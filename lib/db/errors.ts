@@ -15,5 +15,10 @@ export function isNotFound(err: unknown): boolean {
 export function isUniqueViolation(err: unknown): boolean {
   if (typeof err !== "object" || err === null) return false;
   const e = err as { code?: unknown; meta?: { code?: unknown }; message?: unknown };
-  return e.code === "P2002" || e.code === "23505" || e.meta?.code === "23505" || (typeof e.message === "string" && /23505|unique constraint/i.test(e.message));
+  return (
+    e.code === "P2002" ||
+    e.code === "23505" ||
+    e.meta?.code === "23505" ||
+    (typeof e.message === "string" && /23505|unique constraint/i.test(e.message))
+  );
 }

@@ -3,16 +3,26 @@ import { MigrationError, planMigrations, type AppliedMigration, type MigrationFi
 
 const file = (name: string, checksum = `sum-${name}`): MigrationFile => ({ name, sql: "", checksum });
 const row = (name: string, over: Partial<AppliedMigration> = {}): AppliedMigration => ({
-  migration_name: name, checksum: `sum-${name}`, finished_at: new Date(), rolled_back_at: null, logs: null, ...over,
+  migration_name: name,
+  checksum: `sum-${name}`,
+  finished_at: new Date(),
+  rolled_back_at: null,
+  logs: null,
+  ...over,
 });
 
 describe("planMigrations", () => {
   it("applies what the database lacks, in order", () => {
-    expect(planMigrations([file("1_a"), file("2_b"), file("3_c")], [row("1_a")]).map((f) => f.name)).toEqual(["2_b", "3_c"]);
+    expect(planMigrations([file("1_a"), file("2_b"), file("3_c")], [row("1_a")]).map((f) => f.name)).toEqual([
+      "2_b",
+      "3_c",
+    ]);
   });
 
   it("refuses to start over a failed migration and says how to recover", () => {
-    expect(() => planMigrations([file("1_a")], [row("1_a", { finished_at: null, logs: "syntax error" })])).toThrow(/1_a failed.*rolled_back_at.*syntax error/s);
+    expect(() => planMigrations([file("1_a")], [row("1_a", { finished_at: null, logs: "syntax error" })])).toThrow(
+      /1_a failed.*rolled_back_at.*syntax error/s,
+    );
   });
 
   it("retries a failed migration that was marked rolled back", () => {

@@ -42,11 +42,15 @@ export function planMigrations(files: MigrationFile[], applied: AppliedMigration
         `or use \`prisma migrate resolve\`. Error was: ${failed.logs ?? "unknown"}`,
     );
   }
-  const done = new Map(applied.filter((a) => a.finished_at !== null && a.rolled_back_at === null).map((a) => [a.migration_name, a]));
+  const done = new Map(
+    applied.filter((a) => a.finished_at !== null && a.rolled_back_at === null).map((a) => [a.migration_name, a]),
+  );
   const known = new Set(files.map((f) => f.name));
   for (const name of done.keys()) {
     if (!known.has(name)) {
-      throw new MigrationError(`the database has migration ${name}, which this build does not know: is it running an older version of Switchyard?`);
+      throw new MigrationError(
+        `the database has migration ${name}, which this build does not know: is it running an older version of Switchyard?`,
+      );
     }
   }
   for (const file of files) {
@@ -79,7 +83,11 @@ export type MigrateResult = { applied: string[] };
  * (`_prisma_migrations`), each in its own transaction, under Prisma's advisory lock so that
  * several app processes starting at once migrate exactly once.
  */
-export async function migrate(connectionString: string, migrationsDir: string, log: (msg: string) => void = () => {}): Promise<MigrateResult> {
+export async function migrate(
+  connectionString: string,
+  migrationsDir: string,
+  log: (msg: string) => void = () => {},
+): Promise<MigrateResult> {
   const files = readMigrations(migrationsDir);
   const client = new pg.Client({ connectionString, options: "-c TimeZone=UTC" });
   await client.connect();
@@ -93,11 +101,18 @@ export async function migrate(connectionString: string, migrationsDir: string, l
       const pending = planMigrations(files, rows);
       for (const file of pending) {
         const id = randomUUID();
-        await client.query(`INSERT INTO "_prisma_migrations" (id, checksum, migration_name) VALUES ($1, $2, $3)`, [id, file.checksum, file.name]);
+        await client.query(`INSERT INTO "_prisma_migrations" (id, checksum, migration_name) VALUES ($1, $2, $3)`, [
+          id,
+          file.checksum,
+          file.name,
+        ]);
         try {
           await client.query("BEGIN");
           await client.query(file.sql);
-          await client.query(`UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`, [id]);
+          await client.query(
+            `UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`,
+            [id],
+          );
           await client.query("COMMIT");
           log(`applied migration ${file.name}`);
         } catch (err) {

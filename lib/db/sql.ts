@@ -11,7 +11,12 @@ import { toMicros } from "../money/units.ts";
  * plans it once. Not on the embedded database: PGlite is one session behind a socket that several
  * connections share, where a second PREPARE of the same name would fail.
  */
-export async function sqlRows<R extends pg.QueryResultRow>(db: Db, name: string, text: string, values: unknown[]): Promise<R[]> {
+export async function sqlRows<R extends pg.QueryResultRow>(
+  db: Db,
+  name: string,
+  text: string,
+  values: unknown[],
+): Promise<R[]> {
   const { pool, prepare } = sqlTargetOf(db);
   const result = await pool.query<R>(prepare ? { name, text, values } : { text, values });
   return result.rows;

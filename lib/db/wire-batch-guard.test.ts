@@ -62,15 +62,22 @@ class Session {
 
   /** The first column of the data rows received since message `from`. */
   values(from: number): string[] {
-    return this.messages.slice(from).filter((m) => m.type === "D").map((m) => {
-      const len = m.body.readInt32BE(2);
-      return m.body.subarray(6, 6 + len).toString("utf8");
-    });
+    return this.messages
+      .slice(from)
+      .filter((m) => m.type === "D")
+      .map((m) => {
+        const len = m.body.readInt32BE(2);
+        return m.body.subarray(6, 6 + len).toString("utf8");
+      });
   }
 
   error(from: number): string | undefined {
     const e = this.messages.slice(from).find((m) => m.type === "E");
-    return e?.body.toString("utf8").split("\0").find((f) => f.startsWith("M"))?.slice(1);
+    return e?.body
+      .toString("utf8")
+      .split("\0")
+      .find((f) => f.startsWith("M"))
+      ?.slice(1);
   }
 
   close(): void {
@@ -101,7 +108,12 @@ describe("the embedded database keeps each connection's extended-protocol exchan
       await new Promise((r) => setTimeout(r, 200));
       expect(b.messages.slice(bStart).map((m) => m.type)).toEqual([]);
 
-      a.send(serialize.bind({ values: ["1"] }), serialize.describe({ type: "P" }), serialize.execute({}), serialize.sync());
+      a.send(
+        serialize.bind({ values: ["1"] }),
+        serialize.describe({ type: "P" }),
+        serialize.execute({}),
+        serialize.sync(),
+      );
       await a.until("Z", aStart);
       expect(a.error(aStart)).toBeUndefined();
       expect(a.values(aStart)).toEqual(["from a 1"]);
@@ -125,7 +137,13 @@ describe("the embedded database keeps each connection's extended-protocol exchan
       a.close(); // gone between Parse and Sync
 
       const bStart = b.messages.length;
-      b.send(serialize.parse({ text: "SELECT 'b alone'" }), serialize.bind({}), serialize.describe({ type: "P" }), serialize.execute({}), serialize.sync());
+      b.send(
+        serialize.parse({ text: "SELECT 'b alone'" }),
+        serialize.bind({}),
+        serialize.describe({ type: "P" }),
+        serialize.execute({}),
+        serialize.sync(),
+      );
       await b.until("Z", bStart);
       expect(b.values(bStart)).toEqual(["b alone"]);
     } finally {

@@ -67,9 +67,30 @@ const PACKS_USD = [5, 10, 20, 25, 50, 100, 200, 250, 500, 1000];
 
 // Per task type (TASK_TYPES order): share of requests, ln-median prompt and completion tokens.
 const TASKS = TASK_TYPES.map((t) => t as string);
-const TASK_SHARE: Record<string, number> = { chat: 0.38, code: 0.24, rag: 0.12, creative: 0.08, reasoning: 0.08, analysis: 0.1 };
-const PROMPT_MEDIAN: Record<string, number> = { chat: 600, code: 2500, rag: 6000, creative: 400, reasoning: 1200, analysis: 4000 };
-const COMPLETION_MEDIAN: Record<string, number> = { chat: 250, code: 600, rag: 300, creative: 700, reasoning: 900, analysis: 500 };
+const TASK_SHARE: Record<string, number> = {
+  chat: 0.38,
+  code: 0.24,
+  rag: 0.12,
+  creative: 0.08,
+  reasoning: 0.08,
+  analysis: 0.1,
+};
+const PROMPT_MEDIAN: Record<string, number> = {
+  chat: 600,
+  code: 2500,
+  rag: 6000,
+  creative: 400,
+  reasoning: 1200,
+  analysis: 4000,
+};
+const COMPLETION_MEDIAN: Record<string, number> = {
+  chat: 250,
+  code: 600,
+  rag: 300,
+  creative: 700,
+  reasoning: 900,
+  analysis: 500,
+};
 const PROMPT_SIGMA = 1.0;
 const COMPLETION_SIGMA = 0.8;
 const ERROR_RATE = 0.012;
@@ -77,13 +98,29 @@ const CANCEL_RATE = 0.008;
 const FALLBACK_RATE = 0.025;
 
 // Share of a provider's requests that read the prompt cache, and (providers that bill writes) write it.
-const CACHE_READ_SHARE: Record<string, number> = { anthropic: 0.35, openai: 0.3, deepseek: 0.4, google: 0.25, openrouter: 0.15, mistral: 0.06 };
+const CACHE_READ_SHARE: Record<string, number> = {
+  anthropic: 0.35,
+  openai: 0.3,
+  deepseek: 0.4,
+  google: 0.25,
+  openrouter: 0.15,
+  mistral: 0.06,
+};
 const CACHE_WRITE_SHARE: Record<string, number> = { anthropic: 0.08 };
 
 // UTC hour weights: Europe's day, then America's, a quiet night.
-const HOUR_WEIGHT = [0.35, 0.3, 0.25, 0.22, 0.22, 0.25, 0.35, 0.55, 0.8, 0.95, 1, 1, 0.95, 1, 1.1, 1.2, 1.2, 1.1, 0.95, 0.8, 0.7, 0.6, 0.5, 0.42];
+const HOUR_WEIGHT = [
+  0.35, 0.3, 0.25, 0.22, 0.22, 0.25, 0.35, 0.55, 0.8, 0.95, 1, 1, 0.95, 1, 1.1, 1.2, 1.2, 1.1, 0.95, 0.8, 0.7, 0.6, 0.5,
+  0.42,
+];
 
-const GRANT_REASONS = ["support goodwill credit", "service outage compensation", "beta tester credit", "billing error correction", "conference promo"];
+const GRANT_REASONS = [
+  "support goodwill credit",
+  "service outage compensation",
+  "beta tester credit",
+  "billing error correction",
+  "conference promo",
+];
 
 // ---------------------------------------------------------------------------------------------
 // Deterministic pseudo-random numbers for the plan (the per-request ones are md5 bytes in SQL).
@@ -106,7 +143,10 @@ function rand(seed: number, ...keys: number[]): number {
 
 function hex(seed: number, length: number, ...keys: number[]): string {
   let out = "";
-  for (let i = 0; out.length < length; i++) out += Math.floor(rand(seed, ...keys, 7777 + i) * 4294967296).toString(16).padStart(8, "0");
+  for (let i = 0; out.length < length; i++)
+    out += Math.floor(rand(seed, ...keys, 7777 + i) * 4294967296)
+      .toString(16)
+      .padStart(8, "0");
   return out.slice(0, length);
 }
 
@@ -127,20 +167,47 @@ const pgTs = (t: number) => new Date(t).toISOString().replace("T", " ").replace(
 // ---------------------------------------------------------------------------------------------
 
 type CatalogRow = {
-  model_id: string; provider_id: string; slug: string; provider_name: string; kind: string; requires_key: boolean; is_local: boolean;
-  priority: number; region: string; upstream_id: string; name: string; level: string; in_p: string; out_p: string;
-  cr_p: string | null; cw_p: string | null; latency_ms: number; quality: number; context_tokens: number; capabilities: string[];
+  model_id: string;
+  provider_id: string;
+  slug: string;
+  provider_name: string;
+  kind: string;
+  requires_key: boolean;
+  is_local: boolean;
+  priority: number;
+  region: string;
+  upstream_id: string;
+  name: string;
+  level: string;
+  in_p: string;
+  out_p: string;
+  cr_p: string | null;
+  cw_p: string | null;
+  latency_ms: number;
+  quality: number;
+  context_tokens: number;
+  capabilities: string[];
 };
 
 type Model = {
-  mi: number; row: CatalogRow; pi: number; lvl: number; inP: number; outP: number; weight: number;
-  reasoning: boolean; completionMult: number; maxPrompt: number; maxCompletion: number;
+  mi: number;
+  row: CatalogRow;
+  pi: number;
+  lvl: number;
+  inP: number;
+  outP: number;
+  weight: number;
+  reasoning: boolean;
+  completionMult: number;
+  maxPrompt: number;
+  maxCompletion: number;
 };
 
 const REASONING_NAME = /\b(o1|r1|thinking)\b/i;
 
 async function loadCatalog(c: pg.PoolClient, seed: number): Promise<{ models: Model[]; providers: CatalogRow[] }> {
-  const rows = (await c.query<CatalogRow>(`
+  const rows = (
+    await c.query<CatalogRow>(`
     SELECT m.id AS model_id, p.id AS provider_id, p.slug, p.name AS provider_name, p.kind::text AS kind, p.requires_key, p.is_local,
            p.priority, p.region, m.upstream_id, m.name, m.power_level::text AS level,
            m.input_price_per_1m_micros::text AS in_p, m.output_price_per_1m_micros::text AS out_p,
@@ -148,7 +215,8 @@ async function loadCatalog(c: pg.PoolClient, seed: number): Promise<{ models: Mo
            m.latency_ms, m.quality, m.context_tokens, m.capabilities
     FROM models m JOIN providers p ON p.id = m.provider_id
     -- Demo traffic is chat: an embeddings model never serves a chat completion.
-    WHERE m.enabled AND p.enabled AND NOT ('embeddings' = ANY (m.capabilities)) ORDER BY p.slug, m.name`)).rows;
+    WHERE m.enabled AND p.enabled AND NOT ('embeddings' = ANY (m.capabilities)) ORDER BY p.slug, m.name`)
+  ).rows;
   if (!rows.length) throw new Error("the catalog has no enabled model: nothing to generate requests for");
   const slugs = [...new Set(rows.map((r) => r.slug))];
   const models = rows.map((row, mi): Model => {
@@ -158,8 +226,15 @@ async function loadCatalog(c: pg.PoolClient, seed: number): Promise<{ models: Mo
     if (row.kind === "simulated") weight *= 0.08;
     else if (row.is_local) weight *= 0.5;
     return {
-      mi, row, pi: slugs.indexOf(row.slug), lvl: POWER_LEVELS.indexOf(row.level as (typeof POWER_LEVELS)[number]),
-      inP: Number(row.in_p), outP: Number(row.out_p), weight, reasoning, completionMult: reasoning ? 2.5 : 1,
+      mi,
+      row,
+      pi: slugs.indexOf(row.slug),
+      lvl: POWER_LEVELS.indexOf(row.level as (typeof POWER_LEVELS)[number]),
+      inP: Number(row.in_p),
+      outP: Number(row.out_p),
+      weight,
+      reasoning,
+      completionMult: reasoning ? 2.5 : 1,
       maxPrompt: Math.max(64, Math.min(120_000, Math.floor(row.context_tokens * 0.75))),
       maxCompletion: Math.max(16, Math.min(reasoning ? 32_768 : 8192, Math.floor(row.context_tokens * 0.2))),
     };
@@ -187,13 +262,29 @@ function precisionModels(all: Model[]): Model[] {
   const paid = all.filter((m) => m.inP + m.outP > 0);
   const models = paid.length ? paid : all;
   const routerModels: RouterModel[] = models.map((m) => ({
-    id: m.row.model_id, upstreamId: m.row.upstream_id, name: m.row.name, powerLevel: m.row.level as RouterModel["powerLevel"],
-    inputPricePer1M: m.inP, outputPricePer1M: m.outP,
-    cacheReadPricePer1M: m.row.cr_p === null ? null : Number(m.row.cr_p), cacheWritePricePer1M: m.row.cw_p === null ? null : Number(m.row.cw_p),
-    latencyMs: m.row.latency_ms, quality: m.row.quality, contextTokens: m.row.context_tokens, capabilities: m.row.capabilities, enabled: true,
+    id: m.row.model_id,
+    upstreamId: m.row.upstream_id,
+    name: m.row.name,
+    powerLevel: m.row.level as RouterModel["powerLevel"],
+    inputPricePer1M: m.inP,
+    outputPricePer1M: m.outP,
+    cacheReadPricePer1M: m.row.cr_p === null ? null : Number(m.row.cr_p),
+    cacheWritePricePer1M: m.row.cw_p === null ? null : Number(m.row.cw_p),
+    latencyMs: m.row.latency_ms,
+    quality: m.row.quality,
+    contextTokens: m.row.context_tokens,
+    capabilities: m.row.capabilities,
+    enabled: true,
     provider: {
-      id: m.row.provider_id, slug: m.row.slug, name: m.row.provider_name, enabled: true, priority: m.row.priority, isLocal: m.row.is_local,
-      region: m.row.region, requiresKey: m.row.requires_key, hasPlatformKey: true,
+      id: m.row.provider_id,
+      slug: m.row.slug,
+      name: m.row.provider_name,
+      enabled: true,
+      priority: m.row.priority,
+      isLocal: m.row.is_local,
+      region: m.row.region,
+      requiresKey: m.row.requires_key,
+      hasPlatformKey: true,
     },
   }));
   const fallback = [...models].sort((a, b) => b.lvl - a.lvl || b.row.quality - a.row.quality || a.inP - b.inP)[0]!;
@@ -201,8 +292,11 @@ function precisionModels(all: Model[]): Model[] {
     try {
       const d = decideRoute({
         request: { model: "precision", taskType: taskType as (typeof TASK_TYPES)[number] },
-        promptTokens: 1000, maxOutputTokens: 1024, catalog: routerModels,
-        caller: { role: "USER", byokProviderIds: [], availableCreditsMicros: Number.MAX_SAFE_INTEGER }, maxFallbacks: 0,
+        promptTokens: 1000,
+        maxOutputTokens: 1024,
+        catalog: routerModels,
+        caller: { role: "USER", byokProviderIds: [], availableCreditsMicros: Number.MAX_SAFE_INTEGER },
+        maxFallbacks: 0,
       });
       return (d.ok && models.find((m) => m.row.model_id === d.primary.modelId)) || fallback;
     } catch {
@@ -233,7 +327,8 @@ function minuteQuantiles(): { minutes: number[]; cdf: (minuteOfDay: number) => n
     while (cum[m]! < q && m < 1439) m++;
     minutes.push(m);
   }
-  const cdf = (x: number) => (x <= 0 ? 0 : x >= 1440 ? 1 : (cum[Math.floor(x) - 1] ?? 0) + (w[Math.floor(x)]! / total) * (x - Math.floor(x)));
+  const cdf = (x: number) =>
+    x <= 0 ? 0 : x >= 1440 ? 1 : (cum[Math.floor(x) - 1] ?? 0) + (w[Math.floor(x)]! / total) * (x - Math.floor(x));
   return { minutes, cdf };
 }
 
@@ -246,7 +341,10 @@ type Plan = {
   end: Int32Array;
 };
 
-function planRequests(o: { requests: number; users: number; days: number; seed: number; now: number }, cdf: (m: number) => number): Plan {
+function planRequests(
+  o: { requests: number; users: number; days: number; seed: number; now: number },
+  cdf: (m: number) => number,
+): Plan {
   const { users: U, days: D, seed } = o;
   const todayStart = Math.floor(o.now / DAY_MS) * DAY_MS;
   const days: Day[] = [];
@@ -257,7 +355,8 @@ function planRequests(o: { requests: number; users: number; days: number; seed: 
     const dow = new Date(start).getUTCDay();
     const weekend = dow === 0 || dow === 6;
     const fraction = last ? cdf(len / 60_000) : 1;
-    const weight = (weekend ? 0.6 : 1) * (1 + (0.6 * d) / Math.max(1, D - 1)) * Math.exp(0.08 * normal(seed, 21, d)) * fraction;
+    const weight =
+      (weekend ? 0.6 : 1) * (1 + (0.6 * d) / Math.max(1, D - 1)) * Math.exp(0.08 * normal(seed, 21, d)) * fraction;
     days.push({ start, len, weight, weekend, jmax: last ? Math.max(1, Math.floor(QUANTILES * fraction)) : QUANTILES });
   }
   const lambda = new Float64Array(U);
@@ -312,7 +411,14 @@ function planRequests(o: { requests: number; users: number; days: number; seed: 
 // ---------------------------------------------------------------------------------------------
 
 type Users = {
-  ids: string[]; accounts: string[]; keys: string[]; pEco: number[]; pBal: number[]; byokPi: number[]; byokShare: number[]; pack: number[];
+  ids: string[];
+  accounts: string[];
+  keys: string[];
+  pEco: number[];
+  pBal: number[];
+  byokPi: number[];
+  byokShare: number[];
+  pack: number[];
 };
 
 /** Average provider cost per request at each level, by sampling the same distributions the SQL draws from. */
@@ -325,8 +431,20 @@ function averageCostPerLevel(models: Model[], levelSlots: number[][], seed: numb
       const t = rand(seed, 32, lvl, i);
       let acc = 0;
       const task = TASKS.find((name) => (acc += TASK_SHARE[name]!) > t) ?? "chat";
-      const prompt = Math.min(m.maxPrompt, Math.max(8, Math.round(Math.exp(Math.log(PROMPT_MEDIAN[task]!) + PROMPT_SIGMA * normal(seed, 33, lvl, i)))));
-      const completion = Math.min(m.maxCompletion, Math.max(1, Math.round(Math.exp(Math.log(COMPLETION_MEDIAN[task]!) + COMPLETION_SIGMA * normal(seed, 34, lvl, i)) * m.completionMult)));
+      const prompt = Math.min(
+        m.maxPrompt,
+        Math.max(8, Math.round(Math.exp(Math.log(PROMPT_MEDIAN[task]!) + PROMPT_SIGMA * normal(seed, 33, lvl, i)))),
+      );
+      const completion = Math.min(
+        m.maxCompletion,
+        Math.max(
+          1,
+          Math.round(
+            Math.exp(Math.log(COMPLETION_MEDIAN[task]!) + COMPLETION_SIGMA * normal(seed, 34, lvl, i)) *
+              m.completionMult,
+          ),
+        ),
+      );
       sum += (prompt * m.inP + completion * m.outP) / 1e12;
     }
     return sum / samples;
@@ -335,10 +453,17 @@ function averageCostPerLevel(models: Model[], levelSlots: number[][], seed: numb
 
 function planUsers(seed: number, plan: Plan, models: Model[], providers: CatalogRow[], levelSlots: number[][]): Users {
   const U = plan.perUser.length;
-  const byokProviders = providers.map((p, pi) => ({ p, pi })).filter(({ p, pi }) => p.requires_key && models.some((m) => m.pi === pi && m.inP + m.outP > 0));
+  const byokProviders = providers
+    .map((p, pi) => ({ p, pi }))
+    .filter(({ p, pi }) => p.requires_key && models.some((m) => m.pi === pi && m.inP + m.outP > 0));
   const avg = averageCostPerLevel(models, levelSlots, seed);
   // Level mixes: savers, the balanced majority, quality seekers, and those who use everything.
-  const archetypes = [[0.7, 0.25], [0.2, 0.6], [0.05, 0.35], [0.34, 0.33]];
+  const archetypes = [
+    [0.7, 0.25],
+    [0.2, 0.6],
+    [0.05, 0.35],
+    [0.34, 0.33],
+  ];
   const u: Users = { ids: [], accounts: [], keys: [], pEco: [], pBal: [], byokPi: [], byokShare: [], pack: [] };
   for (let n = 0; n < U; n++) {
     u.ids.push(uuidFrom(seed, 101, n));
@@ -366,8 +491,20 @@ function planUsers(seed: number, plan: Plan, models: Model[], providers: Catalog
 }
 
 type Scheduled = {
-  d: number[]; n: number[]; ts: string[]; seq: number[]; type: string[]; amount: number[]; davail: number[];
-  ref: string[]; key: (string | null)[]; actor: (string | null)[]; evt: (string | null)[]; evtType: (string | null)[]; obj: (string | null)[]; evtAmount: (number | null)[];
+  d: number[];
+  n: number[];
+  ts: string[];
+  seq: number[];
+  type: string[];
+  amount: number[];
+  davail: number[];
+  ref: string[];
+  key: (string | null)[];
+  actor: (string | null)[];
+  evt: (string | null)[];
+  evtType: (string | null)[];
+  obj: (string | null)[];
+  evtAmount: (number | null)[];
 };
 
 /**
@@ -375,41 +512,112 @@ type Scheduled = {
  * refunded (in full, in part, or in part and then the rest). A refunded amount is never spent
  * (`davail` keeps it out of what the day's top-ups count on), so a refund never overdraws.
  */
-function planScheduled(o: { seed: number; requests: number; days: Day[]; now: number }, plan: Plan, admin: { id: string; email: string } | null): Scheduled {
+function planScheduled(
+  o: { seed: number; requests: number; days: Day[]; now: number },
+  plan: Plan,
+  admin: { id: string; email: string } | null,
+): Scheduled {
   const { seed, days } = o;
   const D = days.length;
   const U = plan.perUser.length;
-  const s: Scheduled = { d: [], n: [], ts: [], seq: [], type: [], amount: [], davail: [], ref: [], key: [], actor: [], evt: [], evtType: [], obj: [], evtAmount: [] };
+  const s: Scheduled = {
+    d: [],
+    n: [],
+    ts: [],
+    seq: [],
+    type: [],
+    amount: [],
+    davail: [],
+    ref: [],
+    key: [],
+    actor: [],
+    evt: [],
+    evtType: [],
+    obj: [],
+    evtAmount: [],
+  };
   let seq = o.requests + 1;
   const at = (d: number, ...keys: number[]) => {
     const day = days[d]!;
     return day.start + Math.floor(rand(seed, ...keys) * day.len);
   };
   const grantBy = admin ? `grant by ${admin.email}` : "grant by admin";
-  const push = (e: { d: number; n: number; t: number; type: string; amount: number; davail: number; ref: string; key?: string | null; actor?: string | null; evt?: string; evtType?: string; obj?: string; evtAmount?: number }) => {
-    s.d.push(e.d); s.n.push(e.n); s.ts.push(pgTs(e.t)); s.seq.push(seq++); s.type.push(e.type); s.amount.push(e.amount); s.davail.push(e.davail);
-    s.ref.push(e.ref); s.key.push(e.key ?? null); s.actor.push(e.actor ?? null); s.evt.push(e.evt ?? null); s.evtType.push(e.evtType ?? null);
-    s.obj.push(e.obj ?? null); s.evtAmount.push(e.evtAmount ?? null);
+  const push = (e: {
+    d: number;
+    n: number;
+    t: number;
+    type: string;
+    amount: number;
+    davail: number;
+    ref: string;
+    key?: string | null;
+    actor?: string | null;
+    evt?: string;
+    evtType?: string;
+    obj?: string;
+    evtAmount?: number;
+  }) => {
+    s.d.push(e.d);
+    s.n.push(e.n);
+    s.ts.push(pgTs(e.t));
+    s.seq.push(seq++);
+    s.type.push(e.type);
+    s.amount.push(e.amount);
+    s.davail.push(e.davail);
+    s.ref.push(e.ref);
+    s.key.push(e.key ?? null);
+    s.actor.push(e.actor ?? null);
+    s.evt.push(e.evt ?? null);
+    s.evtType.push(e.evtType ?? null);
+    s.obj.push(e.obj ?? null);
+    s.evtAmount.push(e.evtAmount ?? null);
   };
   for (let n = 0; n < U; n++) {
     const first = Math.max(0, plan.join[n]!);
     const last = Math.min(D - 1, plan.end[n]!);
     if (plan.join[n]! >= 0 && rand(seed, 201, n) < 0.4) {
-      push({ d: first, n, t: at(first, 202, n), type: "GRANT", amount: 5_000_000, davail: 5_000_000, ref: `${grantBy}: welcome credit`, actor: admin?.id ?? null });
+      push({
+        d: first,
+        n,
+        t: at(first, 202, n),
+        type: "GRANT",
+        amount: 5_000_000,
+        davail: 5_000_000,
+        ref: `${grantBy}: welcome credit`,
+        actor: admin?.id ?? null,
+      });
     }
     if (rand(seed, 203, n) < 0.015) {
       const d = first + Math.floor(rand(seed, 204, n) * (last - first + 1));
       const amount = [5, 10, 20, 50][Math.floor(rand(seed, 205, n) * 4)]! * 1_000_000;
-      push({ d, n, t: at(d, 206, n), type: "GRANT", amount, davail: amount, ref: `${grantBy}: ${GRANT_REASONS[Math.floor(rand(seed, 207, n) * GRANT_REASONS.length)]}`, actor: admin?.id ?? null });
+      push({
+        d,
+        n,
+        t: at(d, 206, n),
+        type: "GRANT",
+        amount,
+        davail: amount,
+        ref: `${grantBy}: ${GRANT_REASONS[Math.floor(rand(seed, 207, n) * GRANT_REASONS.length)]}`,
+        actor: admin?.id ?? null,
+      });
     }
     if (plan.perUser[n]! > 0 && rand(seed, 208, n) < 0.02) {
       const d = first + Math.floor(rand(seed, 209, n) * (last - first + 1));
       const cents = [1000, 2500, 5000, 10000][Math.floor(rand(seed, 210, n) * 4)]!;
       const kind = rand(seed, 211, n);
       // Cumulative refunded cents after each refund, as Stripe's charge.amount_refunded says it.
-      const refunds = kind < 0.45 ? [cents] : kind < 0.8 ? [Math.round(cents * (0.2 + 0.6 * rand(seed, 212, n)))] : [Math.round(cents / 2), cents];
+      const refunds =
+        kind < 0.45
+          ? [cents]
+          : kind < 0.8
+            ? [Math.round(cents * (0.2 + 0.6 * rand(seed, 212, n)))]
+            : [Math.round(cents / 2), cents];
       const tp = at(d, 213, n);
-      const ids = { cs: `cs_demo_${hex(seed, 24, 214, n)}`, pi: `pi_demo_${hex(seed, 24, 215, n)}`, ch: `ch_demo_${hex(seed, 24, 216, n)}` };
+      const ids = {
+        cs: `cs_demo_${hex(seed, 24, 214, n)}`,
+        pi: `pi_demo_${hex(seed, 24, 215, n)}`,
+        ch: `ch_demo_${hex(seed, 24, 216, n)}`,
+      };
       // Only refunds that happen before now are recorded; the rest of the refund stays locked in davail.
       const times: number[] = [];
       let t = tp;
@@ -419,8 +627,18 @@ function planScheduled(o: { seed: number; requests: number; days: Day[]; now: nu
       }
       const locked = refunds[refunds.length - 1]! * 10_000;
       push({
-        d, n, t: tp, type: "PURCHASE", amount: cents * 10_000, davail: cents * 10_000 - locked, ref: `Stripe checkout ${ids.cs} (payment ${ids.pi})`,
-        key: `stripe-session:${ids.cs}`, evt: `evt_demo_${hex(seed, 24, 218, n)}`, evtType: "checkout.session.completed", obj: ids.cs, evtAmount: cents * 10_000,
+        d,
+        n,
+        t: tp,
+        type: "PURCHASE",
+        amount: cents * 10_000,
+        davail: cents * 10_000 - locked,
+        ref: `Stripe checkout ${ids.cs} (payment ${ids.pi})`,
+        key: `stripe-session:${ids.cs}`,
+        evt: `evt_demo_${hex(seed, 24, 218, n)}`,
+        evtType: "checkout.session.completed",
+        obj: ids.cs,
+        evtAmount: cents * 10_000,
       });
       let before = 0;
       refunds.forEach((cumulative, i) => {
@@ -429,8 +647,18 @@ function planScheduled(o: { seed: number; requests: number; days: Day[]; now: nu
         const rd = Math.floor((when - days[0]!.start) / DAY_MS);
         if (rd >= D) return;
         push({
-          d: rd, n, t: when, type: "REFUND", amount: -(cumulative - before) * 10_000, davail: 0, ref: `Stripe refund ${ids.ch}`,
-          key: `stripe-refund:${ids.ch}:${cumulative}`, evt: `evt_demo_${hex(seed, 24, 219, n, i)}`, evtType: "charge.refunded", obj: ids.ch, evtAmount: cumulative * 10_000,
+          d: rd,
+          n,
+          t: when,
+          type: "REFUND",
+          amount: -(cumulative - before) * 10_000,
+          davail: 0,
+          ref: `Stripe refund ${ids.ch}`,
+          key: `stripe-refund:${ids.ch}:${cumulative}`,
+          evt: `evt_demo_${hex(seed, 24, 219, n, i)}`,
+          evtType: "charge.refunded",
+          obj: ids.ch,
+          evtAmount: cumulative * 10_000,
         });
         before = cumulative;
       });
@@ -443,7 +671,8 @@ function planScheduled(o: { seed: number; requests: number; days: Day[]; now: nu
 // SQL
 
 /** A uniform in (0, 1) from bytes 2i and 2i+1 of a bytea. */
-const U16 = (b: string, i: number) => `((get_byte(${b}, ${2 * i}) * 256 + get_byte(${b}, ${2 * i + 1}))::float8 + 0.5) / 65536`;
+const U16 = (b: string, i: number) =>
+  `((get_byte(${b}, ${2 * i}) * 256 + get_byte(${b}, ${2 * i + 1}))::float8 + 0.5) / 65536`;
 /** A uniform in (0, 1) from byte i. */
 const U8 = (b: string, i: number) => `(get_byte(${b}, ${i})::float8 + 0.5) / 256`;
 const arr = (xs: number[]) => `'{${xs.join(",")}}'::float8[]`;
@@ -454,13 +683,18 @@ const CLASSES = [0, 1, 2, 3];
  * part is its exact cost rounded down, plus one micro-dollar for the classes with the largest
  * fractions (ties in class order) until the parts reach the total.
  */
-const rankOf = (i: number) => CLASSES.filter((j) => j !== i).map((j) => `(r${j} > r${i}${j < i ? ` OR r${j} = r${i}` : ""})::int`).join(" + ");
+const rankOf = (i: number) =>
+  CLASSES.filter((j) => j !== i)
+    .map((j) => `(r${j} > r${i}${j < i ? ` OR r${j} = r${i}` : ""})::int`)
+    .join(" + ");
 const partOf = (i: number) => `f${i} + ((${rankOf(i)}) < extra)::int`;
 
 function requestSql(): string {
   const cumTask: number[] = [];
   TASKS.reduce((acc, t, i) => (cumTask[i] = acc + TASK_SHARE[t]!), 0);
-  const taskCase = `CASE ${TASKS.slice(0, -1).map((_, i) => `WHEN ${U16("b2", 0)} < ${cumTask[i]} THEN ${i}`).join(" ")} ELSE ${TASKS.length - 1} END`;
+  const taskCase = `CASE ${TASKS.slice(0, -1)
+    .map((_, i) => `WHEN ${U16("b2", 0)} < ${cumTask[i]} THEN ${i}`)
+    .join(" ")} ELSE ${TASKS.length - 1} END`;
   const taskNames = `'{${TASKS.join(",")}}'::text[]`;
   return `
 INSERT INTO demo_req
@@ -620,7 +854,8 @@ CREATE TEMP TABLE demo_req (k int8, n int4, id text, user_id text, api_key_id te
 CREATE TEMP TABLE demo_led (n int4, ts timestamp, ord int4, seq int8, type text, amount int8, balance_after int8, reference text,
   idempotency_key text, actor text, evt text, evt_type text, obj text, evt_amount int8)`;
 
-const DROP_TEMP = "DROP TABLE IF EXISTS demo_minute, demo_model, demo_slot, demo_pslot, demo_prec, demo_users, demo_acct, demo_sched, demo_req, demo_led";
+const DROP_TEMP =
+  "DROP TABLE IF EXISTS demo_minute, demo_model, demo_slot, demo_pslot, demo_prec, demo_users, demo_acct, demo_sched, demo_req, demo_led";
 
 // ---------------------------------------------------------------------------------------------
 
@@ -646,13 +881,24 @@ export async function deleteDemoData(db: Db): Promise<DeletedDemoData> {
 }
 
 async function deleteIn(c: pg.PoolClient): Promise<DeletedDemoData> {
-  await c.query(`CREATE TEMP TABLE demo_gone ON COMMIT DROP AS
-    SELECT u.id AS user_id, a.id AS account_id FROM users u LEFT JOIN credit_accounts a ON a.user_id = u.id WHERE u.email LIKE $1`, [DEMO_EMAIL_PATTERN]);
+  await c.query(
+    `CREATE TEMP TABLE demo_gone ON COMMIT DROP AS
+    SELECT u.id AS user_id, a.id AS account_id FROM users u LEFT JOIN credit_accounts a ON a.user_id = u.id WHERE u.email LIKE $1`,
+    [DEMO_EMAIL_PATTERN],
+  );
   const users = (await c.query("SELECT count(*)::int AS n FROM demo_gone")).rows[0].n as number;
   if (!users) return { users: 0, usageRows: 0, ledgerEntries: 0, stripeEvents: 0 };
-  const ledgerEntries = (await c.query("DELETE FROM ledger_entries WHERE account_id IN (SELECT account_id FROM demo_gone WHERE account_id IS NOT NULL)")).rowCount ?? 0;
-  await c.query("DELETE FROM reservations WHERE account_id IN (SELECT account_id FROM demo_gone WHERE account_id IS NOT NULL)");
-  const usageRows = (await c.query("DELETE FROM usage_logs WHERE user_id IN (SELECT user_id FROM demo_gone)")).rowCount ?? 0;
+  const ledgerEntries =
+    (
+      await c.query(
+        "DELETE FROM ledger_entries WHERE account_id IN (SELECT account_id FROM demo_gone WHERE account_id IS NOT NULL)",
+      )
+    ).rowCount ?? 0;
+  await c.query(
+    "DELETE FROM reservations WHERE account_id IN (SELECT account_id FROM demo_gone WHERE account_id IS NOT NULL)",
+  );
+  const usageRows =
+    (await c.query("DELETE FROM usage_logs WHERE user_id IN (SELECT user_id FROM demo_gone)")).rowCount ?? 0;
   const stripeEvents = (await c.query("DELETE FROM stripe_events WHERE id LIKE 'evt\\_demo\\_%'")).rowCount ?? 0;
   await c.query("DELETE FROM users WHERE id IN (SELECT user_id FROM demo_gone)");
   return { users, usageRows, ledgerEntries, stripeEvents };
@@ -667,8 +913,10 @@ export async function generateDemoData(db: Db, options: DemoDataOptions): Promis
   const seed = options.seed ?? 1;
   if (!Number.isSafeInteger(N) || N < 0) throw new RangeError(`requests must be a non-negative integer (got ${N})`);
   if (!Number.isSafeInteger(U) || U < 1) throw new RangeError(`users must be a positive integer (got ${U})`);
-  if (!Number.isSafeInteger(D) || D < 1 || D > 3660) throw new RangeError(`days must be an integer from 1 to 3660 (got ${D})`);
-  if (!Number.isSafeInteger(seed) || seed < 0 || seed > 2 ** 31) throw new RangeError(`seed must be an integer from 0 to 2^31 (got ${seed})`);
+  if (!Number.isSafeInteger(D) || D < 1 || D > 3660)
+    throw new RangeError(`days must be an integer from 1 to 3660 (got ${D})`);
+  if (!Number.isSafeInteger(seed) || seed < 0 || seed > 2 ** 31)
+    throw new RangeError(`seed must be an integer from 0 to 2^31 (got ${seed})`);
   const now = Math.floor(ms(options.now ?? new Date()));
   // One password hash for everyone: a random password nobody knows (demo users cannot sign in).
   const passwordHash = await hashPassword(randomBytes(24).toString("base64url"));
@@ -680,16 +928,24 @@ export async function generateDemoData(db: Db, options: DemoDataOptions): Promis
     await client.query("SET LOCAL work_mem = '64MB'");
     // The planner cannot size generate_series per user and so costs the batch statements high
     // enough to JIT-compile them: over a second each, for statements that run in a fraction of that.
-    if ((await client.query("SELECT count(*)::int AS n FROM pg_settings WHERE name = 'jit'")).rows[0].n) await client.query("SET LOCAL jit = off");
+    if ((await client.query("SELECT count(*)::int AS n FROM pg_settings WHERE name = 'jit'")).rows[0].n)
+      await client.query("SET LOCAL jit = off");
     // Two runs at once would both pass the check below.
     await client.query("SELECT pg_advisory_xact_lock(hashtext('switchyard.demo-data'))");
     let deleted: DeletedDemoData | null = null;
-    const existing = (await client.query("SELECT count(*)::int AS n FROM users WHERE email LIKE $1", [DEMO_EMAIL_PATTERN])).rows[0].n as number;
-    if (existing && !options.reset) throw new DemoDataExistsError(`${existing} demo users (demo-<n>@example.test) already exist: run with --reset to replace them`);
+    const existing = (
+      await client.query("SELECT count(*)::int AS n FROM users WHERE email LIKE $1", [DEMO_EMAIL_PATTERN])
+    ).rows[0].n as number;
+    if (existing && !options.reset)
+      throw new DemoDataExistsError(
+        `${existing} demo users (demo-<n>@example.test) already exist: run with --reset to replace them`,
+      );
     if (existing) {
       const t = Date.now();
       deleted = await deleteIn(client);
-      log(`deleted earlier demo data: ${deleted.users} users, ${deleted.usageRows} requests, ${deleted.ledgerEntries} ledger entries (${secs(t)})`);
+      log(
+        `deleted earlier demo data: ${deleted.users} users, ${deleted.usageRows} requests, ${deleted.ledgerEntries} ledger entries (${secs(t)})`,
+      );
     }
     result = await generateIn(client, { N, U, D, seed, now, passwordHash, log, started });
     result.deleted = deleted;
@@ -704,12 +960,14 @@ export async function generateDemoData(db: Db, options: DemoDataOptions): Promis
     client.release();
   }
   const ta = Date.now();
-  for (const table of ["users", "api_keys", "credit_accounts", "usage_logs", "ledger_entries", "stripe_events"]) await db.$executeRawUnsafe(`ANALYZE ${table}`);
+  for (const table of ["users", "api_keys", "credit_accounts", "usage_logs", "ledger_entries", "stripe_events"])
+    await db.$executeRawUnsafe(`ANALYZE ${table}`);
   log(`analyzed (${secs(ta)})`);
   await recountKeySpend(db);
   const tr = Date.now();
   const rolled = await rebuildRollups(db);
-  for (const table of ["usage_daily", "usage_daily_users", "ledger_daily"]) await db.$executeRawUnsafe(`ANALYZE ${table}`);
+  for (const table of ["usage_daily", "usage_daily_users", "ledger_daily"])
+    await db.$executeRawUnsafe(`ANALYZE ${table}`);
   log(`rollups rebuilt: ${rolled.days} whole days (${secs(tr)})`);
   result.seconds = (Date.now() - started) / 1000;
   return result;
@@ -719,7 +977,16 @@ const secs = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 
 async function generateIn(
   c: pg.PoolClient,
-  o: { N: number; U: number; D: number; seed: number; now: number; passwordHash: string; log: (line: string) => void; started: number },
+  o: {
+    N: number;
+    U: number;
+    D: number;
+    seed: number;
+    now: number;
+    passwordHash: string;
+    log: (line: string) => void;
+    started: number;
+  },
 ): Promise<DemoDataResult> {
   const { N, U, D, seed, now, log } = o;
   const { models, providers } = await loadCatalog(c, seed);
@@ -731,48 +998,102 @@ async function generateIn(
   const levelSlots = [0, 1, 2].map((lvl) => {
     const ms_ = models.filter((m) => m.lvl === lvl);
     const pool = ms_.length ? ms_ : models;
-    return slotsFor(pool.map((m) => m.mi), pool.map((m) => m.weight));
+    return slotsFor(
+      pool.map((m) => m.mi),
+      pool.map((m) => m.weight),
+    );
   });
   const providerSlots = providers.map((_, pi) => {
     const pool = models.filter((m) => m.pi === pi);
-    return slotsFor(pool.map((m) => m.mi), pool.map(() => 1));
+    return slotsFor(
+      pool.map((m) => m.mi),
+      pool.map(() => 1),
+    );
   });
   const users = planUsers(seed, plan, models, providers, levelSlots);
-  const adminRow = (await c.query<{ id: string; email: string }>("SELECT id, email FROM users WHERE role = 'ADMIN' AND NOT disabled ORDER BY created_at LIMIT 1")).rows[0];
+  const adminRow = (
+    await c.query<{ id: string; email: string }>(
+      "SELECT id, email FROM users WHERE role = 'ADMIN' AND NOT disabled ORDER BY created_at LIMIT 1",
+    )
+  ).rows[0];
   const sched = planScheduled({ seed, requests: N, days, now }, plan, adminRow ?? null);
   const precision = precisionModels(models);
 
   await c.query(DROP_TEMP);
   await c.query(TEMP_TABLES);
-  await c.query("INSERT INTO demo_minute SELECT * FROM unnest($1::int4[], $2::int4[])", [minutes.map((_, j) => j), minutes]);
+  await c.query("INSERT INTO demo_minute SELECT * FROM unnest($1::int4[], $2::int4[])", [
+    minutes.map((_, j) => j),
+    minutes,
+  ]);
   await c.query(
     `INSERT INTO demo_model SELECT * FROM unnest($1::int4[], $2::text[], $3::text[], $4::text[], $5::text[], $6::"PowerLevel"[], $7::int4[], $8::int4[],
        $9::int8[], $10::int8[], $11::int8[], $12::int8[], $13::int4[], $14::int4[], $15::int4[], $16::float8[], $17::float8[], $18::float8[], $19::bool[], $20::bool[])`,
     [
-      models.map((m) => m.mi), models.map((m) => m.row.model_id), models.map((m) => m.row.provider_id), models.map((m) => m.row.slug), models.map((m) => m.row.name),
-      models.map((m) => m.row.level), models.map((m) => m.lvl), models.map((m) => m.pi), models.map((m) => m.row.in_p), models.map((m) => m.row.out_p),
+      models.map((m) => m.mi),
+      models.map((m) => m.row.model_id),
+      models.map((m) => m.row.provider_id),
+      models.map((m) => m.row.slug),
+      models.map((m) => m.row.name),
+      models.map((m) => m.row.level),
+      models.map((m) => m.lvl),
+      models.map((m) => m.pi),
+      models.map((m) => m.row.in_p),
+      models.map((m) => m.row.out_p),
       // Cache tokens are billed at the cache prices when the model lists them, else at the input price.
-      models.map((m) => m.row.cr_p ?? m.row.in_p), models.map((m) => m.row.cw_p ?? m.row.in_p), models.map((m) => m.row.latency_ms),
-      models.map((m) => m.maxPrompt), models.map((m) => m.maxCompletion), models.map((m) => m.completionMult),
+      models.map((m) => m.row.cr_p ?? m.row.in_p),
+      models.map((m) => m.row.cw_p ?? m.row.in_p),
+      models.map((m) => m.row.latency_ms),
+      models.map((m) => m.maxPrompt),
+      models.map((m) => m.maxCompletion),
+      models.map((m) => m.completionMult),
       models.map((m) => (m.row.is_local || m.row.kind === "simulated" ? 0 : (CACHE_READ_SHARE[m.row.slug] ?? 0.05))),
       models.map((m) => CACHE_WRITE_SHARE[m.row.slug] ?? (m.row.cw_p !== null ? 0.05 : 0)),
-      models.map((m) => m.reasoning), models.map((m) => m.row.requires_key),
+      models.map((m) => m.reasoning),
+      models.map((m) => m.row.requires_key),
     ],
   );
   const slotRows = levelSlots.flatMap((slots, lvl) => slots.map((mi, s) => [lvl, s, mi]));
-  await c.query("INSERT INTO demo_slot SELECT * FROM unnest($1::int4[], $2::int4[], $3::int4[])", [slotRows.map((r) => r[0]), slotRows.map((r) => r[1]), slotRows.map((r) => r[2])]);
-  const pslotRows = providerSlots.flatMap((slots, pi) => slots.map((mi, s) => [pi, s, mi]));
-  await c.query("INSERT INTO demo_pslot SELECT * FROM unnest($1::int4[], $2::int4[], $3::int4[])", [pslotRows.map((r) => r[0]), pslotRows.map((r) => r[1]), pslotRows.map((r) => r[2])]);
-  await c.query("INSERT INTO demo_prec SELECT * FROM unnest($1::int4[], $2::int8[], $3::int8[])", [precision.map((_, i) => i), precision.map((m) => m.inP), precision.map((m) => m.outP)]);
-  const nIdx = users.ids.map((_, n) => n);
-  await c.query("INSERT INTO demo_users SELECT * FROM unnest($1::int4[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[], $7::int4[], $8::float8[])", [
-    nIdx, users.ids, users.accounts, users.keys, users.pEco, users.pBal, users.byokPi, users.byokShare,
+  await c.query("INSERT INTO demo_slot SELECT * FROM unnest($1::int4[], $2::int4[], $3::int4[])", [
+    slotRows.map((r) => r[0]),
+    slotRows.map((r) => r[1]),
+    slotRows.map((r) => r[2]),
   ]);
+  const pslotRows = providerSlots.flatMap((slots, pi) => slots.map((mi, s) => [pi, s, mi]));
+  await c.query("INSERT INTO demo_pslot SELECT * FROM unnest($1::int4[], $2::int4[], $3::int4[])", [
+    pslotRows.map((r) => r[0]),
+    pslotRows.map((r) => r[1]),
+    pslotRows.map((r) => r[2]),
+  ]);
+  await c.query("INSERT INTO demo_prec SELECT * FROM unnest($1::int4[], $2::int8[], $3::int8[])", [
+    precision.map((_, i) => i),
+    precision.map((m) => m.inP),
+    precision.map((m) => m.outP),
+  ]);
+  const nIdx = users.ids.map((_, n) => n);
+  await c.query(
+    "INSERT INTO demo_users SELECT * FROM unnest($1::int4[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[], $7::int4[], $8::float8[])",
+    [nIdx, users.ids, users.accounts, users.keys, users.pEco, users.pBal, users.byokPi, users.byokShare],
+  );
   await c.query("INSERT INTO demo_acct (n, pack) SELECT * FROM unnest($1::int4[], $2::int8[])", [nIdx, users.pack]);
   await c.query(
     `INSERT INTO demo_sched SELECT * FROM unnest($1::int4[], $2::int4[], $3::timestamp[], $4::int8[], $5::text[], $6::int8[], $7::int8[], $8::text[], $9::text[],
        $10::text[], $11::text[], $12::text[], $13::text[], $14::int8[])`,
-    [sched.d, sched.n, sched.ts, sched.seq, sched.type, sched.amount, sched.davail, sched.ref, sched.key, sched.actor, sched.evt, sched.evtType, sched.obj, sched.evtAmount],
+    [
+      sched.d,
+      sched.n,
+      sched.ts,
+      sched.seq,
+      sched.type,
+      sched.amount,
+      sched.davail,
+      sched.ref,
+      sched.key,
+      sched.actor,
+      sched.evt,
+      sched.evtType,
+      sched.obj,
+      sched.evtAmount,
+    ],
   );
   await c.query("ANALYZE demo_minute, demo_model, demo_slot, demo_pslot, demo_prec, demo_users, demo_acct, demo_sched");
 
@@ -783,14 +1104,19 @@ async function generateIn(
      SELECT user_id, 'demo-' || (n + 1) || '@example.test', $1, 'USER', $2::timestamp, $2::timestamp FROM demo_users ORDER BY n`,
     [o.passwordHash, windowStart],
   );
-  await c.query(`INSERT INTO credit_accounts (id, user_id, created_at, updated_at) SELECT account_id, user_id, $1::timestamp, $1::timestamp FROM demo_users ORDER BY n`, [windowStart]);
+  await c.query(
+    `INSERT INTO credit_accounts (id, user_id, created_at, updated_at) SELECT account_id, user_id, $1::timestamp, $1::timestamp FROM demo_users ORDER BY n`,
+    [windowStart],
+  );
   await c.query(
     `INSERT INTO api_keys (id, user_id, name, key_hash, prefix, created_at)
      SELECT key_id, user_id, 'demo', encode(sha256(convert_to(gen_random_uuid()::text || key_id, 'UTF8')), 'hex'),
             'sk-sy-' || substr(md5(key_id), 1, 6), $1::timestamp FROM demo_users ORDER BY n`,
     [windowStart],
   );
-  log(`catalog: ${models.length} models of ${providers.length} providers; ${U} users, ${sched.seq.length} scheduled grants/refund purchases/refunds (${secs(o.started)})`);
+  log(
+    `catalog: ${models.length} models of ${providers.length} providers; ${U} users, ${sched.seq.length} scheduled grants/refund purchases/refunds (${secs(o.started)})`,
+  );
 
   const reqSql = requestSql();
   let done = 0;
@@ -811,7 +1137,8 @@ async function generateIn(
       k0 += cnt;
     }
     await c.query("TRUNCATE demo_req, demo_led");
-    if (ns.length) await c.query(reqSql, [ns, cnts, starts, String(seed), day.jmax, pgTs(day.start), day.start, day.len]);
+    if (ns.length)
+      await c.query(reqSql, [ns, cnts, starts, String(seed), day.jmax, pgTs(day.start), day.start, day.len]);
     await c.query(
       `INSERT INTO usage_logs (id, user_id, api_key_id, provider_id, model_id, provider_slug, model_name, power_level, task_type, prompt_tokens,
          completion_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, charged_micros, provider_cost_micros, input_cost_micros,
@@ -856,7 +1183,9 @@ async function generateIn(
     counts.entries += inserted.rowCount ?? 0;
     done += cnts.reduce((a, b) => a + b, 0);
     if (done >= nextReport || d === D - 1) {
-      log(`day ${d + 1}/${D} ${pgTs(day.start).slice(0, 10)}: ${done} requests, ${counts.entries} ledger entries so far (${secs(o.started)})`);
+      log(
+        `day ${d + 1}/${D} ${pgTs(day.start).slice(0, 10)}: ${done} requests, ${counts.entries} ledger entries so far (${secs(o.started)})`,
+      );
       nextReport = done + Math.max(1, Math.floor(N / 20));
     }
   }
@@ -888,12 +1217,17 @@ async function generateIn(
                           (SELECT COALESCE(sum(balance), 0)::text FROM demo_acct) AS balances`)
   ).rows[0] as { sched_purchases: number; refunds: number; grants: number; balances: string };
   const money = (
-    await c.query(`SELECT COALESCE(sum(charged_micros), 0)::text AS charged FROM usage_logs WHERE user_id IN (SELECT user_id FROM demo_users)`)
+    await c.query(
+      `SELECT COALESCE(sum(charged_micros), 0)::text AS charged FROM usage_logs WHERE user_id IN (SELECT user_id FROM demo_users)`,
+    )
   ).rows[0] as { charged: string };
   const purchased = (
-    await c.query(`SELECT COALESCE(sum(amount_micros), 0)::text AS purchased, count(*)::int AS events FROM stripe_events WHERE id LIKE 'evt\\_demo\\_%' AND type = 'checkout.session.completed'`)
+    await c.query(
+      `SELECT COALESCE(sum(amount_micros), 0)::text AS purchased, count(*)::int AS events FROM stripe_events WHERE id LIKE 'evt\\_demo\\_%' AND type = 'checkout.session.completed'`,
+    )
   ).rows[0] as { purchased: string; events: number };
-  const events = (await c.query(`SELECT count(*)::int AS n FROM stripe_events WHERE id LIKE 'evt\\_demo\\_%'`)).rows[0].n as number;
+  const events = (await c.query(`SELECT count(*)::int AS n FROM stripe_events WHERE id LIKE 'evt\\_demo\\_%'`)).rows[0]
+    .n as number;
   return {
     users: U,
     apiKeys: U,

@@ -50,7 +50,14 @@ export type Reconciliation = {
 
 const MAX_ROWS = 200;
 
-function comparison(name: string, leftLabel: string, rightLabel: string, leftTotal: number, rightTotal: number, rows: DiffRow[]): Comparison {
+function comparison(
+  name: string,
+  leftLabel: string,
+  rightLabel: string,
+  leftTotal: number,
+  rightTotal: number,
+  rows: DiffRow[],
+): Comparison {
   return {
     name,
     left: { label: leftLabel, total_micros: leftTotal },
@@ -68,7 +75,12 @@ type Side = { ids: string[]; amount: number | null };
  * Compares two sides object by object over `list`: totals over all of them, and a row for each
  * object whose amounts differ (a missing side counts as 0), worded by `problem`.
  */
-function compareSides<L extends Side, R extends Side>(list: string[], left: Map<string, L>, right: Map<string, R>, problem: (id: string, l: L | undefined, r: R | undefined) => string) {
+function compareSides<L extends Side, R extends Side>(
+  list: string[],
+  left: Map<string, L>,
+  right: Map<string, R>,
+  problem: (id: string, l: L | undefined, r: R | undefined) => string,
+) {
   let leftTotal = 0;
   let rightTotal = 0;
   const rows: DiffRow[] = [];
@@ -79,8 +91,13 @@ function compareSides<L extends Side, R extends Side>(list: string[], left: Map<
     rightTotal += r?.amount ?? 0;
     if ((l?.amount ?? 0) === (r?.amount ?? 0)) continue;
     rows.push({
-      id, left_id: l?.ids.join(",") || null, right_id: r?.ids.join(",") || null, left_micros: l?.amount ?? null, right_micros: r?.amount ?? null,
-      difference_micros: (l?.amount ?? 0) - (r?.amount ?? 0), problem: problem(id, l, r),
+      id,
+      left_id: l?.ids.join(",") || null,
+      right_id: r?.ids.join(",") || null,
+      left_micros: l?.amount ?? null,
+      right_micros: r?.amount ?? null,
+      difference_micros: (l?.amount ?? 0) - (r?.amount ?? 0),
+      problem: problem(id, l, r),
     });
   }
   return { leftTotal, rightTotal, rows };
@@ -88,11 +105,18 @@ function compareSides<L extends Side, R extends Side>(list: string[], left: Map<
 
 // ---- ledger charges vs usage rows ------------------------------------------------------------
 
-
 /** Row by row: every charged usage row has one CHARGE entry of the same amount ("charge:<request id>"), and back. */
 async function chargeRowDiffs(db: Db, windows: Range[]): Promise<DiffRow[]> {
   if (!windows.length) return [];
-  const rows = await db.$queryRaw<{ usage_id: string | null; entry_id: bigint | null; req: string | null; usage: bigint | null; ledger: bigint | null }[]>`
+  const rows = await db.$queryRaw<
+    {
+      usage_id: string | null;
+      entry_id: bigint | null;
+      req: string | null;
+      usage: bigint | null;
+      ledger: bigint | null;
+    }[]
+  >`
     SELECT l.id AS usage_id, e.id AS entry_id, e.req, l.charged_micros AS usage, -e.amount_micros AS ledger
     FROM (SELECT id, charged_micros FROM usage_logs WHERE ${createdIn(windows)} AND charged_micros <> 0) l
     FULL JOIN (SELECT id, amount_micros, substr(idempotency_key, 8) AS req FROM ledger_entries
@@ -103,10 +127,20 @@ async function chargeRowDiffs(db: Db, windows: Range[]): Promise<DiffRow[]> {
     const left = r.entry_id === null ? null : num(r.ledger);
     const right = r.usage_id === null ? null : num(r.usage);
     const problem =
-      left === null ? `usage row ${r.usage_id} says ${formatUsd(right!)} was charged, but the ledger has no charge for it`
-      : right === null ? `ledger charge ${r.entry_id} (${formatUsd(left)}) has no usage row${r.req ? ` for request ${r.req}` : ""} in this range`
-      : `ledger charged ${formatUsd(left)} but usage row ${r.usage_id} says ${formatUsd(right)}`;
-    return { id: r.usage_id ?? r.req ?? String(r.entry_id), left_id: r.entry_id?.toString() ?? null, right_id: r.usage_id, left_micros: left, right_micros: right, difference_micros: (left ?? 0) - (right ?? 0), problem };
+      left === null
+        ? `usage row ${r.usage_id} says ${formatUsd(right!)} was charged, but the ledger has no charge for it`
+        : right === null
+          ? `ledger charge ${r.entry_id} (${formatUsd(left)}) has no usage row${r.req ? ` for request ${r.req}` : ""} in this range`
+          : `ledger charged ${formatUsd(left)} but usage row ${r.usage_id} says ${formatUsd(right)}`;
+    return {
+      id: r.usage_id ?? r.req ?? String(r.entry_id),
+      left_id: r.entry_id?.toString() ?? null,
+      right_id: r.usage_id,
+      left_micros: left,
+      right_micros: right,
+      difference_micros: (left ?? 0) - (right ?? 0),
+      problem,
+    };
   });
 }
 
@@ -115,7 +149,9 @@ async function chargesVsUsage(db: Db, range: Range): Promise<Comparison> {
   // Whole rolled days compare by their daily totals (count and sum); only a day that differs, and
   // the raw edges, are compared row by row. Keeps a 90-day range fast at millions of rows.
   const days = rolled
-    ? await db.$queryRaw<{ day: Date; usage: bigint | null; ledger: bigint | null; un: bigint | null; ln: bigint | null }[]>`
+    ? await db.$queryRaw<
+        { day: Date; usage: bigint | null; ledger: bigint | null; un: bigint | null; ln: bigint | null }[]
+      >`
         SELECT COALESCE(u.day, l.day) AS day, u.charged AS usage, l.charged AS ledger, u.n AS un, l.n AS ln FROM
           (SELECT day, sum(charged_micros)::bigint AS charged, sum(requests)::bigint AS n FROM usage_daily
            WHERE day >= ${rolled.from}::date AND day < ${rolled.to}::date GROUP BY 1) u
@@ -159,25 +195,39 @@ async function listPaidSessions(stripe: Stripe, range: Range): Promise<Map<strin
 
 function sessionSide(s: Stripe.Checkout.Session): StripeSide {
   const paid = s.payment_status === "paid";
-  return { ids: [s.id], amount: paid && s.currency === "usd" && s.amount_total != null ? s.amount_total * 10_000 : 0, paid, userId: s.metadata?.user_id ?? s.client_reference_id ?? null };
+  return {
+    ids: [s.id],
+    amount: paid && s.currency === "usd" && s.amount_total != null ? s.amount_total * 10_000 : 0,
+    paid,
+    userId: s.metadata?.user_id ?? s.client_reference_id ?? null,
+  };
 }
 
 async function retrieveSession(stripe: Stripe, id: string): Promise<StripeSide> {
   try {
     return sessionSide(await stripe.checkout.sessions.retrieve(id));
   } catch (err) {
-    if ((err as { statusCode?: number }).statusCode === 404) return { ids: [], amount: null, paid: false, userId: null };
+    if ((err as { statusCode?: number }).statusCode === 404)
+      return { ids: [], amount: null, paid: false, userId: null };
     throw err;
   }
 }
 
-async function purchases(db: Db, range: Range, stripe: Stripe | null): Promise<{ comparisons: Comparison[]; repairable: Repairable[] }> {
+async function purchases(
+  db: Db,
+  range: Range,
+  stripe: Stripe | null,
+): Promise<{ comparisons: Comparison[]; repairable: Repairable[] }> {
   const inRange = await db.$queryRaw<{ key: string }[]>`
     SELECT idempotency_key AS key FROM ledger_entries WHERE type = 'PURCHASE' AND created_at >= ${range.from} AND created_at < ${range.to} AND idempotency_key LIKE 'stripe-session:%'`;
   const eventsInRange = await db.$queryRaw<{ object_id: string }[]>`
     SELECT DISTINCT object_id FROM stripe_events WHERE type LIKE 'checkout.session.%' AND object_id IS NOT NULL AND processed_at >= ${range.from} AND processed_at < ${range.to}`;
   const stripeListed = stripe ? await listPaidSessions(stripe, range) : new Map<string, StripeSide>();
-  const ids = new Set<string>([...inRange.map((r) => stripeObjectOf(r.key)!), ...eventsInRange.map((e) => e.object_id), ...stripeListed.keys()]);
+  const ids = new Set<string>([
+    ...inRange.map((r) => stripeObjectOf(r.key)!),
+    ...eventsInRange.map((e) => e.object_id),
+    ...stripeListed.keys(),
+  ]);
   const list = [...ids].sort();
 
   const ledger = new Map<string, Side & { amount: number }>();
@@ -199,10 +249,22 @@ async function purchases(db: Db, range: Range, stripe: Stripe | null): Promise<{
   }
 
   const vsEvents = compareSides(list, ledger, events, (id, l, e) =>
-    !l ? `a processed event says session ${id} paid ${formatUsd(e!.amount!)}, but the ledger never credited it`
-    : !e ? `the ledger credited session ${id} without any processed Stripe event`
-    : `the ledger credited ${formatUsd(l.amount)} for session ${id}, the event said ${formatUsd(e.amount!)}`);
-  const comparisons = [comparison("purchases_ledger_vs_events", "ledger purchases", "processed Stripe events", vsEvents.leftTotal, vsEvents.rightTotal, vsEvents.rows)];
+    !l
+      ? `a processed event says session ${id} paid ${formatUsd(e!.amount!)}, but the ledger never credited it`
+      : !e
+        ? `the ledger credited session ${id} without any processed Stripe event`
+        : `the ledger credited ${formatUsd(l.amount)} for session ${id}, the event said ${formatUsd(e.amount!)}`,
+  );
+  const comparisons = [
+    comparison(
+      "purchases_ledger_vs_events",
+      "ledger purchases",
+      "processed Stripe events",
+      vsEvents.leftTotal,
+      vsEvents.rightTotal,
+      vsEvents.rows,
+    ),
+  ];
   const repairable: Repairable[] = [];
   if (!stripe) return { comparisons, repairable };
 
@@ -210,10 +272,14 @@ async function purchases(db: Db, range: Range, stripe: Stripe | null): Promise<{
   const sessions = new Map<string, StripeSide>();
   for (const id of list) sessions.set(id, stripeListed.get(id) ?? (await retrieveSession(stripe, id)));
   const vsStripe = compareSides(list, ledger, sessions, (id, l, s) =>
-    !s!.ids.length ? `the ledger credited session ${id}, which Stripe does not know`
-    : !l && s!.paid ? `Stripe says session ${id} was paid ${formatUsd(s!.amount ?? 0)}, but it was never credited (the webhook did not arrive or failed)`
-    : !s!.paid ? `the ledger credited session ${id}, which Stripe says is not paid`
-    : `the ledger credited ${formatUsd(l!.amount)} for session ${id}; Stripe says ${formatUsd(s!.amount ?? 0)}`);
+    !s!.ids.length
+      ? `the ledger credited session ${id}, which Stripe does not know`
+      : !l && s!.paid
+        ? `Stripe says session ${id} was paid ${formatUsd(s!.amount ?? 0)}, but it was never credited (the webhook did not arrive or failed)`
+        : !s!.paid
+          ? `the ledger credited session ${id}, which Stripe says is not paid`
+          : `the ledger credited ${formatUsd(l!.amount)} for session ${id}; Stripe says ${formatUsd(s!.amount ?? 0)}`,
+  );
   for (const row of vsStripe.rows) {
     const s = sessions.get(row.id)!;
     if (ledger.has(row.id) || !s.paid) continue;
@@ -221,10 +287,22 @@ async function purchases(db: Db, range: Range, stripe: Stripe | null): Promise<{
     repairable.push({ session_id: row.id, amount_micros: s.amount ?? 0, user_id: s.userId, email: null });
   }
   if (repairable.length) {
-    const users = await db.user.findMany({ where: { id: { in: repairable.flatMap((r) => (r.user_id ? [r.user_id] : [])) } }, select: { id: true, email: true } });
+    const users = await db.user.findMany({
+      where: { id: { in: repairable.flatMap((r) => (r.user_id ? [r.user_id] : [])) } },
+      select: { id: true, email: true },
+    });
     for (const r of repairable) r.email = users.find((u) => u.id === r.user_id)?.email ?? null;
   }
-  comparisons.push(comparison("purchases_ledger_vs_stripe", "ledger purchases", "Stripe (paid Checkout Sessions)", vsStripe.leftTotal, vsStripe.rightTotal, vsStripe.rows));
+  comparisons.push(
+    comparison(
+      "purchases_ledger_vs_stripe",
+      "ledger purchases",
+      "Stripe (paid Checkout Sessions)",
+      vsStripe.leftTotal,
+      vsStripe.rightTotal,
+      vsStripe.rows,
+    ),
+  );
   return { comparisons, repairable };
 }
 
@@ -241,7 +319,13 @@ async function refunds(db: Db, range: Range, stripe: Stripe | null): Promise<Com
       if (charge) stripeCharges.add(charge);
     }
   }
-  const list = [...new Set([...inRange.map((r) => stripeObjectOf(r.key)!), ...eventsInRange.map((e) => e.object_id), ...stripeCharges])].sort();
+  const list = [
+    ...new Set([
+      ...inRange.map((r) => stripeObjectOf(r.key)!),
+      ...eventsInRange.map((e) => e.object_id),
+      ...stripeCharges,
+    ]),
+  ].sort();
 
   // Per charge, all time: the ledger's refunds (and what it could not take back), the largest
   // cumulative amount an event stated, and the refunds Stripe lists for the charge.
@@ -266,16 +350,33 @@ async function refunds(db: Db, range: Range, stripe: Stripe | null): Promise<Com
       events.set(e.object_id, cur);
     }
   }
-  const explain = (charge: string, l: { amount: number; shortfall: number } | undefined, other: number | null, who: string) => {
+  const explain = (
+    charge: string,
+    l: { amount: number; shortfall: number } | undefined,
+    other: number | null,
+    who: string,
+  ) => {
     other ??= 0;
     const got = l?.amount ?? 0;
-    if (l && l.shortfall > 0 && got + l.shortfall === other) return `${who} refunded ${formatUsd(other)} on charge ${charge}; the ledger took back ${formatUsd(got)}: the other ${formatUsd(l.shortfall)} of credits had already been spent`;
+    if (l && l.shortfall > 0 && got + l.shortfall === other)
+      return `${who} refunded ${formatUsd(other)} on charge ${charge}; the ledger took back ${formatUsd(got)}: the other ${formatUsd(l.shortfall)} of credits had already been spent`;
     if (!l) return `${who} refunded ${formatUsd(other)} on charge ${charge}, but the ledger recorded no refund`;
     return `the ledger took back ${formatUsd(got)} for charge ${charge}; ${who} says ${formatUsd(other)}`;
   };
 
-  const vsEvents = compareSides(list, ledger, events, (id, l, e) => explain(id, l, e?.amount ?? 0, "a processed event"));
-  const out = [comparison("refunds_ledger_vs_events", "ledger refunds", "processed Stripe events", vsEvents.leftTotal, vsEvents.rightTotal, vsEvents.rows)];
+  const vsEvents = compareSides(list, ledger, events, (id, l, e) =>
+    explain(id, l, e?.amount ?? 0, "a processed event"),
+  );
+  const out = [
+    comparison(
+      "refunds_ledger_vs_events",
+      "ledger refunds",
+      "processed Stripe events",
+      vsEvents.leftTotal,
+      vsEvents.rightTotal,
+      vsEvents.rows,
+    ),
+  ];
   if (!stripe) return out;
 
   const stripeRefunds = new Map<string, Side & { amount: number }>();
@@ -289,7 +390,16 @@ async function refunds(db: Db, range: Range, stripe: Stripe | null): Promise<Com
     stripeRefunds.set(id, side);
   }
   const vsStripe = compareSides(list, ledger, stripeRefunds, (id, l, r) => explain(id, l, r?.amount ?? 0, "Stripe"));
-  out.push(comparison("refunds_ledger_vs_stripe", "ledger refunds", "Stripe refunds", vsStripe.leftTotal, vsStripe.rightTotal, vsStripe.rows));
+  out.push(
+    comparison(
+      "refunds_ledger_vs_stripe",
+      "ledger refunds",
+      "Stripe refunds",
+      vsStripe.leftTotal,
+      vsStripe.rightTotal,
+      vsStripe.rows,
+    ),
+  );
   return out;
 }
 
@@ -307,6 +417,12 @@ export async function reconcile(db: Db, range: Range, stripe: Stripe | null): Pr
     // Stripe down or refusing: the ledger's own comparisons still stand.
     const [p, r] = await Promise.all([purchases(db, range, null), refunds(db, range, null)]);
     const message = err instanceof Error ? err.message : String(err);
-    return { ...base, stripe: "unreachable", stripe_error: `Stripe could not be read: ${scrubSecrets(message).slice(0, 300)}`, comparisons: [charges, ...p.comparisons, ...r], repairable: [] };
+    return {
+      ...base,
+      stripe: "unreachable",
+      stripe_error: `Stripe could not be read: ${scrubSecrets(message).slice(0, 300)}`,
+      comparisons: [charges, ...p.comparisons, ...r],
+      repairable: [],
+    };
   }
 }

@@ -26,8 +26,12 @@ export const ymd = (d: Date) => d.toISOString().slice(0, 10);
 type Reader = Pick<Db, "$queryRaw">;
 
 async function stateOf(db: Reader, name: string): Promise<Date | null> {
-  const rows = await db.$queryRaw<{ until: Date }[]>`SELECT rolled_until AS until FROM rollup_state WHERE name = ${name}`;
-  return rows[0] ? new Date(Date.UTC(rows[0].until.getUTCFullYear(), rows[0].until.getUTCMonth(), rows[0].until.getUTCDate())) : null;
+  const rows = await db.$queryRaw<
+    { until: Date }[]
+  >`SELECT rolled_until AS until FROM rollup_state WHERE name = ${name}`;
+  return rows[0]
+    ? new Date(Date.UTC(rows[0].until.getUTCFullYear(), rows[0].until.getUTCMonth(), rows[0].until.getUTCDate()))
+    : null;
 }
 
 /** Every UTC day before this instant is in the rollups (null: nothing rolled yet). */
@@ -97,7 +101,10 @@ const LEDGER_INSERT = (from: string, to: string) => Prisma.sql`
  * several processes at once (one advisory lock; the state row says how far it got). Returns the
  * new horizon and how many days were added.
  */
-export async function rollUp(db: Db, opts: { maxDays?: number } = {}): Promise<{ rolledUntil: Date | null; days: number }> {
+export async function rollUp(
+  db: Db,
+  opts: { maxDays?: number } = {},
+): Promise<{ rolledUntil: Date | null; days: number }> {
   // At most a week per transaction by default: the embedded database serves one transaction at a
   // time, so catching up on months of history (a first start after an upgrade) in one go would hold
   // every request for as long. The sweeper's next ticks roll the rest; figures stay exact meanwhile.
@@ -206,5 +213,6 @@ export async function rollupDrift(db: Db): Promise<string[]> {
   return rows.map((r) =>
     r.what === PRUNED_DAY
       ? `${r.day}: usage charged micros rolled ${r.rolled ?? "none"} but the ledger's charges that day say ${r.raw ?? "none"} (its usage rows were pruned)`
-      : `${r.day}: ${r.what} rolled ${r.rolled ?? "none"} but the rows say ${r.raw ?? "none"}`);
+      : `${r.day}: ${r.what} rolled ${r.rolled ?? "none"} but the rows say ${r.raw ?? "none"}`,
+  );
 }

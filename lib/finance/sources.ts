@@ -8,9 +8,15 @@ import type { Range } from "./range.ts";
 
 /** `created_at` in any of the ranges ([from, to) each); false for none. Parenthesised, safe beside AND. */
 export const createdIn = (ranges: Range[]): Prisma.Sql =>
-  ranges.length ? Prisma.sql`(${Prisma.join(ranges.map((r) => Prisma.sql`(created_at >= ${r.from} AND created_at < ${r.to})`), " OR ")})` : Prisma.sql`false`;
+  ranges.length
+    ? Prisma.sql`(${Prisma.join(
+        ranges.map((r) => Prisma.sql`(created_at >= ${r.from} AND created_at < ${r.to})`),
+        " OR ",
+      )})`
+    : Prisma.sql`false`;
 const rawWhere = createdIn;
-const rolledWhere = (rolled: Range | null) => (rolled ? Prisma.sql`day >= ${rolled.from}::date AND day < ${rolled.to}::date` : Prisma.sql`false`);
+const rolledWhere = (rolled: Range | null) =>
+  rolled ? Prisma.sql`day >= ${rolled.from}::date AND day < ${rolled.to}::date` : Prisma.sql`false`;
 
 /** Usage by (day, provider, model, power level, byok). */
 export function usageSource(rolled: Range | null, raw: Range[]): Prisma.Sql {

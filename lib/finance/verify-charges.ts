@@ -12,7 +12,10 @@ export type ChargeMismatch = { requestId: string; problem: string };
  * days are checked by their totals instead (rollupDrift, against the usage rollups). `prunedBefore`
  * says from when on every charge was checked one by one.
  */
-export async function verifyCharges(db: Db, limit = 100): Promise<{ checked: number; total: number; mismatches: ChargeMismatch[]; prunedBefore: Date | null }> {
+export async function verifyCharges(
+  db: Db,
+  limit = 100,
+): Promise<{ checked: number; total: number; mismatches: ChargeMismatch[]; prunedBefore: Date | null }> {
   const pruned = await usagePrunedUntil(db);
   const rows = await db.$queryRaw<{ req: string; usage: bigint | null; ledger: bigint | null; total: bigint }[]>`
     SELECT COALESCE(l.id, e.req) AS req, l.charged_micros AS usage, -e.amount_micros AS ledger, count(*) OVER () AS total
@@ -27,7 +30,12 @@ export async function verifyCharges(db: Db, limit = 100): Promise<{ checked: num
     total: Number(rows[0]?.total ?? 0),
     mismatches: rows.map((r) => ({
       requestId: r.req,
-      problem: r.ledger === null ? `usage row charged ${r.usage} micro-USD but the ledger has no charge` : r.usage === null ? `ledger charged ${r.ledger} micro-USD but there is no charged usage row` : `ledger charged ${r.ledger} micro-USD, usage row says ${r.usage}`,
+      problem:
+        r.ledger === null
+          ? `usage row charged ${r.usage} micro-USD but the ledger has no charge`
+          : r.usage === null
+            ? `ledger charged ${r.ledger} micro-USD but there is no charged usage row`
+            : `ledger charged ${r.ledger} micro-USD, usage row says ${r.usage}`,
     })),
   };
 }

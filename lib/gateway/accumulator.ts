@@ -1,7 +1,13 @@
 import type { ChunkChoice, ToolCall, Usage, UpstreamEvent } from "../providers/types.ts";
 import { countTextTokens } from "../router/tokens.ts";
 
-type ChoiceState = { content: string; toolCalls: Map<number, ToolCall>; finishReason: string | null; refusal: string; reasoning: string };
+type ChoiceState = {
+  content: string;
+  toolCalls: Map<number, ToolCall>;
+  finishReason: string | null;
+  refusal: string;
+  reasoning: string;
+};
 
 /**
  * Folds streamed events into what the request produced: the final message per choice (for
@@ -49,7 +55,11 @@ export class CompletionAccumulator {
       this.produced = true;
       const existing = s.toolCalls.get(tc.index);
       if (!existing) {
-        s.toolCalls.set(tc.index, { id: tc.id ?? "", type: "function", function: { name: tc.function?.name ?? "", arguments: tc.function?.arguments ?? "" } });
+        s.toolCalls.set(tc.index, {
+          id: tc.id ?? "",
+          type: "function",
+          function: { name: tc.function?.name ?? "", arguments: tc.function?.arguments ?? "" },
+        });
       } else {
         if (tc.id) existing.id = tc.id;
         if (tc.function?.name) existing.function.name += tc.function.name;
@@ -83,20 +93,22 @@ export class CompletionAccumulator {
 
   /** The OpenAI `choices` of a non-streamed chat.completion. */
   messageChoices() {
-    return [...this.choices.entries()].sort(([a], [b]) => a - b).map(([index, s]) => {
-      const toolCalls = [...s.toolCalls.entries()].sort(([a], [b]) => a - b).map(([, tc]) => tc);
-      return {
-        index,
-        message: {
-          role: "assistant" as const,
-          content: s.content === "" && toolCalls.length ? null : s.content,
-          ...(s.refusal ? { refusal: s.refusal } : { refusal: null }),
-          ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
-        },
-        logprobs: null,
-        finish_reason: s.finishReason ?? "stop",
-      };
-    });
+    return [...this.choices.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([index, s]) => {
+        const toolCalls = [...s.toolCalls.entries()].sort(([a], [b]) => a - b).map(([, tc]) => tc);
+        return {
+          index,
+          message: {
+            role: "assistant" as const,
+            content: s.content === "" && toolCalls.length ? null : s.content,
+            ...(s.refusal ? { refusal: s.refusal } : { refusal: null }),
+            ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
+          },
+          logprobs: null,
+          finish_reason: s.finishReason ?? "stop",
+        };
+      });
   }
 }
 
@@ -105,5 +117,12 @@ export function isFirstToken(event: UpstreamEvent): boolean {
   if (event.type !== "chunk") return false;
   // Streamed reasoning counts: a reasoning model thinking past the first-token timeout is alive
   // (and billing), not stalled.
-  return event.choices.some((c) => (typeof c.delta.content === "string" && c.delta.content !== "") || (typeof c.delta.reasoning_content === "string" && c.delta.reasoning_content !== "") || (c.delta.tool_calls?.length ?? 0) > 0 || c.finish_reason !== null || typeof c.delta.refusal === "string");
+  return event.choices.some(
+    (c) =>
+      (typeof c.delta.content === "string" && c.delta.content !== "") ||
+      (typeof c.delta.reasoning_content === "string" && c.delta.reasoning_content !== "") ||
+      (c.delta.tool_calls?.length ?? 0) > 0 ||
+      c.finish_reason !== null ||
+      typeof c.delta.refusal === "string",
+  );
 }

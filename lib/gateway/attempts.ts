@@ -14,7 +14,16 @@ import type { Plan } from "./plan.ts";
 
 /** Upstream outcomes that say "try someone else": unreachable, slow, busy, broken, or misconfigured on our side. */
 export function shouldFallBack(status: number): boolean {
-  return status === 0 || status === 401 || status === 403 || status === 404 || status === 408 || status === 409 || status === 429 || status >= 500;
+  return (
+    status === 0 ||
+    status === 401 ||
+    status === 403 ||
+    status === 404 ||
+    status === 408 ||
+    status === 409 ||
+    status === 429 ||
+    status >= 500
+  );
 }
 
 export async function claimTrial(deps: ChatDeps, providerId: string): Promise<boolean> {
@@ -29,7 +38,11 @@ export async function claimTrial(deps: ChatDeps, providerId: string): Promise<bo
 export function noteFailure(deps: ChatDeps, plan: Plan, providerId: string, message: string): void {
   deps.breakers.failure(providerId, message);
   if (deps.circuits && (plan.circuits.trial.has(providerId) || deps.breakers.isOpen(providerId))) {
-    deps.circuits.open(providerId, "traffic", scrubSecrets(message)).catch((err: unknown) => log().error({ provider_id: providerId, err: scrubSecrets(String(err)) }, "circuit: open failed"));
+    deps.circuits
+      .open(providerId, "traffic", scrubSecrets(message))
+      .catch((err: unknown) =>
+        log().error({ provider_id: providerId, err: scrubSecrets(String(err)) }, "circuit: open failed"),
+      );
   }
 }
 
@@ -37,7 +50,11 @@ export function noteFailure(deps: ChatDeps, plan: Plan, providerId: string, mess
 export function noteSuccess(deps: ChatDeps, plan: Plan, providerId: string, ttftMs: number): void {
   deps.breakers.success(providerId, ttftMs);
   if (deps.circuits && plan.circuits.trial.has(providerId)) {
-    deps.circuits.close(providerId).catch((err: unknown) => log().error({ provider_id: providerId, err: scrubSecrets(String(err)) }, "circuit: close failed"));
+    deps.circuits
+      .close(providerId)
+      .catch((err: unknown) =>
+        log().error({ provider_id: providerId, err: scrubSecrets(String(err)) }, "circuit: close failed"),
+      );
   }
 }
 
@@ -46,7 +63,13 @@ export function noteSuccess(deps: ChatDeps, plan: Plan, providerId: string, ttft
  * (platform keys, or a clear "no key" failure). This request walks on down its chain. Awaited (a
  * rare path): once the reply is out, the Keys page already shows the key as invalid.
  */
-export async function markInvalid(deps: ChatDeps, plan: Plan, userId: string, candidate: RouteCandidate, e: UpstreamError): Promise<void> {
+export async function markInvalid(
+  deps: ChatDeps,
+  plan: Plan,
+  userId: string,
+  candidate: RouteCandidate,
+  e: UpstreamError,
+): Promise<void> {
   const sealed = plan.caller.keys.get(candidate.providerId);
   if (!sealed || !deps.markByokInvalid) return;
   let secrets: string[] = [];
@@ -56,7 +79,12 @@ export async function markInvalid(deps: ChatDeps, plan: Plan, userId: string, ca
     // unreadable: the pattern scrub still applies
   }
   // Only if the key is still the one that was refused (the user may have replaced it meanwhile).
-  await deps.markByokInvalid(sealed.id, `${candidate.provider} answered ${e.status}: ${e.message}`, { secrets, ciphertext: sealed.ciphertext }).catch((err: unknown) => log().error({ err: scrubSecrets(String(err)) }, "marking a BYOK key invalid failed"));
+  await deps
+    .markByokInvalid(sealed.id, `${candidate.provider} answered ${e.status}: ${e.message}`, {
+      secrets,
+      ciphertext: sealed.ciphertext,
+    })
+    .catch((err: unknown) => log().error({ err: scrubSecrets(String(err)) }, "marking a BYOK key invalid failed"));
 }
 
 /** The key the candidate is called with: the caller's own (BYOK), the platform's, or none. */
@@ -66,7 +94,8 @@ export function providerKey(deps: ChatDeps, plan: Plan, userId: string, candidat
     if (sealed) return open(sealed.ciphertext, deps.masterKey(), byokKeyAad(userId, candidate.providerId));
   }
   const provider = plan.catalog.providers.get(candidate.providerId);
-  if (provider?.platformKeyCiphertext) return open(provider.platformKeyCiphertext, deps.masterKey(), platformKeyAad(candidate.providerId));
+  if (provider?.platformKeyCiphertext)
+    return open(provider.platformKeyCiphertext, deps.masterKey(), platformKeyAad(candidate.providerId));
   return null;
 }
 
@@ -75,6 +104,7 @@ export function providerKey(deps: ChatDeps, plan: Plan, userId: string, candidat
  * again means an adapter that forgot to is not a leak.
  */
 export function asUpstreamError(err: unknown): UpstreamError {
-  if (err instanceof UpstreamError) return new UpstreamError(scrubSecrets(err.message), err.status, err.retryAfterSeconds);
+  if (err instanceof UpstreamError)
+    return new UpstreamError(scrubSecrets(err.message), err.status, err.retryAfterSeconds);
   return new UpstreamError(scrubSecrets(err instanceof Error ? err.message : String(err)), 502);
 }

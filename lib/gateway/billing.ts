@@ -27,7 +27,12 @@ export interface Billing {
    * ApiError 402 if the balance cannot cover it, or (with `apiKeyId`) if the key's monthly limit
    * cannot (key_budget_exhausted). Returns what stays available after the hold.
    */
-  reserve(userId: string, requestId: string, amountMicros: number, apiKeyId?: string | null): Promise<{ availableMicros: number }>;
+  reserve(
+    userId: string,
+    requestId: string,
+    amountMicros: number,
+    apiKeyId?: string | null,
+  ): Promise<{ availableMicros: number }>;
   /**
    * Charges the real cost (may be 0), releases the rest of the hold and writes the usage row, once,
    * after the reply: journaled synchronously (call it before the reply's last byte), written in

@@ -23,11 +23,22 @@ export type LoadedCaller = {
 const noFee = () => Promise.resolve(0);
 
 /** Everything about the caller the router needs, in parallel. */
-export async function loadCallerState(db: Db, billing: Billing, caller: Caller, freshMoney = false, byokFee: () => Promise<number> = noFee): Promise<LoadedCaller> {
+export async function loadCallerState(
+  db: Db,
+  billing: Billing,
+  caller: Caller,
+  freshMoney = false,
+  byokFee: () => Promise<number> = noFee,
+): Promise<LoadedCaller> {
   const caches = identityCaches();
   const limitedKey = caller.fences?.monthlyLimitMicros != null ? caller.apiKeyId : null;
   const [settings, keys, money, feeBp] = await Promise.all([
-    caches.settings.through(caller.userId, () => db.userSettings.findUnique({ where: { userId: caller.userId }, select: { preferredPowerLevel: true, routingWeights: true } })),
+    caches.settings.through(caller.userId, () =>
+      db.userSettings.findUnique({
+        where: { userId: caller.userId },
+        select: { preferredPowerLevel: true, routingWeights: true },
+      }),
+    ),
     loadCallerKeys(db, caller.userId),
     billing.snapshot(caller.userId, { fresh: freshMoney, apiKeyId: limitedKey }),
     byokFee(),
@@ -45,7 +56,9 @@ export async function loadCallerState(db: Db, billing: Billing, caller: Caller, 
       byokProviderIds: [...keys.keys()],
       byokFeeBasisPoints: keys.size ? feeBp : 0,
       // What routing may spend: the credits, and no more than the key's limit leaves.
-      availableCreditsMicros: money.keySpend ? Math.min(money.availableMicros, keyRemaining(money.keySpend)) : money.availableMicros,
+      availableCreditsMicros: money.keySpend
+        ? Math.min(money.availableMicros, keyRemaining(money.keySpend))
+        : money.availableMicros,
       budget: money.budget,
       preferredPowerLevel: (settings?.preferredPowerLevel as PowerLevel | null) ?? null,
       routingWeights: (settings?.routingWeights as RoutingWeights | null) ?? null,

@@ -38,34 +38,72 @@ export async function loadCatalog(db: Db): Promise<GatewayCatalog> {
     db.routingRule.findMany({ where: { active: true } }),
   ]);
   const providers = new Map<string, GatewayProvider>(
-    providerRows.map((p) => [p.id, {
-      id: p.id, slug: p.slug, name: p.name, kind: p.kind, baseUrl: p.baseUrl, enabled: p.enabled, requiresKey: p.requiresKey,
-      platformKeyCiphertext: p.apiKeyCiphertext, firstTokenTimeoutMs: p.firstTokenTimeoutMs, simulation: (p.simulation as SimulationConfig | null) ?? null,
-    }]),
+    providerRows.map((p) => [
+      p.id,
+      {
+        id: p.id,
+        slug: p.slug,
+        name: p.name,
+        kind: p.kind,
+        baseUrl: p.baseUrl,
+        enabled: p.enabled,
+        requiresKey: p.requiresKey,
+        platformKeyCiphertext: p.apiKeyCiphertext,
+        firstTokenTimeoutMs: p.firstTokenTimeoutMs,
+        simulation: (p.simulation as SimulationConfig | null) ?? null,
+      },
+    ]),
   );
   const byId = new Map(providerRows.map((p) => [p.id, p]));
   const models: RouterModel[] = modelRows.flatMap((m) => {
     const p = byId.get(m.providerId);
     if (!p) return [];
-    return [{
-      id: m.id, upstreamId: m.upstreamId, name: m.name, powerLevel: m.powerLevel,
-      inputPricePer1M: toMicros(m.inputPricePer1M), outputPricePer1M: toMicros(m.outputPricePer1M),
-      cacheReadPricePer1M: m.cacheReadPricePer1M === null ? null : toMicros(m.cacheReadPricePer1M),
-      cacheWritePricePer1M: m.cacheWritePricePer1M === null ? null : toMicros(m.cacheWritePricePer1M),
-      latencyMs: m.latencyMs, quality: m.quality, contextTokens: m.contextTokens, capabilities: m.capabilities, enabled: m.enabled,
-      provider: {
-        id: p.id, slug: p.slug, name: p.name, enabled: p.enabled, priority: p.priority, isLocal: p.isLocal, region: p.region,
-        requiresKey: p.requiresKey, hasPlatformKey: p.apiKeyCiphertext !== null,
+    return [
+      {
+        id: m.id,
+        upstreamId: m.upstreamId,
+        name: m.name,
+        powerLevel: m.powerLevel,
+        inputPricePer1M: toMicros(m.inputPricePer1M),
+        outputPricePer1M: toMicros(m.outputPricePer1M),
+        cacheReadPricePer1M: m.cacheReadPricePer1M === null ? null : toMicros(m.cacheReadPricePer1M),
+        cacheWritePricePer1M: m.cacheWritePricePer1M === null ? null : toMicros(m.cacheWritePricePer1M),
+        latencyMs: m.latencyMs,
+        quality: m.quality,
+        contextTokens: m.contextTokens,
+        capabilities: m.capabilities,
+        enabled: m.enabled,
+        provider: {
+          id: p.id,
+          slug: p.slug,
+          name: p.name,
+          enabled: p.enabled,
+          priority: p.priority,
+          isLocal: p.isLocal,
+          region: p.region,
+          requiresKey: p.requiresKey,
+          hasPlatformKey: p.apiKeyCiphertext !== null,
+        },
       },
-    }];
+    ];
   });
   const rules = ruleRows.flatMap((r) => {
     // A rule stored by an older version that no longer validates is skipped, not fatal to routing.
-    const parsed = routingRuleSchema.safeParse({ id: r.id, name: r.name, priority: r.priority, active: r.active, conditions: r.conditions, actions: r.actions });
+    const parsed = routingRuleSchema.safeParse({
+      id: r.id,
+      name: r.name,
+      priority: r.priority,
+      active: r.active,
+      conditions: r.conditions,
+      actions: r.actions,
+    });
     return parsed.success ? [parsed.data] : [];
   });
   const createdAt = new Map(modelRows.map((m) => [m.id, Math.floor(m.createdAt.getTime() / 1000)]));
-  const version = createHash("sha256").update(JSON.stringify([models, rules])).digest("hex").slice(0, 12);
+  const version = createHash("sha256")
+    .update(JSON.stringify([models, rules]))
+    .digest("hex")
+    .slice(0, 12);
   return { prepared: prepareCatalog(models), models, providers, rules, createdAt, version };
 }
 
@@ -76,7 +114,11 @@ export async function loadCatalog(db: Db): Promise<GatewayCatalog> {
 export class CatalogStore {
   private current: { at: number; value: Promise<GatewayCatalog> } | null = null;
 
-  constructor(private readonly db: Db, private readonly ttlMs = 2_000, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly db: Db,
+    private readonly ttlMs = 2_000,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   get(): Promise<GatewayCatalog> {
     if (!this.current || this.now() - this.current.at > this.ttlMs) {

@@ -9,7 +9,15 @@ import { CompletionAccumulator, isFirstToken } from "./accumulator.ts";
 import { upstreamRequest, type ChatCompletionBody } from "./chat-request.ts";
 import { KIND_FROM_DB } from "../catalog/provider-kinds.ts";
 import type { GatewayDeps } from "./plan.ts";
-import { asUpstreamError, claimTrial, markInvalid, noteFailure, noteSuccess, providerKey, shouldFallBack } from "./attempts.ts";
+import {
+  asUpstreamError,
+  claimTrial,
+  markInvalid,
+  noteFailure,
+  noteSuccess,
+  providerKey,
+  shouldFallBack,
+} from "./attempts.ts";
 import { holdCredits, planWithinLimits } from "./admission.ts";
 import { chatCompletionsDialect, type ReplyDialect, type ReplyMeta } from "./reply-dialect.ts";
 import { RequestRun, type Outcome } from "./request-run.ts";
@@ -26,7 +34,11 @@ export type ChatDeps = GatewayDeps & {
    * Marks a BYOK key the provider refused (401/403) during real traffic (lib/byok): routing stops
    * using it at once. The reason is scrubbed before it gets here.
    */
-  markByokInvalid?: (keyId: string, reason: string, opts: { secrets: string[]; ciphertext: string }) => Promise<unknown>;
+  markByokInvalid?: (
+    keyId: string,
+    reason: string,
+    opts: { secrets: string[]; ciphertext: string },
+  ) => Promise<unknown>;
   now?: () => number;
 };
 
@@ -69,7 +81,15 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
   // The hold covers the dearest candidate the walk may reach; settle charges what was used.
   const held = await holdCredits(deps, call.caller, call.requestId, planned, call.body);
   call.timing?.mark("hold");
-  const run: ChatRun = new RequestRun(deps, call, held, started, dialectOf(call).name, call.body.stream === true, held.plan.promptTokens);
+  const run: ChatRun = new RequestRun(
+    deps,
+    call,
+    held,
+    started,
+    dialectOf(call).name,
+    call.body.stream === true,
+    held.plan.promptTokens,
+  );
   const { plan } = run;
 
   try {
@@ -97,11 +117,14 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
         }
         // Not streaming to the client: nothing is sent until the end, so a stream that breaks
         // part-way can still fall back.
-        if (!opened.done) for (let r = await opened.iterator.next(); !r.done; r = await opened.iterator.next()) acc.add(r.value);
+        if (!opened.done)
+          for (let r = await opened.iterator.next(); !r.done; r = await opened.iterator.next()) acc.add(r.value);
         answered(run, candidate, opened);
         sample(run, candidate, opened, true, null, 200);
         const result = run.settle({ status: "success", error: null, candidate, acc, ttftMs: opened.ttftMs });
-        return Response.json(dialectOf(call).body(replyMeta(run, candidate, acc), result), { headers: run.headers(candidate, result) });
+        return Response.json(dialectOf(call).body(replyMeta(run, candidate, acc), result), {
+          headers: run.headers(candidate, result),
+        });
       } catch (err) {
         // Settled already (the reply's own encoding or accounting threw after the upstream
         // answered): not the provider's failure, so no fallback and no second settle.
@@ -109,7 +132,8 @@ export async function chatCompletion(deps: ChatDeps, call: ChatCall): Promise<Re
         const e = asUpstreamError(err);
         if (call.signal.aborted) return run.cancelled(candidate, attemptStart, acc);
         run.failed(candidate, attemptStart, e, run.abandon(candidate, acc));
-        if (candidate.byok && (e.status === 401 || e.status === 403)) await markInvalid(deps, plan, call.caller.userId, candidate, e);
+        if (candidate.byok && (e.status === 401 || e.status === 403))
+          await markInvalid(deps, plan, call.caller.userId, candidate, e);
         if (!shouldFallBack(e.status)) run.rejected(candidate, e);
       } finally {
         if (!streaming) call.signal.removeEventListener("abort", onClientAbort);
@@ -129,21 +153,59 @@ function answered(run: ChatRun, candidate: RouteCandidate, opened: OpenStream): 
 }
 
 /** The health sample's latency is the whole attempt (a stream's is taken when it ends). */
-function sample(run: ChatRun, candidate: RouteCandidate, opened: OpenStream, ok: boolean, error: string | null, status: number | null): void {
-  run.deps.healthRecorder?.record({ providerId: candidate.providerId, ok, latencyMs: run.now() - opened.attemptStart, ttftMs: opened.ttftMs, statusCode: status, error });
+function sample(
+  run: ChatRun,
+  candidate: RouteCandidate,
+  opened: OpenStream,
+  ok: boolean,
+  error: string | null,
+  status: number | null,
+): void {
+  run.deps.healthRecorder?.record({
+    providerId: candidate.providerId,
+    ok,
+    latencyMs: run.now() - opened.attemptStart,
+    ttftMs: opened.ttftMs,
+    statusCode: status,
+    error,
+  });
 }
 
 function replyMeta(run: ChatRun, candidate: RouteCandidate, acc: CompletionAccumulator): ReplyMeta {
-  return { requestId: run.call.requestId, completionId: `chatcmpl-${run.call.requestId}`, created: Math.floor(run.started / 1000), model: candidate.model, acc };
+  return {
+    requestId: run.call.requestId,
+    completionId: `chatcmpl-${run.call.requestId}`,
+    created: Math.floor(run.started / 1000),
+    model: candidate.model,
+    acc,
+  };
 }
 
 /** Starts the candidate and reads until its first real token, within the provider's first-token timeout. */
-async function openCandidate(run: ChatRun, candidate: RouteCandidate, ctrl: AbortController, acc: CompletionAccumulator, attemptStart: number): Promise<OpenStream> {
+async function openCandidate(
+  run: ChatRun,
+  candidate: RouteCandidate,
+  ctrl: AbortController,
+  acc: CompletionAccumulator,
+  attemptStart: number,
+): Promise<OpenStream> {
   const { deps, plan, call } = run;
   const provider = plan.catalog.providers.get(candidate.providerId);
   if (!provider) throw new UpstreamError(`provider ${candidate.provider} was removed`, 404);
-  const config: ProviderConfig = { slug: provider.slug, kind: provider.kind, baseUrl: provider.baseUrl, apiKey: providerKey(deps, plan, call.caller.userId, candidate), simulation: provider.simulation };
-  const request = upstreamRequest(call.body, candidate.upstreamId, plan.upstreamMaxTokens, KIND_FROM_DB[provider.kind], candidate.byok);
+  const config: ProviderConfig = {
+    slug: provider.slug,
+    kind: provider.kind,
+    baseUrl: provider.baseUrl,
+    apiKey: providerKey(deps, plan, call.caller.userId, candidate),
+    simulation: provider.simulation,
+  };
+  const request = upstreamRequest(
+    call.body,
+    candidate.upstreamId,
+    plan.upstreamMaxTokens,
+    KIND_FROM_DB[provider.kind],
+    candidate.byok,
+  );
   const started = run.now();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -170,7 +232,8 @@ async function openCandidate(run: ChatRun, candidate: RouteCandidate, ctrl: Abor
     }
     return { iterator, buffered, done, ttftMs: run.now() - started, acc, ctrl, attemptStart };
   } catch (err) {
-    if (timedOut && !call.signal.aborted) throw new UpstreamError(`no first token within ${provider.firstTokenTimeoutMs} ms`, 408);
+    if (timedOut && !call.signal.aborted)
+      throw new UpstreamError(`no first token within ${provider.firstTokenTimeoutMs} ms`, 408);
     throw err;
   } finally {
     clearTimeout(timer);
@@ -182,7 +245,8 @@ function streamResponse(run: ChatRun, candidate: RouteCandidate, opened: OpenStr
   const acc = opened.acc;
   const reply = dialectOf(call).stream(replyMeta(run, candidate, acc));
   // Settled once: whichever of the end, a failure or the client's cancel comes first.
-  const end = (status: Outcome["status"], error: string | null) => (run.finished ? null : run.settle({ status, error, candidate, acc, ttftMs: opened.ttftMs }));
+  const end = (status: Outcome["status"], error: string | null) =>
+    run.finished ? null : run.settle({ status, error, candidate, acc, ttftMs: opened.ttftMs });
 
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
@@ -217,7 +281,9 @@ function streamResponse(run: ChatRun, candidate: RouteCandidate, opened: OpenStr
         if (run.finished) {
           // Accounting itself failed after the reply was complete: say so rather than hang the stream.
           log().error({ request_id: call.requestId, err: scrubSecrets(String(err)) }, "accounting failed");
-          reply.fail(`accounting failed (request ${call.requestId})`, "internal_error", null).forEach((f) => controller.enqueue(f));
+          reply
+            .fail(`accounting failed (request ${call.requestId})`, "internal_error", null)
+            .forEach((f) => controller.enqueue(f));
           controller.close();
           return;
         }

@@ -20,14 +20,20 @@ const message = z.looseObject({
 /** The OpenAI body plus Switchyard's routing fields; unknown fields pass through to the upstream. */
 export const chatCompletionSchema = z.looseObject({
   model: z.string().trim().min(1),
-  messages: z.array(message).min(1).meta({ messages: { too_small: "{label} must contain at least one message" } }),
+  messages: z
+    .array(message)
+    .min(1)
+    .meta({ messages: { too_small: "{label} must contain at least one message" } }),
   stream: z.boolean().optional(),
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
   max_tokens: z.number().int().positive().nullish(),
   max_completion_tokens: z.number().int().positive().nullish(),
   temperature: z.number().min(0).max(2).nullish(),
   top_p: z.number().min(0).max(1).nullish(),
-  n: z.literal(1).meta({ messages: { invalid_value: "Only n=1 is supported" } }).nullish(),
+  n: z
+    .literal(1)
+    .meta({ messages: { invalid_value: "Only n=1 is supported" } })
+    .nullish(),
   stop: z.union([z.string(), z.array(z.string()).max(4)]).nullish(),
   tools: z.array(z.looseObject({ type: z.string() })).nullish(),
   tool_choice: z.unknown().optional(),
@@ -44,7 +50,15 @@ export const chatCompletionSchema = z.looseObject({
 
 export type ChatCompletionBody = z.infer<typeof chatCompletionSchema>;
 
-const ROUTING_FIELDS = ["power_level", "task_type", "privacy_required", "latency_slo", "quality", "max_cost_usd", "region"] as const;
+const ROUTING_FIELDS = [
+  "power_level",
+  "task_type",
+  "privacy_required",
+  "latency_slo",
+  "quality",
+  "max_cost_usd",
+  "region",
+] as const;
 
 export function routingRequest(body: ChatCompletionBody): RoutingRequest {
   return {
@@ -74,7 +88,13 @@ export function requestedMaxTokens(body: ChatCompletionBody): number | null {
  * provider kind and who pays (forwarded-params.ts), with the upstream model id and always a
  * max_tokens — the output bound the hold was priced on.
  */
-export function upstreamRequest(body: ChatCompletionBody, upstreamModel: string, maxTokens: number, kind: ProviderKindName, byok: boolean): UpstreamChatRequest {
+export function upstreamRequest(
+  body: ChatCompletionBody,
+  upstreamModel: string,
+  maxTokens: number,
+  kind: ProviderKindName,
+  byok: boolean,
+): UpstreamChatRequest {
   const { stream: _s, stream_options: _so, max_completion_tokens: _mct, max_tokens: _mt, ...rest } = body;
   const out = forwardable({ ...rest, model: upstreamModel }, kind, byok);
   for (const field of ROUTING_FIELDS) delete out[field];

@@ -23,7 +23,11 @@ export function gateway(): ChatDeps {
     globalForGateway.switchyardGateway = {
       db: database,
       catalog: new CatalogStore(database),
-      breakers: new CircuitBreakers({ failureThreshold: 3, cooldownMs: env("SWITCHYARD_CIRCUIT_COOLDOWN_MS"), window: 50 }),
+      breakers: new CircuitBreakers({
+        failureThreshold: 3,
+        cooldownMs: env("SWITCHYARD_CIRCUIT_COOLDOWN_MS"),
+        window: 50,
+      }),
       billing: ledgerBilling(database, env("SWITCHYARD_HOLD_TTL_MS")),
       adapterFor: createAdapter,
       masterKey: masterKeyRing,

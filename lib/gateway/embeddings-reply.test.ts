@@ -4,10 +4,16 @@ import { embeddingsReply } from "./embeddings-reply.ts";
 
 describe("embeddings reply", () => {
   it("writes the reply in OpenAI's shape, vectors as floats or base64", () => {
-    const vectors = [[0.5, 0.25], [-1, 0]];
+    const vectors = [
+      [0.5, 0.25],
+      [-1, 0],
+    ];
     expect(embeddingsReply(vectors, "sim/embed", 7, "float")).toEqual({
       object: "list",
-      data: [{ object: "embedding", index: 0, embedding: [0.5, 0.25] }, { object: "embedding", index: 1, embedding: [-1, 0] }],
+      data: [
+        { object: "embedding", index: 0, embedding: [0.5, 0.25] },
+        { object: "embedding", index: 1, embedding: [-1, 0] },
+      ],
       model: "sim/embed",
       usage: { prompt_tokens: 7, total_tokens: 7 },
     });

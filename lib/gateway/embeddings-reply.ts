@@ -15,10 +15,19 @@ export type EmbeddingsReply = {
  * `base64` is the vectors as little-endian float32 (what the official openai SDK asks for unless
  * told otherwise, and decodes); `float`, JSON numbers as the provider gave them.
  */
-export function embeddingsReply(vectors: readonly number[][], model: string, promptTokens: number, encoding: EmbeddingsEncoding): EmbeddingsReply {
+export function embeddingsReply(
+  vectors: readonly number[][],
+  model: string,
+  promptTokens: number,
+  encoding: EmbeddingsEncoding,
+): EmbeddingsReply {
   return {
     object: "list",
-    data: vectors.map((v, index) => ({ object: "embedding", index, embedding: encoding === "base64" ? float32Base64(v) : v })),
+    data: vectors.map((v, index) => ({
+      object: "embedding",
+      index,
+      embedding: encoding === "base64" ? float32Base64(v) : v,
+    })),
     model,
     usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
   };

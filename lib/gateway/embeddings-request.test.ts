@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { fromZodError } from "../http/errors.ts";
 import { countTextTokens } from "../router/tokens.ts";
-import { countInputTokens, EMBEDDING_INPUT_ALLOWANCE, embeddingsFacts, embeddingsRoutingRequest, embeddingsSchema, MAX_EMBEDDING_INPUTS } from "./embeddings-request.ts";
+import {
+  countInputTokens,
+  EMBEDDING_INPUT_ALLOWANCE,
+  embeddingsFacts,
+  embeddingsRoutingRequest,
+  embeddingsSchema,
+  MAX_EMBEDDING_INPUTS,
+} from "./embeddings-request.ts";
 
 /** The 400's message and param, as the route would answer them. */
 function refusal(body: unknown): { message: string; param: string | null } {
@@ -21,24 +28,59 @@ describe("embeddings request", () => {
   });
 
   it("takes dimensions, encoding_format, user and the routing fields", () => {
-    const body = embeddingsSchema.parse({ model: "eco", input: "x", dimensions: 256, encoding_format: "base64", user: "u-1", power_level: "eco", privacy_required: false, region: "EU", max_cost_usd: 0.0003, latency_slo: "fast", quality: "good" });
-    expect(body).toMatchObject({ dimensions: 256, encoding_format: "base64", user: "u-1", power_level: "ECO", region: "eu" });
-    expect(embeddingsRoutingRequest(body)).toEqual({
-      model: "eco", operation: "embeddings", powerLevel: "ECO", taskType: "rag", privacyRequired: false, latencySlo: "fast", quality: "good", maxCostMicros: 300, region: "eu",
+    const body = embeddingsSchema.parse({
+      model: "eco",
+      input: "x",
+      dimensions: 256,
+      encoding_format: "base64",
+      user: "u-1",
+      power_level: "eco",
+      privacy_required: false,
+      region: "EU",
+      max_cost_usd: 0.0003,
+      latency_slo: "fast",
+      quality: "good",
     });
-    expect(embeddingsRoutingRequest(embeddingsSchema.parse({ model: "auto", input: "x", task_type: "code" })).taskType).toBe("code");
+    expect(body).toMatchObject({
+      dimensions: 256,
+      encoding_format: "base64",
+      user: "u-1",
+      power_level: "ECO",
+      region: "eu",
+    });
+    expect(embeddingsRoutingRequest(body)).toEqual({
+      model: "eco",
+      operation: "embeddings",
+      powerLevel: "ECO",
+      taskType: "rag",
+      privacyRequired: false,
+      latencySlo: "fast",
+      quality: "good",
+      maxCostMicros: 300,
+      region: "eu",
+    });
+    expect(
+      embeddingsRoutingRequest(embeddingsSchema.parse({ model: "auto", input: "x", task_type: "code" })).taskType,
+    ).toBe("code");
   });
 
   it("refuses bad input with a sentence naming the field", () => {
     expect(refusal({ model: "auto" })).toEqual({ message: "input is required", param: "input" });
-    expect(refusal({ model: "auto", input: "" })).toEqual({ message: "input must not be an empty string", param: "input" });
+    expect(refusal({ model: "auto", input: "" })).toEqual({
+      message: "input must not be an empty string",
+      param: "input",
+    });
     expect(refusal({ model: "auto", input: [] }).message).toBe("input needs at least one entry");
     expect(refusal({ model: "auto", input: ["a", ""] }).message).toBe("input must not contain empty strings");
     expect(refusal({ model: "auto", input: ["a", 1] }).message).toMatch(/^input must be all strings/);
     expect(refusal({ model: "auto", input: [[1], []] }).message).toMatch(/^input must be all strings/);
     expect(refusal({ model: "auto", input: [-1] }).message).toMatch(/^input must be all strings/);
-    expect(refusal({ model: "auto", input: 5 }).message).toBe("input must be a string, an array of strings, or an array of token ids");
-    expect(refusal({ model: "auto", input: Array.from({ length: MAX_EMBEDDING_INPUTS + 1 }, () => "x") }).message).toBe(`input can have at most ${MAX_EMBEDDING_INPUTS} entries`);
+    expect(refusal({ model: "auto", input: 5 }).message).toBe(
+      "input must be a string, an array of strings, or an array of token ids",
+    );
+    expect(refusal({ model: "auto", input: Array.from({ length: MAX_EMBEDDING_INPUTS + 1 }, () => "x") }).message).toBe(
+      `input can have at most ${MAX_EMBEDDING_INPUTS} entries`,
+    );
     expect(refusal({ input: "x" }).param).toBe("model");
     expect(refusal({ model: "auto", input: "x", dimensions: 0 }).param).toBe("dimensions");
     expect(refusal({ model: "auto", input: "x", dimensions: 1.5 }).param).toBe("dimensions");
@@ -58,7 +100,12 @@ describe("embeddings request", () => {
     });
     // The bound holds whatever the text (every token is at least one byte).
     for (const t of texts) expect(countTextTokens(t)).toBeLessThanOrEqual(Buffer.byteLength(t, "utf8"));
-    expect(embeddingsFacts([[1, 2, 3], [4]])).toMatchObject({ promptTokens: 3, promptTokensBound: 4 + 2 * EMBEDDING_INPUT_ALLOWANCE, promptInputs: 2, estimatedTokens: 4 });
+    expect(embeddingsFacts([[1, 2, 3], [4]])).toMatchObject({
+      promptTokens: 3,
+      promptTokensBound: 4 + 2 * EMBEDDING_INPUT_ALLOWANCE,
+      promptInputs: 2,
+      estimatedTokens: 4,
+    });
     expect(countInputTokens(texts)).toBe(facts.estimatedTokens);
   });
 });

@@ -42,7 +42,8 @@ const inputSchema = z.unknown().transform((value, ctx): EmbeddingsInput => {
   if (!Array.isArray(value)) return fail("must be a string, an array of strings, or an array of token ids");
   if (value.length === 0) return fail("needs at least one entry");
   if (value.length > MAX_EMBEDDING_INPUTS) return fail(`can have at most ${MAX_EMBEDDING_INPUTS} entries`);
-  if (value.every((v) => typeof v === "string")) return value.some((v) => v === "") ? fail("must not contain empty strings") : (value as string[]);
+  if (value.every((v) => typeof v === "string"))
+    return value.some((v) => v === "") ? fail("must not contain empty strings") : (value as string[]);
   if (value.every(isTokenId)) return [value as number[]];
   if (value.every(isTokenArray)) return value as number[][];
   return fail("must be all strings, or all token ids (non-negative integers), or all non-empty arrays of token ids");
@@ -103,12 +104,19 @@ export function embeddingsFacts(input: EmbeddingsInput): BodyFacts & { estimated
     total += tokens;
     bound += (typeof item === "string" ? Buffer.byteLength(item, "utf8") : item.length) + EMBEDDING_INPUT_ALLOWANCE;
   }
-  return { promptTokens: longest, promptTokensBound: bound, maxOutputTokens: 0, promptInputs: input.length, estimatedTokens: total };
+  return {
+    promptTokens: longest,
+    promptTokensBound: bound,
+    maxOutputTokens: 0,
+    promptInputs: input.length,
+    estimatedTokens: total,
+  };
 }
 
 /** Our own count of the inputs' tokens, for a provider that reported none: exact, never sampled. */
 export function countInputTokens(input: EmbeddingsInput): number {
   let total = 0;
-  for (const item of input as (string | number[])[]) total += typeof item === "string" ? countTextTokens(item, { exact: true }) : item.length;
+  for (const item of input as (string | number[])[])
+    total += typeof item === "string" ? countTextTokens(item, { exact: true }) : item.length;
   return total;
 }

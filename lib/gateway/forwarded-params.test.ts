@@ -36,7 +36,13 @@ describe("forwarded parameters", () => {
   });
 
   it("always sends max_tokens, the bound the hold was priced on, and never routing fields", () => {
-    const req = upstreamRequest({ ...body, power_level: "ECO", max_completion_tokens: 77, stream: true } as never, "gpt-x", 64, "openai-compatible", true);
+    const req = upstreamRequest(
+      { ...body, power_level: "ECO", max_completion_tokens: 77, stream: true } as never,
+      "gpt-x",
+      64,
+      "openai-compatible",
+      true,
+    );
     expect(req.max_tokens).toBe(64);
     expect(req.model).toBe("gpt-x");
     expect(req).not.toHaveProperty("power_level");

@@ -11,16 +11,43 @@ import type { ProviderKindName } from "../catalog/provider-kinds.ts";
  * Priced or retained beyond what a hold on prompt bytes + max_tokens covers: a higher service
  * tier, stored completions, audio output, built-in web search, predicted outputs, several choices.
  */
-export const PRICED_PARAMS = ["service_tier", "store", "modalities", "audio", "web_search_options", "prediction", "best_of", "n"] as const;
+export const PRICED_PARAMS = [
+  "service_tier",
+  "store",
+  "modalities",
+  "audio",
+  "web_search_options",
+  "prediction",
+  "best_of",
+  "n",
+] as const;
 
 const COMMON = [
-  "model", "messages", "max_tokens", "temperature", "top_p", "stop", "tools", "tool_choice", "parallel_tool_calls",
-  "response_format", "seed", "user",
+  "model",
+  "messages",
+  "max_tokens",
+  "temperature",
+  "top_p",
+  "stop",
+  "tools",
+  "tool_choice",
+  "parallel_tool_calls",
+  "response_format",
+  "seed",
+  "user",
 ];
 
 /** Output tokens (reasoning included) stay within max_tokens, which the gateway always sets. */
 const ALLOWED: Record<ProviderKindName, ReadonlySet<string>> = {
-  "openai-compatible": new Set([...COMMON, "frequency_penalty", "presence_penalty", "logit_bias", "logprobs", "top_logprobs", "reasoning_effort"]),
+  "openai-compatible": new Set([
+    ...COMMON,
+    "frequency_penalty",
+    "presence_penalty",
+    "logit_bias",
+    "logprobs",
+    "top_logprobs",
+    "reasoning_effort",
+  ]),
   anthropic: new Set([...COMMON, "top_k", "thinking"]),
   simulated: new Set(COMMON),
 };
@@ -34,7 +61,11 @@ export function pricedParams(body: Record<string, unknown>): string[] {
 }
 
 /** The request as one provider kind receives it under the platform's key, or whole under BYOK. */
-export function forwardable(body: Record<string, unknown>, kind: ProviderKindName, byok: boolean): Record<string, unknown> {
+export function forwardable(
+  body: Record<string, unknown>,
+  kind: ProviderKindName,
+  byok: boolean,
+): Record<string, unknown> {
   if (byok) return { ...body };
   const allowed = ALLOWED[kind];
   const out: Record<string, unknown> = {};

@@ -41,13 +41,29 @@ export function tokenCounts(reported: Usage | null, promptEstimate: number, comp
 export function servedCost(model: RouterModel | undefined, t: TokenCounts, byok: boolean): InvoiceCost {
   if (!model || byok) return NO_COST;
   return invoiceCost(
-    { uncachedInput: t.promptTokens - t.cacheReadTokens - t.cacheWriteTokens, cacheRead: t.cacheReadTokens, cacheWrite: t.cacheWriteTokens, output: t.completionTokens },
-    { input: model.inputPricePer1M, output: model.outputPricePer1M, cacheRead: model.cacheReadPricePer1M, cacheWrite: model.cacheWritePricePer1M },
+    {
+      uncachedInput: t.promptTokens - t.cacheReadTokens - t.cacheWriteTokens,
+      cacheRead: t.cacheReadTokens,
+      cacheWrite: t.cacheWriteTokens,
+      output: t.completionTokens,
+    },
+    {
+      input: model.inputPricePer1M,
+      output: model.outputPricePer1M,
+      cacheRead: model.cacheReadPricePer1M,
+      cacheWrite: model.cacheWritePricePer1M,
+    },
   );
 }
 
 /** Two costs added class by class (a request's served cost and its abandoned attempts'). */
 export function addCosts(a: InvoiceCost, b: InvoiceCost): InvoiceCost {
   if (b.total === 0) return a;
-  return { total: a.total + b.total, input: a.input + b.input, cacheRead: a.cacheRead + b.cacheRead, cacheWrite: a.cacheWrite + b.cacheWrite, output: a.output + b.output };
+  return {
+    total: a.total + b.total,
+    input: a.input + b.input,
+    cacheRead: a.cacheRead + b.cacheRead,
+    cacheWrite: a.cacheWrite + b.cacheWrite,
+    output: a.output + b.output,
+  };
 }

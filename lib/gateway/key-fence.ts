@@ -15,14 +15,20 @@ import { defaultLevelFor, modelNotAllowed, type KeyFences, type RoutingProfile }
 const isAlias = (model: string | null | undefined) => !model || ALIAS_LEVEL.has(model.trim().toLowerCase());
 
 /** The request as the key lets it route, or a 403 model_not_allowed. */
-export function fencedRequest(req: RoutingRequest, fences: KeyFences | null | undefined, cat: PreparedCatalog, preferred: PowerLevel | null | undefined): RoutingRequest {
+export function fencedRequest(
+  req: RoutingRequest,
+  fences: KeyFences | null | undefined,
+  cat: PreparedCatalog,
+  preferred: PowerLevel | null | undefined,
+): RoutingRequest {
   if (!fences || (!fences.allowedLevels && !fences.allowedModels)) return req;
   const model = (req.model ?? "").trim();
   if (!isAlias(model)) {
     const index = cat.lookup.get(model) ?? cat.lookupLower.get(model.toLowerCase());
     if (index === undefined) return req; // unknown: the router's 404 says so
     const pm = cat.models[index]!;
-    if (!fenceAllows(fences, pm.publicId, cat.providers[pm.providerIndex]!.slug, pm.src.powerLevel)) throw modelNotAllowed(fences, `${pm.publicId} (${pm.src.powerLevel})`);
+    if (!fenceAllows(fences, pm.publicId, cat.providers[pm.providerIndex]!.slug, pm.src.powerLevel))
+      throw modelNotAllowed(fences, `${pm.publicId} (${pm.src.powerLevel})`);
     return req;
   }
   const asked = ALIAS_LEVEL.get(model.toLowerCase()) ?? req.powerLevel ?? null;
@@ -37,7 +43,9 @@ export function fencedRequest(req: RoutingRequest, fences: KeyFences | null | un
 /** A routing failure caused by the key's fence (every candidate left was outside it) as the key's 403. */
 export function fenceFailure(result: RouteResult, fences: KeyFences | null | undefined) {
   if (result.ok || !fences || (result.code !== "no_candidate" && result.code !== "privacy_no_local_model")) return null;
-  return result.excluded.some((e) => e.reason === KEY_FENCE_TEXT) ? modelNotAllowed(fences, "any model that can serve this request") : null;
+  return result.excluded.some((e) => e.reason === KEY_FENCE_TEXT)
+    ? modelNotAllowed(fences, "any model that can serve this request")
+    : null;
 }
 
 /**
@@ -52,16 +60,24 @@ export function routeFor(profile: RoutingProfile | null | undefined): (input: Ro
     if (!isAlias(input.request.model)) return decideRoute(input);
     const privacy = input.request.privacyRequired === true;
     if (privacy && !profile.local) return decideRoute(input);
-    const models = privacy ? [profile.local!] : [...new Set([profile.primary, profile.fallback, profile.local].filter((m): m is string => !!m))];
+    const models = privacy
+      ? [profile.local!]
+      : [...new Set([profile.primary, profile.fallback, profile.local].filter((m): m is string => !!m))];
     const results = models.map((model) => decideRoute({ ...input, request: { ...input.request, model } }));
     const ok = results.filter((r) => r.ok);
     // A profile names models of one kind (chat, usually): a request of the other kind (embeddings)
     // routes as if the key had no profile, rather than fail on models it could never use.
-    if (ok.length === 0) return results.every((r) => !r.ok && r.code === "unsupported_by_model") ? decideRoute(input) : results[0]!;
+    if (ok.length === 0)
+      return results.every((r) => !r.ok && r.code === "unsupported_by_model") ? decideRoute(input) : results[0]!;
     const [first, ...rest] = ok;
     const chain = [first!.primary, ...rest.map((r) => r.primary)];
     const skipped = models.filter((_, i) => !results[i]!.ok);
     const reason = `routing profile of this API key (${models.join(" → ")})${skipped.length ? `; skipped ${skipped.join(", ")}` : ""}`;
-    return { ...first!, primary: chain[0]!, fallbacks: chainOf({ primary: chain[0]!, fallbacks: chain.slice(1) }).slice(1), reason };
+    return {
+      ...first!,
+      primary: chain[0]!,
+      fallbacks: chainOf({ primary: chain[0]!, fallbacks: chain.slice(1) }).slice(1),
+      reason,
+    };
   };
 }

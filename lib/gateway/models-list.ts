@@ -15,17 +15,30 @@ const ALIASES: { id: string; level: PowerLevel | null; about: string }[] = [
 
 /** A model the caller could actually be routed to: enabled, provider enabled, and a usable key. */
 export function usableBy(m: RouterModel, byokProviderIds: ReadonlySet<string>): boolean {
-  return m.enabled && m.provider.enabled && (!m.provider.requiresKey || m.provider.hasPlatformKey || byokProviderIds.has(m.provider.id));
+  return (
+    m.enabled &&
+    m.provider.enabled &&
+    (!m.provider.requiresKey || m.provider.hasPlatformKey || byokProviderIds.has(m.provider.id))
+  );
 }
 
 /**
  * `fence`: the calling key's; a fenced key lists only the models and level aliases it may use.
  * `stateOf`: each provider as routing sees it now (absent: up).
  */
-export function modelsList(catalog: GatewayCatalog, byokProviderIds: ReadonlySet<string>, fence: KeyFence | null = null, stateOf: (providerId: string) => ProviderState = () => "up") {
+export function modelsList(
+  catalog: GatewayCatalog,
+  byokProviderIds: ReadonlySet<string>,
+  fence: KeyFence | null = null,
+  stateOf: (providerId: string) => ProviderState = () => "up",
+) {
   const kinds = new Map([...catalog.providers.values()].map((p) => [p.id, p.kind]));
   const models = catalog.models
-    .filter((m) => usableBy(m, byokProviderIds) && (!fence || fenceAllows(fence, `${m.provider.slug}/${m.upstreamId}`, m.provider.slug, m.powerLevel)))
+    .filter(
+      (m) =>
+        usableBy(m, byokProviderIds) &&
+        (!fence || fenceAllows(fence, `${m.provider.slug}/${m.upstreamId}`, m.provider.slug, m.powerLevel)),
+    )
     .sort((a, b) => `${a.provider.slug}/${a.upstreamId}`.localeCompare(`${b.provider.slug}/${b.upstreamId}`))
     .map((m) => ({
       id: `${m.provider.slug}/${m.upstreamId}`,
@@ -49,6 +62,14 @@ export function modelsList(catalog: GatewayCatalog, byokProviderIds: ReadonlySet
         provider_state: stateOf(m.provider.id),
       },
     }));
-  const aliases = ALIASES.filter((a) => !fence?.allowedLevels || a.level === null || fence.allowedLevels.has(a.level)).map((a) => ({ id: a.id, object: "model" as const, created: 0, owned_by: "switchyard", switchyard: { alias: true, about: a.about } }));
+  const aliases = ALIASES.filter(
+    (a) => !fence?.allowedLevels || a.level === null || fence.allowedLevels.has(a.level),
+  ).map((a) => ({
+    id: a.id,
+    object: "model" as const,
+    created: 0,
+    owned_by: "switchyard",
+    switchyard: { alias: true, about: a.about },
+  }));
   return { object: "list" as const, data: [...aliases, ...models] };
 }

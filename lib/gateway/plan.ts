@@ -5,7 +5,16 @@ import { promptTokenBound } from "../router/token-bound.ts";
 import { DEFAULT_MAX_OUTPUT_TOKENS } from "../router/catalog-defaults.ts";
 import { computeCostMicros, formatMicros } from "../router/cost.ts";
 import { chargedCostMicros } from "../router/money.ts";
-import { chainOf, type HealthMap, type ProviderHealth, type RouteCandidate, type RouteDecision, type RouteInput, type RouteResult, type RoutingRequest } from "../router/types.ts";
+import {
+  chainOf,
+  type HealthMap,
+  type ProviderHealth,
+  type RouteCandidate,
+  type RouteDecision,
+  type RouteInput,
+  type RouteResult,
+  type RoutingRequest,
+} from "../router/types.ts";
 import { ApiError } from "../http/errors.ts";
 import type { CircuitBreakers } from "../health/circuit-breaker.ts";
 import { NO_CIRCUITS, type CircuitSnapshot, type SharedCircuits } from "../health/shared-circuits.ts";
@@ -55,7 +64,12 @@ export type SkippedPrimary = { model: string; provider: string; state: "down" | 
  * model first and its provider is the one down, the caller learns their usual model was skipped
  * and why, rather than wondering why the answer came from elsewhere.
  */
-function skippedPrimaryOf(route: (input: RouteInput) => RouteResult, input: RouteInput, chosen: RouteDecision, circuits: CircuitSnapshot): SkippedPrimary | null {
+function skippedPrimaryOf(
+  route: (input: RouteInput) => RouteResult,
+  input: RouteInput,
+  chosen: RouteDecision,
+  circuits: CircuitSnapshot,
+): SkippedPrimary | null {
   const health = input.health ?? {};
   let anyOpen = false;
   const allUp: Record<string, ProviderHealth | undefined> = {};
@@ -65,8 +79,13 @@ function skippedPrimaryOf(route: (input: RouteInput) => RouteResult, input: Rout
   }
   if (!anyOpen) return null;
   const ideal = route({ ...input, health: allUp });
-  if (!ideal.ok || ideal.primary.modelId === chosen.primary.modelId || !health[ideal.primary.providerId]?.circuitOpen) return null;
-  return { model: ideal.primary.model, provider: ideal.primary.provider, state: circuits.checkDown.has(ideal.primary.providerId) ? "down" : "circuit_open" };
+  if (!ideal.ok || ideal.primary.modelId === chosen.primary.modelId || !health[ideal.primary.providerId]?.circuitOpen)
+    return null;
+  return {
+    model: ideal.primary.model,
+    provider: ideal.primary.provider,
+    state: circuits.checkDown.has(ideal.primary.providerId) ? "down" : "circuit_open",
+  };
 }
 
 /** The smallest reply worth serving when credits are short. */
@@ -87,10 +106,16 @@ const FAILURE_CODES: Record<string, string> = {
  * cluster's (another process's breaker, a failed active check) — except for the half-open trial.
  */
 function healthMap(catalog: GatewayCatalog, breakers: CircuitBreakers, circuits: CircuitSnapshot): HealthMap {
-  const map: Record<string, { circuitOpen: boolean; degraded: boolean; successRate?: number; p50LatencyMs?: number }> = {};
+  const map: Record<string, { circuitOpen: boolean; degraded: boolean; successRate?: number; p50LatencyMs?: number }> =
+    {};
   for (const id of catalog.providers.keys()) {
     const { successRate, p50LatencyMs } = breakers.stats(id);
-    map[id] = { circuitOpen: breakers.isOpen(id) || circuits.skip.has(id), degraded: circuits.degraded.has(id), successRate, p50LatencyMs };
+    map[id] = {
+      circuitOpen: breakers.isOpen(id) || circuits.skip.has(id),
+      degraded: circuits.degraded.has(id),
+      successRate,
+      p50LatencyMs,
+    };
   }
   return map;
 }
@@ -102,15 +127,25 @@ function healthMap(catalog: GatewayCatalog, breakers: CircuitBreakers, circuits:
  * fresh read, so a stale view never downgrades or refuses anyone. A view that is stale the other
  * way is caught by the hold, which cannot overdraw (holdCredits in lib/gateway/admission.ts re-plans then).
  */
-export async function planRoute(deps: GatewayDeps, caller: Caller, body: ChatCompletionBody | EmbeddingsRoute, opts: { freshMoney?: boolean; facts?: BodyFacts } = {}): Promise<Plan> {
+export async function planRoute(
+  deps: GatewayDeps,
+  caller: Caller,
+  body: ChatCompletionBody | EmbeddingsRoute,
+  opts: { freshMoney?: boolean; facts?: BodyFacts } = {},
+): Promise<Plan> {
   // What the body says is worked out once per request, however often the money is re-read.
   const facts = opts.facts ?? (body instanceof EmbeddingsRoute ? body.facts : bodyFacts(body));
-  const [catalog, loaded, circuits] = await Promise.all([deps.catalog.get(), loadCallerState(deps.db, deps.billing, caller, opts.freshMoney, deps.byokFee), deps.circuits?.snapshot() ?? NO_CIRCUITS]);
+  const [catalog, loaded, circuits] = await Promise.all([
+    deps.catalog.get(),
+    loadCallerState(deps.db, deps.billing, caller, opts.freshMoney, deps.byokFee),
+    deps.circuits?.snapshot() ?? NO_CIRCUITS,
+  ]);
   let plan: Plan;
   try {
     plan = decidePlan(deps, caller, body, facts, catalog, loaded, circuits);
   } catch (err) {
-    if (loaded.moneyCached && err instanceof ApiError && err.status === 402) return planRoute(deps, caller, body, { freshMoney: true, facts });
+    if (loaded.moneyCached && err instanceof ApiError && err.status === 402)
+      return planRoute(deps, caller, body, { freshMoney: true, facts });
     throw err instanceof ApiError ? await explainRefusedKeys(deps.db, caller.userId, err) : err;
   }
   if (loaded.moneyCached && moneyShaped(plan)) return planRoute(deps, caller, body, { freshMoney: true, facts });
@@ -121,7 +156,12 @@ export async function planRoute(deps: GatewayDeps, caller: Caller, body: ChatCom
  * The request's own facts for routing: prompt estimate and bound (a tokenizer pass and a JSON
  * walk), max_tokens; for embeddings, how many inputs the bound spans (RouteInput.promptInputs).
  */
-export type BodyFacts = { promptTokens: number; promptTokensBound: number; maxOutputTokens: number; promptInputs?: number };
+export type BodyFacts = {
+  promptTokens: number;
+  promptTokensBound: number;
+  maxOutputTokens: number;
+  promptInputs?: number;
+};
 
 /**
  * An embeddings request as routing sees it (lib/gateway/embeddings.ts builds it from
@@ -147,12 +187,25 @@ function moneyShaped(plan: Plan): boolean {
   return plan.decision.creditsShortAt !== null || plan.cappedMaxTokens !== null;
 }
 
-function decidePlan(deps: GatewayDeps, caller: Caller, body: ChatCompletionBody | EmbeddingsRoute, facts: BodyFacts, catalog: GatewayCatalog, loaded: LoadedCaller, circuits: CircuitSnapshot): Plan {
+function decidePlan(
+  deps: GatewayDeps,
+  caller: Caller,
+  body: ChatCompletionBody | EmbeddingsRoute,
+  facts: BodyFacts,
+  catalog: GatewayCatalog,
+  loaded: LoadedCaller,
+  circuits: CircuitSnapshot,
+): Plan {
   const { promptTokens, promptTokensBound, maxOutputTokens } = facts;
   const fences = caller.fences;
   const route = routeFor(fences?.routingProfile);
   const input: RouteInput = {
-    request: fencedRequest(body instanceof EmbeddingsRoute ? body.request : routingRequest(body), fences, catalog.prepared, loaded.state.preferredPowerLevel),
+    request: fencedRequest(
+      body instanceof EmbeddingsRoute ? body.request : routingRequest(body),
+      fences,
+      catalog.prepared,
+      loaded.state.preferredPowerLevel,
+    ),
     promptTokens,
     promptTokensBound,
     promptInputs: facts.promptInputs,
@@ -170,9 +223,16 @@ function decidePlan(deps: GatewayDeps, caller: Caller, body: ChatCompletionBody 
     // step down, so cap max_tokens when a minimal reply there is affordable.
     if (result.creditsShortAt && maxOutputTokens > MIN_REPLY_TOKENS) {
       const minimal = route({ ...input, maxOutputTokens: MIN_REPLY_TOKENS });
-      if (minimal.ok && minimal.usedPowerLevel === result.creditsShortAt) return withPricedParams(body, cappedPlan(minimal, base, maxOutputTokens));
+      if (minimal.ok && minimal.usedPowerLevel === result.creditsShortAt)
+        return withPricedParams(body, cappedPlan(minimal, base, maxOutputTokens));
     }
-    return withPricedParams(body, { ...base, decision: result, maxOutputTokens, upstreamMaxTokens: maxOutputTokens, cappedMaxTokens: null });
+    return withPricedParams(body, {
+      ...base,
+      decision: result,
+      maxOutputTokens,
+      upstreamMaxTokens: maxOutputTokens,
+      cappedMaxTokens: null,
+    });
   }
 
   // Short of credits for the full reply: rather than refuse, serve a shorter one if even a
@@ -185,10 +245,19 @@ function decidePlan(deps: GatewayDeps, caller: Caller, body: ChatCompletionBody 
   if (fenced) throw fenced;
   // The key's monthly limit, not the account, is what ran out.
   const key = loaded.keySpend;
-  if (key && result.code === "insufficient_credits" && keyRemaining(key) < loaded.creditsMicros) throw keyBudgetExhausted(key, nextUtcMonth());
-  const param = result.code === "unknown_model" || result.code === "unsupported_by_model" ? "model" : result.code === "context_length_exceeded" ? (body instanceof EmbeddingsRoute ? "input" : "messages") : null;
+  if (key && result.code === "insufficient_credits" && keyRemaining(key) < loaded.creditsMicros)
+    throw keyBudgetExhausted(key, nextUtcMonth());
+  const param =
+    result.code === "unknown_model" || result.code === "unsupported_by_model"
+      ? "model"
+      : result.code === "context_length_exceeded"
+        ? body instanceof EmbeddingsRoute
+          ? "input"
+          : "messages"
+        : null;
   let message = result.message;
-  if (result.code === "insufficient_credits" && loaded.owedMicros > 0) message = `Your account owes ${formatMicros(loaded.owedMicros)}: a request cost more than was held. Add credits to use paid models again.`;
+  if (result.code === "insufficient_credits" && loaded.owedMicros > 0)
+    message = `Your account owes ${formatMicros(loaded.owedMicros)}: a request cost more than was held. Add credits to use paid models again.`;
   const failure = new ApiError(result.status, FAILURE_CODES[result.code] ?? result.code, message, param);
   const noKey = [...new Set(result.excluded.filter((e) => e.reason.startsWith(NO_KEY_PREFIX)).map((e) => e.provider))];
   if (noKey.length) keylessFailures.set(failure, noKey);
@@ -212,13 +281,38 @@ async function explainRefusedKeys(db: Db, userId: string, err: ApiError): Promis
     select: { invalidAt: true, invalidReason: true, provider: { select: { slug: true } } },
   });
   if (refused.length === 0) return err;
-  const why = refused.map((k) => `your key for ${k.provider.slug} was refused by the provider at ${k.invalidAt!.toISOString()} (${k.invalidReason ?? "no reason given"}); replace it on the Keys page`).join("; ");
+  const why = refused
+    .map(
+      (k) =>
+        `your key for ${k.provider.slug} was refused by the provider at ${k.invalidAt!.toISOString()} (${k.invalidReason ?? "no reason given"}); replace it on the Keys page`,
+    )
+    .join("; ");
   return new ApiError(err.status, err.code, `${err.message}. ${why}`, err.param, err.headers);
 }
 
-function cappedPlan(minimal: RouteDecision, base: Pick<Plan, "catalog" | "caller" | "facts" | "promptTokens" | "promptTokensBound" | "circuits" | "skippedPrimary">, wanted: number): Plan {
-  const capped = capToCredits(minimal, base.catalog, base.promptTokensBound, wanted, base.caller.state.availableCreditsMicros, base.caller.state.byokFeeBasisPoints ?? 0);
-  return { ...base, decision: capped.decision, maxOutputTokens: capped.maxTokens, upstreamMaxTokens: capped.maxTokens, cappedMaxTokens: capped.maxTokens };
+function cappedPlan(
+  minimal: RouteDecision,
+  base: Pick<
+    Plan,
+    "catalog" | "caller" | "facts" | "promptTokens" | "promptTokensBound" | "circuits" | "skippedPrimary"
+  >,
+  wanted: number,
+): Plan {
+  const capped = capToCredits(
+    minimal,
+    base.catalog,
+    base.promptTokensBound,
+    wanted,
+    base.caller.state.availableCreditsMicros,
+    base.caller.state.byokFeeBasisPoints ?? 0,
+  );
+  return {
+    ...base,
+    decision: capped.decision,
+    maxOutputTokens: capped.maxTokens,
+    upstreamMaxTokens: capped.maxTokens,
+    cappedMaxTokens: capped.maxTokens,
+  };
 }
 
 /**
@@ -232,7 +326,12 @@ function withPricedParams(body: ChatCompletionBody | EmbeddingsRoute, plan: Plan
   if (priced.length === 0) return plan;
   const chain = chainOf(plan.decision).filter((c) => c.byok);
   if (chain.length === 0) {
-    throw new ApiError(400, "unsupported_parameter", `\`${priced[0]}\` changes what the provider bills or keeps, so it is accepted only when your own provider key (BYOK) serves the request`, priced[0]!);
+    throw new ApiError(
+      400,
+      "unsupported_parameter",
+      `\`${priced[0]}\` changes what the provider bills or keeps, so it is accepted only when your own provider key (BYOK) serves the request`,
+      priced[0]!,
+    );
   }
   return { ...plan, decision: { ...plan.decision, primary: chain[0]!, fallbacks: chain.slice(1) } };
 }
@@ -241,7 +340,14 @@ function withPricedParams(body: ChatCompletionBody | EmbeddingsRoute, plan: Plan
  * The largest max_tokens the credits cover on the primary (never more than asked), with the
  * fallbacks that are affordable at that size and every estimate recomputed for it.
  */
-function capToCredits(d: RouteDecision, catalog: GatewayCatalog, promptBound: number, wanted: number, availableMicros: number, byokFeeBp: number) {
+function capToCredits(
+  d: RouteDecision,
+  catalog: GatewayCatalog,
+  promptBound: number,
+  wanted: number,
+  availableMicros: number,
+  byokFeeBp: number,
+) {
   // The router's own prices (lib/router/catalog.ts): a prompt token at its dearest (cache write
   // may cost more than input), so the capped estimate stays the proven bound the hold must be.
   const cat = catalog.prepared;

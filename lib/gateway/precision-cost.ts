@@ -8,7 +8,12 @@ import type { Plan } from "./plan.ts";
  * What the same tokens would have cost on the model PRECISION would pick (money aside), among the
  * models of the request's kind (`operation`: an embeddings request is compared with embeddings models).
  */
-export function precisionCost(plan: Plan, promptTokens: number, completionTokens: number, operation?: RoutingRequest["operation"]): number | null {
+export function precisionCost(
+  plan: Plan,
+  promptTokens: number,
+  completionTokens: number,
+  operation?: RoutingRequest["operation"],
+): number | null {
   if (promptTokens + completionTokens === 0) return null;
   const decision = decideRoute({
     request: { model: "precision", taskType: plan.decision.taskType, operation },

@@ -5,7 +5,10 @@ import type { SkippedPrimary } from "./plan.ts";
 export function failedAttemptsText(receipt: Pick<RoutingReceipt, "candidates">): string[] {
   return receipt.candidates
     .filter((c) => c.outcome === "failed")
-    .map((c) => `${c.provider}${c.byok ? " (your key)" : ""} failed: ${c.status === 0 ? "unreachable" : c.status}${c.error ? ` ${c.error}` : ""}`);
+    .map(
+      (c) =>
+        `${c.provider}${c.byok ? " (your key)" : ""} failed: ${c.status === 0 ? "unreachable" : c.status}${c.error ? ` ${c.error}` : ""}`,
+    );
 }
 
 /** Why the usual first choice did not answer: "openai/gpt-4o skipped: openai is down (its health check fails)". */

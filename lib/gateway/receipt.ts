@@ -89,18 +89,48 @@ const RANK: Record<PowerLevel, number> = { ECO: 0, BALANCED: 1, PRECISION: 2 };
  * Why the level served differs from the level asked, in words a person reads next to the reply,
  * or null when it does not (or the caller pinned a model). Only a lower level is a downgrade.
  */
-export function downgradeOf(d: RouteDecision, served: PowerLevel, rules: readonly RoutingRule[], budgetPercent: number | null): Downgrade | null {
+export function downgradeOf(
+  d: RouteDecision,
+  served: PowerLevel,
+  rules: readonly RoutingRule[],
+  budgetPercent: number | null,
+): Downgrade | null {
   if (d.pinned) return null;
   const from = d.requestedPowerLevel;
   if (RANK[served] >= RANK[from]) return null;
   const to = served;
-  if (d.steppedDownToEco) return { from, to, cause: "budget", message: `Served at ${to}: ${budgetPercent ?? 80}% of your monthly budget is spent` };
-  if (d.creditsShortAt) return { from, to, cause: "credits", message: `Served at ${to}: your credits don't cover ${d.creditsShortAt} — add credits` };
+  if (d.steppedDownToEco)
+    return {
+      from,
+      to,
+      cause: "budget",
+      message: `Served at ${to}: ${budgetPercent ?? 80}% of your monthly budget is spent`,
+    };
+  if (d.creditsShortAt)
+    return {
+      from,
+      to,
+      cause: "credits",
+      message: `Served at ${to}: your credits don't cover ${d.creditsShortAt} — add credits`,
+    };
   if (d.effectivePowerLevel !== from) {
-    const rule = rules.find((r) => d.appliedRuleIds.includes(r.id) && r.actions.force_power_level === d.effectivePowerLevel);
-    return { from, to, cause: "rule", message: `Served at ${to}: routing rule "${rule?.name ?? "?"}" sets ${d.effectivePowerLevel}` };
+    const rule = rules.find(
+      (r) => d.appliedRuleIds.includes(r.id) && r.actions.force_power_level === d.effectivePowerLevel,
+    );
+    return {
+      from,
+      to,
+      cause: "rule",
+      message: `Served at ${to}: routing rule "${rule?.name ?? "?"}" sets ${d.effectivePowerLevel}`,
+    };
   }
-  if (d.usedPowerLevel !== from) return { from, to, cause: "unavailable", message: `Served at ${to}: no ${from} model was available (providers down, without keys or filtered out)` };
+  if (d.usedPowerLevel !== from)
+    return {
+      from,
+      to,
+      cause: "unavailable",
+      message: `Served at ${to}: no ${from} model was available (providers down, without keys or filtered out)`,
+    };
   return { from, to, cause: "fallback", message: `Served at ${to}: the ${from} models failed and a fallback answered` };
 }
 
@@ -110,10 +140,21 @@ export function buildReceipt(r: ReceiptInput): StoredReceipt {
   const served = r.servedBy ?? d.primary;
   const candidates: StoredReceipt["candidates"] = chain.map((c, i) => {
     const attempt = r.attempts[i];
-    const base = { model: c.model, provider: c.provider, power_level: c.powerLevel, byok: c.byok, estimated_cost_micros: c.estimatedCostMicros };
+    const base = {
+      model: c.model,
+      provider: c.provider,
+      power_level: c.powerLevel,
+      byok: c.byok,
+      estimated_cost_micros: c.estimatedCostMicros,
+    };
     if (!attempt) return { ...base, outcome: "not tried" };
     if (attempt.ok) return { ...base, outcome: "served", status: attempt.status };
-    return { ...base, outcome: attempt.status === 499 ? "cancelled" : "failed", status: attempt.status, error: attempt.error === null ? null : scrubSecrets(attempt.error) };
+    return {
+      ...base,
+      outcome: attempt.status === 499 ? "cancelled" : "failed",
+      status: attempt.status,
+      error: attempt.error === null ? null : scrubSecrets(attempt.error),
+    };
   });
   const excluded = d.excluded;
   const byId = new Map(r.rules.map((rule) => [rule.id, rule.name]));
@@ -149,7 +190,10 @@ export function receiptView(stored: StoredReceipt | Legacy): RoutingReceipt {
   const { held_micros, settled_micros, precision_micros, candidates, ...rest } = stored;
   return {
     ...rest,
-    candidates: candidates.map(({ estimated_cost_micros, ...c }) => ({ ...c, estimated_cost_usd: microsToUsd(estimated_cost_micros) })),
+    candidates: candidates.map(({ estimated_cost_micros, ...c }) => ({
+      ...c,
+      estimated_cost_usd: microsToUsd(estimated_cost_micros),
+    })),
     held_usd: microsToUsd(held_micros),
     settled_usd: microsToUsd(settled_micros),
     precision_usd: precision_micros === null ? null : microsToUsd(precision_micros),

@@ -11,9 +11,20 @@ import type { CompletionAccumulator } from "./accumulator.ts";
 import type { GatewayApi } from "./usage-log.ts";
 
 /** What the request was charged, known once it settled. */
-export type ReplyResult = { chargedMicros: number; availableMicros: number; promptTokens: number; completionTokens: number };
+export type ReplyResult = {
+  chargedMicros: number;
+  availableMicros: number;
+  promptTokens: number;
+  completionTokens: number;
+};
 
-export type ReplyMeta = { requestId: string; completionId: string; created: number; model: string; acc: CompletionAccumulator };
+export type ReplyMeta = {
+  requestId: string;
+  completionId: string;
+  created: number;
+  model: string;
+  acc: CompletionAccumulator;
+};
 
 /** One streamed reply's frames, in the dialect's own event sequence. */
 export interface ReplyStream {
@@ -34,7 +45,12 @@ export interface ReplyDialect {
 }
 
 export function usageJson(r: ReplyResult) {
-  return { prompt_tokens: r.promptTokens, completion_tokens: r.completionTokens, total_tokens: r.promptTokens + r.completionTokens, cost: microsToUsd(r.chargedMicros) };
+  return {
+    prompt_tokens: r.promptTokens,
+    completion_tokens: r.completionTokens,
+    total_tokens: r.promptTokens + r.completionTokens,
+    cost: microsToUsd(r.chargedMicros),
+  };
 }
 
 const encoder = new TextEncoder();
@@ -44,11 +60,28 @@ export const chatCompletionsDialect: ReplyDialect = {
   name: "chat.completions",
   stream(meta) {
     const frame = (choices: unknown, extra: Record<string, unknown> = {}) =>
-      encoder.encode(encodeSse({ id: meta.completionId, object: "chat.completion.chunk", created: meta.created, model: meta.model, ...(meta.acc.systemFingerprint ? { system_fingerprint: meta.acc.systemFingerprint } : {}), choices, ...extra }));
+      encoder.encode(
+        encodeSse({
+          id: meta.completionId,
+          object: "chat.completion.chunk",
+          created: meta.created,
+          model: meta.model,
+          ...(meta.acc.systemFingerprint ? { system_fingerprint: meta.acc.systemFingerprint } : {}),
+          choices,
+          ...extra,
+        }),
+      );
     return {
       push: (e) => (e.type === "chunk" && e.choices.length ? [frame(e.choices)] : []),
       end(result) {
-        const out = result ? [frame([], { usage: usageJson(result), switchyard: { credits_remaining: microsToUsd(result.availableMicros) } })] : [];
+        const out = result
+          ? [
+              frame([], {
+                usage: usageJson(result),
+                switchyard: { credits_remaining: microsToUsd(result.availableMicros) },
+              }),
+            ]
+          : [];
         out.push(encoder.encode(encodeSse("[DONE]")));
         return out;
       },

@@ -75,8 +75,24 @@ export class RequestRun<C extends RunCall = RunCall> {
     this.now = deps.now ?? Date.now;
   }
 
-  recordAttempt(candidate: RouteCandidate, ok: boolean, status: number | null, error: string | null, latencyMs: number, ttftMs: number | null, providerCostMicros = 0): void {
-    const attempt: AttemptRecord = { provider: candidate.provider, model: candidate.model, ok, status, error, latency_ms: latencyMs, ttft_ms: ttftMs };
+  recordAttempt(
+    candidate: RouteCandidate,
+    ok: boolean,
+    status: number | null,
+    error: string | null,
+    latencyMs: number,
+    ttftMs: number | null,
+    providerCostMicros = 0,
+  ): void {
+    const attempt: AttemptRecord = {
+      provider: candidate.provider,
+      model: candidate.model,
+      ok,
+      status,
+      error,
+      latency_ms: latencyMs,
+      ttft_ms: ttftMs,
+    };
     if (providerCostMicros) attempt.provider_cost_micros = providerCostMicros;
     this.attempts.push(attempt);
   }
@@ -95,7 +111,11 @@ export class RequestRun<C extends RunCall = RunCall> {
     const reported = acc.reportedUsage();
     if (!reported && !acc.produced) return 0;
     const model = this.plan.catalog.models.find((m) => m.id === candidate.modelId);
-    const cost = servedCost(model, tokenCounts(reported, acc.produced ? this.plan.promptTokens : 0, acc.completionTokens()), candidate.byok);
+    const cost = servedCost(
+      model,
+      tokenCounts(reported, acc.produced ? this.plan.promptTokens : 0, acc.completionTokens()),
+      candidate.byok,
+    );
     this.abandoned = addCosts(this.abandoned, cost);
     return cost.total;
   }
@@ -104,7 +124,14 @@ export class RequestRun<C extends RunCall = RunCall> {
   failed(candidate: RouteCandidate, attemptStart: number, e: UpstreamError, lostMicros: number): void {
     this.recordAttempt(candidate, false, e.status, e.message, this.now() - attemptStart, null, lostMicros);
     noteFailure(this.deps, this.plan, candidate.providerId, e.message);
-    this.deps.healthRecorder?.record({ providerId: candidate.providerId, ok: false, latencyMs: null, ttftMs: null, statusCode: e.status, error: e.message });
+    this.deps.healthRecorder?.record({
+      providerId: candidate.providerId,
+      ok: false,
+      latencyMs: null,
+      ttftMs: null,
+      statusCode: e.status,
+      error: e.message,
+    });
   }
 
   /** The client went away during the attempt: the breaker is not blamed, what was produced is still accounted. */
@@ -128,7 +155,9 @@ export class RequestRun<C extends RunCall = RunCall> {
       this.settle({ status: "cancelled", error: CLIENT_CLOSED, candidate: null, acc: null, ttftMs: null });
       return new Response(null, { status: 499 });
     }
-    const tried = this.attempts.map((a) => `${a.model} (${a.status === 0 ? "unreachable" : a.status}: ${a.error})`).join("; ");
+    const tried = this.attempts
+      .map((a) => `${a.model} (${a.status === 0 ? "unreachable" : a.status}: ${a.error})`)
+      .join("; ");
     const message = `No provider could serve the request. Tried: ${tried}`;
     this.settle({ status: "error", error: message, candidate: null, acc: null, ttftMs: null });
     const allBusy = this.attempts.every((a) => a.status === 429 || a.status === 503 || a.status === 529);
@@ -139,7 +168,13 @@ export class RequestRun<C extends RunCall = RunCall> {
   failedUnexpectedly(err: unknown): void {
     if (this.finished) return;
     try {
-      this.settle({ status: "error", error: err instanceof Error ? err.message : String(err), candidate: null, acc: null, ttftMs: null });
+      this.settle({
+        status: "error",
+        error: err instanceof Error ? err.message : String(err),
+        candidate: null,
+        acc: null,
+        ttftMs: null,
+      });
     } catch (e) {
       log().error({ request_id: this.call.requestId, err: scrubSecrets(String(e)) }, "accounting failed");
     }
@@ -152,7 +187,11 @@ export class RequestRun<C extends RunCall = RunCall> {
    * reaches here (the next candidate's accumulator does).
    */
   private tokensOf(acc: CompletionAccumulator | null): TokenCounts {
-    return tokenCounts(acc?.reportedUsage() ?? null, acc?.produced ? this.plan.promptTokens : 0, acc?.completionTokens() ?? 0);
+    return tokenCounts(
+      acc?.reportedUsage() ?? null,
+      acc?.produced ? this.plan.promptTokens : 0,
+      acc?.completionTokens() ?? 0,
+    );
   }
 
   /**
@@ -172,14 +211,24 @@ export class RequestRun<C extends RunCall = RunCall> {
     const served = servedCost(model, tokens, byok);
     const cost = addCosts(served, this.abandoned);
     // With the caller's own key the provider bills them; the platform charges only its BYOK fee.
-    const fee = byok ? byokFeeMicros(servedCost(model, tokens, false).total, plan.caller.state.byokFeeBasisPoints ?? 0) : 0;
+    const fee = byok
+      ? byokFeeMicros(servedCost(model, tokens, false).total, plan.caller.state.byokFeeBasisPoints ?? 0)
+      : 0;
     // An embeddings request is compared with embeddings models.
-    const precisionMicros = precisionCost(plan, promptTokens, completionTokens, this.api === "embeddings" ? "embeddings" : undefined);
+    const precisionMicros = precisionCost(
+      plan,
+      promptTokens,
+      completionTokens,
+      this.api === "embeddings" ? "embeddings" : undefined,
+    );
     // The whole cost is charged, never capped (a cost past the hold becomes owed): what the ledger
     // will record is known here, so the reply can state it before the statement runs. BYOK: the
     // caller's key paid the provider, so both are 0.
     const charged = served.total + fee;
-    const availableMicros = Math.max(0, (hold > 0 ? this.availableAfterHold + hold : plan.caller.state.availableCreditsMicros) - charged);
+    const availableMicros = Math.max(
+      0,
+      (hold > 0 ? this.availableAfterHold + hold : plan.caller.state.availableCreditsMicros) - charged,
+    );
     const provider = candidate?.provider ?? plan.decision.primary.provider;
     const modelName = candidate?.model ?? plan.decision.primary.model;
     const powerLevel = candidate?.powerLevel ?? plan.decision.usedPowerLevel;
@@ -219,9 +268,19 @@ export class RequestRun<C extends RunCall = RunCall> {
         api: this.api,
         attempts,
         receipt: buildReceipt({
-          decision: plan.decision, catalogVersion: plan.catalog.version, rules: plan.catalog.rules, attempts, servedBy: candidate,
-          maxTokens: plan.upstreamMaxTokens, cappedMaxTokens: plan.cappedMaxTokens, promptTokens: this.promptEstimate, budgetPercent: budgetState(plan.caller.state.budget).percent,
-          heldMicros: hold, settledMicros: charged, precisionMicros, skippedPrimary: plan.skippedPrimary,
+          decision: plan.decision,
+          catalogVersion: plan.catalog.version,
+          rules: plan.catalog.rules,
+          attempts,
+          servedBy: candidate,
+          maxTokens: plan.upstreamMaxTokens,
+          cappedMaxTokens: plan.cappedMaxTokens,
+          promptTokens: this.promptEstimate,
+          budgetPercent: budgetState(plan.caller.state.budget).percent,
+          heldMicros: hold,
+          settledMicros: charged,
+          precisionMicros,
+          skippedPrimary: plan.skippedPrimary,
         }),
       },
     });
@@ -242,7 +301,14 @@ export class RequestRun<C extends RunCall = RunCall> {
     };
     recordRequest(figures);
     logRequest(call.requestId, call.caller, figures, attempts.at(-1)?.ok === false ? attempts.at(-1)!.status : null);
-    this.deps.limits?.spent(call.caller, promptTokens + completionTokens).catch((err: unknown) => log().error({ request_id: call.requestId, err: scrubSecrets(String(err)) }, "token count for rate limits failed"));
+    this.deps.limits
+      ?.spent(call.caller, promptTokens + completionTokens)
+      .catch((err: unknown) =>
+        log().error(
+          { request_id: call.requestId, err: scrubSecrets(String(err)) },
+          "token count for rate limits failed",
+        ),
+      );
     return { chargedMicros: charged, availableMicros, promptTokens, completionTokens };
   }
 
@@ -251,7 +317,8 @@ export class RequestRun<C extends RunCall = RunCall> {
    * runs; a settled reply's say what is left and what it cost.
    */
   headers(candidate: RouteCandidate, settled?: ReplyResult): Record<string, string> {
-    if (!settled) return routeHeaders(this.plan, candidate, this.attempts, this.availableAfterHold, this.call.requestId);
+    if (!settled)
+      return routeHeaders(this.plan, candidate, this.attempts, this.availableAfterHold, this.call.requestId);
     const headers = routeHeaders(this.plan, candidate, this.attempts, settled.availableMicros, this.call.requestId);
     headers["X-Cost-Incurred"] = String(microsToUsd(settled.chargedMicros));
     return headers;

@@ -65,21 +65,48 @@ export type UsageRecord = {
 // A usage row's columns other than charged_micros and created_at (the ledger's settle fills those
 // in from the charge), with the SQL type each parameter is cast to.
 const COLUMNS: readonly (readonly [string, string])[] = [
-  ["id", "text"], ["user_id", "text"], ["api_key_id", "text"], ["provider_id", "text"], ["model_id", "text"],
-  ["provider_slug", "text"], ["model_name", "text"], ["power_level", '"PowerLevel"'], ["task_type", "text"],
-  ["prompt_tokens", "int4"], ["completion_tokens", "int4"], ["provider_cost_micros", "int8"], ["precision_cost_micros", "int8"],
-  ["latency_ms", "int4"], ["ttft_ms", "int4"], ["status", "text"], ["error_message", "text"], ["fallback_count", "int4"],
-  ["byok", "bool"], ["stream", "bool"], ["attempts", "jsonb"], ["receipt", "jsonb"],
+  ["id", "text"],
+  ["user_id", "text"],
+  ["api_key_id", "text"],
+  ["provider_id", "text"],
+  ["model_id", "text"],
+  ["provider_slug", "text"],
+  ["model_name", "text"],
+  ["power_level", '"PowerLevel"'],
+  ["task_type", "text"],
+  ["prompt_tokens", "int4"],
+  ["completion_tokens", "int4"],
+  ["provider_cost_micros", "int8"],
+  ["precision_cost_micros", "int8"],
+  ["latency_ms", "int4"],
+  ["ttft_ms", "int4"],
+  ["status", "text"],
+  ["error_message", "text"],
+  ["fallback_count", "int4"],
+  ["byok", "bool"],
+  ["stream", "bool"],
+  ["attempts", "jsonb"],
+  ["receipt", "jsonb"],
   // Added later: always appended, so a journal line from an older version is a prefix (see padUsageValues).
-  ["cache_read_tokens", "int4"], ["cache_write_tokens", "int4"], ["reasoning_tokens", "int4"],
-  ["input_cost_micros", "int8"], ["cache_read_cost_micros", "int8"], ["cache_write_cost_micros", "int8"], ["output_cost_micros", "int8"],
+  ["cache_read_tokens", "int4"],
+  ["cache_write_tokens", "int4"],
+  ["reasoning_tokens", "int4"],
+  ["input_cost_micros", "int8"],
+  ["cache_read_cost_micros", "int8"],
+  ["cache_write_cost_micros", "int8"],
+  ["output_cost_micros", "int8"],
   ["api", "text"],
 ];
 
 /** The value a column appended later takes in a row journaled before it existed (its DB default). */
 const APPENDED_DEFAULTS: Readonly<Record<string, string | number | boolean | null>> = {
-  cache_read_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0,
-  input_cost_micros: 0, cache_read_cost_micros: 0, cache_write_cost_micros: 0, output_cost_micros: 0,
+  cache_read_tokens: 0,
+  cache_write_tokens: 0,
+  reasoning_tokens: 0,
+  input_cost_micros: 0,
+  cache_read_cost_micros: 0,
+  cache_write_cost_micros: 0,
+  output_cost_micros: 0,
   api: "chat.completions",
 };
 
@@ -93,14 +120,35 @@ export type UsageValues = (string | number | boolean | null)[];
  */
 export function usageValues(r: Omit<UsageRecord, "createdAt">): UsageValues {
   return [
-    r.id, r.userId, r.apiKeyId, r.providerId, r.modelId, r.providerSlug, r.modelName, r.powerLevel, r.taskType,
-    r.promptTokens, r.completionTokens, r.providerCostMicros, r.precisionCostMicros, r.latencyMs, r.ttftMs, r.status,
+    r.id,
+    r.userId,
+    r.apiKeyId,
+    r.providerId,
+    r.modelId,
+    r.providerSlug,
+    r.modelName,
+    r.powerLevel,
+    r.taskType,
+    r.promptTokens,
+    r.completionTokens,
+    r.providerCostMicros,
+    r.precisionCostMicros,
+    r.latencyMs,
+    r.ttftMs,
+    r.status,
     r.errorMessage === null ? null : scrubSecrets(r.errorMessage).slice(0, 1000),
-    r.fallbackCount, r.byok, r.stream,
+    r.fallbackCount,
+    r.byok,
+    r.stream,
     JSON.stringify(r.attempts.map((a) => (a.error === null ? a : { ...a, error: scrubSecrets(a.error) }))),
     r.receipt ? JSON.stringify(r.receipt) : null,
-    r.cacheReadTokens ?? 0, r.cacheWriteTokens ?? 0, r.reasoningTokens ?? 0,
-    r.inputCostMicros ?? 0, r.cacheReadCostMicros ?? 0, r.cacheWriteCostMicros ?? 0, r.outputCostMicros ?? 0,
+    r.cacheReadTokens ?? 0,
+    r.cacheWriteTokens ?? 0,
+    r.reasoningTokens ?? 0,
+    r.inputCostMicros ?? 0,
+    r.cacheReadCostMicros ?? 0,
+    r.cacheWriteCostMicros ?? 0,
+    r.outputCostMicros ?? 0,
     r.api ?? "chat.completions",
   ];
 }
@@ -112,15 +160,21 @@ export function usageValues(r: Omit<UsageRecord, "createdAt">): UsageValues {
  */
 export function padUsageValues(values: UsageValues): UsageValues {
   if (values.length >= COLUMNS.length) return values;
-  return [...values, ...COLUMNS.slice(values.length).map(([name]) => {
-    if (!(name in APPENDED_DEFAULTS)) throw new Error(`a journaled usage row lacks ${name}, which has no default`);
-    return APPENDED_DEFAULTS[name]!;
-  })];
+  return [
+    ...values,
+    ...COLUMNS.slice(values.length).map(([name]) => {
+      if (!(name in APPENDED_DEFAULTS)) throw new Error(`a journaled usage row lacks ${name}, which has no default`);
+      return APPENDED_DEFAULTS[name]!;
+    }),
+  ];
 }
 
 /** The INSERT's column list and SELECT list, its parameters numbered from `first`. */
 export function usageInsertSql(first: number): { columns: string; select: string } {
-  return { columns: COLUMNS.map((c) => c[0]).join(", "), select: COLUMNS.map(([, cast], i) => `$${first + i}::${cast}`).join(", ") };
+  return {
+    columns: COLUMNS.map((c) => c[0]).join(", "),
+    select: COLUMNS.map(([, cast], i) => `$${first + i}::${cast}`).join(", "),
+  };
 }
 
 /** The usage row of a request that moved no money (no hold, nothing charged): one statement, idempotent. */

@@ -22,20 +22,47 @@ export const DEFAULT_CHECK_INTERVAL_MS = DEFAULTS.SWITCHYARD_HEALTH_CHECK_INTERV
 const CHECK_TIMEOUT_MS = 10_000;
 
 export type CheckOutcome = "ok" | "failed" | "unconfigured";
-export type CheckResult = { outcome: CheckOutcome; status: number | null; error: string | null; latencyMs: number | null };
+export type CheckResult = {
+  outcome: CheckOutcome;
+  status: number | null;
+  error: string | null;
+  latencyMs: number | null;
+};
 
-type Get = (url: string, headers: Record<string, string>, signal: AbortSignal, secrets: string[]) => Promise<Pick<UpstreamResponse, "status" | "text" | "body">>;
+type Get = (
+  url: string,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+  secrets: string[],
+) => Promise<Pick<UpstreamResponse, "status" | "text" | "body">>;
 
-type CheckedProvider = { id: string; name: string; kind: "OPENAI_COMPATIBLE" | "ANTHROPIC" | "SIMULATED"; baseUrl: string; requiresKey: boolean; apiKeyCiphertext: string | null };
+type CheckedProvider = {
+  id: string;
+  name: string;
+  kind: "OPENAI_COMPATIBLE" | "ANTHROPIC" | "SIMULATED";
+  baseUrl: string;
+  requiresKey: boolean;
+  apiKeyCiphertext: string | null;
+};
 
 /** One provider's check: its model list answered 2xx (ok), anything else (failed), or no key to ask with. */
-export async function checkProvider(p: CheckedProvider, keys: () => Buffer | KeyRing, get: Get = getRequest, now: () => number = Date.now): Promise<CheckResult> {
+export async function checkProvider(
+  p: CheckedProvider,
+  keys: () => Buffer | KeyRing,
+  get: Get = getRequest,
+  now: () => number = Date.now,
+): Promise<CheckResult> {
   let apiKey = "";
   if (p.apiKeyCiphertext) {
     try {
       apiKey = open(p.apiKeyCiphertext, keys(), platformKeyAad(p.id));
     } catch {
-      return { outcome: "failed", status: null, error: "the stored platform key cannot be decrypted with this master key", latencyMs: null };
+      return {
+        outcome: "failed",
+        status: null,
+        error: "the stored platform key cannot be decrypted with this master key",
+        latencyMs: null,
+      };
     }
   } else if (p.requiresKey) return { outcome: "unconfigured", status: null, error: null, latencyMs: null };
   const { url, headers } = modelListRequest(p, apiKey);
@@ -50,19 +77,42 @@ export async function checkProvider(p: CheckedProvider, keys: () => Buffer | Key
     const reason = messageFromErrorBody(text, secrets) ?? `HTTP ${res.status}`;
     return { outcome: "failed", status: res.status, error: clip(scrubSecrets(reason, secrets)), latencyMs };
   } catch (err) {
-    return { outcome: "failed", status: 0, error: clip(scrubSecrets(err instanceof Error ? err.message : String(err), secrets)), latencyMs: null };
+    return {
+      outcome: "failed",
+      status: 0,
+      error: clip(scrubSecrets(err instanceof Error ? err.message : String(err), secrets)),
+      latencyMs: null,
+    };
   }
 }
 
 const clip = (s: string) => (s.length > 300 ? `${s.slice(0, 300)}…` : s);
 
 /** Checks every enabled, checkable provider whose interval has passed since its last check; returns how many were checked. */
-export async function runDueChecks(db: Db, keys: () => Buffer | KeyRing, opts: { get?: Get; intervalOverrideMs?: number; now?: () => number; circuits?: Pick<SharedCircuits, "open" | "close"> } = {}): Promise<number> {
+export async function runDueChecks(
+  db: Db,
+  keys: () => Buffer | KeyRing,
+  opts: {
+    get?: Get;
+    intervalOverrideMs?: number;
+    now?: () => number;
+    circuits?: Pick<SharedCircuits, "open" | "close">;
+  } = {},
+): Promise<number> {
   const now = opts.now ?? Date.now;
   const circuits = opts.circuits ?? new SharedCircuits(db);
   const providers = await db.provider.findMany({
     where: { enabled: true, kind: { not: "SIMULATED" }, checkIntervalS: { not: null } },
-    select: { id: true, name: true, kind: true, baseUrl: true, requiresKey: true, apiKeyCiphertext: true, checkIntervalS: true, lastCheck: { select: { checkedAt: true, consecutiveFailures: true } } },
+    select: {
+      id: true,
+      name: true,
+      kind: true,
+      baseUrl: true,
+      requiresKey: true,
+      apiKeyCiphertext: true,
+      checkIntervalS: true,
+      lastCheck: { select: { checkedAt: true, consecutiveFailures: true } },
+    },
   });
   const due = providers.filter((p) => {
     const interval = opts.intervalOverrideMs ?? p.checkIntervalS! * 1000;
@@ -72,8 +122,19 @@ export async function runDueChecks(db: Db, keys: () => Buffer | KeyRing, opts: {
     due.map(async (p) => {
       const r = await checkProvider(p, keys, opts.get, now);
       const failures = r.outcome === "failed" ? (p.lastCheck?.consecutiveFailures ?? 0) + 1 : 0;
-      const data = { checkedAt: new Date(now()), outcome: r.outcome, status: r.status, error: r.error, latencyMs: r.latencyMs, consecutiveFailures: failures };
-      await db.providerCheck.upsert({ where: { providerId: p.id }, create: { providerId: p.id, ...data }, update: data });
+      const data = {
+        checkedAt: new Date(now()),
+        outcome: r.outcome,
+        status: r.status,
+        error: r.error,
+        latencyMs: r.latencyMs,
+        consecutiveFailures: failures,
+      };
+      await db.providerCheck.upsert({
+        where: { providerId: p.id },
+        create: { providerId: p.id, ...data },
+        update: data,
+      });
       // Every process routes by it: a failed check opens the provider's circuit for the cluster
       // (one half-open trial per cooldown still probes it); a passing check closes only a circuit
       // a check opened — a model list that answers does not prove completions work.
@@ -89,7 +150,11 @@ export async function runDueChecks(db: Db, keys: () => Buffer | KeyRing, opts: {
  * the holder renews its lease (ttl = one interval) and checks what is due; the others only ask
  * for the lease, so a dead holder is replaced within interval + a quarter.
  */
-export function startHealthChecker(db: Db, keys: () => Buffer | KeyRing, opts: { intervalMs?: number; get?: Get } = {}): () => Promise<void> {
+export function startHealthChecker(
+  db: Db,
+  keys: () => Buffer | KeyRing,
+  opts: { intervalMs?: number; get?: Get } = {},
+): () => Promise<void> {
   const fromEnv = env("SWITCHYARD_HEALTH_CHECK_INTERVAL_MS");
   const intervalMs = opts.intervalMs ?? fromEnv ?? DEFAULT_CHECK_INTERVAL_MS;
   const override = fromEnv !== undefined ? intervalMs : undefined;

@@ -19,15 +19,27 @@ export const ts = (n: number) => `$${n}::timestamptz::timestamp`;
 export const WATERMARK_SQL = (param: number) =>
   `(SELECT coalesce(max((value->>'through')::timestamptz::timestamp), 'epoch'::timestamp) FROM system_settings WHERE key = $${param})`;
 
-function scoped(name: string, providerId: string | undefined, values: unknown[]): { name: string; where: (column: string) => string; values: unknown[] } {
+function scoped(
+  name: string,
+  providerId: string | undefined,
+  values: unknown[],
+): { name: string; where: (column: string) => string; values: unknown[] } {
   if (providerId === undefined) return { name, where: () => "", values };
   const n = values.length + 1;
   return { name: `${name}_one`, where: (column) => ` AND ${column} = $${n}`, values: [...values, providerId] };
 }
 
 export type ProviderRow = {
-  id: string; slug: string; name: string; enabled: boolean; models_served: number;
-  check_at: number | null; check_outcome: string | null; check_status: number | null; check_error: string | null; check_latency_ms: number | null;
+  id: string;
+  slug: string;
+  name: string;
+  enabled: boolean;
+  models_served: number;
+  check_at: number | null;
+  check_outcome: string | null;
+  check_status: number | null;
+  check_error: string | null;
+  check_latency_ms: number | null;
 };
 
 /** Providers in the catalog's order, with their enabled models counted and their last active check. */
@@ -46,7 +58,14 @@ export function providerRows(db: Db, providerId?: string): Promise<ProviderRow[]
   );
 }
 
-export type WindowRow = { provider_id: string; requests: number; ok: number; latency_hist: number[] | null; ttft_hist: number[] | null; last_at: number };
+export type WindowRow = {
+  provider_id: string;
+  requests: number;
+  ok: number;
+  latency_hist: number[] | null;
+  ttft_hist: number[] | null;
+  last_at: number;
+};
 
 /**
  * Calls, successes, and histograms of the successful calls' latency and first-token time, per
@@ -57,7 +76,11 @@ export type WindowRow = { provider_id: string; requests: number; ok: number; lat
  * watermark, its minute's start before it.
  */
 export function windowRows(db: Db, since: Date, now: Date, providerId?: string): Promise<WindowRow[]> {
-  const q = scoped("sy_hc_window", providerId, [minuteFloor(since.getTime()).toISOString(), now.toISOString(), WATERMARK_KEY]);
+  const q = scoped("sy_hc_window", providerId, [
+    minuteFloor(since.getTime()).toISOString(),
+    now.toISOString(),
+    WATERMARK_KEY,
+  ]);
   return sqlRows<WindowRow>(
     db,
     q.name,
@@ -104,7 +127,12 @@ export type HourRow = { provider_id: string; hour: number; requests: number; ok:
  * see the same watermark and nothing is counted twice.
  */
 export function hourlyRows(db: Db, from: Date, hourAgo: Date, now: Date, providerId?: string): Promise<HourRow[]> {
-  const q = scoped("sy_hc_hourly", providerId, [from.toISOString(), hourAgo.toISOString(), now.toISOString(), WATERMARK_KEY]);
+  const q = scoped("sy_hc_hourly", providerId, [
+    from.toISOString(),
+    hourAgo.toISOString(),
+    now.toISOString(),
+    WATERMARK_KEY,
+  ]);
   return sqlRows<HourRow>(
     db,
     q.name,

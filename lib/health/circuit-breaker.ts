@@ -27,7 +27,14 @@ export class CircuitBreakers {
   private entry(id: string): Entry {
     let e = this.entries.get(id);
     if (!e) {
-      e = { consecutiveFailures: 0, openedAt: null, trialInFlight: false, outcomes: [], latencies: [], lastError: null };
+      e = {
+        consecutiveFailures: 0,
+        openedAt: null,
+        trialInFlight: false,
+        outcomes: [],
+        latencies: [],
+        lastError: null,
+      };
       this.entries.set(id, e);
     }
     return e;
@@ -82,7 +89,11 @@ export class CircuitBreakers {
     if (!e || e.outcomes.length === 0) return { lastError: e?.lastError ?? null };
     const ok = e.outcomes.filter(Boolean).length;
     const sorted = [...e.latencies].sort((a, b) => a - b);
-    return { successRate: ok / e.outcomes.length, p50LatencyMs: sorted.length ? sorted[Math.floor(sorted.length / 2)] : undefined, lastError: e.lastError };
+    return {
+      successRate: ok / e.outcomes.length,
+      p50LatencyMs: sorted.length ? sorted[Math.floor(sorted.length / 2)] : undefined,
+      lastError: e.lastError,
+    };
   }
 
   private push(e: Entry, ok: boolean, latency: number | null) {

@@ -5,7 +5,9 @@
  * bucket counts everything above the last bound. Percentiles interpolate inside a bucket, so they
  * are within one bucket's width of the exact value (Prometheus' histogram_quantile does the same).
  */
-export const BOUNDS_MS = [25, 50, 100, 200, 300, 500, 750, 1_000, 1_500, 2_000, 3_000, 5_000, 7_500, 10_000, 15_000, 30_000, 60_000] as const;
+export const BOUNDS_MS = [
+  25, 50, 100, 200, 300, 500, 750, 1_000, 1_500, 2_000, 3_000, 5_000, 7_500, 10_000, 15_000, 30_000, 60_000,
+] as const;
 export const BUCKETS = BOUNDS_MS.length + 1;
 
 /** The bucket a value falls in. */
@@ -46,7 +48,10 @@ export function quantile(hist: readonly number[], q: number): number | null {
 
 /** SQL for the histogram of a column over grouped rows (PostgreSQL and PGlite): an int[] of BUCKETS counts. */
 export function histogramSql(column: string): string {
-  const counts = BOUNDS_MS.map((b, i) => `count(*) FILTER (WHERE ${column} ${i === 0 ? "<=" : `> ${BOUNDS_MS[i - 1]} AND ${column} <=`} ${b})::int`);
+  const counts = BOUNDS_MS.map(
+    (b, i) =>
+      `count(*) FILTER (WHERE ${column} ${i === 0 ? "<=" : `> ${BOUNDS_MS[i - 1]} AND ${column} <=`} ${b})::int`,
+  );
   counts.push(`count(*) FILTER (WHERE ${column} > ${BOUNDS_MS[BOUNDS_MS.length - 1]})::int`);
   return `ARRAY[${counts.join(", ")}]`;
 }

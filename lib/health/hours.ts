@@ -15,7 +15,12 @@ export function firstHour(now: Date): Date {
  * One entry per hour of the 24, from rows keyed by their hour's start (several rows of one hour,
  * such as a rolled-up part and a raw part, are added); an hour without rows is `empty(hour)`.
  */
-export function fillHours<R extends { hour: Date }, T>(rows: readonly R[], now: Date, empty: (hour: string) => T, add: (acc: T, row: R) => T): T[] {
+export function fillHours<R extends { hour: Date }, T>(
+  rows: readonly R[],
+  now: Date,
+  empty: (hour: string) => T,
+  add: (acc: T, row: R) => T,
+): T[] {
   const start = firstHour(now).getTime();
   const out: T[] = Array.from({ length: HOURS }, (_, i) => empty(new Date(start + i * HOUR_MS).toISOString()));
   for (const r of rows) {
@@ -29,5 +34,10 @@ export type HourCount = { hour: string; requests: number; ok: number };
 
 /** Requests and successes per hour for the cards' sparkline. */
 export function hourlyCounts(rows: readonly { hour: Date; requests: number; ok: number }[], now: Date): HourCount[] {
-  return fillHours(rows, now, (hour): HourCount => ({ hour, requests: 0, ok: 0 }), (acc, r) => ({ hour: acc.hour, requests: acc.requests + r.requests, ok: acc.ok + r.ok }));
+  return fillHours(
+    rows,
+    now,
+    (hour): HourCount => ({ hour, requests: 0, ok: 0 }),
+    (acc, r) => ({ hour: acc.hour, requests: acc.requests + r.requests, ok: acc.ok + r.ok }),
+  );
 }

@@ -34,7 +34,17 @@ export async function dropLease(db: Db, name: string, holder: string): Promise<v
  * expires. `onTakeover` runs when this process has just become the holder. Returns a stop
  * function that gives the lease up.
  */
-export function runUnderLease(db: Db, opts: { name: string; ttlMs: number; tickMs: number; what: string; work: () => Promise<unknown>; onTakeover?: () => void }): () => Promise<void> {
+export function runUnderLease(
+  db: Db,
+  opts: {
+    name: string;
+    ttlMs: number;
+    tickMs: number;
+    what: string;
+    work: () => Promise<unknown>;
+    onTakeover?: () => void;
+  },
+): () => Promise<void> {
   const holder = `${hostname()}-${process.pid}`;
   let running = false;
   let held = false;

@@ -20,8 +20,19 @@ const RECENT_REQUESTS = 50;
 
 type ErrorRow = { at: number; status_code: number | null; error: string | null; latency_ms: number | null };
 type RequestRow = {
-  id: string; at: number; model_name: string | null; power_level: string | null; status: string; latency_ms: number | null; ttft_ms: number | null;
-  prompt_tokens: number; completion_tokens: number; charged_micros: string; error_message: string | null; fallback_count: number; byok: boolean;
+  id: string;
+  at: number;
+  model_name: string | null;
+  power_level: string | null;
+  status: string;
+  latency_ms: number | null;
+  ttft_ms: number | null;
+  prompt_tokens: number;
+  completion_tokens: number;
+  charged_micros: string;
+  error_message: string | null;
+  fallback_count: number;
+  byok: boolean;
 };
 
 /** Exact decimal dollars from micro-dollars ("0.001023"), as a string so no float rounds it. */
@@ -31,7 +42,12 @@ export function microsToUsdString(micros: bigint): string {
   return `${sign}${abs / 1_000_000n}.${(abs % 1_000_000n).toString().padStart(6, "0")}`;
 }
 
-export async function providerHealthDetail(db: Db, breakers: Pick<CircuitBreakers, "state">, params: unknown, now: Date = new Date()) {
+export async function providerHealthDetail(
+  db: Db,
+  breakers: Pick<CircuitBreakers, "state">,
+  params: unknown,
+  now: Date = new Date(),
+) {
   const parsed = providerIdParam.safeParse(params);
   if (!parsed.success) throw notFound("No provider with this id");
   const id = parsed.data.id;
@@ -59,11 +75,25 @@ export async function providerHealthDetail(db: Db, breakers: Pick<CircuitBreaker
   return {
     ...card,
     history,
-    recent_errors: errors.map((e) => ({ at: new Date(e.at).toISOString(), status: e.status_code, error: e.error ? scrubSecrets(e.error) : null, latency_ms: e.latency_ms })),
+    recent_errors: errors.map((e) => ({
+      at: new Date(e.at).toISOString(),
+      status: e.status_code,
+      error: e.error ? scrubSecrets(e.error) : null,
+      latency_ms: e.latency_ms,
+    })),
     requests: requests.map((r) => ({
-      at: new Date(r.at).toISOString(), request_id: r.id, model: r.model_name, power_level: r.power_level, status: r.status,
-      latency_ms: r.latency_ms, ttft_ms: r.ttft_ms, prompt_tokens: r.prompt_tokens, completion_tokens: r.completion_tokens,
-      charged_usd: microsToUsdString(BigInt(r.charged_micros)), fallbacks: r.fallback_count, byok: r.byok,
+      at: new Date(r.at).toISOString(),
+      request_id: r.id,
+      model: r.model_name,
+      power_level: r.power_level,
+      status: r.status,
+      latency_ms: r.latency_ms,
+      ttft_ms: r.ttft_ms,
+      prompt_tokens: r.prompt_tokens,
+      completion_tokens: r.completion_tokens,
+      charged_usd: microsToUsdString(BigInt(r.charged_micros)),
+      fallbacks: r.fallback_count,
+      byok: r.byok,
       error: r.error_message ? scrubSecrets(r.error_message) : null,
     })),
   };

@@ -3,7 +3,15 @@ import { sqlRows } from "../db/sql.ts";
 import { scrubSecrets } from "../security/scrub.ts";
 import { log } from "../log/logger.ts";
 
-type Sample = { providerId: string; ok: boolean; latencyMs: number | null; ttftMs: number | null; statusCode: number | null; error: string | null; createdAt: Date };
+type Sample = {
+  providerId: string;
+  ok: boolean;
+  latencyMs: number | null;
+  ttftMs: number | null;
+  statusCode: number | null;
+  error: string | null;
+  createdAt: Date;
+};
 
 /**
  * Health samples for the admin view, written in batches off the request path: one insert per
@@ -13,11 +21,19 @@ export class HealthRecorder {
   private buffer: Sample[] = [];
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly db: Db, private readonly flushEveryMs = 2_000, private readonly maxBuffer = 500) {}
+  constructor(
+    private readonly db: Db,
+    private readonly flushEveryMs = 2_000,
+    private readonly maxBuffer = 500,
+  ) {}
 
   /** The error is scrubbed again here: it quotes an upstream, and admins read it back as last_error. */
   record(sample: Omit<Sample, "createdAt">): void {
-    this.buffer.push({ ...sample, error: sample.error === null ? null : scrubSecrets(sample.error).slice(0, 500), createdAt: new Date() });
+    this.buffer.push({
+      ...sample,
+      error: sample.error === null ? null : scrubSecrets(sample.error).slice(0, 500),
+      createdAt: new Date(),
+    });
     if (this.buffer.length >= this.maxBuffer) void this.flush();
     else if (!this.timer) {
       this.timer = setTimeout(() => void this.flush(), this.flushEveryMs);
@@ -57,7 +73,10 @@ export class HealthRecorder {
           ],
         );
       } catch (err) {
-        log().warn({ dropped: batch.length, err: err instanceof Error ? err.message : String(err) }, "health: dropped samples");
+        log().warn(
+          { dropped: batch.length, err: err instanceof Error ? err.message : String(err) },
+          "health: dropped samples",
+        );
       }
     });
     return this.writing;

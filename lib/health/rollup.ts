@@ -64,8 +64,18 @@ export async function rollUpHealth(db: Db, now: Date = new Date()): Promise<Roll
   });
   // Raw samples go only once rolled (and past the re-roll window): never before the watermark.
   const rawCut = new Date(Math.min(now.getTime() - RAW_KEEP_MS, from.getTime()));
-  const prunedSamples = await pruneInBatches(db, "sy_health_prune_samples", `DELETE FROM provider_health_samples WHERE id IN (SELECT id FROM provider_health_samples WHERE created_at < $1::timestamptz::timestamp LIMIT ${PRUNE_BATCH})`, iso(rawCut));
-  const prunedMinutes = await pruneInBatches(db, "sy_health_prune_minutes", `DELETE FROM provider_health_minutes WHERE (provider_id, minute) IN (SELECT provider_id, minute FROM provider_health_minutes WHERE minute < $1::timestamptz::timestamp LIMIT ${PRUNE_BATCH})`, iso(new Date(now.getTime() - ROLLUP_KEEP_MS)));
+  const prunedSamples = await pruneInBatches(
+    db,
+    "sy_health_prune_samples",
+    `DELETE FROM provider_health_samples WHERE id IN (SELECT id FROM provider_health_samples WHERE created_at < $1::timestamptz::timestamp LIMIT ${PRUNE_BATCH})`,
+    iso(rawCut),
+  );
+  const prunedMinutes = await pruneInBatches(
+    db,
+    "sy_health_prune_minutes",
+    `DELETE FROM provider_health_minutes WHERE (provider_id, minute) IN (SELECT provider_id, minute FROM provider_health_minutes WHERE minute < $1::timestamptz::timestamp LIMIT ${PRUNE_BATCH})`,
+    iso(new Date(now.getTime() - ROLLUP_KEEP_MS)),
+  );
   return { through, minutes: Number(rolled[0]?.n ?? 0), prunedSamples, prunedMinutes };
 }
 
@@ -73,7 +83,12 @@ export async function rollUpHealth(db: Db, now: Date = new Date()): Promise<Roll
 async function pruneInBatches(db: Db, name: string, sql: string, cut: string): Promise<number> {
   let total = 0;
   for (;;) {
-    const rows = await sqlRows<{ n: string }>(db, name, `WITH d AS (${sql} RETURNING 1) SELECT count(*)::text AS n FROM d`, [cut]);
+    const rows = await sqlRows<{ n: string }>(
+      db,
+      name,
+      `WITH d AS (${sql} RETURNING 1) SELECT count(*)::text AS n FROM d`,
+      [cut],
+    );
     const n = Number(rows[0]?.n ?? 0);
     total += n;
     if (n < PRUNE_BATCH) return total;

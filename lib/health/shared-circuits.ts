@@ -29,7 +29,12 @@ export type CircuitSnapshot = {
   degraded: ReadonlySet<string>;
 };
 
-export const NO_CIRCUITS: CircuitSnapshot = { skip: new Set(), trial: new Set(), checkDown: new Set(), degraded: new Set() };
+export const NO_CIRCUITS: CircuitSnapshot = {
+  skip: new Set(),
+  trial: new Set(),
+  checkDown: new Set(),
+  degraded: new Set(),
+};
 
 /** Whether a provider counts as open for routing in this snapshot (trial providers do not: they are tried once). */
 export function isOpenIn(s: CircuitSnapshot, providerId: string): boolean {
@@ -37,11 +42,22 @@ export function isOpenIn(s: CircuitSnapshot, providerId: string): boolean {
 }
 
 /** A provider as a user sees it in the model list: down by the active check, circuit open, or up. */
-export function providerStateOf(s: CircuitSnapshot, localOpen: (providerId: string) => boolean): (providerId: string) => "up" | "down" | "circuit_open" {
-  return (id) => (s.checkDown.has(id) ? "down" : s.skip.has(id) || s.trial.has(id) || localOpen(id) ? "circuit_open" : "up");
+export function providerStateOf(
+  s: CircuitSnapshot,
+  localOpen: (providerId: string) => boolean,
+): (providerId: string) => "up" | "down" | "circuit_open" {
+  return (id) =>
+    s.checkDown.has(id) ? "down" : s.skip.has(id) || s.trial.has(id) || localOpen(id) ? "circuit_open" : "up";
 }
 
-type Row = { provider_id: string; open: boolean; reason: string | null; degraded: boolean; cooling: boolean; trial_taken: boolean };
+type Row = {
+  provider_id: string;
+  open: boolean;
+  reason: string | null;
+  degraded: boolean;
+  cooling: boolean;
+  trial_taken: boolean;
+};
 
 export class SharedCircuits {
   private readonly cache = new TtlCache<"all", CircuitSnapshot>(identityTtlMs);
@@ -139,7 +155,10 @@ export class SharedCircuits {
  * A provider's circuit as the admin's cards and the metrics show it: open in this process or in
  * the cluster (a circuit the active check opened is left to the check's own "down").
  */
-export async function clusterCircuitView(local: Pick<CircuitBreakers, "state">, shared?: Pick<SharedCircuits, "snapshot">): Promise<Pick<CircuitBreakers, "state">> {
+export async function clusterCircuitView(
+  local: Pick<CircuitBreakers, "state">,
+  shared?: Pick<SharedCircuits, "snapshot">,
+): Promise<Pick<CircuitBreakers, "state">> {
   const s = shared ? await shared.snapshot() : NO_CIRCUITS;
   return {
     state(id) {

@@ -46,8 +46,13 @@ describe("the provider state rule", () => {
 describe("severity", () => {
   it("puts down and circuit open first, then degraded, keeping the given order within each", () => {
     const cards = [
-      { id: "a", s: "healthy" }, { id: "b", s: "degraded" }, { id: "c", s: "circuit_open" }, { id: "d", s: "disabled" },
-      { id: "e", s: "down" }, { id: "f", s: undefined }, { id: "g", s: "degraded" },
+      { id: "a", s: "healthy" },
+      { id: "b", s: "degraded" },
+      { id: "c", s: "circuit_open" },
+      { id: "d", s: "disabled" },
+      { id: "e", s: "down" },
+      { id: "f", s: undefined },
+      { id: "g", s: "degraded" },
     ] as const;
     expect(bySeverity(cards, (c) => c.s).map((c) => c.id)).toEqual(["c", "e", "b", "g", "a", "d", "f"]);
     expect(severityRank("unconfigured")).toBe(2);

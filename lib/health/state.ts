@@ -35,11 +35,27 @@ export function healthState({ enabled, check, circuit, successRate }: StateInput
 /** What each state is called on screen and what it means, in the rule's order of precedence. */
 export const STATE_WORDS: Record<HealthState, { label: string; meaning: string }> = {
   disabled: { label: "disabled", meaning: "an admin turned it off; routing never uses it" },
-  unconfigured: { label: "unconfigured", meaning: "it needs a platform key and has none: not called by checks, only users' own keys can use it" },
-  circuit_open: { label: "circuit open", meaning: "3 calls in a row failed in an app process; every process skips it for the cooldown (30 s unless SWITCHYARD_CIRCUIT_COOLDOWN_MS says otherwise), then one trial call in the cluster goes through" },
-  down: { label: "down", meaning: `its last health check failed, or under ${DOWN_BELOW_RATE * 100}% of calls succeeded in the last 15 minutes` },
-  degraded: { label: "degraded", meaning: `${DOWN_BELOW_RATE * 100}% to ${HEALTHY_RATE * 100}% of calls succeeded in the last 15 minutes` },
-  healthy: { label: "healthy", meaning: `at least ${HEALTHY_RATE * 100}% of calls succeeded in the last 15 minutes, or no calls and its last health check passed` },
+  unconfigured: {
+    label: "unconfigured",
+    meaning: "it needs a platform key and has none: not called by checks, only users' own keys can use it",
+  },
+  circuit_open: {
+    label: "circuit open",
+    meaning:
+      "3 calls in a row failed in an app process; every process skips it for the cooldown (30 s unless SWITCHYARD_CIRCUIT_COOLDOWN_MS says otherwise), then one trial call in the cluster goes through",
+  },
+  down: {
+    label: "down",
+    meaning: `its last health check failed, or under ${DOWN_BELOW_RATE * 100}% of calls succeeded in the last 15 minutes`,
+  },
+  degraded: {
+    label: "degraded",
+    meaning: `${DOWN_BELOW_RATE * 100}% to ${HEALTHY_RATE * 100}% of calls succeeded in the last 15 minutes`,
+  },
+  healthy: {
+    label: "healthy",
+    meaning: `at least ${HEALTHY_RATE * 100}% of calls succeeded in the last 15 minutes, or no calls and its last health check passed`,
+  },
   unknown: { label: "no data", meaning: "no calls in the last 15 minutes and no health check yet" },
 };
 
@@ -51,7 +67,10 @@ export function severityRank(state: HealthState | undefined): number {
 
 /** A stable sort by severity: within a rank the given order stays. */
 export function bySeverity<T>(items: readonly T[], stateOf: (item: T) => HealthState | undefined): T[] {
-  return items.map((item, i) => ({ item, i, rank: severityRank(stateOf(item)) })).sort((a, b) => a.rank - b.rank || a.i - b.i).map((x) => x.item);
+  return items
+    .map((item, i) => ({ item, i, rank: severityRank(stateOf(item)) }))
+    .sort((a, b) => a.rank - b.rank || a.i - b.i)
+    .map((x) => x.item);
 }
 
 /** How an hour's (or any span's) availability is coloured: the state rule's thresholds; null when nothing was called. */

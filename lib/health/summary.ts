@@ -36,7 +36,13 @@ export type ProviderHealthView = {
   /** The latest call in the window: exact once raw, to the minute once rolled up. */
   checked_at: string | null;
   /** The last active check (lib/health/active-checks.ts): its model list, never a completion. */
-  last_check: { at: string; outcome: "ok" | "failed" | "unconfigured"; status: number | null; error: string | null; latency_ms: number | null } | null;
+  last_check: {
+    at: string;
+    outcome: "ok" | "failed" | "unconfigured";
+    status: number | null;
+    error: string | null;
+    latency_ms: number | null;
+  } | null;
 };
 
 export type SummaryOptions = { now?: Date; windowMinutes?: number; providerId?: string };
@@ -48,7 +54,11 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
  * hours from rollups and raw samples, the last active check, and this process's circuit breaker.
  * `providerId` narrows it to one provider (the detail page).
  */
-export async function healthSummary(db: Db, breakers: Pick<CircuitBreakers, "state">, opts: SummaryOptions = {}): Promise<ProviderHealthView[]> {
+export async function healthSummary(
+  db: Db,
+  breakers: Pick<CircuitBreakers, "state">,
+  opts: SummaryOptions = {},
+): Promise<ProviderHealthView[]> {
   const now = opts.now ?? new Date();
   const since = new Date(now.getTime() - (opts.windowMinutes ?? 15) * 60_000);
   const hourAgo = minuteFloor(now.getTime() - 3_600_000);
@@ -67,16 +77,30 @@ export async function healthSummary(db: Db, breakers: Pick<CircuitBreakers, "sta
     const err = errorOf.get(p.id);
     const own = hoursOf.get(p.id) ?? [];
     return {
-      provider: p.slug, provider_id: p.id, name: p.name, enabled: p.enabled,
-      state: healthState({ enabled: p.enabled, check: check?.outcome ?? null, circuit: breakers.state(p.id), successRate: w.rate }),
+      provider: p.slug,
+      provider_id: p.id,
+      name: p.name,
+      enabled: p.enabled,
+      state: healthState({
+        enabled: p.enabled,
+        check: check?.outcome ?? null,
+        circuit: breakers.state(p.id),
+        successRate: w.rate,
+      }),
       success_rate: w.rate,
-      latency_p50_ms: quantile(w.latency, 0.5), latency_p95_ms: quantile(w.latency, 0.95),
-      ttft_p50_ms: quantile(w.ttft, 0.5), ttft_p95_ms: quantile(w.ttft, 0.95),
+      latency_p50_ms: quantile(w.latency, 0.5),
+      latency_p95_ms: quantile(w.latency, 0.95),
+      ttft_p50_ms: quantile(w.ttft, 0.5),
+      ttft_p95_ms: quantile(w.ttft, 0.95),
       samples: w.requests,
       requests_last_hour: own.reduce((n, h) => n + h.last_hour, 0),
       models_served: p.models_served,
-      hourly: hourlyCounts(own.map((h) => ({ hour: new Date(h.hour), requests: h.requests, ok: h.ok })), now),
-      last_error: err?.error ? scrubSecrets(err.error) : null, last_error_at: iso(err?.at ?? null),
+      hourly: hourlyCounts(
+        own.map((h) => ({ hour: new Date(h.hour), requests: h.requests, ok: h.ok })),
+        now,
+      ),
+      last_error: err?.error ? scrubSecrets(err.error) : null,
+      last_error_at: iso(err?.at ?? null),
       checked_at: iso(w.lastAt),
       last_check: check,
     };
@@ -88,7 +112,13 @@ function windowFigures(rows: readonly WindowRow[]) {
   const requests = rows.reduce((n, r) => n + r.requests, 0);
   const ok = rows.reduce((n, r) => n + r.ok, 0);
   const lastAt = rows.length ? Math.max(...rows.map((r) => r.last_at)) : null;
-  return { requests, rate: requests ? ok / requests : null, latency: mergeHistograms(rows.map((r) => r.latency_hist)), ttft: mergeHistograms(rows.map((r) => r.ttft_hist)), lastAt };
+  return {
+    requests,
+    rate: requests ? ok / requests : null,
+    latency: mergeHistograms(rows.map((r) => r.latency_hist)),
+    ttft: mergeHistograms(rows.map((r) => r.ttft_hist)),
+    lastAt,
+  };
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

@@ -9,7 +9,11 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
  * database cannot store (NUL, unpaired surrogates) and absurd nesting are refused here for every
  * route, before any handler can write part of the request.
  */
-export async function readJson<T extends z.ZodType>(req: Request, schema: T, maxBytes = DEFAULT_MAX_BODY_BYTES): Promise<z.infer<T>> {
+export async function readJson<T extends z.ZodType>(
+  req: Request,
+  schema: T,
+  maxBytes = DEFAULT_MAX_BODY_BYTES,
+): Promise<z.infer<T>> {
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > maxBytes) throw new ApiError(413, "body_too_large", `Request body exceeds ${maxBytes} bytes`);
   const text = await readCapped(req, maxBytes);
@@ -29,7 +33,10 @@ export async function readJson<T extends z.ZodType>(req: Request, schema: T, max
 function jsonProblem(json: unknown): ApiError | null {
   const problem = findJsonProblem(json);
   if (!problem) return null;
-  return badRequest(problem.path ? `${problem.path}: ${problem.message}` : `Request body ${problem.message}`, problem.path);
+  return badRequest(
+    problem.path ? `${problem.path}: ${problem.message}` : `Request body ${problem.message}`,
+    problem.path,
+  );
 }
 
 async function readCapped(req: Request, maxBytes: number): Promise<string> {

@@ -15,7 +15,9 @@ describe("crossSiteRefusal, for a request signed in by the session cookie (stric
   });
 
   it("refuses a write from another origin, naming both origins", () => {
-    expect(refusal("POST", { origin: "http://evil.example" })).toMatch(/Origin http:\/\/evil\.example is not this app's origin \(http:\/\/localhost:3000\)/);
+    expect(refusal("POST", { origin: "http://evil.example" })).toMatch(
+      /Origin http:\/\/evil\.example is not this app's origin \(http:\/\/localhost:3000\)/,
+    );
     // Same host, other scheme or port: another origin.
     expect(refusal("POST", { origin: "https://localhost:3000" })).not.toBeNull();
     expect(refusal("POST", { origin: "http://localhost:3001" })).not.toBeNull();
@@ -35,7 +37,8 @@ describe("crossSiteRefusal, for a request signed in by the session cookie (stric
   });
 
   it("never stands in the way of reads", () => {
-    for (const method of ["GET", "HEAD", "OPTIONS"]) expect(refusal(method, { origin: "http://evil.example" })).toBeNull();
+    for (const method of ["GET", "HEAD", "OPTIONS"])
+      expect(refusal(method, { origin: "http://evil.example" })).toBeNull();
   });
 });
 

@@ -35,7 +35,9 @@ export function crossSiteRefusal(method: string, headers: Headers, appOrigin: st
   const site = headers.get("sec-fetch-site");
   if (site === "same-origin") return null;
   if (site !== null && site !== "none") return `Cross-site request refused (Sec-Fetch-Site: ${site})`;
-  return strict ? "Request refused: a request authenticated by the session cookie must carry an Origin header (API clients: use a gateway key)" : null;
+  return strict
+    ? "Request refused: a request authenticated by the session cookie must carry an Origin header (API clients: use a gateway key)"
+    : null;
 }
 
 function sameOrigin(origin: string, appOrigin: string): boolean {

@@ -17,13 +17,17 @@ export class ApiError extends Error {
   }
 }
 
-export const badRequest = (message: string, param: string | null = null) => new ApiError(400, "invalid_request", message, param);
+export const badRequest = (message: string, param: string | null = null) =>
+  new ApiError(400, "invalid_request", message, param);
 export const unauthorized = (message = "Authentication required") => new ApiError(401, "unauthorized", message);
-export const forbidden = (message = "You do not have access to this resource") => new ApiError(403, "forbidden", message);
+export const forbidden = (message = "You do not have access to this resource") =>
+  new ApiError(403, "forbidden", message);
 export const notFound = (message = "Not found") => new ApiError(404, "not_found", message);
 export const conflict = (message: string, param: string | null = null) => new ApiError(409, "conflict", message, param);
 export const tooMany = (message: string, retryAfterSeconds: number) =>
-  new ApiError(429, "rate_limited", message, null, { "Retry-After": String(Math.max(1, Math.ceil(retryAfterSeconds))) });
+  new ApiError(429, "rate_limited", message, null, {
+    "Retry-After": String(Math.max(1, Math.ceil(retryAfterSeconds))),
+  });
 
 /**
  * A failed parse as one 400: `param` names the first field, the message says every problem (for
@@ -57,5 +61,7 @@ export function errorBody(err: ApiError, shape: ErrorShape) {
     const type = OPENAI_TYPES[err.status] ?? (err.status >= 500 ? "api_error" : "invalid_request_error");
     return { error: { message: err.message, type, code: err.code, param: err.param } };
   }
-  return { error: { code: err.code, message: err.message, param: err.param, ...(err.errors ? { errors: err.errors } : {}) } };
+  return {
+    error: { code: err.code, message: err.message, param: err.param, ...(err.errors ? { errors: err.errors } : {}) },
+  };
 }

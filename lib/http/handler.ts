@@ -14,7 +14,14 @@ import { existingSettlements } from "../ledger/settlements.ts";
 import { log } from "../log/logger.ts";
 import { scrubSecrets } from "../security/scrub.ts";
 
-export type HandlerContext<P> = { req: Request; caller: Caller; params: P; db: Db; requestId: string; timing: ServerTiming };
+export type HandlerContext<P> = {
+  req: Request;
+  caller: Caller;
+  params: P;
+  db: Db;
+  requestId: string;
+  timing: ServerTiming;
+};
 export type PublicContext<P> = Omit<HandlerContext<P>, "caller"> & { caller: Caller | null };
 
 type RouteContext = { params?: Promise<Record<string, string | string[]>> };
@@ -39,8 +46,14 @@ export function json(body: unknown, init: ResponseInit = {}): Response {
  * every error into one JSON shape. Unknown errors become a logged 500 with a request id, never a
  * stack trace.
  */
-export function handler<P = Record<string, string>>(opts: Options & { access: "public" }, fn: (ctx: PublicContext<P>) => Promise<Result>): (req: Request, rc: RouteContext) => Promise<Response>;
-export function handler<P = Record<string, string>>(opts: Options & { access: Area }, fn: (ctx: HandlerContext<P>) => Promise<Result>): (req: Request, rc: RouteContext) => Promise<Response>;
+export function handler<P = Record<string, string>>(
+  opts: Options & { access: "public" },
+  fn: (ctx: PublicContext<P>) => Promise<Result>,
+): (req: Request, rc: RouteContext) => Promise<Response>;
+export function handler<P = Record<string, string>>(
+  opts: Options & { access: Area },
+  fn: (ctx: HandlerContext<P>) => Promise<Result>,
+): (req: Request, rc: RouteContext) => Promise<Response>;
 export function handler<P>(opts: Options, fn: (ctx: HandlerContext<P>) => Promise<Result>) {
   const shape = opts.errors ?? "app";
   return async (req: Request, rc: RouteContext): Promise<Response> => {
@@ -62,7 +75,8 @@ export function handler<P>(opts: Options, fn: (ctx: HandlerContext<P>) => Promis
       if (settling) await settling;
       const params = checkedParams(await rc.params) as P;
       const result = await fn({ req, caller: caller as Caller, params, db: database, requestId, timing });
-      const res = result instanceof Response ? result : result === null ? new Response(null, { status: 204 }) : json(result);
+      const res =
+        result instanceof Response ? result : result === null ? new Response(null, { status: 204 }) : json(result);
       return withTiming(res, shape, timing);
     } catch (err) {
       // The client went away (mid-body, mid-request): nothing to answer, nothing wrong here.
@@ -83,7 +97,10 @@ function withTiming(res: Response, shape: ErrorShape, timing: ServerTiming): Res
 
 export function errorResponse(err: unknown, shape: ErrorShape, requestId: string): Response {
   const apiError = toApiError(err, requestId);
-  return json(errorBody(apiError, shape), { status: apiError.status, headers: { ...apiError.headers, "X-Request-Id": requestId } });
+  return json(errorBody(apiError, shape), {
+    status: apiError.status,
+    headers: { ...apiError.headers, "X-Request-Id": requestId },
+  });
 }
 
 function isClientAbort(err: unknown, req: Request): boolean {
@@ -98,7 +115,10 @@ function toApiError(err: unknown, requestId: string): ApiError {
   if (err instanceof z.ZodError) return fromZodError(err);
   if (isNotFound(err)) return new ApiError(404, "not_found", "Not found");
   if (isUniqueViolation(err)) return new ApiError(409, "conflict", "Already exists");
-  log().error({ request_id: requestId, err: scrubSecrets(err instanceof Error ? (err.stack ?? err.message) : String(err)) }, "unhandled error");
+  log().error(
+    { request_id: requestId, err: scrubSecrets(err instanceof Error ? (err.stack ?? err.message) : String(err)) },
+    "unhandled error",
+  );
   return new ApiError(500, "internal_error", `Internal error (request ${requestId})`);
 }
 
@@ -122,4 +142,3 @@ function refuseCrossSiteWrite(req: Request, caller: Caller | null): void {
   const bodyRefusal = byCookie ? nonJsonBodyRefusal(req.method, req.headers) : null;
   if (bodyRefusal) throw new ApiError(415, "unsupported_media_type", bodyRefusal);
 }
-

@@ -17,11 +17,18 @@ export async function checkNextAuthRequest(req: Request): Promise<void> {
     if (!CALLBACK_COOKIES.includes(name) || isCallbackUrl(value, url.origin)) continue;
     // Cleared as well: a browser holding a broken cookie would otherwise be refused on every sign-in.
     const clear = `${name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${name.startsWith("__Secure-") ? "; Secure" : ""}`;
-    throw new ApiError(400, "invalid_request", `The ${name} cookie is not a valid callback URL; it has been cleared`, name, { "Set-Cookie": clear });
+    throw new ApiError(
+      400,
+      "invalid_request",
+      `The ${name} cookie is not a valid callback URL; it has been cleared`,
+      name,
+      { "Set-Cookie": clear },
+    );
   }
   if (req.method !== "POST") return;
   const body = await checkForeignBody(req);
-  if (body && typeof body === "object" && "callbackUrl" in body) checkCallbackUrl((body as { callbackUrl: unknown }).callbackUrl, url.origin, "callbackUrl");
+  if (body && typeof body === "object" && "callbackUrl" in body)
+    checkCallbackUrl((body as { callbackUrl: unknown }).callbackUrl, url.origin, "callbackUrl");
 }
 
 function checkCallbackUrl(value: unknown, origin: string, param: string): void {
@@ -44,7 +51,10 @@ function cookies(header: string | null): [string, string][] {
   return (header ?? "").split(";").flatMap((part) => {
     const eq = part.indexOf("=");
     if (eq <= 0) return [];
-    const raw = part.slice(eq + 1).trim().replace(/^"(.*)"$/, "$1");
+    const raw = part
+      .slice(eq + 1)
+      .trim()
+      .replace(/^"(.*)"$/, "$1");
     let value = raw;
     try {
       value = decodeURIComponent(raw);

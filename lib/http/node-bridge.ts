@@ -58,7 +58,8 @@ export function toWebRequest(req: IncomingMessage, res: ServerResponse, opts: { 
     if (opts.appendPeer && raw[i]!.toLowerCase() === "x-forwarded-for") continue;
     headers.append(raw[i]!, raw[i + 1]!);
   }
-  if (opts.appendPeer) headers.set("x-forwarded-for", appendForwardedFor(req.headers["x-forwarded-for"], req.socket.remoteAddress));
+  if (opts.appendPeer)
+    headers.set("x-forwarded-for", appendForwardedFor(req.headers["x-forwarded-for"], req.socket.remoteAddress));
   return new Request(new URL(req.url ?? "/", "http://localhost"), {
     method: req.method,
     headers,
@@ -79,7 +80,11 @@ export function toWebRequest(req: IncomingMessage, res: ServerResponse, opts: { 
 export async function sendWebResponse(
   res: ServerResponse,
   response: Response,
-  opts: { extraHeaders?: readonly (readonly [string, string])[]; bufferUnlessStream?: boolean; beforeEnd?: () => Promise<void> } = {},
+  opts: {
+    extraHeaders?: readonly (readonly [string, string])[];
+    bufferUnlessStream?: boolean;
+    beforeEnd?: () => Promise<void>;
+  } = {},
 ): Promise<void> {
   const extraHeaders = opts.extraHeaders ?? [];
   const headers: Record<string, string | string[]> = {};
@@ -90,7 +95,11 @@ export async function sendWebResponse(
   // Several Set-Cookie headers (next-auth sets more than one) must stay several.
   const cookies = response.headers.getSetCookie();
   if (cookies.length) headers["set-cookie"] = cookies;
-  if (opts.bufferUnlessStream && response.body && !response.headers.get("content-type")?.startsWith("text/event-stream")) {
+  if (
+    opts.bufferUnlessStream &&
+    response.body &&
+    !response.headers.get("content-type")?.startsWith("text/event-stream")
+  ) {
     // A JSON reply is complete before it is sent: one write with its length, not a chunked stream.
     const body = Buffer.from(await response.arrayBuffer());
     headers["content-length"] = String(body.byteLength);

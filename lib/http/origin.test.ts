@@ -22,11 +22,35 @@ describe("appOrigin", () => {
 
   it("behind a configured trusted proxy, takes host and scheme from what that proxy (the last hop) wrote", () => {
     const trusted = env({ SWITCHYARD_TRUSTED_PROXIES: "10.0.0.0/8" });
-    expect(appOrigin(h({ host: "app:3000", "x-forwarded-host": "gw.example.com", "x-forwarded-proto": "https", "x-forwarded-for": "203.0.113.9, 10.0.0.5" }), "x:1", trusted)).toBe("https://gw.example.com");
+    expect(
+      appOrigin(
+        h({
+          host: "app:3000",
+          "x-forwarded-host": "gw.example.com",
+          "x-forwarded-proto": "https",
+          "x-forwarded-for": "203.0.113.9, 10.0.0.5",
+        }),
+        "x:1",
+        trusted,
+      ),
+    ).toBe("https://gw.example.com");
     // A proxy that appends keeps the client's forgery first.
-    expect(appOrigin(h({ host: "app:3000", "x-forwarded-host": "evil.example, gw.example.com", "x-forwarded-proto": "http, https", "x-forwarded-for": "203.0.113.9, 10.0.0.5" }), "x:1", trusted)).toBe("https://gw.example.com");
+    expect(
+      appOrigin(
+        h({
+          host: "app:3000",
+          "x-forwarded-host": "evil.example, gw.example.com",
+          "x-forwarded-proto": "http, https",
+          "x-forwarded-for": "203.0.113.9, 10.0.0.5",
+        }),
+        "x:1",
+        trusted,
+      ),
+    ).toBe("https://gw.example.com");
     // A client reaching the app directly (the peer the launcher recorded is not a listed proxy) cannot pick the origin.
-    expect(appOrigin(h({ host: "app:3000", ...FORGED, "x-forwarded-for": "10.0.0.5, 198.51.100.7" }), "x:1", trusted)).toBe("http://app:3000");
+    expect(
+      appOrigin(h({ host: "app:3000", ...FORGED, "x-forwarded-for": "10.0.0.5, 198.51.100.7" }), "x:1", trusted),
+    ).toBe("http://app:3000");
     expect(appOrigin(h({ host: "app:3000", ...FORGED }), "x:1", trusted)).toBe("http://app:3000");
     // Without forwarded headers it is the Host, as without a proxy.
     expect(appOrigin(h({ host: "app:3000" }), "x:1", trusted)).toBe("http://app:3000");
@@ -36,7 +60,13 @@ describe("appOrigin", () => {
     for (const host of ["evil.example/path", "user@evil.example", "a b", ""]) {
       expect(() => appOrigin(h({ host }), "x:1", env()), host).toThrow(ApiError);
     }
-    expect(() => appOrigin(h({ host: "app", "x-forwarded-proto": "javascript", "x-forwarded-for": "10.0.0.1" }), "x:1", env({ SWITCHYARD_TRUSTED_PROXIES: "10.0.0.1" }))).toThrow(/X-Forwarded-Proto/);
+    expect(() =>
+      appOrigin(
+        h({ host: "app", "x-forwarded-proto": "javascript", "x-forwarded-for": "10.0.0.1" }),
+        "x:1",
+        env({ SWITCHYARD_TRUSTED_PROXIES: "10.0.0.1" }),
+      ),
+    ).toThrow(/X-Forwarded-Proto/);
     expect(appOrigin(h({ host: "[::1]:3000" }), "x:1", env())).toBe("http://[::1]:3000");
     expect(appOrigin(h({ host: "my_app:3000" }), "x:1", env())).toBe("http://my_app:3000");
   });
@@ -50,7 +80,10 @@ describe("publicOrigin (Stripe's return URLs)", () => {
   afterEach(() => vi.unstubAllEnvs());
 
   it("does not send a paying user to a host named in a forged X-Forwarded-Host", () => {
-    const req = new Request("http://localhost:3000/api/credits/checkout", { method: "POST", headers: { host: "switchyard.lan:3000", ...FORGED } });
+    const req = new Request("http://localhost:3000/api/credits/checkout", {
+      method: "POST",
+      headers: { host: "switchyard.lan:3000", ...FORGED },
+    });
     expect(publicOrigin(req)).toBe("http://switchyard.lan:3000");
   });
 });
@@ -58,16 +91,47 @@ describe("publicOrigin (Stripe's return URLs)", () => {
 describe("canonicalForwardedHeaders (what proxy.ts hands next-auth)", () => {
   it("leaves requests without forwarded headers, or with the right ones, alone", () => {
     expect(canonicalForwardedHeaders(h({ host: "localhost:3000" }), "x:1", env())).toBeNull();
-    expect(canonicalForwardedHeaders(h({ host: "localhost:3000", "x-forwarded-host": "localhost:3000", "x-forwarded-proto": "http" }), "x:1", env())).toBeNull();
+    expect(
+      canonicalForwardedHeaders(
+        h({ host: "localhost:3000", "x-forwarded-host": "localhost:3000", "x-forwarded-proto": "http" }),
+        "x:1",
+        env(),
+      ),
+    ).toBeNull();
     const trusted = env({ SWITCHYARD_TRUSTED_PROXIES: "10.0.0.0/8" });
-    expect(canonicalForwardedHeaders(h({ host: "app:3000", "x-forwarded-host": "gw.example.com", "x-forwarded-proto": "https", "x-forwarded-for": "203.0.113.9, 10.0.0.5" }), "x:1", trusted)).toBeNull();
+    expect(
+      canonicalForwardedHeaders(
+        h({
+          host: "app:3000",
+          "x-forwarded-host": "gw.example.com",
+          "x-forwarded-proto": "https",
+          "x-forwarded-for": "203.0.113.9, 10.0.0.5",
+        }),
+        "x:1",
+        trusted,
+      ),
+    ).toBeNull();
   });
 
   it("rewrites forged or appended values to the trusted origin and keeps every other header", () => {
     const out = canonicalForwardedHeaders(h({ host: "localhost:3000", cookie: "a=b", ...FORGED }), "x:1", env())!;
-    expect(Object.fromEntries(out)).toEqual({ host: "localhost:3000", cookie: "a=b", "x-forwarded-host": "localhost:3000", "x-forwarded-proto": "http" });
+    expect(Object.fromEntries(out)).toEqual({
+      host: "localhost:3000",
+      cookie: "a=b",
+      "x-forwarded-host": "localhost:3000",
+      "x-forwarded-proto": "http",
+    });
     const trusted = env({ SWITCHYARD_TRUSTED_PROXIES: "10.0.0.0/8" });
-    const appended = canonicalForwardedHeaders(h({ host: "app:3000", "x-forwarded-host": "evil.example, gw.example.com", "x-forwarded-proto": "https", "x-forwarded-for": "203.0.113.9, 10.0.0.5" }), "x:1", trusted)!;
+    const appended = canonicalForwardedHeaders(
+      h({
+        host: "app:3000",
+        "x-forwarded-host": "evil.example, gw.example.com",
+        "x-forwarded-proto": "https",
+        "x-forwarded-for": "203.0.113.9, 10.0.0.5",
+      }),
+      "x:1",
+      trusted,
+    )!;
     expect([appended.get("x-forwarded-host"), appended.get("x-forwarded-proto")]).toEqual(["gw.example.com", "https"]);
   });
 
@@ -103,9 +167,19 @@ describe("next-auth's session cookies, given the headers proxy.ts passes on", ()
     if (!seen.has("x-forwarded-proto")) seen.set("x-forwarded-proto", "http");
     const token = await encode({ token: { sub: "user-1", email: "u@example.com" }, secret: SECRET });
     let setCookies: string[] = [];
-    const res = { getHeader: () => setCookies, setHeader: (_name: string, value: string[]) => void (setCookies = value) };
-    const req = { headers: Object.fromEntries(seen), cookies: { "next-auth.session-token": token, "__Secure-next-auth.session-token": token } };
-    const session = await getServerSession(req as never, res as never, { secret: SECRET, session: { strategy: "jwt" }, providers: [] });
+    const res = {
+      getHeader: () => setCookies,
+      setHeader: (_name: string, value: string[]) => void (setCookies = value),
+    };
+    const req = {
+      headers: Object.fromEntries(seen),
+      cookies: { "next-auth.session-token": token, "__Secure-next-auth.session-token": token },
+    };
+    const session = await getServerSession(req as never, res as never, {
+      secret: SECRET,
+      session: { strategy: "jwt" },
+      providers: [],
+    });
     return { signedIn: session !== null, setCookies };
   }
   const named = (cookies: string[], name: string) => cookies.find((c) => c.startsWith(`${name}=`));
@@ -115,19 +189,30 @@ describe("next-auth's session cookies, given the headers proxy.ts passes on", ()
       const { signedIn, setCookies } = await sessionCookies(headers);
       expect(signedIn).toBe(true);
       expect(named(setCookies, "next-auth.session-token")).toBeDefined();
-      expect(setCookies.some((c) => /;\s*Secure/i.test(c) || c.startsWith("__Secure-") || c.startsWith("__Host-"))).toBe(false);
-      expect(decodeURIComponent(named(setCookies, "next-auth.callback-url")!)).toMatch(/^next-auth\.callback-url=http:\/\/localhost:3000;/);
+      expect(
+        setCookies.some((c) => /;\s*Secure/i.test(c) || c.startsWith("__Secure-") || c.startsWith("__Host-")),
+      ).toBe(false);
+      expect(decodeURIComponent(named(setCookies, "next-auth.callback-url")!)).toMatch(
+        /^next-auth\.callback-url=http:\/\/localhost:3000;/,
+      );
       expect(setCookies.join("\n")).not.toContain("evil.example");
     }
   });
 
   it("behind a trusted TLS proxy: `Secure` __Secure- cookies and an https callback URL on the proxy's host", async () => {
     vi.stubEnv("SWITCHYARD_TRUSTED_PROXIES", "10.0.0.0/8");
-    const { signedIn, setCookies } = await sessionCookies({ host: "app:3000", "x-forwarded-host": "evil.example, gw.example.com", "x-forwarded-proto": "https", "x-forwarded-for": "203.0.113.9, 10.0.0.5" });
+    const { signedIn, setCookies } = await sessionCookies({
+      host: "app:3000",
+      "x-forwarded-host": "evil.example, gw.example.com",
+      "x-forwarded-proto": "https",
+      "x-forwarded-for": "203.0.113.9, 10.0.0.5",
+    });
     expect(signedIn).toBe(true);
     expect(named(setCookies, "__Secure-next-auth.session-token")).toMatch(/;\s*Secure/i);
     expect(named(setCookies, "next-auth.session-token")).toBeUndefined();
-    expect(decodeURIComponent(named(setCookies, "__Secure-next-auth.callback-url")!)).toMatch(/=https:\/\/gw\.example\.com;/);
+    expect(decodeURIComponent(named(setCookies, "__Secure-next-auth.callback-url")!)).toMatch(
+      /=https:\/\/gw\.example\.com;/,
+    );
     expect(setCookies.join("\n")).not.toContain("evil.example");
   });
 

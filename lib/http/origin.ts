@@ -17,7 +17,8 @@ export function appOrigin(headers: Headers, fallbackHost: string, env: NodeJS.Pr
   // forwarded host/proto count only when that peer is one of the named proxies: a client that
   // reaches the app directly cannot pick its origin.
   const trusted = inRanges(lastForwardedValue(headers.get("x-forwarded-for")) ?? "", trustedProxyRanges(env));
-  const host = (trusted ? lastForwardedValue(headers.get("x-forwarded-host")) : undefined) ?? headers.get("host") ?? fallbackHost;
+  const host =
+    (trusted ? lastForwardedValue(headers.get("x-forwarded-host")) : undefined) ?? headers.get("host") ?? fallbackHost;
   const proto = (trusted ? lastForwardedValue(headers.get("x-forwarded-proto"))?.toLowerCase() : undefined) ?? "http";
   if (!HOST.test(host)) throw badRequest("Invalid Host header");
   if (proto !== "http" && proto !== "https") throw badRequest("Invalid X-Forwarded-Proto header");
@@ -35,7 +36,11 @@ export function publicOrigin(req: Request): string {
  * and decides whether its cookies are `Secure`, from these two headers; Next.js keeps a client's
  * values, so a forged one would survive to next-auth unless rewritten first (proxy.ts).
  */
-export function canonicalForwardedHeaders(headers: Headers, fallbackHost: string, env: NodeJS.ProcessEnv = process.env): Headers | null {
+export function canonicalForwardedHeaders(
+  headers: Headers,
+  fallbackHost: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Headers | null {
   const sent = { host: headers.get("x-forwarded-host"), proto: headers.get("x-forwarded-proto") };
   if (sent.host === null && sent.proto === null) return null;
   const out = new Headers(headers);

@@ -25,7 +25,8 @@ export type JsonProblem = { path: string | null; message: string };
  */
 export function findJsonProblem(root: unknown): JsonProblem | null {
   const stack: { value: unknown; path: (string | number)[] }[] = [{ value: root, path: [] }];
-  const label = (path: (string | number)[]) => (path.length ? path.map((p) => (typeof p === "string" ? printable(p) : p)).join(".") : null);
+  const label = (path: (string | number)[]) =>
+    path.length ? path.map((p) => (typeof p === "string" ? printable(p) : p)).join(".") : null;
   while (stack.length) {
     const { value, path } = stack.pop()!;
     if (typeof value === "string") {
@@ -34,7 +35,8 @@ export function findJsonProblem(root: unknown): JsonProblem | null {
       continue;
     }
     if (typeof value !== "object" || value === null) continue;
-    if (path.length >= MAX_JSON_DEPTH) return { path: label(path), message: `nests deeper than ${MAX_JSON_DEPTH} levels` };
+    if (path.length >= MAX_JSON_DEPTH)
+      return { path: label(path), message: `nests deeper than ${MAX_JSON_DEPTH} levels` };
     if (Array.isArray(value)) {
       for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: [...path, i] });
       continue;

@@ -14,7 +14,11 @@ export function trustedProxies(source: NodeJS.ProcessEnv = process.env): string[
  * overwrite leave the client's own value first, so only the last entry is the trusted one.
  */
 export function lastForwardedValue(value: string | null | undefined): string | undefined {
-  return value?.split(",").map((s) => s.trim()).filter(Boolean).pop();
+  return value
+    ?.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .pop();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -74,7 +78,7 @@ export function formatIp(bytes: Uint8Array): string {
   if (bytes.length === 4) return bytes.join(".");
   const groups = Array.from({ length: 8 }, (_, i) => (bytes[2 * i]! << 8) | bytes[2 * i + 1]!);
   let best = { at: -1, len: 1 };
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     let j = i;
     while (j < 8 && groups[j] === 0) j++;
     if (j - i > best.len) best = { at: i, len: j - i };
@@ -94,7 +98,9 @@ export function parseIpRanges(entries: string[]): IpRange[] {
     const bytes = m ? parseIp(m[1]!) : null;
     const prefix = m?.[2] === undefined ? (bytes?.length ?? 0) * 8 : Number(m[2]);
     if (!bytes || prefix > bytes.length * 8) {
-      throw new Error(`SWITCHYARD_TRUSTED_PROXIES: "${entry}" is not an IP address or CIDR range (e.g. 10.0.0.0/8, 2001:db8::/32)`);
+      throw new Error(
+        `SWITCHYARD_TRUSTED_PROXIES: "${entry}" is not an IP address or CIDR range (e.g. 10.0.0.0/8, 2001:db8::/32)`,
+      );
     }
     return { bytes, prefix };
   });
@@ -134,7 +140,10 @@ export function trustedProxyRanges(env: NodeJS.ProcessEnv = process.env): IpRang
  * proxy, the left-most (the furthest back anyone trustworthy saw). Null without any entry.
  */
 export function clientAddress(forwardedFor: string | null | undefined, proxies: readonly IpRange[]): string | null {
-  const entries = (forwardedFor ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const entries = (forwardedFor ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (let i = entries.length - 1; i >= 0; i--) {
     const ip = parseIp(entries[i]!);
     if (i > 0 && ip && proxies.some((r) => inRange(ip, r))) continue;

@@ -15,7 +15,17 @@ function sentences(schema: z.ZodType, value: unknown): [string | null, string][]
   return describeZodError(parsed.error, schema).map((e) => [e.param, e.message]);
 }
 
-const model = { provider: "alpha", upstream_id: "m", name: "M", power_level: "ECO", input_per_1m: 1, output_per_1m: 2, latency_ms: 100, quality: 5, context_tokens: 1000 };
+const model = {
+  provider: "alpha",
+  upstream_id: "m",
+  name: "M",
+  power_level: "ECO",
+  input_per_1m: 1,
+  output_per_1m: 2,
+  latency_ms: 100,
+  quality: 5,
+  context_tokens: 1000,
+};
 
 describe("validation problems as sentences", () => {
   it("names the field by its label and gives the allowed range (too_small, too_big)", () => {
@@ -24,20 +34,44 @@ describe("validation problems as sentences", () => {
       ["quality", "Quality must be at most 10"],
       ["context_tokens", "Context window must be 1 or more"],
     ]);
-    expect(sentences(providerBodySchema, { slug: "a", name: "x".repeat(101), kind: "simulated", base_url: "simulated://a", priority: 1001 })).toEqual([
+    expect(
+      sentences(providerBodySchema, {
+        slug: "a",
+        name: "x".repeat(101),
+        kind: "simulated",
+        base_url: "simulated://a",
+        priority: 1001,
+      }),
+    ).toEqual([
       ["name", "Name must be at most 100 characters"],
       ["priority", "Priority must be at most 1,000"],
     ]);
-    expect(sentences(z.object({ n: z.number().positive().meta({ label: "Tokens" }) }), { n: 0 })).toEqual([["n", "Tokens must be more than 0"]]);
+    expect(sentences(z.object({ n: z.number().positive().meta({ label: "Tokens" }) }), { n: 0 })).toEqual([
+      ["n", "Tokens must be more than 0"],
+    ]);
   });
 
   it("writes money limits as dollars", () => {
-    expect(sentences(adminGrantSchema, { amount_usd: 1_000_001, reason: "because" })).toEqual([["amount_usd", "At most $1,000,000 per grant"]]);
-    expect(sentences(adminGrantSchema, { amount_usd: -1_000_001, reason: "because" })).toEqual([["amount_usd", "At most $1,000,000 per correction"]]);
-    expect(sentences(modelBodySchema, { ...model, output_per_1m: 100_001 })).toEqual([["output_per_1m", "Output price must be at most $100,000 per 1M tokens"]]);
+    expect(sentences(adminGrantSchema, { amount_usd: 1_000_001, reason: "because" })).toEqual([
+      ["amount_usd", "At most $1,000,000 per grant"],
+    ]);
+    expect(sentences(adminGrantSchema, { amount_usd: -1_000_001, reason: "because" })).toEqual([
+      ["amount_usd", "At most $1,000,000 per correction"],
+    ]);
+    expect(sentences(modelBodySchema, { ...model, output_per_1m: 100_001 })).toEqual([
+      ["output_per_1m", "Output price must be at most $100,000 per 1M tokens"],
+    ]);
     expect(sentences(checkoutSchema, { amount_usd: 4.99 })).toEqual([["amount_usd", "Amount must be $5 or more"]]);
-    expect(sentences(checkoutSchema, { amount_usd: 12.345 })).toEqual([["amount_usd", "Amount must be in whole cents"]]);
-    expect([formatDollars(1_000_000), formatDollars(5), formatDollars(0.5), formatDollars(0.000001), formatDollars(-2.25)]).toEqual(["$1,000,000", "$5", "$0.50", "$0.000001", "-$2.25"]);
+    expect(sentences(checkoutSchema, { amount_usd: 12.345 })).toEqual([
+      ["amount_usd", "Amount must be in whole cents"],
+    ]);
+    expect([
+      formatDollars(1_000_000),
+      formatDollars(5),
+      formatDollars(0.5),
+      formatDollars(0.000001),
+      formatDollars(-2.25),
+    ]).toEqual(["$1,000,000", "$5", "$0.50", "$0.000001", "-$2.25"]);
   });
 
   it("says a missing or empty field is required, once", () => {
@@ -46,11 +80,15 @@ describe("validation problems as sentences", () => {
       ["input_per_1m", "Input price is required"],
     ]);
     // An empty slug also fails its pattern; only "required" is worth saying.
-    expect(sentences(providerBodySchema, { slug: "", name: "x", kind: "simulated", base_url: "simulated://a" })).toEqual([["slug", "Slug is required"]]);
+    expect(
+      sentences(providerBodySchema, { slug: "", name: "x", kind: "simulated", base_url: "simulated://a" }),
+    ).toEqual([["slug", "Slug is required"]]);
   });
 
   it("names the expected type (invalid_type)", () => {
-    expect(sentences(modelBodySchema, { ...model, latency_ms: 1.5, quality: "high", context_tokens: Number.NaN })).toEqual([
+    expect(
+      sentences(modelBodySchema, { ...model, latency_ms: 1.5, quality: "high", context_tokens: Number.NaN }),
+    ).toEqual([
       ["latency_ms", "Typical first-token latency must be a whole number"],
       ["quality", "Quality must be a number"],
       ["context_tokens", "Context window must be a number"],
@@ -59,19 +97,36 @@ describe("validation problems as sentences", () => {
   });
 
   it("explains formats (invalid_format: email, url, datetime, pattern)", () => {
-    expect(sentences(credentialsSchema, { email: "not-an-email", password: "long enough" })).toEqual([["email", "Email must be a valid email address"]]);
-    expect(sentences(z.object({ site: z.url().meta({ label: "Website" }), at: z.iso.datetime().meta({ label: "Start" }) }), { site: "nope", at: "soon" })).toEqual([
+    expect(sentences(credentialsSchema, { email: "not-an-email", password: "long enough" })).toEqual([
+      ["email", "Email must be a valid email address"],
+    ]);
+    expect(
+      sentences(z.object({ site: z.url().meta({ label: "Website" }), at: z.iso.datetime().meta({ label: "Start" }) }), {
+        site: "nope",
+        at: "soon",
+      }),
+    ).toEqual([
       ["site", "Website must be a valid URL"],
       ["at", "Start must be a date and time such as 2030-01-31T12:00:00Z"],
     ]);
-    expect(sentences(providerBodySchema, { slug: "-Bad slug", name: "x", kind: "simulated", base_url: "simulated://a" })).toEqual([
+    expect(
+      sentences(providerBodySchema, { slug: "-Bad slug", name: "x", kind: "simulated", base_url: "simulated://a" }),
+    ).toEqual([
       ["slug", "Slug may only have lowercase letters, digits and dashes (at most 40, not starting with a dash)"],
     ]);
   });
 
   it("lists the allowed options (invalid_value), also inside lists", () => {
-    expect(sentences(modelBodySchema, { ...model, power_level: "TURBO" })).toEqual([["power_level", "Power level must be one of ECO, BALANCED or PRECISION"]]);
-    expect(sentences(routingRuleBodySchema, { name: "r", conditions: { task_type: ["chat", "poetry"] }, actions: { force_power_level: "ECO" } })).toEqual([
+    expect(sentences(modelBodySchema, { ...model, power_level: "TURBO" })).toEqual([
+      ["power_level", "Power level must be one of ECO, BALANCED or PRECISION"],
+    ]);
+    expect(
+      sentences(routingRuleBodySchema, {
+        name: "r",
+        conditions: { task_type: ["chat", "poetry"] },
+        actions: { force_power_level: "ECO" },
+      }),
+    ).toEqual([
       ["conditions.task_type.1", "Task type must be one of chat, code, rag, creative, reasoning or analysis"],
     ]);
   });
@@ -87,8 +142,12 @@ describe("validation problems as sentences", () => {
     expect(sentences(adminGrantSchema, { amount_usd: 0, reason: "because" })).toEqual([
       ["amount_usd", "Amount must not be zero: give a positive amount to grant or a negative one to correct"],
     ]);
-    expect(sentences(addByokSchema, { provider: "openai", api_key: "sk-1" })).toEqual([["api_key", "API key looks too short: keys have at least 8 characters"]]);
-    expect(sentences(settingsPatchSchema, { routing_weights: { cost: 0, latency: 0, quality: 0 } })).toEqual([["routing_weights", "At least one routing weight must be above 0"]]);
+    expect(sentences(addByokSchema, { provider: "openai", api_key: "sk-1" })).toEqual([
+      ["api_key", "API key looks too short: keys have at least 8 characters"],
+    ]);
+    expect(sentences(settingsPatchSchema, { routing_weights: { cost: 0, latency: 0, quality: 0 } })).toEqual([
+      ["routing_weights", "At least one routing weight must be above 0"],
+    ]);
   });
 
   it("reports every problem, not only the first", () => {
@@ -99,7 +158,9 @@ describe("validation problems as sentences", () => {
   });
 
   it("falls back to the field's path when a schema gives no label", () => {
-    expect(sentences(z.object({ max_tokens: z.number().int().positive() }), { max_tokens: 0 })).toEqual([["max_tokens", "max_tokens must be more than 0"]]);
+    expect(sentences(z.object({ max_tokens: z.number().int().positive() }), { max_tokens: 0 })).toEqual([
+      ["max_tokens", "max_tokens must be more than 0"],
+    ]);
   });
 
   it("gives the browser the same sentences as the API, and the labels the forms show", () => {
@@ -112,14 +173,21 @@ describe("validation problems as sentences", () => {
 
   it("accepts a $0 monthly budget (it means no paid requests) and refuses a negative one", () => {
     expect(sentences(settingsPatchSchema, { monthly_budget_usd: 0 })).toEqual([]);
-    expect(sentences(settingsPatchSchema, { monthly_budget_usd: -5 })).toEqual([["monthly_budget_usd", "Monthly budget must be 0 or more"]]);
+    expect(sentences(settingsPatchSchema, { monthly_budget_usd: -5 })).toEqual([
+      ["monthly_budget_usd", "Monthly budget must be 0 or more"],
+    ]);
   });
 });
 
 describe("custom messages written as fragments", () => {
   it("are completed with the field's label, or made a sentence about the whole body", () => {
     const schema = z
-      .object({ cursor: z.string().refine((v) => /^\d+$/.test(v), "is not a cursor").optional() })
+      .object({
+        cursor: z
+          .string()
+          .refine((v) => /^\d+$/.test(v), "is not a cursor")
+          .optional(),
+      })
       .refine((b) => b.cursor !== undefined, "give a cursor");
     expect(sentences(schema, { cursor: "x" })).toEqual([["cursor", "cursor is not a cursor"]]);
     expect(sentences(schema, {})).toEqual([[null, "Give a cursor"]]);

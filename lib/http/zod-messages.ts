@@ -54,14 +54,22 @@ export function describeZodError(error: z.ZodError, schema?: Schema): FieldError
 }
 
 /** Parses like `schema.safeParse`, answering the same sentences the API would on failure. */
-export function validateFields<S extends z.ZodType>(schema: S, value: unknown): { ok: true; data: z.output<S> } | { ok: false; errors: FieldError[] } {
+export function validateFields<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+): { ok: true; data: z.output<S> } | { ok: false; errors: FieldError[] } {
   const parsed = schema.safeParse(value, { reportInput: true });
-  return parsed.success ? { ok: true, data: parsed.data } : { ok: false, errors: describeZodError(parsed.error, schema) };
+  return parsed.success
+    ? { ok: true, data: parsed.data }
+    : { ok: false, errors: describeZodError(parsed.error, schema) };
 }
 
 /** The label a schema gives the field at `param` ("input_per_1m" → "Input price"), if it gives one. */
 export function labelOf(schema: Schema, param: string): string | undefined {
-  return metaAt(schema, param.split(".").map((p) => (/^\d+$/.test(p) ? Number(p) : p))).label;
+  return metaAt(
+    schema,
+    param.split(".").map((p) => (/^\d+$/.test(p) ? Number(p) : p)),
+  ).label;
 }
 
 type Described = FieldError & { required?: boolean };
@@ -96,7 +104,8 @@ function paramOf(path: Path): string | null {
 
 function sentence(issue: Issue, label: string, meta: FieldMeta): string {
   const limit = limitOf(issue);
-  const fill = (template: string) => template.replaceAll("{label}", label).replaceAll("{limit}", limit === undefined ? "" : formatLimit(limit, meta));
+  const fill = (template: string) =>
+    template.replaceAll("{label}", label).replaceAll("{limit}", limit === undefined ? "" : formatLimit(limit, meta));
   const override = meta.messages?.[issue.code];
   if (override) return fill(override);
   switch (issue.code) {
@@ -106,8 +115,10 @@ function sentence(issue: Issue, label: string, meta: FieldMeta): string {
       return `${label} must be ${TYPE_NAMES[issue.expected] ?? `of type ${issue.expected}`}`;
     case "too_small": {
       const n = Number(issue.minimum);
-      if (issue.origin === "string") return n <= 1 ? `${label} is required` : `${label} must be at least ${n} characters`;
-      if (issue.origin === "array" || issue.origin === "set") return n <= 1 ? `${label} needs at least one entry` : `${label} needs at least ${n} entries`;
+      if (issue.origin === "string")
+        return n <= 1 ? `${label} is required` : `${label} must be at least ${n} characters`;
+      if (issue.origin === "array" || issue.origin === "set")
+        return n <= 1 ? `${label} needs at least one entry` : `${label} needs at least ${n} entries`;
       if (!issue.inclusive) return `${label} must be more than ${formatLimit(n, meta)}`;
       if (meta.unit === "usd" && meta.per && n !== 0) return `At least ${formatLimit(n, meta)} per ${meta.per}`;
       return `${label} must be ${n === 0 ? "0" : formatLimit(n, meta)} or more`;
@@ -115,7 +126,8 @@ function sentence(issue: Issue, label: string, meta: FieldMeta): string {
     case "too_big": {
       const n = Number(issue.maximum);
       if (issue.origin === "string") return `${label} must be at most ${formatNumber(n)} characters`;
-      if (issue.origin === "array" || issue.origin === "set") return `${label} can have at most ${formatNumber(n)} entries`;
+      if (issue.origin === "array" || issue.origin === "set")
+        return `${label} can have at most ${formatNumber(n)} entries`;
       if (!issue.inclusive) return `${label} must be less than ${formatLimit(n, meta)}`;
       if (meta.unit === "usd" && meta.per) return `At most ${formatLimit(n, meta)} per ${meta.per}`;
       return `${label} must be at most ${formatLimit(n, meta)}`;
@@ -123,7 +135,9 @@ function sentence(issue: Issue, label: string, meta: FieldMeta): string {
     case "invalid_format":
       return `${label} must be ${FORMAT_NAMES[issue.format] ?? "in the expected format"}`;
     case "invalid_value":
-      return issue.values.length === 1 ? `${label} must be ${show(issue.values[0])}` : `${label} must be one of ${listOf(issue.values.map(show))}`;
+      return issue.values.length === 1
+        ? `${label} must be ${show(issue.values[0])}`
+        : `${label} must be one of ${listOf(issue.values.map(show))}`;
     case "not_multiple_of":
       if (meta.unit === "usd" && Number(issue.divisor) === 0.01) return `${label} must be in whole cents`;
       return `${label} must be a multiple of ${formatLimit(Number(issue.divisor), meta)}`;
@@ -189,7 +203,10 @@ function formatNumber(n: number): string {
 /** $1,000,000 and $5 for whole dollars, $0.50 and $0.000001 otherwise: never rounded away. */
 export function formatDollars(n: number): string {
   const whole = Number.isInteger(n);
-  const text = Math.abs(n).toLocaleString("en-US", { minimumFractionDigits: whole ? 0 : 2, maximumFractionDigits: whole ? 0 : 6 });
+  const text = Math.abs(n).toLocaleString("en-US", {
+    minimumFractionDigits: whole ? 0 : 2,
+    maximumFractionDigits: whole ? 0 : 6,
+  });
   return `${n < 0 ? "-" : ""}$${text}`;
 }
 
@@ -230,7 +247,16 @@ function firstMeta(nodes: Schema[]): FieldMeta {
   return {};
 }
 
-const WRAPPERS = new Set(["optional", "nullable", "default", "prefault", "readonly", "catch", "nonoptional", "success"]);
+const WRAPPERS = new Set([
+  "optional",
+  "nullable",
+  "default",
+  "prefault",
+  "readonly",
+  "catch",
+  "nonoptional",
+  "success",
+]);
 
 /** A schema and the schemas it wraps, outermost first. */
 function layers(s: Schema, depth = 0): Schema[] {

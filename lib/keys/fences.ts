@@ -34,7 +34,14 @@ export type FenceRow = {
   routingProfile: unknown;
 };
 
-export const fenceSelect = { monthlyLimitMicros: true, allowedPowerLevels: true, allowedModels: true, rpm: true, tpm: true, routingProfile: true } as const;
+export const fenceSelect = {
+  monthlyLimitMicros: true,
+  allowedPowerLevels: true,
+  allowedModels: true,
+  rpm: true,
+  tpm: true,
+  routingProfile: true,
+} as const;
 
 /** null when the key has no fence at all: the gateway skips every check. */
 export function parseFences(row: FenceRow): KeyFences | null {
@@ -56,7 +63,13 @@ export function parseFences(row: FenceRow): KeyFences | null {
     tpm: row.tpm,
     routingProfile: asProfile(row.routingProfile),
   };
-  const none = fences.monthlyLimitMicros === null && !fences.allowedLevels && !fences.allowedModels && fences.rpm === null && fences.tpm === null && !fences.routingProfile;
+  const none =
+    fences.monthlyLimitMicros === null &&
+    !fences.allowedLevels &&
+    !fences.allowedModels &&
+    fences.rpm === null &&
+    fences.tpm === null &&
+    !fences.routingProfile;
   return none ? null : fences;
 }
 
@@ -64,7 +77,11 @@ function asProfile(v: unknown): RoutingProfile | null {
   if (!v || typeof v !== "object") return null;
   const o = v as Record<string, unknown>;
   if (typeof o.primary !== "string") return null;
-  return { primary: o.primary, fallback: typeof o.fallback === "string" ? o.fallback : null, local: typeof o.local === "string" ? o.local : null };
+  return {
+    primary: o.primary,
+    fallback: typeof o.fallback === "string" ? o.fallback : null,
+    local: typeof o.local === "string" ? o.local : null,
+  };
 }
 
 /** Whether the key may use this model (public id `<provider_slug>/<upstream_id>`). */
@@ -75,13 +92,19 @@ export function modelAllowed(f: KeyFences | null, publicId: string, providerSlug
 /** What the key allows, in words, for a 403. */
 export function allowedText(f: KeyFences): string {
   const parts: string[] = [];
-  if (f.allowedLevels) parts.push(`power level${f.allowedLevels.size > 1 ? "s" : ""} ${[...f.allowedLevels].join(", ")}`);
+  if (f.allowedLevels)
+    parts.push(`power level${f.allowedLevels.size > 1 ? "s" : ""} ${[...f.allowedLevels].join(", ")}`);
   if (f.allowedModels) parts.push(`model${f.allowedModelList.length > 1 ? "s" : ""} ${f.allowedModelList.join(", ")}`);
   return parts.join(" and ");
 }
 
 export function modelNotAllowed(f: KeyFences, what: string): ApiError {
-  return new ApiError(403, "model_not_allowed", `This API key may not use ${what}: it allows only ${allowedText(f)}`, "model");
+  return new ApiError(
+    403,
+    "model_not_allowed",
+    `This API key may not use ${what}: it allows only ${allowedText(f)}`,
+    "model",
+  );
 }
 
 /**

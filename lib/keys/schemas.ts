@@ -9,11 +9,22 @@ const modelPattern = z
   .min(3)
   .max(200)
   .regex(/^[^\s/*]+\/(\*|[^\s*]+)$/)
-  .meta({ label: "Each allowed model", messages: { invalid_format: "{label} must be a model id like openai/gpt-4o-mini, or provider/* for all of a provider's models" } });
+  .meta({
+    label: "Each allowed model",
+    messages: {
+      invalid_format:
+        "{label} must be a model id like openai/gpt-4o-mini, or provider/* for all of a provider's models",
+    },
+  });
 
 const modelId = (label: string) =>
-  z.string().trim().min(3).max(200).regex(/^[^\s/]+\/\S+$/).meta({ label, messages: { invalid_format: "{label} must be a model id like openai/gpt-4o-mini" } });
-
+  z
+    .string()
+    .trim()
+    .min(3)
+    .max(200)
+    .regex(/^[^\s/]+\/\S+$/)
+    .meta({ label, messages: { invalid_format: "{label} must be a model id like openai/gpt-4o-mini" } });
 
 /** What a key may spend a month, in USD; at most 6 decimals (a micro-dollar). */
 const usd = z
@@ -28,7 +39,13 @@ const unique = <T>(list: T[]) => [...new Set(list)];
 /** Each fence is optional; `null` clears it (PATCH), absent leaves it as it is. */
 export const keyFencesShape = {
   monthly_limit_usd: usd.nullish(),
-  allowed_power_levels: z.array(powerLevelSchema).min(1).max(3).transform(unique).meta({ label: "Allowed power levels" }).nullish(),
+  allowed_power_levels: z
+    .array(powerLevelSchema)
+    .min(1)
+    .max(3)
+    .transform(unique)
+    .meta({ label: "Allowed power levels" })
+    .nullish(),
   allowed_models: z.array(modelPattern).min(1).max(100).transform(unique).meta({ label: "Allowed models" }).nullish(),
   rpm: z.number().int().min(1).max(1_000_000).meta({ label: "Requests per minute" }).nullish(),
   tpm: z.number().int().min(1).max(1_000_000_000).meta({ label: "Tokens per minute" }).nullish(),

@@ -41,7 +41,11 @@ export const SQL_MONTH = `date_trunc('month', timezone('UTC', now()))`;
 const KEY_SPEND = `(CASE WHEN k.spend_month = ${SQL_MONTH} THEN k.month_spend_micros ELSE 0 END)`;
 
 /** `key`: the key's counters right after the hold (with `apiKeyId`). */
-export type HoldResult = { availableMicros: number; balanceMicros: number; key?: { spentMicros: number; reservedMicros: number } };
+export type HoldResult = {
+  availableMicros: number;
+  balanceMicros: number;
+  key?: { spentMicros: number; reservedMicros: number };
+};
 
 /** The hold statement: the credit hold and, for a key with a monthly limit, the key's part. */
 function holdSql(withKey: boolean): string {
@@ -77,12 +81,25 @@ function holdSql(withKey: boolean): string {
  * gets 402 key_budget_exhausted. Either way the books agree: a hold exists only as a reservation
  * row, and a key's held sum only with the key on its row.
  */
-export async function reserve(db: Db, userId: string, requestId: string, amountMicros: number, ttlMs = DEFAULT_HOLD_TTL_MS, apiKeyId: string | null = null): Promise<HoldResult> {
+export async function reserve(
+  db: Db,
+  userId: string,
+  requestId: string,
+  amountMicros: number,
+  ttlMs = DEFAULT_HOLD_TTL_MS,
+  apiKeyId: string | null = null,
+): Promise<HoldResult> {
   if (!Number.isSafeInteger(amountMicros) || amountMicros <= 0) throw new Error(`bad hold amount ${amountMicros}`);
   const withKey = apiKeyId !== null;
   const values: unknown[] = [requestId, userId, amountMicros, Math.round(ttlMs)];
   if (withKey) values.push(apiKeyId);
-  const [row] = await sqlRows<{ balance: string; reserved: string; key_held?: string | null; key_spent?: string; key_reserved?: string }>(db, withKey ? "sy_hold_key" : "sy_hold", holdSql(withKey), values);
+  const [row] = await sqlRows<{
+    balance: string;
+    reserved: string;
+    key_held?: string | null;
+    key_spent?: string;
+    key_reserved?: string;
+  }>(db, withKey ? "sy_hold_key" : "sy_hold", holdSql(withKey), values);
   if (!row) throw insufficientCredits();
   if (withKey && !row.key_held) {
     await releaseHold(db, requestId);
@@ -142,7 +159,8 @@ export type SettleResult = {
 };
 
 /** formatMicros in SQL, for the shortfall note written in the same statement as the charge. */
-const SQL_USD = (micros: string) => `'$' || rtrim(rtrim(to_char((${micros})::numeric / 1000000, 'FM999999999999990.000000'), '0'), '.')`;
+const SQL_USD = (micros: string) =>
+  `'$' || rtrim(rtrim(to_char((${micros})::numeric / 1000000, 'FM999999999999990.000000'), '0'), '.')`;
 
 /**
  * Closes the request's hold and charges its real cost, once, in one statement (one round trip):
@@ -151,10 +169,19 @@ const SQL_USD = (micros: string) => `'$' || rtrim(rtrim(to_char((${micros})::num
  * becomes a negative balance (owed), named in the entry's reference. A hold the sweeper already
  * expired is still charged, since the tokens were produced.
  */
-export async function settle(db: Db, userId: string, requestId: string, chargeMicros: number, reference: string, usage?: UsageValues, apiKeyId: string | null = null): Promise<SettleResult> {
+export async function settle(
+  db: Db,
+  userId: string,
+  requestId: string,
+  chargeMicros: number,
+  reference: string,
+  usage?: UsageValues,
+  apiKeyId: string | null = null,
+): Promise<SettleResult> {
   if (!Number.isSafeInteger(chargeMicros) || chargeMicros < 0) throw new Error(`bad charge ${chargeMicros}`);
   const idempotencyKey = `charge:${requestId}`;
-  const once = (charge: number) => settleOnce(db, [requestId, userId, idempotencyKey, charge, reference, apiKeyId], usage);
+  const once = (charge: number) =>
+    settleOnce(db, [requestId, userId, idempotencyKey, charge, reference, apiKeyId], usage);
   try {
     const row = await once(chargeMicros);
     if (row) return row;
@@ -208,7 +235,11 @@ const SETTLE_RESULT = `SELECT amt::text AS charged, balance_micros::text AS bala
  * charge's own time and amount: usage totals match the ledger to the micro-dollar, and a settle
  * replayed after a crash (lib/ledger/settlements.ts) writes neither twice.
  */
-async function settleOnce(db: Db, base: [string, string, string, number, string, string | null], usage?: UsageValues): Promise<SettleResult | null> {
+async function settleOnce(
+  db: Db,
+  base: [string, string, string, number, string, string | null],
+  usage?: UsageValues,
+): Promise<SettleResult | null> {
   let rows: { charged: string; balance: string; reserved: string; at: string; shortfall: string }[];
   if (usage) {
     const { columns, select } = usageInsertSql(base.length + 1);
@@ -229,7 +260,13 @@ async function settleOnce(db: Db, base: [string, string, string, number, string,
   const r = rows[0];
   if (!r) return null;
   const balance = int8(r.balance);
-  return { chargedMicros: int8(r.charged), balanceMicros: balance, availableMicros: balance - int8(r.reserved), settledAt: new Date(r.at), shortfallMicros: int8(r.shortfall) };
+  return {
+    chargedMicros: int8(r.charged),
+    balanceMicros: balance,
+    availableMicros: balance - int8(r.reserved),
+    settledAt: new Date(r.at),
+    shortfallMicros: int8(r.shortfall),
+  };
 }
 
 export type PostEntry = {
@@ -251,7 +288,8 @@ export type PostedEntry = { id: bigint; balanceAfterMicros: number; duplicate: b
  * zero (409); positive ones always post, paying off what is owed first. With an idempotency key the same fact is posted at most once, even when callers race.
  */
 export async function postEntry(db: Db, e: PostEntry): Promise<PostedEntry> {
-  if (!Number.isSafeInteger(e.amountMicros) || e.amountMicros === 0) throw new ApiError(400, "invalid_amount", "amount must be a non-zero whole number of micro-dollars");
+  if (!Number.isSafeInteger(e.amountMicros) || e.amountMicros === 0)
+    throw new ApiError(400, "invalid_amount", "amount must be a non-zero whole number of micro-dollars");
   try {
     const posted = await db.$transaction((tx) => postEntryInTx(tx, e));
     invalidateMoney(e.userId);
@@ -259,8 +297,12 @@ export async function postEntry(db: Db, e: PostEntry): Promise<PostedEntry> {
   } catch (err) {
     // Two posts of the same fact raced past the lookup: the unique key let one in; report the winner.
     if (isUniqueViolation(err) && e.idempotencyKey) {
-      const existing = await db.ledgerEntry.findUnique({ where: { idempotencyKey: e.idempotencyKey }, select: { id: true, balanceAfterMicros: true } });
-      if (existing) return { id: existing.id, balanceAfterMicros: toMicros(existing.balanceAfterMicros), duplicate: true };
+      const existing = await db.ledgerEntry.findUnique({
+        where: { idempotencyKey: e.idempotencyKey },
+        select: { id: true, balanceAfterMicros: true },
+      });
+      if (existing)
+        return { id: existing.id, balanceAfterMicros: toMicros(existing.balanceAfterMicros), duplicate: true };
     }
     throw err;
   }
@@ -269,8 +311,12 @@ export async function postEntry(db: Db, e: PostEntry): Promise<PostedEntry> {
 /** postEntry inside a caller's transaction (e.g. together with the Stripe event that justifies it). */
 export async function postEntryInTx(tx: Tx, e: PostEntry): Promise<PostedEntry> {
   if (e.idempotencyKey) {
-    const existing = await tx.ledgerEntry.findUnique({ where: { idempotencyKey: e.idempotencyKey }, select: { id: true, balanceAfterMicros: true } });
-    if (existing) return { id: existing.id, balanceAfterMicros: toMicros(existing.balanceAfterMicros), duplicate: true };
+    const existing = await tx.ledgerEntry.findUnique({
+      where: { idempotencyKey: e.idempotencyKey },
+      select: { id: true, balanceAfterMicros: true },
+    });
+    if (existing)
+      return { id: existing.id, balanceAfterMicros: toMicros(existing.balanceAfterMicros), duplicate: true };
   }
   const accountId = await ensureAccount(tx, e.userId);
   const rows = await tx.$queryRaw<{ balance: bigint }[]>`
@@ -280,8 +326,14 @@ export async function postEntryInTx(tx: Tx, e: PostEntry): Promise<PostedEntry> 
   if (!rows[0]) throw conflict("This would take the balance below zero", "amount_usd");
   const entry = await tx.ledgerEntry.create({
     data: {
-      accountId, type: e.type, amountMicros: BigInt(e.amountMicros), balanceAfterMicros: rows[0].balance,
-      reference: e.reference, actorUserId: e.actorUserId ?? null, idempotencyKey: e.idempotencyKey ?? null, shortfallMicros: BigInt(e.shortfallMicros ?? 0),
+      accountId,
+      type: e.type,
+      amountMicros: BigInt(e.amountMicros),
+      balanceAfterMicros: rows[0].balance,
+      reference: e.reference,
+      actorUserId: e.actorUserId ?? null,
+      idempotencyKey: e.idempotencyKey ?? null,
+      shortfallMicros: BigInt(e.shortfallMicros ?? 0),
     },
     select: { id: true, balanceAfterMicros: true },
   });
@@ -292,7 +344,11 @@ export type { Tx };
 
 /** Releases holds of requests that died (process killed mid-request), so no credit stays stuck. */
 export async function sweepExpiredHolds(db: Db, now = new Date()): Promise<number> {
-  const expired = await db.reservation.findMany({ where: { status: "HELD", expiresAt: { lt: now } }, select: { id: true }, take: 500 });
+  const expired = await db.reservation.findMany({
+    where: { status: "HELD", expiresAt: { lt: now } },
+    select: { id: true },
+    take: 500,
+  });
   let released = 0;
   for (const { id } of expired) {
     released += await db.$transaction(async (tx) => {
@@ -300,7 +356,8 @@ export async function sweepExpiredHolds(db: Db, now = new Date()): Promise<numbe
         UPDATE reservations SET status = 'EXPIRED', closed_at = now() WHERE id = ${id} AND status = 'HELD' RETURNING account_id, amount_micros, api_key_id`;
       if (!closed[0]) return 0;
       await tx.$executeRaw`UPDATE credit_accounts SET reserved_micros = reserved_micros - ${closed[0].amount_micros}, updated_at = now() WHERE id = ${closed[0].account_id}`;
-      if (closed[0].api_key_id) await tx.$executeRaw`UPDATE api_keys SET month_reserved_micros = month_reserved_micros - ${closed[0].amount_micros} WHERE id = ${closed[0].api_key_id}`;
+      if (closed[0].api_key_id)
+        await tx.$executeRaw`UPDATE api_keys SET month_reserved_micros = month_reserved_micros - ${closed[0].amount_micros} WHERE id = ${closed[0].api_key_id}`;
       return 1;
     });
   }
@@ -310,7 +367,10 @@ export async function sweepExpiredHolds(db: Db, now = new Date()): Promise<numbe
 export type Balance = { balanceMicros: number; reservedMicros: number; availableMicros: number };
 
 export async function getBalance(db: Db, userId: string): Promise<Balance> {
-  const a = await db.creditAccount.findUnique({ where: { userId }, select: { balanceMicros: true, reservedMicros: true } });
+  const a = await db.creditAccount.findUnique({
+    where: { userId },
+    select: { balanceMicros: true, reservedMicros: true },
+  });
   const balance = a ? toMicros(a.balanceMicros) : 0;
   const reserved = a ? toMicros(a.reservedMicros) : 0;
   return { balanceMicros: balance, reservedMicros: reserved, availableMicros: balance - reserved };
@@ -341,26 +401,58 @@ export type Receivable = { accountId: string; userId: string; owedMicros: number
  * deeper), and reserved equals the sum of HELD reservations. Negative balances are listed as
  * receivables: not an error of the books, but money owed that finance must see.
  */
-export async function verifyLedger(db: Db): Promise<{ accounts: number; entries: number; mismatches: LedgerMismatch[]; receivables: Receivable[] }> {
-  const accounts = await db.creditAccount.findMany({ select: { id: true, userId: true, balanceMicros: true, reservedMicros: true } });
+export async function verifyLedger(
+  db: Db,
+): Promise<{ accounts: number; entries: number; mismatches: LedgerMismatch[]; receivables: Receivable[] }> {
+  const accounts = await db.creditAccount.findMany({
+    select: { id: true, userId: true, balanceMicros: true, reservedMicros: true },
+  });
   const mismatches: LedgerMismatch[] = [];
   const receivables: Receivable[] = [];
   let entries = 0;
   for (const a of accounts) {
-    const rows = await db.ledgerEntry.findMany({ where: { accountId: a.id }, orderBy: { id: "asc" }, select: { id: true, type: true, amountMicros: true, balanceAfterMicros: true } });
+    const rows = await db.ledgerEntry.findMany({
+      where: { accountId: a.id },
+      orderBy: { id: "asc" },
+      select: { id: true, type: true, amountMicros: true, balanceAfterMicros: true },
+    });
     entries += rows.length;
     let running = 0n;
     for (const r of rows) {
       const previous = running;
       running += r.amountMicros;
-      if (r.balanceAfterMicros !== running) mismatches.push({ accountId: a.id, userId: a.userId, problem: `entry ${r.id}: balance_after ${r.balanceAfterMicros} but running sum is ${running}` });
-      if (running < 0n && running < previous && r.type !== "CHARGE") mismatches.push({ accountId: a.id, userId: a.userId, problem: `entry ${r.id}: a ${r.type} took the balance below zero (${running})` });
+      if (r.balanceAfterMicros !== running)
+        mismatches.push({
+          accountId: a.id,
+          userId: a.userId,
+          problem: `entry ${r.id}: balance_after ${r.balanceAfterMicros} but running sum is ${running}`,
+        });
+      if (running < 0n && running < previous && r.type !== "CHARGE")
+        mismatches.push({
+          accountId: a.id,
+          userId: a.userId,
+          problem: `entry ${r.id}: a ${r.type} took the balance below zero (${running})`,
+        });
     }
-    if (a.balanceMicros < 0n) receivables.push({ accountId: a.id, userId: a.userId, owedMicros: owedFromBalance(toMicros(a.balanceMicros)) });
-    if (running !== a.balanceMicros) mismatches.push({ accountId: a.id, userId: a.userId, problem: `balance ${a.balanceMicros} but entries sum to ${running}` });
-    const held = await db.reservation.aggregate({ where: { accountId: a.id, status: "HELD" }, _sum: { amountMicros: true } });
+    if (a.balanceMicros < 0n)
+      receivables.push({ accountId: a.id, userId: a.userId, owedMicros: owedFromBalance(toMicros(a.balanceMicros)) });
+    if (running !== a.balanceMicros)
+      mismatches.push({
+        accountId: a.id,
+        userId: a.userId,
+        problem: `balance ${a.balanceMicros} but entries sum to ${running}`,
+      });
+    const held = await db.reservation.aggregate({
+      where: { accountId: a.id, status: "HELD" },
+      _sum: { amountMicros: true },
+    });
     const heldSum = held._sum.amountMicros ?? 0n;
-    if (heldSum !== a.reservedMicros) mismatches.push({ accountId: a.id, userId: a.userId, problem: `reserved ${a.reservedMicros} but HELD reservations sum to ${heldSum}` });
+    if (heldSum !== a.reservedMicros)
+      mismatches.push({
+        accountId: a.id,
+        userId: a.userId,
+        problem: `reserved ${a.reservedMicros} but HELD reservations sum to ${heldSum}`,
+      });
   }
   mismatches.push(...(await verifyKeyCounters(db)));
   return { accounts: accounts.length, entries, mismatches, receivables };
@@ -370,7 +462,10 @@ export async function verifyLedger(db: Db): Promise<{ accounts: number; entries:
  * Sets every key's spend this month from this month's usage rows (what the key_fences migration
  * did once): for data written around the settle statement, such as the demo data generator's.
  */
-export async function recountKeySpend(db: Pick<Db, "$executeRawUnsafe">, apiKeyId: string | null = null): Promise<void> {
+export async function recountKeySpend(
+  db: Pick<Db, "$executeRawUnsafe">,
+  apiKeyId: string | null = null,
+): Promise<void> {
   await db.$executeRawUnsafe(
     `UPDATE api_keys k SET spend_month = ${SQL_MONTH}, month_spend_micros = COALESCE(m.charged, 0)
      FROM api_keys k2 LEFT JOIN (SELECT api_key_id, SUM(charged_micros)::int8 AS charged FROM usage_logs
@@ -387,7 +482,9 @@ export async function recountKeySpend(db: Pick<Db, "$executeRawUnsafe">, apiKeyI
  * request does not touch the key's row: one row lock less on the hot path).
  */
 async function verifyKeyCounters(db: Db): Promise<LedgerMismatch[]> {
-  const rows = await db.$queryRawUnsafe<{ id: string; user_id: string; reserved: bigint; held: bigint; spent: bigint; charged: bigint; limited: boolean }[]>(`
+  const rows = await db.$queryRawUnsafe<
+    { id: string; user_id: string; reserved: bigint; held: bigint; spent: bigint; charged: bigint; limited: boolean }[]
+  >(`
     SELECT k.id, k.user_id, k.month_reserved_micros AS reserved, k.monthly_limit_micros IS NOT NULL AS limited,
            COALESCE((SELECT SUM(r.amount_micros) FROM reservations r WHERE r.api_key_id = k.id AND r.status = 'HELD'), 0)::int8 AS held,
            (CASE WHEN k.spend_month = ${SQL_MONTH} THEN k.month_spend_micros ELSE 0 END)::int8 AS spent,
@@ -398,8 +495,18 @@ async function verifyKeyCounters(db: Db): Promise<LedgerMismatch[]> {
     WHERE k.month_reserved_micros <> 0 OR k.monthly_limit_micros IS NOT NULL`);
   const out: LedgerMismatch[] = [];
   for (const r of rows) {
-    if (r.reserved !== r.held) out.push({ accountId: "-", userId: r.user_id, problem: `API key ${r.id}: holds counted ${r.reserved} but its HELD reservations sum to ${r.held}` });
-    if (r.spent !== r.charged && r.limited) out.push({ accountId: "-", userId: r.user_id, problem: `API key ${r.id}: spend this month ${r.spent} but its requests were charged ${r.charged}` });
+    if (r.reserved !== r.held)
+      out.push({
+        accountId: "-",
+        userId: r.user_id,
+        problem: `API key ${r.id}: holds counted ${r.reserved} but its HELD reservations sum to ${r.held}`,
+      });
+    if (r.spent !== r.charged && r.limited)
+      out.push({
+        accountId: "-",
+        userId: r.user_id,
+        problem: `API key ${r.id}: spend this month ${r.spent} but its requests were charged ${r.charged}`,
+      });
   }
   return out;
 }

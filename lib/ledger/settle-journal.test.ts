@@ -6,11 +6,34 @@ import { prepareJob, SettleJournal, type SettleJob } from "./settlements.ts";
 import { padUsageValues, usageInsertSql } from "../gateway/usage-log.ts";
 
 const job = (n: number): SettleJob => ({
-  userId: "u1", requestId: `req-${n}`, chargeMicros: n, reference: `request req-${n}`, movesMoney: true,
+  userId: "u1",
+  requestId: `req-${n}`,
+  chargeMicros: n,
+  reference: `request req-${n}`,
+  movesMoney: true,
   usage: {
-    id: `req-${n}`, userId: "u1", apiKeyId: null, providerId: null, modelId: null, providerSlug: "p", modelName: "m", powerLevel: "ECO", taskType: "chat",
-    promptTokens: 1, completionTokens: 1, chargedMicros: n, providerCostMicros: n, precisionCostMicros: null, latencyMs: 1, ttftMs: 1,
-    status: "success", errorMessage: null, fallbackCount: 0, byok: false, stream: true, attempts: [],
+    id: `req-${n}`,
+    userId: "u1",
+    apiKeyId: null,
+    providerId: null,
+    modelId: null,
+    providerSlug: "p",
+    modelName: "m",
+    powerLevel: "ECO",
+    taskType: "chat",
+    promptTokens: 1,
+    completionTokens: 1,
+    chargedMicros: n,
+    providerCostMicros: n,
+    precisionCostMicros: null,
+    latencyMs: 1,
+    ttftMs: 1,
+    status: "success",
+    errorMessage: null,
+    fallbackCount: 0,
+    byok: false,
+    stream: true,
+    attempts: [],
   },
 });
 
@@ -23,7 +46,14 @@ describe("the settle journal", () => {
     expect(files.length).toBeGreaterThan(1);
     expect(files.every((f) => f.startsWith(`${hostname()}-${process.pid}-`))).toBe(true);
     const lines = files.flatMap((f) => readFileSync(join(dir, f), "utf8").trim().split("\n"));
-    expect(lines.map((l) => (JSON.parse(l) as SettleJob).requestId)).toEqual(["req-0", "req-1", "req-2", "req-3", "req-4", "req-5"]);
+    expect(lines.map((l) => (JSON.parse(l) as SettleJob).requestId)).toEqual([
+      "req-0",
+      "req-1",
+      "req-2",
+      "req-3",
+      "req-4",
+      "req-5",
+    ]);
 
     // The first file is full: once its jobs settle it goes; the one being written stays.
     const first = segs[0]!;
@@ -49,8 +79,13 @@ describe("usage rows journaled by an older version", () => {
     expect(padded).toHaveLength(columns.length);
     expect(padded.slice(0, 22)).toEqual(old);
     expect(Object.fromEntries(columns.slice(22).map((c, i) => [c, padded[22 + i]]))).toEqual({
-      cache_read_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0,
-      input_cost_micros: 0, cache_read_cost_micros: 0, cache_write_cost_micros: 0, output_cost_micros: 0,
+      cache_read_tokens: 0,
+      cache_write_tokens: 0,
+      reasoning_tokens: 0,
+      input_cost_micros: 0,
+      cache_read_cost_micros: 0,
+      cache_write_cost_micros: 0,
+      output_cost_micros: 0,
       // Journaled before the Messages API existed: every such request spoke chat completions.
       api: "chat.completions",
     });

@@ -37,9 +37,16 @@ export type SettleJob = {
 };
 
 /** A job as journaled and run: the usage row already as its INSERT's parameters (serialized once). */
-export type Prepared = Omit<SettleJob, "usage"> & { usage: UsageValues; /** The gateway key whose monthly spend the charge counts in. */ apiKeyId?: string | null };
+export type Prepared = Omit<SettleJob, "usage"> & {
+  usage: UsageValues;
+  /** The gateway key whose monthly spend the charge counts in. */ apiKeyId?: string | null;
+};
 
-export const prepareJob = (job: SettleJob): Prepared => ({ ...job, usage: usageValues(job.usage), apiKeyId: job.usage.apiKeyId });
+export const prepareJob = (job: SettleJob): Prepared => ({
+  ...job,
+  usage: usageValues(job.usage),
+  apiKeyId: job.usage.apiKeyId,
+});
 
 type Segment = { fd: number; path: string; bytes: number; pending: number; sealed: boolean };
 
@@ -92,7 +99,8 @@ export class SettleJournal {
 }
 
 async function run(db: Db, job: Prepared): Promise<SettleResult | null> {
-  if (job.movesMoney) return settle(db, job.userId, job.requestId, job.chargeMicros, job.reference, job.usage, job.apiKeyId ?? null);
+  if (job.movesMoney)
+    return settle(db, job.userId, job.requestId, job.chargeMicros, job.reference, job.usage, job.apiKeyId ?? null);
   await insertUsage(db, job.usage, job.chargeMicros);
   return null;
 }
@@ -113,7 +121,10 @@ export class Settlements {
     const job = prepareJob(settleJob);
     const item: Item = { job, seg: this.journal?.append(job), onSettled };
     const done = this.attempt(item).catch((err: unknown) => {
-      log().error({ request_id: job.requestId, err: err instanceof Error ? err.message : String(err) }, "settle failed, will retry");
+      log().error(
+        { request_id: job.requestId, err: err instanceof Error ? err.message : String(err) },
+        "settle failed, will retry",
+      );
       this.failed.push(item);
     });
     const set = this.pending.get(job.userId) ?? new Set();

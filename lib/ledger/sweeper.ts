@@ -12,7 +12,11 @@ import { env } from "../config/env.ts";
  * pass their expiry, and rolls finished days into finance's daily totals. Each is done once,
  * whichever process gets there first.
  */
-export function startSweeper(db: Db, intervalMs = env("SWITCHYARD_SWEEP_INTERVAL_MS"), journalDir = env("SWITCHYARD_JOURNAL_DIR")): () => void {
+export function startSweeper(
+  db: Db,
+  intervalMs = env("SWITCHYARD_SWEEP_INTERVAL_MS"),
+  journalDir = env("SWITCHYARD_JOURNAL_DIR"),
+): () => void {
   let running = false;
   const tick = async () => {
     if (running) return;

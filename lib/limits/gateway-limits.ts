@@ -63,9 +63,11 @@ export class GatewayLimits {
   private limits(caller: Caller): Limit[] {
     const out: Limit[] = [];
     const user = this.userLimits();
-    if (user.rpm !== null || user.tpm !== null) out.push({ subject: `u:${caller.userId}`, rpm: user.rpm, tpm: user.tpm, who: "Your account's" });
+    if (user.rpm !== null || user.tpm !== null)
+      out.push({ subject: `u:${caller.userId}`, rpm: user.rpm, tpm: user.tpm, who: "Your account's" });
     const f = caller.fences;
-    if (caller.apiKeyId && f && (f.rpm !== null || f.tpm !== null)) out.push({ subject: `k:${caller.apiKeyId}`, rpm: f.rpm, tpm: f.tpm, who: "This API key's" });
+    if (caller.apiKeyId && f && (f.rpm !== null || f.tpm !== null))
+      out.push({ subject: `k:${caller.apiKeyId}`, rpm: f.rpm, tpm: f.tpm, who: "This API key's" });
     return out;
   }
 
@@ -74,7 +76,10 @@ export class GatewayLimits {
     const limits = this.limits(caller);
     if (limits.length === 0) return;
     if (!this.store.shared) {
-      const states = await this.store.hit(limits.map((l) => l.subject), limits.map(() => 1));
+      const states = await this.store.hit(
+        limits.map((l) => l.subject),
+        limits.map(() => 1),
+      );
       for (const l of limits) {
         const s = states.find((x) => x.subject === l.subject);
         if (s) refuseIfSpent(l, s);
@@ -86,7 +91,8 @@ export class GatewayLimits {
       const empty: Limit[] = [];
       for (const l of limits) {
         const lease = this.leases.get(l.subject);
-        if (lease && now < lease.until && lease.refused) refuseIfSpent(l, { ...lease.refused, msLeft: lease.until - now });
+        if (lease && now < lease.until && lease.refused)
+          refuseIfSpent(l, { ...lease.refused, msLeft: lease.until - now });
         if (!lease || now >= lease.until || lease.left <= 0) empty.push(l);
       }
       if (empty.length === 0) {
@@ -107,17 +113,27 @@ export class GatewayLimits {
     const fresh = limits.filter((l) => !this.refills.has(l.subject));
     if (fresh.length) {
       const sizes = fresh.map((l) => leaseSize(l.rpm, l.tpm));
-      const done = this.store.hit(fresh.map((l) => l.subject), sizes).then((states) => {
-        const now = this.now();
-        fresh.forEach((l, i) => {
-          const s = states.find((x) => x.subject === l.subject);
-          if (!s) return void this.leases.set(l.subject, { until: now + 1_000, left: 1, refused: null });
-          // The slots of this lease that fit under the limit (the count may already be past it).
-          const granted = l.rpm === null ? sizes[i]! : Math.max(0, Math.min(sizes[i]!, l.rpm - (s.requests - sizes[i]!)));
-          const tokensSpent = l.tpm !== null && s.tokens >= l.tpm;
-          this.leases.set(l.subject, { until: now + s.msLeft, left: tokensSpent ? 0 : granted, refused: granted === 0 || tokensSpent ? s : null });
+      const done = this.store
+        .hit(
+          fresh.map((l) => l.subject),
+          sizes,
+        )
+        .then((states) => {
+          const now = this.now();
+          fresh.forEach((l, i) => {
+            const s = states.find((x) => x.subject === l.subject);
+            if (!s) return void this.leases.set(l.subject, { until: now + 1_000, left: 1, refused: null });
+            // The slots of this lease that fit under the limit (the count may already be past it).
+            const granted =
+              l.rpm === null ? sizes[i]! : Math.max(0, Math.min(sizes[i]!, l.rpm - (s.requests - sizes[i]!)));
+            const tokensSpent = l.tpm !== null && s.tokens >= l.tpm;
+            this.leases.set(l.subject, {
+              until: now + s.msLeft,
+              left: tokensSpent ? 0 : granted,
+              refused: granted === 0 || tokensSpent ? s : null,
+            });
+          });
         });
-      });
       const settled = done.finally(() => fresh.forEach((l) => this.refills.delete(l.subject)));
       fresh.forEach((l) => this.refills.set(l.subject, settled));
       pending.push(settled);
@@ -128,13 +144,20 @@ export class GatewayLimits {
   /** A settled request's tokens, for the token limits (nothing to write when none applies). */
   spent(caller: Caller, tokens: number): Promise<void> {
     if (tokens <= 0) return Promise.resolve();
-    const subjects = this.limits(caller).filter((l) => l.tpm !== null).map((l) => l.subject);
+    const subjects = this.limits(caller)
+      .filter((l) => l.tpm !== null)
+      .map((l) => l.subject);
     return subjects.length ? this.store.addTokens(subjects, tokens) : Promise.resolve();
   }
 }
 
 function refuseIfSpent(l: Limit, s: WindowState): void {
   const retryAfter = Math.max(1, Math.ceil(s.msLeft / 1000));
-  if (l.rpm !== null && s.requests > l.rpm) throw tooMany(`${l.who} limit of ${l.rpm} requests per minute is reached; retry in ${retryAfter} s`, retryAfter);
-  if (l.tpm !== null && s.tokens >= l.tpm) throw tooMany(`${l.who} limit of ${l.tpm} tokens per minute is spent (${s.tokens} used in this window); retry in ${retryAfter} s`, retryAfter);
+  if (l.rpm !== null && s.requests > l.rpm)
+    throw tooMany(`${l.who} limit of ${l.rpm} requests per minute is reached; retry in ${retryAfter} s`, retryAfter);
+  if (l.tpm !== null && s.tokens >= l.tpm)
+    throw tooMany(
+      `${l.who} limit of ${l.tpm} tokens per minute is spent (${s.tokens} used in this window); retry in ${retryAfter} s`,
+      retryAfter,
+    );
 }

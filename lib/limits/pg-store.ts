@@ -28,7 +28,12 @@ export class PgRateStore implements RateStore {
        RETURNING subject, requests, tokens, ceil(extract(epoch FROM (started_at + interval '60 seconds' - localtimestamp)) * 1000)::int8 AS ms_left`,
       [subjects, counts],
     );
-    return rows.map((r) => ({ subject: r.subject, requests: r.requests, tokens: Number(r.tokens), msLeft: Number(r.ms_left) }));
+    return rows.map((r) => ({
+      subject: r.subject,
+      requests: r.requests,
+      tokens: Number(r.tokens),
+      msLeft: Number(r.ms_left),
+    }));
   }
 
   async addTokens(subjects: readonly string[], tokens: number): Promise<void> {

@@ -18,7 +18,10 @@ export function logLevelFromEnv(source: Record<string, string | undefined> = pro
 const holder = globalThis as unknown as { switchyardLog?: Logger };
 
 export function log(): Logger {
-  holder.switchyardLog ??= pino({ level: logLevelFromEnv(), base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime }, process.stdout);
+  holder.switchyardLog ??= pino(
+    { level: logLevelFromEnv(), base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime },
+    process.stdout,
+  );
   return holder.switchyardLog;
 }
 

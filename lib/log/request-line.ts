@@ -8,7 +8,12 @@ import { log } from "./logger.ts";
  * only — no prompt, no reply, no key (the key's shown prefix), no upstream error text (it may echo
  * the prompt; the usage row keeps the scrubbed message, found by the same request id).
  */
-export function logRequest(requestId: string, caller: Caller, r: RequestFigures, lastUpstreamStatus: number | null): void {
+export function logRequest(
+  requestId: string,
+  caller: Caller,
+  r: RequestFigures,
+  lastUpstreamStatus: number | null,
+): void {
   const logger = log();
   const level = r.status === "error" ? "warn" : "info";
   if (!logger.isLevelEnabled(level)) return;

@@ -7,7 +7,15 @@ import { metrics } from "./registry.ts";
 export const LEDGER_VERIFY_SETTING = "ledger.verify.last";
 type VerifyRun = { at: string; ok: boolean };
 
-const STATES: ProviderHealthView["state"][] = ["healthy", "degraded", "down", "circuit_open", "unknown", "disabled", "unconfigured"];
+const STATES: ProviderHealthView["state"][] = [
+  "healthy",
+  "degraded",
+  "down",
+  "circuit_open",
+  "unknown",
+  "disabled",
+  "unconfigured",
+];
 
 /** `ledger verify` (the CLI) leaves its verdict for the metrics. */
 export async function noteLedgerVerify(db: Pick<Db, "systemSetting">, ok: boolean, at = new Date()): Promise<void> {
@@ -19,11 +27,16 @@ export async function noteLedgerVerify(db: Pick<Db, "systemSetting">, ok: boolea
  * circuit (this process) and state (the admin cards' rule), the cluster's holds outstanding, and
  * the last ledger verify. A few queries per scrape, none per request.
  */
-export async function metricsText(db: Db, breakers: Pick<CircuitBreakers, "state">): Promise<{ contentType: string; body: string }> {
+export async function metricsText(
+  db: Db,
+  breakers: Pick<CircuitBreakers, "state">,
+): Promise<{ contentType: string; body: string }> {
   const m = metrics();
   const [health, holds, verify] = await Promise.all([
     healthSummary(db, breakers),
-    db.$queryRaw<{ n: bigint; micros: bigint | null }[]>`SELECT count(*) AS n, sum(amount_micros)::int8 AS micros FROM reservations WHERE status = 'HELD'`,
+    db.$queryRaw<
+      { n: bigint; micros: bigint | null }[]
+    >`SELECT count(*) AS n, sum(amount_micros)::int8 AS micros FROM reservations WHERE status = 'HELD'`,
     getSetting<VerifyRun | null>(db, LEDGER_VERIFY_SETTING, null),
   ]);
   m.circuit.reset();

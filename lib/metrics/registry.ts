@@ -15,21 +15,89 @@ function build() {
   const labels = ["provider", "model", "power_level", "status"] as const;
   return {
     registry,
-    requests: new Counter({ name: "switchyard_requests_total", help: "Gateway chat requests by provider, model, power level and outcome (success, error, cancelled).", labelNames: labels, registers: [registry] }),
-    fallbacks: new Counter({ name: "switchyard_fallbacks_total", help: "Fallbacks: candidates tried after the first, over all requests.", labelNames: ["provider"], registers: [registry] }),
-    tokens: new Counter({ name: "switchyard_tokens_total", help: "Tokens billed, by direction (prompt, completion).", labelNames: ["provider", "model", "direction"], registers: [registry] }),
-    charged: new Counter({ name: "switchyard_charged_micros_total", help: "Micro-USD charged to callers' credits.", labelNames: ["provider", "model"], registers: [registry] }),
-    providerCost: new Counter({ name: "switchyard_provider_cost_micros_total", help: "Micro-USD the platform owes providers for the requests (0 for BYOK).", labelNames: ["provider", "model"], registers: [registry] }),
-    latency: new Histogram({ name: "switchyard_request_duration_seconds", help: "Whole request, arrival to last byte.", labelNames: ["provider", "stream"], buckets: LATENCY_BUCKETS, registers: [registry] }),
-    ttft: new Histogram({ name: "switchyard_time_to_first_token_seconds", help: "Upstream call start to its first token.", labelNames: ["provider"], buckets: LATENCY_BUCKETS, registers: [registry] }),
-    overhead: new Histogram({ name: "switchyard_gateway_overhead_seconds", help: "Gateway time before the first upstream call: auth, limits, routing, the hold.", buckets: OVERHEAD_BUCKETS, registers: [registry] }),
-    circuit: new Gauge({ name: "switchyard_circuit_open", help: "1 while this process's circuit for the provider is open.", labelNames: ["provider"], registers: [registry] }),
-    health: new Gauge({ name: "switchyard_provider_health", help: "1 for the provider's current state (the admin cards' rule), 0 for the others.", labelNames: ["provider", "state"], registers: [registry] }),
-    holds: new Gauge({ name: "switchyard_holds_outstanding", help: "Credit holds of requests in flight (cluster-wide).", registers: [registry] }),
-    holdsMicros: new Gauge({ name: "switchyard_holds_outstanding_micros", help: "Micro-USD held by requests in flight (cluster-wide).", registers: [registry] }),
+    requests: new Counter({
+      name: "switchyard_requests_total",
+      help: "Gateway chat requests by provider, model, power level and outcome (success, error, cancelled).",
+      labelNames: labels,
+      registers: [registry],
+    }),
+    fallbacks: new Counter({
+      name: "switchyard_fallbacks_total",
+      help: "Fallbacks: candidates tried after the first, over all requests.",
+      labelNames: ["provider"],
+      registers: [registry],
+    }),
+    tokens: new Counter({
+      name: "switchyard_tokens_total",
+      help: "Tokens billed, by direction (prompt, completion).",
+      labelNames: ["provider", "model", "direction"],
+      registers: [registry],
+    }),
+    charged: new Counter({
+      name: "switchyard_charged_micros_total",
+      help: "Micro-USD charged to callers' credits.",
+      labelNames: ["provider", "model"],
+      registers: [registry],
+    }),
+    providerCost: new Counter({
+      name: "switchyard_provider_cost_micros_total",
+      help: "Micro-USD the platform owes providers for the requests (0 for BYOK).",
+      labelNames: ["provider", "model"],
+      registers: [registry],
+    }),
+    latency: new Histogram({
+      name: "switchyard_request_duration_seconds",
+      help: "Whole request, arrival to last byte.",
+      labelNames: ["provider", "stream"],
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    ttft: new Histogram({
+      name: "switchyard_time_to_first_token_seconds",
+      help: "Upstream call start to its first token.",
+      labelNames: ["provider"],
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    overhead: new Histogram({
+      name: "switchyard_gateway_overhead_seconds",
+      help: "Gateway time before the first upstream call: auth, limits, routing, the hold.",
+      buckets: OVERHEAD_BUCKETS,
+      registers: [registry],
+    }),
+    circuit: new Gauge({
+      name: "switchyard_circuit_open",
+      help: "1 while this process's circuit for the provider is open.",
+      labelNames: ["provider"],
+      registers: [registry],
+    }),
+    health: new Gauge({
+      name: "switchyard_provider_health",
+      help: "1 for the provider's current state (the admin cards' rule), 0 for the others.",
+      labelNames: ["provider", "state"],
+      registers: [registry],
+    }),
+    holds: new Gauge({
+      name: "switchyard_holds_outstanding",
+      help: "Credit holds of requests in flight (cluster-wide).",
+      registers: [registry],
+    }),
+    holdsMicros: new Gauge({
+      name: "switchyard_holds_outstanding_micros",
+      help: "Micro-USD held by requests in flight (cluster-wide).",
+      registers: [registry],
+    }),
     // Registered on the first verdict (collect.ts): absent, not 0, before any `ledger verify` ran.
-    verifyOk: new Gauge({ name: "switchyard_ledger_verify_ok", help: "1 if the last `ledger verify` found the books clean, 0 if not; absent before the first run.", registers: [] }),
-    verifyAt: new Gauge({ name: "switchyard_ledger_verify_timestamp_seconds", help: "When the last `ledger verify` ran (Unix time).", registers: [] }),
+    verifyOk: new Gauge({
+      name: "switchyard_ledger_verify_ok",
+      help: "1 if the last `ledger verify` found the books clean, 0 if not; absent before the first run.",
+      registers: [],
+    }),
+    verifyAt: new Gauge({
+      name: "switchyard_ledger_verify_timestamp_seconds",
+      help: "When the last `ledger verify` ran (Unix time).",
+      registers: [],
+    }),
   };
 }
 
@@ -64,7 +132,16 @@ export type RequestFigures = {
 type Inc = { inc(value?: number): void };
 type Observe = { observe(value: number): void };
 /** One provider and model's label children, made once: prom-client hashes labels on every labels() call. */
-type Children = { prompt: Inc; completion: Inc; charged: Inc; providerCost: Inc; fallbacks: Inc; latency: [Observe, Observe]; ttft: Observe; requests: Map<string, Inc> };
+type Children = {
+  prompt: Inc;
+  completion: Inc;
+  charged: Inc;
+  providerCost: Inc;
+  fallbacks: Inc;
+  latency: [Observe, Observe];
+  ttft: Observe;
+  requests: Map<string, Inc>;
+};
 
 const childrenOf = new Map<string, Children>();
 const MAX_LABEL_SETS = 10_000;

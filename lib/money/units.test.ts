@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { formatUsd, formatUsdAmount, formatUsdCents, formatUsdSigned, microsToUsd, toMicros, usdToMicros } from "./units";
+import {
+  formatUsd,
+  formatUsdAmount,
+  formatUsdCents,
+  formatUsdSigned,
+  microsToUsd,
+  toMicros,
+  usdToMicros,
+} from "./units";
 
 describe("money units", () => {
   it("converts catalog prices without float drift", () => {

@@ -19,7 +19,12 @@ export type MaintenanceTask = {
 };
 
 /** Runs the tasks that are due, in order; one failing does not stop the others. Returns the names run. */
-export async function runDueTasks(db: Db, tasks: readonly MaintenanceTask[], lastRun: Map<string, number>, now: () => number = Date.now): Promise<string[]> {
+export async function runDueTasks(
+  db: Db,
+  tasks: readonly MaintenanceTask[],
+  lastRun: Map<string, number>,
+  now: () => number = Date.now,
+): Promise<string[]> {
   const ran: string[] = [];
   for (const t of tasks) {
     const last = lastRun.get(t.name);
@@ -30,13 +35,20 @@ export async function runDueTasks(db: Db, tasks: readonly MaintenanceTask[], las
       ran.push(t.name);
       if (result && typeof result === "object") log().debug({ task: t.name, ...result }, "maintenance: task ran");
     } catch (err) {
-      log().error({ task: t.name, err: scrubSecrets(err instanceof Error ? err.message : String(err)) }, "maintenance: task failed");
+      log().error(
+        { task: t.name, err: scrubSecrets(err instanceof Error ? err.message : String(err)) },
+        "maintenance: task failed",
+      );
     }
   }
   return ran;
 }
 
-export function startMaintenance(db: Db, tasks: readonly MaintenanceTask[], opts: { tickMs?: number } = {}): () => Promise<void> {
+export function startMaintenance(
+  db: Db,
+  tasks: readonly MaintenanceTask[],
+  opts: { tickMs?: number } = {},
+): () => Promise<void> {
   const tickMs = opts.tickMs ?? env("SWITCHYARD_MAINTENANCE_TICK_MS");
   const lastRun = new Map<string, number>();
   return runUnderLease(db, {

@@ -2,10 +2,29 @@
  * Anthropic's Messages API behind the OpenAI contract: the request is translated to a Messages
  * request, and the Messages stream back into `chat.completion.chunk` choices plus usage.
  */
-import { cancellable, errorFromResponse, isRecord, joinUrl, nextSseMessage, parseJson, postJson, upstreamText } from "./http.ts";
+import {
+  cancellable,
+  errorFromResponse,
+  isRecord,
+  joinUrl,
+  nextSseMessage,
+  parseJson,
+  postJson,
+  upstreamText,
+} from "./http.ts";
 import type { KnownSecrets } from "../security/scrub.ts";
 import { openSseReader, type SseReader } from "./sse.ts";
-import { UpstreamError, type ChatMessage, type ChunkChoice, type ChunkDelta, type ProviderAdapter, type ProviderConfig, type UpstreamChatRequest, type UpstreamEvent, type Usage } from "./types.ts";
+import {
+  UpstreamError,
+  type ChatMessage,
+  type ChunkChoice,
+  type ChunkDelta,
+  type ProviderAdapter,
+  type ProviderConfig,
+  type UpstreamChatRequest,
+  type UpstreamEvent,
+  type Usage,
+} from "./types.ts";
 import { anthropicEventSchema, type AnthropicUsage } from "./anthropic-events.ts";
 
 export const ANTHROPIC_VERSION = "2023-06-01";
@@ -28,14 +47,20 @@ export function createAnthropicAdapter(config: ProviderConfig): ProviderAdapter 
   const url = anthropicUrl(config.baseUrl, "/messages");
   return {
     async stream(request, signal) {
-      const headers: Record<string, string> = { "content-type": "application/json", accept: "text/event-stream", "anthropic-version": ANTHROPIC_VERSION };
+      const headers: Record<string, string> = {
+        "content-type": "application/json",
+        accept: "text/event-stream",
+        "anthropic-version": ANTHROPIC_VERSION,
+      };
       if (config.apiKey) headers["x-api-key"] = config.apiKey;
       const secrets = [config.apiKey];
       const res = await postJson(url, headers, toAnthropicRequest(request), signal, secrets);
       if (!res.ok) throw await errorFromResponse(res, signal, secrets);
       if (!res.body) throw new UpstreamError("upstream sent an empty body", 502);
       const reader = openSseReader(res.body);
-      return cancellable(anthropicEvents(reader, signal, request.model, secrets, jsonToolName(request)), () => reader.cancel());
+      return cancellable(anthropicEvents(reader, signal, request.model, secrets, jsonToolName(request)), () =>
+        reader.cancel(),
+      );
     },
   };
 }
@@ -79,7 +104,10 @@ export function toAnthropicRequest(request: UpstreamChatRequest): Record<string,
   // Anthropic wants a user turn's tool_result blocks before anything else in it.
   for (const m of messages) {
     if (m.role === "user" && m.content.some((b) => b.type === "tool_result")) {
-      m.content = [...m.content.filter((b) => b.type === "tool_result"), ...m.content.filter((b) => b.type !== "tool_result")];
+      m.content = [
+        ...m.content.filter((b) => b.type === "tool_result"),
+        ...m.content.filter((b) => b.type !== "tool_result"),
+      ];
     }
   }
 
@@ -95,17 +123,24 @@ export function toAnthropicRequest(request: UpstreamChatRequest): Record<string,
   if (typeof request.top_p === "number") out.top_p = request.top_p;
   if (typeof request.top_k === "number") out.top_k = request.top_k;
   if (isRecord(request.thinking)) out.thinking = request.thinking;
-  const stops = (typeof request.stop === "string" ? [request.stop] : Array.isArray(request.stop) ? request.stop : []).filter((s): s is string => typeof s === "string" && s.length > 0);
+  const stops = (
+    typeof request.stop === "string" ? [request.stop] : Array.isArray(request.stop) ? request.stop : []
+  ).filter((s): s is string => typeof s === "string" && s.length > 0);
   if (stops.length) out.stop_sequences = stops;
   if (typeof request.user === "string" && request.user) out.metadata = { user_id: request.user };
 
-  const tools = Array.isArray(request.tools) ? request.tools.map(toAnthropicTool).filter((t): t is Block => t !== null) : [];
+  const tools = Array.isArray(request.tools)
+    ? request.tools.map(toAnthropicTool).filter((t): t is Block => t !== null)
+    : [];
   const noParallel = request.parallel_tool_calls === false;
   const jsonTool = jsonToolName(request);
   if (jsonTool) {
     const format = jsonFormatOf(request.response_format)!;
     // The caller's tools under auto: the model calls them or answers in JSON (see JSON mode below).
-    const choice: Block = tools.length && request.tool_choice !== "none" ? { type: "any", ...(noParallel ? { disable_parallel_tool_use: true } : {}) } : { type: "tool", name: jsonTool, disable_parallel_tool_use: true };
+    const choice: Block =
+      tools.length && request.tool_choice !== "none"
+        ? { type: "any", ...(noParallel ? { disable_parallel_tool_use: true } : {}) }
+        : { type: "tool", name: jsonTool, disable_parallel_tool_use: true };
     out.tools = [...tools, { name: jsonTool, description: format.description, input_schema: format.schema }];
     out.tool_choice = choice;
   } else if (tools.length) {
@@ -138,8 +173,13 @@ export const JSON_TOOL_NAME = "json_response";
 
 /** The JSON tool's name for this request (unique among the caller's tools), or null when it asks for no JSON. */
 export function jsonToolName(request: UpstreamChatRequest): string | null {
-  if (request.response_format == null || jsonFormatOf(request.response_format) === null || forcesCallerTool(request)) return null;
-  const taken = new Set((Array.isArray(request.tools) ? request.tools : []).map((t) => (isRecord(t) ? (isRecord(t.function) ? t.function.name : t.name) : undefined)));
+  if (request.response_format == null || jsonFormatOf(request.response_format) === null || forcesCallerTool(request))
+    return null;
+  const taken = new Set(
+    (Array.isArray(request.tools) ? request.tools : []).map((t) =>
+      isRecord(t) ? (isRecord(t.function) ? t.function.name : t.name) : undefined,
+    ),
+  );
   let name = JSON_TOOL_NAME;
   while (taken.has(name)) name += "_";
   return name;
@@ -154,22 +194,40 @@ function jsonFormatOf(format: unknown): { schema: Block; description: string } |
     const spec = isRecord(format.json_schema) ? format.json_schema : {};
     const given = isRecord(spec.schema) ? spec.schema : {};
     // A tool's input is an object; so is the root of an OpenAI structured-output schema.
-    if (given.type !== undefined && given.type !== "object") throw new UpstreamError("response_format json_schema: an Anthropic model can only be held to a schema whose top level is an object", 400);
-    return { schema: { ...given, type: "object" }, description: typeof spec.description === "string" && spec.description ? `${description} ${spec.description}` : description };
+    if (given.type !== undefined && given.type !== "object")
+      throw new UpstreamError(
+        "response_format json_schema: an Anthropic model can only be held to a schema whose top level is an object",
+        400,
+      );
+    return {
+      schema: { ...given, type: "object" },
+      description:
+        typeof spec.description === "string" && spec.description ? `${description} ${spec.description}` : description,
+    };
   }
-  throw new UpstreamError(`response_format type ${JSON.stringify(format.type)} is not supported by Anthropic models`, 400);
+  throw new UpstreamError(
+    `response_format type ${JSON.stringify(format.type)} is not supported by Anthropic models`,
+    400,
+  );
 }
 
 function forcesCallerTool(request: UpstreamChatRequest): boolean {
   const c = request.tool_choice;
-  return Array.isArray(request.tools) && request.tools.length > 0 && (c === "required" || (isRecord(c) && (c.type === "function" || c.type === "any" || c.type === "tool")));
+  return (
+    Array.isArray(request.tools) &&
+    request.tools.length > 0 &&
+    (c === "required" || (isRecord(c) && (c.type === "function" || c.type === "any" || c.type === "tool")))
+  );
 }
 
 function toAnthropicTool(tool: unknown): Block | null {
   if (!isRecord(tool)) return null;
   if (tool.type === "function" && isRecord(tool.function)) {
     const fn = tool.function;
-    const out: Block = { name: fn.name, input_schema: isRecord(fn.parameters) ? fn.parameters : { type: "object", properties: {} } };
+    const out: Block = {
+      name: fn.name,
+      input_schema: isRecord(fn.parameters) ? fn.parameters : { type: "object", properties: {} },
+    };
     if (typeof fn.description === "string") out.description = fn.description;
     return out;
   }
@@ -182,9 +240,18 @@ function toAnthropicToolChoice(choice: unknown, noParallel: boolean): Block | nu
   if (choice === "auto") out = { type: "auto" };
   else if (choice === "required") out = { type: "any" };
   else if (choice === "none") out = { type: "none" };
-  else if (isRecord(choice) && choice.type === "function" && isRecord(choice.function) && typeof choice.function.name === "string") {
+  else if (
+    isRecord(choice) &&
+    choice.type === "function" &&
+    isRecord(choice.function) &&
+    typeof choice.function.name === "string"
+  ) {
     out = { type: "tool", name: choice.function.name };
-  } else if (isRecord(choice) && typeof choice.type === "string" && ["auto", "any", "tool", "none"].includes(choice.type)) {
+  } else if (
+    isRecord(choice) &&
+    typeof choice.type === "string" &&
+    ["auto", "any", "tool", "none"].includes(choice.type)
+  ) {
     out = { ...choice };
   }
   if (noParallel) {
@@ -234,7 +301,12 @@ function sourceFromUrl(url: string): Block {
 
 function toolUseBlocks(calls: ChatMessage["tool_calls"]): Block[] {
   if (!Array.isArray(calls)) return [];
-  return calls.map((call) => ({ type: "tool_use", id: call.id, name: call.function?.name, input: parseArguments(call.function?.arguments) }));
+  return calls.map((call) => ({
+    type: "tool_use",
+    id: call.id,
+    name: call.function?.name,
+    input: parseArguments(call.function?.arguments),
+  }));
 }
 
 function parseArguments(args: unknown): unknown {
@@ -310,7 +382,13 @@ export function statusForAnthropicError(type: unknown): number {
 }
 
 /** `jsonTool`: the JSON-mode tool (jsonToolName), whose input is the reply's text rather than a tool call. */
-async function* anthropicEvents(reader: SseReader, signal: AbortSignal, requestedModel: string, secrets: KnownSecrets, jsonTool: string | null = null): AsyncGenerator<UpstreamEvent> {
+async function* anthropicEvents(
+  reader: SseReader,
+  signal: AbortSignal,
+  requestedModel: string,
+  secrets: KnownSecrets,
+  jsonTool: string | null = null,
+): AsyncGenerator<UpstreamEvent> {
   let id = "";
   let model = requestedModel;
   const created = Math.floor(Date.now() / 1000);
@@ -327,7 +405,12 @@ async function* anthropicEvents(reader: SseReader, signal: AbortSignal, requeste
   };
   const readUsage = (u: AnthropicUsage | undefined) => {
     if (!u) return;
-    const { input_tokens: input, cache_creation_input_tokens: cacheCreation, cache_read_input_tokens: cacheRead, output_tokens: output } = u;
+    const {
+      input_tokens: input,
+      cache_creation_input_tokens: cacheCreation,
+      cache_read_input_tokens: cacheRead,
+      output_tokens: output,
+    } = u;
     if (input !== undefined) tokens.input = input;
     if (cacheCreation !== undefined) tokens.cacheCreation = cacheCreation;
     if (cacheRead !== undefined) tokens.cacheRead = cacheRead;
@@ -352,7 +435,8 @@ async function* anthropicEvents(reader: SseReader, signal: AbortSignal, requeste
         } else if (delta.type === "input_json_delta" && typeof delta.partial_json === "string" && delta.partial_json) {
           const blockIndex = typeof data.index === "number" ? data.index : -1;
           const index = toolIndexByBlock.get(blockIndex);
-          if (index !== undefined) yield chunk({ tool_calls: [{ index, function: { arguments: delta.partial_json } }] });
+          if (index !== undefined)
+            yield chunk({ tool_calls: [{ index, function: { arguments: delta.partial_json } }] });
           else if (jsonBlocks.has(blockIndex)) yield chunk({ content: delta.partial_json });
         } else if (delta.type === "thinking_delta" && typeof delta.thinking === "string") {
           yield chunk({ reasoning_content: delta.thinking });
@@ -386,7 +470,16 @@ async function* anthropicEvents(reader: SseReader, signal: AbortSignal, requeste
           } else if (block.type === "tool_use") {
             const index = toolIndexByBlock.size;
             toolIndexByBlock.set(blockIndex, index);
-            yield chunk({ tool_calls: [{ index, id: String(block.id ?? ""), type: "function", function: { name: String(block.name ?? ""), arguments: "" } }] });
+            yield chunk({
+              tool_calls: [
+                {
+                  index,
+                  id: String(block.id ?? ""),
+                  type: "function",
+                  function: { name: String(block.name ?? ""), arguments: "" },
+                },
+              ],
+            });
           } else if (block.type === "text" && block.text) {
             yield chunk({ content: block.text });
           }
@@ -400,7 +493,10 @@ async function* anthropicEvents(reader: SseReader, signal: AbortSignal, requeste
           stopped = true;
           break read;
         case "error":
-          throw new UpstreamError(upstreamText(event.error.message || "upstream reported an error", secrets), statusForAnthropicError(event.error.type));
+          throw new UpstreamError(
+            upstreamText(event.error.message || "upstream reported an error", secrets),
+            statusForAnthropicError(event.error.type),
+          );
       }
     }
   } finally {

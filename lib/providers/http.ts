@@ -11,7 +11,12 @@ import { UpstreamError } from "./types.ts";
 const MAX_MESSAGE_CHARS = 1000;
 /** Scrubbed before clipping, so a key cut in half at the clip cannot leave its first half behind. */
 const SCRUB_WINDOW_CHARS = 4 * MAX_MESSAGE_CHARS;
-const TIMEOUT_CODES = new Set(["ETIMEDOUT", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
+const TIMEOUT_CODES = new Set([
+  "ETIMEDOUT",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+]);
 
 export function joinUrl(baseUrl: string, path: string): string {
   return baseUrl.replace(/\/+$/, "") + path;
@@ -48,23 +53,43 @@ export type UpstreamResponse = {
  * (an API answering 3xx is an error, and a key is never sent on to wherever it points); nothing
  * asks for compression.
  */
-export function postJson(url: string, headers: Record<string, string>, body: unknown, signal: AbortSignal, secrets: KnownSecrets = []): Promise<UpstreamResponse> {
+export function postJson(
+  url: string,
+  headers: Record<string, string>,
+  body: unknown,
+  signal: AbortSignal,
+  secrets: KnownSecrets = [],
+): Promise<UpstreamResponse> {
   return send("POST", url, headers, () => Buffer.from(JSON.stringify(body)), signal, secrets);
 }
 
 /** GETs `url` (e.g. a provider's model list) as postJson POSTs: same agents, errors and refusals. */
-export function getRequest(url: string, headers: Record<string, string>, signal: AbortSignal, secrets: KnownSecrets = []): Promise<UpstreamResponse> {
+export function getRequest(
+  url: string,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+  secrets: KnownSecrets = [],
+): Promise<UpstreamResponse> {
   return send("GET", url, headers, null, signal, secrets);
 }
 
-function send(method: "GET" | "POST", url: string, headers: Record<string, string>, body: (() => Buffer) | null, signal: AbortSignal, secrets: KnownSecrets): Promise<UpstreamResponse> {
+function send(
+  method: "GET" | "POST",
+  url: string,
+  headers: Record<string, string>,
+  body: (() => Buffer) | null,
+  signal: AbortSignal,
+  secrets: KnownSecrets,
+): Promise<UpstreamResponse> {
   if (signal.aborted) return Promise.reject(abortError(signal));
   let target: URL;
   try {
     target = new URL(url);
     // As fetch refuses them: a key in the URL would travel as Basic auth to whoever answers.
-    if (target.username || target.password) throw new TypeError(`Request cannot be constructed from a URL that includes credentials: ${url}`);
-    if (target.protocol !== "http:" && target.protocol !== "https:") throw new TypeError(`unsupported URL scheme ${target.protocol}`);
+    if (target.username || target.password)
+      throw new TypeError(`Request cannot be constructed from a URL that includes credentials: ${url}`);
+    if (target.protocol !== "http:" && target.protocol !== "https:")
+      throw new TypeError(`unsupported URL scheme ${target.protocol}`);
   } catch (err) {
     return Promise.reject(transportError(err, signal, secrets));
   }
@@ -73,7 +98,11 @@ function send(method: "GET" | "POST", url: string, headers: Record<string, strin
   const request = https ? httpsRequest : httpRequest;
   return new Promise<UpstreamResponse>((resolve, reject) => {
     const allHeaders = payload ? { ...headers, "content-length": String(payload.byteLength) } : headers;
-    const req = request(target, { method, headers: allHeaders, signal, agent: https ? HTTPS_AGENT : HTTP_AGENT }, (res) => resolve(upstreamResponse(res)));
+    const req = request(
+      target,
+      { method, headers: allHeaders, signal, agent: https ? HTTPS_AGENT : HTTP_AGENT },
+      (res) => resolve(upstreamResponse(res)),
+    );
     req.on("error", (err) => reject(transportError(err, signal, secrets)));
     req.end(payload ?? undefined);
   });
@@ -143,7 +172,11 @@ export function streamError(err: unknown, signal: AbortSignal): UpstreamError {
  * `secrets`, the credentials the call carried, and anything like them removed: upstreams echo
  * them), and Retry-After.
  */
-export async function errorFromResponse(res: UpstreamResponse, signal: AbortSignal, secrets: KnownSecrets = []): Promise<UpstreamError> {
+export async function errorFromResponse(
+  res: UpstreamResponse,
+  signal: AbortSignal,
+  secrets: KnownSecrets = [],
+): Promise<UpstreamError> {
   let text = "";
   try {
     text = await res.text();
@@ -201,7 +234,10 @@ function statusOfPayload(error: unknown): number {
     const n = Number(error[key]);
     if (Number.isInteger(n) && n >= 400 && n <= 599) return n;
   }
-  const kind = [error.type, error.code].filter((v) => typeof v === "string").join(" ").toLowerCase();
+  const kind = [error.type, error.code]
+    .filter((v) => typeof v === "string")
+    .join(" ")
+    .toLowerCase();
   if (kind.includes("overloaded")) return 529;
   if (kind.includes("rate_limit") || kind.includes("insufficient_quota")) return 429;
   if (kind.includes("authentication") || kind.includes("invalid_api_key")) return 401;
@@ -285,7 +321,10 @@ function errorCode(err: unknown): string | undefined {
 }
 
 /** The next message of an upstream SSE stream (undefined at its end), with abort and transport errors mapped. */
-export async function nextSseMessage(reader: { read(): Promise<SseMessage | undefined> }, signal: AbortSignal): Promise<SseMessage | undefined> {
+export async function nextSseMessage(
+  reader: { read(): Promise<SseMessage | undefined> },
+  signal: AbortSignal,
+): Promise<SseMessage | undefined> {
   if (signal.aborted) throw abortError(signal);
   try {
     return await reader.read();

@@ -2,12 +2,26 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startMockUpstream, type MockUpstream } from "../../tests/doubles/mock-upstream.ts";
-import { closedPort, collect, collectUntilError, finishReasonOf, textOf, toolCallsOf, usageOf } from "../../tests/doubles/stream-helpers.ts";
+import {
+  closedPort,
+  collect,
+  collectUntilError,
+  finishReasonOf,
+  textOf,
+  toolCallsOf,
+  usageOf,
+} from "../../tests/doubles/stream-helpers.ts";
 import { createOpenAiCompatibleAdapter, readUsage } from "./openai-compatible.ts";
 import { UpstreamError, type ProviderConfig, type UpstreamChatRequest } from "./types.ts";
 
 let mock: MockUpstream;
-const config = (over: Partial<ProviderConfig> = {}): ProviderConfig => ({ slug: "mock", kind: "OPENAI_COMPATIBLE", baseUrl: `${mock.url}/v1`, apiKey: "sk-test-123", ...over });
+const config = (over: Partial<ProviderConfig> = {}): ProviderConfig => ({
+  slug: "mock",
+  kind: "OPENAI_COMPATIBLE",
+  baseUrl: `${mock.url}/v1`,
+  apiKey: "sk-test-123",
+  ...over,
+});
 const request = (over: Partial<UpstreamChatRequest> = {}): UpstreamChatRequest => ({
   model: "mock-small",
   messages: [
@@ -57,7 +71,16 @@ describe("openai-compatible adapter", () => {
   });
 
   it("passes the request through unchanged, adding stream and include_usage", async () => {
-    const tools = [{ type: "function", function: { name: "lookup", description: "Looks up", parameters: { type: "object", properties: { q: { type: "string" } } } } }];
+    const tools = [
+      {
+        type: "function",
+        function: {
+          name: "lookup",
+          description: "Looks up",
+          parameters: { type: "object", properties: { q: { type: "string" } } },
+        },
+      },
+    ];
     const req = request({
       tools,
       tool_choice: "auto",
@@ -77,7 +100,9 @@ describe("openai-compatible adapter", () => {
   });
 
   it("sends Authorization only when there is a key, and strips a trailing slash from the base URL", async () => {
-    await collect(await createOpenAiCompatibleAdapter(config({ baseUrl: `${mock.url}/v1/` })).stream(request(), signal()));
+    await collect(
+      await createOpenAiCompatibleAdapter(config({ baseUrl: `${mock.url}/v1/` })).stream(request(), signal()),
+    );
     await collect(await createOpenAiCompatibleAdapter(config({ apiKey: null })).stream(request(), signal()));
     expect(mock.requests.map((r) => r.path)).toEqual(["/v1/chat/completions", "/v1/chat/completions"]);
     expect(mock.requests[0]!.headers.authorization).toBe("Bearer sk-test-123");
@@ -100,9 +125,19 @@ describe("openai-compatible adapter", () => {
   it("gets a 401 from an upstream that checks keys", async () => {
     const strict = await startMockUpstream({ apiKey: "right" });
     try {
-      const err = await rejection(createOpenAiCompatibleAdapter({ ...config(), baseUrl: `${strict.url}/v1`, apiKey: "wrong" }).stream(request(), signal()));
+      const err = await rejection(
+        createOpenAiCompatibleAdapter({ ...config(), baseUrl: `${strict.url}/v1`, apiKey: "wrong" }).stream(
+          request(),
+          signal(),
+        ),
+      );
       expect([err.status, err.message]).toEqual([401, "invalid api key"]);
-      const ok = await collect(await createOpenAiCompatibleAdapter({ ...config(), baseUrl: `${strict.url}/v1`, apiKey: "right" }).stream(request(), signal()));
+      const ok = await collect(
+        await createOpenAiCompatibleAdapter({ ...config(), baseUrl: `${strict.url}/v1`, apiKey: "right" }).stream(
+          request(),
+          signal(),
+        ),
+      );
       expect(textOf(ok)).toBe("Hello from the mock upstream.");
     } finally {
       await strict.close();
@@ -113,15 +148,24 @@ describe("openai-compatible adapter", () => {
     const adapter = createOpenAiCompatibleAdapter(config({ apiKey: "plain-words-key" }));
     mock.setBehavior({ status: 401, echoCredentials: true });
     const err = await rejection(adapter.stream(request(), signal()));
-    expect([err.status, err.message]).toEqual([401, "mock error 401: Incorrect API key provided: [redacted]. (Authorization: Bearer [redacted])"]);
+    expect([err.status, err.message]).toEqual([
+      401,
+      "mock error 401: Incorrect API key provided: [redacted]. (Authorization: Bearer [redacted])",
+    ]);
 
     mock.setBehavior({ echoCredentials: true, streamError: { afterChunks: 1, message: "model crashed" } });
     const { error } = await collectUntilError(await adapter.stream(request(), signal()));
-    expect((error as UpstreamError).message).toBe("model crashed: Incorrect API key provided: [redacted]. (Authorization: Bearer [redacted])");
+    expect((error as UpstreamError).message).toBe(
+      "model crashed: Incorrect API key provided: [redacted]. (Authorization: Bearer [redacted])",
+    );
   });
 
   it("keeps credentials in the base URL out of the unreachable error", async () => {
-    const err = await rejection(createOpenAiCompatibleAdapter(config({ baseUrl: `http://someone:hunter2-pass@127.0.0.1:${mock.port}/v1` })).stream(request(), signal()));
+    const err = await rejection(
+      createOpenAiCompatibleAdapter(
+        config({ baseUrl: `http://someone:hunter2-pass@127.0.0.1:${mock.port}/v1` }),
+      ).stream(request(), signal()),
+    );
     expect(err.status).toBe(0);
     expect(err.message).toMatch(/^upstream unreachable \(.*http:\/\/\[redacted\]@127\.0\.0\.1/);
     expect(err.message).not.toContain("hunter2");
@@ -129,7 +173,9 @@ describe("openai-compatible adapter", () => {
 
   it("rejects with status 0 when nothing listens", async () => {
     const port = await closedPort();
-    const err = await rejection(createOpenAiCompatibleAdapter(config({ baseUrl: `http://127.0.0.1:${port}/v1` })).stream(request(), signal()));
+    const err = await rejection(
+      createOpenAiCompatibleAdapter(config({ baseUrl: `http://127.0.0.1:${port}/v1` })).stream(request(), signal()),
+    );
     expect(err.status).toBe(0);
     expect(err.message).toMatch(/unreachable/);
   });
@@ -137,7 +183,9 @@ describe("openai-compatible adapter", () => {
   it("aborting mid-stream cuts the upstream request and ends the iterator with 499", async () => {
     mock.setBehavior({ tokens: Array.from({ length: 100 }, (_, i) => ` w${i}`), chunkDelayMs: 20 });
     const ctrl = new AbortController();
-    const iterator = (await createOpenAiCompatibleAdapter(config()).stream(request(), ctrl.signal))[Symbol.asyncIterator]();
+    const iterator = (await createOpenAiCompatibleAdapter(config()).stream(request(), ctrl.signal))[
+      Symbol.asyncIterator
+    ]();
     for (let i = 0; i < 3; i++) expect((await iterator.next()).done).toBe(false);
     const t0 = Date.now();
     ctrl.abort();
@@ -167,7 +215,9 @@ describe("openai-compatible adapter", () => {
 
   it("throws 502 from the iterator when the socket breaks mid-stream", async () => {
     mock.setBehavior({ breakAfterChunks: 2 });
-    const { events, error } = await collectUntilError(await createOpenAiCompatibleAdapter(config()).stream(request(), signal()));
+    const { events, error } = await collectUntilError(
+      await createOpenAiCompatibleAdapter(config()).stream(request(), signal()),
+    );
     expect(textOf(events)).toBe("Hello from");
     expect(error).toBeInstanceOf(UpstreamError);
     expect([(error as UpstreamError).status, (error as UpstreamError).message]).toEqual([502, "upstream stream broke"]);
@@ -175,14 +225,18 @@ describe("openai-compatible adapter", () => {
 
   it("throws 502 when the stream ends without [DONE] or a finish_reason", async () => {
     mock.setBehavior({ endAfterChunks: 3 });
-    const { events, error } = await collectUntilError(await createOpenAiCompatibleAdapter(config()).stream(request(), signal()));
+    const { events, error } = await collectUntilError(
+      await createOpenAiCompatibleAdapter(config()).stream(request(), signal()),
+    );
     expect(textOf(events)).toBe("Hello from the");
     expect((error as UpstreamError).status).toBe(502);
   });
 
   it("throws the message of an error object sent inside the stream", async () => {
     mock.setBehavior({ streamError: { afterChunks: 1, type: "server_error", message: "model crashed" } });
-    const { events, error } = await collectUntilError(await createOpenAiCompatibleAdapter(config()).stream(request(), signal()));
+    const { events, error } = await collectUntilError(
+      await createOpenAiCompatibleAdapter(config()).stream(request(), signal()),
+    );
     expect(textOf(events)).toBe("Hello");
     expect(error).toBeInstanceOf(UpstreamError);
     expect([(error as UpstreamError).status, (error as UpstreamError).message]).toEqual([500, "model crashed"]);
@@ -192,7 +246,9 @@ describe("openai-compatible adapter", () => {
     mock.setBehavior({ toolCall: { name: "get_weather", arguments: '{"city":"Paris","unit":"c"}' } });
     const events = await collect(await createOpenAiCompatibleAdapter(config()).stream(request(), signal()));
     const calls = toolCallsOf(events);
-    expect(calls).toEqual([{ id: expect.stringMatching(/^call_mock_/), name: "get_weather", arguments: '{"city":"Paris","unit":"c"}' }]);
+    expect(calls).toEqual([
+      { id: expect.stringMatching(/^call_mock_/), name: "get_weather", arguments: '{"city":"Paris","unit":"c"}' },
+    ]);
     expect(finishReasonOf(events)).toBe("tool_calls");
     expect(usageOf(events)).toEqual({ prompt_tokens: 6, completion_tokens: 3 });
   });
@@ -207,12 +263,22 @@ describe("openai-compatible adapter", () => {
   it("accepts a server that answers with one JSON completion despite stream:true", async () => {
     const server = createServer((_req, res) => {
       res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ id: "c1", object: "chat.completion", model: "m", choices: [{ index: 0, message: { role: "assistant", content: "plain" }, finish_reason: "stop" }], usage: { prompt_tokens: 4, completion_tokens: 1, total_tokens: 5 } }));
+      res.end(
+        JSON.stringify({
+          id: "c1",
+          object: "chat.completion",
+          model: "m",
+          choices: [{ index: 0, message: { role: "assistant", content: "plain" }, finish_reason: "stop" }],
+          usage: { prompt_tokens: 4, completion_tokens: 1, total_tokens: 5 },
+        }),
+      );
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     try {
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
-      const events = await collect(await createOpenAiCompatibleAdapter(config({ baseUrl: base })).stream(request(), signal()));
+      const events = await collect(
+        await createOpenAiCompatibleAdapter(config({ baseUrl: base })).stream(request(), signal()),
+      );
       expect(textOf(events)).toBe("plain");
       expect(finishReasonOf(events)).toBe("stop");
       expect(usageOf(events)).toEqual({ prompt_tokens: 4, completion_tokens: 1 });
@@ -234,47 +300,109 @@ describe("openai-compatible adapter", () => {
 
 describe("usage by token class", () => {
   it("reads cache and reasoning counts from a streamed usage chunk and a JSON completion", async () => {
-    mock.setBehavior({ reportPromptTokens: 1_200, cacheReadTokens: 1_000, cacheCreationTokens: 100, reasoningTokens: 30 });
+    mock.setBehavior({
+      reportPromptTokens: 1_200,
+      cacheReadTokens: 1_000,
+      cacheCreationTokens: 100,
+      reasoningTokens: 30,
+    });
     const streamed = await collect(await createOpenAiCompatibleAdapter(config()).stream(request(), signal()));
     // 6 visible pieces + 30 hidden reasoning tokens, all in completion_tokens as OpenAI counts them.
-    expect(usageOf(streamed)).toEqual({ prompt_tokens: 1_200, completion_tokens: 36, cache_read_tokens: 1_000, cache_write_tokens: 100, reasoning_tokens: 30 });
+    expect(usageOf(streamed)).toEqual({
+      prompt_tokens: 1_200,
+      completion_tokens: 36,
+      cache_read_tokens: 1_000,
+      cache_write_tokens: 100,
+      reasoning_tokens: 30,
+    });
     const sent = mock.requests[0]!;
     expect(sent.body.stream_options).toEqual({ include_usage: true });
   });
 
   it("understands each provider's dialect, in OpenAI's meaning", () => {
     // OpenAI: cached tokens are part of prompt_tokens; reasoning part of completion_tokens.
-    expect(readUsage({ prompt_tokens: 1_200, completion_tokens: 80, prompt_tokens_details: { cached_tokens: 1_024, audio_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 64 } }))
-      .toEqual({ prompt_tokens: 1_200, completion_tokens: 80, cache_read_tokens: 1_024, reasoning_tokens: 64 });
+    expect(
+      readUsage({
+        prompt_tokens: 1_200,
+        completion_tokens: 80,
+        prompt_tokens_details: { cached_tokens: 1_024, audio_tokens: 0 },
+        completion_tokens_details: { reasoning_tokens: 64 },
+      }),
+    ).toEqual({ prompt_tokens: 1_200, completion_tokens: 80, cache_read_tokens: 1_024, reasoning_tokens: 64 });
     // DeepSeek: prompt_cache_hit_tokens + prompt_cache_miss_tokens = prompt_tokens.
-    expect(readUsage({ prompt_tokens: 900, completion_tokens: 10, prompt_cache_hit_tokens: 640, prompt_cache_miss_tokens: 260 }))
-      .toEqual({ prompt_tokens: 900, completion_tokens: 10, cache_read_tokens: 640 });
+    expect(
+      readUsage({
+        prompt_tokens: 900,
+        completion_tokens: 10,
+        prompt_cache_hit_tokens: 640,
+        prompt_cache_miss_tokens: 260,
+      }),
+    ).toEqual({ prompt_tokens: 900, completion_tokens: 10, cache_read_tokens: 640 });
     // Anthropic's names (its OpenAI layer, some proxies): input_tokens leave the cache out.
-    expect(readUsage({ input_tokens: 50, output_tokens: 7, cache_read_input_tokens: 1_000, cache_creation_input_tokens: 200 }))
-      .toEqual({ prompt_tokens: 1_250, completion_tokens: 7, cache_read_tokens: 1_000, cache_write_tokens: 200 });
+    expect(
+      readUsage({
+        input_tokens: 50,
+        output_tokens: 7,
+        cache_read_input_tokens: 1_000,
+        cache_creation_input_tokens: 200,
+      }),
+    ).toEqual({ prompt_tokens: 1_250, completion_tokens: 7, cache_read_tokens: 1_000, cache_write_tokens: 200 });
     // OpenRouter names cache writes in the details.
-    expect(readUsage({ prompt_tokens: 300, completion_tokens: 1, prompt_tokens_details: { cached_tokens: 0, cache_write_tokens: 250 } }))
-      .toEqual({ prompt_tokens: 300, completion_tokens: 1, cache_write_tokens: 250 });
+    expect(
+      readUsage({
+        prompt_tokens: 300,
+        completion_tokens: 1,
+        prompt_tokens_details: { cached_tokens: 0, cache_write_tokens: 250 },
+      }),
+    ).toEqual({ prompt_tokens: 300, completion_tokens: 1, cache_write_tokens: 250 });
     // Plain usage stays plain.
-    expect(readUsage({ prompt_tokens: 4, completion_tokens: 1, total_tokens: 5 })).toEqual({ prompt_tokens: 4, completion_tokens: 1 });
+    expect(readUsage({ prompt_tokens: 4, completion_tokens: 1, total_tokens: 5 })).toEqual({
+      prompt_tokens: 4,
+      completion_tokens: 1,
+    });
     expect(readUsage({ total_tokens: 5 })).toBeNull();
   });
 
   it("bills reasoning a server reported apart from completion_tokens as output too", () => {
     // Gemini behind some proxies: completion_tokens 0, reasoning 60, total = 21 + 0 + 60.
-    expect(readUsage({ prompt_tokens: 21, completion_tokens: 0, total_tokens: 81, completion_tokens_details: { reasoning_tokens: 60 } }))
-      .toEqual({ prompt_tokens: 21, completion_tokens: 60, reasoning_tokens: 60 });
-    expect(readUsage({ prompt_tokens: 21, completion_tokens: 5, total_tokens: 86, completion_tokens_details: { reasoning_tokens: 60 } }))
-      .toEqual({ prompt_tokens: 21, completion_tokens: 65, reasoning_tokens: 60 });
+    expect(
+      readUsage({
+        prompt_tokens: 21,
+        completion_tokens: 0,
+        total_tokens: 81,
+        completion_tokens_details: { reasoning_tokens: 60 },
+      }),
+    ).toEqual({ prompt_tokens: 21, completion_tokens: 60, reasoning_tokens: 60 });
+    expect(
+      readUsage({
+        prompt_tokens: 21,
+        completion_tokens: 5,
+        total_tokens: 86,
+        completion_tokens_details: { reasoning_tokens: 60 },
+      }),
+    ).toEqual({ prompt_tokens: 21, completion_tokens: 65, reasoning_tokens: 60 });
     // OpenAI's own shape (reasoning inside completion, total = prompt + completion) is left alone.
-    expect(readUsage({ prompt_tokens: 21, completion_tokens: 70, total_tokens: 91, completion_tokens_details: { reasoning_tokens: 60 } }))
-      .toEqual({ prompt_tokens: 21, completion_tokens: 70, reasoning_tokens: 60 });
+    expect(
+      readUsage({
+        prompt_tokens: 21,
+        completion_tokens: 70,
+        total_tokens: 91,
+        completion_tokens_details: { reasoning_tokens: 60 },
+      }),
+    ).toEqual({ prompt_tokens: 21, completion_tokens: 70, reasoning_tokens: 60 });
   });
 
   it("never lets cache classes exceed the prompt they are part of", () => {
-    expect(readUsage({ prompt_tokens: 100, completion_tokens: 1, prompt_tokens_details: { cached_tokens: 150, cache_write_tokens: 30 } }))
-      .toEqual({ prompt_tokens: 100, completion_tokens: 1, cache_read_tokens: 100 });
-    expect(readUsage({ prompt_tokens: 100.4, completion_tokens: "7", prompt_tokens_details: { cached_tokens: -3 } })).toEqual({ prompt_tokens: 100, completion_tokens: 0 });
+    expect(
+      readUsage({
+        prompt_tokens: 100,
+        completion_tokens: 1,
+        prompt_tokens_details: { cached_tokens: 150, cache_write_tokens: 30 },
+      }),
+    ).toEqual({ prompt_tokens: 100, completion_tokens: 1, cache_read_tokens: 100 });
+    expect(
+      readUsage({ prompt_tokens: 100.4, completion_tokens: "7", prompt_tokens_details: { cached_tokens: -3 } }),
+    ).toEqual({ prompt_tokens: 100, completion_tokens: 0 });
   });
 
   it("keeps the running usage of a stream that then broke, as partial", async () => {
@@ -287,10 +415,16 @@ describe("usage by token class", () => {
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     try {
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
-      const { events, error } = await collectUntilError(await createOpenAiCompatibleAdapter(config({ baseUrl: base })).stream(request(), signal()));
+      const { events, error } = await collectUntilError(
+        await createOpenAiCompatibleAdapter(config({ baseUrl: base })).stream(request(), signal()),
+      );
       expect((error as UpstreamError).status).toBe(502);
       expect(textOf(events)).toBe("ab");
-      expect(events.at(-1)).toEqual({ type: "usage", usage: { prompt_tokens: 500, completion_tokens: 2, cache_read_tokens: 400 }, partial: true });
+      expect(events.at(-1)).toEqual({
+        type: "usage",
+        usage: { prompt_tokens: 500, completion_tokens: 2, cache_read_tokens: 400 },
+        partial: true,
+      });
     } finally {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));

@@ -2,11 +2,31 @@
  * Any server that speaks OpenAI's chat completions (OpenAI, Groq, Together, vLLM, Ollama, LM
  * Studio...). The request goes through as it came, always streamed with usage.
  */
-import { cancellable, errorFromPayload, errorFromResponse, isRecord, joinUrl, nextSseMessage, parseJson, postJson, streamError, type UpstreamResponse } from "./http.ts";
+import {
+  cancellable,
+  errorFromPayload,
+  errorFromResponse,
+  isRecord,
+  joinUrl,
+  nextSseMessage,
+  parseJson,
+  postJson,
+  streamError,
+  type UpstreamResponse,
+} from "./http.ts";
 import type { KnownSecrets } from "../security/scrub.ts";
 import { openSseReader, type SseReader } from "./sse.ts";
 import { openAiEmbed } from "./openai-embeddings.ts";
-import { UpstreamError, type ChunkChoice, type ChunkDelta, type ProviderAdapter, type ProviderConfig, type UpstreamChatRequest, type UpstreamEvent, type Usage } from "./types.ts";
+import {
+  UpstreamError,
+  type ChunkChoice,
+  type ChunkDelta,
+  type ProviderAdapter,
+  type ProviderConfig,
+  type UpstreamChatRequest,
+  type UpstreamEvent,
+  type Usage,
+} from "./types.ts";
 import { completionToolCallsSchema, openAiCompletionSchema, openAiUsageSchema } from "./openai-compatible-events.ts";
 
 export function createOpenAiCompatibleAdapter(config: ProviderConfig): ProviderAdapter {
@@ -20,7 +40,8 @@ export function createOpenAiCompatibleAdapter(config: ProviderConfig): ProviderA
       if (!res.ok) throw await errorFromResponse(res, signal, secrets);
       if (!res.body) throw new UpstreamError("upstream sent an empty body", 502);
       // A server that ignored `stream: true` and answered with one JSON completion.
-      if ((res.headers.get("content-type") ?? "").includes("application/json")) return completionEvents(res, signal, secrets);
+      if ((res.headers.get("content-type") ?? "").includes("application/json"))
+        return completionEvents(res, signal, secrets);
       const reader = openSseReader(res.body);
       return cancellable(openAiEvents(reader, signal, secrets), () => reader.cancel());
     },
@@ -34,7 +55,11 @@ export function openAiStreamBody(request: UpstreamChatRequest): Record<string, u
   return { ...request, stream: true, stream_options: { ...given, include_usage: true } };
 }
 
-async function* openAiEvents(reader: SseReader, signal: AbortSignal, secrets: KnownSecrets): AsyncGenerator<UpstreamEvent> {
+async function* openAiEvents(
+  reader: SseReader,
+  signal: AbortSignal,
+  secrets: KnownSecrets,
+): AsyncGenerator<UpstreamEvent> {
   let sawDone = false;
   let sawFinish = false;
   let usage: Usage | null = null;
@@ -74,7 +99,11 @@ async function* openAiEvents(reader: SseReader, signal: AbortSignal, secrets: Kn
   if (usage) yield { type: "usage", usage };
 }
 
-async function completionEvents(res: UpstreamResponse, signal: AbortSignal, secrets: KnownSecrets): Promise<AsyncIterable<UpstreamEvent>> {
+async function completionEvents(
+  res: UpstreamResponse,
+  signal: AbortSignal,
+  secrets: KnownSecrets,
+): Promise<AsyncIterable<UpstreamEvent>> {
   let text: string;
   try {
     text = await res.text();
@@ -96,7 +125,8 @@ async function completionEvents(res: UpstreamResponse, signal: AbortSignal, secr
   });
   const usage = readUsage(payload.usage);
   const events: UpstreamEvent[] = [];
-  if (choices.length) events.push({ type: "chunk", choices, raw: { ...payload, object: "chat.completion.chunk", choices } });
+  if (choices.length)
+    events.push({ type: "chunk", choices, raw: { ...payload, object: "chat.completion.chunk", choices } });
   if (usage) events.push({ type: "usage", usage });
   return (async function* () {
     yield* events;
@@ -145,7 +175,10 @@ export function readUsage(value: unknown): Usage | null {
   const prompt = given ?? (input === undefined ? 0 : input + (anthropicRead ?? 0) + (anthropicWrite ?? 0));
   // Parts of the prompt, so never more than it (a server's inconsistent numbers cannot bill twice).
   const cacheRead = Math.min(prompt, promptDetails.cached_tokens ?? u.prompt_cache_hit_tokens ?? anthropicRead ?? 0);
-  const cacheWrite = Math.min(prompt - cacheRead, promptDetails.cache_write_tokens ?? promptDetails.cache_creation_tokens ?? anthropicWrite ?? 0);
+  const cacheWrite = Math.min(
+    prompt - cacheRead,
+    promptDetails.cache_write_tokens ?? promptDetails.cache_creation_tokens ?? anthropicWrite ?? 0,
+  );
   const reasoning = completionDetails.reasoning_tokens ?? 0;
   completion ??= 0;
   // OpenAI's completion_tokens include the reasoning; some servers (Gemini behind a few proxies)

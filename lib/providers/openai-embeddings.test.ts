@@ -1,5 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { MOCK_EMBEDDING_DIMENSIONS, mockEmbedding, startMockUpstream, type MockUpstream } from "../../tests/doubles/mock-upstream.ts";
+import {
+  MOCK_EMBEDDING_DIMENSIONS,
+  mockEmbedding,
+  startMockUpstream,
+  type MockUpstream,
+} from "../../tests/doubles/mock-upstream.ts";
 import { closedPort } from "../../tests/doubles/stream-helpers.ts";
 import { float32Base64 } from "./float32-base64.ts";
 import { createOpenAiCompatibleAdapter } from "./openai-compatible.ts";
@@ -7,9 +12,20 @@ import { readEmbeddings } from "./openai-embeddings.ts";
 import { UpstreamError, type ProviderConfig, type UpstreamEmbeddingsRequest } from "./types.ts";
 
 let mock: MockUpstream;
-const config = (over: Partial<ProviderConfig> = {}): ProviderConfig => ({ slug: "mock", kind: "OPENAI_COMPATIBLE", baseUrl: `${mock.url}/v1`, apiKey: "sk-test-embed-123456", ...over });
-const request = (over: Partial<UpstreamEmbeddingsRequest> = {}): UpstreamEmbeddingsRequest => ({ model: "mock-embed", input: ["hello there", "general kenobi again"], ...over });
-const embed = (req = request(), cfg = config(), signal = new AbortController().signal) => createOpenAiCompatibleAdapter(cfg).embed!(req, signal);
+const config = (over: Partial<ProviderConfig> = {}): ProviderConfig => ({
+  slug: "mock",
+  kind: "OPENAI_COMPATIBLE",
+  baseUrl: `${mock.url}/v1`,
+  apiKey: "sk-test-embed-123456",
+  ...over,
+});
+const request = (over: Partial<UpstreamEmbeddingsRequest> = {}): UpstreamEmbeddingsRequest => ({
+  model: "mock-embed",
+  input: ["hello there", "general kenobi again"],
+  ...over,
+});
+const embed = (req = request(), cfg = config(), signal = new AbortController().signal) =>
+  createOpenAiCompatibleAdapter(cfg).embed!(req, signal);
 
 beforeAll(async () => {
   mock = await startMockUpstream({ apiKey: "sk-test-embed-123456" });
@@ -21,7 +37,10 @@ afterEach(() => {
 });
 
 async function rejection(p: Promise<unknown>): Promise<UpstreamError> {
-  const err = await p.then(() => new Error("expected a rejection"), (e: unknown) => e);
+  const err = await p.then(
+    () => new Error("expected a rejection"),
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(UpstreamError);
   return err as UpstreamError;
 }
@@ -35,13 +54,22 @@ describe("openai-compatible embeddings", () => {
     const sent = mock.requests.at(-1)!;
     expect(sent.path).toBe("/v1/embeddings");
     expect(sent.headers.authorization).toBe("Bearer sk-test-embed-123456");
-    expect(sent.body).toEqual({ model: "mock-embed", input: ["hello there", "general kenobi again"], encoding_format: "float", dimensions: 4, user: "u-1" });
+    expect(sent.body).toEqual({
+      model: "mock-embed",
+      input: ["hello there", "general kenobi again"],
+      encoding_format: "float",
+      dimensions: 4,
+      user: "u-1",
+    });
   });
 
   it("sends token-id inputs as they are, and reads no usage as null", async () => {
     mock.setBehavior({ omitUsage: true });
     const out = await embed(request({ input: [[1, 2, 3], [4]] }));
-    expect(out.data).toEqual([mockEmbedding([1, 2, 3], MOCK_EMBEDDING_DIMENSIONS), mockEmbedding([4], MOCK_EMBEDDING_DIMENSIONS)]);
+    expect(out.data).toEqual([
+      mockEmbedding([1, 2, 3], MOCK_EMBEDDING_DIMENSIONS),
+      mockEmbedding([4], MOCK_EMBEDDING_DIMENSIONS),
+    ]);
     expect(out.usage).toBeNull();
     expect(mock.requests.at(-1)!.body.input).toEqual([[1, 2, 3], [4]]);
   });
@@ -63,7 +91,9 @@ describe("openai-compatible embeddings", () => {
     mock.setBehavior({ breakAfterChunks: 0 });
     expect((await rejection(embed())).status).toBe(0);
     mock.resetBehavior();
-    expect((await rejection(embed(request(), config({ baseUrl: `http://127.0.0.1:${await closedPort()}/v1` })))).status).toBe(0);
+    expect(
+      (await rejection(embed(request(), config({ baseUrl: `http://127.0.0.1:${await closedPort()}/v1` })))).status,
+    ).toBe(0);
     mock.clearRequests();
     mock.setBehavior({ hangForever: true });
     const ctrl = new AbortController();
@@ -77,9 +107,25 @@ describe("openai-compatible embeddings", () => {
   it("reads replies leniently: base64 vectors, index order, total_tokens alone; refuses a short or malformed one", () => {
     const v = [0.5, -0.25];
     const reply = (data: unknown[], usage: unknown = { prompt_tokens: 3 }) => ({ object: "list", data, usage });
-    expect(readEmbeddings(reply([{ index: 1, embedding: [1, 0] }, { index: 0, embedding: float32Base64(v) }], { total_tokens: 9 }), 2)).toEqual({ data: [v, [1, 0]], usage: { prompt_tokens: 9 } });
-    expect(readEmbeddings(reply([{ embedding: [1] }, { embedding: [2] }], null), 2)).toEqual({ data: [[1], [2]], usage: null });
-    expect(() => readEmbeddings(reply([{ index: 0, embedding: [1] }]), 2)).toThrow("upstream sent 1 embeddings for 2 inputs");
+    expect(
+      readEmbeddings(
+        reply(
+          [
+            { index: 1, embedding: [1, 0] },
+            { index: 0, embedding: float32Base64(v) },
+          ],
+          { total_tokens: 9 },
+        ),
+        2,
+      ),
+    ).toEqual({ data: [v, [1, 0]], usage: { prompt_tokens: 9 } });
+    expect(readEmbeddings(reply([{ embedding: [1] }, { embedding: [2] }], null), 2)).toEqual({
+      data: [[1], [2]],
+      usage: null,
+    });
+    expect(() => readEmbeddings(reply([{ index: 0, embedding: [1] }]), 2)).toThrow(
+      "upstream sent 1 embeddings for 2 inputs",
+    );
     expect(() => readEmbeddings(reply([{ index: 0, embedding: [] }]), 1)).toThrow(UpstreamError);
     expect(() => readEmbeddings(reply([{ index: 0, embedding: ["x"] }]), 1)).toThrow(UpstreamError);
     expect(() => readEmbeddings({ nothing: true }, 1)).toThrow("malformed embeddings reply");

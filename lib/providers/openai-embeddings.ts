@@ -10,7 +10,12 @@ import { z } from "zod";
 import type { KnownSecrets } from "../security/scrub.ts";
 import { base64Float32 } from "./float32-base64.ts";
 import { errorFromPayload, errorFromResponse, isRecord, joinUrl, parseJson, postJson, streamError } from "./http.ts";
-import { UpstreamError, type ProviderConfig, type UpstreamEmbeddings, type UpstreamEmbeddingsRequest } from "./types.ts";
+import {
+  UpstreamError,
+  type ProviderConfig,
+  type UpstreamEmbeddings,
+  type UpstreamEmbeddingsRequest,
+} from "./types.ts";
 
 const count = z.number().nonnegative().catch(-1);
 
@@ -19,11 +24,17 @@ const count = z.number().nonnegative().catch(-1);
  * vectors themselves are checked by a plain loop (vectorOf): a batch holds millions of numbers.
  */
 const replySchema = z.looseObject({
-  data: z.array(z.looseObject({ index: z.number().int().nonnegative().optional().catch(undefined), embedding: z.unknown() })),
+  data: z.array(
+    z.looseObject({ index: z.number().int().nonnegative().optional().catch(undefined), embedding: z.unknown() }),
+  ),
   usage: z.looseObject({ prompt_tokens: count.optional(), total_tokens: count.optional() }).nullish().catch(null),
 });
 
-export async function openAiEmbed(config: ProviderConfig, request: UpstreamEmbeddingsRequest, signal: AbortSignal): Promise<UpstreamEmbeddings> {
+export async function openAiEmbed(
+  config: ProviderConfig,
+  request: UpstreamEmbeddingsRequest,
+  signal: AbortSignal,
+): Promise<UpstreamEmbeddings> {
   const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
   if (config.apiKey) headers.authorization = `Bearer ${config.apiKey}`;
   const secrets: KnownSecrets = [config.apiKey];
@@ -48,7 +59,8 @@ export function readEmbeddings(payload: unknown, inputs: number): UpstreamEmbedd
   const parsed = replySchema.safeParse(payload);
   if (!parsed.success) throw new UpstreamError("upstream sent a malformed embeddings reply", 502);
   const { data, usage } = parsed.data;
-  if (data.length !== inputs) throw new UpstreamError(`upstream sent ${data.length} embeddings for ${inputs} inputs`, 502);
+  if (data.length !== inputs)
+    throw new UpstreamError(`upstream sent ${data.length} embeddings for ${inputs} inputs`, 502);
   // In input order: by `index` when every item has a distinct one in range, else as listed.
   const indexes = data.map((d) => d.index);
   const byIndex = indexes.every((i) => i !== undefined && i < inputs) && new Set(indexes).size === inputs;
@@ -59,7 +71,12 @@ export function readEmbeddings(payload: unknown, inputs: number): UpstreamEmbedd
     vectors[byIndex ? d.index! : i] = vector;
   });
   // Embeddings have no completion: a server that sends only total_tokens means the prompt by it.
-  const tokens = usage?.prompt_tokens !== undefined && usage.prompt_tokens >= 0 ? usage.prompt_tokens : usage?.total_tokens !== undefined && usage.total_tokens >= 0 ? usage.total_tokens : null;
+  const tokens =
+    usage?.prompt_tokens !== undefined && usage.prompt_tokens >= 0
+      ? usage.prompt_tokens
+      : usage?.total_tokens !== undefined && usage.total_tokens >= 0
+        ? usage.total_tokens
+        : null;
   return { data: vectors, usage: tokens === null ? null : { prompt_tokens: Math.round(tokens) } };
 }
 

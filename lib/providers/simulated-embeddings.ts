@@ -16,7 +16,10 @@ export const SIM_MAX_EMBEDDING_DIMENSIONS = 3072;
 export function simulatedEmbeddings(request: UpstreamEmbeddingsRequest): UpstreamEmbeddings {
   const dimensions = request.dimensions ?? SIM_EMBEDDING_DIMENSIONS;
   if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > SIM_MAX_EMBEDDING_DIMENSIONS) {
-    throw new UpstreamError(`dimensions must be between 1 and ${SIM_MAX_EMBEDDING_DIMENSIONS} for ${request.model}`, 400);
+    throw new UpstreamError(
+      `dimensions must be between 1 and ${SIM_MAX_EMBEDDING_DIMENSIONS} for ${request.model}`,
+      400,
+    );
   }
   let tokens = 0;
   const data = request.input.map((input: string | number[]) => {

@@ -6,7 +6,16 @@
  */
 import { countTextTokens, estimatePromptTokens, lastUserText } from "../router/tokens.ts";
 import { abortError, isRecord } from "./http.ts";
-import { UpstreamError, type ChunkChoice, type ChunkDelta, type ProviderAdapter, type ProviderConfig, type SimulationConfig, type UpstreamChatRequest, type UpstreamEvent } from "./types.ts";
+import {
+  UpstreamError,
+  type ChunkChoice,
+  type ChunkDelta,
+  type ProviderAdapter,
+  type ProviderConfig,
+  type SimulationConfig,
+  type UpstreamChatRequest,
+  type UpstreamEvent,
+} from "./types.ts";
 
 import { SIMULATION_DEFAULTS } from "./simulation-defaults.ts";
 import { simulatedEmbeddings } from "./simulated-embeddings.ts";
@@ -21,7 +30,13 @@ export type SimulatedAdapterOptions = {
   now?: () => number;
 };
 
-type Settings = { firstTokenMs: number; tokensPerSecond: number; errorRate: number; errorStatus: number; reply: string | null };
+type Settings = {
+  firstTokenMs: number;
+  tokensPerSecond: number;
+  errorRate: number;
+  errorStatus: number;
+  reply: string | null;
+};
 
 export function resolveSimulation(sim: SimulationConfig | null | undefined): Settings {
   const num = (v: unknown, fallback: number) => (typeof v === "number" && Number.isFinite(v) ? v : fallback);
@@ -59,23 +74,42 @@ export function createSimulatedAdapter(config: ProviderConfig, opts: SimulatedAd
  * Embeddings (simulated-embeddings.ts) under the same settings as chat: the error rate applies,
  * and the whole answer takes first_token_ms (one reply, nothing streamed).
  */
-async function simulateEmbeddings(request: UpstreamEmbeddingsRequest, signal: AbortSignal, s: Settings, random: () => number): Promise<UpstreamEmbeddings> {
+async function simulateEmbeddings(
+  request: UpstreamEmbeddingsRequest,
+  signal: AbortSignal,
+  s: Settings,
+  random: () => number,
+): Promise<UpstreamEmbeddings> {
   if (signal.aborted) throw abortError(signal);
   if (s.errorRate > 0 && random() < s.errorRate) {
     const status = s.errorStatus;
-    throw new UpstreamError(status === 0 ? "simulated connection failure" : `simulated upstream error (HTTP ${status})`, status, status === 429 || status === 503 || status === 529 ? 1 : undefined);
+    throw new UpstreamError(
+      status === 0 ? "simulated connection failure" : `simulated upstream error (HTTP ${status})`,
+      status,
+      status === 429 || status === 503 || status === 529 ? 1 : undefined,
+    );
   }
   await sleep(s.firstTokenMs, signal);
   return simulatedEmbeddings(request);
 }
 
-async function* simulate(request: UpstreamChatRequest, signal: AbortSignal, s: Settings, now: () => number, slug: string): AsyncGenerator<UpstreamEvent> {
+async function* simulate(
+  request: UpstreamChatRequest,
+  signal: AbortSignal,
+  s: Settings,
+  now: () => number,
+  slug: string,
+): AsyncGenerator<UpstreamEvent> {
   const seq = (++sequence).toString(36);
   const id = `chatcmpl-sim-${slug}-${seq}`;
   const created = Math.floor(now() / 1000);
   const chunk = (delta: ChunkDelta, finishReason: string | null = null): UpstreamEvent => {
     const choices: ChunkChoice[] = [{ index: 0, delta, finish_reason: finishReason }];
-    return { type: "chunk", choices, raw: { id, object: "chat.completion.chunk", created, model: request.model, choices } };
+    return {
+      type: "chunk",
+      choices,
+      raw: { id, object: "chat.completion.chunk", created, model: request.model, choices },
+    };
   };
   const maxTokens = positiveInt(request.max_tokens) ?? positiveInt(request.max_completion_tokens);
   const calls = simulatedToolCalls(request);
@@ -85,7 +119,12 @@ async function* simulate(request: UpstreamChatRequest, signal: AbortSignal, s: S
   let pieces: SimPiece[];
   if (calls.length) pieces = calls.flatMap((c, call) => jsonPieces(c.arguments).map((text) => ({ text, call })));
   else if (json !== null) pieces = jsonPieces(json).map((text) => ({ text }));
-  else pieces = ((s.reply ?? (endsWithToolResults(request) ? toolResultsReply(request) : defaultReply(request))).match(/\s*\S+/g) ?? []).map((text) => ({ text }));
+  else
+    pieces = (
+      (s.reply ?? (endsWithToolResults(request) ? toolResultsReply(request) : defaultReply(request))).match(
+        /\s*\S+/g,
+      ) ?? []
+    ).map((text) => ({ text }));
 
   await sleep(s.firstTokenMs, signal);
   yield chunk({ role: "assistant", content: "" });
@@ -120,7 +159,16 @@ async function* simulate(request: UpstreamChatRequest, signal: AbortSignal, s: S
       // As OpenAI streams a call: index, id and name first (empty arguments), then the pieces.
       for (let i = callText.length; i <= call; i++) {
         callText.push(calls[i]!.name);
-        yield chunk({ tool_calls: [{ index: i, id: `call_sim_${seq}_${i}`, type: "function", function: { name: calls[i]!.name, arguments: "" } }] });
+        yield chunk({
+          tool_calls: [
+            {
+              index: i,
+              id: `call_sim_${seq}_${i}`,
+              type: "function",
+              function: { name: calls[i]!.name, arguments: "" },
+            },
+          ],
+        });
       }
       callText[call] += emit;
       yield chunk({ tool_calls: [{ index: call, function: { arguments: emit } }] });
@@ -161,7 +209,12 @@ export function simulatedToolCalls(request: UpstreamChatRequest): SimulatedToolC
   const tools = functionTools(request.tools);
   const choice = request.tool_choice;
   if (tools.length === 0 || choice === "none") return [];
-  const call = (t: FunctionTool): SimulatedToolCall => ({ name: t.name, arguments: JSON.stringify(placeholderFor(isRecord(t.parameters) ? { type: "object", ...t.parameters } : { type: "object" })) });
+  const call = (t: FunctionTool): SimulatedToolCall => ({
+    name: t.name,
+    arguments: JSON.stringify(
+      placeholderFor(isRecord(t.parameters) ? { type: "object", ...t.parameters } : { type: "object" }),
+    ),
+  });
   if (isRecord(choice) && isRecord(choice.function) && typeof choice.function.name === "string") {
     const named = choice.function.name;
     return [call(tools.find((t) => t.name === named) ?? { name: named, parameters: null })];
@@ -175,13 +228,23 @@ export function simulatedToolCalls(request: UpstreamChatRequest): SimulatedToolC
 function functionTools(tools: unknown): FunctionTool[] {
   if (!Array.isArray(tools)) return [];
   const out: FunctionTool[] = [];
-  for (const t of tools) if (isRecord(t) && t.type === "function" && isRecord(t.function) && typeof t.function.name === "string" && t.function.name) out.push({ name: t.function.name, parameters: t.function.parameters });
+  for (const t of tools)
+    if (
+      isRecord(t) &&
+      t.type === "function" &&
+      isRecord(t.function) &&
+      typeof t.function.name === "string" &&
+      t.function.name
+    )
+      out.push({ name: t.function.name, parameters: t.function.parameters });
   return out;
 }
 
 function mentions(text: string, name: string): boolean {
   const lower = name.toLowerCase();
-  return [lower, lower.replace(/[_-]+/g, " ")].some((form) => new RegExp(`(^|[^a-z0-9_])${form.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}($|[^a-z0-9_])`).test(text));
+  return [lower, lower.replace(/[_-]+/g, " ")].some((form) =>
+    new RegExp(`(^|[^a-z0-9_])${form.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}($|[^a-z0-9_])`).test(text),
+  );
 }
 
 /** The conversation's last message is a tool result: the model's turn to use the results. */
@@ -193,12 +256,21 @@ function endsWithToolResults(request: UpstreamChatRequest): boolean {
 /** A text answer that quotes the results the conversation ends with, each named by the call it answers. */
 export function toolResultsReply(request: UpstreamChatRequest): string {
   const names = new Map<string, string>();
-  for (const m of request.messages) for (const c of m.tool_calls ?? []) if (c?.id && c.function?.name) names.set(c.id, c.function.name);
+  for (const m of request.messages)
+    for (const c of m.tool_calls ?? []) if (c?.id && c.function?.name) names.set(c.id, c.function.name);
   const results: string[] = [];
   for (let i = request.messages.length - 1; i >= 0; i--) {
     const m = request.messages[i]!;
     if (m.role !== "tool" && (m.role as string) !== "function") break;
-    const said = (typeof m.content === "string" ? m.content : Array.isArray(m.content) ? m.content.map((p) => ("text" in p && typeof p.text === "string" ? p.text : "")).join(" ") : "").replace(/\s+/g, " ").trim();
+    const said = (
+      typeof m.content === "string"
+        ? m.content
+        : Array.isArray(m.content)
+          ? m.content.map((p) => ("text" in p && typeof p.text === "string" ? p.text : "")).join(" ")
+          : ""
+    )
+      .replace(/\s+/g, " ")
+      .trim();
     const snippet = said.length > 80 ? `${said.slice(0, 80).trimEnd()}…` : said;
     results.unshift(`${names.get(m.tool_call_id ?? "") ?? m.name ?? "a tool"} returned "${snippet}"`);
   }
@@ -213,7 +285,10 @@ export function toolResultsReply(request: UpstreamChatRequest): string {
 export function jsonReply(request: UpstreamChatRequest, configured: string | null): string | null {
   const format = request.response_format;
   if (!isRecord(format)) return null;
-  if (format.type === "json_object") return JSON.stringify({ answer: configured ?? (endsWithToolResults(request) ? toolResultsReply(request) : defaultReply(request)) });
+  if (format.type === "json_object")
+    return JSON.stringify({
+      answer: configured ?? (endsWithToolResults(request) ? toolResultsReply(request) : defaultReply(request)),
+    });
   if (format.type === "json_schema") {
     const spec = isRecord(format.json_schema) ? format.json_schema : {};
     return JSON.stringify(placeholderFor(isRecord(spec.schema) ? spec.schema : { type: "object" }));
@@ -234,18 +309,29 @@ export function placeholderFor(schema: unknown, depth = 0): unknown {
   const alternatives = Array.isArray(schema.anyOf) ? schema.anyOf : Array.isArray(schema.oneOf) ? schema.oneOf : null;
   if (alternatives?.length) return placeholderFor(alternatives[0], depth + 1);
   const types = Array.isArray(schema.type) ? schema.type : [schema.type];
-  const type = types.find((t) => t !== "null") ?? (types.includes("null") ? "null" : isRecord(schema.properties) ? "object" : "string");
+  const type =
+    types.find((t) => t !== "null") ??
+    (types.includes("null") ? "null" : isRecord(schema.properties) ? "object" : "string");
   switch (type) {
     case "object": {
       const properties = isRecord(schema.properties) ? schema.properties : {};
-      const keys = Array.isArray(schema.required) ? schema.required.filter((k): k is string => typeof k === "string") : Object.keys(properties);
-      return Object.fromEntries(keys.map((k) => [k, k in properties ? placeholderFor(properties[k], depth + 1) : "example"]));
+      const keys = Array.isArray(schema.required)
+        ? schema.required.filter((k): k is string => typeof k === "string")
+        : Object.keys(properties);
+      return Object.fromEntries(
+        keys.map((k) => [k, k in properties ? placeholderFor(properties[k], depth + 1) : "example"]),
+      );
     }
     case "array":
       return schema.items === undefined || schema.maxItems === 0 ? [] : [placeholderFor(schema.items, depth + 1)];
     case "integer":
     case "number": {
-      const min = typeof schema.minimum === "number" ? schema.minimum : typeof schema.exclusiveMinimum === "number" ? schema.exclusiveMinimum + 1 : null;
+      const min =
+        typeof schema.minimum === "number"
+          ? schema.minimum
+          : typeof schema.exclusiveMinimum === "number"
+            ? schema.exclusiveMinimum + 1
+            : null;
       const max = typeof schema.maximum === "number" ? schema.maximum : null;
       const n = min ?? (max !== null && max < 1 ? max : 1);
       return type === "integer" ? Math.ceil(n) : n;
@@ -284,7 +370,9 @@ export function defaultReply(request: UpstreamChatRequest): string {
   let snippet = words.slice(0, 10).join(" ");
   if (snippet.length > 60) snippet = snippet.slice(0, 60).trimEnd();
   if (snippet.length < said.length) snippet += "…";
-  let reply = snippet ? `Simulated reply from ${request.model}: you said "${snippet}".` : `Simulated reply from ${request.model}.`;
+  let reply = snippet
+    ? `Simulated reply from ${request.model}: you said "${snippet}".`
+    : `Simulated reply from ${request.model}.`;
   const start = hash(said) % SENTENCES.length;
   for (let i = 0; i < 3 && countTextTokens(reply) < 30; i++) reply += ` ${SENTENCES[(start + i) % SENTENCES.length]}`;
   return reply;

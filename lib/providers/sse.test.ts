@@ -27,7 +27,12 @@ describe("sse", () => {
   });
 
   it("parses events split anywhere across network chunks, including multi-byte characters", async () => {
-    const text = encodeSse({ a: "héllo ✓" }) + ": comment\n\n" + encodeSseEvent("message_stop", { type: "message_stop" }) + "data: line1\r\ndata: line2\r\n\r\n" + encodeSse("[DONE]");
+    const text =
+      encodeSse({ a: "héllo ✓" }) +
+      ": comment\n\n" +
+      encodeSseEvent("message_stop", { type: "message_stop" }) +
+      "data: line1\r\ndata: line2\r\n\r\n" +
+      encodeSse("[DONE]");
     const bytes = new TextEncoder().encode(text);
     const body = new ReadableStream<Uint8Array>({
       start(controller) {

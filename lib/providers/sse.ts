@@ -52,7 +52,9 @@ export function openSseReader(body: ReadableStream<Uint8Array> | AsyncIterable<U
 }
 
 /** The SSE events of a body as an async iterable; breaking out of the loop cancels the body. */
-export async function* readSseEvents(body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>): AsyncGenerator<SseMessage> {
+export async function* readSseEvents(
+  body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
+): AsyncGenerator<SseMessage> {
   const reader = openSseReader(body);
   try {
     for (;;) {

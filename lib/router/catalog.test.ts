@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { FLAG_FREE, FLAG_INVALID, prepareCatalog, promptPricePer1M, TASK_CAPABILITY_BONUS, TASK_NAME_BONUS } from "./catalog.ts";
+import {
+  FLAG_FREE,
+  FLAG_INVALID,
+  prepareCatalog,
+  promptPricePer1M,
+  TASK_CAPABILITY_BONUS,
+  TASK_NAME_BONUS,
+} from "./catalog.ts";
 import { seedModels, shuffled, withModel } from "./test-fixtures.ts";
 import type { TaskType } from "./types.ts";
 import { TASK_TYPES } from "./types.ts";
@@ -17,7 +24,8 @@ describe("prepareCatalog", () => {
   it("keeps each provider's models contiguous", () => {
     const cat = prepareCatalog(shuffled(seedModels(), 7));
     for (let p = 0; p < cat.providers.length; p++) {
-      for (let i = cat.providerStart[p]!; i < cat.providerStart[p + 1]!; i++) expect(cat.models[i]!.src.provider.slug).toBe(cat.providers[p]!.slug);
+      for (let i = cat.providerStart[p]!; i < cat.providerStart[p + 1]!; i++)
+        expect(cat.models[i]!.src.provider.slug).toBe(cat.providers[p]!.slug);
     }
     expect(cat.providerStart[cat.providers.length]).toBe(cat.models.length);
   });
@@ -31,10 +39,14 @@ describe("prepareCatalog", () => {
 
   it("prices a prompt token at the dearest of input, cache write and cache read, for every estimate", () => {
     const sonnet = "anthropic/claude-3-5-sonnet-latest";
-    const cat = prepareCatalog(withModel(seedModels(), sonnet, { cacheReadPricePer1M: 300_000, cacheWritePricePer1M: 3_750_000 }));
+    const cat = prepareCatalog(
+      withModel(seedModels(), sonnet, { cacheReadPricePer1M: 300_000, cacheWritePricePer1M: 3_750_000 }),
+    );
     expect(cat.promptPrice[cat.lookup.get(sonnet)!]).toBe(3_750_000);
     expect(cat.promptPrice[cat.lookup.get("openai/gpt-4o-mini")!]).toBe(150_000); // no cache prices: the input price
-    expect(promptPricePer1M({ inputPricePer1M: 2_500_000, cacheReadPricePer1M: 1_250_000, cacheWritePricePer1M: null })).toBe(2_500_000);
+    expect(
+      promptPricePer1M({ inputPricePer1M: 2_500_000, cacheReadPricePer1M: 1_250_000, cacheWritePricePer1M: null }),
+    ).toBe(2_500_000);
     // An admin's cache-read price above the input price is still covered.
     expect(promptPricePer1M({ inputPricePer1M: 100, cacheReadPricePer1M: 150 })).toBe(150);
   });
@@ -52,7 +64,9 @@ describe("prepareCatalog", () => {
     const i = cat.lookup.get("openai/gpt-4o-mini")!;
     expect(cat.models[i]!.src.name).toBe("GPT-4o Mini");
     expect(cat.lookup.get("m-openai-gpt-4o-mini")).toBe(i);
-    expect(cat.lookupLower.get("local/qwen/qwen2.5-32b-instruct-awq")).toBe(cat.lookup.get("local/Qwen/Qwen2.5-32B-Instruct-AWQ"));
+    expect(cat.lookupLower.get("local/qwen/qwen2.5-32b-instruct-awq")).toBe(
+      cat.lookup.get("local/Qwen/Qwen2.5-32B-Instruct-AWQ"),
+    );
   });
 
   it("precomputes task strength from the seed's preferred names and from capabilities", () => {
@@ -62,7 +76,9 @@ describe("prepareCatalog", () => {
     expect(bonus("openai/gpt-4o-mini", "code")).toBe(TASK_CAPABILITY_BONUS);
     expect(bonus("openai/o1-mini", "reasoning")).toBe(TASK_NAME_BONUS + TASK_CAPABILITY_BONUS);
     expect(bonus("openai/gpt-4o", "creative")).toBe(TASK_NAME_BONUS + TASK_CAPABILITY_BONUS);
-    expect(bonus("together/mistralai/Mixtral-8x22B-Instruct-v0.1", "rag")).toBe(TASK_NAME_BONUS + TASK_CAPABILITY_BONUS);
+    expect(bonus("together/mistralai/Mixtral-8x22B-Instruct-v0.1", "rag")).toBe(
+      TASK_NAME_BONUS + TASK_CAPABILITY_BONUS,
+    );
     expect(bonus("openrouter/meta-llama/llama-3.3-70b-instruct", "chat")).toBe(0);
     expect(bonus("openai/gpt-4o-mini", "reasoning")).toBe(0);
   });

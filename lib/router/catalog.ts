@@ -119,8 +119,14 @@ export function prepareCatalog(input: readonly RouterModel[]): PreparedCatalog {
 
     const caps = m.capabilities.map((c) => c.toLowerCase());
     const valid =
-      isPrice(m.inputPricePer1M) && isPrice(m.outputPricePer1M) && isCachePrice(m.cacheReadPricePer1M) && isCachePrice(m.cacheWritePricePer1M) &&
-      isNum(m.latencyMs) && isNum(m.quality) && isNum(m.contextTokens) && POWER_LEVELS.includes(m.powerLevel);
+      isPrice(m.inputPricePer1M) &&
+      isPrice(m.outputPricePer1M) &&
+      isCachePrice(m.cacheReadPricePer1M) &&
+      isCachePrice(m.cacheWritePricePer1M) &&
+      isNum(m.latencyMs) &&
+      isNum(m.quality) &&
+      isNum(m.contextTokens) &&
+      POWER_LEVELS.includes(m.powerLevel);
     providerOf[i] = pi;
     levelOf[i] = Math.max(0, POWER_LEVELS.indexOf(m.powerLevel as PowerLevel));
     flags[i] =
@@ -164,7 +170,9 @@ export function prepareCatalog(input: readonly RouterModel[]): PreparedCatalog {
     contextTokens,
     taskBonus: Object.freeze(taskBonus),
     providerLookup: providerLookup(providers),
-    levelMembers: Object.freeze(POWER_LEVELS.map((_, l) => Int32Array.from(levelOf.keys()).filter((i) => levelOf[i] === l))),
+    levelMembers: Object.freeze(
+      POWER_LEVELS.map((_, l) => Int32Array.from(levelOf.keys()).filter((i) => levelOf[i] === l)),
+    ),
     providerStart,
     providerRegion: Object.freeze(providers.map((p) => p.region.trim().toLowerCase())),
     idOrder: idOrder(models),
@@ -173,7 +181,9 @@ export function prepareCatalog(input: readonly RouterModel[]): PreparedCatalog {
 }
 
 function idOrder(models: readonly PreparedModel[]): Int32Array {
-  const byId = models.map((_, i) => i).sort((a, b) => cmp(models[a]!.publicId, models[b]!.publicId) || cmp(models[a]!.src.id, models[b]!.src.id));
+  const byId = models
+    .map((_, i) => i)
+    .sort((a, b) => cmp(models[a]!.publicId, models[b]!.publicId) || cmp(models[a]!.src.id, models[b]!.src.id));
   const order = new Int32Array(models.length);
   byId.forEach((i, pos) => (order[i] = pos));
   return order;
@@ -220,7 +230,9 @@ function isWordChar(c: number): boolean {
  * What a prompt token may cost at most on this model, whatever the provider does with its cache:
  * a request priced at this for its whole prompt bound is a proven upper bound of the invoice.
  */
-export function promptPricePer1M(m: Pick<RouterModel, "inputPricePer1M" | "cacheReadPricePer1M" | "cacheWritePricePer1M">): number {
+export function promptPricePer1M(
+  m: Pick<RouterModel, "inputPricePer1M" | "cacheReadPricePer1M" | "cacheWritePricePer1M">,
+): number {
   return Math.max(m.inputPricePer1M, m.cacheReadPricePer1M ?? 0, m.cacheWritePricePer1M ?? 0);
 }
 

@@ -79,7 +79,8 @@ export function buildContext(input: RouteInput): RouteContext {
   const promptTokens = toCount(input.promptTokens);
   const maxOutputTokens = toCount(input.maxOutputTokens);
   const bound = input.promptTokensBound;
-  const promptTokensBound = bound === undefined ? promptTokens : bound === Infinity ? Infinity : Math.max(promptTokens, toCount(bound));
+  const promptTokensBound =
+    bound === undefined ? promptTokens : bound === Infinity ? Infinity : Math.max(promptTokens, toCount(bound));
 
   // An alias sets the level; anything else pins a concrete model.
   const model = (request.model ?? "").trim();
@@ -104,7 +105,8 @@ export function buildContext(input: RouteInput): RouteContext {
   const effectiveLevel = budget.stepDown ? "ECO" : forcedLevel;
 
   const region = request.region ? request.region.trim().toLowerCase() : null;
-  const maxCostMicros = typeof request.maxCostMicros === "number" && request.maxCostMicros >= 0 ? request.maxCostMicros : null;
+  const maxCostMicros =
+    typeof request.maxCostMicros === "number" && request.maxCostMicros >= 0 ? request.maxCostMicros : null;
   const latencySlo = request.latencySlo ?? null;
   const maxFallbacks = input.maxFallbacks ?? DEFAULT_MAX_FALLBACKS;
   return {
@@ -153,13 +155,24 @@ export function buildContext(input: RouteInput): RouteContext {
  * its list-price estimate and charged cost at the model's index in the two buffers (which may be
  * one and the same when only the code is wanted). Small, so the scan's loop can inline it.
  */
-export function classifyModel(ctx: RouteContext, model: number, byok: boolean, listCostMicros: Float64Array, chargedMicros: Float64Array): ReasonCode {
+export function classifyModel(
+  ctx: RouteContext,
+  model: number,
+  byok: boolean,
+  listCostMicros: Float64Array,
+  chargedMicros: Float64Array,
+): ReasonCode {
   const catalog = ctx.catalog;
   const flags = catalog.flags[model]!;
   let code = modelFilterCode(flags, catalog.contextTokens[model]!, ctx.filter);
   if (code !== REASON.OK) return code;
   if (!keyAllows(ctx, model)) return REASON.KEY_FENCE;
-  const cost = costMicrosUnchecked(billablePrompt(ctx, model), ctx.maxOutputTokens, catalog.promptPrice[model]!, catalog.outputPrice[model]!);
+  const cost = costMicrosUnchecked(
+    billablePrompt(ctx, model),
+    ctx.maxOutputTokens,
+    catalog.promptPrice[model]!,
+    catalog.outputPrice[model]!,
+  );
   const charged = chargedCostMicros(cost, byok, ctx.byokFeeBasisPoints);
   listCostMicros[model] = cost;
   chargedMicros[model] = charged;
@@ -174,7 +187,12 @@ export function keyAllows(ctx: RouteContext, model: number): boolean {
   const fence = ctx.input.caller.fence;
   if (!fence) return true;
   const prepared = ctx.catalog.models[model]!;
-  return fenceAllows(fence, prepared.publicId, ctx.catalog.providers[prepared.providerIndex]!.slug, prepared.src.powerLevel);
+  return fenceAllows(
+    fence,
+    prepared.publicId,
+    ctx.catalog.providers[prepared.providerIndex]!.slug,
+    prepared.src.powerLevel,
+  );
 }
 
 /**

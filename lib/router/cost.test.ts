@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { computeCostMicros, formatMicros, invoiceCost, isFreeModel, type ClassPrices, type TokenClasses } from "./cost.ts";
+import {
+  computeCostMicros,
+  formatMicros,
+  invoiceCost,
+  isFreeModel,
+  type ClassPrices,
+  type TokenClasses,
+} from "./cost.ts";
 
 describe("computeCostMicros", () => {
   it("charges prompt and completion tokens at their own per-1M prices", () => {
@@ -29,7 +36,9 @@ describe("computeCostMicros", () => {
     const price = 75_000_000_000;
     const exact = (BigInt(tokens) * BigInt(price) + 999_999n) / 1_000_000n;
     expect(computeCostMicros(tokens, 0, price, 0)).toBe(Number(exact));
-    expect(computeCostMicros(tokens + 1, 1, price, 1)).toBe(Number((BigInt(tokens + 1) * BigInt(price) + 1n + 999_999n) / 1_000_000n));
+    expect(computeCostMicros(tokens + 1, 1, price, 1)).toBe(
+      Number((BigInt(tokens + 1) * BigInt(price) + 1n + 999_999n) / 1_000_000n),
+    );
   });
 
   it("matches exact BigInt arithmetic on random inputs, right up to the float limit", () => {
@@ -52,13 +61,23 @@ describe("computeCostMicros", () => {
     }
     // Totals just below 2^53 with every remainder shape.
     const max = Number.MAX_SAFE_INTEGER;
-    for (const t of [max, max - 1, max - 999_999, max - 1_000_000, 9_007_199_254_000_000, 9_007_199_254_000_001, 8_589_934_592_000_001]) {
+    for (const t of [
+      max,
+      max - 1,
+      max - 999_999,
+      max - 1_000_000,
+      9_007_199_254_000_000,
+      9_007_199_254_000_001,
+      8_589_934_592_000_001,
+    ]) {
       expect(computeCostMicros(t, 0, 1, 0)).toBe(ref(t, 0, 1, 0));
     }
   });
 
   it("accepts BigInt prices straight from the database and agrees with numbers", () => {
-    expect(computeCostMicros(1_234, 567, 3_000_000n, 15_000_000n)).toBe(computeCostMicros(1_234, 567, 3_000_000, 15_000_000));
+    expect(computeCostMicros(1_234, 567, 3_000_000n, 15_000_000n)).toBe(
+      computeCostMicros(1_234, 567, 3_000_000, 15_000_000),
+    );
     expect(computeCostMicros(1_234n, 567n, 3_000_000n, 15_000_000n)).toBe(12_207);
   });
 
@@ -73,33 +92,76 @@ describe("computeCostMicros", () => {
 describe("invoiceCost", () => {
   // Claude 3.5 Sonnet as Anthropic lists it: $3 input, $0.30 cache read, $3.75 cache write, $15 output per 1M.
   const sonnet: ClassPrices = { input: 3_000_000, cacheRead: 300_000, cacheWrite: 3_750_000, output: 15_000_000 };
-  const t = (uncachedInput: number, cacheRead: number, cacheWrite: number, output: number): TokenClasses => ({ uncachedInput, cacheRead, cacheWrite, output });
+  const t = (uncachedInput: number, cacheRead: number, cacheWrite: number, output: number): TokenClasses => ({
+    uncachedInput,
+    cacheRead,
+    cacheWrite,
+    output,
+  });
 
   it("prices every class at its own price", () => {
     // 200 × $3/M = 600 µ$; 1,000 × $0.30/M = 300 µ$; 400 × $3.75/M = 1,500 µ$; 50 × $15/M = 750 µ$.
-    expect(invoiceCost(t(200, 1_000, 400, 50), sonnet)).toEqual({ total: 3_150, input: 600, cacheRead: 300, cacheWrite: 1_500, output: 750 });
+    expect(invoiceCost(t(200, 1_000, 400, 50), sonnet)).toEqual({
+      total: 3_150,
+      input: 600,
+      cacheRead: 300,
+      cacheWrite: 1_500,
+      output: 750,
+    });
   });
 
   it("bills cache classes at the input price when the catalog has no cache price", () => {
     // 1,200 prompt tokens at $1/M whatever their class = 1,200 µ$; 10 output at $2/M = 20 µ$.
-    expect(invoiceCost(t(200, 700, 300, 10), { input: 1_000_000, output: 2_000_000, cacheRead: null })).toEqual({ total: 1_220, input: 200, cacheRead: 700, cacheWrite: 300, output: 20 });
+    expect(invoiceCost(t(200, 700, 300, 10), { input: 1_000_000, output: 2_000_000, cacheRead: null })).toEqual({
+      total: 1_220,
+      input: 200,
+      cacheRead: 700,
+      cacheWrite: 300,
+      output: 20,
+    });
   });
 
   it("rounds once, over the sum, and hands the ceiling's micro-dollars to the largest fractions", () => {
     // gpt-4o-mini: 7 × 0.15 = 1.05, 3 × 0.075 = 0.225, 1 × 0.6 = 0.6 (µ$) → total ceil(1.875) = 2.
     // Floors 1 + 0 + 0 = 1; the one extra micro-dollar goes to output (fraction 0.6 beats 0.225 and 0.05).
-    expect(invoiceCost(t(7, 3, 0, 1), { input: 150_000, cacheRead: 75_000, output: 600_000 })).toEqual({ total: 2, input: 1, cacheRead: 0, cacheWrite: 0, output: 1 });
+    expect(invoiceCost(t(7, 3, 0, 1), { input: 150_000, cacheRead: 75_000, output: 600_000 })).toEqual({
+      total: 2,
+      input: 1,
+      cacheRead: 0,
+      cacheWrite: 0,
+      output: 1,
+    });
     // 0.6 + 0.7 + 0.1 = 1.4 → total 2: cache read (0.7) and input (0.6) get one each.
-    expect(invoiceCost(t(1, 1, 1, 0), { input: 600_000, cacheRead: 700_000, cacheWrite: 100_000, output: 0 })).toEqual({ total: 2, input: 1, cacheRead: 1, cacheWrite: 0, output: 0 });
+    expect(invoiceCost(t(1, 1, 1, 0), { input: 600_000, cacheRead: 700_000, cacheWrite: 100_000, output: 0 })).toEqual({
+      total: 2,
+      input: 1,
+      cacheRead: 1,
+      cacheWrite: 0,
+      output: 0,
+    });
     // Four fractions of 0.999999: the ceiling adds four micro-dollars, one per class.
-    expect(invoiceCost(t(1, 1, 1, 1), { input: 999_999, cacheRead: 999_999, cacheWrite: 999_999, output: 999_999 })).toEqual({ total: 4, input: 1, cacheRead: 1, cacheWrite: 1, output: 1 });
+    expect(
+      invoiceCost(t(1, 1, 1, 1), { input: 999_999, cacheRead: 999_999, cacheWrite: 999_999, output: 999_999 }),
+    ).toEqual({ total: 4, input: 1, cacheRead: 1, cacheWrite: 1, output: 1 });
   });
 
   it("breaks ties in the fixed order input, cache read, cache write, output", () => {
     // 0.5 + 0.5 = 1: one micro-dollar, input comes first.
-    expect(invoiceCost(t(1, 0, 0, 1), { input: 500_000, output: 500_000 })).toEqual({ total: 1, input: 1, cacheRead: 0, cacheWrite: 0, output: 0 });
+    expect(invoiceCost(t(1, 0, 0, 1), { input: 500_000, output: 500_000 })).toEqual({
+      total: 1,
+      input: 1,
+      cacheRead: 0,
+      cacheWrite: 0,
+      output: 0,
+    });
     // 0.3 (cache read) + 0.3 (output) = 0.6 → 1, to cache read.
-    expect(invoiceCost(t(0, 1, 0, 1), { input: 9, cacheRead: 300_000, output: 300_000 })).toEqual({ total: 1, input: 0, cacheRead: 1, cacheWrite: 0, output: 0 });
+    expect(invoiceCost(t(0, 1, 0, 1), { input: 9, cacheRead: 300_000, output: 300_000 })).toEqual({
+      total: 1,
+      input: 0,
+      cacheRead: 1,
+      cacheWrite: 0,
+      output: 0,
+    });
   });
 
   it("costs exactly what computeCostMicros says when no cache tokens are involved", () => {

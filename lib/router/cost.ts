@@ -44,10 +44,16 @@ export function computeCostMicros(
  * computeCostMicros for arguments already known to be non-negative safe integers (the router
  * validates the catalog once and the token counts once per decision).
  */
-export function costMicrosUnchecked(promptTokens: number, completionTokens: number, inputPricePer1M: number, outputPricePer1M: number): number {
+export function costMicrosUnchecked(
+  promptTokens: number,
+  completionTokens: number,
+  inputPricePer1M: number,
+  outputPricePer1M: number,
+): number {
   const total = promptTokens * inputPricePer1M + completionTokens * outputPricePer1M;
   // A product or sum above 2^53-1 rounds to >= 2^53, so this one check covers every step.
-  if (total > Number.MAX_SAFE_INTEGER) return bigCost(BigInt(promptTokens), BigInt(completionTokens), BigInt(inputPricePer1M), BigInt(outputPricePer1M));
+  if (total > Number.MAX_SAFE_INTEGER)
+    return bigCost(BigInt(promptTokens), BigInt(completionTokens), BigInt(inputPricePer1M), BigInt(outputPricePer1M));
   // Exact: for total <= 2^53 - 1 the quotient is below 2^34, where half an ulp (<= 2^-20) is
   // smaller than the smallest possible fraction (1e-6), so rounding never lands on the integer
   // below a non-integer quotient and ceil of the rounded quotient is the true ceil.
@@ -85,7 +91,10 @@ export function invoiceCost(tokens: TokenClasses, prices: ClassPrices): InvoiceC
   const products = counts.map((t, i) => t * rates[i]!);
   const exact = products.reduce((a, b) => a + b, 0);
   // Any product or the sum above 2^53-1 rounds to >= 2^53, so this one check covers every step.
-  const split = exact > Number.MAX_SAFE_INTEGER ? bigSplit(counts, rates) : products.map((p) => [(p - (p % PER)) / PER, p % PER] as const);
+  const split =
+    exact > Number.MAX_SAFE_INTEGER
+      ? bigSplit(counts, rates)
+      : products.map((p) => [(p - (p % PER)) / PER, p % PER] as const);
   const parts = split.map(([floor]) => floor);
   const fractions = split.map(([, rest]) => rest);
   // ceil(Σ rest / 1e6): the fractions together, at most one micro-dollar per class that has one.

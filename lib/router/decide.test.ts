@@ -27,14 +27,19 @@ describe("privacy", () => {
     expect(d.primary.provider).toBe("local");
     expect(chain(d).every((c) => c.provider === "local")).toBe(true);
     expect(d.reason).toContain("privacy");
-    expect(d.excluded.find((e) => e.model === "openai/gpt-4o")?.reason).toBe("privacy required: openai is a cloud provider");
+    expect(d.excluded.find((e) => e.model === "openai/gpt-4o")?.reason).toBe(
+      "privacy required: openai is a cloud provider",
+    );
   });
 
   it("never puts a cloud model in any chain, whatever else is asked", () => {
     for (const powerLevel of ["ECO", "BALANCED", "PRECISION"] as const) {
       for (const taskType of ["chat", "code", "reasoning"] as const) {
         for (const latencySlo of ["instant", "slow"] as const) {
-          const r = route({ request: { privacyRequired: true, powerLevel, taskType, latencySlo, quality: "best" }, caller: { byokProviderIds: ["prov-openai"] } });
+          const r = route({
+            request: { privacyRequired: true, powerLevel, taskType, latencySlo, quality: "best" },
+            caller: { byokProviderIds: ["prov-openai"] },
+          });
           for (const c of chain(ok(r))) expect(c.provider).toBe("local");
         }
       }
@@ -54,14 +59,18 @@ describe("privacy", () => {
     const tooLong = failure(route({ promptTokens: 100_000, request: { privacyRequired: true } }));
     expect(tooLong.code).toBe("privacy_no_local_model");
     expect(tooLong.message).toContain("context window 32768 < 101000 needed");
-    const down = failure(route({ health: { "prov-local": { circuitOpen: true } }, request: { privacyRequired: true } }));
+    const down = failure(
+      route({ health: { "prov-local": { circuitOpen: true } }, request: { privacyRequired: true } }),
+    );
     expect(down.code).toBe("privacy_no_local_model");
   });
 });
 
 describe("BYOK", () => {
   it("chooses the caller's own provider and charges no credits for it", () => {
-    const d = ok(route({ catalog: seedModels({ platformKeys: "seed" }), caller: { byokProviderIds: ["prov-anthropic"] } }));
+    const d = ok(
+      route({ catalog: seedModels({ platformKeys: "seed" }), caller: { byokProviderIds: ["prov-anthropic"] } }),
+    );
     expect(d.primary.model).toBe("anthropic/claude-3-5-haiku-latest");
     expect(d.primary.byok).toBe(true);
     expect(d.primary.estimatedCostMicros).toBe(0);
@@ -73,17 +82,24 @@ describe("BYOK", () => {
   it("makes providers without a platform key usable", () => {
     const without = ok(route({ catalog: seedModels({ platformKeys: "seed" }) }));
     expect(chain(without).some((c) => c.provider === "openai")).toBe(false);
-    const withKey = ok(route({ catalog: seedModels({ platformKeys: "seed" }), caller: { byokProviderIds: ["openai"] } }));
+    const withKey = ok(
+      route({ catalog: seedModels({ platformKeys: "seed" }), caller: { byokProviderIds: ["openai"] } }),
+    );
     expect(chain(withKey).some((c) => c.provider === "openai" && c.byok && c.estimatedCostMicros === 0)).toBe(true);
   });
 });
 
 describe("latency SLO", () => {
   it("instant keeps only sub-500 ms models and picks a fast provider", () => {
-    const d = ok(route({ catalog: withoutProvider(seedModels(), "local"), request: { powerLevel: "ECO", latencySlo: "instant" } }));
+    const d = ok(
+      route({ catalog: withoutProvider(seedModels(), "local"), request: { powerLevel: "ECO", latencySlo: "instant" } }),
+    );
     expect(d.primary.provider).toBe("groq");
     for (const c of chain(d)) expect(c.latencyMs).toBeLessThan(500);
-    expect(d.excluded.find((e) => e.model === "deepseek/deepseek-chat")).toMatchObject({ step: "latency", reason: "first token ~1200 ms, instant needs < 500 ms" });
+    expect(d.excluded.find((e) => e.model === "deepseek/deepseek-chat")).toMatchObject({
+      step: "latency",
+      reason: "first token ~1200 ms, instant needs < 500 ms",
+    });
   });
 
   it("fast drops models at or above one second", () => {
@@ -101,7 +117,10 @@ describe("money", () => {
     expect(d.usedPowerLevel).toBe("ECO");
     expect(d.reason).toContain("served at ECO: your credits don't cover BALANCED (add credits)");
     expect(d.creditsShortAt).toBe("BALANCED");
-    expect(d.excluded.find((e) => e.model === "openai/gpt-4o-mini")).toMatchObject({ step: "money", reason: "estimated cost $0.00075 > available credits $0.0001" });
+    expect(d.excluded.find((e) => e.model === "openai/gpt-4o-mini")).toMatchObject({
+      step: "money",
+      reason: "estimated cost $0.00075 > available credits $0.0001",
+    });
   });
 
   it("fails with insufficient_credits when credits are why nothing is left", () => {
@@ -112,7 +131,12 @@ describe("money", () => {
   });
 
   it("steps down to ECO at 80% of the monthly budget and says so", () => {
-    const d = ok(route({ request: { powerLevel: "PRECISION" }, caller: { budget: { monthlyBudgetMicros: 10_000_000, monthSpendMicros: 8_500_000 } } }));
+    const d = ok(
+      route({
+        request: { powerLevel: "PRECISION" },
+        caller: { budget: { monthlyBudgetMicros: 10_000_000, monthSpendMicros: 8_500_000 } },
+      }),
+    );
     expect(d.steppedDownToEco).toBe(true);
     expect(d.requestedPowerLevel).toBe("PRECISION");
     expect(d.effectivePowerLevel).toBe("ECO");
@@ -130,14 +154,23 @@ describe("money", () => {
     const d = ok(route({ caller: { budget: { monthlyBudgetMicros: 10_000_000, monthSpendMicros: 10_000_000 } } }));
     for (const c of chain(d)) expect(c.free || c.byok).toBe(true);
     expect(FREE_IDS).toContain(d.primary.provider);
-    expect(d.excluded.find((e) => e.model === "openrouter/meta-llama/llama-3.1-405b-instruct")?.reason).toBe("monthly budget exhausted (only free or BYOK models)");
+    expect(d.excluded.find((e) => e.model === "openrouter/meta-llama/llama-3.1-405b-instruct")?.reason).toBe(
+      "monthly budget exhausted (only free or BYOK models)",
+    );
 
-    const byok = ok(route({ catalog: paid(), caller: { byokProviderIds: ["prov-openai"], budget: { monthlyBudgetMicros: 1, monthSpendMicros: 2 } } }));
+    const byok = ok(
+      route({
+        catalog: paid(),
+        caller: { byokProviderIds: ["prov-openai"], budget: { monthlyBudgetMicros: 1, monthSpendMicros: 2 } },
+      }),
+    );
     expect(chain(byok).every((c) => c.provider === "openai" && c.byok)).toBe(true);
   });
 
   it("fails with budget_exhausted when no free or BYOK model is left", () => {
-    const f = failure(route({ catalog: paid(), caller: { budget: { monthlyBudgetMicros: 10_000_000, monthSpendMicros: 10_500_000 } } }));
+    const f = failure(
+      route({ catalog: paid(), caller: { budget: { monthlyBudgetMicros: 10_000_000, monthSpendMicros: 10_500_000 } } }),
+    );
     expect(f.code).toBe("budget_exhausted");
     expect(f.status).toBe(402);
     expect(f.steppedDownToEco).toBe(true);
@@ -146,7 +179,9 @@ describe("money", () => {
   it("max_cost_usd excludes candidates estimated above it", () => {
     const d = ok(route({ request: { maxCostMicros: 1_000 } }));
     for (const c of chain(d)) expect(c.providerCostMicros).toBeLessThanOrEqual(1_000);
-    expect(d.excluded.find((e) => e.model === "openai/gpt-4o")?.reason).toBe("estimated cost $0.0125 > max_cost_usd $0.001");
+    expect(d.excluded.find((e) => e.model === "openai/gpt-4o")?.reason).toBe(
+      "estimated cost $0.0125 > max_cost_usd $0.001",
+    );
   });
 
   it("estimates an integer cost for every candidate", () => {
@@ -167,7 +202,9 @@ describe("power levels", () => {
 
   it("ECO prefers free, PRECISION prefers quality", () => {
     expect(ok(route({ request: { powerLevel: "ECO" } })).primary.free).toBe(true);
-    expect(ok(route({ request: { powerLevel: "PRECISION", taskType: "code" } })).primary.quality).toBeGreaterThanOrEqual(9.5);
+    expect(
+      ok(route({ request: { powerLevel: "PRECISION", taskType: "code" } })).primary.quality,
+    ).toBeGreaterThanOrEqual(9.5);
   });
 
   it("takes the level from the model alias, then power_level, then the caller's preference, then BALANCED", () => {
@@ -213,7 +250,9 @@ describe("hard filters in a decision", () => {
   it("a 150k-token prompt goes to a large-window model", () => {
     const d = ok(route({ promptTokens: 150_000 }));
     for (const c of chain(d)) expect(c.contextTokens).toBeGreaterThanOrEqual(151_000);
-    expect(d.excluded.find((e) => e.model === "openai/gpt-4o-mini")?.reason).toBe("context window 128000 < 151000 needed");
+    expect(d.excluded.find((e) => e.model === "openai/gpt-4o-mini")?.reason).toBe(
+      "context window 128000 < 151000 needed",
+    );
   });
 
   it("skips a provider whose circuit is open", () => {
@@ -221,7 +260,9 @@ describe("hard filters in a decision", () => {
     expect(healthy.primary.provider).toBe("openrouter");
     const d = ok(route({ health: { "prov-openrouter": { circuitOpen: true, successRate: 0.1 } } }));
     expect(chain(d).some((c) => c.provider === "openrouter")).toBe(false);
-    expect(d.excluded.find((e) => e.provider === "openrouter")?.reason).toBe("provider openrouter unhealthy (circuit open)");
+    expect(d.excluded.find((e) => e.provider === "openrouter")?.reason).toBe(
+      "provider openrouter unhealthy (circuit open)",
+    );
   });
 
   it("ranks a provider with a poor recent success rate lower without dropping it", () => {
@@ -237,20 +278,26 @@ describe("hard filters in a decision", () => {
     expect(scoreOf(d)).toBeLessThan(scoreOf(healthy));
     expect(chain(d).some((c) => c.provider === "openrouter")).toBe(true);
     // A worse rate of its own still counts: the cap is a ceiling, not a floor.
-    const worse = ok(route({ health: { "prov-openrouter": { circuitOpen: false, successRate: 0.5, degraded: true } } }));
+    const worse = ok(
+      route({ health: { "prov-openrouter": { circuitOpen: false, successRate: 0.5, degraded: true } } }),
+    );
     expect(scoreOf(worse)).toBeLessThan(scoreOf(d));
   });
 
   it("region eu keeps only eu providers", () => {
     const d = ok(route({ request: { region: "EU" } }));
     for (const c of chain(d)) expect(c.provider).toBe("mistral");
-    expect(d.excluded.find((e) => e.model === "openrouter/meta-llama/llama-3.3-70b-instruct")?.reason).toBe("region global, request needs eu");
+    expect(d.excluded.find((e) => e.model === "openrouter/meta-llama/llama-3.3-70b-instruct")?.reason).toBe(
+      "region global, request needs eu",
+    );
   });
 
   it("images need vision and tools need tools", () => {
-    for (const c of chain(ok(route({ request: { hasImages: true } })))) expect(["openai/gpt-4o-mini", "openai/gpt-4o"]).toContain(c.model);
+    for (const c of chain(ok(route({ request: { hasImages: true } }))))
+      expect(["openai/gpt-4o-mini", "openai/gpt-4o"]).toContain(c.model);
     const tools = ok(route({ request: { hasTools: true } }));
-    for (const c of chain(tools)) expect(["openai/gpt-4o-mini", "openai/gpt-4o", "anthropic/claude-3-5-haiku-latest"]).toContain(c.model);
+    for (const c of chain(tools))
+      expect(["openai/gpt-4o-mini", "openai/gpt-4o", "anthropic/claude-3-5-haiku-latest"]).toContain(c.model);
   });
 
   it("fails with no_candidate listing the exclusions when nothing can serve", () => {
@@ -270,7 +317,14 @@ describe("hard filters in a decision", () => {
 
 describe("JSON output and the kind of model", () => {
   const JSON_MODELS = ["openai/gpt-4o-mini", "openai/gpt-4o"];
-  const jsonCatalog = () => JSON_MODELS.reduce((models, id) => withModel(models, id, { capabilities: [...models.find((m) => `${m.provider.slug}/${m.upstreamId}` === id)!.capabilities, "json"] }), seedModels());
+  const jsonCatalog = () =>
+    JSON_MODELS.reduce(
+      (models, id) =>
+        withModel(models, id, {
+          capabilities: [...models.find((m) => `${m.provider.slug}/${m.upstreamId}` === id)!.capabilities, "json"],
+        }),
+      seedModels(),
+    );
   const NO_JSON = "no JSON output support (request sets response_format)";
 
   it("auto routing with JSON asked keeps only json models, and says why the others are out", () => {
@@ -278,18 +332,39 @@ describe("JSON output and the kind of model", () => {
     expect(JSON_MODELS).not.toContain(ok(route({ catalog: jsonCatalog() })).primary.model);
     const d = ok(route({ catalog: jsonCatalog(), request: { hasResponseFormat: true } }));
     for (const c of chain(d)) expect(JSON_MODELS).toContain(c.model);
-    expect(d.excluded.find((e) => e.model === "openrouter/meta-llama/llama-3.3-70b-instruct")).toMatchObject({ step: "filter", reason: NO_JSON });
+    expect(d.excluded.find((e) => e.model === "openrouter/meta-llama/llama-3.3-70b-instruct")).toMatchObject({
+      step: "filter",
+      reason: NO_JSON,
+    });
     expect(d.excluded.filter((e) => e.reason === NO_JSON).length).toBeGreaterThan(0);
   });
 
   it("a pinned model without json fails unsupported_by_model (400), naming the reason; with json it serves", () => {
-    const f = failure(route({ catalog: jsonCatalog(), request: { model: "anthropic/claude-3-5-haiku-latest", hasResponseFormat: true } }));
+    const f = failure(
+      route({
+        catalog: jsonCatalog(),
+        request: { model: "anthropic/claude-3-5-haiku-latest", hasResponseFormat: true },
+      }),
+    );
     expect(f).toMatchObject({ code: "unsupported_by_model", status: 400 });
     expect(f.message).toBe(`Model anthropic/claude-3-5-haiku-latest cannot serve this request: ${NO_JSON}`);
-    expect(f.excluded).toEqual([{ model: "anthropic/claude-3-5-haiku-latest", modelId: "m-anthropic-claude-3-5-haiku-latest", provider: "anthropic", step: "filter", reason: NO_JSON }]);
-    expect(ok(route({ catalog: jsonCatalog(), request: { model: "openai/gpt-4o-mini", hasResponseFormat: true } })).primary.model).toBe("openai/gpt-4o-mini");
+    expect(f.excluded).toEqual([
+      {
+        model: "anthropic/claude-3-5-haiku-latest",
+        modelId: "m-anthropic-claude-3-5-haiku-latest",
+        provider: "anthropic",
+        step: "filter",
+        reason: NO_JSON,
+      },
+    ]);
+    expect(
+      ok(route({ catalog: jsonCatalog(), request: { model: "openai/gpt-4o-mini", hasResponseFormat: true } })).primary
+        .model,
+    ).toBe("openai/gpt-4o-mini");
     // The same pin without JSON is served: only the JSON ask is refused.
-    expect(ok(route({ catalog: jsonCatalog(), request: { model: "anthropic/claude-3-5-haiku-latest" } })).primary.model).toBe("anthropic/claude-3-5-haiku-latest");
+    expect(
+      ok(route({ catalog: jsonCatalog(), request: { model: "anthropic/claude-3-5-haiku-latest" } })).primary.model,
+    ).toBe("anthropic/claude-3-5-haiku-latest");
   });
 
   it("with JSON asked and no json model anywhere, nothing is routed (the failure lists why)", () => {
@@ -300,18 +375,41 @@ describe("JSON output and the kind of model", () => {
 
   it("never picks an embeddings model for chat, even one that would win as a chat model", () => {
     const mini = seedModels().find((m) => m.upstreamId === "gpt-4o-mini")!;
-    const embedder = (capabilities: string[]) => ({ ...mini, id: "m-emb", upstreamId: "text-embedding-3-small", name: "Embedding Small", inputPricePer1M: 20_000, outputPricePer1M: 0, quality: 9.9, latencyMs: 100, capabilities });
+    const embedder = (capabilities: string[]) => ({
+      ...mini,
+      id: "m-emb",
+      upstreamId: "text-embedding-3-small",
+      name: "Embedding Small",
+      inputPricePer1M: 20_000,
+      outputPricePer1M: 0,
+      quality: 9.9,
+      latencyMs: 100,
+      capabilities,
+    });
     // As a chat model it would be the pick...
-    expect(ok(route({ catalog: [...seedModels(), embedder(["chat", "json"])] })).primary.model).toBe("openai/text-embedding-3-small");
+    expect(ok(route({ catalog: [...seedModels(), embedder(["chat", "json"])] })).primary.model).toBe(
+      "openai/text-embedding-3-small",
+    );
     // ...as an embeddings model it is never in a chat chain, whatever the request asks.
     const catalog = [...seedModels(), embedder(["embeddings"])];
-    for (const request of [{}, { hasResponseFormat: true }, { powerLevel: "ECO" as const }, { powerLevel: "PRECISION" as const }]) {
+    for (const request of [
+      {},
+      { hasResponseFormat: true },
+      { powerLevel: "ECO" as const },
+      { powerLevel: "PRECISION" as const },
+    ]) {
       const r = route({ catalog, request });
       if (r.ok) expect(chain(r).map((c) => c.model)).not.toContain("openai/text-embedding-3-small");
     }
-    expect(ok(route({ catalog })).excluded.find((e) => e.model === "openai/text-embedding-3-small")).toMatchObject({ step: "filter", reason: "an embeddings model (not for chat)" });
+    expect(ok(route({ catalog })).excluded.find((e) => e.model === "openai/text-embedding-3-small")).toMatchObject({
+      step: "filter",
+      reason: "an embeddings model (not for chat)",
+    });
     // Pinned for chat: refused as unsupported (400), not served.
-    expect(failure(route({ catalog, request: { model: "openai/text-embedding-3-small" } }))).toMatchObject({ code: "unsupported_by_model", status: 400 });
+    expect(failure(route({ catalog, request: { model: "openai/text-embedding-3-small" } }))).toMatchObject({
+      code: "unsupported_by_model",
+      status: 400,
+    });
   });
 });
 
@@ -319,7 +417,10 @@ describe("quality floor", () => {
   it("best keeps models of quality 9.0 and up", () => {
     const d = ok(route({ request: { powerLevel: "ECO", quality: "best" } }));
     for (const c of chain(d)) expect(c.quality).toBeGreaterThanOrEqual(9);
-    expect(d.excluded.find((e) => e.model === "groq/mixtral-8x7b-32768")).toMatchObject({ step: "quality", reason: "quality 8 < 9.0 (best)" });
+    expect(d.excluded.find((e) => e.model === "groq/mixtral-8x7b-32768")).toMatchObject({
+      step: "quality",
+      reason: "quality 8 < 9.0 (best)",
+    });
   });
 
   it("keeps the best available when the floor would drop everything, and says so", () => {
@@ -340,7 +441,12 @@ describe("admin rules", () => {
   });
 
   it("pin: an unusable pinned model is ignored, not fatal", () => {
-    const d = ok(route({ health: { "prov-openai": { circuitOpen: true } }, rules: [rule("pin-4o", 10, {}, { pin_model: "openai/gpt-4o" })] }));
+    const d = ok(
+      route({
+        health: { "prov-openai": { circuitOpen: true } },
+        rules: [rule("pin-4o", 10, {}, { pin_model: "openai/gpt-4o" })],
+      }),
+    );
     expect(d.primary.provider).not.toBe("openai");
     expect(d.pinnedByRuleId).toBeNull();
     expect(d.reason).toContain('rule "pin-4o" pin openai/gpt-4o ignored: provider openai unhealthy (circuit open)');
@@ -349,7 +455,10 @@ describe("admin rules", () => {
   it("exclude: removes a provider everywhere", () => {
     const d = ok(route({ rules: [rule("no-or", 10, {}, { exclude_providers: ["openrouter"] })] }));
     expect(chain(d).some((c) => c.provider === "openrouter")).toBe(false);
-    expect(d.excluded.find((e) => e.provider === "openrouter")).toMatchObject({ step: "rule", reason: 'provider openrouter excluded by rule "no-or"' });
+    expect(d.excluded.find((e) => e.provider === "openrouter")).toMatchObject({
+      step: "rule",
+      reason: 'provider openrouter excluded by rule "no-or"',
+    });
     expect(d.appliedRuleIds).toEqual(["no-or"]);
   });
 
@@ -405,7 +514,15 @@ describe("fallback chain", () => {
   });
 
   it("keeps every score in 0..1", () => {
-    for (const c of chain(ok(route({ maxFallbacks: 50, caller: { byokProviderIds: ["prov-openai"] }, rules: [rule("p", 1, {}, { prefer_providers: "openai" })] })))) {
+    for (const c of chain(
+      ok(
+        route({
+          maxFallbacks: 50,
+          caller: { byokProviderIds: ["prov-openai"] },
+          rules: [rule("p", 1, {}, { prefer_providers: "openai" })],
+        }),
+      ),
+    )) {
       for (const v of Object.values(c.scores)) expect(v >= 0 && v <= 1).toBe(true);
     }
   });
@@ -428,19 +545,45 @@ describe("pinned model id", () => {
   });
 
   it("still applies privacy, key, circuit and money checks, with their codes", () => {
-    expect(failure(route({ request: { model: "openai/gpt-4o", privacyRequired: true } })).code).toBe("privacy_no_local_model");
-    expect(ok(route({ request: { model: "local/Qwen/Qwen2.5-32B-Instruct-AWQ", privacyRequired: true } })).primary.provider).toBe("local");
-    const noKey = failure(route({ catalog: seedModels({ platformKeys: "seed" }), request: { model: "openai/gpt-4o" } }));
+    expect(failure(route({ request: { model: "openai/gpt-4o", privacyRequired: true } })).code).toBe(
+      "privacy_no_local_model",
+    );
+    expect(
+      ok(route({ request: { model: "local/Qwen/Qwen2.5-32B-Instruct-AWQ", privacyRequired: true } })).primary.provider,
+    ).toBe("local");
+    const noKey = failure(
+      route({ catalog: seedModels({ platformKeys: "seed" }), request: { model: "openai/gpt-4o" } }),
+    );
     expect(noKey).toMatchObject({ code: "no_candidate", status: 503 });
     expect(noKey.message).toContain("no key for openai");
-    expect(failure(route({ health: { "prov-openai": { circuitOpen: true } }, request: { model: "openai/gpt-4o" } })).code).toBe("no_candidate");
-    expect(failure(route({ request: { model: "openai/gpt-4o" }, caller: { availableCreditsMicros: 10 } })).code).toBe("insufficient_credits");
-    expect(failure(route({ request: { model: "openai/gpt-4o" }, caller: { budget: { monthlyBudgetMicros: 5, monthSpendMicros: 5 } } })).code).toBe("budget_exhausted");
-    expect(failure(route({ request: { model: "openai/gpt-4o" }, rules: [rule("x", 1, {}, { exclude_providers: "openai" })] })).code).toBe("no_candidate");
+    expect(
+      failure(route({ health: { "prov-openai": { circuitOpen: true } }, request: { model: "openai/gpt-4o" } })).code,
+    ).toBe("no_candidate");
+    expect(failure(route({ request: { model: "openai/gpt-4o" }, caller: { availableCreditsMicros: 10 } })).code).toBe(
+      "insufficient_credits",
+    );
+    expect(
+      failure(
+        route({
+          request: { model: "openai/gpt-4o" },
+          caller: { budget: { monthlyBudgetMicros: 5, monthSpendMicros: 5 } },
+        }),
+      ).code,
+    ).toBe("budget_exhausted");
+    expect(
+      failure(
+        route({ request: { model: "openai/gpt-4o" }, rules: [rule("x", 1, {}, { exclude_providers: "openai" })] }),
+      ).code,
+    ).toBe("no_candidate");
   });
 
   it("charges nothing with the caller's BYOK key, even with no credits left", () => {
-    const d = ok(route({ request: { model: "openai/gpt-4o" }, caller: { byokProviderIds: ["prov-openai"], availableCreditsMicros: 0 } }));
+    const d = ok(
+      route({
+        request: { model: "openai/gpt-4o" },
+        caller: { byokProviderIds: ["prov-openai"], availableCreditsMicros: 0 },
+      }),
+    );
     expect(d.primary).toMatchObject({ byok: true, estimatedCostMicros: 0 });
     expect(d.primary.providerCostMicros).toBeGreaterThan(0);
   });
@@ -451,8 +594,14 @@ describe("determinism", () => {
     ["default", {}],
     ["code precision", { request: { taskType: "code", powerLevel: "PRECISION" }, maxFallbacks: 20 }],
     ["privacy", { request: { privacyRequired: true } }],
-    ["budget", { caller: { budget: { monthlyBudgetMicros: 100, monthSpendMicros: 100 }, byokProviderIds: ["prov-openai"] } }],
-    ["rules", { rules: [rule("b", 5, {}, { prefer_providers: "groq" }), rule("a", 5, {}, { exclude_providers: "openai" })] }],
+    [
+      "budget",
+      { caller: { budget: { monthlyBudgetMicros: 100, monthSpendMicros: 100 }, byokProviderIds: ["prov-openai"] } },
+    ],
+    [
+      "rules",
+      { rules: [rule("b", 5, {}, { prefer_providers: "groq" }), rule("a", 5, {}, { exclude_providers: "openai" })] },
+    ],
     ["failure", { request: { hasImages: true, region: "eu" } }],
   ];
 
@@ -472,22 +621,61 @@ describe("determinism", () => {
   it("breaks exact score ties by provider priority, then model id", () => {
     // Two identical models on providers of different priority.
     const twins = withModel(
-      withModel(seedModels(), "fireworks/accounts/fireworks/models/qwen2p5-72b-instruct", { name: "Twin", inputPricePer1M: 500_000, outputPricePer1M: 500_000, latencyMs: 300, quality: 9 }),
+      withModel(seedModels(), "fireworks/accounts/fireworks/models/qwen2p5-72b-instruct", {
+        name: "Twin",
+        inputPricePer1M: 500_000,
+        outputPricePer1M: 500_000,
+        latencyMs: 300,
+        quality: 9,
+      }),
       "deepinfra/meta-llama/Meta-Llama-3.1-70B-Instruct",
-      { name: "Twin", inputPricePer1M: 500_000, outputPricePer1M: 500_000, latencyMs: 300, quality: 9, capabilities: ["chat", "code"] },
+      {
+        name: "Twin",
+        inputPricePer1M: 500_000,
+        outputPricePer1M: 500_000,
+        latencyMs: 300,
+        quality: 9,
+        capabilities: ["chat", "code"],
+      },
     );
     const reprioritised = withProvider(twins, "fireworks", { priority: 66 });
-    const d = ok(route({ catalog: reprioritised, rules: [rule("only-twins", 1, {}, { exclude_providers: ["openrouter", "openai", "anthropic", "together", "huggingface"] })] }));
+    const d = ok(
+      route({
+        catalog: reprioritised,
+        rules: [
+          rule(
+            "only-twins",
+            1,
+            {},
+            { exclude_providers: ["openrouter", "openai", "anthropic", "together", "huggingface"] },
+          ),
+        ],
+      }),
+    );
     expect(d.primary.provider).toBe("fireworks");
     expect(d.fallbacks[0]!.scores).toEqual(d.primary.scores);
     const same = withProvider(twins, "deepinfra", { priority: 65 });
-    const e = ok(route({ catalog: same, rules: [rule("only-twins", 1, {}, { exclude_providers: ["openrouter", "openai", "anthropic", "together", "huggingface"] })] }));
+    const e = ok(
+      route({
+        catalog: same,
+        rules: [
+          rule(
+            "only-twins",
+            1,
+            {},
+            { exclude_providers: ["openrouter", "openai", "anthropic", "together", "huggingface"] },
+          ),
+        ],
+      }),
+    );
     expect(e.primary.model).toBe("deepinfra/meta-llama/Meta-Llama-3.1-70B-Instruct"); // "deepinfra/…" < "fireworks/…"
   });
 
   it("gives the same decision from a prepared catalog as from the plain array", () => {
     const models = seedModels();
-    expect(decideRoute(routeInput({ catalog: prepareCatalog(models) }))).toEqual(decideRoute(routeInput({ catalog: models })));
+    expect(decideRoute(routeInput({ catalog: prepareCatalog(models) }))).toEqual(
+      decideRoute(routeInput({ catalog: models })),
+    );
   });
 });
 
@@ -509,7 +697,9 @@ describe("excluded list", () => {
     const d = ok(route({ health, catalog: seedModels({ platformKeys: "seed" }), caller: { byokProviderIds: byok } }));
     health["prov-openrouter"] = { circuitOpen: false };
     byok.length = 0;
-    expect(d.excluded.find((e) => e.provider === "openrouter")?.reason).toBe("provider openrouter unhealthy (circuit open)");
+    expect(d.excluded.find((e) => e.provider === "openrouter")?.reason).toBe(
+      "provider openrouter unhealthy (circuit open)",
+    );
     expect(d.excluded.some((e) => e.provider === "openai")).toBe(false);
   });
 
@@ -525,7 +715,9 @@ describe("excluded list", () => {
 
 describe("consistency", () => {
   it("a rule may pin a model of another level; fallbacks still come from the routed level", () => {
-    const d = ok(route({ rules: [rule("opus", 1, { task_type: "chat" }, { pin_model: "anthropic/claude-3-opus-latest" })] }));
+    const d = ok(
+      route({ rules: [rule("opus", 1, { task_type: "chat" }, { pin_model: "anthropic/claude-3-opus-latest" })] }),
+    );
     expect(d.primary.model).toBe("anthropic/claude-3-opus-latest");
     expect(d.usedPowerLevel).toBe("PRECISION");
     for (const c of d.fallbacks) expect(c.powerLevel).toBe("BALANCED");
@@ -533,8 +725,8 @@ describe("consistency", () => {
 
   it("on random requests, every model of the routed level is either in the chain or excluded, never both", () => {
     let seed = 2024;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
-    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
     const models = seedModels({ platformKeys: "seed" });
     const slugs = [...new Set(models.map((m) => m.provider.slug))];
     for (let t = 0; t < 300; t++) {
@@ -544,7 +736,9 @@ describe("consistency", () => {
           promptTokens: pick([100, 5_000, 40_000, 150_000]),
           maxOutputTokens: pick([256, 4_096]),
           maxFallbacks: 1_000,
-          health: Object.fromEntries(slugs.filter(() => rnd() < 0.2).map((s) => [s, { circuitOpen: rnd() < 0.5, successRate: rnd() }])),
+          health: Object.fromEntries(
+            slugs.filter(() => rnd() < 0.2).map((s) => [s, { circuitOpen: rnd() < 0.5, successRate: rnd() }]),
+          ),
           request: {
             powerLevel: pick(["ECO", "BALANCED", "PRECISION", null] as const),
             taskType: pick(["chat", "code", "rag", null] as const),
@@ -559,7 +753,8 @@ describe("consistency", () => {
           caller: {
             byokProviderIds: slugs.filter(() => rnd() < 0.2),
             availableCreditsMicros: pick([0, 500, 50_000, 10_000_000]),
-            budget: rnd() < 0.3 ? { monthlyBudgetMicros: 1_000_000, monthSpendMicros: Math.floor(rnd() * 1_200_000) } : null,
+            budget:
+              rnd() < 0.3 ? { monthlyBudgetMicros: 1_000_000, monthSpendMicros: Math.floor(rnd() * 1_200_000) } : null,
           },
         }),
       );
@@ -596,7 +791,11 @@ describe("odd inputs", () => {
 
 describe("money is priced on the proven prompt bound", () => {
   it("prices credits and the hold on min(bound, context window), scoring nothing else differently", () => {
-    const input = routeInput({ request: { model: "openai/gpt-4o-mini" }, promptTokens: 1_000, caller: { availableCreditsMicros: 10_000_000 } });
+    const input = routeInput({
+      request: { model: "openai/gpt-4o-mini" },
+      promptTokens: 1_000,
+      caller: { availableCreditsMicros: 10_000_000 },
+    });
     const estimate = ok(decideRoute(input)).primary;
     expect(estimate.estimatedCostMicros).toBe(computeCostMicros(1_000, 1_000, 150_000, 600_000));
     const bounded = ok(decideRoute({ ...input, promptTokensBound: 50_000 })).primary;
@@ -610,17 +809,36 @@ describe("money is priced on the proven prompt bound", () => {
 
   it("prices the prompt at the dearest a provider may bill a prompt token: a cache write above the input price", () => {
     // Anthropic bills cache writes at 1.25× input ($3.75 vs $3 per 1M on Sonnet); reads are cheaper.
-    const models = withModel(seedModels(), "anthropic/claude-3-5-sonnet-latest", { cacheReadPricePer1M: 300_000, cacheWritePricePer1M: 3_750_000 });
-    const input = routeInput({ catalog: models, request: { model: "anthropic/claude-3-5-sonnet-latest" }, promptTokens: 1_000, promptTokensBound: 2_000 });
-    expect(ok(decideRoute(input)).primary.estimatedCostMicros).toBe(computeCostMicros(2_000, 1_000, 3_750_000, 15_000_000));
+    const models = withModel(seedModels(), "anthropic/claude-3-5-sonnet-latest", {
+      cacheReadPricePer1M: 300_000,
+      cacheWritePricePer1M: 3_750_000,
+    });
+    const input = routeInput({
+      catalog: models,
+      request: { model: "anthropic/claude-3-5-sonnet-latest" },
+      promptTokens: 1_000,
+      promptTokensBound: 2_000,
+    });
+    expect(ok(decideRoute(input)).primary.estimatedCostMicros).toBe(
+      computeCostMicros(2_000, 1_000, 3_750_000, 15_000_000),
+    );
     // Cheaper reads alone leave the estimate at the input price.
-    const readsOnly = withModel(seedModels(), "anthropic/claude-3-5-sonnet-latest", { cacheReadPricePer1M: 300_000, cacheWritePricePer1M: null });
-    expect(ok(decideRoute({ ...input, catalog: readsOnly })).primary.estimatedCostMicros).toBe(computeCostMicros(2_000, 1_000, 3_000_000, 15_000_000));
+    const readsOnly = withModel(seedModels(), "anthropic/claude-3-5-sonnet-latest", {
+      cacheReadPricePer1M: 300_000,
+      cacheWritePricePer1M: null,
+    });
+    expect(ok(decideRoute({ ...input, catalog: readsOnly })).primary.estimatedCostMicros).toBe(
+      computeCostMicros(2_000, 1_000, 3_000_000, 15_000_000),
+    );
   });
 
   it("a bound the credits do not cover excludes the model for money, even when the estimate fits", () => {
     const cost = computeCostMicros(1_000, 1_000, 150_000, 600_000);
-    const input = routeInput({ request: { model: "openai/gpt-4o-mini" }, promptTokens: 1_000, caller: { availableCreditsMicros: cost } });
+    const input = routeInput({
+      request: { model: "openai/gpt-4o-mini" },
+      promptTokens: 1_000,
+      caller: { availableCreditsMicros: cost },
+    });
     expect(decideRoute(input).ok).toBe(true);
     const f = failure(decideRoute({ ...input, promptTokensBound: 100_000 }));
     expect(f.code).toBe("insufficient_credits");

@@ -17,15 +17,41 @@ import { billablePrompt, buildContext, classifyModel, keyAllows } from "./contex
 import { costMicrosUnchecked, formatMicros } from "./cost.ts";
 import { details, materialize, NO_LEVEL, NO_PIN, ruleNameFor, snapshotProviders, summarize } from "./explain.ts";
 import type { HardFilterContext, ProviderState } from "./filters.ts";
-import { healthOf, markProviders, maxCostCode, modelFilterCode, operationCode, providerFilterCode, successRateOf } from "./filters.ts";
+import {
+  healthOf,
+  markProviders,
+  maxCostCode,
+  modelFilterCode,
+  operationCode,
+  providerFilterCode,
+  successRateOf,
+} from "./filters.ts";
 import { chargedCostMicros, moneyCode } from "./money.ts";
 import type { ReasonCode } from "./reasons.ts";
 import { describeReason, REASON, stepOf } from "./reasons.ts";
 import type { ProviderArrays, Scratch } from "./scratch.ts";
 import { scratchFor } from "./scratch.ts";
 import type { Normalizer } from "./score.ts";
-import { bonusOf, qualityBar as findQualityBar, makeNormalizer, QUALITY_FLOOR, rankKey, rawScore, scoresOf, selectChain } from "./score.ts";
-import type { Exclusion, PowerLevel, RouteCandidate, RouteDecision, RouteFailure, RouteFailureCode, RouteInput, RouteResult } from "./types.ts";
+import {
+  bonusOf,
+  qualityBar as findQualityBar,
+  makeNormalizer,
+  QUALITY_FLOOR,
+  rankKey,
+  rawScore,
+  scoresOf,
+  selectChain,
+} from "./score.ts";
+import type {
+  Exclusion,
+  PowerLevel,
+  RouteCandidate,
+  RouteDecision,
+  RouteFailure,
+  RouteFailureCode,
+  RouteInput,
+  RouteResult,
+} from "./types.ts";
 import { FAILURE_HTTP_STATUS, POWER_LEVELS } from "./types.ts";
 
 export { ALIAS_LEVEL, DEFAULT_MAX_FALLBACKS } from "./context.ts";
@@ -71,7 +97,13 @@ function checkProviders(ctx: RouteContext, providerArrays: ProviderArrays): void
     state.excludedByRule = providerArrays.excluded[p] ? ruleNameFor(ruleEffects, provider) : null;
     state.byok = providerArrays.byok[p] === 1;
     state.circuitOpen = health?.circuitOpen === true;
-    providerArrays.code[p] = providerFilterCode(provider, state, ctx.privacyRequired, ctx.region, catalog.providerRegion[p]!);
+    providerArrays.code[p] = providerFilterCode(
+      provider,
+      state,
+      ctx.privacyRequired,
+      ctx.region,
+      catalog.providerRegion[p]!,
+    );
   }
 }
 
@@ -83,11 +115,24 @@ function decidePinned(ctx: RouteContext, pinnedModel: string, providerArrays: Pr
   const prepared = catalog.models[model]!;
   const providerIndex = prepared.providerIndex;
   const byok = providerArrays.byok[providerIndex] === 1;
-  if (!catalog.providers[providerIndex]!.enabled || !prepared.src.enabled) return fail(ctx, "unknown_model", `Model "${prepared.publicId}" is not available`, []);
+  if (!catalog.providers[providerIndex]!.enabled || !prepared.src.enabled)
+    return fail(ctx, "unknown_model", `Model "${prepared.publicId}" is not available`, []);
 
-  const listCostMicros = costMicrosUnchecked(billablePrompt(ctx, model), ctx.maxOutputTokens, catalog.promptPrice[model]!, catalog.outputPrice[model]!);
+  const listCostMicros = costMicrosUnchecked(
+    billablePrompt(ctx, model),
+    ctx.maxOutputTokens,
+    catalog.promptPrice[model]!,
+    catalog.outputPrice[model]!,
+  );
   const chargedMicros = chargedCostMicros(listCostMicros, byok, ctx.byokFeeBasisPoints);
-  const code = pinnedModelCode(ctx, model, providerArrays.code[providerIndex]! as ReasonCode, byok, listCostMicros, chargedMicros);
+  const code = pinnedModelCode(
+    ctx,
+    model,
+    providerArrays.code[providerIndex]! as ReasonCode,
+    byok,
+    listCostMicros,
+    chargedMicros,
+  );
   if (code !== REASON.OK) return pinnedFailure(ctx, model, code);
 
   const primary = candidate(ctx, providerArrays, model, listCostMicros, chargedMicros, LONE_PIN);
@@ -114,14 +159,29 @@ function decidePinned(ctx: RouteContext, pinnedModel: string, providerArrays: Pr
 }
 
 /** Region and capability mismatches do not stop a pin: the caller named the model. */
-function pinnedModelCode(ctx: RouteContext, model: number, providerCode: ReasonCode, byok: boolean, listCostMicros: number, chargedMicros: number): ReasonCode {
+function pinnedModelCode(
+  ctx: RouteContext,
+  model: number,
+  providerCode: ReasonCode,
+  byok: boolean,
+  listCostMicros: number,
+  chargedMicros: number,
+): ReasonCode {
   const { catalog } = ctx;
   const flags = catalog.flags[model]!;
   let code: ReasonCode = providerCode === REASON.REGION ? REASON.OK : providerCode;
-  if (code === REASON.OK) code = modelFilterCode(flags, catalog.contextTokens[model]!, { ...PINNED_FILTER, promptTokens: ctx.promptTokens, maxOutputTokens: ctx.maxOutputTokens, needJson: ctx.filter.needJson, embeddings: ctx.filter.embeddings });
+  if (code === REASON.OK)
+    code = modelFilterCode(flags, catalog.contextTokens[model]!, {
+      ...PINNED_FILTER,
+      promptTokens: ctx.promptTokens,
+      maxOutputTokens: ctx.maxOutputTokens,
+      needJson: ctx.filter.needJson,
+      embeddings: ctx.filter.embeddings,
+    });
   if (code === REASON.OK && !keyAllows(ctx, model)) code = REASON.KEY_FENCE;
   if (code === REASON.OK) code = maxCostCode(listCostMicros, ctx.maxCostMicros);
-  if (code === REASON.OK) code = moneyCode(chargedMicros, (flags & FLAG_FREE) !== 0, byok, ctx.availableMicros, ctx.budget);
+  if (code === REASON.OK)
+    code = moneyCode(chargedMicros, (flags & FLAG_FREE) !== 0, byok, ctx.availableMicros, ctx.budget);
   return code;
 }
 
@@ -129,11 +189,36 @@ function pinnedFailure(ctx: RouteContext, model: number, code: ReasonCode): Rout
   const { catalog } = ctx;
   const prepared = catalog.models[model]!;
   const reason = describeReason(code, details(ctx, model));
-  const excluded: Exclusion[] = [{ model: prepared.publicId, modelId: prepared.src.id, provider: catalog.providers[prepared.providerIndex]!.slug, step: stepOf(code), reason }];
-  if (code === REASON.PRIVACY_CLOUD) return fail(ctx, "privacy_no_local_model", `Pinned model ${prepared.publicId} is not local and privacy_required forbids cloud providers`, excluded);
+  const excluded: Exclusion[] = [
+    {
+      model: prepared.publicId,
+      modelId: prepared.src.id,
+      provider: catalog.providers[prepared.providerIndex]!.slug,
+      step: stepOf(code),
+      reason,
+    },
+  ];
+  if (code === REASON.PRIVACY_CLOUD)
+    return fail(
+      ctx,
+      "privacy_no_local_model",
+      `Pinned model ${prepared.publicId} is not local and privacy_required forbids cloud providers`,
+      excluded,
+    );
   if (code === REASON.CONTEXT) return contextFailure(ctx, catalog.contextTokens[model]!, excluded);
-  if (code === REASON.NO_JSON || code === REASON.EMBEDDINGS_ONLY || code === REASON.NOT_EMBEDDINGS) return fail(ctx, "unsupported_by_model", `Model ${prepared.publicId} cannot serve this request: ${reason}`, excluded);
-  const failure: RouteFailureCode = code === REASON.BUDGET_EXHAUSTED ? "budget_exhausted" : code === REASON.CREDITS ? "insufficient_credits" : "no_candidate";
+  if (code === REASON.NO_JSON || code === REASON.EMBEDDINGS_ONLY || code === REASON.NOT_EMBEDDINGS)
+    return fail(
+      ctx,
+      "unsupported_by_model",
+      `Model ${prepared.publicId} cannot serve this request: ${reason}`,
+      excluded,
+    );
+  const failure: RouteFailureCode =
+    code === REASON.BUDGET_EXHAUSTED
+      ? "budget_exhausted"
+      : code === REASON.CREDITS
+        ? "insufficient_credits"
+        : "no_candidate";
   return fail(ctx, failure, `Pinned model ${prepared.publicId} cannot serve this request: ${reason}`, excluded);
 }
 
@@ -170,7 +255,8 @@ function scanLevels(ctx: RouteContext, scratch: Scratch): PowerLevel | null {
   for (const level of LEVEL_FALLBACK_ORDER[asked]) {
     scratch.poolSize = scanLevel(ctx, scratch, ctx.catalog.levelMembers[POWER_LEVELS.indexOf(level)]!);
     if (scratch.poolSize > 0) return level;
-    if (level === asked && scratch.passedFilters > 0 && scratch.passedMoney === 0 && !ctx.budget.exhausted) scratch.creditsShortAt = asked;
+    if (level === asked && scratch.passedFilters > 0 && scratch.passedMoney === 0 && !ctx.budget.exhausted)
+      scratch.creditsShortAt = asked;
   }
   return null;
 }
@@ -196,7 +282,8 @@ function scanLevel(ctx: RouteContext, scratch: Scratch, members: Int32Array): nu
     else if (code >= REASON.BUDGET_EXHAUSTED) {
       passedFilters++;
       if (code === REASON.LATENCY) passedMoney++;
-      else if (code === REASON.CREDITS && chargedMicros[i]! < cheapestUnaffordable) cheapestUnaffordable = chargedMicros[i]!;
+      else if (code === REASON.CREDITS && chargedMicros[i]! < cheapestUnaffordable)
+        cheapestUnaffordable = chargedMicros[i]!;
     }
   }
   scratch.passedFilters += passedFilters;
@@ -208,10 +295,14 @@ function scanLevel(ctx: RouteContext, scratch: Scratch, members: Int32Array): nu
 /** No level had a usable model: the most telling reason, tried in order — too long, money, privacy, the exclusions. */
 function noUsableModel(ctx: RouteContext, scratch: Scratch, excluded: Exclusion[]): RouteFailure {
   const window = largestWindow(ctx.catalog, ctx.filter);
-  if (!ctx.privacyRequired && window > 0 && window < ctx.promptTokens + ctx.maxOutputTokens) return contextFailure(ctx, window, excluded);
+  if (!ctx.privacyRequired && window > 0 && window < ctx.promptTokens + ctx.maxOutputTokens)
+    return contextFailure(ctx, window, excluded);
   if (scratch.passedFilters > 0 && scratch.passedMoney === 0) {
     if (ctx.budget.exhausted) {
-      const why = ctx.input.caller.budget?.monthlyBudgetMicros === 0 ? "Your monthly budget is $0, which allows no paid requests," : `Monthly budget exhausted (${ctx.budget.percent ?? 100}% spent)`;
+      const why =
+        ctx.input.caller.budget?.monthlyBudgetMicros === 0
+          ? "Your monthly budget is $0, which allows no paid requests,"
+          : `Monthly budget exhausted (${ctx.budget.percent ?? 100}% spent)`;
       return fail(ctx, "budget_exhausted", `${why} and no free or BYOK model can serve this request`, excluded);
     }
     return fail(
@@ -224,9 +315,21 @@ function noUsableModel(ctx: RouteContext, scratch: Scratch, excluded: Exclusion[
   if (ctx.privacyRequired) {
     const local = excluded.filter((e) => e.step !== "filter" || !e.reason.startsWith("privacy required"));
     const detail = local.length > 0 ? `: ${summarize(local)}` : "";
-    return fail(ctx, "privacy_no_local_model", `No local model is available and privacy_required forbids cloud providers${detail}`, excluded);
+    return fail(
+      ctx,
+      "privacy_no_local_model",
+      `No local model is available and privacy_required forbids cloud providers${detail}`,
+      excluded,
+    );
   }
-  return fail(ctx, "no_candidate", excluded.length === 0 ? "No model can serve this request: the catalog has no models" : `No model can serve this request: ${summarize(excluded)}`, excluded);
+  return fail(
+    ctx,
+    "no_candidate",
+    excluded.length === 0
+      ? "No model can serve this request: the catalog has no models"
+      : `No model can serve this request: ${summarize(excluded)}`,
+    excluded,
+  );
 }
 
 /** Why the level routed at differs from the one asked for, when it does. */
@@ -235,7 +338,12 @@ function levelNotes(ctx: RouteContext, used: PowerLevel, creditsShortAt: PowerLe
   const forced = ctx.ruleEffects.forcePowerLevel;
   if (ctx.steppedDownToEco) notes.push(`monthly budget ${ctx.budget.percent}% spent: stepped down to ECO`);
   if (forced && !ctx.steppedDownToEco) notes.push(`rule "${forced.name}" forced ${forced.level}`);
-  if (used !== ctx.effectiveLevel) notes.push(creditsShortAt ? `served at ${used}: your credits don't cover ${ctx.effectiveLevel} (add credits)` : `no usable ${ctx.effectiveLevel} model, using ${used}`);
+  if (used !== ctx.effectiveLevel)
+    notes.push(
+      creditsShortAt
+        ? `served at ${used}: your credits don't cover ${ctx.effectiveLevel} (add credits)`
+        : `no usable ${ctx.effectiveLevel} model, using ${used}`,
+    );
   return notes;
 }
 
@@ -255,7 +363,16 @@ function rulePin(ctx: RouteContext, scratch: Scratch, notes: string[]): number {
   const providerIndex = catalog.providerOf[model]!;
   const { providerArrays } = scratch;
   const providerCode = providerArrays.code[providerIndex]! as ReasonCode;
-  const code = providerCode !== REASON.OK ? providerCode : classifyModel(ctx, model, providerArrays.byok[providerIndex] === 1, scratch.listCostMicros, scratch.chargedMicros);
+  const code =
+    providerCode !== REASON.OK
+      ? providerCode
+      : classifyModel(
+          ctx,
+          model,
+          providerArrays.byok[providerIndex] === 1,
+          scratch.listCostMicros,
+          scratch.chargedMicros,
+        );
   if (code !== REASON.OK) {
     notes.push(`rule "${pinRule.name}" pin ${pinRule.model} ignored: ${describeReason(code, details(ctx, model))}`);
     return NO_PIN;
@@ -268,12 +385,21 @@ function rulePin(ctx: RouteContext, scratch: Scratch, notes: string[]): number {
  * Cuts the pool at the tier's quality floor, or at the best quality available when nothing
  * reaches it (a rule's pin is exempt). The bar applied; 0 for none.
  */
-function applyQualityFloor(ctx: RouteContext, scratch: Scratch, used: PowerLevel, pin: number, notes: string[]): number {
+function applyQualityFloor(
+  ctx: RouteContext,
+  scratch: Scratch,
+  used: PowerLevel,
+  pin: number,
+  notes: string[],
+): number {
   const { pool } = scratch;
   const quality = ctx.catalog.quality;
   const tier = ctx.qualityTier;
   const found = findQualityBar(pool, scratch.poolSize, quality, tier);
-  if (tier && found.unmet) notes.push(`no ${used} model meets quality ${tier} (>= ${QUALITY_FLOOR[tier].toFixed(1)}); keeping the best available (${found.best})`);
+  if (tier && found.unmet)
+    notes.push(
+      `no ${used} model meets quality ${tier} (>= ${QUALITY_FLOOR[tier].toFixed(1)}); keeping the best available (${found.best})`,
+    );
   if (found.bar > 0) {
     let kept = 0;
     for (let k = 0; k < scratch.poolSize; k++) {
@@ -309,7 +435,16 @@ function rankPool(ctx: RouteContext, scratch: Scratch, pin: number): Normalizer 
   for (let k = 0; k < size; k++) {
     const i = pool[k]!;
     const p = providerOf[i]!;
-    rankKeys[i] = rankKey(rawScore(normalizer, weights, chargedMicros[i]!, latencyMs[i]!, quality[i]!, bonusOf(taskBonus[i]!, byok[p] === 1, preferred[p] === 1, successRate[p]!)));
+    rankKeys[i] = rankKey(
+      rawScore(
+        normalizer,
+        weights,
+        chargedMicros[i]!,
+        latencyMs[i]!,
+        quality[i]!,
+        bonusOf(taskBonus[i]!, byok[p] === 1, preferred[p] === 1, successRate[p]!),
+      ),
+    );
   }
   return normalizer;
 }
@@ -318,24 +453,53 @@ function rankPool(ctx: RouteContext, scratch: Scratch, pin: number): Normalizer 
 function rankChain(ctx: RouteContext, scratch: Scratch, pin: number): number[] {
   const { catalog } = ctx;
   const lead = pin === NO_PIN ? 0 : 1;
-  const ranked = selectChain(scratch.pool, scratch.poolSize, scratch.rankKeys, catalog.priorityOf, catalog.idOrder, catalog.providerOf, catalog.providers.length, ctx.chainLength - lead);
+  const ranked = selectChain(
+    scratch.pool,
+    scratch.poolSize,
+    scratch.rankKeys,
+    catalog.priorityOf,
+    catalog.idOrder,
+    catalog.providerOf,
+    catalog.providers.length,
+    ctx.chainLength - lead,
+  );
   return pin === NO_PIN ? ranked : [pin, ...ranked];
 }
 
-function candidatesOf(ctx: RouteContext, scratch: Scratch, chain: readonly number[], normalizer: Normalizer): RouteCandidate[] {
+function candidatesOf(
+  ctx: RouteContext,
+  scratch: Scratch,
+  chain: readonly number[],
+  normalizer: Normalizer,
+): RouteCandidate[] {
   const candidates: RouteCandidate[] = [];
-  for (const i of chain) candidates.push(candidate(ctx, scratch.providerArrays, i, scratch.listCostMicros[i]!, scratch.chargedMicros[i]!, normalizer));
+  for (const i of chain)
+    candidates.push(
+      candidate(ctx, scratch.providerArrays, i, scratch.listCostMicros[i]!, scratch.chargedMicros[i]!, normalizer),
+    );
   return candidates;
 }
 
-function candidate(ctx: RouteContext, providerArrays: ProviderArrays, model: number, listCostMicros: number, chargedMicros: number, normalizer: Normalizer): RouteCandidate {
+function candidate(
+  ctx: RouteContext,
+  providerArrays: ProviderArrays,
+  model: number,
+  listCostMicros: number,
+  chargedMicros: number,
+  normalizer: Normalizer,
+): RouteCandidate {
   const { catalog } = ctx;
   const prepared = catalog.models[model]!;
   const src = prepared.src;
   const providerIndex = prepared.providerIndex;
   const provider = catalog.providers[providerIndex]!;
   const byok = providerArrays.byok[providerIndex] === 1;
-  const bonus = bonusOf(ctx.taskBonus[model]!, byok, providerArrays.preferred[providerIndex] === 1, providerArrays.successRate[providerIndex]!);
+  const bonus = bonusOf(
+    ctx.taskBonus[model]!,
+    byok,
+    providerArrays.preferred[providerIndex] === 1,
+    providerArrays.successRate[providerIndex]!,
+  );
   return {
     model: prepared.publicId,
     modelId: src.id,
@@ -356,7 +520,15 @@ function candidate(ctx: RouteContext, providerArrays: ProviderArrays, model: num
 }
 
 /** The X-Routing-Reason text: what was picked and why, then every note. */
-function reasonFor(ctx: RouteContext, providerArrays: ProviderArrays, used: PowerLevel, primaryModel: number, primary: RouteCandidate, pin: number, notes: readonly string[]): string {
+function reasonFor(
+  ctx: RouteContext,
+  providerArrays: ProviderArrays,
+  used: PowerLevel,
+  primaryModel: number,
+  primary: RouteCandidate,
+  pin: number,
+  notes: readonly string[],
+): string {
   const { catalog, taskType } = ctx;
   const scores = primary.scores;
   let reason =
@@ -366,7 +538,8 @@ function reasonFor(ctx: RouteContext, providerArrays: ProviderArrays, used: Powe
   if (primary.byok) reason += `; ${byokNote(ctx)}`;
   else if (primary.free) reason += "; free model";
   const primaryProvider = catalog.providerOf[primaryModel]!;
-  if (providerArrays.preferred[primaryProvider]) reason += `; provider preferred by rule "${ruleNameFor(ctx.ruleEffects, catalog.providers[primaryProvider]!, true)}"`;
+  if (providerArrays.preferred[primaryProvider])
+    reason += `; provider preferred by rule "${ruleNameFor(ctx.ruleEffects, catalog.providers[primaryProvider]!, true)}"`;
   if (ctx.taskBonus[primaryModel]! > 0) reason += `; strong at ${taskType}`;
   if (ctx.privacyRequired) reason += "; privacy: local models only";
   if (ctx.latencyLimitMs !== null) reason += `; ${ctx.latencySlo}: first token < ${ctx.latencyLimitMs} ms`;
@@ -375,7 +548,9 @@ function reasonFor(ctx: RouteContext, providerArrays: ProviderArrays, used: Powe
 }
 
 function byokNote(ctx: RouteContext): string {
-  return ctx.byokFeeBasisPoints > 0 ? `your BYOK key, charged only the ${ctx.byokFeeBasisPoints / 100}% BYOK fee` : "your BYOK key, no credits charged";
+  return ctx.byokFeeBasisPoints > 0
+    ? `your BYOK key, charged only the ${ctx.byokFeeBasisPoints / 100}% BYOK fee`
+    : "your BYOK key, no credits charged";
 }
 
 /**
@@ -445,7 +620,13 @@ function largestWindow(catalog: PreparedCatalog, filter: HardFilterContext): num
   let max = 0;
   for (let i = 0; i < catalog.models.length; i++) {
     const flags = catalog.flags[i]!;
-    if (flags & FLAG_INVALID || !(flags & FLAG_ENABLED) || !catalog.providers[catalog.providerOf[i]!]!.enabled || operationCode(flags, filter) !== REASON.OK) continue;
+    if (
+      flags & FLAG_INVALID ||
+      !(flags & FLAG_ENABLED) ||
+      !catalog.providers[catalog.providerOf[i]!]!.enabled ||
+      operationCode(flags, filter) !== REASON.OK
+    )
+      continue;
     if (catalog.contextTokens[i]! > max) max = catalog.contextTokens[i]!;
   }
   return max;

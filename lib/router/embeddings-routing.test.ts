@@ -9,11 +9,35 @@ const chat = seedModels();
 const openai = chat.find((m) => m.provider.slug === "openai")!.provider;
 const mistral = chat.find((m) => m.provider.slug === "mistral")!.provider;
 const embedder = (upstreamId: string, over: Partial<RouterModel> = {}): RouterModel => ({
-  id: `m-${upstreamId}`, upstreamId, name: upstreamId, powerLevel: "ECO", inputPricePer1M: 20_000, outputPricePer1M: 0,
-  latencyMs: 200, quality: 8, contextTokens: 8191, capabilities: ["embeddings"], enabled: true, provider: openai, ...over,
+  id: `m-${upstreamId}`,
+  upstreamId,
+  name: upstreamId,
+  powerLevel: "ECO",
+  inputPricePer1M: 20_000,
+  outputPricePer1M: 0,
+  latencyMs: 200,
+  quality: 8,
+  contextTokens: 8191,
+  capabilities: ["embeddings"],
+  enabled: true,
+  provider: openai,
+  ...over,
 });
-const catalog = [...chat, embedder("text-embedding-3-small"), embedder("text-embedding-3-large", { powerLevel: "BALANCED", inputPricePer1M: 130_000, quality: 9 }), embedder("mistral-embed", { provider: mistral, inputPricePer1M: 100_000 })];
-const embeddings = (over: Parameters<typeof routeInput>[0] = {}) => routeInput({ catalog, promptTokens: 10, promptTokensBound: 100, maxOutputTokens: 0, ...over, request: { model: "auto", operation: "embeddings", taskType: "rag", ...over.request } });
+const catalog = [
+  ...chat,
+  embedder("text-embedding-3-small"),
+  embedder("text-embedding-3-large", { powerLevel: "BALANCED", inputPricePer1M: 130_000, quality: 9 }),
+  embedder("mistral-embed", { provider: mistral, inputPricePer1M: 100_000 }),
+];
+const embeddings = (over: Parameters<typeof routeInput>[0] = {}) =>
+  routeInput({
+    catalog,
+    promptTokens: 10,
+    promptTokensBound: 100,
+    maxOutputTokens: 0,
+    ...over,
+    request: { model: "auto", operation: "embeddings", taskType: "rag", ...over.request },
+  });
 
 describe("embeddings routing", () => {
   it("routes among embeddings models only, and chat never to them", () => {
@@ -30,7 +54,10 @@ describe("embeddings routing", () => {
   });
 
   it("prices the hold on the bound, capped at the window for each input", () => {
-    const small = (d: ReturnType<typeof decideRoute>) => (d.ok ? [d.primary, ...d.fallbacks].find((c) => c.model === "openai/text-embedding-3-small")!.estimatedCostMicros : -1);
+    const small = (d: ReturnType<typeof decideRoute>) =>
+      d.ok
+        ? [d.primary, ...d.fallbacks].find((c) => c.model === "openai/text-embedding-3-small")!.estimatedCostMicros
+        : -1;
     // 100 bytes of bound at $0.02/M: ceil(100 × 20_000 / 1e6) = 2 µ$.
     expect(small(decideRoute(embeddings({ request: { model: "eco" } })))).toBe(2);
     // 3 inputs bounded by 60,000 bytes: one window (8191) would under-hold; three windows (24,573) hold.
@@ -42,7 +69,9 @@ describe("embeddings routing", () => {
 
   it("checks each input against the window, not their sum", () => {
     // promptTokens is the longest input: 5,000 fits 8191 however many inputs there are.
-    expect(decideRoute(embeddings({ promptTokens: 5_000, promptTokensBound: 200_000, promptInputs: 40 })).ok).toBe(true);
+    expect(decideRoute(embeddings({ promptTokens: 5_000, promptTokensBound: 200_000, promptInputs: 40 })).ok).toBe(
+      true,
+    );
     const tooLong = decideRoute(embeddings({ promptTokens: 9_000, promptTokensBound: 40_000 }));
     expect(tooLong.ok).toBe(false);
     // Chat models' larger windows do not count: the input is too long for every embeddings model.

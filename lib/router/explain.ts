@@ -38,7 +38,13 @@ export function snapshotProviders(providerArrays: ProviderArrays, providerCount:
  * describe the quality floor the decision applied (usedLevel NO_LEVEL: none). Equal reasons
  * share one string (most differ only by provider, context size or latency).
  */
-export function materialize(ctx: RouteContext, providerSnapshot: readonly number[], usedLevel: number, qualityBar: number, pin: number): Exclusion[] {
+export function materialize(
+  ctx: RouteContext,
+  providerSnapshot: readonly number[],
+  usedLevel: number,
+  qualityBar: number,
+  pin: number,
+): Exclusion[] {
   const catalog = ctx.catalog;
   // classifyModel writes both costs into this one buffer, so the memo key below reads the charged
   // cost: BYOK models out on max cost (charged 0 with no fee) all get the first one's text. Kept
@@ -57,20 +63,32 @@ export function materialize(ctx: RouteContext, providerSnapshot: readonly number
     if (providerCode !== REASON.OK) {
       const step = stepOf(providerCode);
       const reason = describeReason(providerCode, fillDetails(details, ctx, start));
-      for (let i = start; i < end; i++) out.push({ model: catalog.models[i]!.publicId, modelId: catalog.models[i]!.src.id, provider: slug, step, reason });
+      for (let i = start; i < end; i++)
+        out.push({
+          model: catalog.models[i]!.publicId,
+          modelId: catalog.models[i]!.src.id,
+          provider: slug,
+          step,
+          reason,
+        });
       continue;
     }
     for (let i = start; i < end; i++) {
       let code = classifyModel(ctx, i, byok, cost, cost);
-      if (code === REASON.OK && catalog.levelOf[i] === usedLevel && catalog.quality[i]! < qualityBar && i !== pin) code = REASON.QUALITY;
+      if (code === REASON.OK && catalog.levelOf[i] === usedLevel && catalog.quality[i]! < qualityBar && i !== pin)
+        code = REASON.QUALITY;
       if (code === REASON.OK) continue;
       // The one number a model-level reason depends on, besides the request.
       const key =
-        code === REASON.CONTEXT ? catalog.contextTokens[i]!
-        : code === REASON.LATENCY ? catalog.latencyMs[i]!
-        : code === REASON.QUALITY ? catalog.quality[i]!
-        : code === REASON.MAX_COST || code === REASON.CREDITS ? cost[i]!
-        : 0;
+        code === REASON.CONTEXT
+          ? catalog.contextTokens[i]!
+          : code === REASON.LATENCY
+            ? catalog.latencyMs[i]!
+            : code === REASON.QUALITY
+              ? catalog.quality[i]!
+              : code === REASON.MAX_COST || code === REASON.CREDITS
+                ? cost[i]!
+                : 0;
       const seen = (reasonsByCode[code] ??= new Map());
       let reason = seen.get(key);
       if (reason === undefined) {
@@ -99,7 +117,12 @@ export function fillDetails(details: ReasonDetails, ctx: RouteContext, model: nu
   details.neededTokens = ctx.promptTokens + ctx.maxOutputTokens;
   details.region = ctx.region;
   // The estimate the max-cost and credit checks compared (credits never fail a BYOK model).
-  details.costMicros = costMicrosUnchecked(billablePrompt(ctx, model), ctx.maxOutputTokens, catalog.promptPrice[model]!, catalog.outputPrice[model]!);
+  details.costMicros = costMicrosUnchecked(
+    billablePrompt(ctx, model),
+    ctx.maxOutputTokens,
+    catalog.promptPrice[model]!,
+    catalog.outputPrice[model]!,
+  );
   details.maxCostMicros = ctx.maxCostMicros;
   details.availableMicros = ctx.availableMicros;
   details.latencyMs = catalog.latencyMs[model]!;

@@ -62,7 +62,13 @@ export interface HardFilterContext {
  * provider disabled, privacy (local only), circuit open, no usable key, region (exact match,
  * case-insensitive; "global" does not match a specific region).
  */
-export function providerFilterCode(p: RouterProvider, s: ProviderState, privacyRequired: boolean, region: string | null, providerRegionLower: string): ReasonCode {
+export function providerFilterCode(
+  p: RouterProvider,
+  s: ProviderState,
+  privacyRequired: boolean,
+  region: string | null,
+  providerRegionLower: string,
+): ReasonCode {
   if (s.excludedByRule !== null) return REASON.RULE_EXCLUDED;
   if (!p.enabled) return REASON.PROVIDER_DISABLED;
   if (privacyRequired && !p.isLocal) return REASON.PRIVACY_CLOUD;
@@ -111,7 +117,13 @@ export function maxCostCode(listCostMicros: number, maxCostMicros: number | null
 }
 
 /** Steps 1 and 2 for one model of a prepared catalog, as text (null when it passes). */
-export function hardFilterReason(cat: PreparedCatalog, index: number, s: ProviderState, listCostMicros: number, ctx: HardFilterContext): string | null {
+export function hardFilterReason(
+  cat: PreparedCatalog,
+  index: number,
+  s: ProviderState,
+  listCostMicros: number,
+  ctx: HardFilterContext,
+): string | null {
   const pi = cat.providerOf[index]!;
   const p = cat.providers[pi]!;
   let code = providerFilterCode(p, s, ctx.privacyRequired, ctx.region, cat.providerRegion[pi]!);
@@ -135,7 +147,12 @@ export function hardFilterReason(cat: PreparedCatalog, index: number, s: Provide
  * keys), 0 elsewhere; with `needsKey`, only providers that require a key (a BYOK key for a
  * keyless provider is moot).
  */
-export function markProviders(cat: PreparedCatalog, keys: readonly string[] | ReadonlyMap<string, unknown>, out: Uint8Array, needsKey: boolean): void {
+export function markProviders(
+  cat: PreparedCatalog,
+  keys: readonly string[] | ReadonlyMap<string, unknown>,
+  out: Uint8Array,
+  needsKey: boolean,
+): void {
   out.fill(0, 0, cat.providers.length);
   if (Array.isArray(keys)) {
     for (let k = 0; k < keys.length; k++) mark(cat, keys[k]!, out, needsKey);

@@ -9,7 +9,8 @@ import type { TaskType } from "./types.ts";
 export const LONG_CONTEXT_TOKENS = 16_000;
 const SCAN_CHARS = 4_000;
 
-const CODE_SHAPES = /```|#include\s*<|\bdef \w+\s*\(|\bfunction\s*\w*\s*\(|=>\s*[{(]|\b(?:const|let|var)\s+\w+\s*=|\bimport\s+[\w{*].*\bfrom\b|\bSELECT\b[\s\S]{1,200}\bFROM\b|<\/?(?:div|span|html|body|script|style|template)\b/;
+const CODE_SHAPES =
+  /```|#include\s*<|\bdef \w+\s*\(|\bfunction\s*\w*\s*\(|=>\s*[{(]|\b(?:const|let|var)\s+\w+\s*=|\bimport\s+[\w{*].*\bfrom\b|\bSELECT\b[\s\S]{1,200}\bFROM\b|<\/?(?:div|span|html|body|script|style|template)\b/;
 const CODE_WORDS =
   /\b(?:code|coding|debug|debugging|bug|compile[rsd]?|refactor|stack ?trace|exception|segfault|typescript|javascript|python|java|golang|rust|c\+\+|kotlin|swift|sql|regex|function|method|class|api endpoint|unit tests?|npm|pip install|git)\b/i;
 const RAG_WORDS =
@@ -26,7 +27,10 @@ const REASONING_WORDS =
  * ("write a poem about ...") → code words → creative words → reasoning → chat. `analysis` is never inferred (it must be asked for).
  */
 export function inferTaskType(lastUserText: string, promptTokens = 0): TaskType {
-  const text = lastUserText.length > 2 * SCAN_CHARS ? lastUserText.slice(0, SCAN_CHARS) + "\n" + lastUserText.slice(-SCAN_CHARS) : lastUserText;
+  const text =
+    lastUserText.length > 2 * SCAN_CHARS
+      ? lastUserText.slice(0, SCAN_CHARS) + "\n" + lastUserText.slice(-SCAN_CHARS)
+      : lastUserText;
   if (lastUserText.includes("```") || CODE_SHAPES.test(text)) return "code";
   if (RAG_WORDS.test(text)) return "rag";
   if (promptTokens >= LONG_CONTEXT_TOKENS) return "rag";

@@ -8,17 +8,28 @@ describe("budgetState", () => {
 
   it("steps down at 80% spent, not before", () => {
     expect(budgetState({ monthlyBudgetMicros: 10_000_000, monthSpendMicros: 7_999_999 }).stepDown).toBe(false);
-    expect(budgetState({ monthlyBudgetMicros: 10_000_000, monthSpendMicros: 8_000_000 })).toEqual({ stepDown: true, exhausted: false, percent: 80 });
+    expect(budgetState({ monthlyBudgetMicros: 10_000_000, monthSpendMicros: 8_000_000 })).toEqual({
+      stepDown: true,
+      exhausted: false,
+      percent: 80,
+    });
   });
 
   it("is exhausted at 100% spent and beyond", () => {
     expect(budgetState({ monthlyBudgetMicros: 10_000_000, monthSpendMicros: 9_999_999 }).exhausted).toBe(false);
-    expect(budgetState({ monthlyBudgetMicros: 10_000_000, monthSpendMicros: 10_000_000 })).toEqual({ stepDown: true, exhausted: true, percent: 100 });
+    expect(budgetState({ monthlyBudgetMicros: 10_000_000, monthSpendMicros: 10_000_000 })).toEqual({
+      stepDown: true,
+      exhausted: true,
+      percent: 100,
+    });
     expect(budgetState({ monthlyBudgetMicros: 10_000_000, monthSpendMicros: 12_500_000 }).percent).toBe(125);
   });
 
   it("treats a zero budget as exhausted", () => {
-    expect(budgetState({ monthlyBudgetMicros: 0, monthSpendMicros: 0 })).toMatchObject({ stepDown: true, exhausted: true });
+    expect(budgetState({ monthlyBudgetMicros: 0, monthSpendMicros: 0 })).toMatchObject({
+      stepDown: true,
+      exhausted: true,
+    });
   });
 });
 
@@ -39,13 +50,17 @@ describe("money", () => {
     expect(byokFeeMicros(1_000_000, 0)).toBe(0);
     expect(byokFeeMicros(0, 10_000)).toBe(0);
     // The fee must be affordable; no budget stops a BYOK request.
-    expect(moneyExclusionReason(617, false, true, 616, exhausted)).toBe("estimated cost $0.000617 > available credits $0.000616");
+    expect(moneyExclusionReason(617, false, true, 616, exhausted)).toBe(
+      "estimated cost $0.000617 > available credits $0.000616",
+    );
     expect(moneyExclusionReason(617, false, true, 617, exhausted)).toBeNull();
   });
 
   it("drops what the caller cannot afford", () => {
     expect(moneyExclusionReason(1_000, false, false, 1_000, open)).toBeNull();
-    expect(moneyExclusionReason(1_001, false, false, 1_000, open)).toBe("estimated cost $0.001001 > available credits $0.001");
+    expect(moneyExclusionReason(1_001, false, false, 1_000, open)).toBe(
+      "estimated cost $0.001001 > available credits $0.001",
+    );
     expect(moneyExclusionReason(5, false, false, -20, open)).toBe("estimated cost $0.000005 > available credits $0");
   });
 
@@ -55,6 +70,8 @@ describe("money", () => {
   });
 
   it("keeps only free and BYOK candidates once the budget is spent", () => {
-    expect(moneyExclusionReason(1, false, false, 10_000_000, exhausted)).toBe("monthly budget exhausted (only free or BYOK models)");
+    expect(moneyExclusionReason(1, false, false, 10_000_000, exhausted)).toBe(
+      "monthly budget exhausted (only free or BYOK models)",
+    );
   });
 });

@@ -51,7 +51,13 @@ export function chargedCostMicros(listCostMicros: number, byok: boolean, byokFee
 }
 
 /** BUDGET_EXHAUSTED, CREDITS or OK. A BYOK candidate only needs its fee covered; no budget stops it. */
-export function moneyCode(chargedMicros: number, free: boolean, byok: boolean, availableCreditsMicros: number, budget: BudgetState): ReasonCode {
+export function moneyCode(
+  chargedMicros: number,
+  free: boolean,
+  byok: boolean,
+  availableCreditsMicros: number,
+  budget: BudgetState,
+): ReasonCode {
   if (free) return REASON.OK;
   if (byok) return chargedMicros > 0 && chargedMicros > availableCreditsMicros ? REASON.CREDITS : REASON.OK;
   if (budget.exhausted) return REASON.BUDGET_EXHAUSTED;
@@ -60,7 +66,13 @@ export function moneyCode(chargedMicros: number, free: boolean, byok: boolean, a
 }
 
 /** The money reason a candidate drops out as text, or null when the caller can use it. */
-export function moneyExclusionReason(chargedMicros: number, free: boolean, byok: boolean, availableCreditsMicros: number, budget: BudgetState): string | null {
+export function moneyExclusionReason(
+  chargedMicros: number,
+  free: boolean,
+  byok: boolean,
+  availableCreditsMicros: number,
+  budget: BudgetState,
+): string | null {
   const code = moneyCode(chargedMicros, free, byok, availableCreditsMicros, budget);
   if (code === REASON.OK) return null;
   const d = emptyDetails();

@@ -5,7 +5,18 @@ import { createRule, deleteRule, updateRule } from "./rules-admin.ts";
 import { routingRuleBodySchema } from "./rules.ts";
 
 const at = new Date("2030-01-01T00:00:00Z");
-const row = (over: Record<string, unknown> = {}) => ({ id: "r1", name: "n", description: "", priority: 100, active: true, conditions: {}, actions: { pin_model: "p/m" }, createdAt: at, updatedAt: at, ...over });
+const row = (over: Record<string, unknown> = {}) => ({
+  id: "r1",
+  name: "n",
+  description: "",
+  priority: 100,
+  active: true,
+  conditions: {},
+  actions: { pin_model: "p/m" },
+  createdAt: at,
+  updatedAt: at,
+  ...over,
+});
 
 /** A routingRule table of at most one row, enough to see when the catalog cache is dropped. */
 function fakeDb(exists: boolean) {
@@ -22,7 +33,11 @@ describe("routing-rule writes drop the cached catalog", () => {
   it("after a create, an update and a delete, and answer with the rule's view", async () => {
     const { db } = fakeDb(true);
     const catalog = { invalidate: vi.fn() };
-    const created = await createRule(db, routingRuleBodySchema.parse({ name: "n", actions: { pin_model: "p/m" } }), catalog);
+    const created = await createRule(
+      db,
+      routingRuleBodySchema.parse({ name: "n", actions: { pin_model: "p/m" } }),
+      catalog,
+    );
     expect(created).toMatchObject({ id: "r1", name: "n", actions: { pin_model: "p/m" }, created_at: at.toISOString() });
     expect(catalog.invalidate).toHaveBeenCalledTimes(1);
     expect(await updateRule(db, "r1", { active: false }, catalog)).toMatchObject({ active: false });

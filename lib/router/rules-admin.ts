@@ -8,7 +8,17 @@ import { notFound } from "../http/errors.ts";
 import type { CatalogCache } from "../catalog/admin.ts";
 import type { RoutingRuleBody, RoutingRulePatch, RuleActions, RuleConditions } from "./rules.ts";
 
-type RuleRow = { id: string; name: string; description: string; priority: number; active: boolean; conditions: unknown; actions: unknown; createdAt: Date; updatedAt: Date };
+type RuleRow = {
+  id: string;
+  name: string;
+  description: string;
+  priority: number;
+  active: boolean;
+  conditions: unknown;
+  actions: unknown;
+  createdAt: Date;
+  updatedAt: Date;
+};
 
 /**
  * A rule as the admin API shows it. Conditions and actions are stored as parsed (lists are lists),
@@ -16,9 +26,15 @@ type RuleRow = { id: string; name: string; description: string; priority: number
  */
 export function ruleView(r: RuleRow) {
   return {
-    id: r.id, name: r.name, description: r.description, priority: r.priority, active: r.active,
-    conditions: r.conditions as RuleConditions, actions: r.actions as RuleActions,
-    created_at: r.createdAt.toISOString(), updated_at: r.updatedAt.toISOString(),
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    priority: r.priority,
+    active: r.active,
+    conditions: r.conditions as RuleConditions,
+    actions: r.actions as RuleActions,
+    created_at: r.createdAt.toISOString(),
+    updated_at: r.updatedAt.toISOString(),
   };
 }
 
@@ -28,14 +44,23 @@ export async function listRuleViews(db: Db) {
 }
 
 export async function createRule(db: Db, body: RoutingRuleBody, catalog: CatalogCache) {
-  const rule = await db.routingRule.create({ data: { ...body, conditions: body.conditions as object, actions: body.actions as object } });
+  const rule = await db.routingRule.create({
+    data: { ...body, conditions: body.conditions as object, actions: body.actions as object },
+  });
   catalog.invalidate();
   return ruleView(rule);
 }
 
 export async function updateRule(db: Db, id: string, patch: RoutingRulePatch, catalog: CatalogCache) {
   if (!(await db.routingRule.findUnique({ where: { id }, select: { id: true } }))) throw notFound("Rule not found");
-  const rule = await db.routingRule.update({ where: { id }, data: { ...patch, conditions: patch.conditions as object | undefined, actions: patch.actions as object | undefined } });
+  const rule = await db.routingRule.update({
+    where: { id },
+    data: {
+      ...patch,
+      conditions: patch.conditions as object | undefined,
+      actions: patch.actions as object | undefined,
+    },
+  });
   catalog.invalidate();
   return ruleView(rule);
 }

@@ -54,7 +54,9 @@ describe("routingRuleBodySchema (admin POST body)", () => {
 describe("routingRulePatchSchema (admin PATCH body)", () => {
   it("takes any subset of fields without filling defaults", () => {
     expect(routingRulePatchSchema.parse({ active: false })).toEqual({ active: false });
-    expect(routingRulePatchSchema.parse({ conditions: { role: "admin" } })).toEqual({ conditions: { role: ["ADMIN"] } });
+    expect(routingRulePatchSchema.parse({ conditions: { role: "admin" } })).toEqual({
+      conditions: { role: ["ADMIN"] },
+    });
   });
 
   it("rejects empty, unknown or invalid changes", () => {
@@ -66,8 +68,24 @@ describe("routingRulePatchSchema (admin PATCH body)", () => {
 
 describe("routingRuleSchema (stored rows)", () => {
   it("reads a database row, ignoring extra columns", () => {
-    const row = { id: "r1", name: "n", description: "", priority: 5, active: true, conditions: {}, actions: { exclude_providers: ["groq"] }, createdAt: new Date() };
-    expect(routingRuleSchema.parse(row)).toEqual({ id: "r1", name: "n", priority: 5, active: true, conditions: {}, actions: { exclude_providers: ["groq"] } });
+    const row = {
+      id: "r1",
+      name: "n",
+      description: "",
+      priority: 5,
+      active: true,
+      conditions: {},
+      actions: { exclude_providers: ["groq"] },
+      createdAt: new Date(),
+    };
+    expect(routingRuleSchema.parse(row)).toEqual({
+      id: "r1",
+      name: "n",
+      priority: 5,
+      active: true,
+      conditions: {},
+      actions: { exclude_providers: ["groq"] },
+    });
   });
 });
 

@@ -33,9 +33,12 @@ export const ruleConditionsSchema = z
         gt: z.number().int().nonnegative().meta({ label: "“Prompt more than”" }).optional(),
         lt: z.number().int().positive().meta({ label: "“Prompt fewer than”" }).optional(),
       })
-      .refine((t) => t.gt !== undefined || t.lt !== undefined, { message: "Give “Prompt more than”, “Prompt fewer than” or both" })
+      .refine((t) => t.gt !== undefined || t.lt !== undefined, {
+        message: "Give “Prompt more than”, “Prompt fewer than” or both",
+      })
       .refine((t) => t.gt === undefined || t.lt === undefined || t.gt + 1 < t.lt, {
-        message: "With both token bounds, “Prompt more than” must be below “Prompt fewer than” − 1, or nothing can match",
+        message:
+          "With both token bounds, “Prompt more than” must be below “Prompt fewer than” − 1, or nothing can match",
         path: ["gt"],
       })
       .meta({ label: "Prompt tokens" })
@@ -55,7 +58,11 @@ export const ruleActionsSchema = z
     force_power_level: powerLevelSchema.meta({ label: "Force power level" }).optional(),
   })
   .refine(
-    (a) => a.pin_model !== undefined || a.exclude_providers !== undefined || a.prefer_providers !== undefined || a.force_power_level !== undefined,
+    (a) =>
+      a.pin_model !== undefined ||
+      a.exclude_providers !== undefined ||
+      a.prefer_providers !== undefined ||
+      a.force_power_level !== undefined,
     { message: "Choose at least one action: pin a model, force a power level, or prefer or exclude providers" },
   )
   .meta({ label: "Actions" });
@@ -75,12 +82,20 @@ const ruleFields = {
  * Preferring and excluding the same provider contradicts itself (the exclusion would win). Only
  * bodies are refused for it: stored rules keep parsing as they always did.
  */
-function noProviderBothWays(body: { actions?: { exclude_providers?: string[]; prefer_providers?: string[] } }, ctx: z.RefinementCtx) {
+function noProviderBothWays(
+  body: { actions?: { exclude_providers?: string[]; prefer_providers?: string[] } },
+  ctx: z.RefinementCtx,
+) {
   // Runs even when the fields themselves failed to parse, so they may still be anything.
   const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
   const excluded = list(body.actions?.exclude_providers);
   const both = list(body.actions?.prefer_providers).filter((p) => excluded.includes(p));
-  if (both.length) ctx.addIssue({ code: "custom", path: ["actions", "prefer_providers"], message: `A provider cannot be both preferred and excluded: ${both.join(", ")}` });
+  if (both.length)
+    ctx.addIssue({
+      code: "custom",
+      path: ["actions", "prefer_providers"],
+      message: `A provider cannot be both preferred and excluded: ${both.join(", ")}`,
+    });
 }
 
 /** POST /api/admin/routing-rules body. */
@@ -195,8 +210,10 @@ export function applyRules(rules: readonly RoutingRule[] | undefined, ctx: RuleC
     const a = rule.actions;
     effects.appliedRuleIds.push(rule.id);
     if (a.pin_model !== undefined && effects.pinModel === null) effects.pinModel = { ...ref, model: a.pin_model };
-    if (a.force_power_level !== undefined && effects.forcePowerLevel === null) effects.forcePowerLevel = { ...ref, level: a.force_power_level };
-    if (a.exclude_providers) for (const p of a.exclude_providers) if (!(exclude ??= new Map()).has(p)) exclude.set(p, ref);
+    if (a.force_power_level !== undefined && effects.forcePowerLevel === null)
+      effects.forcePowerLevel = { ...ref, level: a.force_power_level };
+    if (a.exclude_providers)
+      for (const p of a.exclude_providers) if (!(exclude ??= new Map()).has(p)) exclude.set(p, ref);
     if (a.prefer_providers) for (const p of a.prefer_providers) if (!(prefer ??= new Map()).has(p)) prefer.set(p, ref);
   }
   if (exclude) effects.excludeProviders = exclude;

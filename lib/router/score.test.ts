@@ -21,7 +21,10 @@ function score(list: { charged: number; latency: number; quality: number; bonus?
   const charged = list.map((x) => x.charged);
   const latency = list.map((x) => x.latency);
   const nz = makeNormalizer(pool, pool.length, charged, latency);
-  return list.map((x) => ({ ...scoresOf(nz, BAL, x.charged, x.latency, x.quality, x.bonus ?? 0), raw: rawScore(nz, BAL, x.charged, x.latency, x.quality, x.bonus ?? 0) }));
+  return list.map((x) => ({
+    ...scoresOf(nz, BAL, x.charged, x.latency, x.quality, x.bonus ?? 0),
+    raw: rawScore(nz, BAL, x.charged, x.latency, x.quality, x.bonus ?? 0),
+  }));
 }
 
 describe("resolveWeights", () => {
@@ -31,12 +34,20 @@ describe("resolveWeights", () => {
   });
 
   it("normalises the caller's weights to sum 1", () => {
-    expect(resolveWeights("ECO", { cost: 2, latency: 1, quality: 1 })).toEqual({ cost: 0.5, latency: 0.25, quality: 0.25 });
+    expect(resolveWeights("ECO", { cost: 2, latency: 1, quality: 1 })).toEqual({
+      cost: 0.5,
+      latency: 0.25,
+      quality: 0.25,
+    });
   });
 
   it("ignores unusable caller weights", () => {
     expect(resolveWeights("BALANCED", { cost: 0, latency: 0, quality: 0 })).toEqual(BAL);
-    expect(resolveWeights("BALANCED", { cost: -1, latency: Number.NaN, quality: 1 })).toEqual({ cost: 0, latency: 0, quality: 1 });
+    expect(resolveWeights("BALANCED", { cost: -1, latency: Number.NaN, quality: 1 })).toEqual({
+      cost: 0,
+      latency: 0,
+      quality: 1,
+    });
   });
 });
 
@@ -55,8 +66,18 @@ describe("scores", () => {
   });
 
   it("scores cost 1 for everyone when all cost the same, including all free", () => {
-    expect(score([{ charged: 0, latency: 1, quality: 5 }, { charged: 0, latency: 2, quality: 5 }]).map((s) => s.cost)).toEqual([1, 1]);
-    expect(score([{ charged: 7, latency: 3, quality: 5 }, { charged: 7, latency: 3, quality: 5 }]).map((s) => [s.cost, s.latency])).toEqual([
+    expect(
+      score([
+        { charged: 0, latency: 1, quality: 5 },
+        { charged: 0, latency: 2, quality: 5 },
+      ]).map((s) => s.cost),
+    ).toEqual([1, 1]);
+    expect(
+      score([
+        { charged: 7, latency: 3, quality: 5 },
+        { charged: 7, latency: 3, quality: 5 },
+      ]).map((s) => [s.cost, s.latency]),
+    ).toEqual([
       [1, 1],
       [1, 1],
     ]);
@@ -68,7 +89,8 @@ describe("scores", () => {
       { charged: 1e9, latency: 9_000, quality: 0, bonus: -0.25 },
     ]);
     expect(list[0]!.quality).toBe(0.95);
-    for (const s of list) for (const v of [s.composite, s.cost, s.latency, s.quality]) expect(v >= 0 && v <= 1).toBe(true);
+    for (const s of list)
+      for (const v of [s.composite, s.cost, s.latency, s.quality]) expect(v >= 0 && v <= 1).toBe(true);
   });
 
   it("adds task, BYOK and preference bonuses and subtracts unreliability", () => {
@@ -111,21 +133,25 @@ describe("ranking", () => {
 
   it("agrees with sorting the whole pool, on random pools", () => {
     let seed = 99;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
     for (let t = 0; t < 200; t++) {
       const n = 1 + Math.floor(rnd() * 40);
       const providerOf = Array.from({ length: n }, () => Math.floor(rnd() * 6));
       const rank = Array.from({ length: n }, () => rankKey(Math.floor(rnd() * 5) / 4));
       const priority = providerOf.map((p) => (p * 37) % 3);
       const pool = Array.from({ length: n }, (_, i) => i).filter(() => rnd() < 0.8);
-      const ids = Array.from({ length: n }, (_, i) => (i * 7) % n === i ? i : n - 1 - i);
-      const idOrder = [...ids.keys()].sort((a, b) => ids[a]! - ids[b]! || a - b).reduce((acc, i, pos) => ((acc[i] = pos), acc), [] as number[]);
+      const ids = Array.from({ length: n }, (_, i) => ((i * 7) % n === i ? i : n - 1 - i));
+      const idOrder = [...ids.keys()]
+        .sort((a, b) => ids[a]! - ids[b]! || a - b)
+        .reduce((acc, i, pos) => ((acc[i] = pos), acc), [] as number[]);
       const sorted = [...pool].sort((a, b) => (ranksBefore(a, b, rank, priority, idOrder) ? -1 : 1));
       const seen = new Set<number>();
       const heads = sorted.filter((i) => !seen.has(providerOf[i]!) && seen.add(providerOf[i]!));
       const expected = [...heads, ...sorted.filter((i) => !heads.includes(i))];
       const maxLen = 1 + Math.floor(rnd() * 10);
-      expect(selectChain(pool, pool.length, rank, priority, idOrder, providerOf, 6, maxLen)).toEqual(expected.slice(0, maxLen));
+      expect(selectChain(pool, pool.length, rank, priority, idOrder, providerOf, 6, maxLen)).toEqual(
+        expected.slice(0, maxLen),
+      );
     }
   });
 });

@@ -79,8 +79,20 @@ export function latencyScore(nz: Normalizer, latencyMs: number): number {
 }
 
 /** The unscaled ranking value (weighted sum plus bonus). */
-export function rawScore(nz: Normalizer, w: RoutingWeights, chargedMicros: number, latencyMs: number, quality: number, bonus: number): number {
-  return w.cost * costScore(nz, chargedMicros) + w.latency * latencyScore(nz, latencyMs) + w.quality * clamp01(quality / 10) + bonus;
+export function rawScore(
+  nz: Normalizer,
+  w: RoutingWeights,
+  chargedMicros: number,
+  latencyMs: number,
+  quality: number,
+  bonus: number,
+): number {
+  return (
+    w.cost * costScore(nz, chargedMicros) +
+    w.latency * latencyScore(nz, latencyMs) +
+    w.quality * clamp01(quality / 10) +
+    bonus
+  );
 }
 
 /** Rounded so float noise never decides between "equal" candidates: the tie-breaks do. */
@@ -88,7 +100,14 @@ export function rankKey(raw: number): number {
   return Math.round(raw * 1e9);
 }
 
-export function scoresOf(nz: Normalizer, w: RoutingWeights, chargedMicros: number, latencyMs: number, quality: number, bonus: number): CandidateScores {
+export function scoresOf(
+  nz: Normalizer,
+  w: RoutingWeights,
+  chargedMicros: number,
+  latencyMs: number,
+  quality: number,
+  bonus: number,
+): CandidateScores {
   const cost = costScore(nz, chargedMicros);
   const latency = latencyScore(nz, latencyMs);
   const q = clamp01(quality / 10);
@@ -117,7 +136,16 @@ let taken = new Uint8Array(1024);
  * remaining models in rank order; at most `maxLength`. Runs in O(maxLength × pool) without
  * sorting the pool. `priority` is per model (the provider's priority).
  */
-export function selectChain(pool: Nums, count: number, rank: Nums, priority: Nums, idOrder: Nums, providerOf: Nums, providerCount: number, maxLength: number): number[] {
+export function selectChain(
+  pool: Nums,
+  count: number,
+  rank: Nums,
+  priority: Nums,
+  idOrder: Nums,
+  providerOf: Nums,
+  providerCount: number,
+  maxLength: number,
+): number[] {
   const chain: number[] = [];
   if (count === 0 || maxLength <= 0) return chain;
   if (bestOfProvider.length < providerCount) {
@@ -179,7 +207,12 @@ export function selectChain(pool: Nums, count: number, rank: Nums, priority: Num
  * The quality bar for the pool: the tier's floor, or when nothing reaches it the best quality
  * available (`unmet` then tells the caller to say so).
  */
-export function qualityBar(pool: Nums, count: number, quality: Nums, tier: QualityTier | null | undefined): { bar: number; unmet: boolean; best: number } {
+export function qualityBar(
+  pool: Nums,
+  count: number,
+  quality: Nums,
+  tier: QualityTier | null | undefined,
+): { bar: number; unmet: boolean; best: number } {
   const floor = tier ? QUALITY_FLOOR[tier] : 0;
   let best = -Infinity;
   for (let k = 0; k < count; k++) {

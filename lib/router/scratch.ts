@@ -48,7 +48,13 @@ export interface Scratch {
 }
 
 function newProviderArrays(size: number): ProviderArrays {
-  return { code: new Uint8Array(size), byok: new Uint8Array(size), excluded: new Uint8Array(size), preferred: new Uint8Array(size), successRate: new Float64Array(size) };
+  return {
+    code: new Uint8Array(size),
+    byok: new Uint8Array(size),
+    excluded: new Uint8Array(size),
+    preferred: new Uint8Array(size),
+    successRate: new Float64Array(size),
+  };
 }
 
 const scratch: Scratch = {
@@ -74,7 +80,8 @@ export function scratchFor(modelCount: number, providerCount: number): Scratch {
     scratch.rankKeys = new Float64Array(size);
     scratch.pool = new Int32Array(size);
   }
-  if (scratch.providerArrays.code.length < providerCount) scratch.providerArrays = newProviderArrays(Math.max(16, providerCount * 2));
+  if (scratch.providerArrays.code.length < providerCount)
+    scratch.providerArrays = newProviderArrays(Math.max(16, providerCount * 2));
   return scratch;
 }
 

@@ -34,7 +34,12 @@ export type PromptParts = {
 export function promptTokenBound(parts: PromptParts): number {
   if (hasNonTextParts(parts.messages)) return Infinity;
   const hasTools = Array.isArray(parts.tools) && parts.tools.length > 0;
-  const json = JSON.stringify([parts.messages, parts.tools ?? null, parts.tool_choice ?? null, parts.response_format ?? null]);
+  const json = JSON.stringify([
+    parts.messages,
+    parts.tools ?? null,
+    parts.tool_choice ?? null,
+    parts.response_format ?? null,
+  ]);
   return Buffer.byteLength(json, "utf8") + TEMPLATE_ALLOWANCE + (hasTools ? TOOL_PROMPT_ALLOWANCE : 0);
 }
 

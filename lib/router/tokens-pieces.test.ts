@@ -5,7 +5,13 @@ import { describe, expect, it, vi } from "vitest";
 const lengths: number[] = [];
 vi.mock("gpt-tokenizer/encoding/o200k_base", async (importOriginal) => {
   const real = await importOriginal<typeof import("gpt-tokenizer/encoding/o200k_base")>();
-  return { ...real, countTokens: (text: string, opts?: Parameters<typeof real.countTokens>[1]) => (lengths.push(text.length), real.countTokens(text, opts)) };
+  return {
+    ...real,
+    countTokens: (text: string, opts?: Parameters<typeof real.countTokens>[1]) => (
+      lengths.push(text.length),
+      real.countTokens(text, opts)
+    ),
+  };
 });
 
 describe("hostile texts", () => {

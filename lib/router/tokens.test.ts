@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
-import { countTextTokens, estimatePromptTokens, hasImageParts, lastUserText, REPLY_PRIMING_TOKENS, SAMPLE_ABOVE_CHARS, TOKENS_PER_IMAGE_PART, TOKENS_PER_MESSAGE } from "./tokens.ts";
+import {
+  countTextTokens,
+  estimatePromptTokens,
+  hasImageParts,
+  lastUserText,
+  REPLY_PRIMING_TOKENS,
+  SAMPLE_ABOVE_CHARS,
+  TOKENS_PER_IMAGE_PART,
+  TOKENS_PER_MESSAGE,
+} from "./tokens.ts";
 
 describe("estimatePromptTokens", () => {
   it("counts content and role with the real tokenizer plus OpenAI's per-message and priming overhead", () => {
@@ -36,7 +45,12 @@ describe("estimatePromptTokens", () => {
   it("counts names, tool calls and tool definitions", () => {
     const base = estimatePromptTokens([{ role: "assistant", content: null }]);
     const withCall = estimatePromptTokens([
-      { role: "assistant", content: null, name: "bot", tool_calls: [{ function: { name: "get_weather", arguments: '{"city":"Paris"}' } }] },
+      {
+        role: "assistant",
+        content: null,
+        name: "bot",
+        tool_calls: [{ function: { name: "get_weather", arguments: '{"city":"Paris"}' } }],
+      },
     ]);
     expect(withCall).toBeGreaterThan(base + 5);
     const tools = [{ type: "function", function: { name: "get_weather", parameters: { type: "object" } } }];
@@ -61,7 +75,23 @@ describe("estimatePromptTokens", () => {
   });
 
   it("estimates very long texts from samples within a few percent, never far below", () => {
-    const words = ["routing", "gateway", "model", "provider", "latency", "budget", "tokens", "privacy", "fallback", "é", "数据", "42", "{", "}", "\n"];
+    const words = [
+      "routing",
+      "gateway",
+      "model",
+      "provider",
+      "latency",
+      "budget",
+      "tokens",
+      "privacy",
+      "fallback",
+      "é",
+      "数据",
+      "42",
+      "{",
+      "}",
+      "\n",
+    ];
     let seed = 7;
     const parts: string[] = [];
     while (parts.join(" ").length < SAMPLE_ABOVE_CHARS * 1.5) {
@@ -80,7 +110,10 @@ describe("estimatePromptTokens", () => {
 
 describe("repeated texts", () => {
   it("count the same whether remembered or not", () => {
-    const history = Array.from({ length: 40 }, (_, i) => `Turn ${i}: the user asked about invoices and the assistant explained refunds.`).join("\n");
+    const history = Array.from(
+      { length: 40 },
+      (_, i) => `Turn ${i}: the user asked about invoices and the assistant explained refunds.`,
+    ).join("\n");
     const first = countTextTokens(history);
     expect(countTextTokens(history)).toBe(first);
     expect(countTextTokens(history)).toBe(countTokens(history));
@@ -107,7 +140,13 @@ describe("message helpers", () => {
       lastUserText([
         { role: "user", content: "first" },
         { role: "assistant", content: "ok" },
-        { role: "user", content: [{ type: "text", text: "second" }, { type: "text", text: "part" }] },
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "second" },
+            { type: "text", text: "part" },
+          ],
+        },
         { role: "assistant", content: "done" },
       ]),
     ).toBe("second\npart");

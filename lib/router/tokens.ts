@@ -78,7 +78,11 @@ function countPlain(text: string): number {
     if (end < text.length) {
       const floor = start + (PIECE_CHARS >> 1);
       let cut = end;
-      while (cut > floor && !(isSpace(text.charCodeAt(cut)) && !isSpace(text.charCodeAt(cut + 1)) && !isSpace(text.charCodeAt(cut - 1)))) cut--;
+      while (
+        cut > floor &&
+        !(isSpace(text.charCodeAt(cut)) && !isSpace(text.charCodeAt(cut + 1)) && !isSpace(text.charCodeAt(cut - 1)))
+      )
+        cut--;
       if (cut > floor) end = cut;
       // Never split a surrogate pair.
       else if ((text.charCodeAt(end - 1) & 0xfc00) === 0xd800) end--;
@@ -143,7 +147,11 @@ function sampledCount(text: string): number {
  * TOKENS_PER_IMAGE_PART; tool-call names and arguments are tokenized; `tools` (function
  * definitions), when given, are counted as their JSON text.
  */
-export function estimatePromptTokens(messages: readonly ChatMessageLike[], tools?: unknown, options?: CountOptions): number {
+export function estimatePromptTokens(
+  messages: readonly ChatMessageLike[],
+  tools?: unknown,
+  options?: CountOptions,
+): number {
   let total = REPLY_PRIMING_TOKENS;
   for (const m of messages) {
     total += TOKENS_PER_MESSAGE + countTextTokens(m.role);
@@ -153,7 +161,8 @@ export function estimatePromptTokens(messages: readonly ChatMessageLike[], tools
     } else if (Array.isArray(c)) {
       for (const part of c as readonly ContentPartLike[]) {
         if (typeof part.text === "string") total += countTextTokens(part.text, options);
-        else if (part.type === "image_url" || part.type === "input_image" || part.type === "image") total += TOKENS_PER_IMAGE_PART;
+        else if (part.type === "image_url" || part.type === "input_image" || part.type === "image")
+          total += TOKENS_PER_IMAGE_PART;
       }
     }
     if (typeof m.name === "string" && m.name.length > 0) total += TOKENS_PER_NAME + countTextTokens(m.name);

@@ -3,8 +3,12 @@ import { REDACTED, scrubSecrets } from "./scrub.ts";
 
 describe("scrubSecrets: the key used for the call", () => {
   it("removes it even when it does not look like a key", () => {
-    expect(scrubSecrets("Incorrect API key provided: upstream-secret. Check it.", ["upstream-secret"])).toBe(`Incorrect API key provided: ${REDACTED}. Check it.`);
-    expect(scrubSecrets("key upstream-secret rejected, upstream-secret again", [null, "upstream-secret", undefined])).toBe(`key ${REDACTED} rejected, ${REDACTED} again`);
+    expect(scrubSecrets("Incorrect API key provided: upstream-secret. Check it.", ["upstream-secret"])).toBe(
+      `Incorrect API key provided: ${REDACTED}. Check it.`,
+    );
+    expect(
+      scrubSecrets("key upstream-secret rejected, upstream-secret again", [null, "upstream-secret", undefined]),
+    ).toBe(`key ${REDACTED} rejected, ${REDACTED} again`);
   });
 
   it("removes pieces of it: truncated echoes and the visible ends of masked ones", () => {
@@ -32,7 +36,10 @@ describe("scrubSecrets: anything that looks like a credential", () => {
     ["Incorrect API key provided: sk-proj-AbCdEf0123456789xyz.", `Incorrect API key provided: ${REDACTED}.`],
     ["invalid x-api-key sk-ant-api03-AbCdEf0123456789-xyz", `invalid x-api-key ${REDACTED}`],
     ["gateway key sk-sy-0123456789abcdef is revoked", `gateway key ${REDACTED} is revoked`],
-    ["Incorrect API key provided: sk-abc1********************wxyz. You can find", `Incorrect API key provided: ${REDACTED}. You can find`],
+    [
+      "Incorrect API key provided: sk-abc1********************wxyz. You can find",
+      `Incorrect API key provided: ${REDACTED}. You can find`,
+    ],
     ["Authorization: Bearer upstream-secret was refused", `Authorization: Bearer ${REDACTED} was refused`],
     ["header authorization=Basic dXNlcjpwYXNzd29yZA== bad", `header authorization=Basic ${REDACTED} bad`],
     ["x-api-key: upstream-secret", `x-api-key: ${REDACTED}`],
@@ -43,7 +50,10 @@ describe("scrubSecrets: anything that looks like a credential", () => {
     ],
     ['{"api_key": "upstream-secret"}', `{"api_key": "${REDACTED}"}`],
     ["GET /v1/models?api_key=abc123&page=2", `GET /v1/models?api_key=${REDACTED}&page=2`],
-    ["fetch https://generativelanguage.googleapis.com/v1/models?key=whatever failed", `fetch https://generativelanguage.googleapis.com/v1/models?key=${REDACTED} failed`],
+    [
+      "fetch https://generativelanguage.googleapis.com/v1/models?key=whatever failed",
+      `fetch https://generativelanguage.googleapis.com/v1/models?key=${REDACTED} failed`,
+    ],
     ["aws AKIAIOSFODNN7EXAMPLE denied", `aws ${REDACTED} denied`],
     ["token 0123456789abcdef0123456789abcdef0123 expired", `token ${REDACTED} expired`],
     ["secret Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5 leaked", `secret ${REDACTED} leaked`],
@@ -81,7 +91,9 @@ describe("scrubSecrets: ordinary error text survives", () => {
   }
 
   it("is idempotent", () => {
-    const once = scrubSecrets("Authorization: Bearer sk-proj-AbCdEf0123456789xyz, key upstream-secret", ["upstream-secret"]);
+    const once = scrubSecrets("Authorization: Bearer sk-proj-AbCdEf0123456789xyz, key upstream-secret", [
+      "upstream-secret",
+    ]);
     expect(scrubSecrets(once, ["upstream-secret"])).toBe(once);
     expect(once).toBe(`Authorization: Bearer ${REDACTED}, key ${REDACTED}`);
   });

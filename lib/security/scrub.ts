@@ -28,7 +28,10 @@ const RULES: Rule[] = [
   // https://user:password@host/...
   [/\b([a-z][a-z0-9+.-]{0,30}:\/\/)[^\s/?#@[\]]+@/gi, (_, scheme) => `${scheme}${REDACTED}@`],
   // A scheme followed by a plain word is prose ("Bearer authentication"), anything else a credential.
-  [/\b(Bearer|Basic)(\s+)([\w\-.~+/*]+=*)/gi, (m, scheme, space, token) => (/^[A-Za-z][a-z]*$/.test(token) ? m : `${scheme}${space}${REDACTED}`)],
+  [
+    /\b(Bearer|Basic)(\s+)([\w\-.~+/*]+=*)/gi,
+    (m, scheme, space, token) => (/^[A-Za-z][a-z]*$/.test(token) ? m : `${scheme}${space}${REDACTED}`),
+  ],
   // Header and parameter forms: `x-api-key: …`, `OPENAI_API_KEY=…`, `"password": "…"`.
   [
     /\b((?:[\w-]{0,40}[_-])?(?:api[_-]?key|access[_-]?token|auth[_-]?token|refresh[_-]?token|client[_-]?secret|secret[_-]?key|password|passwd|authorization)["']?\s*[:=]\s*["']?)(?!(?:Bearer|Basic)\b)([^\s"'&,;)}[\]]+)/gi,
@@ -67,7 +70,7 @@ function removeKnown(text: string, knownSecrets: KnownSecrets): string {
   const mask = new Uint8Array(text.length);
   for (const form of forms) markFragments(text, form, mask);
   let out = "";
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     if (!mask[i]) {
       out += text[i++];
       continue;
@@ -99,6 +102,11 @@ function markFragments(text: string, secret: string, mask: Uint8Array): void {
  * keys almost never split into short or dictionary-shaped pieces; hex digests never do.
  */
 function looksLikeWords(run: string): boolean {
-  const pieces = run.replace(UUID, "uuid").split(/[-/_+=]+/).filter(Boolean);
-  return pieces.every((p) => p.length <= 6 || /^\d+$/.test(p) || /^[A-Z]+$/.test(p) || /^[A-Za-z][a-z]+(?:[A-Z][a-z]+)*$/.test(p));
+  const pieces = run
+    .replace(UUID, "uuid")
+    .split(/[-/_+=]+/)
+    .filter(Boolean);
+  return pieces.every(
+    (p) => p.length <= 6 || /^\d+$/.test(p) || /^[A-Z]+$/.test(p) || /^[A-Za-z][a-z]+(?:[A-Z][a-z]+)*$/.test(p),
+  );
 }

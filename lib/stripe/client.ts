@@ -6,7 +6,11 @@ export type StripeConfig = { secretKey: string; webhookSecret: string | null; ap
 export function stripeConfig(source: Record<string, string | undefined> = process.env): StripeConfig | null {
   const secretKey = env("STRIPE_SECRET_KEY", source);
   if (!secretKey) return null;
-  return { secretKey, webhookSecret: env("STRIPE_WEBHOOK_SECRET", source) ?? null, apiBase: env("STRIPE_API_BASE", source) ?? null };
+  return {
+    secretKey,
+    webhookSecret: env("STRIPE_WEBHOOK_SECRET", source) ?? null,
+    apiBase: env("STRIPE_API_BASE", source) ?? null,
+  };
 }
 
 /** The SDK, aimed at STRIPE_API_BASE when given (a local Stripe-compatible server in tests). */

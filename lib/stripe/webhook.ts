@@ -17,7 +17,11 @@ const cents = z.number().int().nonnegative().max(100_000_000_000);
 const paymentIntent = z.union([stripeId, z.looseObject({ id: stripeId }), z.null()]).optional();
 const metadata = z.record(z.string(), z.string()).nullish();
 
-const eventSchema = z.looseObject({ id: stripeId, type: z.string().min(1).max(255), data: z.looseObject({ object: z.looseObject({}) }) });
+const eventSchema = z.looseObject({
+  id: stripeId,
+  type: z.string().min(1).max(255),
+  data: z.looseObject({ object: z.looseObject({}) }),
+});
 const sessionSchema = z.looseObject({
   id: stripeId,
   payment_status: z.string().nullish(),
@@ -62,9 +66,17 @@ export async function handleStripeEvent(db: Db, event: Stripe.Event): Promise<We
   switch (event.type) {
     case "checkout.session.completed":
     case "checkout.session.async_payment_succeeded":
-      return creditSession(db, { id: event.id, type: event.type, source: "webhook" }, event.data.object as Stripe.Checkout.Session);
+      return creditSession(
+        db,
+        { id: event.id, type: event.type, source: "webhook" },
+        event.data.object as Stripe.Checkout.Session,
+      );
     case "charge.refunded":
-      return refundCharge(db, { id: event.id, type: event.type, source: "webhook" }, event.data.object as Stripe.Charge);
+      return refundCharge(
+        db,
+        { id: event.id, type: event.type, source: "webhook" },
+        event.data.object as Stripe.Charge,
+      );
     default:
       return { handled: false, duplicate: false, detail: `ignored ${event.type}` };
   }
@@ -97,16 +109,25 @@ async function once(db: Db, event: FactRecord, fn: (tx: Tx) => Promise<WebhookOu
  */
 export async function creditSession(db: Db, fact: Fact, object: unknown): Promise<WebhookOutcome> {
   const session = checked(sessionSchema, object, "checkout session");
-  if (session.payment_status !== "paid") return { handled: false, duplicate: false, detail: `session ${session.id} not paid yet` };
+  if (session.payment_status !== "paid")
+    return { handled: false, duplicate: false, detail: `session ${session.id} not paid yet` };
   const userId = session.metadata?.user_id ?? session.client_reference_id;
-  if (!userId || session.amount_total == null || session.currency !== "usd") throw badRequest(`session ${session.id} is not a Switchyard credit purchase`);
+  if (!userId || session.amount_total == null || session.currency !== "usd")
+    throw badRequest(`session ${session.id} is not a Switchyard credit purchase`);
   // What was paid is the truth; the metadata only says who it is for.
   const amountMicros = session.amount_total * 10_000;
   return once(db, { ...fact, objectId: session.id, amountMicros }, async (tx) => {
     const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true } });
     if (!user) return { handled: false, duplicate: false, detail: `no user ${userId}` };
     // Keyed by session: "completed" and "async_payment_succeeded" for one session credit once.
-    const posted = await postEntryInTx(tx, { userId, type: "PURCHASE", amountMicros, reference: `Stripe checkout ${session.id} (payment ${paymentIntentId(session.payment_intent)})${fact.source === "repair" ? " - credited by reconciliation repair, the webhook never arrived" : ""}`, idempotencyKey: `stripe-session:${session.id}`, actorUserId: fact.actorUserId ?? null });
+    const posted = await postEntryInTx(tx, {
+      userId,
+      type: "PURCHASE",
+      amountMicros,
+      reference: `Stripe checkout ${session.id} (payment ${paymentIntentId(session.payment_intent)})${fact.source === "repair" ? " - credited by reconciliation repair, the webhook never arrived" : ""}`,
+      idempotencyKey: `stripe-session:${session.id}`,
+      actorUserId: fact.actorUserId ?? null,
+    });
     if (posted.duplicate) return { handled: true, duplicate: true, detail: `session ${session.id} already credited` };
     return { handled: true, duplicate: false, detail: `credited ${amountMicros} micro-USD for ${session.id}` };
   });
@@ -123,9 +144,22 @@ async function refundCharge(db: Db, fact: Fact, object: Stripe.Charge): Promise<
     // Stripe does not order events: a refund can arrive before its purchase was credited. Refuse
     // it (rolling back the event record) so Stripe delivers it again once the purchase is in.
     const pi = paymentIntentId(charge.payment_intent);
-    const purchased = pi && (await tx.ledgerEntry.findFirst({ where: { type: "PURCHASE", reference: { contains: `(payment ${pi})` } }, select: { id: true } }));
-    if (!purchased) throw new ApiError(409, "purchase_not_recorded", `The purchase behind charge ${charge.id} is not credited yet; deliver this event again later`);
-    const prior = await tx.ledgerEntry.aggregate({ where: { type: "REFUND", reference: { startsWith: `Stripe refund ${charge.id}` } }, _sum: { amountMicros: true } });
+    const purchased =
+      pi &&
+      (await tx.ledgerEntry.findFirst({
+        where: { type: "PURCHASE", reference: { contains: `(payment ${pi})` } },
+        select: { id: true },
+      }));
+    if (!purchased)
+      throw new ApiError(
+        409,
+        "purchase_not_recorded",
+        `The purchase behind charge ${charge.id} is not credited yet; deliver this event again later`,
+      );
+    const prior = await tx.ledgerEntry.aggregate({
+      where: { type: "REFUND", reference: { startsWith: `Stripe refund ${charge.id}` } },
+      _sum: { amountMicros: true },
+    });
     const already = -toMicros(prior._sum.amountMicros ?? 0n);
     const delta = cumulativeMicros - already;
     if (delta <= 0) return { handled: true, duplicate: true, detail: `refunds of ${charge.id} already recorded` };
@@ -134,7 +168,15 @@ async function refundCharge(db: Db, fact: Fact, object: Stripe.Charge): Promise<
     // Credits already spent cannot be taken back below zero; the shortfall is named for finance.
     const taken = Math.min(delta, balance);
     const note = taken < delta ? ` (balance covered ${taken} of ${delta} micro-USD)` : "";
-    if (taken > 0) await postEntryInTx(tx, { userId, type: "REFUND", amountMicros: -taken, reference: `Stripe refund ${charge.id}${note}`, idempotencyKey: `stripe-refund:${charge.id}:${charge.amount_refunded}`, shortfallMicros: delta - taken });
+    if (taken > 0)
+      await postEntryInTx(tx, {
+        userId,
+        type: "REFUND",
+        amountMicros: -taken,
+        reference: `Stripe refund ${charge.id}${note}`,
+        idempotencyKey: `stripe-refund:${charge.id}:${charge.amount_refunded}`,
+        shortfallMicros: delta - taken,
+      });
     return { handled: true, duplicate: false, detail: `refund of ${delta} micro-USD for ${charge.id}${note}` };
   });
 }

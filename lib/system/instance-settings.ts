@@ -18,8 +18,12 @@ export async function instanceSettings(db: SettingsDb): Promise<InstanceSettings
 }
 
 /** Applies the fields given and answers every setting as it now is. */
-export async function updateInstanceSettings(db: SettingsDb, patch: z.infer<typeof instanceSettingsPatchSchema>): Promise<InstanceSettings> {
+export async function updateInstanceSettings(
+  db: SettingsDb,
+  patch: z.infer<typeof instanceSettingsPatchSchema>,
+): Promise<InstanceSettings> {
   if (patch.signup_enabled !== undefined) await setSetting(db, SIGNUP_ENABLED, patch.signup_enabled);
-  if (patch.byok_fee_percent !== undefined) await setByokFeeBasisPoints(db, percentToBasisPoints(patch.byok_fee_percent));
+  if (patch.byok_fee_percent !== undefined)
+    await setByokFeeBasisPoints(db, percentToBasisPoints(patch.byok_fee_percent));
   return instanceSettings(db);
 }

@@ -7,7 +7,10 @@ export const instanceSettingsPatchSchema = z
     signup_enabled: z.boolean().meta({ label: "Sign-up" }).optional(),
     byok_fee_percent: byokFeePercentSchema.optional(),
   })
-  .refine((v) => v.signup_enabled !== undefined || v.byok_fee_percent !== undefined, "Give signup_enabled, byok_fee_percent, or both");
+  .refine(
+    (v) => v.signup_enabled !== undefined || v.byok_fee_percent !== undefined,
+    "Give signup_enabled, byok_fee_percent, or both",
+  );
 
 /** The admin's BYOK fee form: the one field, required. */
 export const byokFeeFormSchema = z.object({ byok_fee_percent: byokFeePercentSchema });

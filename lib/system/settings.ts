@@ -8,7 +8,11 @@ export async function getSetting<T>(db: Pick<Db, "systemSetting">, key: string, 
 }
 
 export async function setSetting(db: Pick<Db, "systemSetting">, key: string, value: unknown): Promise<void> {
-  await db.systemSetting.upsert({ where: { key }, create: { key, value: value as object }, update: { value: value as object } });
+  await db.systemSetting.upsert({
+    where: { key },
+    create: { key, value: value as object },
+    update: { value: value as object },
+  });
 }
 
 export const isSignupEnabled = (db: Pick<Db, "systemSetting">) => getSetting(db, SIGNUP_ENABLED, true);

@@ -15,7 +15,10 @@ export type RequestCursor = { createdAt: Date; id: string };
 // base64url by hand (atob/btoa): this file also runs in the browser, which has no Buffer.
 export function encodeRequestCursor(c: RequestCursor): string {
   const bytes = new TextEncoder().encode(`${c.createdAt.toISOString()}|${c.id}`);
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 }
 
 export function decodeRequestCursor(value: string): RequestCursor | null {
@@ -78,8 +81,10 @@ export const adminRequestsQuerySchema = z
   })
   .superRefine((q, ctx) => {
     const { from, to } = requestTimeBounds(q);
-    if (from && !storable(from)) ctx.addIssue({ code: "custom", path: ["from"], message: "From must be a time from 1970 to 9998" });
-    if (to && !storable(to)) ctx.addIssue({ code: "custom", path: ["to"], message: "To must be a time from 1970 to 9998" });
+    if (from && !storable(from))
+      ctx.addIssue({ code: "custom", path: ["from"], message: "From must be a time from 1970 to 9998" });
+    if (to && !storable(to))
+      ctx.addIssue({ code: "custom", path: ["to"], message: "To must be a time from 1970 to 9998" });
     if (from && to && !(from < to)) ctx.addIssue({ code: "custom", path: ["from"], message: "From must be before To" });
   });
 export type AdminRequestsQuery = z.infer<typeof adminRequestsQuerySchema>;

@@ -14,6 +14,8 @@ describe("request log URL", () => {
   it("says which filters matched nothing", () => {
     expect(describeFilters({})).toBe("");
     expect(describeFilters({ status: "error" })).toBe("status error");
-    expect(describeFilters({ user: "a@b.test", status: "error", from: "2025-03-01" })).toBe("user a@b.test, status error and from 2025-03-01");
+    expect(describeFilters({ user: "a@b.test", status: "error", from: "2025-03-01" })).toBe(
+      "user a@b.test, status error and from 2025-03-01",
+    );
   });
 });

@@ -6,7 +6,14 @@ import { REQUEST_FILTER_KEYS, type RequestFilterKey, type RequestFilters } from 
 
 /** The filters as the page names them, in the order the filter bar shows them. */
 export const FILTER_LABEL: Record<RequestFilterKey, string> = {
-  user: "User", key: "Key", provider: "Provider", model: "Model", power_level: "Power level", status: "Status", from: "From", to: "To",
+  user: "User",
+  key: "Key",
+  provider: "Provider",
+  model: "Model",
+  power_level: "Power level",
+  status: "Status",
+  from: "From",
+  to: "To",
 };
 
 /** The page's URL parameter for the request open in the panel (not a filter: it does not change the list). */
@@ -33,7 +40,9 @@ export function requestsHref(filters: RequestFilters, open: string | null = null
 
 /** "user alice@example.com, status error and from 2025-03-01": what an empty page says matched nothing. */
 export function describeFilters(filters: RequestFilters): string {
-  const parts = REQUEST_FILTER_KEYS.filter((k) => filters[k]).map((k) => `${FILTER_LABEL[k].toLowerCase()} ${filters[k]}`);
+  const parts = REQUEST_FILTER_KEYS.filter((k) => filters[k]).map(
+    (k) => `${FILTER_LABEL[k].toLowerCase()} ${filters[k]}`,
+  );
   if (parts.length <= 1) return parts.join("");
   return `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`;
 }

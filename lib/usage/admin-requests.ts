@@ -5,7 +5,13 @@ import { receiptView, type RoutingReceipt, type StoredReceipt } from "../gateway
 import type { AttemptRecord } from "../gateway/usage-log.ts";
 import { microsToUsd, toMicros } from "../money/units.ts";
 import { scrubSecrets } from "../security/scrub.ts";
-import { encodeRequestCursor, requestTimeBounds, type AdminRequestPage, type AdminRequestRow, type AdminRequestsQuery } from "./admin-requests-query.ts";
+import {
+  encodeRequestCursor,
+  requestTimeBounds,
+  type AdminRequestPage,
+  type AdminRequestRow,
+  type AdminRequestsQuery,
+} from "./admin-requests-query.ts";
 
 /**
  * The admin request log: every gateway request (usage_logs), newest first, a page at a time.
@@ -19,10 +25,26 @@ import { encodeRequestCursor, requestTimeBounds, type AdminRequestPage, type Adm
  */
 
 type Row = {
-  id: string; created_at: Date; user_id: string; user_email: string | null; api_key_id: string | null; key_prefix: string | null; key_name: string | null;
-  provider_slug: string | null; model_name: string | null; power_level: string | null; task_type: string; status: string;
-  latency_ms: number | null; ttft_ms: number | null; prompt_tokens: number; completion_tokens: number; charged_micros: bigint;
-  fallback_count: number; byok: boolean; stream: boolean;
+  id: string;
+  created_at: Date;
+  user_id: string;
+  user_email: string | null;
+  api_key_id: string | null;
+  key_prefix: string | null;
+  key_name: string | null;
+  provider_slug: string | null;
+  model_name: string | null;
+  power_level: string | null;
+  task_type: string;
+  status: string;
+  latency_ms: number | null;
+  ttft_ms: number | null;
+  prompt_tokens: number;
+  completion_tokens: number;
+  charged_micros: bigint;
+  fallback_count: number;
+  byok: boolean;
+  stream: boolean;
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -44,7 +66,8 @@ async function keysOf(db: Db, key: string): Promise<string[]> {
   return UUID.test(key) && !ids.includes(key) ? [...ids, key] : ids;
 }
 
-const oneOf = (column: Prisma.Sql, ids: string[]) => (ids.length === 1 ? Prisma.sql`${column} = ${ids[0]}` : Prisma.sql`${column} IN (${Prisma.join(ids)})`);
+const oneOf = (column: Prisma.Sql, ids: string[]) =>
+  ids.length === 1 ? Prisma.sql`${column} = ${ids[0]}` : Prisma.sql`${column} IN (${Prisma.join(ids)})`;
 
 export async function adminRequestList(db: Db, q: AdminRequestsQuery): Promise<AdminRequestPage> {
   const where: Prisma.Sql[] = [];
@@ -84,17 +107,33 @@ export async function adminRequestList(db: Db, q: AdminRequestsQuery): Promise<A
   const last = page.at(-1);
   return {
     data: page.map(rowView),
-    next_cursor: rows.length > q.limit && last ? encodeRequestCursor({ createdAt: last.created_at, id: last.id }) : null,
+    next_cursor:
+      rows.length > q.limit && last ? encodeRequestCursor({ createdAt: last.created_at, id: last.id }) : null,
   };
 }
 
 function rowView(r: Row): AdminRequestRow {
   return {
-    id: r.id, created_at: r.created_at.toISOString(), user_id: r.user_id, user_email: r.user_email,
-    api_key_id: r.api_key_id, key_prefix: r.key_prefix, key_name: r.key_name,
-    provider: r.provider_slug, model: r.model_name, power_level: r.power_level, task_type: r.task_type, status: r.status,
-    latency_ms: r.latency_ms, ttft_ms: r.ttft_ms, prompt_tokens: r.prompt_tokens, completion_tokens: r.completion_tokens,
-    charged_usd: microsToUsd(toMicros(r.charged_micros)), fallback_count: r.fallback_count, byok: r.byok, stream: r.stream,
+    id: r.id,
+    created_at: r.created_at.toISOString(),
+    user_id: r.user_id,
+    user_email: r.user_email,
+    api_key_id: r.api_key_id,
+    key_prefix: r.key_prefix,
+    key_name: r.key_name,
+    provider: r.provider_slug,
+    model: r.model_name,
+    power_level: r.power_level,
+    task_type: r.task_type,
+    status: r.status,
+    latency_ms: r.latency_ms,
+    ttft_ms: r.ttft_ms,
+    prompt_tokens: r.prompt_tokens,
+    completion_tokens: r.completion_tokens,
+    charged_usd: microsToUsd(toMicros(r.charged_micros)),
+    fallback_count: r.fallback_count,
+    byok: r.byok,
+    stream: r.stream,
   };
 }
 
@@ -112,8 +151,13 @@ export type AdminRequestDetail = AdminRequestRow & {
 };
 
 type DetailRow = Row & {
-  cache_read_tokens: number; cache_write_tokens: number; reasoning_tokens: number; provider_cost_micros: bigint;
-  error_message: string | null; attempts: unknown; receipt: unknown;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  reasoning_tokens: number;
+  provider_cost_micros: bigint;
+  error_message: string | null;
+  attempts: unknown;
+  receipt: unknown;
 };
 
 /**
@@ -131,7 +175,9 @@ export async function adminRequestDetail(db: Db, id: string): Promise<AdminReque
   if (!r) throw notFound("No request with this id (it may be older than the usage retention period)");
   return {
     ...rowView(r),
-    cache_read_tokens: r.cache_read_tokens, cache_write_tokens: r.cache_write_tokens, reasoning_tokens: r.reasoning_tokens,
+    cache_read_tokens: r.cache_read_tokens,
+    cache_write_tokens: r.cache_write_tokens,
+    reasoning_tokens: r.reasoning_tokens,
     provider_cost_usd: microsToUsd(toMicros(r.provider_cost_micros)),
     error: r.error_message === null ? null : scrubSecrets(r.error_message),
     attempts: attemptsView(r.attempts),
@@ -142,9 +188,13 @@ export async function adminRequestDetail(db: Db, id: string): Promise<AdminReque
 function attemptsView(stored: unknown): AdminAttempt[] {
   if (!Array.isArray(stored)) return [];
   return (stored as AttemptRecord[]).map(({ provider_cost_micros, ...a }) => ({
-    provider: a.provider, model: a.model, ok: a.ok, status: a.status ?? null,
+    provider: a.provider,
+    model: a.model,
+    ok: a.ok,
+    status: a.status ?? null,
     error: typeof a.error === "string" ? scrubSecrets(a.error) : null,
-    latency_ms: a.latency_ms, ttft_ms: a.ttft_ms ?? null,
+    latency_ms: a.latency_ms,
+    ttft_ms: a.ttft_ms ?? null,
     ...(typeof provider_cost_micros === "number" ? { provider_cost_usd: microsToUsd(provider_cost_micros) } : {}),
   }));
 }

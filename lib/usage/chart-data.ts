@@ -59,7 +59,10 @@ export function topBySpend(series: UsagePoint[], n = 10): UsagePoint[] {
 
 /** Keys with any spend, highest first: a pie of spend has no slice for zero. */
 export function withSpend(series: UsagePoint[]): UsagePoint[] {
-  return topBySpend(series.filter((p) => p.spend_micros > 0), series.length);
+  return topBySpend(
+    series.filter((p) => p.spend_micros > 0),
+    series.length,
+  );
 }
 
 /** The last `days` UTC days, today included, as the API's inclusive YYYY-MM-DD dates. */
@@ -88,5 +91,10 @@ export function keyLabel(key: string, groupBy: "provider" | "model" | "power_lev
  */
 export function shortLabel(text: string, max: number): string {
   const chars = [...text];
-  return chars.length <= max ? text : `${chars.slice(0, Math.max(1, max - 1)).join("").trimEnd()}…`;
+  return chars.length <= max
+    ? text
+    : `${chars
+        .slice(0, Math.max(1, max - 1))
+        .join("")
+        .trimEnd()}…`;
 }

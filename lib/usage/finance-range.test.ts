@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { drillFromQuery, financePresetOf, financePresetRange, financeQuery, isUtcDay, rangeFromQuery, rangeProblem } from "./finance-range.ts";
+import {
+  drillFromQuery,
+  financePresetOf,
+  financePresetRange,
+  financeQuery,
+  isUtcDay,
+  rangeFromQuery,
+  rangeProblem,
+} from "./finance-range.ts";
 
 const at = (iso: string) => new Date(iso);
 const params = (query: string) => new URLSearchParams(query);
@@ -7,15 +15,30 @@ const params = (query: string) => new URLSearchParams(query);
 describe("financePresetRange", () => {
   it("gives this month up to today, in UTC", () => {
     // 23:30 on the 31st in New York is already the 1st of the next month in UTC.
-    expect(financePresetRange("this-month", at("2025-04-01T03:30:00Z"))).toEqual({ from: "2025-04-01", to: "2025-04-01" });
-    expect(financePresetRange("this-month", at("2025-03-17T12:00:00Z"))).toEqual({ from: "2025-03-01", to: "2025-03-17" });
+    expect(financePresetRange("this-month", at("2025-04-01T03:30:00Z"))).toEqual({
+      from: "2025-04-01",
+      to: "2025-04-01",
+    });
+    expect(financePresetRange("this-month", at("2025-03-17T12:00:00Z"))).toEqual({
+      from: "2025-03-01",
+      to: "2025-03-17",
+    });
   });
   it("gives the whole previous month, across a year and in a leap year", () => {
-    expect(financePresetRange("last-month", at("2025-01-10T00:00:00Z"))).toEqual({ from: "2024-12-01", to: "2024-12-31" });
-    expect(financePresetRange("last-month", at("2024-03-31T23:59:59Z"))).toEqual({ from: "2024-02-01", to: "2024-02-29" });
+    expect(financePresetRange("last-month", at("2025-01-10T00:00:00Z"))).toEqual({
+      from: "2024-12-01",
+      to: "2024-12-31",
+    });
+    expect(financePresetRange("last-month", at("2024-03-31T23:59:59Z"))).toEqual({
+      from: "2024-02-01",
+      to: "2024-02-29",
+    });
   });
   it("gives 30 days with today", () => {
-    expect(financePresetRange("last-30-days", at("2025-03-02T08:00:00Z"))).toEqual({ from: "2025-02-01", to: "2025-03-02" });
+    expect(financePresetRange("last-30-days", at("2025-03-02T08:00:00Z"))).toEqual({
+      from: "2025-02-01",
+      to: "2025-03-02",
+    });
   });
 });
 
@@ -52,7 +75,10 @@ describe("rangeFromQuery", () => {
     expect(rangeFromQuery(null, null, now)).toEqual({ range: { from: "2025-03-01", to: "2025-03-17" }, problem: null });
   });
   it("keeps a valid range and replaces a bad one, saying why", () => {
-    expect(rangeFromQuery("2025-01-05", "2025-02-01", now)).toEqual({ range: { from: "2025-01-05", to: "2025-02-01" }, problem: null });
+    expect(rangeFromQuery("2025-01-05", "2025-02-01", now)).toEqual({
+      range: { from: "2025-01-05", to: "2025-02-01" },
+      problem: null,
+    });
     const bad = rangeFromQuery("2025-02-01", "2025-01-05", now);
     expect(bad.range).toEqual({ from: "2025-03-01", to: "2025-03-17" });
     expect(bad.problem).toMatch(/start must not be after the end.*showing this month/);
@@ -63,12 +89,17 @@ describe("rangeFromQuery", () => {
 describe("drillFromQuery and financeQuery", () => {
   const range = { from: "2025-03-01", to: "2025-03-17" };
   it("reads the filters and drops a day outside the range", () => {
-    expect(drillFromQuery(params("provider=simulated&day=2025-03-02&junk=1"), range)).toEqual({ provider: "simulated", day: "2025-03-02" });
+    expect(drillFromQuery(params("provider=simulated&day=2025-03-02&junk=1"), range)).toEqual({
+      provider: "simulated",
+      day: "2025-03-02",
+    });
     expect(drillFromQuery(params("model=m&day=2025-02-28"), range)).toEqual({ model: "m" });
     expect(drillFromQuery(params("day=2025-03-40&user_id=u1&power_level="), range)).toEqual({ user_id: "u1" });
   });
   it("writes the range, then the filters in a fixed order", () => {
-    expect(financeQuery(range, { user_id: "u 1", day: "2025-03-02", provider: "a/b" })).toBe("from=2025-03-01&to=2025-03-17&day=2025-03-02&provider=a%2Fb&user_id=u+1");
+    expect(financeQuery(range, { user_id: "u 1", day: "2025-03-02", provider: "a/b" })).toBe(
+      "from=2025-03-01&to=2025-03-17&day=2025-03-02&provider=a%2Fb&user_id=u+1",
+    );
     expect(financeQuery(range)).toBe("from=2025-03-01&to=2025-03-17");
   });
 });

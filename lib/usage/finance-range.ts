@@ -68,10 +68,18 @@ export function dayInRange(day: string, range: DayRange): boolean {
  * The range a URL asks for (`?from=&to=`). Without one it is this month; one the API would refuse
  * is replaced by this month too, with the reason, so a bad link still opens a page.
  */
-export function rangeFromQuery(from: string | null, to: string | null, now = new Date()): { range: DayRange; problem: string | null } {
+export function rangeFromQuery(
+  from: string | null,
+  to: string | null,
+  now = new Date(),
+): { range: DayRange; problem: string | null } {
   if (!from && !to) return { range: financePresetRange("this-month", now), problem: null };
   const problem = rangeProblem({ from: from ?? "", to: to ?? "" });
-  if (problem) return { range: financePresetRange("this-month", now), problem: `The link's range was not used (${problem.replace(/\.$/, "")}); showing this month.` };
+  if (problem)
+    return {
+      range: financePresetRange("this-month", now),
+      problem: `The link's range was not used (${problem.replace(/\.$/, "")}); showing this month.`,
+    };
   return { range: { from: from!, to: to! }, problem: null };
 }
 

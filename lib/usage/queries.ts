@@ -10,10 +10,15 @@ import { num, queryRows } from "../finance/query.ts";
 import { scrubSecrets } from "../security/scrub.ts";
 import { receiptView, type StoredReceipt } from "../gateway/receipt.ts";
 
-
 export const usageQuerySchema = z.object({
-  from: z.iso.date().or(z.iso.datetime({ offset: true })).optional(),
-  to: z.iso.date().or(z.iso.datetime({ offset: true })).optional(),
+  from: z.iso
+    .date()
+    .or(z.iso.datetime({ offset: true }))
+    .optional(),
+  to: z.iso
+    .date()
+    .or(z.iso.datetime({ offset: true }))
+    .optional(),
   group_by: z.enum(["day", "provider", "model", "power_level"]).default("day"),
 });
 
@@ -25,7 +30,15 @@ const GROUP_SQL = {
   power_level: Prisma.sql`power_level`,
 } as const;
 
-type Row = { key: string; requests: string | null; errors: string | null; prompt: string | null; completion: string | null; charged: string | null; precision: string | null };
+type Row = {
+  key: string;
+  requests: string | null;
+  errors: string | null;
+  prompt: string | null;
+  completion: string | null;
+  charged: string | null;
+  precision: string | null;
+};
 
 function shape(r: Omit<Row, "key">) {
   const charged = num(r.charged);
@@ -54,13 +67,18 @@ export async function usageReport(db: Db, userId: string, q: z.infer<typeof usag
     sum(completion_tokens)::int8 AS completion, sum(charged_micros)::int8 AS charged, sum(precision_cost_micros)::int8 AS precision`;
   const [totals, series] = await Promise.all([
     queryRows<Omit<Row, "key">>(db, Prisma.sql`SELECT ${agg} FROM (${source}) s`),
-    queryRows<Row>(db, Prisma.sql`SELECT ${GROUP_SQL[q.group_by]} AS key, ${agg} FROM (${source}) s GROUP BY 1 ORDER BY 1`),
+    queryRows<Row>(
+      db,
+      Prisma.sql`SELECT ${GROUP_SQL[q.group_by]} AS key, ${agg} FROM (${source}) s GROUP BY 1 ORDER BY 1`,
+    ),
   ]);
   return {
     from: from.toISOString(),
     to: to.toISOString(),
     group_by: q.group_by,
-    totals: shape(totals[0] ?? { requests: "0", errors: "0", prompt: "0", completion: "0", charged: "0", precision: "0" }),
+    totals: shape(
+      totals[0] ?? { requests: "0", errors: "0", prompt: "0", completion: "0", charged: "0", precision: "0" },
+    ),
     series: series.map((r) => ({ key: r.key, ...shape(r) })),
   };
 }
@@ -70,9 +88,19 @@ export async function usageOfRequest(db: Db, userId: string, requestId: string) 
   const r = await db.usageLog.findFirst({ where: { id: requestId, userId } });
   if (!r) throw notFound("No usage recorded for that request");
   return {
-    id: r.id, status: r.status, provider: r.providerSlug, model: r.modelName, power_level: r.powerLevel, task_type: r.taskType,
-    prompt_tokens: r.promptTokens, completion_tokens: r.completionTokens, cost_usd: microsToUsd(toMicros(r.chargedMicros)),
-    latency_ms: r.latencyMs, ttft_ms: r.ttftMs, fallback_count: r.fallbackCount, byok: r.byok,
+    id: r.id,
+    status: r.status,
+    provider: r.providerSlug,
+    model: r.modelName,
+    power_level: r.powerLevel,
+    task_type: r.taskType,
+    prompt_tokens: r.promptTokens,
+    completion_tokens: r.completionTokens,
+    cost_usd: microsToUsd(toMicros(r.chargedMicros)),
+    latency_ms: r.latencyMs,
+    ttft_ms: r.ttftMs,
+    fallback_count: r.fallbackCount,
+    byok: r.byok,
     // Rows written before upstream text was scrubbed on the way in may still carry a key.
     error: r.errorMessage === null ? null : scrubSecrets(r.errorMessage),
     // Null for requests recorded before receipts existed.

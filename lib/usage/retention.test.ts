@@ -10,7 +10,9 @@ describe("SWITCHYARD_USAGE_RETENTION_DAYS", () => {
 
   it("refuses anything else, naming the variable", () => {
     for (const bad of ["0", "-1", "1.5", "1e3", "abc", "30 days", "99999999999999999999"]) {
-      expect(() => usageRetentionDaysFromEnv({ SWITCHYARD_USAGE_RETENTION_DAYS: bad }), bad).toThrow(/SWITCHYARD_USAGE_RETENTION_DAYS/);
+      expect(() => usageRetentionDaysFromEnv({ SWITCHYARD_USAGE_RETENTION_DAYS: bad }), bad).toThrow(
+        /SWITCHYARD_USAGE_RETENTION_DAYS/,
+      );
     }
   });
 });

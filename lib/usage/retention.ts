@@ -38,12 +38,17 @@ export type PruneOptions = {
  * Returns how many rows went and the day before which rows were pruned (null: nothing rolled up
  * yet, so nothing may be pruned). Idempotent; cheap when there is nothing to do.
  */
-export async function pruneExpiredUsage(db: Db, opts: PruneOptions = {}): Promise<{ deleted: number; cutoff: Date | null }> {
+export async function pruneExpiredUsage(
+  db: Db,
+  opts: PruneOptions = {},
+): Promise<{ deleted: number; cutoff: Date | null }> {
   const retentionDays = opts.retentionDays ?? usageRetentionDaysFromEnv();
   const batchSize = opts.batchSize ?? 5000;
   const pauseMs = opts.pauseMs ?? 10;
-  if (!Number.isSafeInteger(retentionDays) || retentionDays <= 0) throw new RangeError(`retentionDays must be a positive whole number (got ${retentionDays})`);
-  if (!Number.isSafeInteger(batchSize) || batchSize <= 0) throw new RangeError(`batchSize must be a positive whole number (got ${batchSize})`);
+  if (!Number.isSafeInteger(retentionDays) || retentionDays <= 0)
+    throw new RangeError(`retentionDays must be a positive whole number (got ${retentionDays})`);
+  if (!Number.isSafeInteger(batchSize) || batchSize <= 0)
+    throw new RangeError(`batchSize must be a positive whole number (got ${batchSize})`);
   const now = opts.now ?? new Date();
   const wanted = new Date(Math.min(now.getTime() - retentionDays * DAY_MS, utcMonthStart(now).getTime()));
   const cutoff = await advanceUsagePruned(db, wanted);

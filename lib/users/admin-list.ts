@@ -75,16 +75,27 @@ function decodeCursor(value: string): Cursor | null {
 const likeSubstring = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 type Row = {
-  id: string; email: string; role: Role; disabled: boolean; created_at: Date;
-  balance: bigint; month_spend: bigint; last_active_at: Date | null;
+  id: string;
+  email: string;
+  role: Role;
+  disabled: boolean;
+  created_at: Date;
+  balance: bigint;
+  month_spend: bigint;
+  last_active_at: Date | null;
 };
 
-export async function adminUserList(db: Db, query: AdminUsersQuery, now = new Date()): Promise<{ data: AdminUserRow[]; next_cursor: string | null }> {
+export async function adminUserList(
+  db: Db,
+  query: AdminUsersQuery,
+  now = new Date(),
+): Promise<{ data: AdminUserRow[]; next_cursor: string | null }> {
   const monthStart = utcMonthStart(now);
   const conditions = [Prisma.sql`TRUE`];
   if (query.q) conditions.push(Prisma.sql`email ILIKE ${likeSubstring(query.q)}`);
   if (query.role) conditions.push(Prisma.sql`role = ${query.role}::"Role"`);
-  if (query.cursor) conditions.push(Prisma.sql`(created_at, id) < (${query.cursor.createdAt}::timestamp(3), ${query.cursor.id})`);
+  if (query.cursor)
+    conditions.push(Prisma.sql`(created_at, id) < (${query.cursor.createdAt}::timestamp(3), ${query.cursor.id})`);
 
   const rows = await db.$queryRaw<Row[]>`
     WITH page AS (
@@ -118,7 +129,11 @@ export async function adminUserList(db: Db, query: AdminUsersQuery, now = new Da
 function rowView(r: Row): AdminUserRow {
   const balance = toMicros(r.balance);
   return {
-    id: r.id, email: r.email, role: r.role, disabled: r.disabled, created_at: r.created_at.toISOString(),
+    id: r.id,
+    email: r.email,
+    role: r.role,
+    disabled: r.disabled,
+    created_at: r.created_at.toISOString(),
     balance_usd: microsToUsd(balance),
     month_spend_usd: microsToUsd(toMicros(r.month_spend)),
     owed_usd: microsToUsd(owedFromBalance(balance)),

@@ -7,7 +7,13 @@ import { powerLevelSchema, roleSchema } from "../router/rules.ts";
 
 export const MIN_PASSWORD_LENGTH = 8;
 
-export const emailSchema = z.string().trim().toLowerCase().pipe(z.email()).pipe(z.string().max(254)).meta({ label: "Email" });
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email())
+  .pipe(z.string().max(254))
+  .meta({ label: "Email" });
 export const passwordSchema = z.string().min(MIN_PASSWORD_LENGTH).max(1024).meta({ label: "Password" });
 /** The router's roleSchema (exact spelling: "admin" is refused), labelled as the users forms and filters name it. */
 export const roleFieldSchema = roleSchema.meta({ label: "Role" });
@@ -39,8 +45,14 @@ export const MAX_MONTHLY_BUDGET_USD = 1_000_000;
 export const settingsPatchSchema = z.strictObject({
   preferred_power_level: powerLevelSchema.meta({ label: "Preferred power level" }).nullish(),
   routing_weights: weightsSchema.nullish(),
-  monthly_budget_usd: z.number().min(0).max(MAX_MONTHLY_BUDGET_USD).meta({ label: "Monthly budget", unit: "usd" }).nullish(),
+  monthly_budget_usd: z
+    .number()
+    .min(0)
+    .max(MAX_MONTHLY_BUDGET_USD)
+    .meta({ label: "Monthly budget", unit: "usd" })
+    .nullish(),
 });
 
 /** What a saved monthly budget of $0 does, said the same way wherever it is set or shown. */
-export const ZERO_BUDGET_MEANING = "A budget of $0 allows no paid requests: only free models and your own provider keys (BYOK) are used.";
+export const ZERO_BUDGET_MEANING =
+  "A budget of $0 allows no paid requests: only free models and your own provider keys (BYOK) are used.";

@@ -6,7 +6,6 @@ import type { settingsPatchSchema, weightsSchema } from "./schemas.ts";
 import { invalidateIdentity } from "../auth/identity-cache.ts";
 import { invalidateMoney } from "../ledger/money-cache.ts";
 
-
 export async function getSettings(db: Db, userId: string) {
   const s = await db.userSettings.findUnique({ where: { userId } });
   return {
@@ -21,7 +20,9 @@ export async function updateSettings(db: Db, userId: string, patch: z.infer<type
   const data: Record<string, unknown> = {};
   if (patch.preferred_power_level !== undefined) data.preferredPowerLevel = patch.preferred_power_level;
   if (patch.routing_weights !== undefined) data.routingWeights = patch.routing_weights ?? Prisma.DbNull;
-  if (patch.monthly_budget_usd !== undefined) data.monthlyBudgetMicros = patch.monthly_budget_usd === null ? null : BigInt(usdToMicros(patch.monthly_budget_usd.toFixed(6)));
+  if (patch.monthly_budget_usd !== undefined)
+    data.monthlyBudgetMicros =
+      patch.monthly_budget_usd === null ? null : BigInt(usdToMicros(patch.monthly_budget_usd.toFixed(6)));
   await db.userSettings.upsert({ where: { userId }, create: { userId, ...(data as object) }, update: data as object });
   invalidateIdentity();
   invalidateMoney(userId); // the budget is part of the gateway's money view

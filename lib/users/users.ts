@@ -7,7 +7,6 @@ import { credentialsSchema, emailSchema, passwordSchema } from "./schemas.ts";
 import { invalidateIdentity } from "../auth/identity-cache.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 
-
 export type PublicUser = { id: string; email: string; role: Role; disabled: boolean; createdAt: Date };
 const publicSelect = { id: true, email: true, role: true, disabled: true, createdAt: true } as const;
 
@@ -37,14 +36,22 @@ export async function upsertUser(db: Db, input: { email: string; password: strin
   const email = emailSchema.parse(input.email);
   const password = passwordSchema.parse(input.password);
   const upsert = async () => {
-    const existing = await db.user.findUnique({ where: { email }, select: { passwordHash: true, role: true, disabled: true } });
+    const existing = await db.user.findUnique({
+      where: { email },
+      select: { passwordHash: true, role: true, disabled: true },
+    });
     const samePassword = !!existing && (await verifyPassword(password, existing.passwordHash));
     const passwordHash = samePassword ? existing.passwordHash : await hashPassword(password);
     const changes = !existing || !samePassword || existing.role !== input.role || existing.disabled;
     return db.user.upsert({
       where: { email },
       create: { email, passwordHash, role: input.role },
-      update: { passwordHash, role: input.role, disabled: false, ...(changes ? { sessionVersion: { increment: 1 } } : {}) },
+      update: {
+        passwordHash,
+        role: input.role,
+        disabled: false,
+        ...(changes ? { sessionVersion: { increment: 1 } } : {}),
+      },
       select: publicSelect,
     });
   };
@@ -60,9 +67,18 @@ export async function upsertUser(db: Db, input: { email: string; password: strin
 }
 
 /** The user for these credentials, or null. Unknown emails cost the same time as wrong passwords. */
-export async function verifyCredentials(db: Db, rawEmail: string, password: string): Promise<(PublicUser & { sessionVersion: number }) | null> {
+export async function verifyCredentials(
+  db: Db,
+  rawEmail: string,
+  password: string,
+): Promise<(PublicUser & { sessionVersion: number }) | null> {
   const email = emailSchema.safeParse(rawEmail);
-  const user = email.success ? await db.user.findUnique({ where: { email: email.data }, select: { ...publicSelect, sessionVersion: true, passwordHash: true } }) : null;
+  const user = email.success
+    ? await db.user.findUnique({
+        where: { email: email.data },
+        select: { ...publicSelect, sessionVersion: true, passwordHash: true },
+      })
+    : null;
   const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
   if (!user || !ok || user.disabled) return null;
   const { passwordHash: _omit, ...rest } = user;
@@ -73,9 +89,14 @@ export async function verifyCredentials(db: Db, rawEmail: string, password: stri
 export async function changePassword(db: Db, userId: string, current: string, next: string): Promise<number> {
   const user = await db.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
   if (!user) throw notFound("User not found");
-  if (!(await verifyPassword(current, user.passwordHash))) throw badRequest("Current password is wrong", "current_password");
+  if (!(await verifyPassword(current, user.passwordHash)))
+    throw badRequest("Current password is wrong", "current_password");
   const passwordHash = await hashPassword(passwordSchema.parse(next));
-  const updated = await db.user.update({ where: { id: userId }, data: { passwordHash, sessionVersion: { increment: 1 } }, select: { sessionVersion: true } });
+  const updated = await db.user.update({
+    where: { id: userId },
+    data: { passwordHash, sessionVersion: { increment: 1 } },
+    select: { sessionVersion: true },
+  });
   invalidateIdentity();
   return updated.sessionVersion;
 }
@@ -84,7 +105,11 @@ export async function changePassword(db: Db, userId: string, current: string, ne
  * Role and disabled changes; refuses to leave the instance without an active admin. A new role or
  * disabling ends the user's sessions (they sign in again, and come back to what they may now see).
  */
-export async function updateUser(db: Db, id: string, patch: { role?: Role; disabled?: boolean }): Promise<PublicUser & { sessionVersion: number }> {
+export async function updateUser(
+  db: Db,
+  id: string,
+  patch: { role?: Role; disabled?: boolean },
+): Promise<PublicUser & { sessionVersion: number }> {
   try {
     return await updateUserInTx(db, id, patch);
   } finally {
@@ -97,12 +122,15 @@ function updateUserInTx(db: Db, id: string, patch: { role?: Role; disabled?: boo
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ADMIN_GUARD_LOCK}::bigint)`;
     const user = await tx.user.findUnique({ where: { id }, select: publicSelect });
     if (!user) throw notFound("User not found");
-    const losesAdmin = user.role === "ADMIN" && !user.disabled && ((patch.role && patch.role !== "ADMIN") || patch.disabled === true);
+    const losesAdmin =
+      user.role === "ADMIN" && !user.disabled && ((patch.role && patch.role !== "ADMIN") || patch.disabled === true);
     if (losesAdmin) {
       const activeAdmins = await tx.user.count({ where: { role: "ADMIN", disabled: false } });
-      if (activeAdmins <= 1) throw new ApiError(409, "last_admin", "This is the only active admin; promote another admin first");
+      if (activeAdmins <= 1)
+        throw new ApiError(409, "last_admin", "This is the only active admin; promote another admin first");
     }
-    const endsSessions = (patch.role !== undefined && patch.role !== user.role) || (patch.disabled === true && !user.disabled);
+    const endsSessions =
+      (patch.role !== undefined && patch.role !== user.role) || (patch.disabled === true && !user.disabled);
     return tx.user.update({
       where: { id },
       data: { ...patch, ...(endsSessions ? { sessionVersion: { increment: 1 } } : {}) },
@@ -120,10 +148,14 @@ export async function createFirstAdmin(db: Db, input: { email: string; password:
   const passwordHash = await hashPassword(passwordSchema.parse(input.password));
   return db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ADMIN_GUARD_LOCK}::bigint)`;
-    if ((await tx.user.count({ where: { role: "ADMIN" } })) > 0) throw conflict("The instance already has an admin; sign in instead");
+    if ((await tx.user.count({ where: { role: "ADMIN" } })) > 0)
+      throw conflict("The instance already has an admin; sign in instead");
     // Never take over an existing account from an unauthenticated page: only a new email becomes admin.
     if (await tx.user.findUnique({ where: { email }, select: { id: true } })) {
-      throw conflict("An account with this email already exists; use another email, or promote it with `npm run cli` / ADMIN_EMAIL", "email");
+      throw conflict(
+        "An account with this email already exists; use another email, or promote it with `npm run cli` / ADMIN_EMAIL",
+        "email",
+      );
     }
     return tx.user.create({ data: { email, passwordHash, role: "ADMIN" }, select: publicSelect });
   });

@@ -202,20 +202,30 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
 
     if (req.method === "GET" && (path === "/v1/models" || path === "/models")) {
       const down = defaultBehavior.modelListStatus;
-      if (down !== undefined) return ctx.json(down, openAiError(down, defaultBehavior.errorMessage ?? `mock error ${down}`));
+      if (down !== undefined)
+        return ctx.json(down, openAiError(down, defaultBehavior.errorMessage ?? `mock error ${down}`));
       // Both APIs list models here: Anthropic's callers send x-api-key, OpenAI's a Bearer token.
       if (opts.apiKey !== undefined) {
         const anthropic = rec.headers["x-api-key"] !== undefined;
         const given = anthropic ? rec.headers["x-api-key"] : rec.headers.authorization?.replace(/^Bearer\s+/i, "");
-        if (given !== opts.apiKey) return ctx.json(401, (anthropic ? anthropicError : openAiError)(401, given ? `invalid api key: ${given}` : "no api key given"));
+        if (given !== opts.apiKey)
+          return ctx.json(
+            401,
+            (anthropic ? anthropicError : openAiError)(401, given ? `invalid api key: ${given}` : "no api key given"),
+          );
       }
       const models = opts.models ?? DEFAULT_MODELS;
-      return ctx.json(200, { object: "list", data: models.map((id) => ({ id, object: "model", created: 1_700_000_000, owned_by: "mock" })) });
+      return ctx.json(200, {
+        object: "list",
+        data: models.map((id) => ({ id, object: "model", created: 1_700_000_000, owned_by: "mock" })),
+      });
     }
-    if (path === "/v1/embeddings" || path === "/embeddings") return mockEmbeddings(ctx, req.method ?? "GET", body, opts.apiKey, behaviorFor);
+    if (path === "/v1/embeddings" || path === "/embeddings")
+      return mockEmbeddings(ctx, req.method ?? "GET", body, opts.apiKey, behaviorFor);
     const isOpenAi = path === "/v1/chat/completions" || path === "/chat/completions";
     const isAnthropic = path === "/v1/messages";
-    if (!isOpenAi && !isAnthropic) return ctx.json(404, { error: { message: `no route ${req.method} ${path}`, type: "invalid_request_error" } });
+    if (!isOpenAi && !isAnthropic)
+      return ctx.json(404, { error: { message: `no route ${req.method} ${path}`, type: "invalid_request_error" } });
     if (req.method !== "POST") return ctx.json(405, { error: { message: "use POST", type: "invalid_request_error" } });
     const errorBody = isAnthropic ? anthropicError : openAiError;
 
@@ -236,7 +246,8 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
       return ctx.json(b.status, errorBody(b.status, b.errorMessage ?? `mock error ${b.status}`), headers);
     }
     const plan = replyPlan(body, b, isAnthropic);
-    if (isAnthropic) return body.stream === true ? anthropicStream(ctx, body, b, plan) : anthropicJson(ctx, body, b, plan);
+    if (isAnthropic)
+      return body.stream === true ? anthropicStream(ctx, body, b, plan) : anthropicJson(ctx, body, b, plan);
     return body.stream === true ? openAiStream(ctx, body, b, plan) : openAiJson(ctx, body, b, plan);
   }
 
@@ -325,12 +336,22 @@ class Ctx {
   json(status: number, body: unknown, headers: Record<string, string> = {}) {
     if (this.closed) return;
     const text = JSON.stringify(body);
-    this.res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), "x-request-id": `req_mock_${this.rec.id}`, ...headers });
+    this.res.writeHead(status, {
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(text),
+      "x-request-id": `req_mock_${this.rec.id}`,
+      ...headers,
+    });
     this.res.end(text);
   }
 
   startSse() {
-    this.res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive", "x-request-id": `req_mock_${this.rec.id}` });
+    this.res.writeHead(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache",
+      connection: "keep-alive",
+      "x-request-id": `req_mock_${this.rec.id}`,
+    });
     this.res.flushHeaders();
   }
 
@@ -359,11 +380,18 @@ function replyPlan(body: any, b: MockBehavior, anthropic: boolean): ReplyPlan {
   const wanted = b.toolCalls ?? (b.toolCall ? [b.toolCall] : []);
   const calls = parallelToolCallsOf(body) === false ? wanted.slice(0, 1) : wanted;
   const textTokens = b.tokens ?? (calls.length ? [] : DEFAULT_TOKENS);
-  const limit = Number.isInteger(body.max_tokens) && body.max_tokens > 0 ? body.max_tokens : Number.isInteger(body.max_completion_tokens) && body.max_completion_tokens > 0 ? body.max_completion_tokens : Infinity;
+  const limit =
+    Number.isInteger(body.max_tokens) && body.max_tokens > 0
+      ? body.max_tokens
+      : Number.isInteger(body.max_completion_tokens) && body.max_completion_tokens > 0
+        ? body.max_completion_tokens
+        : Infinity;
   const text = textTokens.slice(0, limit).map((t): Piece => ({ kind: "text", text: t }));
   const truncated = textTokens.length > limit;
   const made = truncated ? [] : calls;
-  const args = made.flatMap((c, call) => splitArguments(c.arguments).map((t): Piece => ({ kind: "args", text: t, call })));
+  const args = made.flatMap((c, call) =>
+    splitArguments(c.arguments).map((t): Piece => ({ kind: "args", text: t, call })),
+  );
   const promptWords = b.reportPromptTokens ?? countWords(anthropic ? [body.system, body.messages] : body.messages);
   return { pieces: [...text, ...args], truncated, promptWords, calls: made };
 }
@@ -399,7 +427,13 @@ export function countWords(value: unknown): number {
 }
 
 /** Runs the pieces with pacing and the break/end/error switches; returns false when the stream was cut short. */
-async function emitPieces(ctx: Ctx, b: MockBehavior, pieces: Piece[], send: (p: Piece, i: number) => Promise<void>, sendError: (e: { type?: string; message?: string }) => Promise<void>): Promise<boolean> {
+async function emitPieces(
+  ctx: Ctx,
+  b: MockBehavior,
+  pieces: Piece[],
+  send: (p: Piece, i: number) => Promise<void>,
+  sendError: (e: { type?: string; message?: string }) => Promise<void>,
+): Promise<boolean> {
   for (let i = 0; i <= pieces.length; i++) {
     if (ctx.closed) return false;
     if (b.breakAfterChunks === i) {
@@ -438,7 +472,12 @@ async function openAiStream(ctx: Ctx, body: any, b: MockBehavior, plan: ReplyPla
   const includeUsage = body.stream_options?.include_usage === true && !b.omitUsage;
   const frame = (choices: unknown[], extra: Record<string, unknown> = {}) =>
     `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: body.model, system_fingerprint: "fp_mock", choices, ...(includeUsage ? { usage: null } : {}), ...extra })}\n\n`;
-  const choice = (delta: unknown, finish: string | null = null) => ({ index: 0, delta, logprobs: null, finish_reason: finish });
+  const choice = (delta: unknown, finish: string | null = null) => ({
+    index: 0,
+    delta,
+    logprobs: null,
+    finish_reason: finish,
+  });
 
   ctx.startSse();
   await ctx.sleep(b.delayFirstTokenMs);
@@ -449,7 +488,20 @@ async function openAiStream(ctx: Ctx, body: any, b: MockBehavior, plan: ReplyPla
   let announced = 0;
   const announceUpTo = async (call: number) => {
     for (; announced <= call; announced++) {
-      await ctx.write(frame([choice({ tool_calls: [{ index: announced, id: toolCallId("call", ctx, announced), type: "function", function: { name: plan.calls[announced]!.name, arguments: "" } }] })]));
+      await ctx.write(
+        frame([
+          choice({
+            tool_calls: [
+              {
+                index: announced,
+                id: toolCallId("call", ctx, announced),
+                type: "function",
+                function: { name: plan.calls[announced]!.name, arguments: "" },
+              },
+            ],
+          }),
+        ]),
+      );
     }
   };
   const complete = await emitPieces(
@@ -461,7 +513,10 @@ async function openAiStream(ctx: Ctx, body: any, b: MockBehavior, plan: ReplyPla
       await announceUpTo(p.call!);
       return ctx.write(frame([choice({ tool_calls: [{ index: p.call, function: { arguments: p.text } }] })]));
     },
-    (e) => ctx.write(`data: ${JSON.stringify({ error: { message: e.message ?? "mock stream error", type: e.type ?? "server_error", param: null, code: null } })}\n\n`),
+    (e) =>
+      ctx.write(
+        `data: ${JSON.stringify({ error: { message: e.message ?? "mock stream error", type: e.type ?? "server_error", param: null, code: null } })}\n\n`,
+      ),
   );
   if (!complete) return;
   await announceUpTo(plan.calls.length - 1);
@@ -477,9 +532,17 @@ async function openAiJson(ctx: Ctx, body: any, b: MockBehavior, plan: ReplyPlan)
   await ctx.sleep((b.chunkDelayMs ?? 0) * Math.max(0, plan.pieces.length - 1));
   if (ctx.closed) return;
   if (b.breakAfterChunks !== undefined) return ctx.destroy();
-  const text = plan.pieces.filter((p) => p.kind === "text").map((p) => p.text).join("");
+  const text = plan.pieces
+    .filter((p) => p.kind === "text")
+    .map((p) => p.text)
+    .join("");
   const message: Record<string, unknown> = { role: "assistant", content: text || null, refusal: null };
-  if (plan.calls.length) message.tool_calls = plan.calls.map((c, i) => ({ id: toolCallId("call", ctx, i), type: "function", function: { name: c.name, arguments: c.arguments } }));
+  if (plan.calls.length)
+    message.tool_calls = plan.calls.map((c, i) => ({
+      id: toolCallId("call", ctx, i),
+      type: "function",
+      function: { name: c.name, arguments: c.arguments },
+    }));
   const finish = b.finishReason ?? (plan.truncated ? "length" : plan.calls.length ? "tool_calls" : "stop");
   ctx.json(200, {
     id: `chatcmpl-mock-${ctx.rec.id}`,
@@ -494,9 +557,16 @@ async function openAiJson(ctx: Ctx, body: any, b: MockBehavior, plan: ReplyPlan)
 
 function openAiUsage(b: MockBehavior, plan: ReplyPlan) {
   const completion = plan.pieces.length + (b.reasoningTokens ?? 0);
-  const usage: Record<string, unknown> = { prompt_tokens: plan.promptWords, completion_tokens: completion, total_tokens: plan.promptWords + completion };
+  const usage: Record<string, unknown> = {
+    prompt_tokens: plan.promptWords,
+    completion_tokens: completion,
+    total_tokens: plan.promptWords + completion,
+  };
   if (b.cacheReadTokens !== undefined || b.cacheCreationTokens !== undefined) {
-    usage.prompt_tokens_details = { cached_tokens: b.cacheReadTokens ?? 0, ...(b.cacheCreationTokens !== undefined ? { cache_write_tokens: b.cacheCreationTokens } : {}) };
+    usage.prompt_tokens_details = {
+      cached_tokens: b.cacheReadTokens ?? 0,
+      ...(b.cacheCreationTokens !== undefined ? { cache_write_tokens: b.cacheCreationTokens } : {}),
+    };
   }
   if (b.reasoningTokens !== undefined) usage.completion_tokens_details = { reasoning_tokens: b.reasoningTokens };
   return usage;
@@ -519,7 +589,10 @@ const ANTHROPIC_ERROR_TYPES: Record<number, string> = {
 };
 
 function anthropicError(status: number, message: string) {
-  return { type: "error", error: { type: ANTHROPIC_ERROR_TYPES[status] ?? (status >= 500 ? "api_error" : "invalid_request_error"), message } };
+  return {
+    type: "error",
+    error: { type: ANTHROPIC_ERROR_TYPES[status] ?? (status >= 500 ? "api_error" : "invalid_request_error"), message },
+  };
 }
 
 function anthropicStop(b: MockBehavior, plan: ReplyPlan): string {
@@ -534,7 +607,8 @@ function anthropicUsage(b: MockBehavior, plan: ReplyPlan, output: number) {
 }
 
 async function anthropicStream(ctx: Ctx, body: any, b: MockBehavior, plan: ReplyPlan) {
-  const event = (type: string, data: Record<string, unknown>) => ctx.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
+  const event = (type: string, data: Record<string, unknown>) =>
+    ctx.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
   const stop = anthropicStop(b, plan);
   const hasText = plan.pieces.some((p) => p.kind === "text");
   // Text (if any) is content block 0; tool call i is block firstToolBlock + i.
@@ -572,7 +646,15 @@ async function anthropicStream(ctx: Ctx, body: any, b: MockBehavior, plan: Reply
       await closeOpen();
       openTool = toolsStarted;
       const block = firstToolBlock + toolsStarted;
-      await event("content_block_start", { index: block, content_block: { type: "tool_use", id: toolCallId("toolu", ctx, toolsStarted), name: plan.calls[toolsStarted]!.name, input: {} } });
+      await event("content_block_start", {
+        index: block,
+        content_block: {
+          type: "tool_use",
+          id: toolCallId("toolu", ctx, toolsStarted),
+          name: plan.calls[toolsStarted]!.name,
+          input: {},
+        },
+      });
       await event("content_block_delta", { index: block, delta: { type: "input_json_delta", partial_json: "" } });
     }
   };
@@ -590,19 +672,26 @@ async function anthropicStream(ctx: Ctx, body: any, b: MockBehavior, plan: Reply
         return event("content_block_delta", { index: 0, delta: { type: "text_delta", text: p.text } });
       }
       await startToolsUpTo(p.call!);
-      return event("content_block_delta", { index: firstToolBlock + p.call!, delta: { type: "input_json_delta", partial_json: p.text } });
+      return event("content_block_delta", {
+        index: firstToolBlock + p.call!,
+        delta: { type: "input_json_delta", partial_json: p.text },
+      });
     },
     (e) => event("error", { error: { type: e.type ?? "overloaded_error", message: e.message ?? "Overloaded" } }),
   );
   if (!complete) return;
   await startToolsUpTo(plan.calls.length - 1);
   await closeOpen();
-  const stopSequence = stop === "stop_sequence" && Array.isArray(body.stop_sequences) ? (body.stop_sequences[0] ?? null) : null;
+  const stopSequence =
+    stop === "stop_sequence" && Array.isArray(body.stop_sequences) ? (body.stop_sequences[0] ?? null) : null;
   // Cumulative, as the API sends it: the output so far, and the prompt's counts again when a cache was involved.
   const cached = b.cacheReadTokens !== undefined || b.cacheCreationTokens !== undefined;
   const output = plan.pieces.length + (b.reasoningTokens ?? 0);
   const finalUsage = cached ? anthropicUsage(b, plan, output) : { output_tokens: output };
-  await event("message_delta", { delta: { stop_reason: stop, stop_sequence: stopSequence }, ...(b.omitUsage ? {} : { usage: finalUsage }) });
+  await event("message_delta", {
+    delta: { stop_reason: stop, stop_sequence: stopSequence },
+    ...(b.omitUsage ? {} : { usage: finalUsage }),
+  });
   await event("message_stop", {});
   ctx.end();
 }
@@ -613,9 +702,19 @@ async function anthropicJson(ctx: Ctx, body: any, b: MockBehavior, plan: ReplyPl
   if (ctx.closed) return;
   if (b.breakAfterChunks !== undefined) return ctx.destroy();
   const content: Record<string, unknown>[] = [];
-  const text = plan.pieces.filter((p) => p.kind === "text").map((p) => p.text).join("");
+  const text = plan.pieces
+    .filter((p) => p.kind === "text")
+    .map((p) => p.text)
+    .join("");
   if (text) content.push({ type: "text", text });
-  plan.calls.forEach((c, i) => content.push({ type: "tool_use", id: toolCallId("toolu", ctx, i), name: c.name, input: safeJson(c.arguments) ?? {} }));
+  plan.calls.forEach((c, i) =>
+    content.push({
+      type: "tool_use",
+      id: toolCallId("toolu", ctx, i),
+      name: c.name,
+      input: safeJson(c.arguments) ?? {},
+    }),
+  );
   ctx.json(200, {
     id: `msg_mock_${ctx.rec.id}`,
     type: "message",
@@ -640,11 +739,19 @@ export const MOCK_EMBEDDING_DIMENSIONS = 8;
  * breakAfterChunks (any value: the connection is cut before the body), omitUsage and
  * reportPromptTokens. `encoding_format: "base64"` is answered as OpenAI does (little-endian float32).
  */
-async function mockEmbeddings(ctx: Ctx, method: string, body: any, apiKey: string | undefined, behaviorFor: (model: string | undefined) => MockBehavior) {
+async function mockEmbeddings(
+  ctx: Ctx,
+  method: string,
+  body: any,
+  apiKey: string | undefined,
+  behaviorFor: (model: string | undefined) => MockBehavior,
+) {
   if (method !== "POST") return ctx.json(405, openAiError(405, "use POST"));
-  if (apiKey !== undefined && ctx.rec.headers.authorization?.replace(/^Bearer\s+/i, "") !== apiKey) return ctx.json(401, openAiError(401, "invalid api key"));
+  if (apiKey !== undefined && ctx.rec.headers.authorization?.replace(/^Bearer\s+/i, "") !== apiKey)
+    return ctx.json(401, openAiError(401, "invalid api key"));
   const inputs = embeddingInputs(body?.input);
-  if (!inputs) return ctx.json(400, openAiError(400, "input must be a non-empty string, array of strings, or token array(s)"));
+  if (!inputs)
+    return ctx.json(400, openAiError(400, "input must be a non-empty string, array of strings, or token array(s)"));
   const b = withEcho(behaviorFor(ctx.rec.model), ctx.rec.headers);
   if (b.hangForever) return; // res 'close' records the abort
   await ctx.sleep(b.delayResponseMs);
@@ -654,9 +761,11 @@ async function mockEmbeddings(ctx: Ctx, method: string, body: any, apiKey: strin
     return ctx.json(b.status, openAiError(b.status, b.errorMessage ?? `mock error ${b.status}`), headers);
   }
   if (b.breakAfterChunks !== undefined) return ctx.destroy();
-  const dimensions = Number.isInteger(body.dimensions) && body.dimensions > 0 ? (body.dimensions as number) : MOCK_EMBEDDING_DIMENSIONS;
+  const dimensions =
+    Number.isInteger(body.dimensions) && body.dimensions > 0 ? (body.dimensions as number) : MOCK_EMBEDDING_DIMENSIONS;
   const base64 = body.encoding_format === "base64";
-  const prompt = b.reportPromptTokens ?? inputs.reduce((n: number, i) => n + (typeof i === "string" ? countWords(i) : i.length), 0);
+  const prompt =
+    b.reportPromptTokens ?? inputs.reduce((n: number, i) => n + (typeof i === "string" ? countWords(i) : i.length), 0);
   ctx.json(200, {
     object: "list",
     data: inputs.map((input, index) => {
@@ -673,11 +782,13 @@ async function mockEmbeddings(ctx: Ctx, method: string, body: any, apiKey: strin
 
 /** The request's inputs as a list (a string or one token array is one input), or null when malformed. */
 function embeddingInputs(input: unknown): (string | number[])[] | null {
-  const isTokens = (v: unknown): v is number[] => Array.isArray(v) && v.length > 0 && v.every((t) => Number.isInteger(t));
+  const isTokens = (v: unknown): v is number[] =>
+    Array.isArray(v) && v.length > 0 && v.every((t) => Number.isInteger(t));
   if (typeof input === "string") return input ? [input] : null;
   if (isTokens(input)) return [input];
   if (!Array.isArray(input) || input.length === 0) return null;
-  if (input.every((v) => typeof v === "string" && v !== "") || input.every(isTokens)) return input as (string | number[])[];
+  if (input.every((v) => typeof v === "string" && v !== "") || input.every(isTokens))
+    return input as (string | number[])[];
   return null;
 }
 
@@ -709,7 +820,9 @@ function withEcho(b: MockBehavior, headers: Record<string, string>): MockBehavio
   return {
     ...b,
     ...(b.status !== undefined ? { errorMessage: `${b.errorMessage ?? `mock error ${b.status}`}${echo}` } : {}),
-    ...(b.streamError ? { streamError: { ...b.streamError, message: `${b.streamError.message ?? "mock stream error"}${echo}` } } : {}),
+    ...(b.streamError
+      ? { streamError: { ...b.streamError, message: `${b.streamError.message ?? "mock stream error"}${echo}` } }
+      : {}),
   };
 }
 
@@ -751,7 +864,12 @@ function isMain(): boolean {
 
 if (isMain()) {
   const behavior = process.env.MOCK_BEHAVIOR ? (JSON.parse(process.env.MOCK_BEHAVIOR) as MockBehavior) : undefined;
-  const mock = await startMockUpstream({ port: Number(process.env.PORT ?? 0), host: process.env.HOST ?? "127.0.0.1", behavior, record: false });
+  const mock = await startMockUpstream({
+    port: Number(process.env.PORT ?? 0),
+    host: process.env.HOST ?? "127.0.0.1",
+    behavior,
+    record: false,
+  });
   console.log(mock.url);
   const stop = () => void mock.close().then(() => process.exit(0));
   process.on("SIGINT", stop);

@@ -8,7 +8,9 @@ export async function collect(iterable: AsyncIterable<UpstreamEvent>): Promise<U
 }
 
 /** Reads until the iterator throws; returns what came before and the error (or null when it ended). */
-export async function collectUntilError(iterable: AsyncIterable<UpstreamEvent>): Promise<{ events: UpstreamEvent[]; error: unknown }> {
+export async function collectUntilError(
+  iterable: AsyncIterable<UpstreamEvent>,
+): Promise<{ events: UpstreamEvent[]; error: unknown }> {
   const events: UpstreamEvent[] = [];
   try {
     for await (const e of iterable) events.push(e);

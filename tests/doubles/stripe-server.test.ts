@@ -19,7 +19,14 @@ const sec = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 async function purchase(usd: number, when?: string, user = "user_recon"): Promise<string> {
   if (when) double.now = () => at(when);
   try {
-    return (await createCheckout(sdk, { userId: user, email: `${user}@example.test`, amountUsd: usd, origin: "http://app.test" })).session_id;
+    return (
+      await createCheckout(sdk, {
+        userId: user,
+        email: `${user}@example.test`,
+        amountUsd: usd,
+        origin: "http://app.test",
+      })
+    ).session_id;
   } finally {
     double.now = () => new Date();
   }
@@ -30,12 +37,18 @@ function countRequests(client: Stripe): { readonly n: number; stop(): void } {
   let n = 0;
   const on = () => void n++;
   client.on("request", on);
-  return { get n() { return n; }, stop: () => client.off("request", on) };
+  return {
+    get n() {
+      return n;
+    },
+    stop: () => client.off("request", on),
+  };
 }
 
 // The scenario: purchases across a month boundary; February is [2025-02-01, 2025-03-01).
 const FEB = { gte: sec("2025-02-01T00:00:00Z"), lt: sec("2025-03-01T00:00:00Z") };
-const ids: Record<"jan31" | "feb1" | "feb3" | "feb10" | "feb14a" | "feb14b" | "feb28" | "mar1" | "today", string> = {} as never;
+const ids: Record<"jan31" | "feb1" | "feb3" | "feb10" | "feb14a" | "feb14b" | "feb28" | "mar1" | "today", string> =
+  {} as never;
 
 beforeAll(async () => {
   double = await startStripeDouble();
@@ -78,19 +91,39 @@ describe("checkout sessions", () => {
   it("retrieve returns the session as created, with its payment state and no double bookkeeping", async () => {
     const paid = await sdk.checkout.sessions.retrieve(ids.feb10);
     expect(paid).toMatchObject({
-      id: ids.feb10, object: "checkout.session", mode: "payment", status: "complete", payment_status: "paid", amount_total: 2000, currency: "usd",
-      client_reference_id: "user_recon", customer_email: "user_recon@example.test", metadata: { user_id: "user_recon", amount_micros: "20000000" },
-      payment_intent: expect.stringMatching(/^pi_/), created: sec("2025-02-10T12:00:00Z"),
+      id: ids.feb10,
+      object: "checkout.session",
+      mode: "payment",
+      status: "complete",
+      payment_status: "paid",
+      amount_total: 2000,
+      currency: "usd",
+      client_reference_id: "user_recon",
+      customer_email: "user_recon@example.test",
+      metadata: { user_id: "user_recon", amount_micros: "20000000" },
+      payment_intent: expect.stringMatching(/^pi_/),
+      created: sec("2025-02-10T12:00:00Z"),
     });
     expect(paid).not.toHaveProperty("charge");
     expect(paid).not.toHaveProperty("paymentIntentMetadata");
-    expect(await sdk.checkout.sessions.retrieve(ids.feb3)).toMatchObject({ status: "open", payment_status: "unpaid", amount_total: 5000 });
+    expect(await sdk.checkout.sessions.retrieve(ids.feb3)).toMatchObject({
+      status: "open",
+      payment_status: "unpaid",
+      amount_total: 5000,
+    });
   });
 
   it("retrieve of an unknown id is Stripe's 404 resource_missing, surfaced as StripeInvalidRequestError", async () => {
     const err = await sdk.checkout.sessions.retrieve("cs_test_nope").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
-    expect(err).toMatchObject({ type: "StripeInvalidRequestError", rawType: "invalid_request_error", statusCode: 404, code: "resource_missing", param: "id", message: "No such checkout.session: 'cs_test_nope'" });
+    expect(err).toMatchObject({
+      type: "StripeInvalidRequestError",
+      rawType: "invalid_request_error",
+      statusCode: 404,
+      code: "resource_missing",
+      param: "id",
+      message: "No such checkout.session: 'cs_test_nope'",
+    });
   });
 
   it("list: the list envelope, newest first, default limit 10", async () => {
@@ -109,7 +142,10 @@ describe("checkout sessions", () => {
     expect(feb.data.map((s) => s.id)).toEqual(februaryNewestFirst());
     expect(feb.has_more).toBe(false);
     // gt excludes the bound and lte includes it.
-    const gtLte = await sdk.checkout.sessions.list({ created: { gt: sec("2025-02-01T00:00:00Z"), lte: sec("2025-03-01T00:00:00Z") }, limit: 100 });
+    const gtLte = await sdk.checkout.sessions.list({
+      created: { gt: sec("2025-02-01T00:00:00Z"), lte: sec("2025-03-01T00:00:00Z") },
+      limit: 100,
+    });
     expect(gtLte.data.map((s) => s.id)).toEqual([ids.mar1, ids.feb28, ids.feb14b, ids.feb14a, ids.feb10, ids.feb3]);
     const second = await sdk.checkout.sessions.list({ created: sec("2025-02-14T00:00:00Z") });
     expect(second.data.map((s) => s.id)).toEqual([ids.feb14b, ids.feb14a]);
@@ -124,7 +160,9 @@ describe("checkout sessions", () => {
     expect((await sdk.checkout.sessions.list({ status: "expired" })).data).toEqual([]);
     const pi = double.sessions.get(ids.feb10)!.payment_intent;
     expect((await sdk.checkout.sessions.list({ payment_intent: pi })).data.map((s) => s.id)).toEqual([ids.feb10]);
-    expect((await sdk.checkout.sessions.list({ payment_intent: pi, created: { lt: sec("2025-02-01T00:00:00Z") } })).data).toEqual([]);
+    expect(
+      (await sdk.checkout.sessions.list({ payment_intent: pi, created: { lt: sec("2025-02-01T00:00:00Z") } })).data,
+    ).toEqual([]);
   });
 
   it("paginates with starting_after, page by page", async () => {
@@ -162,7 +200,8 @@ describe("checkout sessions", () => {
       expect(requests.n).toBe(2 + 6);
       // Backwards from the oldest: the SDK yields oldest first.
       const back: string[] = [];
-      for await (const s of sdk.checkout.sessions.list({ created: FEB, limit: 2, ending_before: ids.feb1 })) back.push(s.id);
+      for await (const s of sdk.checkout.sessions.list({ created: FEB, limit: 2, ending_before: ids.feb1 }))
+        back.push(s.id);
       expect(back).toEqual(februaryNewestFirst().slice(0, 5).reverse());
     } finally {
       requests.stop();
@@ -170,22 +209,39 @@ describe("checkout sessions", () => {
   });
 
   it("bad list parameters are Stripe's 400s", async () => {
-    const fails = async (params: Record<string, unknown>) => (await sdk.checkout.sessions.list(params as Stripe.Checkout.SessionListParams).catch((e: unknown) => e)) as Stripe.errors.StripeError;
+    const fails = async (params: Record<string, unknown>) =>
+      (await sdk.checkout.sessions
+        .list(params as Stripe.Checkout.SessionListParams)
+        .catch((e: unknown) => e)) as Stripe.errors.StripeError;
     for (const [params, param] of [
-      [{ limit: 0 }, "limit"], [{ limit: 101 }, "limit"], [{ created: { gte: "soon" } }, "created[gte]"], [{ created: { after: 1 } }, "created[after]"],
-      [{ status: "paid" }, "status"], [{ charge: "ch_x" }, "charge"], [{ starting_after: "cs_test_nope" }, "starting_after"],
+      [{ limit: 0 }, "limit"],
+      [{ limit: 101 }, "limit"],
+      [{ created: { gte: "soon" } }, "created[gte]"],
+      [{ created: { after: 1 } }, "created[after]"],
+      [{ status: "paid" }, "status"],
+      [{ charge: "ch_x" }, "charge"],
+      [{ starting_after: "cs_test_nope" }, "starting_after"],
     ] as const) {
       const err = await fails(params);
       expect(err, JSON.stringify(params)).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
       expect(err.param, JSON.stringify(params)).toBe(param);
     }
-    expect(await fails({ starting_after: ids.feb1, ending_before: ids.feb3 })).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+    expect(await fails({ starting_after: ids.feb1, ending_before: ids.feb3 })).toBeInstanceOf(
+      Stripe.errors.StripeInvalidRequestError,
+    );
     expect((await sdk.checkout.sessions.list({ limit: 100 })).data.length).toBeGreaterThan(10);
   });
 
   it("every read needs the secret key: a wrong key is StripeAuthenticationError, no key a 401", async () => {
     const wrong = stripeClient({ secretKey: "sk_test_wrong_key_1234", webhookSecret: null, apiBase: double.url });
-    for (const call of [() => wrong.checkout.sessions.list(), () => wrong.checkout.sessions.retrieve(ids.feb1), () => wrong.charges.list(), () => wrong.refunds.list(), () => wrong.charges.retrieve("ch_x"), () => wrong.refunds.retrieve("re_x")]) {
+    for (const call of [
+      () => wrong.checkout.sessions.list(),
+      () => wrong.checkout.sessions.retrieve(ids.feb1),
+      () => wrong.charges.list(),
+      () => wrong.refunds.list(),
+      () => wrong.charges.retrieve("ch_x"),
+      () => wrong.refunds.retrieve("re_x"),
+    ]) {
       const err = await call().catch((e: unknown) => e);
       expect(err).toBeInstanceOf(Stripe.errors.StripeAuthenticationError);
       expect(err).toMatchObject({ statusCode: 401 });
@@ -203,16 +259,38 @@ describe("charges", () => {
     const feb = await sdk.charges.list({ created: FEB, limit: 2 }).autoPagingToArray({ limit: 100 });
     // Paid 5 minutes after creation: Feb 28 23:59:59 falls in March and Jan 31 23:59:59 in February.
     const sessionsPaidInFeb = [ids.feb14b, ids.feb14a, ids.feb10, ids.feb1, ids.jan31];
-    expect(feb.map((c) => c.payment_intent)).toEqual(sessionsPaidInFeb.map((id) => double.sessions.get(id)!.payment_intent));
+    expect(feb.map((c) => c.payment_intent)).toEqual(
+      sessionsPaidInFeb.map((id) => double.sessions.get(id)!.payment_intent),
+    );
     const janSession = double.sessions.get(ids.jan31)!;
     const [janCharge] = (await sdk.charges.list({ payment_intent: janSession.payment_intent as string })).data;
-    expect(janCharge).toMatchObject({ object: "charge", amount: 1000, amount_refunded: 0, refunded: false, status: "succeeded", paid: true, currency: "usd", created: janSession.created + 300, metadata: { user_id: "user_recon" } });
+    expect(janCharge).toMatchObject({
+      object: "charge",
+      amount: 1000,
+      amount_refunded: 0,
+      refunded: false,
+      status: "succeeded",
+      paid: true,
+      currency: "usd",
+      created: janSession.created + 300,
+      metadata: { user_id: "user_recon" },
+    });
     expect((await sdk.charges.list({ created: { lt: FEB.gte } })).data).toEqual([]);
     const refunded = await sdk.charges.retrieve(double.sessions.get(ids.feb10)!.charge!.id);
-    expect(refunded).toMatchObject({ amount: 2000, amount_refunded: 1200, refunded: false, payment_intent: double.sessions.get(ids.feb10)!.payment_intent });
+    expect(refunded).toMatchObject({
+      amount: 2000,
+      amount_refunded: 1200,
+      refunded: false,
+      payment_intent: double.sessions.get(ids.feb10)!.payment_intent,
+    });
     const err = await sdk.charges.retrieve("ch_nope").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
-    expect(err).toMatchObject({ statusCode: 404, code: "resource_missing", param: "id", message: "No such charge: 'ch_nope'" });
+    expect(err).toMatchObject({
+      statusCode: 404,
+      code: "resource_missing",
+      param: "id",
+      message: "No such charge: 'ch_nope'",
+    });
   });
 });
 
@@ -223,13 +301,33 @@ describe("refunds", () => {
     const byCharge = await sdk.refunds.list({ charge: chargeId });
     expect(byCharge).toMatchObject({ object: "list", has_more: false, url: "/v1/refunds" });
     expect(byCharge.data).toMatchObject([
-      { object: "refund", amount: 700, charge: chargeId, payment_intent: session.payment_intent, currency: "usd", status: "succeeded", created: sec("2025-03-02T09:00:00Z") },
-      { object: "refund", amount: 500, charge: chargeId, payment_intent: session.payment_intent, currency: "usd", status: "succeeded", created: sec("2025-02-11T09:00:00Z") },
+      {
+        object: "refund",
+        amount: 700,
+        charge: chargeId,
+        payment_intent: session.payment_intent,
+        currency: "usd",
+        status: "succeeded",
+        created: sec("2025-03-02T09:00:00Z"),
+      },
+      {
+        object: "refund",
+        amount: 500,
+        charge: chargeId,
+        payment_intent: session.payment_intent,
+        currency: "usd",
+        status: "succeeded",
+        created: sec("2025-02-11T09:00:00Z"),
+      },
     ]);
     expect(byCharge.data.every((r) => /^re_/.test(r.id))).toBe(true);
     // The refunds add up to the charge's amount_refunded.
-    expect(byCharge.data.reduce((sum, r) => sum + r.amount, 0)).toBe((await sdk.charges.retrieve(chargeId)).amount_refunded);
-    expect((await sdk.refunds.list({ payment_intent: session.payment_intent as string })).data.map((r) => r.id)).toEqual(byCharge.data.map((r) => r.id));
+    expect(byCharge.data.reduce((sum, r) => sum + r.amount, 0)).toBe(
+      (await sdk.charges.retrieve(chargeId)).amount_refunded,
+    );
+    expect(
+      (await sdk.refunds.list({ payment_intent: session.payment_intent as string })).data.map((r) => r.id),
+    ).toEqual(byCharge.data.map((r) => r.id));
     expect((await sdk.refunds.list({ created: FEB })).data.map((r) => r.amount)).toEqual([500]);
     expect((await sdk.refunds.list({ charge: double.sessions.get(ids.feb1)!.charge!.id })).data).toEqual([]);
     expect(await sdk.refunds.retrieve(byCharge.data[1]!.id)).toMatchObject({ amount: 500, charge: chargeId });
@@ -242,7 +340,10 @@ describe("refunds", () => {
     const id = await purchase(10);
     double.pay(id);
     const first = JSON.parse(double.refund(id, 400).payload);
-    expect(first).toMatchObject({ type: "charge.refunded", data: { object: { object: "charge", amount: 1000, amount_refunded: 400, refunded: false } } });
+    expect(first).toMatchObject({
+      type: "charge.refunded",
+      data: { object: { object: "charge", amount: 1000, amount_refunded: 400, refunded: false } },
+    });
     const rest = JSON.parse(double.refund(id, 5000).payload);
     expect(rest.data.object).toMatchObject({ amount_refunded: 1000, refunded: true });
     JSON.parse(double.refund(id, 100).payload); // nothing left: no Refund
@@ -287,11 +388,16 @@ describe("dropped webhooks", () => {
     expect((await sdk.charges.list({ payment_intent: double.sessions.get(id)!.payment_intent })).data).toHaveLength(1);
     expect(received).toHaveLength(0);
     const lost = double.dropped.at(-1)!;
-    expect(JSON.parse(lost.payload)).toMatchObject({ type: "checkout.session.completed", data: { object: { id, payment_status: "paid" } } });
+    expect(JSON.parse(lost.payload)).toMatchObject({
+      type: "checkout.session.completed",
+      data: { object: { id, payment_status: "paid" } },
+    });
     // Stripe's retry, much later: a genuine signed event.
     await double.deliver(lost);
     expect(received).toHaveLength(1);
-    expect(sdk.webhooks.constructEvent(received[0]!.body, received[0]!.signature, double.webhookSecret).id).toBe(lost.id);
+    expect(sdk.webhooks.constructEvent(received[0]!.body, received[0]!.signature, double.webhookSecret).id).toBe(
+      lost.id,
+    );
   });
 
   it("without it the hosted page delivers the webhook as before", async () => {
@@ -300,7 +406,10 @@ describe("dropped webhooks", () => {
     const id = await purchase(25);
     await payInBrowser(id);
     expect(received).toHaveLength(2);
-    expect(JSON.parse(received[1]!.body)).toMatchObject({ type: "checkout.session.completed", data: { object: { id } } });
+    expect(JSON.parse(received[1]!.body)).toMatchObject({
+      type: "checkout.session.completed",
+      data: { object: { id } },
+    });
     expect(double.dropped).toHaveLength(dropped);
   });
 });

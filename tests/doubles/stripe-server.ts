@@ -100,7 +100,10 @@ export type StripeDouble = {
   webhookUrl: string | null;
   /** Builds a signed event; `deliver` posts it (once, or several times concurrently). */
   event(type: string, object: unknown): SignedEvent;
-  deliver(ev: { payload: string; signature: string }, opts?: { times?: number }): Promise<{ status: number; body: string }[]>;
+  deliver(
+    ev: { payload: string; signature: string },
+    opts?: { times?: number },
+  ): Promise<{ status: number; body: string }[]>;
   /**
    * Marks the session paid and returns its checkout.session.completed event (not delivered).
    * The charge it creates (once) is stamped `at`, default `now()`.
@@ -146,15 +149,22 @@ const unix = (d: Date) => Math.floor(d.getTime() / 1000);
 
 /** Stripe's error envelope; the SDK turns 400/404 into StripeInvalidRequestError, 401 into StripeAuthenticationError. */
 class StripeApiError extends Error {
-  constructor(readonly status: number, message: string, readonly extra: { code?: string; param?: string } = {}) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly extra: { code?: string; param?: string } = {},
+  ) {
     super(message);
   }
   get body() {
-    const doc = this.extra.code ? { doc_url: `https://stripe.com/docs/error-codes/${this.extra.code.replace(/_/g, "-")}` } : {};
+    const doc = this.extra.code
+      ? { doc_url: `https://stripe.com/docs/error-codes/${this.extra.code.replace(/_/g, "-")}` }
+      : {};
     return { error: { type: "invalid_request_error", ...this.extra, ...doc, message: this.message } };
   }
 }
-const missing = (kind: string, id: string, param: string) => new StripeApiError(404, `No such ${kind}: '${id}'`, { code: "resource_missing", param });
+const missing = (kind: string, id: string, param: string) =>
+  new StripeApiError(404, `No such ${kind}: '${id}'`, { code: "resource_missing", param });
 const invalid = (param: string, message: string) => new StripeApiError(400, message, { param });
 
 // Creation order, to order objects created within the same second (newest first, as Stripe lists).
@@ -176,7 +186,8 @@ type ListSpec<T extends Listable> = {
 };
 
 function integer(param: string, value: unknown): number {
-  if (typeof value !== "string" || !/^-?\d+$/.test(value)) throw invalid(param, `Invalid integer: ${typeof value === "string" ? value : JSON.stringify(value)}`);
+  if (typeof value !== "string" || !/^-?\d+$/.test(value))
+    throw invalid(param, `Invalid integer: ${typeof value === "string" ? value : JSON.stringify(value)}`);
   return Number(value);
 }
 
@@ -218,7 +229,8 @@ function listPage<T extends Listable>(query: Record<string, unknown>, spec: List
       const test = createdFilter(value);
       matchers.push((item) => test(item.created));
     } else if (key === "expand") {
-      if (Object.keys(value as object).length) throw invalid("expand", "The Stripe double does not expand objects; read the ids and retrieve them instead");
+      if (Object.keys(value as object).length)
+        throw invalid("expand", "The Stripe double does not expand objects; read the ids and retrieve them instead");
     } else if (spec.filters[key]) {
       if (typeof value !== "string") throw invalid(key, `Invalid string: ${JSON.stringify(value)}`);
       const filter = spec.filters[key]!;
@@ -229,7 +241,8 @@ function listPage<T extends Listable>(query: Record<string, unknown>, spec: List
       throw invalid(key, `Received unknown parameter: ${key}`);
     }
   }
-  if (startingAfter && endingBefore) throw new StripeApiError(400, "You may only specify one of these parameters: ending_before, starting_after.");
+  if (startingAfter && endingBefore)
+    throw new StripeApiError(400, "You may only specify one of these parameters: ending_before, starting_after.");
 
   const all = [...spec.items].sort((a, b) => b.created - a.created || (sequence.get(b) ?? 0) - (sequence.get(a) ?? 0));
   const matches = (item: T) => matchers.every((m) => m(item));
@@ -259,7 +272,9 @@ function sessionWire(s: FakeSession) {
   return wire;
 }
 
-export async function startStripeDouble(opts: { port?: number; webhookUrl?: string | null; webhookSecret?: string; dropWebhooks?: boolean } = {}): Promise<StripeDouble> {
+export async function startStripeDouble(
+  opts: { port?: number; webhookUrl?: string | null; webhookSecret?: string; dropWebhooks?: boolean } = {},
+): Promise<StripeDouble> {
   const webhookSecret = opts.webhookSecret ?? `whsec_${randomBytes(16).toString("hex")}`;
   const stripe = new Stripe(SECRET_KEY);
   const sessions = new Map<string, FakeSession>();
@@ -269,7 +284,15 @@ export async function startStripeDouble(opts: { port?: number; webhookUrl?: stri
 
   const signed = (type: string, object: unknown, created: Date): SignedEvent => {
     const id = rid("evt");
-    const payload = JSON.stringify({ id, object: "event", type, api_version: "2025-01-01", created: unix(created), livemode: false, data: { object } });
+    const payload = JSON.stringify({
+      id,
+      object: "event",
+      type,
+      api_version: "2025-01-01",
+      created: unix(created),
+      livemode: false,
+      data: { object },
+    });
     return { id, payload, signature: stripe.webhooks.generateTestHeaderString({ payload, secret: webhookSecret }) };
   };
 
@@ -289,10 +312,16 @@ export async function startStripeDouble(opts: { port?: number; webhookUrl?: stri
     },
     async deliver(ev, { times = 1 } = {}) {
       if (!self.webhookUrl) throw new Error("no webhook URL set");
-      return Promise.all(Array.from({ length: times }, async () => {
-        const res = await fetch(self.webhookUrl!, { method: "POST", headers: { "content-type": "application/json", "stripe-signature": ev.signature }, body: ev.payload });
-        return { status: res.status, body: await res.text() };
-      }));
+      return Promise.all(
+        Array.from({ length: times }, async () => {
+          const res = await fetch(self.webhookUrl!, {
+            method: "POST",
+            headers: { "content-type": "application/json", "stripe-signature": ev.signature },
+            body: ev.payload,
+          });
+          return { status: res.status, body: await res.text() };
+        }),
+      );
     },
     pay(sessionId, { at } = {}) {
       const s = sessions.get(sessionId);
@@ -302,8 +331,20 @@ export async function startStripeDouble(opts: { port?: number; webhookUrl?: stri
       s.payment_status = "paid";
       if (!s.charge) {
         const charge: FakeCharge = stamp({
-          id: rid("ch"), object: "charge", amount: s.amount_total, amount_captured: s.amount_total, amount_refunded: 0, captured: true, created: unix(when),
-          currency: s.currency, livemode: false, metadata: s.paymentIntentMetadata, paid: true, payment_intent: s.payment_intent, refunded: false, status: "succeeded",
+          id: rid("ch"),
+          object: "charge",
+          amount: s.amount_total,
+          amount_captured: s.amount_total,
+          amount_refunded: 0,
+          captured: true,
+          created: unix(when),
+          currency: s.currency,
+          livemode: false,
+          metadata: s.paymentIntentMetadata,
+          paid: true,
+          payment_intent: s.payment_intent,
+          refunded: false,
+          status: "succeeded",
         });
         s.charge = charge;
         charges.set(charge.id, charge);
@@ -319,8 +360,16 @@ export async function startStripeDouble(opts: { port?: number; webhookUrl?: stri
       charge.refunded = charge.amount_refunded === charge.amount;
       if (charge.amount_refunded > before) {
         const refund: FakeRefund = stamp({
-          id: rid("re"), object: "refund", amount: charge.amount_refunded - before, charge: charge.id, created: unix(when), currency: charge.currency,
-          metadata: {}, payment_intent: charge.payment_intent, reason: null, status: "succeeded",
+          id: rid("re"),
+          object: "refund",
+          amount: charge.amount_refunded - before,
+          charge: charge.id,
+          created: unix(when),
+          currency: charge.currency,
+          metadata: {},
+          payment_intent: charge.payment_intent,
+          reason: null,
+          status: "succeeded",
         });
         refunds.set(refund.id, refund);
       }
@@ -331,20 +380,44 @@ export async function startStripeDouble(opts: { port?: number; webhookUrl?: stri
 
   async function api(req: IncomingMessage, url: URL): Promise<[number, unknown]> {
     const auth = req.headers.authorization;
-    if (!auth) throw new StripeApiError(401, "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY').");
-    if (auth !== `Bearer ${SECRET_KEY}`) throw new StripeApiError(401, `Invalid API Key provided: ${auth.replace(/^Bearer\s+/i, "").replace(/^(.{8}).*(.{4})$/, "$1****$2")}`);
+    if (!auth)
+      throw new StripeApiError(
+        401,
+        "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY').",
+      );
+    if (auth !== `Bearer ${SECRET_KEY}`)
+      throw new StripeApiError(
+        401,
+        `Invalid API Key provided: ${auth.replace(/^Bearer\s+/i, "").replace(/^(.{8}).*(.{4})$/, "$1****$2")}`,
+      );
     const path = url.pathname.replace(/\/+$/, "");
     if (req.method === "POST" && path === "/v1/checkout/sessions") {
       const p = nested(new URLSearchParams(await body(req))) as Record<string, any>;
       const items = Object.values((p.line_items ?? {}) as Record<string, any>);
-      const amount = items.reduce((sum, li) => sum + Number(li.price_data?.unit_amount ?? 0) * Number(li.quantity ?? 1), 0);
+      const amount = items.reduce(
+        (sum, li) => sum + Number(li.price_data?.unit_amount ?? 0) * Number(li.quantity ?? 1),
+        0,
+      );
       if (!amount || !p.success_url) throw new StripeApiError(400, "line_items and success_url are required");
       const id = rid("cs_test");
       const session: FakeSession = stamp({
-        id, object: "checkout.session", url: `${base}/pay/${id}`, mode: "payment", status: "open", payment_status: "unpaid", created: unix(self.now()),
-        amount_total: amount, currency: items[0]?.price_data?.currency ?? "usd", customer_email: p.customer_email ?? null,
-        client_reference_id: p.client_reference_id ?? null, metadata: p.metadata ?? {}, success_url: p.success_url, cancel_url: p.cancel_url,
-        payment_intent: rid("pi"), charge: null, paymentIntentMetadata: p.payment_intent_data?.metadata ?? {},
+        id,
+        object: "checkout.session",
+        url: `${base}/pay/${id}`,
+        mode: "payment",
+        status: "open",
+        payment_status: "unpaid",
+        created: unix(self.now()),
+        amount_total: amount,
+        currency: items[0]?.price_data?.currency ?? "usd",
+        customer_email: p.customer_email ?? null,
+        client_reference_id: p.client_reference_id ?? null,
+        metadata: p.metadata ?? {},
+        success_url: p.success_url,
+        cancel_url: p.cancel_url,
+        payment_intent: rid("pi"),
+        charge: null,
+        paymentIntentMetadata: p.payment_intent_data?.metadata ?? {},
       });
       sessions.set(id, session);
       return [200, sessionWire(session)];
@@ -353,26 +426,45 @@ export async function startStripeDouble(opts: { port?: number; webhookUrl?: stri
       const query = nested(url.searchParams);
       if (path === "/v1/checkout/sessions") {
         const status = query.status;
-        if (status !== undefined && !["open", "complete", "expired"].includes(status as string)) throw invalid("status", "Invalid status: must be one of complete, expired, or open");
-        return [200, listPage(query, {
-          kind: "checkout.session", url: path, items: sessions.values(), wire: sessionWire,
-          filters: { status: (s, v) => s.status === v, payment_intent: (s, v) => s.payment_intent === v },
-          unmodelled: ["customer", "customer_account", "customer_details", "payment_link", "subscription"],
-        })];
+        if (status !== undefined && !["open", "complete", "expired"].includes(status as string))
+          throw invalid("status", "Invalid status: must be one of complete, expired, or open");
+        return [
+          200,
+          listPage(query, {
+            kind: "checkout.session",
+            url: path,
+            items: sessions.values(),
+            wire: sessionWire,
+            filters: { status: (s, v) => s.status === v, payment_intent: (s, v) => s.payment_intent === v },
+            unmodelled: ["customer", "customer_account", "customer_details", "payment_link", "subscription"],
+          }),
+        ];
       }
       if (path === "/v1/charges") {
-        return [200, listPage(query, {
-          kind: "charge", url: path, items: charges.values(), wire: (c) => ({ ...c }),
-          filters: { payment_intent: (c, v) => c.payment_intent === v },
-          unmodelled: ["customer", "transfer_group"],
-        })];
+        return [
+          200,
+          listPage(query, {
+            kind: "charge",
+            url: path,
+            items: charges.values(),
+            wire: (c) => ({ ...c }),
+            filters: { payment_intent: (c, v) => c.payment_intent === v },
+            unmodelled: ["customer", "transfer_group"],
+          }),
+        ];
       }
       if (path === "/v1/refunds") {
-        return [200, listPage(query, {
-          kind: "refund", url: path, items: refunds.values(), wire: (r) => ({ ...r }),
-          filters: { charge: (r, v) => r.charge === v, payment_intent: (r, v) => r.payment_intent === v },
-          unmodelled: [],
-        })];
+        return [
+          200,
+          listPage(query, {
+            kind: "refund",
+            url: path,
+            items: refunds.values(),
+            wire: (r) => ({ ...r }),
+            filters: { charge: (r, v) => r.charge === v, payment_intent: (r, v) => r.payment_intent === v },
+            unmodelled: [],
+          }),
+        ];
       }
       const one = /^\/v1\/(checkout\/sessions|charges|refunds)\/([^/]+)$/.exec(path);
       if (one) {
@@ -387,7 +479,10 @@ export async function startStripeDouble(opts: { port?: number; webhookUrl?: stri
         return [200, { ...found }];
       }
     }
-    throw new StripeApiError(404, `Unrecognized request URL (${req.method}: ${url.pathname}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`);
+    throw new StripeApiError(
+      404,
+      `Unrecognized request URL (${req.method}: ${url.pathname}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
+    );
   }
 
   // How many of the next hosted-page payments lose their webhook (POST /__double/drop-next-webhook).
@@ -406,7 +501,8 @@ export async function startStripeDouble(opts: { port?: number; webhookUrl?: stri
       }
       // Test controls for a double in another process (the browser tests'): not Stripe's API.
       if (req.method === "POST" && url.pathname.startsWith("/__double/")) {
-        if (req.headers.authorization !== `Bearer ${SECRET_KEY}`) return json(res, 401, { error: { message: "the double's secret key is required" } });
+        if (req.headers.authorization !== `Bearer ${SECRET_KEY}`)
+          return json(res, 401, { error: { message: "the double's secret key is required" } });
         if (url.pathname === "/__double/drop-next-webhook") {
           dropNext++;
           return json(res, 200, { drop_next: dropNext });
@@ -440,7 +536,9 @@ export async function startStripeDouble(opts: { port?: number; webhookUrl?: stri
         res.writeHead(303, { location: s.success_url.replace("{CHECKOUT_SESSION_ID}", s.id) }).end();
         return;
       }
-      json(res, 404, { error: { type: "invalid_request_error", message: `Unrecognized request URL (${req.method} ${url.pathname})` } });
+      json(res, 404, {
+        error: { type: "invalid_request_error", message: `Unrecognized request URL (${req.method} ${url.pathname})` },
+      });
     } catch (err) {
       json(res, 500, { error: { type: "api_error", message: String(err) } });
     }
@@ -461,7 +559,12 @@ function isMain(): boolean {
 
 if (isMain()) {
   const double = await startStripeDouble({
-    port: Number(process.env.PORT ?? 12111), webhookUrl: process.env.WEBHOOK_URL ?? null, webhookSecret: process.env.WEBHOOK_SECRET, dropWebhooks: process.env.DROP_WEBHOOKS === "1",
+    port: Number(process.env.PORT ?? 12111),
+    webhookUrl: process.env.WEBHOOK_URL ?? null,
+    webhookSecret: process.env.WEBHOOK_SECRET,
+    dropWebhooks: process.env.DROP_WEBHOOKS === "1",
   });
-  console.log(`stripe double on ${double.url} (webhooks to ${double.webhookUrl ?? "nowhere"}${double.dropWebhooks ? ", dropped" : ""})`);
+  console.log(
+    `stripe double on ${double.url} (webhooks to ${double.webhookUrl ?? "nowhere"}${double.dropWebhooks ? ", dropped" : ""})`,
+  );
 }

@@ -6,10 +6,26 @@ import type { HttpMethod } from "./api-routes.ts";
 
 /** Routes anyone may call, each with the reason. `template` as in the app/api tree. */
 export const PUBLIC_ROUTES: { template: string; methods: HttpMethod[]; reason: string }[] = [
-  { template: "/api/setup", methods: ["POST"], reason: "first run: creates the admin while none exists (409 afterwards)" },
-  { template: "/api/signup", methods: ["POST"], reason: "self sign-up (refused with 403 when an admin switched it off)" },
-  { template: "/api/stripe/webhook", methods: ["POST"], reason: "Stripe calls it without a session; the signature over the raw body is the authentication" },
-  { template: "/api/auth/[...nextauth]", methods: ["GET", "POST"], reason: "next-auth's own sign-in, csrf, session and sign-out endpoints" },
+  {
+    template: "/api/setup",
+    methods: ["POST"],
+    reason: "first run: creates the admin while none exists (409 afterwards)",
+  },
+  {
+    template: "/api/signup",
+    methods: ["POST"],
+    reason: "self sign-up (refused with 403 when an admin switched it off)",
+  },
+  {
+    template: "/api/stripe/webhook",
+    methods: ["POST"],
+    reason: "Stripe calls it without a session; the signature over the raw body is the authentication",
+  },
+  {
+    template: "/api/auth/[...nextauth]",
+    methods: ["GET", "POST"],
+    reason: "next-auth's own sign-in, csrf, session and sign-out endpoints",
+  },
 ];
 
 export function isPublic(template: string, method: HttpMethod): boolean {
@@ -37,9 +53,16 @@ export function errorShapeOf(path: string): "anthropic" | "openai" | "app" {
 }
 
 /** Whether a 401 / 403 body says so in the route's shape (`code` unauthorized / forbidden, with OpenAI's or Anthropic's error type where the shape has one). */
-export function saysDenied(path: string, json: { error?: { code?: unknown; type?: unknown }; type?: unknown } | null, status: 401 | 403): boolean {
+export function saysDenied(
+  path: string,
+  json: { error?: { code?: unknown; type?: unknown }; type?: unknown } | null,
+  status: 401 | 403,
+): boolean {
   const type = status === 401 ? "authentication_error" : "permission_error";
   const shape = errorShapeOf(path);
   if (shape === "anthropic") return json?.type === "error" && json.error?.type === type;
-  return json?.error?.code === (status === 401 ? "unauthorized" : "forbidden") && (shape !== "openai" || json.error?.type === type);
+  return (
+    json?.error?.code === (status === 401 ? "unauthorized" : "forbidden") &&
+    (shape !== "openai" || json.error?.type === type)
+  );
 }

@@ -67,7 +67,8 @@ export function apiRoutes(): ApiRoute[] {
   routes ??= routeFiles(path.join(appDir, "api"), "app/api")
     .map(toRoute)
     .sort((a, b) => {
-      const as = a.template.split("/"), bs = b.template.split("/");
+      const as = a.template.split("/"),
+        bs = b.template.split("/");
       for (let i = 0; i < Math.min(as.length, bs.length); i++) {
         const d = segmentRank(as[i]!) - segmentRank(bs[i]!);
         if (d !== 0) return d;

@@ -54,7 +54,10 @@ function requestAfterProxy(request: Request, next: Response, hasBody: boolean): 
   const names = next.headers.get("x-middleware-override-headers");
   if (names === null) return request;
   const headers = new Headers();
-  for (const name of names.split(",").map((n) => n.trim()).filter(Boolean)) {
+  for (const name of names
+    .split(",")
+    .map((n) => n.trim())
+    .filter(Boolean)) {
     const value = next.headers.get(`x-middleware-request-${name}`);
     if (value !== null) headers.set(name, value);
   }
@@ -93,7 +96,9 @@ async function dispatch(req: IncomingMessage, res: ServerResponse) {
       res.writeHead(500, { "content-type": "text/plain" }).end("Internal Server Error");
       return;
     }
-    response = isNextAuthRoute(route.file) ? await serveNextAuth(mod, request, params) : await fn(request, { params: Promise.resolve(params) });
+    response = isNextAuthRoute(route.file)
+      ? await serveNextAuth(mod, request, params)
+      : await fn(request, { params: Promise.resolve(params) });
   }
   // The gateway writes a request's charge and usage row just after its reply (lib/ledger/
   // settlements.ts). Here the response ends only once they are written, so a test that reads the
@@ -114,6 +119,10 @@ export async function startAppServer(): Promise<{ url: string; close(): Promise<
   return {
     url: `http://127.0.0.1:${port}`,
     server,
-    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

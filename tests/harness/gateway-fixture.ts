@@ -34,32 +34,52 @@ export async function startGatewayFixture() {
   const adminKey = (await createApiKey(db, admin.id, { name: "fixture" })).key;
   const userKey = (await createApiKey(db, user.id, { name: "fixture" })).key;
 
-  const call = (key: string) => async (path: string, init: { method?: string; body?: unknown } = {}) => {
-    const res = await fetch(`${app.url}${path}`, {
-      method: init.method ?? (init.body === undefined ? "GET" : "POST"),
-      headers: { Authorization: `Bearer ${key}`, ...(init.body === undefined ? {} : { "content-type": "application/json" }) },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    });
-    const text = await res.text();
-    let json: any;
-    try {
-      json = text ? JSON.parse(text) : null;
-    } catch {
-      json = text;
-    }
-    return { status: res.status, headers: res.headers, json, text };
-  };
+  const call =
+    (key: string) =>
+    async (path: string, init: { method?: string; body?: unknown } = {}) => {
+      const res = await fetch(`${app.url}${path}`, {
+        method: init.method ?? (init.body === undefined ? "GET" : "POST"),
+        headers: {
+          Authorization: `Bearer ${key}`,
+          ...(init.body === undefined ? {} : { "content-type": "application/json" }),
+        },
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      });
+      const text = await res.text();
+      let json: any;
+      try {
+        json = text ? JSON.parse(text) : null;
+      } catch {
+        json = text;
+      }
+      return { status: res.status, headers: res.headers, json, text };
+    };
   const asAdmin = call(adminKey);
   const asUser = call(userKey);
 
   /** Registers a provider pointing at the mock upstream, through the admin API. */
-  async function addProvider(slug: string, opts: { kind?: "openai-compatible" | "anthropic"; priority?: number; region?: string; isLocal?: boolean; withKey?: boolean; firstTokenTimeoutMs?: number } = {}) {
+  async function addProvider(
+    slug: string,
+    opts: {
+      kind?: "openai-compatible" | "anthropic";
+      priority?: number;
+      region?: string;
+      isLocal?: boolean;
+      withKey?: boolean;
+      firstTokenTimeoutMs?: number;
+    } = {},
+  ) {
     const kind = opts.kind ?? "openai-compatible";
     const res = await asAdmin("/api/admin/providers", {
       body: {
-        slug, name: slug, kind, base_url: kind === "anthropic" ? mock.url : `${mock.url}/v1`,
+        slug,
+        name: slug,
+        kind,
+        base_url: kind === "anthropic" ? mock.url : `${mock.url}/v1`,
         ...(opts.withKey === false ? {} : { api_key: "upstream-secret" }),
-        priority: opts.priority ?? 50, region: opts.region ?? "us", is_local: opts.isLocal ?? false,
+        priority: opts.priority ?? 50,
+        region: opts.region ?? "us",
+        is_local: opts.isLocal ?? false,
         first_token_timeout_ms: opts.firstTokenTimeoutMs ?? 3000,
         ...(opts.withKey === false ? { requires_key: true } : {}),
       },
@@ -68,12 +88,31 @@ export async function startGatewayFixture() {
     return res.json as { id: string; slug: string };
   }
 
-  async function addModel(provider: string, upstreamId: string, opts: { level?: "ECO" | "BALANCED" | "PRECISION"; input?: number; output?: number; latencyMs?: number; quality?: number; context?: number; capabilities?: string[] } = {}) {
+  async function addModel(
+    provider: string,
+    upstreamId: string,
+    opts: {
+      level?: "ECO" | "BALANCED" | "PRECISION";
+      input?: number;
+      output?: number;
+      latencyMs?: number;
+      quality?: number;
+      context?: number;
+      capabilities?: string[];
+    } = {},
+  ) {
     const res = await asAdmin("/api/admin/models", {
       body: {
-        provider, upstream_id: upstreamId, name: `${provider} ${upstreamId}`, power_level: opts.level ?? "BALANCED",
-        input_per_1m: opts.input ?? 1, output_per_1m: opts.output ?? 2, latency_ms: opts.latencyMs ?? 300,
-        quality: opts.quality ?? 8, context_tokens: opts.context ?? 32768, capabilities: opts.capabilities ?? ["chat", "tools"],
+        provider,
+        upstream_id: upstreamId,
+        name: `${provider} ${upstreamId}`,
+        power_level: opts.level ?? "BALANCED",
+        input_per_1m: opts.input ?? 1,
+        output_per_1m: opts.output ?? 2,
+        latency_ms: opts.latencyMs ?? 300,
+        quality: opts.quality ?? 8,
+        context_tokens: opts.context ?? 32768,
+        capabilities: opts.capabilities ?? ["chat", "tools"],
       },
     });
     if (res.status !== 201) throw new Error(`addModel ${upstreamId}: ${res.status} ${JSON.stringify(res.json)}`);
@@ -89,14 +128,33 @@ export async function startGatewayFixture() {
     const email = `${label}-${randomUUID().slice(0, 8)}@test.example`;
     const created = await createUser(db, { email, password: "account-password" });
     const key = (await createApiKey(db, created.id, { name: label })).key;
-    if (grantMicros) await postEntry(db, { userId: created.id, type: "GRANT", amountMicros: grantMicros, reference: "test grant" });
+    if (grantMicros)
+      await postEntry(db, { userId: created.id, type: "GRANT", amountMicros: grantMicros, reference: "test grant" });
     return { id: created.id, key, email, call: call(key) };
   }
 
   return {
     /** The environment a separate app process (tests/helpers/app-process.ts) needs to serve this fixture's database. */
-    appEnv: (extra: Record<string, string> = {}) => ({ DATABASE_URL: database.url, NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET!, SWITCHYARD_MASTER_KEY: process.env.SWITCHYARD_MASTER_KEY!, ...extra }),
-    db, url: database.url, app, mock, admin, user, adminKey, userKey, asAdmin, asUser, addProvider, addModel, grant, newCaller,
+    appEnv: (extra: Record<string, string> = {}) => ({
+      DATABASE_URL: database.url,
+      NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET!,
+      SWITCHYARD_MASTER_KEY: process.env.SWITCHYARD_MASTER_KEY!,
+      ...extra,
+    }),
+    db,
+    url: database.url,
+    app,
+    mock,
+    admin,
+    user,
+    adminKey,
+    userKey,
+    asAdmin,
+    asUser,
+    addProvider,
+    addModel,
+    grant,
+    newCaller,
     /** An API caller acting with any gateway key. */
     callAs: call,
     openai: (key = userKey) => new OpenAI({ baseURL: `${app.url}/api/v1`, apiKey: key, maxRetries: 0 }),

@@ -28,7 +28,11 @@ async function parseBody(request: Request): Promise<Record<string, unknown> | un
   return Object.fromEntries(new URLSearchParams(await request.text()));
 }
 
-export async function serveNextAuth(mod: Record<string, unknown>, request: Request, params: Record<string, string | string[]>): Promise<Response> {
+export async function serveNextAuth(
+  mod: Record<string, unknown>,
+  request: Request,
+  params: Record<string, string | string[]>,
+): Promise<Response> {
   const handle = mod[request.method] as ApiHandler;
   const url = new URL(request.url);
   const nextauth = params.nextauth;

@@ -29,7 +29,8 @@ const COLUMNS = `u.id, u.api, u.status, u.provider_slug, u.model_name, u.prompt_
   (SELECT status::text FROM reservations WHERE id = u.id) AS hold`;
 
 /** Settled: the row exists and the ledger charged it (or nothing was charged). */
-const isSettled = (r: SettledUsage | undefined): r is SettledUsage => r !== undefined && (r.ledger !== null || r.charged === "0");
+const isSettled = (r: SettledUsage | undefined): r is SettledUsage =>
+  r !== undefined && (r.ledger !== null || r.charged === "0");
 
 async function poll<T>(what: string, read: () => Promise<T | undefined>): Promise<T> {
   for (let i = 0; i < 150; i++) {
@@ -50,7 +51,11 @@ export function settledUsage(url: string, requestId: string): Promise<SettledUsa
 /** The user's newest `n` requests, newest first, once all are settled. */
 export function latestUsage(url: string, userId: string, n: number): Promise<SettledUsage[]> {
   return poll(`the newest ${n} requests of ${userId}`, async () => {
-    const rows = await sql<SettledUsage>(url, `SELECT ${COLUMNS} FROM usage_logs u WHERE u.user_id = $1 ORDER BY u.created_at DESC LIMIT $2`, [userId, n]);
+    const rows = await sql<SettledUsage>(
+      url,
+      `SELECT ${COLUMNS} FROM usage_logs u WHERE u.user_id = $1 ORDER BY u.created_at DESC LIMIT $2`,
+      [userId, n],
+    );
     return rows.length === n && rows.every(isSettled) ? rows : undefined;
   });
 }

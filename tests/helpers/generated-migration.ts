@@ -5,7 +5,11 @@
 // Usage: node --require ./scripts/node20-polyfills.cjs --import tsx tests/helpers/generated-migration.ts [schema...]
 import { dirname, join, resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import { diffMigrationSql, readMigrationList, readSchemaContainers } from "prisma-pglite/dist/migrations/schema-engine.js";
+import {
+  diffMigrationSql,
+  readMigrationList,
+  readSchemaContainers,
+} from "prisma-pglite/dist/migrations/schema-engine.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const schemas = process.argv.slice(2).map((p) => resolve(p));

@@ -5,7 +5,14 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import { bindMigrationAwareSqlAdapterFactory, ColumnTypeEnum, type SqlDriverAdapter, type SqlMigrationAwareDriverAdapterFactory, type SqlQuery, type SqlResultSet } from "@prisma/driver-adapter-utils";
+import {
+  bindMigrationAwareSqlAdapterFactory,
+  ColumnTypeEnum,
+  type SqlDriverAdapter,
+  type SqlMigrationAwareDriverAdapterFactory,
+  type SqlQuery,
+  type SqlResultSet,
+} from "@prisma/driver-adapter-utils";
 import type { SchemaContainer, SchemaEngine } from "@prisma/schema-engine-wasm/schema_engine_bg";
 
 type Runtime = typeof import("@prisma/schema-engine-wasm/schema_engine_bg");
@@ -15,7 +22,10 @@ let runtimePromise: Promise<Runtime> | undefined;
 function loadRuntime(): Promise<Runtime> {
   runtimePromise ??= (async () => {
     const runtime = await import("@prisma/schema-engine-wasm/schema_engine_bg");
-    const wasmPath = join(dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg")), "schema_engine_bg.wasm");
+    const wasmPath = join(
+      dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg")),
+      "schema_engine_bg.wasm",
+    );
     const instance = new WebAssembly.Instance(new WebAssembly.Module(await readFile(wasmPath)), {
       "./schema_engine_bg.js": runtime as unknown as WebAssembly.ModuleImports,
     });

@@ -21,7 +21,10 @@ beforeAll(async () => {
   ids.nokey = (await f.addProvider("nokey", { priority: 10, withKey: false })).id;
   // A platform key the mock refuses.
   ids.refused = (await f.addProvider("refused", { priority: 95 })).id;
-  const r = await f.asAdmin(`/api/admin/providers/${ids.refused}`, { method: "PATCH", body: { api_key: "sk-wrong-platform-key-123456" } });
+  const r = await f.asAdmin(`/api/admin/providers/${ids.refused}`, {
+    method: "PATCH",
+    body: { api_key: "sk-wrong-platform-key-123456" },
+  });
   expect(r.status).toBe(200);
   await f.addModel("good", "mock-small", { level: "BALANCED", quality: 7 });
   await f.addModel("refused", "mock-large", { level: "BALANCED", quality: 9 });
@@ -31,7 +34,14 @@ afterAll(() => f?.close());
 
 const modelListCalls = (path = "/v1/models") => f.mock.requests.filter((r) => r.method === "GET" && r.path === path);
 const completions = () => f.mock.requests.filter((r) => r.path.endsWith("/chat/completions"));
-const check = async (id: string) => (await sql<{ outcome: string; status: number | null; error: string | null }>(f.url, "SELECT outcome, status, error FROM provider_checks WHERE provider_id = $1", [id]))[0];
+const check = async (id: string) =>
+  (
+    await sql<{ outcome: string; status: number | null; error: string | null }>(
+      f.url,
+      "SELECT outcome, status, error FROM provider_checks WHERE provider_id = $1",
+      [id],
+    )
+  )[0];
 
 describe("an active check", () => {
   it("asks each provider's model list with its platform key, never a completion; no key means unconfigured, not down", async () => {
@@ -42,7 +52,9 @@ describe("an active check", () => {
     const calls = modelListCalls();
     // good (accepted key), refused (wrong key), keyless (no header): three calls; nokey: none.
     expect(calls).toHaveLength(3);
-    expect(calls.map((c) => c.headers.authorization ?? "(none)").sort()).toEqual(["(none)", "Bearer sk-wrong-platform-key-123456", "Bearer upstream-secret"].sort());
+    expect(calls.map((c) => c.headers.authorization ?? "(none)").sort()).toEqual(
+      ["(none)", "Bearer sk-wrong-platform-key-123456", "Bearer upstream-secret"].sort(),
+    );
     expect(await check(ids.good)).toMatchObject({ outcome: "ok", status: 200 });
     // A keyless provider is asked without a key (this mock wants one, so it says 401).
     expect(await check(ids.keyless)).toMatchObject({ outcome: "failed", status: 401 });
@@ -58,9 +70,15 @@ describe("an active check", () => {
     expect(card("refused")).toMatchObject({ state: "down", last_check: { outcome: "failed", status: 401 } });
     expect(JSON.stringify(cards)).not.toContain("sk-wrong-platform-key-123456");
     // The interval is the provider's own (null turns the checks off), set through the admin API.
-    const off = await f.asAdmin(`/api/admin/providers/${ids.keyless}`, { method: "PATCH", body: { check_interval_s: null } });
+    const off = await f.asAdmin(`/api/admin/providers/${ids.keyless}`, {
+      method: "PATCH",
+      body: { check_interval_s: null },
+    });
     expect(off.json).toMatchObject({ check_interval_s: null });
-    expect((await f.asAdmin(`/api/admin/providers/${ids.keyless}`, { method: "PATCH", body: { check_interval_s: 5 } })).status).toBe(400);
+    expect(
+      (await f.asAdmin(`/api/admin/providers/${ids.keyless}`, { method: "PATCH", body: { check_interval_s: 5 } }))
+        .status,
+    ).toBe(400);
     // Not due again until its interval has passed.
     f.mock.clearRequests();
     expect(await runDueChecks(f.db, () => masterKeyRing())).toBe(0);
@@ -70,7 +88,9 @@ describe("an active check", () => {
   it("routing skips a provider whose last check failed, without trying it, until a check passes", async () => {
     gateway().circuits?.invalidate();
     f.mock.clearRequests();
-    const res = await f.asUser("/api/v1/chat/completions", { body: { model: "balanced", messages: [{ role: "user", content: "hi" }] } });
+    const res = await f.asUser("/api/v1/chat/completions", {
+      body: { model: "balanced", messages: [{ role: "user", content: "hi" }] },
+    });
     expect(res.status).toBe(200);
     expect(res.json.model).toBe("good/mock-small");
     expect(res.headers.get("x-fallback-count")).toBe("0");
@@ -79,11 +99,17 @@ describe("an active check", () => {
     const listed = (await f.asUser("/api/v1/models")).json.data;
     const stateOf = (id: string) => listed.find((m: { id: string }) => m.id === id)?.switchyard.provider_state;
     expect([stateOf("refused/mock-large"), stateOf("good/mock-small")]).toEqual(["down", "up"]);
-    const route = await f.asUser("/api/v1/route", { body: { model: "balanced", messages: [{ role: "user", content: "hi" }] } });
-    expect(route.json.excluded.find((e: { model: string }) => e.model === "refused/mock-large").reason).toContain("unhealthy");
+    const route = await f.asUser("/api/v1/route", {
+      body: { model: "balanced", messages: [{ role: "user", content: "hi" }] },
+    });
+    expect(route.json.excluded.find((e: { model: string }) => e.model === "refused/mock-large").reason).toContain(
+      "unhealthy",
+    );
     // The admin fixes the key: the old check no longer counts, and the provider serves again.
     await f.asAdmin(`/api/admin/providers/${ids.refused}`, { method: "PATCH", body: { api_key: "upstream-secret" } });
-    const after = await f.asUser("/api/v1/chat/completions", { body: { model: "balanced", messages: [{ role: "user", content: "hi" }] } });
+    const after = await f.asUser("/api/v1/chat/completions", {
+      body: { model: "balanced", messages: [{ role: "user", content: "hi" }] },
+    });
     expect(after.json.model).toBe("refused/mock-large");
   });
 });
@@ -103,13 +129,19 @@ describe.runIf(dbKind() === "postgres")("one checker per cluster", () => {
     await new Promise((r) => setTimeout(r, window));
     // Rounds of one call per checkable provider, about one round per interval (5 in 3 s), not one
     // per process per interval.
-    const [{ n }] = (await sql<{ n: string }>(f.url, `SELECT count(*)::text AS n FROM providers WHERE enabled AND kind <> 'simulated' AND check_interval_s IS NOT NULL AND (api_key_ciphertext IS NOT NULL OR NOT requires_key)`)) as [{ n: string }];
+    const [{ n }] = (await sql<{ n: string }>(
+      f.url,
+      `SELECT count(*)::text AS n FROM providers WHERE enabled AND kind <> 'simulated' AND check_interval_s IS NOT NULL AND (api_key_ciphertext IS NOT NULL OR NOT requires_key)`,
+    )) as [{ n: string }];
     const perProvider = modelListCalls().length / Number(n);
     expect(perProvider).toBeGreaterThanOrEqual(3);
     expect(perProvider).toBeLessThanOrEqual(window / INTERVAL_MS + 1.5);
     expect(completions()).toHaveLength(0);
 
-    const [lease] = await sql<{ holder: string }>(f.url, "SELECT holder FROM cluster_leases WHERE name = 'health-checker'");
+    const [lease] = await sql<{ holder: string }>(
+      f.url,
+      "SELECT holder FROM cluster_leases WHERE name = 'health-checker'",
+    );
     const holderPid = Number(lease!.holder.split("-").pop());
     const holder = apps.find((a) => a.pid === holderPid)!;
     expect(holder).toBeDefined();
@@ -118,7 +150,10 @@ describe.runIf(dbKind() === "postgres")("one checker per cluster", () => {
     f.mock.clearRequests();
     await f.mock.waitFor((r) => r.method === "GET" && r.path === "/v1/models", 2 * INTERVAL_MS + 1_000);
     expect(Date.now() - killedAt).toBeLessThanOrEqual(2 * INTERVAL_MS + 1_000);
-    const [after] = await sql<{ holder: string }>(f.url, "SELECT holder FROM cluster_leases WHERE name = 'health-checker'");
+    const [after] = await sql<{ holder: string }>(
+      f.url,
+      "SELECT holder FROM cluster_leases WHERE name = 'health-checker'",
+    );
     expect(after!.holder).not.toBe(lease!.holder);
   });
 });

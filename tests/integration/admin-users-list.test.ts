@@ -12,7 +12,17 @@ import { sql } from "../setup/test-db.ts";
 let f: GatewayFixture;
 const run = randomUUID().slice(0, 6);
 
-type Row = { id: string; email: string; role: string; disabled: boolean; created_at: string; owed_usd: number; balance_usd: number; month_spend_usd: number; last_active_at: string | null };
+type Row = {
+  id: string;
+  email: string;
+  role: string;
+  disabled: boolean;
+  created_at: string;
+  owed_usd: number;
+  balance_usd: number;
+  month_spend_usd: number;
+  last_active_at: string | null;
+};
 type Page = { data: Row[]; next_cursor: string | null };
 
 beforeAll(async () => {
@@ -41,19 +51,32 @@ async function walk(query: Record<string, string | number>, between?: (page: num
   throw new Error("the cursor never ended");
 }
 
-const make = (local: string, role: "USER" | "ADMIN" | "FINANCE" = "USER") => createUser(f.db, { email: `${local}@${run}.list.test`, password: "list-password", role });
+const make = (local: string, role: "USER" | "ADMIN" | "FINANCE" = "USER") =>
+  createUser(f.db, { email: `${local}@${run}.list.test`, password: "list-password", role });
 
 describe("search and role filter", () => {
   const made: Record<string, string> = {};
   beforeAll(async () => {
-    for (const [local, role] of [["Alice.Search", "USER"], ["bob.search", "FINANCE"], ["carol", "ADMIN"], ["dave.search", "ADMIN"], ["under_score", "USER"], ["under-score", "USER"], ["100pct", "USER"]] as const) {
+    for (const [local, role] of [
+      ["Alice.Search", "USER"],
+      ["bob.search", "FINANCE"],
+      ["carol", "ADMIN"],
+      ["dave.search", "ADMIN"],
+      ["under_score", "USER"],
+      ["under-score", "USER"],
+      ["100pct", "USER"],
+    ] as const) {
       made[local.toLowerCase()] = (await make(local, role)).id;
     }
   });
 
   it("q matches a case-insensitive substring of the email", async () => {
     const res = await list({ q: `SEARCH@${run.toUpperCase()}` });
-    expect(res.data.map((u) => u.email).sort()).toEqual([`alice.search@${run}.list.test`, `bob.search@${run}.list.test`, `dave.search@${run}.list.test`]);
+    expect(res.data.map((u) => u.email).sort()).toEqual([
+      `alice.search@${run}.list.test`,
+      `bob.search@${run}.list.test`,
+      `dave.search@${run}.list.test`,
+    ]);
     expect(res.next_cursor).toBeNull();
     expect((await list({ q: `nobody-${run}` })).data).toEqual([]);
   });
@@ -74,7 +97,16 @@ describe("search and role filter", () => {
   });
 
   it("refuses malformed parameters with 400, and plain users with 403", async () => {
-    for (const query of ["role=ROOT", "role=admin", "limit=0", "limit=201", "limit=abc", "cursor=not-a-cursor", `cursor=${Buffer.from("2020-01-01|x").toString("base64url")}`, `q=${"x".repeat(300)}`]) {
+    for (const query of [
+      "role=ROOT",
+      "role=admin",
+      "limit=0",
+      "limit=201",
+      "limit=abc",
+      "cursor=not-a-cursor",
+      `cursor=${Buffer.from("2020-01-01|x").toString("base64url")}`,
+      `q=${"x".repeat(300)}`,
+    ]) {
       const res = await f.asAdmin(`/api/admin/users?${query}`);
       expect(res.status, query).toBe(400);
       expect(res.json.error.code).toBe("invalid_request");
@@ -91,7 +123,10 @@ describe("pagination", () => {
     const tied: string[] = [];
     for (let i = 0; i < 9; i++) tied.push((await make(`tied-${i}`)).id);
     // Users created in the same millisecond: only the id can order them.
-    await sql(f.url, "UPDATE users SET created_at = $1 WHERE id = ANY($2)", [new Date("2024-05-05T05:05:05.005Z"), tied]);
+    await sql(f.url, "UPDATE users SET created_at = $1 WHERE id = ANY($2)", [
+      new Date("2024-05-05T05:05:05.005Z"),
+      tied,
+    ]);
 
     const late: string[] = [];
     const seen = await walk({ limit: 4 }, async (page) => {
@@ -127,7 +162,11 @@ describe("money and activity columns", () => {
     // A charge from last month counts in the balance, not in this month's spend.
     await charge(spender.id, 1_000_000, 999_999);
     const monthStart = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), 1));
-    await sql(f.url, `UPDATE ledger_entries SET created_at = $1 WHERE amount_micros = -999999 AND account_id = (SELECT id FROM credit_accounts WHERE user_id = $2)`, [new Date(monthStart.getTime() - 3_600_000), spender.id]);
+    await sql(
+      f.url,
+      `UPDATE ledger_entries SET created_at = $1 WHERE amount_micros = -999999 AND account_id = (SELECT id FROM credit_accounts WHERE user_id = $2)`,
+      [new Date(monthStart.getTime() - 3_600_000), spender.id],
+    );
 
     const debtor = await make("debtor");
     await postEntry(f.db, { userId: debtor.id, type: "GRANT", amountMicros: 1_000_000, reference: "test grant" });
@@ -135,9 +174,22 @@ describe("money and activity columns", () => {
 
     const idle = await make("idle");
     const rows = (await list({ q: run, limit: 200 })).data;
-    expect(rows.find((u) => u.id === spender.id)).toMatchObject({ balance_usd: 2.765428, month_spend_usd: 1.234574, owed_usd: 0 });
-    expect(rows.find((u) => u.id === debtor.id)).toMatchObject({ balance_usd: -2.000003, month_spend_usd: 3.000003, owed_usd: 2.000003 });
-    expect(rows.find((u) => u.id === idle.id)).toMatchObject({ balance_usd: 0, month_spend_usd: 0, owed_usd: 0, last_active_at: null });
+    expect(rows.find((u) => u.id === spender.id)).toMatchObject({
+      balance_usd: 2.765428,
+      month_spend_usd: 1.234574,
+      owed_usd: 0,
+    });
+    expect(rows.find((u) => u.id === debtor.id)).toMatchObject({
+      balance_usd: -2.000003,
+      month_spend_usd: 3.000003,
+      owed_usd: 2.000003,
+    });
+    expect(rows.find((u) => u.id === idle.id)).toMatchObject({
+      balance_usd: 0,
+      month_spend_usd: 0,
+      owed_usd: 0,
+      last_active_at: null,
+    });
   });
 
   it("last active is the latest gateway request or gateway key use", async () => {
@@ -150,7 +202,11 @@ describe("money and activity columns", () => {
     const old = new Date("2024-02-03T04:05:06.789Z");
     const recent = new Date("2025-06-07T08:09:10.111Z");
     for (const at of [old, recent]) {
-      await sql(f.url, "INSERT INTO usage_logs (id, user_id, task_type, status, created_at) VALUES ($1, $2, 'chat', 'ok', $3)", [randomUUID(), byRequest.id, at]);
+      await sql(
+        f.url,
+        "INSERT INTO usage_logs (id, user_id, task_type, status, created_at) VALUES ($1, $2, 'chat', 'ok', $3)",
+        [randomUUID(), byRequest.id, at],
+      );
     }
     const bothKey = (await createApiKey(f.db, byRequest.id, { name: "old" })).id;
     await sql(f.url, "UPDATE api_keys SET last_used_at = $1 WHERE id = $2", [old, bothKey]);

@@ -20,7 +20,12 @@ beforeAll(async () => {
   await f.addModel("oai", "mock-small", { level: "BALANCED", input: 1, output: 2, quality: 9 });
   await f.addModel("claude", "claude-mock", { level: "BALANCED", input: 3, output: 15, quality: 8 });
   await f.grant(f.user.id, 10);
-  switchyard = createOpenAICompatible({ name: "switchyard", baseURL: `${f.app.url}/api/v1`, apiKey: f.userKey, includeUsage: true });
+  switchyard = createOpenAICompatible({
+    name: "switchyard",
+    baseURL: `${f.app.url}/api/v1`,
+    apiKey: f.userKey,
+    includeUsage: true,
+  });
 });
 afterAll(() => f?.close());
 beforeEach(() => f.reset());
@@ -33,7 +38,10 @@ function expectCharged(rows: SettledUsage[], usage: { inputTokens?: number; outp
     expect(row.ledger).toBe(row.charged);
   }
   const sum = (k: "prompt_tokens" | "completion_tokens") => rows.reduce((s, r) => s + r[k], 0);
-  expect({ input: usage.inputTokens, output: usage.outputTokens }).toEqual({ input: sum("prompt_tokens"), output: sum("completion_tokens") });
+  expect({ input: usage.inputTokens, output: usage.outputTokens }).toEqual({
+    input: sum("prompt_tokens"),
+    output: sum("completion_tokens"),
+  });
 }
 
 describe.each([
@@ -41,7 +49,11 @@ describe.each([
   { via: "an Anthropic upstream (translated)", model: "claude/claude-mock", provider: "claude" },
 ])("Vercel AI SDK through $via", ({ model, provider }) => {
   it("generateText", async () => {
-    const result = await generateText({ model: switchyard.chatModel(model), prompt: "hello there", maxOutputTokens: 64 });
+    const result = await generateText({
+      model: switchyard.chatModel(model),
+      prompt: "hello there",
+      maxOutputTokens: 64,
+    });
     expect(result.text.length).toBeGreaterThan(0);
     expect(result.finishReason).toBe("stop");
     expectCharged(await latestUsage(f.url, f.user.id, 1), result.usage, provider);

@@ -74,12 +74,17 @@ describe("accounts", () => {
   it("sign-in: email is case-insensitive, wrong passwords and unknown emails fail", async () => {
     const user = await createUser(db, { email: "  Alice.Smith@Example.COM ", password: PASSWORD });
     expect(user).toMatchObject({ email: "alice.smith@example.com", role: "USER", disabled: false });
-    expect(await verifyCredentials(db, "ALICE.smith@example.com", PASSWORD)).toMatchObject({ id: user.id, email: "alice.smith@example.com" });
+    expect(await verifyCredentials(db, "ALICE.smith@example.com", PASSWORD)).toMatchObject({
+      id: user.id,
+      email: "alice.smith@example.com",
+    });
     expect(await verifyCredentials(db, "alice.smith@example.com", PASSWORD + "!")).toBeNull();
     expect(await verifyCredentials(db, "nobody@example.com", PASSWORD)).toBeNull();
     expect(await verifyCredentials(db, "not an email", PASSWORD)).toBeNull();
     // The result never carries the password hash.
-    expect(Object.keys((await verifyCredentials(db, "alice.smith@example.com", PASSWORD))!)).not.toContain("passwordHash");
+    expect(Object.keys((await verifyCredentials(db, "alice.smith@example.com", PASSWORD))!)).not.toContain(
+      "passwordHash",
+    );
 
     await expectApiError(createUser(db, { email: "alice.smith@EXAMPLE.com", password: PASSWORD }), 409);
     expect(await db.user.count({ where: { email: "alice.smith@example.com" } })).toBe(1);
@@ -137,13 +142,25 @@ describe("resolveCaller", () => {
     const stored = await db.apiKey.findUnique({ where: { id: created.id } });
     expect(JSON.stringify(stored, (_k, v) => (typeof v === "bigint" ? String(v) : v))).not.toContain(created.key);
 
-    expect(await resolveCaller(db, bearer(created.key), SECRET)).toEqual({ userId: owner.id, email: owner.email, role: "USER", apiKeyId: created.id, fences: null, keyPrefix: created.prefix });
+    expect(await resolveCaller(db, bearer(created.key), SECRET)).toEqual({
+      userId: owner.id,
+      email: owner.email,
+      role: "USER",
+      apiKeyId: created.id,
+      fences: null,
+      keyPrefix: created.prefix,
+    });
     expect((await db.apiKey.findUnique({ where: { id: created.id } }))!.lastUsedAt).toBeInstanceOf(Date);
     // Case-insensitive scheme, surrounding whitespace.
-    expect(await resolveCaller(db, new Headers({ authorization: `  bearer   ${created.key} ` }), SECRET)).toMatchObject({ userId: owner.id });
+    expect(await resolveCaller(db, new Headers({ authorization: `  bearer   ${created.key} ` }), SECRET)).toMatchObject(
+      { userId: owner.id },
+    );
 
     await updateUser(db, owner.id, { role: "FINANCE" });
-    expect(await resolveCaller(other, bearer(created.key), SECRET)).toMatchObject({ userId: owner.id, role: "FINANCE" });
+    expect(await resolveCaller(other, bearer(created.key), SECRET)).toMatchObject({
+      userId: owner.id,
+      role: "FINANCE",
+    });
   });
 
   it("revoked, expired, unknown and malformed keys are 401, never a fallback to the session", async () => {
@@ -152,14 +169,20 @@ describe("resolveCaller", () => {
     await revokeApiKey(db, owner.id, revoked.id);
     await expectApiError(resolveCaller(db, bearer(revoked.key), SECRET), 401, "unauthorized");
 
-    const expiring = await createApiKey(db, owner.id, { name: "expiring", expires_at: new Date(Date.now() + 60_000).toISOString() });
+    const expiring = await createApiKey(db, owner.id, {
+      name: "expiring",
+      expires_at: new Date(Date.now() + 60_000).toISOString(),
+    });
     expect(await resolveCaller(db, bearer(expiring.key), SECRET)).toMatchObject({ userId: owner.id });
     await db.apiKey.update({ where: { id: expiring.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
     // Changed behind the app's back (as another process would): seen once the identity cache's 1 s is up.
     await new Promise((r) => setTimeout(r, 1_100));
     await expectApiError(resolveCaller(db, bearer(expiring.key), SECRET), 401);
     // Keys cannot be created already expired.
-    await expectApiError(createApiKey(db, owner.id, { name: "past", expires_at: new Date(Date.now() - 1000).toISOString() }), 400);
+    await expectApiError(
+      createApiKey(db, owner.id, { name: "past", expires_at: new Date(Date.now() - 1000).toISOString() }),
+      400,
+    );
 
     await expectApiError(resolveCaller(db, bearer(generateApiKey().key), SECRET), 401);
     for (const authorization of ["Basic dXNlcjpwYXNz", "Bearer", "Bearer a b", "Token sk-sy-abc"]) {
@@ -184,10 +207,19 @@ describe("resolveCaller", () => {
 
   it("a next-auth session cookie resolves to its user; a wrong secret, no cookie or a disabled user does not", async () => {
     const user = await createUser(db, { email: uniqueEmail("session"), password: PASSWORD, role: "FINANCE" });
-    expect(await resolveCaller(db, await sessionCookie(user.id), SECRET)).toEqual({ userId: user.id, email: user.email, role: "FINANCE", apiKeyId: null });
-    expect(await resolveCaller(db, await sessionCookie(user.id, SECRET, "__Secure-next-auth.session-token"), SECRET)).toMatchObject({ userId: user.id });
+    expect(await resolveCaller(db, await sessionCookie(user.id), SECRET)).toEqual({
+      userId: user.id,
+      email: user.email,
+      role: "FINANCE",
+      apiKeyId: null,
+    });
+    expect(
+      await resolveCaller(db, await sessionCookie(user.id, SECRET, "__Secure-next-auth.session-token"), SECRET),
+    ).toMatchObject({ userId: user.id });
 
-    expect(await resolveCaller(db, await sessionCookie(user.id, "some-other-secret-0123456789abcdef"), SECRET)).toBeNull();
+    expect(
+      await resolveCaller(db, await sessionCookie(user.id, "some-other-secret-0123456789abcdef"), SECRET),
+    ).toBeNull();
     expect(await resolveCaller(db, new Headers({ cookie: "next-auth.session-token=garbage" }), SECRET)).toBeNull();
     expect(await resolveCaller(db, new Headers(), SECRET)).toBeNull();
     expect(await resolveCaller(db, await sessionCookie("00000000-0000-7000-8000-000000000000"), SECRET)).toBeNull();

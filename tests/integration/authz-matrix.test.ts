@@ -30,7 +30,10 @@ async function call(key: string | null, method: HttpMethod, path: string, body?:
   const res = await fetch(`${f.app.url}${path}`, {
     method,
     redirect: "manual",
-    headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    headers: {
+      ...(key ? { authorization: `Bearer ${key}` } : {}),
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -50,20 +53,45 @@ beforeAll(async () => {
   await f.addProvider("az-byok", { priority: 10, withKey: false });
   keys.ADMIN = f.adminKey;
   keys.USER = f.userKey;
-  const finance = await createUser(f.db, { email: `finance-${randomUUID().slice(0, 8)}@test.example`, password: "finance-password", role: "FINANCE" });
+  const finance = await createUser(f.db, {
+    email: `finance-${randomUUID().slice(0, 8)}@test.example`,
+    password: "finance-password",
+    role: "FINANCE",
+  });
   keys.FINANCE = (await createApiKey(f.db, finance.id, { name: "finance" })).key;
-  const intruder = await createUser(f.db, { email: `intruder-${randomUUID().slice(0, 8)}@test.example`, password: "intruder-password" });
+  const intruder = await createUser(f.db, {
+    email: `intruder-${randomUUID().slice(0, 8)}@test.example`,
+    password: "intruder-password",
+  });
   intruderKey = (await createApiKey(f.db, intruder.id, { name: "intruder" })).key;
 
   // The plain user's things, which the intruder (and the admin, through these per-user routes) must not reach.
   const spare = await createApiKey(f.db, f.user.id, { name: "owned" });
   const conversation = await f.asUser("/api/conversations", { body: { title: "owned" } });
-  await f.asUser(`/api/conversations/${conversation.json.id}/messages`, { body: { messages: [{ role: "user", content: "mine" }] } });
+  await f.asUser(`/api/conversations/${conversation.json.id}/messages`, {
+    body: { messages: [{ role: "user", content: "mine" }] },
+  });
   const byok = await f.asUser("/api/byok", { body: { provider: "az-byok", api_key: "upstream-secret" } });
-  const chat = await f.asUser("/api/v1/chat/completions", { body: { model: "auto", messages: [{ role: "user", content: "hello" }] } });
-  for (const [what, res] of Object.entries({ conversation, byok, chat })) if (res.status >= 300) throw new Error(`setup ${what}: ${res.status} ${res.text}`);
-  await postEntry(f.db, { userId: f.user.id, type: "PURCHASE", amountMicros: 5_000_000, reference: "owned purchase", idempotencyKey: "stripe-session:cs_owned" });
-  Object.assign(owned, { key: spare.id, conversation: conversation.json.id, byok: byok.json.id, request: chat.headers.get("x-request-id")!, session: "cs_owned", spareKey: spare.key });
+  const chat = await f.asUser("/api/v1/chat/completions", {
+    body: { model: "auto", messages: [{ role: "user", content: "hello" }] },
+  });
+  for (const [what, res] of Object.entries({ conversation, byok, chat }))
+    if (res.status >= 300) throw new Error(`setup ${what}: ${res.status} ${res.text}`);
+  await postEntry(f.db, {
+    userId: f.user.id,
+    type: "PURCHASE",
+    amountMicros: 5_000_000,
+    reference: "owned purchase",
+    idempotencyKey: "stripe-session:cs_owned",
+  });
+  Object.assign(owned, {
+    key: spare.id,
+    conversation: conversation.json.id,
+    byok: byok.json.id,
+    request: chat.headers.get("x-request-id")!,
+    session: "cs_owned",
+    spareKey: spare.key,
+  });
 });
 afterAll(() => f?.close());
 
@@ -72,7 +100,10 @@ describe("authorization matrix", () => {
 
   it("every public route is a real route, with a reason", () => {
     for (const p of PUBLIC_ROUTES) {
-      expect(routes.map((r) => r.template), p.template).toContain(p.template);
+      expect(
+        routes.map((r) => r.template),
+        p.template,
+      ).toContain(p.template);
       expect(p.reason.length).toBeGreaterThan(10);
     }
   });
@@ -87,15 +118,18 @@ describe("authorization matrix", () => {
         const path = pathOf(route);
         const anonymous = await call(null, method, path);
         if (isPublic(route.template, method)) {
-          if (anonymous.status === 401 || anonymous.status === 403) wrong.push(`anonymous ${method}: ${anonymous.status} on a public route`);
+          if (anonymous.status === 401 || anonymous.status === 403)
+            wrong.push(`anonymous ${method}: ${anonymous.status} on a public route`);
         } else if (anonymous.status !== 401 || !saysDenied(path, anonymous.json, 401)) {
           wrong.push(`anonymous ${method}: ${anonymous.status}, expected 401`);
         }
         for (const role of ["USER", "FINANCE", "ADMIN"] as Role[]) {
           const res = await call(keys[role]!, method, path);
           const allowed = isPublic(route.template, method) || canEnter(role, area);
-          if (allowed && (res.status === 401 || res.status === 403)) wrong.push(`${role} ${method}: ${res.status}, expected to get past the door`);
-          if (!allowed && (res.status !== 403 || !saysDenied(path, res.json, 403))) wrong.push(`${role} ${method}: ${res.status}, expected 403`);
+          if (allowed && (res.status === 401 || res.status === 403))
+            wrong.push(`${role} ${method}: ${res.status}, expected to get past the door`);
+          if (!allowed && (res.status !== 403 || !saysDenied(path, res.json, 403)))
+            wrong.push(`${role} ${method}: ${res.status}, expected 403`);
         }
       }
       expect(wrong).toEqual([]);
@@ -106,7 +140,12 @@ describe("authorization matrix", () => {
 describe("one user's resources, reached by another", () => {
   // Each user-area route with a path param names something a user owns. A new one fails here until
   // it is listed, with what the intruder sends and how the owner checks nothing changed.
-  type Owned = { params: () => Record<string, string>; body?: Partial<Record<HttpMethod, unknown>>; intact: () => Promise<void>; answer?: (status: number, json: any) => boolean };
+  type Owned = {
+    params: () => Record<string, string>;
+    body?: Partial<Record<HttpMethod, unknown>>;
+    intact: () => Promise<void>;
+    answer?: (status: number, json: any) => boolean;
+  };
   const OWNED: Record<string, Owned> = {
     "/api/keys/[id]": {
       params: () => ({ id: owned.key! }),
@@ -119,7 +158,8 @@ describe("one user's resources, reached by another", () => {
     },
     "/api/byok/[id]": {
       params: () => ({ id: owned.byok! }),
-      intact: async () => expect((await f.asUser("/api/byok")).json.data.map((k: { id: string }) => k.id)).toContain(owned.byok),
+      intact: async () =>
+        expect((await f.asUser("/api/byok")).json.data.map((k: { id: string }) => k.id)).toContain(owned.byok),
     },
     "/api/conversations/[id]": {
       params: () => ({ id: owned.conversation! }),
@@ -133,7 +173,12 @@ describe("one user's resources, reached by another", () => {
     "/api/conversations/[id]/messages": {
       params: () => ({ id: owned.conversation! }),
       body: { POST: { messages: [{ role: "user", content: "planted" }] } },
-      intact: async () => expect((await f.asUser(`/api/conversations/${owned.conversation}`)).json.messages.map((m: { content: string }) => m.content)).toEqual(["mine"]),
+      intact: async () =>
+        expect(
+          (await f.asUser(`/api/conversations/${owned.conversation}`)).json.messages.map(
+            (m: { content: string }) => m.content,
+          ),
+        ).toEqual(["mine"]),
     },
     "/api/usage/requests/[id]": {
       params: () => ({ id: owned.request! }),
@@ -143,12 +188,16 @@ describe("one user's resources, reached by another", () => {
     "/api/credits/purchases/[sessionId]": {
       params: () => ({ sessionId: owned.session! }),
       answer: (status, json) => status === 200 && json.status === "pending" && json.amount_usd === null,
-      intact: async () => expect((await f.asUser(`/api/credits/purchases/${owned.session}`)).json.status).toBe("credited"),
+      intact: async () =>
+        expect((await f.asUser(`/api/credits/purchases/${owned.session}`)).json.status).toBe("credited"),
     },
   };
 
   it("lists every user-area route that takes a path param", () => {
-    const withParams = apiRoutes().filter((r) => r.params.length && expectedArea(r.template) === "user" && !PUBLIC_ROUTES.some((p) => p.template === r.template));
+    const withParams = apiRoutes().filter(
+      (r) =>
+        r.params.length && expectedArea(r.template) === "user" && !PUBLIC_ROUTES.some((p) => p.template === r.template),
+    );
     expect(withParams.map((r) => r.template).sort()).toEqual(Object.keys(OWNED).sort());
   });
 
@@ -157,11 +206,16 @@ describe("one user's resources, reached by another", () => {
       const route = apiRoutes().find((r) => r.template === template)!;
       const methods = await routeMethods(route);
       const wrong: string[] = [];
-      for (const [who, key] of [["another user", intruderKey], ["an admin", f.adminKey]] as const) {
+      for (const [who, key] of [
+        ["another user", intruderKey],
+        ["an admin", f.adminKey],
+      ] as const) {
         // Reads and changes first, deletions last, so a wrongly allowed change is still visible.
         for (const method of [...methods].sort((a, b) => Number(a === "DELETE") - Number(b === "DELETE"))) {
           const res = await call(key, method, pathOf(route, spec.params()), spec.body?.[method]);
-          const ok = spec.answer ? spec.answer(res.status, res.json) : res.status === 404 && res.json?.error?.code === "not_found";
+          const ok = spec.answer
+            ? spec.answer(res.status, res.json)
+            : res.status === 404 && res.json?.error?.code === "not_found";
           if (!ok) wrong.push(`${who} ${method}: ${res.status} ${JSON.stringify(res.json)}`);
         }
       }

@@ -26,8 +26,13 @@ afterAll(() => f?.close());
 
 const masterKey = () => Buffer.from(process.env.SWITCHYARD_MASTER_KEY!, "base64");
 /** Stores a BYOK key as the app does, with the provider's check answered by the test (the mock only knows one key). */
-const storeKey = (userId: string, provider: string, apiKey: string) => addByokKey(f.db, userId, { provider, api_key: apiKey, save_unverified: false }, masterKey(), { checkKey: async () => ({ outcome: "accepted" }) });
-const chat = (model: string, extra: Record<string, unknown> = {}) => ({ body: { model, max_tokens: 10, messages: [{ role: "user", content: "hello" }], ...extra } });
+const storeKey = (userId: string, provider: string, apiKey: string) =>
+  addByokKey(f.db, userId, { provider, api_key: apiKey, save_unverified: false }, masterKey(), {
+    checkKey: async () => ({ outcome: "accepted" }),
+  });
+const chat = (model: string, extra: Record<string, unknown> = {}) => ({
+  body: { model, max_tokens: 10, messages: [{ role: "user", content: "hello" }], ...extra },
+});
 
 describe("the BYOK fee", () => {
   afterAll(() => f.asAdmin("/api/admin/settings", { method: "PATCH", body: { byok_fee_percent: 0 } }));
@@ -41,7 +46,9 @@ describe("the BYOK fee", () => {
     expect(free.json.usage.cost).toBe(0);
     expect(free.headers.get("x-byok-fee-percent")).toBeNull();
 
-    expect((await f.asAdmin("/api/admin/settings", { method: "PATCH", body: { byok_fee_percent: 5 } })).status).toBe(200);
+    expect((await f.asAdmin("/api/admin/settings", { method: "PATCH", body: { byok_fee_percent: 5 } })).status).toBe(
+      200,
+    );
     const json = await caller.call("/api/v1/chat/completions", chat("own/own-m"));
     expect(json.status).toBe(200);
     // 10 output tokens × $0.001 = $0.01 list cost; 5 % of it = $0.0005.
@@ -110,7 +117,9 @@ describe("a key the provider refuses during traffic", () => {
     expect(first.status).toBe(502);
     const again = await caller.call("/api/v1/chat/completions", chat("own/own-m"));
     expect(again.status).toBe(503);
-    expect(again.json.error.message).toMatch(/your key for own was refused by the provider at .*401.*replace it on the Keys page/);
+    expect(again.json.error.message).toMatch(
+      /your key for own was refused by the provider at .*401.*replace it on the Keys page/,
+    );
     expect(again.json.error.message).not.toContain("fedcba9876543210");
   });
 });

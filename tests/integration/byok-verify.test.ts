@@ -27,13 +27,21 @@ async function listen(server: Server): Promise<string> {
 }
 
 /** A provider through the admin API, needing the user's key (no platform key). */
-async function provider(slug: string, name: string, baseUrl: string, kind: "openai-compatible" | "anthropic" = "openai-compatible") {
-  const res = await f.asAdmin("/api/admin/providers", { body: { slug, name, kind, base_url: baseUrl, requires_key: true, priority: 50, region: "us" } });
+async function provider(
+  slug: string,
+  name: string,
+  baseUrl: string,
+  kind: "openai-compatible" | "anthropic" = "openai-compatible",
+) {
+  const res = await f.asAdmin("/api/admin/providers", {
+    body: { slug, name, kind, base_url: baseUrl, requires_key: true, priority: 50, region: "us" },
+  });
   expect(res.status, res.text).toBe(201);
   return res.json as { id: string };
 }
 
-const byokOf = async (c: FixtureCaller, slug: string) => ((await c.call("/api/byok")).json.data as Record<string, unknown>[]).find((k) => k.provider === slug);
+const byokOf = async (c: FixtureCaller, slug: string) =>
+  ((await c.call("/api/byok")).json.data as Record<string, unknown>[]).find((k) => k.provider === slug);
 
 beforeAll(async () => {
   f = await startGatewayFixture();
@@ -51,7 +59,11 @@ beforeAll(async () => {
   });
   downUrl = `${await listen(down)}/v1`;
   await provider("vk-503", "Down Provider", downUrl);
-  const finance = await createUser(f.db, { email: `finance-${randomUUID().slice(0, 8)}@test.example`, password: "finance-password", role: "FINANCE" });
+  const finance = await createUser(f.db, {
+    email: `finance-${randomUUID().slice(0, 8)}@test.example`,
+    password: "finance-password",
+    role: "FINANCE",
+  });
   financeKey = (await createApiKey(f.db, finance.id, { name: "finance" })).key;
 }, 120_000);
 
@@ -67,12 +79,25 @@ describe("adding a key checks it with the provider first", () => {
     const before = Date.now();
     const res = await c.call("/api/byok", { body: { provider: "vk", api_key: GOOD } });
     expect(res.status, res.text).toBe(201);
-    expect(res.json).toMatchObject({ provider: "vk", provider_name: "Verify Mock", status: "verified", invalid_at: null, invalid_reason: null });
+    expect(res.json).toMatchObject({
+      provider: "vk",
+      provider_name: "Verify Mock",
+      status: "verified",
+      invalid_at: null,
+      invalid_reason: null,
+    });
     expect(Date.parse(res.json.verified_at)).toBeGreaterThanOrEqual(before - 1000);
     const asked = f.mock.requests.filter((r) => r.path === "/v1/models");
     expect(asked).toHaveLength(1);
-    expect(asked[0]).toMatchObject({ method: "GET", headers: expect.objectContaining({ authorization: `Bearer ${GOOD}` }) });
-    expect(await byokOf(c, "vk")).toMatchObject({ id: res.json.id, status: "verified", verified_at: res.json.verified_at });
+    expect(asked[0]).toMatchObject({
+      method: "GET",
+      headers: expect.objectContaining({ authorization: `Bearer ${GOOD}` }),
+    });
+    expect(await byokOf(c, "vk")).toMatchObject({
+      id: res.json.id,
+      status: "verified",
+      verified_at: res.json.verified_at,
+    });
   });
 
   it("asks Anthropic's /v1/models with x-api-key and anthropic-version", async () => {
@@ -98,7 +123,9 @@ describe("adding a key checks it with the provider first", () => {
     expect(await byokOf(c, "vk")).toBeUndefined();
     expect(await f.db.userProviderKey.count({ where: { userId: c.id } })).toBe(0);
     // save_unverified does not keep a key the provider refused.
-    expect((await c.call("/api/byok", { body: { provider: "vk", api_key: wrong, save_unverified: true } })).json.error.code).toBe("byok_key_rejected");
+    expect(
+      (await c.call("/api/byok", { body: { provider: "vk", api_key: wrong, save_unverified: true } })).json.error.code,
+    ).toBe("byok_key_rejected");
     expect(await f.db.userProviderKey.count({ where: { userId: c.id } })).toBe(0);
   });
 
@@ -106,8 +133,14 @@ describe("adding a key checks it with the provider first", () => {
     const c = await f.newCaller("replace-refused");
     const first = await c.call("/api/byok", { body: { provider: "vk", api_key: GOOD } });
     expect(first.status).toBe(201);
-    expect((await c.call("/api/byok", { body: { provider: "vk", api_key: "sk-not-the-right-one-123" } })).status).toBe(400);
-    expect(await byokOf(c, "vk")).toMatchObject({ id: first.json.id, key_prefix: first.json.key_prefix, status: "verified" });
+    expect((await c.call("/api/byok", { body: { provider: "vk", api_key: "sk-not-the-right-one-123" } })).status).toBe(
+      400,
+    );
+    expect(await byokOf(c, "vk")).toMatchObject({
+      id: first.json.id,
+      key_prefix: first.json.key_prefix,
+      status: "verified",
+    });
     expect((await loadCallerKeys(f.db, c.id)).size).toBe(1);
   });
 
@@ -116,13 +149,23 @@ describe("adding a key checks it with the provider first", () => {
     const key = `sk-unreachable-${randomUUID().slice(0, 8)}`;
     const res = await c.call("/api/byok", { body: { provider: "vk-closed", api_key: key } });
     expect(res.status, res.text).toBe(424);
-    expect(res.json.error).toMatchObject({ code: "provider_unreachable", message: `Could not reach Closed Port (connection refused at ${closedUrl}) to check the key. Save it unverified?` });
+    expect(res.json.error).toMatchObject({
+      code: "provider_unreachable",
+      message: `Could not reach Closed Port (connection refused at ${closedUrl}) to check the key. Save it unverified?`,
+    });
     expect(await f.db.userProviderKey.count({ where: { userId: c.id } })).toBe(0);
-    expect((await c.call("/api/byok", { body: { provider: "vk-closed", api_key: key, save_unverified: false } })).status).toBe(424);
+    expect(
+      (await c.call("/api/byok", { body: { provider: "vk-closed", api_key: key, save_unverified: false } })).status,
+    ).toBe(424);
 
     const kept = await c.call("/api/byok", { body: { provider: "vk-closed", api_key: key, save_unverified: true } });
     expect(kept.status, kept.text).toBe(201);
-    expect(kept.json).toMatchObject({ provider: "vk-closed", status: "unverified", verified_at: null, invalid_at: null });
+    expect(kept.json).toMatchObject({
+      provider: "vk-closed",
+      status: "unverified",
+      verified_at: null,
+      invalid_at: null,
+    });
     expect(await byokOf(c, "vk-closed")).toMatchObject({ id: kept.json.id, status: "unverified", verified_at: null });
   });
 
@@ -130,7 +173,10 @@ describe("adding a key checks it with the provider first", () => {
     const c = await f.newCaller("down");
     const res = await c.call("/api/byok", { body: { provider: "vk-503", api_key: "sk-down-provider-key" } });
     expect(res.status, res.text).toBe(424);
-    expect(res.json.error).toMatchObject({ code: "provider_unreachable", message: `Could not reach Down Provider (HTTP 503 at ${downUrl}) to check the key. Save it unverified?` });
+    expect(res.json.error).toMatchObject({
+      code: "provider_unreachable",
+      message: `Could not reach Down Provider (HTTP 503 at ${downUrl}) to check the key. Save it unverified?`,
+    });
     expect(await f.db.userProviderKey.count({ where: { userId: c.id } })).toBe(0);
   });
 
@@ -140,7 +186,11 @@ describe("adding a key checks it with the provider first", () => {
     for (const api_key of ["sk-has a space-123", "sk-ünïcode-12345"]) {
       const res = await c.call("/api/byok", { body: { provider: "vk", api_key } });
       expect(res.status).toBe(400);
-      expect(res.json.error).toMatchObject({ code: "invalid_request", param: "api_key", message: "API key can only hold letters, digits and symbols, without spaces" });
+      expect(res.json.error).toMatchObject({
+        code: "invalid_request",
+        param: "api_key",
+        message: "API key can only hold letters, digits and symbols, without spaces",
+      });
     }
     expect(f.mock.requests.filter((r) => r.path === "/v1/models")).toHaveLength(0);
   });
@@ -158,7 +208,14 @@ describe("a key the provider refuses in traffic", () => {
 
     const leaked = `sk-proj-${randomUUID().replace(/-/g, "")}`;
     const before = Date.now();
-    expect(await markByokInvalid(f.db, added.json.id, `Incorrect API key provided: ${leaked}. (Authorization: Bearer ${leaked})`, { secrets: [leaked] })).toBe(true);
+    expect(
+      await markByokInvalid(
+        f.db,
+        added.json.id,
+        `Incorrect API key provided: ${leaked}. (Authorization: Bearer ${leaked})`,
+        { secrets: [leaked] },
+      ),
+    ).toBe(true);
 
     // Routing no longer sees the key (vk has no platform key, so its model is not offered).
     expect((await loadCallerKeys(f.db, c.id)).has(providerId)).toBe(false);
@@ -169,13 +226,20 @@ describe("a key the provider refuses in traffic", () => {
     expect(shown!.invalid_reason).toMatch(/^Incorrect API key provided: \[redacted\]/);
     expect(JSON.stringify(shown)).not.toContain(leaked.slice(8));
     // The Models page no longer counts it as a key the user has.
-    const keyed = ((await c.call("/api/byok/providers")).json.data as { slug: string; has_own_key: boolean }[]).find((p) => p.slug === "vk");
+    const keyed = ((await c.call("/api/byok/providers")).json.data as { slug: string; has_own_key: boolean }[]).find(
+      (p) => p.slug === "vk",
+    );
     expect(keyed?.has_own_key).toBe(false);
 
     // Replacing the key clears the mark.
     const replaced = await c.call("/api/byok", { body: { provider: "vk", api_key: GOOD } });
     expect(replaced.status).toBe(201);
-    expect(replaced.json).toMatchObject({ id: added.json.id, status: "verified", invalid_at: null, invalid_reason: null });
+    expect(replaced.json).toMatchObject({
+      id: added.json.id,
+      status: "verified",
+      invalid_at: null,
+      invalid_reason: null,
+    });
     expect(await models()).toContain("vk/vk-model");
   });
 
@@ -204,8 +268,13 @@ describe("the BYOK fee", () => {
     expect((await f.asUser("/api/byok/providers")).json.byok_fee_percent).toBe(5.25);
 
     // Changing sign-up alone keeps the fee, and the other way round.
-    expect((await f.asAdmin("/api/admin/settings", { method: "PATCH", body: { signup_enabled: false } })).json).toEqual({ signup_enabled: false, byok_fee_percent: 5.25 });
-    expect((await f.asAdmin("/api/admin/settings", { method: "PATCH", body: { signup_enabled: true, byok_fee_percent: 0 } })).json).toEqual({ signup_enabled: true, byok_fee_percent: 0 });
+    expect((await f.asAdmin("/api/admin/settings", { method: "PATCH", body: { signup_enabled: false } })).json).toEqual(
+      { signup_enabled: false, byok_fee_percent: 5.25 },
+    );
+    expect(
+      (await f.asAdmin("/api/admin/settings", { method: "PATCH", body: { signup_enabled: true, byok_fee_percent: 0 } }))
+        .json,
+    ).toEqual({ signup_enabled: true, byok_fee_percent: 0 });
     expect(await byokFeeBasisPoints(f.db)).toBe(0);
   });
 
@@ -213,7 +282,9 @@ describe("the BYOK fee", () => {
     await f.asAdmin("/api/admin/settings", { method: "PATCH", body: { byok_fee_percent: 3 } });
     for (const key of [f.userKey, financeKey]) {
       const as = f.callAs(key);
-      expect((await as("/api/admin/settings", { method: "PATCH", body: { byok_fee_percent: 50 } })).json.error.code).toBe("forbidden");
+      expect(
+        (await as("/api/admin/settings", { method: "PATCH", body: { byok_fee_percent: 50 } })).json.error.code,
+      ).toBe("forbidden");
       expect((await as("/api/admin/settings")).status).toBe(403);
     }
     expect(await byokFeeBasisPoints(f.db)).toBe(300);

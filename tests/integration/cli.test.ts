@@ -31,7 +31,10 @@ describe("cli with DATABASE_URL", () => {
   });
 
   it("user create makes a user with the given role that can sign in; a duplicate email is refused", async () => {
-    const created = await cli(["user", "create", "--email", "Carol@Example.com", "--password", PASSWORD, "--role", "admin"], env);
+    const created = await cli(
+      ["user", "create", "--email", "Carol@Example.com", "--password", PASSWORD, "--role", "admin"],
+      env,
+    );
     expect(created.code, explain(created)).toBe(0);
     const user = await db.user.findUnique({ where: { email: "carol@example.com" } });
     expect(user).toMatchObject({ role: "ADMIN", disabled: false });
@@ -76,8 +79,14 @@ describe("cli with DATABASE_URL", () => {
     const key = lastLine(result);
     expect(key).toMatch(/^sk-sy-[A-Za-z0-9_-]{43}$/);
     const dave = (await db.user.findUnique({ where: { email: "dave@example.com" } }))!;
-    expect(await resolveCaller(db, new Headers({ authorization: `Bearer ${key}` }), "unused-secret")).toMatchObject({ userId: dave.id, email: "dave@example.com", role: "USER" });
-    expect(await db.apiKey.findMany({ where: { userId: dave.id }, select: { name: true } })).toEqual([{ name: "ci runner" }]);
+    expect(await resolveCaller(db, new Headers({ authorization: `Bearer ${key}` }), "unused-secret")).toMatchObject({
+      userId: dave.id,
+      email: "dave@example.com",
+      role: "USER",
+    });
+    expect(await db.apiKey.findMany({ where: { userId: dave.id }, select: { name: true } })).toEqual([
+      { name: "ci runner" },
+    ]);
 
     await db.user.update({ where: { id: dave.id }, data: { disabled: true } });
     const [unknown, disabled] = await Promise.all([
@@ -105,7 +114,10 @@ describe.runIf(dbKind() === "pglite")("cli with the embedded database of DATA_DI
 
   it("opens (and migrates) the database itself when no server runs, and goes through the server when one does", async () => {
     const env = { DATA_DIR: dir };
-    const offline = await cli(["user", "create", "--email", "owner@example.com", "--password", PASSWORD, "--role", "ADMIN"], env);
+    const offline = await cli(
+      ["user", "create", "--email", "owner@example.com", "--password", PASSWORD, "--role", "ADMIN"],
+      env,
+    );
     expect(offline.code, explain(offline)).toBe(0);
     expect(offline.stdout).toMatch(/created ADMIN owner@example\.com/);
     expect(findRunningEmbedded(dir)).toBeUndefined(); // it closed the database again
@@ -115,7 +127,9 @@ describe.runIf(dbKind() === "pglite")("cli with the embedded database of DATA_DI
     try {
       // The first user persisted, and the CLI's own bootstrap migrated and seeded the database.
       expect(await db.user.findUnique({ where: { email: "owner@example.com" } })).toMatchObject({ role: "ADMIN" });
-      const applied = await db.$queryRawUnsafe<{ migration_name: string }[]>(`SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL ORDER BY migration_name`);
+      const applied = await db.$queryRawUnsafe<{ migration_name: string }[]>(
+        `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL ORDER BY migration_name`,
+      );
       expect(applied.map((r) => r.migration_name)).toEqual(readMigrations(MIGRATIONS_DIR).map((m) => m.name));
       expect(await db.provider.count()).toBeGreaterThan(0);
 
@@ -130,7 +144,9 @@ describe.runIf(dbKind() === "pglite")("cli with the embedded database of DATA_DI
 
       expect(await db.user.findUnique({ where: { email: "second@example.com" } })).toMatchObject({ role: "USER" });
       const owner = await db.user.findUnique({ where: { email: "owner@example.com" } });
-      expect(await resolveCaller(db, new Headers({ authorization: `Bearer ${lastLine(keyed)}` }), "unused")).toMatchObject({ userId: owner!.id, role: "ADMIN" });
+      expect(
+        await resolveCaller(db, new Headers({ authorization: `Bearer ${lastLine(keyed)}` }), "unused"),
+      ).toMatchObject({ userId: owner!.id, role: "ADMIN" });
     } finally {
       await db.$disconnect();
       await server.stop();

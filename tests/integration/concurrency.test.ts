@@ -31,10 +31,17 @@ beforeAll(async () => {
 afterAll(() => f?.close());
 
 async function newCaller(label: string) {
-  const user = await createUser(f.db, { email: `${label}-${randomUUID().slice(0, 8)}@test.example`, password: "caller-password" });
+  const user = await createUser(f.db, {
+    email: `${label}-${randomUUID().slice(0, 8)}@test.example`,
+    password: "caller-password",
+  });
   const key = (await createApiKey(f.db, user.id, { name: label })).key;
   await f.grant(user.id, (AFFORDABLE * HOLD) / 1e6);
-  expect(await getBalance(f.db, user.id)).toEqual({ balanceMicros: AFFORDABLE * HOLD, reservedMicros: 0, availableMicros: AFFORDABLE * HOLD });
+  expect(await getBalance(f.db, user.id)).toEqual({
+    balanceMicros: AFFORDABLE * HOLD,
+    reservedMicros: 0,
+    availableMicros: AFFORDABLE * HOLD,
+  });
   return { id: user.id, key };
 }
 
@@ -43,7 +50,12 @@ async function chat(baseUrl: string, key: string, i: number) {
     method: "POST",
     headers: { Authorization: `Bearer ${key}`, "content-type": "application/json" },
     // Every other request streams: a stream holds its credits for its whole length.
-    body: JSON.stringify({ model: "balanced", max_tokens: MAX_TOKENS, stream: i % 2 === 1, messages: [{ role: "user", content: `request ${i}` }] }),
+    body: JSON.stringify({
+      model: "balanced",
+      max_tokens: MAX_TOKENS,
+      stream: i % 2 === 1,
+      messages: [{ role: "user", content: `request ${i}` }],
+    }),
   });
   const text = await res.text();
   return { status: res.status, text };
@@ -53,9 +65,11 @@ async function assertOutcome(userId: string, results: { status: number; text: st
   const byStatus = new Map<number, number>();
   for (const r of results) byStatus.set(r.status, (byStatus.get(r.status) ?? 0) + 1);
   expect(Object.fromEntries(byStatus)).toEqual({ 200: AFFORDABLE, 402: REQUESTS - AFFORDABLE });
-  for (const r of results.filter((x) => x.status === 402)) expect(JSON.parse(r.text).error).toMatchObject({ code: "insufficient_credits", type: "insufficient_quota" });
+  for (const r of results.filter((x) => x.status === 402))
+    expect(JSON.parse(r.text).error).toMatchObject({ code: "insufficient_credits", type: "insufficient_quota" });
   // Every served reply is whole (a stream ends with [DONE]).
-  for (const r of results.filter((x) => x.status === 200)) expect(r.text.includes('"choices"') && (!r.text.startsWith("data:") || r.text.includes("data: [DONE]"))).toBe(true);
+  for (const r of results.filter((x) => x.status === 200))
+    expect(r.text.includes('"choices"') && (!r.text.startsWith("data:") || r.text.includes("data: [DONE]"))).toBe(true);
 
   expect(await getBalance(f.db, userId)).toEqual({ balanceMicros: 0, reservedMicros: 0, availableMicros: 0 });
   const charges = await sql<{ amount: string; n: string }>(
@@ -65,7 +79,10 @@ async function assertOutcome(userId: string, results: { status: number; text: st
     [userId],
   );
   expect(charges).toEqual([{ amount: String(-HOLD), n: String(AFFORDABLE) }]);
-  const negative = await sql<{ n: string }>(f.url, "SELECT count(*)::text AS n FROM ledger_entries WHERE balance_after_micros < 0");
+  const negative = await sql<{ n: string }>(
+    f.url,
+    "SELECT count(*)::text AS n FROM ledger_entries WHERE balance_after_micros < 0",
+  );
   expect(negative[0]!.n).toBe("0");
   const held = await sql<{ status: string; n: string }>(
     f.url,
@@ -101,10 +118,14 @@ describe("64 concurrent requests against a balance that affords 10", () => {
       const caller = await newCaller("two-processes");
       f.mock.clearRequests();
       // Warm both processes (route modules, catalog) so the race is about credits, not start-up.
-      const warm = await Promise.all(apps.map((a) => fetch(`${a.url}/api/v1/models`, { headers: { Authorization: `Bearer ${caller.key}` } })));
+      const warm = await Promise.all(
+        apps.map((a) => fetch(`${a.url}/api/v1/models`, { headers: { Authorization: `Bearer ${caller.key}` } })),
+      );
       expect(warm.map((r) => r.status)).toEqual([200, 200]);
 
-      const results = await Promise.all(Array.from({ length: REQUESTS }, (_, i) => chat(apps[i % 2]!.url, caller.key, i)));
+      const results = await Promise.all(
+        Array.from({ length: REQUESTS }, (_, i) => chat(apps[i % 2]!.url, caller.key, i)),
+      );
       await assertOutcome(caller.id, results);
       expect(f.mock.requests.filter((r) => r.path === "/v1/chat/completions")).toHaveLength(AFFORDABLE);
     });

@@ -26,7 +26,10 @@ describe("a conversation's power level", () => {
     const newer = (await f.asUser("/api/conversations", { body: { title: "newer" } })).json;
     expect(older.power_level).toBeNull();
 
-    const patched = await f.asUser(`/api/conversations/${older.id}`, { method: "PATCH", body: { power_level: "PRECISION" } });
+    const patched = await f.asUser(`/api/conversations/${older.id}`, {
+      method: "PATCH",
+      body: { power_level: "PRECISION" },
+    });
     expect(patched.status, patched.text).toBe(200);
     expect(patched.json).toMatchObject({ id: older.id, title: "older", power_level: "PRECISION" });
     expect((await f.asUser(`/api/conversations/${older.id}`)).json.power_level).toBe("PRECISION");
@@ -41,7 +44,10 @@ describe("a conversation's power level", () => {
     const renamed = await f.asUser(`/api/conversations/${older.id}`, { method: "PATCH", body: { title: "renamed" } });
     expect(renamed.json).toMatchObject({ title: "renamed", power_level: "PRECISION" });
     // null clears it: the user's default applies again.
-    expect((await f.asUser(`/api/conversations/${older.id}`, { method: "PATCH", body: { power_level: null } })).json.power_level).toBeNull();
+    expect(
+      (await f.asUser(`/api/conversations/${older.id}`, { method: "PATCH", body: { power_level: null } })).json
+        .power_level,
+    ).toBeNull();
   });
 
   it("refuses an unknown level, an empty patch and someone else's conversation", async () => {
@@ -50,7 +56,9 @@ describe("a conversation's power level", () => {
     expect(bad.status).toBe(400);
     expect(bad.json.error.param).toBe("power_level");
     expect((await f.asUser(`/api/conversations/${mine.id}`, { method: "PATCH", body: {} })).status).toBe(400);
-    expect((await f.asAdmin(`/api/conversations/${mine.id}`, { method: "PATCH", body: { power_level: "ECO" } })).status).toBe(404);
+    expect(
+      (await f.asAdmin(`/api/conversations/${mine.id}`, { method: "PATCH", body: { power_level: "ECO" } })).status,
+    ).toBe(404);
     expect((await f.asUser(`/api/conversations/${mine.id}`)).json.power_level).toBeNull();
   });
 });
@@ -61,13 +69,23 @@ describe("GET /api/byok/providers", () => {
     const asOther = f.callAs((await createApiKey(f.db, other.id, { name: "other" })).key);
 
     const before = (await asOther("/api/byok/providers")).json.data as Record<string, unknown>[];
-    expect(before.find((p) => p.slug === "keyed")).toEqual({ slug: "keyed", name: "keyed", has_platform_key: false, has_own_key: false, models: 2 });
+    expect(before.find((p) => p.slug === "keyed")).toEqual({
+      slug: "keyed",
+      name: "keyed",
+      has_platform_key: false,
+      has_own_key: false,
+      models: 2,
+    });
     // A provider with a platform key needs no key of the user's own.
     expect(before.find((p) => p.slug === "platform")).toMatchObject({ has_platform_key: true, models: 1 });
 
     expect((await asOther("/api/byok", { body: { provider: "keyed", api_key: "upstream-secret" } })).status).toBe(201);
-    expect(((await asOther("/api/byok/providers")).json.data as Record<string, unknown>[]).find((p) => p.slug === "keyed")).toMatchObject({ has_own_key: true, models: 2 });
+    expect(
+      ((await asOther("/api/byok/providers")).json.data as Record<string, unknown>[]).find((p) => p.slug === "keyed"),
+    ).toMatchObject({ has_own_key: true, models: 2 });
     // Another user's key is not this user's.
-    expect(((await f.asUser("/api/byok/providers")).json.data as Record<string, unknown>[]).find((p) => p.slug === "keyed")).toMatchObject({ has_own_key: false });
+    expect(
+      ((await f.asUser("/api/byok/providers")).json.data as Record<string, unknown>[]).find((p) => p.slug === "keyed"),
+    ).toMatchObject({ has_own_key: false });
   });
 });

@@ -34,11 +34,15 @@ afterAll(async () => {
 });
 
 // LOG_LEVEL info: the sweeper's reports (JSON log lines) are what the tests wait for.
-const env = (extra: Record<string, string> = {}) => f.appEnv({ SWITCHYARD_HOLD_TTL_MS: String(HOLD_TTL_MS), LOG_LEVEL: "info", ...extra });
+const env = (extra: Record<string, string> = {}) =>
+  f.appEnv({ SWITCHYARD_HOLD_TTL_MS: String(HOLD_TTL_MS), LOG_LEVEL: "info", ...extra });
 
 describe("kill -9 during a streamed request", () => {
   it("after a restart the request's hold is released: reservation EXPIRED, nothing reserved, available = balance, ledger clean", async () => {
-    const user = await createUser(f.db, { email: `crash-${randomUUID().slice(0, 8)}@test.example`, password: "crash-password" });
+    const user = await createUser(f.db, {
+      email: `crash-${randomUUID().slice(0, 8)}@test.example`,
+      password: "crash-password",
+    });
     const key = (await createApiKey(f.db, user.id, { name: "crash" })).key;
     await f.grant(user.id, 5);
     const balance = 5_000_000;
@@ -49,7 +53,12 @@ describe("kill -9 during a streamed request", () => {
     const res = await fetch(`${first.url}/api/v1/chat/completions`, {
       method: "POST",
       headers: { Authorization: `Bearer ${key}`, "content-type": "application/json" },
-      body: JSON.stringify({ model: "balanced", stream: true, max_tokens: 1000, messages: [{ role: "user", content: "tell me a long story" }] }),
+      body: JSON.stringify({
+        model: "balanced",
+        stream: true,
+        max_tokens: 1000,
+        messages: [{ role: "user", content: "tell me a long story" }],
+      }),
       signal: ctrl.signal,
     });
     expect(res.status).toBe(200);
@@ -59,12 +68,20 @@ describe("kill -9 during a streamed request", () => {
     expect(firstChunk).toContain("chat.completion.chunk");
 
     // The request is in flight and holds its credits.
-    const held = await sql<{ status: string; amount: string }>(f.url, "SELECT status::text, amount_micros::text AS amount FROM reservations WHERE id = $1", [requestId]);
+    const held = await sql<{ status: string; amount: string }>(
+      f.url,
+      "SELECT status::text, amount_micros::text AS amount FROM reservations WHERE id = $1",
+      [requestId],
+    );
     expect(held).toHaveLength(1);
     expect(held[0]!.status).toBe("HELD");
     const holdMicros = Number(held[0]!.amount);
     expect(holdMicros).toBeGreaterThanOrEqual(100_000); // 1000 tokens × 100 micro-USD
-    expect(await getBalance(f.db, user.id)).toEqual({ balanceMicros: balance, reservedMicros: holdMicros, availableMicros: balance - holdMicros });
+    expect(await getBalance(f.db, user.id)).toEqual({
+      balanceMicros: balance,
+      reservedMicros: holdMicros,
+      availableMicros: balance - holdMicros,
+    });
 
     await first.kill("SIGKILL");
     ctrl.abort();
@@ -90,7 +107,9 @@ describe("kill -9 during a streamed request", () => {
     const released = await waitUntil(
       "the hold to be released",
       async () => {
-        const rows = await sql<{ status: string }>(f.url, "SELECT status::text FROM reservations WHERE id = $1", [requestId]);
+        const rows = await sql<{ status: string }>(f.url, "SELECT status::text FROM reservations WHERE id = $1", [
+          requestId,
+        ]);
         return rows[0]?.status === "EXPIRED" ? rows[0] : null;
       },
       HOLD_TTL_MS + 8_000,
@@ -98,11 +117,19 @@ describe("kill -9 during a streamed request", () => {
     expect(released.status).toBe("EXPIRED");
     expect(Date.now() - restartedAt).toBeLessThan(HOLD_TTL_MS + 8_000);
     // The row changes before the sweeper prints what it did: wait for the line, then check it.
-    await waitUntil("the sweeper's report", async () => /"released":\d+,"msg":"ledger: released expired holds"/.test(second.output()), 5_000);
+    await waitUntil(
+      "the sweeper's report",
+      async () => /"released":\d+,"msg":"ledger: released expired holds"/.test(second.output()),
+      5_000,
+    );
     expect(second.output()).toMatch(/"released":1,"msg":"ledger: released expired holds"/);
 
     // The killed request was never charged (its process died before settling); nothing stays locked.
-    expect(await getBalance(f.db, user.id)).toEqual({ balanceMicros: balance, reservedMicros: 0, availableMicros: balance });
+    expect(await getBalance(f.db, user.id)).toEqual({
+      balanceMicros: balance,
+      reservedMicros: 0,
+      availableMicros: balance,
+    });
     expect((await verifyLedger(f.db)).mismatches).toEqual([]);
 
     // The caller can spend all of it again, through the restarted process.
@@ -114,7 +141,10 @@ describe("kill -9 during a streamed request", () => {
 describe("kill -9 between a reply's last byte and its settle", () => {
   it("the journaled settle is replayed by the next sweep: charged once, usage row written once, even when replayed again", async () => {
     f.mock.setBehavior({ tokens: ["Short", " and", " done."], chunkDelayMs: 0 });
-    const user = await createUser(f.db, { email: `window-${randomUUID().slice(0, 8)}@test.example`, password: "window-password" });
+    const user = await createUser(f.db, {
+      email: `window-${randomUUID().slice(0, 8)}@test.example`,
+      password: "window-password",
+    });
     const key = (await createApiKey(f.db, user.id, { name: "window" })).key;
     await f.grant(user.id, 5);
     const balance = 5_000_000;
@@ -124,22 +154,37 @@ describe("kill -9 between a reply's last byte and its settle", () => {
     // statement with the usage row) cannot commit, which holds open the window between the
     // reply's last byte and the books. (A row lock would not do: a statement already sent runs on
     // after its client dies.)
-    await sql(f.url, `CREATE OR REPLACE FUNCTION sy_test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'test: the database is away'; END $$`);
-    await sql(f.url, `CREATE TRIGGER sy_test_refuse BEFORE INSERT ON usage_logs FOR EACH ROW WHEN (NEW.user_id = '${user.id}') EXECUTE FUNCTION sy_test_refuse()`);
+    await sql(
+      f.url,
+      `CREATE OR REPLACE FUNCTION sy_test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'test: the database is away'; END $$`,
+    );
+    await sql(
+      f.url,
+      `CREATE TRIGGER sy_test_refuse BEFORE INSERT ON usage_logs FOR EACH ROW WHEN (NEW.user_id = '${user.id}') EXECUTE FUNCTION sy_test_refuse()`,
+    );
 
     const first = await spawnAppProcess(env({ SWITCHYARD_JOURNAL_DIR: journalDir }));
     children.push(first);
     const res = await fetch(`${first.url}/api/v1/chat/completions`, {
       method: "POST",
       headers: { Authorization: `Bearer ${key}`, "content-type": "application/json" },
-      body: JSON.stringify({ model: "balanced", stream: true, max_tokens: 50, messages: [{ role: "user", content: "say something short" }] }),
+      body: JSON.stringify({
+        model: "balanced",
+        stream: true,
+        max_tokens: 50,
+        messages: [{ role: "user", content: "say something short" }],
+      }),
     });
     expect(res.status).toBe(200);
     const requestId = res.headers.get("x-request-id")!;
     const text = await res.text();
     // The client has the whole reply, its cost included.
     expect(text).toContain("data: [DONE]");
-    const final = text.split("\n").filter((l) => l.startsWith("data: {")).map((l) => JSON.parse(l.slice(6))).find((j) => j.usage);
+    const final = text
+      .split("\n")
+      .filter((l) => l.startsWith("data: {"))
+      .map((l) => JSON.parse(l.slice(6)))
+      .find((j) => j.usage);
     const promisedMicros = Math.round(final.usage.cost * 1e6);
     expect(promisedMicros).toBeGreaterThan(0);
     // …the settle was journaled before that last byte left, and failed.
@@ -162,34 +207,67 @@ describe("kill -9 between a reply's last byte and its settle", () => {
     const journalText = readFileSync(journal, "utf8");
 
     // The next process's sweep replays the dead process's journal.
-    const second = await spawnAppProcess(env({ SWITCHYARD_JOURNAL_DIR: journalDir, SERVE_APP_SWEEPER: "1", SWITCHYARD_SWEEP_INTERVAL_MS: "300" }));
+    const second = await spawnAppProcess(
+      env({ SWITCHYARD_JOURNAL_DIR: journalDir, SERVE_APP_SWEEPER: "1", SWITCHYARD_SWEEP_INTERVAL_MS: "300" }),
+    );
     children.push(second);
-    await waitUntil("the journaled settle", async () => {
-      const rows = await sql<{ status: string }>(f.url, "SELECT status::text FROM reservations WHERE id = $1", [requestId]);
-      return rows[0]?.status === "SETTLED";
-    }, 10_000);
+    await waitUntil(
+      "the journaled settle",
+      async () => {
+        const rows = await sql<{ status: string }>(f.url, "SELECT status::text FROM reservations WHERE id = $1", [
+          requestId,
+        ]);
+        return rows[0]?.status === "SETTLED";
+      },
+      10_000,
+    );
     await waitUntil("the dead journal to be removed", async () => !existsSync(journal), 5_000);
-    await waitUntil("the sweeper's report", async () => /"files":\d+,"replayed":\d+,"msg":"ledger: settled requests journaled by stopped processes"/.test(second.output()), 5_000);
-    expect(second.output()).toMatch(/"files":1,"replayed":1,"msg":"ledger: settled requests journaled by stopped processes"/);
+    await waitUntil(
+      "the sweeper's report",
+      async () =>
+        /"files":\d+,"replayed":\d+,"msg":"ledger: settled requests journaled by stopped processes"/.test(
+          second.output(),
+        ),
+      5_000,
+    );
+    expect(second.output()).toMatch(
+      /"files":1,"replayed":1,"msg":"ledger: settled requests journaled by stopped processes"/,
+    );
 
     const books = async () =>
-      (await sql<{ charges: string; charged: string; usage: string; usage_charged: string }>(
-        f.url,
-        `SELECT (SELECT count(*)::text FROM ledger_entries WHERE idempotency_key = $2) AS charges,
+      (
+        await sql<{ charges: string; charged: string; usage: string; usage_charged: string }>(
+          f.url,
+          `SELECT (SELECT count(*)::text FROM ledger_entries WHERE idempotency_key = $2) AS charges,
                 (SELECT (-sum(amount_micros))::text FROM ledger_entries WHERE idempotency_key = $2) AS charged,
                 (SELECT count(*)::text FROM usage_logs WHERE id = $1) AS usage,
                 (SELECT charged_micros::text FROM usage_logs WHERE id = $1) AS usage_charged`,
-        [requestId, `charge:${requestId}`],
-      ))[0];
+          [requestId, `charge:${requestId}`],
+        )
+      )[0];
     // Charged exactly what the reply said it cost, and the usage row agrees to the micro-dollar.
-    expect(await books()).toEqual({ charges: "1", charged: String(promisedMicros), usage: "1", usage_charged: String(promisedMicros) });
-    expect(await getBalance(f.db, user.id)).toEqual({ balanceMicros: balance - promisedMicros, reservedMicros: 0, availableMicros: balance - promisedMicros });
+    expect(await books()).toEqual({
+      charges: "1",
+      charged: String(promisedMicros),
+      usage: "1",
+      usage_charged: String(promisedMicros),
+    });
+    expect(await getBalance(f.db, user.id)).toEqual({
+      balanceMicros: balance - promisedMicros,
+      reservedMicros: 0,
+      availableMicros: balance - promisedMicros,
+    });
 
     // Replayed again (say two processes found the same journal): nothing changes.
     writeFileSync(join(journalDir, `${hostname()}-999999-1.jsonl`), journalText);
     expect(await replayJournals(f.db, journalDir)).toEqual({ files: 1, replayed: 1 });
     expect(readdirSync(journalDir)).toEqual([]);
-    expect(await books()).toEqual({ charges: "1", charged: String(promisedMicros), usage: "1", usage_charged: String(promisedMicros) });
+    expect(await books()).toEqual({
+      charges: "1",
+      charged: String(promisedMicros),
+      usage: "1",
+      usage_charged: String(promisedMicros),
+    });
     expect((await getBalance(f.db, user.id)).balanceMicros).toBe(balance - promisedMicros);
     expect((await verifyLedger(f.db)).mismatches).toEqual([]);
   });

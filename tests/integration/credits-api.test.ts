@@ -27,10 +27,20 @@ type Res = Awaited<ReturnType<Caller["call"]>>;
 const newCaller = (label: string, grantMicros = 0): Promise<Caller> => f.newCaller(label, grantMicros);
 
 const chat = (c: Caller, body: Record<string, unknown>) =>
-  c.call("/api/v1/chat/completions", { body: { messages: [{ role: "user", content: "say something short" }], ...body } });
+  c.call("/api/v1/chat/completions", {
+    body: { messages: [{ role: "user", content: "say something short" }], ...body },
+  });
 
 async function ledgerRows(userId: string) {
-  return sql<{ id: string; type: string; amount: string; after: string; reference: string; created_at: Date; actor: string | null }>(
+  return sql<{
+    id: string;
+    type: string;
+    amount: string;
+    after: string;
+    reference: string;
+    created_at: Date;
+    actor: string | null;
+  }>(
     f.url,
     `SELECT e.id::text, e.type::text, e.amount_micros::text AS amount, e.balance_after_micros::text AS after, e.reference, e.created_at, e.actor_user_id AS actor
      FROM ledger_entries e JOIN credit_accounts a ON a.id = e.account_id WHERE a.user_id = $1 ORDER BY e.id`,
@@ -82,7 +92,13 @@ describe("GET /api/credits", () => {
     const c = await newCaller("fresh");
     const res = await c.call("/api/credits");
     expect(res.status).toBe(200);
-    expect(res.json).toEqual({ balance_usd: 0, reserved_usd: 0, available_usd: 0, monthly_budget_usd: null, month_spend_usd: 0 });
+    expect(res.json).toEqual({
+      balance_usd: 0,
+      reserved_usd: 0,
+      available_usd: 0,
+      monthly_budget_usd: null,
+      month_spend_usd: 0,
+    });
   });
 
   it("shows balance, reserved, available, budget and this month's spend to the micro-dollar", async () => {
@@ -91,18 +107,31 @@ describe("GET /api/credits", () => {
     await reserve(f.db, c.id, `open-hold-${c.id}`, 2_500_000);
     expect((await c.call("/api/settings", { method: "PUT", body: { monthly_budget_usd: 50 } })).status).toBe(200);
     const res = await c.call("/api/credits");
-    expect(res.json).toEqual({ balance_usd: 8.765433, reserved_usd: 2.5, available_usd: 6.265433, monthly_budget_usd: 50, month_spend_usd: 1.234567 });
+    expect(res.json).toEqual({
+      balance_usd: 8.765433,
+      reserved_usd: 2.5,
+      available_usd: 6.265433,
+      monthly_budget_usd: 50,
+      month_spend_usd: 1.234567,
+    });
     // A grant is not spend; a released hold is not spend.
     await postEntry(f.db, { userId: c.id, type: "GRANT", amountMicros: 1, reference: "one micro" });
     await settle(f.db, c.id, `open-hold-${c.id}`, 0, "released");
-    expect((await c.call("/api/credits")).json).toEqual({ balance_usd: 8.765434, reserved_usd: 0, available_usd: 8.765434, monthly_budget_usd: 50, month_spend_usd: 1.234567 });
+    expect((await c.call("/api/credits")).json).toEqual({
+      balance_usd: 8.765434,
+      reserved_usd: 0,
+      available_usd: 8.765434,
+      monthly_budget_usd: 50,
+      month_spend_usd: 1.234567,
+    });
   });
 });
 
 describe("GET /api/credits/ledger", () => {
   it("is newest first with a running balance, and cursor pages walk every entry once", async () => {
     const c = await newCaller("pages");
-    for (let i = 1; i <= 21; i++) await postEntry(f.db, { userId: c.id, type: "GRANT", amountMicros: i * 1_000 + i, reference: `grant ${i}` });
+    for (let i = 1; i <= 21; i++)
+      await postEntry(f.db, { userId: c.id, type: "GRANT", amountMicros: i * 1_000 + i, reference: `grant ${i}` });
     await postEntry(f.db, { userId: c.id, type: "CORRECTION", amountMicros: -7_777, reference: "correction" });
     await chargeOf(c.id, 4_321);
     const all = await ledgerRows(c.id);
@@ -122,10 +151,21 @@ describe("GET /api/credits/ledger", () => {
     expect(pages).toBe(5);
     // No duplicates, no gaps, newest first.
     expect(seen.map((r) => r.id)).toEqual(all.map((r) => r.id).reverse());
-    expect(seen[0]).toMatchObject({ type: "CHARGE", amount_usd: -0.004321, reference: expect.stringMatching(/^request spend-/) });
+    expect(seen[0]).toMatchObject({
+      type: "CHARGE",
+      amount_usd: -0.004321,
+      reference: expect.stringMatching(/^request spend-/),
+    });
     for (const [i, row] of seen.entries()) {
       const db = all.find((r) => r.id === row.id)!;
-      expect(row).toEqual({ id: db.id, type: db.type, amount_usd: Number(db.amount) / 1e6, balance_after_usd: Number(db.after) / 1e6, reference: db.reference, created_at: db.created_at.toISOString() });
+      expect(row).toEqual({
+        id: db.id,
+        type: db.type,
+        amount_usd: Number(db.amount) / 1e6,
+        balance_after_usd: Number(db.after) / 1e6,
+        reference: db.reference,
+        created_at: db.created_at.toISOString(),
+      });
       const older = seen[i + 1];
       const before = older ? Math.round(older.balance_after_usd * 1e6) : 0;
       expect(Math.round(row.balance_after_usd * 1e6)).toBe(before + Math.round(row.amount_usd * 1e6));
@@ -137,17 +177,26 @@ describe("GET /api/credits/ledger", () => {
     // Default page size is 50; bad paging parameters are 400s naming the parameter.
     expect((await c.call("/api/credits/ledger")).json).toMatchObject({ next_cursor: null, data: expect.any(Array) });
     expect((await c.call("/api/credits/ledger")).json.data).toHaveLength(23);
-    for (const q of ["limit=0", "limit=501", "limit=abc"]) expect((await c.call(`/api/credits/ledger?${q}`)).json.error.param, q).toBe("limit");
+    for (const q of ["limit=0", "limit=501", "limit=abc"])
+      expect((await c.call(`/api/credits/ledger?${q}`)).json.error.param, q).toBe("limit");
     expect((await c.call("/api/credits/ledger?cursor=abc")).json.error.param).toBe("cursor");
   });
 
   it("entries added while paging never shift a page", async () => {
     const c = await newCaller("stable");
-    for (let i = 1; i <= 6; i++) await postEntry(f.db, { userId: c.id, type: "GRANT", amountMicros: i, reference: `g${i}` });
+    for (let i = 1; i <= 6; i++)
+      await postEntry(f.db, { userId: c.id, type: "GRANT", amountMicros: i, reference: `g${i}` });
     const first = await c.call("/api/credits/ledger?limit=3");
     await postEntry(f.db, { userId: c.id, type: "GRANT", amountMicros: 100, reference: "new" });
     const second = await c.call(`/api/credits/ledger?limit=3&cursor=${first.json.next_cursor}`);
-    expect([...first.json.data, ...second.json.data].map((r: { reference: string }) => r.reference)).toEqual(["g6", "g5", "g4", "g3", "g2", "g1"]);
+    expect([...first.json.data, ...second.json.data].map((r: { reference: string }) => r.reference)).toEqual([
+      "g6",
+      "g5",
+      "g4",
+      "g3",
+      "g2",
+      "g1",
+    ]);
   });
 });
 
@@ -155,8 +204,13 @@ describe("GET /api/credits/statement.csv", () => {
   it("has a header and one row per entry, oldest first, with exact amounts (across export pages)", async () => {
     const c = await newCaller("csv");
     await postEntry(f.db, { userId: c.id, type: "GRANT", amountMicros: 1_500_000, reference: "welcome" });
-    await postEntry(f.db, { userId: c.id, type: "CORRECTION", amountMicros: -250_000, reference: 'correction by ops: "double" grant, fixed' });
-    await postEntry(f.db, { userId: c.id, type: "GRANT", amountMicros: 1, reference: "=HYPERLINK(\"http://evil\")" });
+    await postEntry(f.db, {
+      userId: c.id,
+      type: "CORRECTION",
+      amountMicros: -250_000,
+      reference: 'correction by ops: "double" grant, fixed',
+    });
+    await postEntry(f.db, { userId: c.id, type: "GRANT", amountMicros: 1, reference: '=HYPERLINK("http://evil")' });
     await chargeOf(c.id, 123_457);
     // More entries than one export page (500), written as the ledger would (running balances).
     await sql(
@@ -181,7 +235,7 @@ describe("GET /api/credits/statement.csv", () => {
     expect(rows.slice(0, 4).map((r) => r.slice(2))).toEqual([
       ["GRANT", "1.5", "1.5", "welcome"],
       ["CORRECTION", "-0.25", "1.25", 'correction by ops: "double" grant, fixed'],
-      ["GRANT", "0.000001", "1.250001", "'=HYPERLINK(\"http://evil\")"],
+      ["GRANT", "0.000001", "1.250001", '\'=HYPERLINK("http://evil")'],
       ["CHARGE", "-0.123457", "1.126544", expect.stringMatching(/^request spend-/)],
     ]);
     expect(rows.at(-1)!.slice(2)).toEqual(["GRANT", "0.001", "1.646544", "bulk 520"]);
@@ -225,7 +279,9 @@ describe("admin grants and corrections", () => {
     expect(await ledgerRows(c.id)).toHaveLength(2);
     expect((await getBalance(f.db, c.id)).balanceMicros).toBe(2_700_001);
 
-    const unknown = await f.asAdmin(`/api/admin/users/${randomUUID()}/credits`, { body: { amount_usd: 5, reason: "ghost" } });
+    const unknown = await f.asAdmin(`/api/admin/users/${randomUUID()}/credits`, {
+      body: { amount_usd: 5, reason: "ghost" },
+    });
     expect(unknown.status).toBe(404);
     expect((await f.asAdmin(path, { body: { amount_usd: -2.700001, reason: "exactly to zero" } })).status).toBe(201);
     expect((await c.call("/api/credits")).json).toMatchObject({ balance_usd: 0 });
@@ -243,7 +299,9 @@ describe("each user sees only their own money", () => {
     const bLedger = await b.call(`/api/credits/ledger?user_id=${a.id}&account_id=${a.id}`);
     expect(bLedger.status).toBe(200);
     expect(bLedger.json.data.map((r: { id: string }) => r.id)).toEqual(bIds);
-    expect((await a.call("/api/credits/ledger")).json.data.map((r: { id: string }) => r.id)).toEqual([...aIds].reverse());
+    expect((await a.call("/api/credits/ledger")).json.data.map((r: { id: string }) => r.id)).toEqual(
+      [...aIds].reverse(),
+    );
     // A's newest id as B's cursor: B just gets B's older entries (none newer than that id leak).
     const paged = await b.call(`/api/credits/ledger?cursor=${aIds.at(-1)}`);
     expect(paged.json.data.every((r: { id: string }) => bIds.includes(r.id))).toBe(true);
@@ -266,14 +324,23 @@ describe("usage reports add up to the ledger", () => {
       ids.push(res.headers.get("x-request-id")!);
       // What the caller was told it cost: X-Cost-Incurred, or a stream's final usage chunk.
       const usage = body.stream
-        ? JSON.parse(res.text.split("\n").filter((l) => l.startsWith("data: {") && l.includes('"usage"')).at(-1)!.slice(6)).usage
+        ? JSON.parse(
+            res.text
+              .split("\n")
+              .filter((l) => l.startsWith("data: {") && l.includes('"usage"'))
+              .at(-1)!
+              .slice(6),
+          ).usage
         : res.json.usage;
       if (!body.stream) expect(Number(res.headers.get("x-cost-incurred"))).toBe(usage.cost);
       costs.push(Math.round(usage.cost * 1e6));
       return res;
     };
     await served({ model: "balanced" });
-    await served({ model: "balanced", messages: [{ role: "user", content: "a longer prompt with quite a few more words in it to count" }] });
+    await served({
+      model: "balanced",
+      messages: [{ role: "user", content: "a longer prompt with quite a few more words in it to count" }],
+    });
     const streamed = await served({ model: "balanced", stream: true });
     expect(streamed.text).toContain("data: [DONE]");
     await served({ model: "eco/mock-eco" });
@@ -341,11 +408,21 @@ describe("usage reports add up to the ledger", () => {
     const mine = await c.call(`/api/usage/requests/${id}`);
     expect(mine.status).toBe(200);
     expect(mine.json).toMatchObject({
-      id, status: "success", provider: "main", power_level: "BALANCED", prompt_tokens: res.json.usage.prompt_tokens,
-      completion_tokens: res.json.usage.completion_tokens, cost_usd: Number(res.headers.get("x-cost-incurred")), byok: false,
+      id,
+      status: "success",
+      provider: "main",
+      power_level: "BALANCED",
+      prompt_tokens: res.json.usage.prompt_tokens,
+      completion_tokens: res.json.usage.completion_tokens,
+      cost_usd: Number(res.headers.get("x-cost-incurred")),
+      byok: false,
     });
     expect(mine.json.cost_usd).toBe(res.json.usage.cost);
-    const [charge] = await sql<{ amount: string }>(f.url, "SELECT amount_micros::text AS amount FROM ledger_entries WHERE idempotency_key = $1", [`charge:${id}`]);
+    const [charge] = await sql<{ amount: string }>(
+      f.url,
+      "SELECT amount_micros::text AS amount FROM ledger_entries WHERE idempotency_key = $1",
+      [`charge:${id}`],
+    );
     expect(Math.round(mine.json.cost_usd * 1e6)).toBe(-Number(charge!.amount));
 
     expect((await other.call(`/api/usage/requests/${id}`)).status).toBe(404);
@@ -397,7 +474,9 @@ describe("max_tokens capped by credits", () => {
 describe("monthly budget", () => {
   it("≥80% spent steps down to ECO; 100% serves only free/BYOK models, else 402 budget_exhausted", async () => {
     const c = await newCaller("budget", 20_000_000);
-    expect((await c.call("/api/settings", { method: "PUT", body: { monthly_budget_usd: 1 } })).json).toMatchObject({ monthly_budget_usd: 1 });
+    expect((await c.call("/api/settings", { method: "PUT", body: { monthly_budget_usd: 1 } })).json).toMatchObject({
+      monthly_budget_usd: 1,
+    });
 
     await chargeOf(c.id, 700_000); // 70%
     const normal = await chat(c, { model: "balanced" });
@@ -434,14 +513,18 @@ describe("monthly budget", () => {
       expect(freeRes.headers.get("x-model-used")).toBe("freebie/mock-free");
       expect(freeRes.json.usage.cost).toBe(0);
 
-      expect((await c.call("/api/byok", { body: { provider: "ownkey", api_key: "upstream-secret" } })).status).toBe(201);
+      expect((await c.call("/api/byok", { body: { provider: "ownkey", api_key: "upstream-secret" } })).status).toBe(
+        201,
+      );
       const byok = await chat(c, { model: "ownkey/mock-byok" });
       expect(byok.status, byok.text).toBe(200);
       expect(byok.json.usage.cost).toBe(0);
       expect((await getBalance(f.db, c.id)).balanceMicros).toBe(before);
       expect((await c.call("/api/credits")).json.month_spend_usd).toBe(1);
       // Free and BYOK requests reserve nothing.
-      const holds = await sql(f.url, "SELECT id FROM reservations WHERE id = ANY($1)", [[freeRes.headers.get("x-request-id"), byok.headers.get("x-request-id")]]);
+      const holds = await sql(f.url, "SELECT id FROM reservations WHERE id = ANY($1)", [
+        [freeRes.headers.get("x-request-id"), byok.headers.get("x-request-id")],
+      ]);
       expect(holds).toEqual([]);
     } finally {
       await f.asAdmin(`/api/admin/models/${free.id}`, { method: "PATCH", body: { enabled: false } });
@@ -476,11 +559,23 @@ describe("holds through the gateway", () => {
     expect(res.headers.get("x-fallback-count")).toBe("1");
     expect(res.json.model).toBe(route.json.fallbacks[0].model);
     const id = res.headers.get("x-request-id")!;
-    const [hold] = await sql<{ amount: string; status: string }>(f.url, "SELECT amount_micros::text AS amount, status::text FROM reservations WHERE id = $1", [id]);
+    const [hold] = await sql<{ amount: string; status: string }>(
+      f.url,
+      "SELECT amount_micros::text AS amount, status::text FROM reservations WHERE id = $1",
+      [id],
+    );
     expect(hold).toEqual({ amount: String(Math.max(...estimates)), status: "SETTLED" });
-    const [charge] = await sql<{ amount: string }>(f.url, "SELECT amount_micros::text AS amount FROM ledger_entries WHERE idempotency_key = $1", [`charge:${id}`]);
+    const [charge] = await sql<{ amount: string }>(
+      f.url,
+      "SELECT amount_micros::text AS amount FROM ledger_entries WHERE idempotency_key = $1",
+      [`charge:${id}`],
+    );
     expect(-Number(charge!.amount)).toBe(Math.round(res.json.usage.cost * 1e6));
-    expect(await getBalance(f.db, c.id)).toEqual({ balanceMicros: 5_000_000 + Number(charge!.amount), reservedMicros: 0, availableMicros: 5_000_000 + Number(charge!.amount) });
+    expect(await getBalance(f.db, c.id)).toEqual({
+      balanceMicros: 5_000_000 + Number(charge!.amount),
+      reservedMicros: 0,
+      availableMicros: 5_000_000 + Number(charge!.amount),
+    });
     expect((await verifyLedger(f.db)).mismatches).toEqual([]);
   });
 });

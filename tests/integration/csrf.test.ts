@@ -46,7 +46,12 @@ beforeAll(async () => {
   byokProvider = (await f.addProvider(`csrf-byok-${unique()}`, { withKey: false })).slug;
   const pw = { email: `pw-${unique()}@csrf.test`, password: "original-password" };
   const u = await createUser(f.db, pw);
-  passwordUser = { id: u.id, ...pw, cookie: await session(pw.email, pw.password), key: (await createApiKey(f.db, u.id, { name: "pw" })).key };
+  passwordUser = {
+    id: u.id,
+    ...pw,
+    cookie: await session(pw.email, pw.password),
+    key: (await createApiKey(f.db, u.id, { name: "pw" })).key,
+  };
 });
 afterAll(async () => {
   for (const [k, v] of Object.entries(saved)) {
@@ -59,14 +64,22 @@ afterAll(async () => {
 
 type Res = { status: number; json: any };
 
-async function send(method: string, path: string, opts: { cookie?: string; key?: string; headers?: Record<string, string>; body?: unknown; rawBody?: string }): Promise<Res> {
+async function send(
+  method: string,
+  path: string,
+  opts: { cookie?: string; key?: string; headers?: Record<string, string>; body?: unknown; rawBody?: string },
+): Promise<Res> {
   const headers: Record<string, string> = {
     ...(opts.cookie ? { cookie: opts.cookie } : {}),
     ...(opts.key ? { authorization: `Bearer ${opts.key}` } : {}),
     ...(opts.body !== undefined ? { "content-type": "application/json" } : {}),
     ...opts.headers,
   };
-  const res = await fetch(`${f.app.url}${path}`, { method, headers, body: opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)) });
+  const res = await fetch(`${f.app.url}${path}`, {
+    method,
+    headers,
+    body: opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
+  });
   const text = await res.text();
   let json: any;
   try {
@@ -88,12 +101,15 @@ type Family = {
   state: () => Promise<unknown>;
 };
 
-
 const families: Family[] = [
   {
     name: "admin users: create",
     as: "admin",
-    request: async () => ({ method: "POST", path: "/api/admin/users", body: { email: `made-${unique()}@csrf.test`, password: "a-new-admin-pw", role: "ADMIN" } }),
+    request: async () => ({
+      method: "POST",
+      path: "/api/admin/users",
+      body: { email: `made-${unique()}@csrf.test`, password: "a-new-admin-pw", role: "ADMIN" },
+    }),
     state: () => f.db.user.count({ where: { role: "ADMIN" } }),
   },
   {
@@ -101,22 +117,41 @@ const families: Family[] = [
     as: "admin",
     request: async () => {
       const { role } = await f.db.user.findUniqueOrThrow({ where: { id: target.id } });
-      return { method: "PATCH", path: `/api/admin/users/${target.id}`, body: { role: role === "USER" ? "FINANCE" : "USER" } };
+      return {
+        method: "PATCH",
+        path: `/api/admin/users/${target.id}`,
+        body: { role: role === "USER" ? "FINANCE" : "USER" },
+      };
     },
     state: async () => (await f.db.user.findUniqueOrThrow({ where: { id: target.id } })).role,
   },
   {
     name: "admin credits grant",
     as: "admin",
-    request: async () => ({ method: "POST", path: `/api/admin/users/${target.id}/credits`, body: { amount_usd: 3, reason: `csrf ${unique()}` } }),
+    request: async () => ({
+      method: "POST",
+      path: `/api/admin/users/${target.id}/credits`,
+      body: { amount_usd: 3, reason: `csrf ${unique()}` },
+    }),
     state: () => f.db.ledgerEntry.count({ where: { account: { userId: target.id } } }),
   },
   {
     name: "admin providers: create",
     as: "admin",
     request: async () => ({
-      method: "POST", path: "/api/admin/providers",
-      body: { slug: `csrf-${unique()}`, name: "csrf", kind: "openai-compatible", base_url: `${f.mock.url}/v1`, api_key: "upstream-secret", priority: 10, region: "us", is_local: false, first_token_timeout_ms: 3000 },
+      method: "POST",
+      path: "/api/admin/providers",
+      body: {
+        slug: `csrf-${unique()}`,
+        name: "csrf",
+        kind: "openai-compatible",
+        base_url: `${f.mock.url}/v1`,
+        api_key: "upstream-secret",
+        priority: 10,
+        region: "us",
+        is_local: false,
+        first_token_timeout_ms: 3000,
+      },
     }),
     state: () => f.db.provider.count(),
   },
@@ -133,21 +168,41 @@ const families: Family[] = [
     name: "admin models: create",
     as: "admin",
     request: async () => ({
-      method: "POST", path: "/api/admin/models",
-      body: { provider: modelProvider, upstream_id: `m-${unique()}`, name: "csrf model", power_level: "ECO", input_per_1m: 1, output_per_1m: 2, latency_ms: 300, quality: 7, context_tokens: 8192, capabilities: ["chat"] },
+      method: "POST",
+      path: "/api/admin/models",
+      body: {
+        provider: modelProvider,
+        upstream_id: `m-${unique()}`,
+        name: "csrf model",
+        power_level: "ECO",
+        input_per_1m: 1,
+        output_per_1m: 2,
+        latency_ms: 300,
+        quality: 7,
+        context_tokens: 8192,
+        capabilities: ["chat"],
+      },
     }),
     state: () => f.db.llmModel.count(),
   },
   {
     name: "admin routing rules: create",
     as: "admin",
-    request: async () => ({ method: "POST", path: "/api/admin/routing-rules", body: { name: `csrf ${unique()}`, actions: { force_power_level: "ECO" } } }),
+    request: async () => ({
+      method: "POST",
+      path: "/api/admin/routing-rules",
+      body: { name: `csrf ${unique()}`, actions: { force_power_level: "ECO" } },
+    }),
     state: () => f.db.routingRule.count(),
   },
   {
     name: "admin settings: switch sign-up",
     as: "admin",
-    request: async () => ({ method: "PATCH", path: "/api/admin/settings", body: { signup_enabled: !(await isSignupEnabled(f.db)) } }),
+    request: async () => ({
+      method: "PATCH",
+      path: "/api/admin/settings",
+      body: { signup_enabled: !(await isSignupEnabled(f.db)) },
+    }),
     state: () => isSignupEnabled(f.db),
   },
   {
@@ -169,14 +224,26 @@ const families: Family[] = [
     name: "byok: store a provider key",
     as: "user",
     // The key the fixture's mock accepts (keys are checked before they are stored); sealed anew each time, so the state still changes.
-    request: async () => ({ method: "POST", path: "/api/byok", body: { provider: byokProvider, api_key: "upstream-secret" } }),
-    state: async () => (await f.db.userProviderKey.findMany({ where: { userId: f.user.id }, select: { ciphertext: true } })).map((r) => r.ciphertext),
+    request: async () => ({
+      method: "POST",
+      path: "/api/byok",
+      body: { provider: byokProvider, api_key: "upstream-secret" },
+    }),
+    state: async () =>
+      (await f.db.userProviderKey.findMany({ where: { userId: f.user.id }, select: { ciphertext: true } })).map(
+        (r) => r.ciphertext,
+      ),
   },
   {
     name: "settings: monthly budget",
     as: "user",
-    request: async () => ({ method: "PUT", path: "/api/settings", body: { monthly_budget_usd: Math.floor(Math.random() * 1e6) / 100 } }),
-    state: async () => String((await f.db.userSettings.findUnique({ where: { userId: f.user.id } }))?.monthlyBudgetMicros ?? null),
+    request: async () => ({
+      method: "PUT",
+      path: "/api/settings",
+      body: { monthly_budget_usd: Math.floor(Math.random() * 1e6) / 100 },
+    }),
+    state: async () =>
+      String((await f.db.userSettings.findUnique({ where: { userId: f.user.id } }))?.monthlyBudgetMicros ?? null),
   },
   {
     name: "conversations: create",
@@ -253,29 +320,57 @@ describe("the reported attack and its variants", () => {
   it("a text/plain POST from another site cannot create an admin with the admin's cookie", async () => {
     const email = `evil-${unique()}@csrf.test`;
     const body = JSON.stringify({ email, password: "attacker-password", role: "ADMIN" });
-    const res = await send("POST", "/api/admin/users", { cookie: adminCookie, headers: { origin: EVIL, "content-type": "text/plain" }, rawBody: body });
+    const res = await send("POST", "/api/admin/users", {
+      cookie: adminCookie,
+      headers: { origin: EVIL, "content-type": "text/plain" },
+      rawBody: body,
+    });
     expectRefused(res);
     // Without Origin, as some privacy tools strip it; and with a lying Sec-Fetch-Site.
-    expectRefused(await send("POST", "/api/admin/users", { cookie: adminCookie, headers: { "content-type": "text/plain" }, rawBody: body }));
-    expectRefused(await send("POST", "/api/admin/users", { cookie: adminCookie, headers: { "sec-fetch-site": "cross-site" }, body: JSON.parse(body) }));
+    expectRefused(
+      await send("POST", "/api/admin/users", {
+        cookie: adminCookie,
+        headers: { "content-type": "text/plain" },
+        rawBody: body,
+      }),
+    );
+    expectRefused(
+      await send("POST", "/api/admin/users", {
+        cookie: adminCookie,
+        headers: { "sec-fetch-site": "cross-site" },
+        body: JSON.parse(body),
+      }),
+    );
     expect(await f.db.user.count({ where: { email } })).toBe(0);
   });
 
   it("a same-origin write whose body is not JSON is refused with 415, and writes nothing", async () => {
     const email = `plain-${unique()}@csrf.test`;
-    const res = await send("POST", "/api/admin/users", { cookie: adminCookie, headers: { origin: f.app.url, "content-type": "text/plain" }, rawBody: JSON.stringify({ email, password: "some-password" }) });
+    const res = await send("POST", "/api/admin/users", {
+      cookie: adminCookie,
+      headers: { origin: f.app.url, "content-type": "text/plain" },
+      rawBody: JSON.stringify({ email, password: "some-password" }),
+    });
     expectRefused(res, 415);
     expect(await f.db.user.count({ where: { email } })).toBe(0);
   });
 
   it("Sec-Fetch-Site: same-origin stands in for a missing Origin", async () => {
-    const res = await send("POST", "/api/conversations", { cookie: userCookie, headers: { "sec-fetch-site": "same-origin" }, body: { title: "from our page" } });
+    const res = await send("POST", "/api/conversations", {
+      cookie: userCookie,
+      headers: { "sec-fetch-site": "same-origin" },
+      body: { title: "from our page" },
+    });
     expect(res.status).toBe(201);
   });
 
   it("the gateway API refuses a cookie-authenticated completion from another site, in OpenAI's error shape", async () => {
     const before = await f.db.usageLog.count();
-    const res = await send("POST", "/api/v1/chat/completions", { cookie: userCookie, headers: { origin: EVIL }, body: { model: "auto", messages: [{ role: "user", content: "hi" }] } });
+    const res = await send("POST", "/api/v1/chat/completions", {
+      cookie: userCookie,
+      headers: { origin: EVIL },
+      body: { model: "auto", messages: [{ role: "user", content: "hi" }] },
+    });
     expect(res.status).toBe(403);
     expect(res.json.error).toMatchObject({ type: "permission_error", code: "cross_site_request" });
     expect(await f.db.usageLog.count()).toBe(before);
@@ -286,15 +381,25 @@ describe("the reported attack and its variants", () => {
   });
 
   it("a checkout started from our own page returns the user to our own origin, whatever X-Forwarded-Host says", async () => {
-    const res = await send("POST", "/api/credits/checkout", { cookie: userCookie, headers: { origin: f.app.url, "x-forwarded-host": "evil.example", "x-forwarded-proto": "https" }, body: { amount_usd: 10 } });
+    const res = await send("POST", "/api/credits/checkout", {
+      cookie: userCookie,
+      headers: { origin: f.app.url, "x-forwarded-host": "evil.example", "x-forwarded-proto": "https" },
+      body: { amount_usd: 10 },
+    });
     expect(res.status).toBe(200);
-    expect(stripe.sessions.get(res.json.session_id)!.success_url).toBe(`${f.app.url}/credits/success?session_id={CHECKOUT_SESSION_ID}`);
+    expect(stripe.sessions.get(res.json.session_id)!.success_url).toBe(
+      `${f.app.url}/credits/success?session_id={CHECKOUT_SESSION_ID}`,
+    );
   });
 });
 
 describe("account password", () => {
   const put = (auth: { cookie?: string; key?: string }, headers: Record<string, string>, next: string) =>
-    send("PUT", "/api/account/password", { ...auth, headers, body: { current_password: passwordUser.password, new_password: next } });
+    send("PUT", "/api/account/password", {
+      ...auth,
+      headers,
+      body: { current_password: passwordUser.password, new_password: next },
+    });
   const hash = async () => (await f.db.user.findUniqueOrThrow({ where: { id: passwordUser.id } })).passwordHash;
 
   it("cannot be changed from another site, nor without Origin; can from our own page and with a key", async () => {
@@ -317,24 +422,62 @@ describe("writes without a session", () => {
   it("sign-up: refused when a browser says another site sent it; scripts without Origin and our own page may sign up", async () => {
     const email = () => `signup-${unique()}@csrf.test`;
     const evil = email();
-    expectRefused(await send("POST", "/api/signup", { headers: { origin: EVIL }, body: { email: evil, password: "signup-password" } }));
-    expectRefused(await send("POST", "/api/signup", { headers: { "sec-fetch-site": "cross-site" }, body: { email: evil, password: "signup-password" } }));
+    expectRefused(
+      await send("POST", "/api/signup", {
+        headers: { origin: EVIL },
+        body: { email: evil, password: "signup-password" },
+      }),
+    );
+    expectRefused(
+      await send("POST", "/api/signup", {
+        headers: { "sec-fetch-site": "cross-site" },
+        body: { email: evil, password: "signup-password" },
+      }),
+    );
     expect(await f.db.user.count({ where: { email: evil } })).toBe(0);
-    expect((await send("POST", "/api/signup", { body: { email: email(), password: "signup-password" } })).status).toBe(201);
-    expect((await send("POST", "/api/signup", { headers: { origin: f.app.url }, body: { email: email(), password: "signup-password" } })).status).toBe(201);
+    expect((await send("POST", "/api/signup", { body: { email: email(), password: "signup-password" } })).status).toBe(
+      201,
+    );
+    expect(
+      (
+        await send("POST", "/api/signup", {
+          headers: { origin: f.app.url },
+          body: { email: email(), password: "signup-password" },
+        })
+      ).status,
+    ).toBe(201);
   });
 
   it("first-run setup: another site is refused before anything else is decided", async () => {
-    expectRefused(await send("POST", "/api/setup", { headers: { origin: EVIL }, body: { email: `setup-${unique()}@csrf.test`, password: "setup-password" } }));
+    expectRefused(
+      await send("POST", "/api/setup", {
+        headers: { origin: EVIL },
+        body: { email: `setup-${unique()}@csrf.test`, password: "setup-password" },
+      }),
+    );
     // Without Origin it reaches the real decision: an admin exists already.
-    expect((await send("POST", "/api/setup", { body: { email: `setup-${unique()}@csrf.test`, password: "setup-password" } })).status).toBe(409);
+    expect(
+      (await send("POST", "/api/setup", { body: { email: `setup-${unique()}@csrf.test`, password: "setup-password" } }))
+        .status,
+    ).toBe(409);
   });
 
   it("the Stripe webhook is judged by its signature alone, whatever Origin it carries", async () => {
-    const ev = stripe.event("checkout.session.completed", { id: `cs_test_${unique()}`, object: "checkout.session", payment_status: "unpaid", metadata: {} });
-    const signed = await send("POST", "/api/stripe/webhook", { headers: { origin: EVIL, "stripe-signature": ev.signature, "content-type": "application/json" }, rawBody: ev.payload });
+    const ev = stripe.event("checkout.session.completed", {
+      id: `cs_test_${unique()}`,
+      object: "checkout.session",
+      payment_status: "unpaid",
+      metadata: {},
+    });
+    const signed = await send("POST", "/api/stripe/webhook", {
+      headers: { origin: EVIL, "stripe-signature": ev.signature, "content-type": "application/json" },
+      rawBody: ev.payload,
+    });
     expect(signed.status, JSON.stringify(signed.json)).toBe(200);
-    const forged = await send("POST", "/api/stripe/webhook", { headers: { origin: EVIL, "stripe-signature": "t=1,v1=00", "content-type": "application/json" }, rawBody: ev.payload });
+    const forged = await send("POST", "/api/stripe/webhook", {
+      headers: { origin: EVIL, "stripe-signature": "t=1,v1=00", "content-type": "application/json" },
+      rawBody: ev.payload,
+    });
     expect(forged.status).toBe(400);
   });
 });

@@ -25,8 +25,10 @@ beforeAll(async () => {
 });
 afterAll(() => database?.drop());
 
-const q = <R extends Record<string, unknown>>(text: string, params: unknown[] = []) => sql<R>(database.url, text, params);
-const one = async <R extends Record<string, unknown>>(text: string, params: unknown[] = []) => (await q<R>(text, params))[0]!;
+const q = <R extends Record<string, unknown>>(text: string, params: unknown[] = []) =>
+  sql<R>(database.url, text, params);
+const one = async <R extends Record<string, unknown>>(text: string, params: unknown[] = []) =>
+  (await q<R>(text, params))[0]!;
 const explain = (r: RunResult) => `exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`;
 
 describe("demo data", () => {
@@ -40,7 +42,9 @@ describe("demo data", () => {
     );
     expect(counts).toEqual({ users: 50, usage: 3000, accounts: 50, reserved: "0" });
     const emails = await q<{ email: string }>("SELECT email FROM users WHERE email LIKE 'demo-%' ORDER BY email");
-    expect(new Set(emails.map((e) => e.email))).toEqual(new Set(Array.from({ length: 50 }, (_, i) => `demo-${i + 1}@example.test`)));
+    expect(new Set(emails.map((e) => e.email))).toEqual(
+      new Set(Array.from({ length: 50 }, (_, i) => `demo-${i + 1}@example.test`)),
+    );
     // One password hash for everyone, computed once.
     expect((await q("SELECT DISTINCT password_hash FROM users WHERE email LIKE 'demo-%'")).length).toBe(1);
 
@@ -51,7 +55,9 @@ describe("demo data", () => {
     expect((await verifyCharges(db)).total).toBe(0);
     expect(await rollupDrift(db)).toEqual([]);
     // The rollups cover every whole day before today.
-    const rolled = await one<{ until: string }>("SELECT to_char(rolled_until, 'YYYY-MM-DD') AS until FROM rollup_state WHERE name = 'daily'");
+    const rolled = await one<{ until: string }>(
+      "SELECT to_char(rolled_until, 'YYYY-MM-DD') AS until FROM rollup_state WHERE name = 'daily'",
+    );
     expect(rolled.until).toBe(new Date(Date.now() - 150_000).toISOString().slice(0, 10));
   });
 
@@ -116,7 +122,15 @@ describe("demo data", () => {
   });
 
   it("records purchases, refunds and grants the way the webhook and admins do", async () => {
-    const purchases = await q<{ reference: string; key: string; amount: string; evt_amount: string | null; evt_type: string | null; source: string | null; processed: boolean }>(
+    const purchases = await q<{
+      reference: string;
+      key: string;
+      amount: string;
+      evt_amount: string | null;
+      evt_type: string | null;
+      source: string | null;
+      processed: boolean;
+    }>(
       `SELECT e.reference, e.idempotency_key AS key, e.amount_micros::text AS amount, s.amount_micros::text AS evt_amount, s.type AS evt_type, s.source,
               s.processed_at = e.created_at AS processed
        FROM ledger_entries e LEFT JOIN stripe_events s ON s.object_id = substr(e.idempotency_key, 16) WHERE e.type = 'PURCHASE'`,
@@ -125,8 +139,15 @@ describe("demo data", () => {
     expect(purchases.length).toBeGreaterThan(20);
     for (const p of purchases) {
       expect(p.key).toMatch(/^stripe-session:cs_demo_[0-9a-f]{24}$/);
-      expect(p.reference).toBe(`Stripe checkout ${p.key.slice(15)} (payment ${p.reference.match(/\(payment (pi_demo_[0-9a-f]{24})\)$/)?.[1]})`);
-      expect(p).toMatchObject({ evt_amount: p.amount, evt_type: "checkout.session.completed", source: "webhook", processed: true });
+      expect(p.reference).toBe(
+        `Stripe checkout ${p.key.slice(15)} (payment ${p.reference.match(/\(payment (pi_demo_[0-9a-f]{24})\)$/)?.[1]})`,
+      );
+      expect(p).toMatchObject({
+        evt_amount: p.amount,
+        evt_type: "checkout.session.completed",
+        source: "webhook",
+        processed: true,
+      });
       // Whole cents, within what the Credits page sells ($5 to $1000).
       expect(Number(p.amount) % 10_000).toBe(0);
       expect(Number(p.amount)).toBeGreaterThanOrEqual(5_000_000);
@@ -145,7 +166,9 @@ describe("demo data", () => {
       expect(r.key).toBe(`stripe-refund:${r.reference.slice(14)}:${Number(r.cumulative) / 10_000}`);
       expect(r.evt_amount).toBe(r.cumulative);
     }
-    const grants = await q<{ reference: string; amount: string }>("SELECT reference, amount_micros::text AS amount FROM ledger_entries WHERE type = 'GRANT'");
+    const grants = await q<{ reference: string; amount: string }>(
+      "SELECT reference, amount_micros::text AS amount FROM ledger_entries WHERE type = 'GRANT'",
+    );
     expect(grants.length).toBe(first.grants);
     for (const g of grants) expect(g.reference).toMatch(/^grant by \S+: /);
     const events = await one<{ n: number }>("SELECT count(*)::int AS n FROM stripe_events");
@@ -161,7 +184,17 @@ describe("demo data", () => {
               (SELECT count(DISTINCT p.slug) FROM providers p JOIN models m ON m.provider_id = p.id WHERE p.enabled AND m.enabled)::int AS enabled`,
     );
     expect(providers.used).toBeGreaterThanOrEqual(Math.min(8, providers.enabled));
-    const kinds = await one<{ byok: number; byok_cost: number; errors: number; error_cost: number; cancelled: number; cache_read: number; reasoning: number; tasks: number; streamed: number }>(
+    const kinds = await one<{
+      byok: number;
+      byok_cost: number;
+      errors: number;
+      error_cost: number;
+      cancelled: number;
+      cache_read: number;
+      reasoning: number;
+      tasks: number;
+      streamed: number;
+    }>(
       `SELECT count(*) FILTER (WHERE byok)::int AS byok,
               count(*) FILTER (WHERE byok AND (charged_micros <> 0 OR provider_cost_micros <> 0 OR input_cost_micros + cache_read_cost_micros + cache_write_cost_micros + output_cost_micros <> 0))::int AS byok_cost,
               count(*) FILTER (WHERE status = 'error')::int AS errors,
@@ -196,8 +229,23 @@ describe("demo data", () => {
   });
 
   it("prices every request with invoiceCost at its model's prices, the class parts summing to the total", async () => {
-    const rows = await q<{ id: string; byok: boolean; prompt: number; completion: number; cr: number; cw: number; in_p: string; out_p: string; cr_p: string | null; cw_p: string | null;
-      cost: string; input: string; cache_read: string; cache_write: string; output: string }>(
+    const rows = await q<{
+      id: string;
+      byok: boolean;
+      prompt: number;
+      completion: number;
+      cr: number;
+      cw: number;
+      in_p: string;
+      out_p: string;
+      cr_p: string | null;
+      cw_p: string | null;
+      cost: string;
+      input: string;
+      cache_read: string;
+      cache_write: string;
+      output: string;
+    }>(
       `SELECT u.id, u.byok, u.prompt_tokens AS prompt, u.completion_tokens AS completion, u.cache_read_tokens AS cr, u.cache_write_tokens AS cw,
               m.input_price_per_1m_micros::text AS in_p, m.output_price_per_1m_micros::text AS out_p,
               m.cache_read_price_per_1m_micros::text AS cr_p, m.cache_write_price_per_1m_micros::text AS cw_p,
@@ -212,9 +260,20 @@ describe("demo data", () => {
         ? { total: 0, input: 0, cacheRead: 0, cacheWrite: 0, output: 0 }
         : invoiceCost(
             { uncachedInput: r.prompt - r.cr - r.cw, cacheRead: r.cr, cacheWrite: r.cw, output: r.completion },
-            { input: Number(r.in_p), output: Number(r.out_p), cacheRead: r.cr_p === null ? null : Number(r.cr_p), cacheWrite: r.cw_p === null ? null : Number(r.cw_p) },
+            {
+              input: Number(r.in_p),
+              output: Number(r.out_p),
+              cacheRead: r.cr_p === null ? null : Number(r.cr_p),
+              cacheWrite: r.cw_p === null ? null : Number(r.cw_p),
+            },
           );
-      const got = { total: Number(r.cost), input: Number(r.input), cacheRead: Number(r.cache_read), cacheWrite: Number(r.cache_write), output: Number(r.output) };
+      const got = {
+        total: Number(r.cost),
+        input: Number(r.input),
+        cacheRead: Number(r.cache_read),
+        cacheWrite: Number(r.cache_write),
+        output: Number(r.output),
+      };
       if (JSON.stringify(got) !== JSON.stringify(want)) {
         wrong++;
         if (wrong <= 3) expect({ id: r.id, ...got }).toEqual({ id: r.id, ...want });
@@ -234,7 +293,12 @@ describe("demo data", () => {
     );
     await expect(generateDemoData(db, SIZE)).rejects.toBeInstanceOf(DemoDataExistsError);
     const again = await generateDemoData(db, { ...SIZE, reset: true });
-    expect(again.deleted).toMatchObject({ users: 50, usageRows: 3000, ledgerEntries: first.ledgerEntries, stripeEvents: first.stripeEvents });
+    expect(again.deleted).toMatchObject({
+      users: 50,
+      usageRows: 3000,
+      ledgerEntries: first.ledgerEntries,
+      stripeEvents: first.stripeEvents,
+    });
     expect({ ...again, seconds: 0, deleted: null }).toEqual({ ...first, seconds: 0, deleted: null });
     const after = await one<{ usage: string; ledger: string; ids: string }>(
       `SELECT (SELECT sum(charged_micros)::text FROM usage_logs) AS usage, (SELECT sum(amount_micros)::text FROM ledger_entries) AS ledger,
@@ -246,7 +310,11 @@ describe("demo data", () => {
 
   it("runs from the CLI (demo-data --reset, then ledger verify), and demo-data --delete removes it all", async () => {
     const env = cleanEnv({ DATABASE_URL: database.url });
-    const gen = await runTsx("scripts/cli.ts", ["demo-data", "--requests", "400", "--users", "12", "--days", "7", "--seed", "3", "--reset"], env);
+    const gen = await runTsx(
+      "scripts/cli.ts",
+      ["demo-data", "--requests", "400", "--users", "12", "--days", "7", "--seed", "3", "--reset"],
+      env,
+    );
     expect(gen.code, explain(gen)).toBe(0);
     expect(gen.stdout).toMatch(/demo data: 12 users, 400 requests/);
     const refused = await runTsx("scripts/cli.ts", ["demo-data", "--requests", "400", "--users", "12"], env);

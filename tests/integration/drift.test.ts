@@ -29,7 +29,15 @@ function schemaWithExtraColumn(): string {
  * the changed copy. A child process: see tests/helpers/generated-migration.ts.
  */
 function startGenerator(): Promise<(string | null)[]> {
-  const args = ["--require", "./scripts/node20-polyfills.cjs", "--import", "tsx", "tests/helpers/generated-migration.ts", SCHEMA, schemaWithExtraColumn()];
+  const args = [
+    "--require",
+    "./scripts/node20-polyfills.cjs",
+    "--import",
+    "tsx",
+    "tests/helpers/generated-migration.ts",
+    SCHEMA,
+    schemaWithExtraColumn(),
+  ];
   const result = runNode(args).then((r) => {
     if (r.code !== 0) throw new Error(`generated-migration.ts exited ${r.code}: ${r.stderr}`);
     return (JSON.parse(r.stdout.trim().split("\n").pop()!) as { sql: (string | null)[] }).sql;

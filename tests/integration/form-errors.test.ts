@@ -17,16 +17,29 @@ beforeAll(async () => {
 });
 afterAll(() => f?.close());
 
-const goodModel = { provider: "paid", upstream_id: "another", name: "Another", power_level: "ECO", input_per_1m: 1, output_per_1m: 2, latency_ms: 100, quality: 5, context_tokens: 1000 };
+const goodModel = {
+  provider: "paid",
+  upstream_id: "another",
+  name: "Another",
+  power_level: "ECO",
+  input_per_1m: 1,
+  output_per_1m: 2,
+  latency_ms: 100,
+  quality: 5,
+  context_tokens: 1000,
+};
 
 describe("validation errors in the dashboard's shape", () => {
   it("a bad model POST answers every problem with the field's label and range, param naming the first", async () => {
-    const res = await f.asAdmin("/api/admin/models", { body: { ...goodModel, name: "", input_per_1m: -1, quality: 11, colour: "red" } });
+    const res = await f.asAdmin("/api/admin/models", {
+      body: { ...goodModel, name: "", input_per_1m: -1, quality: 11, colour: "red" },
+    });
     expect(res.status).toBe(400);
     expect(res.json.error).toEqual({
       code: "invalid_request",
       param: "name",
-      message: 'Display name is required; Input price must be 0 or more; Quality must be at most 10; Unknown field "colour"',
+      message:
+        'Display name is required; Input price must be 0 or more; Quality must be at most 10; Unknown field "colour"',
       errors: [
         { param: "name", message: "Display name is required" },
         { param: "input_per_1m", message: "Input price must be 0 or more" },
@@ -50,11 +63,15 @@ describe("validation errors in the dashboard's shape", () => {
       "Context window is required",
     ]);
 
-    const grant = await f.asAdmin(`/api/admin/users/${f.user.id}/credits`, { body: { amount_usd: 1_000_001, reason: "too generous" } });
+    const grant = await f.asAdmin(`/api/admin/users/${f.user.id}/credits`, {
+      body: { amount_usd: 1_000_001, reason: "too generous" },
+    });
     expect(grant.status).toBe(400);
     expect(grant.json.error).toMatchObject({ param: "amount_usd", message: "At most $1,000,000 per grant" });
 
-    const email = await f.asAdmin("/api/admin/users", { body: { email: "not-an-email", password: "short", role: "KING" } });
+    const email = await f.asAdmin("/api/admin/users", {
+      body: { email: "not-an-email", password: "short", role: "KING" },
+    });
     expect(email.json.error.errors).toEqual([
       { param: "email", message: "Email must be a valid email address" },
       { param: "password", message: "Password must be at least 8 characters" },
@@ -88,9 +105,12 @@ describe("a $0 monthly budget", () => {
     const saved = await call("/api/settings", { method: "PUT", body: { monthly_budget_usd: 0 } });
     expect(saved.status, saved.text).toBe(200);
     expect(saved.json.monthly_budget_usd).toBe(0);
-    expect((await call("/api/settings", { method: "PUT", body: { monthly_budget_usd: -1 } })).json.error.message).toBe("Monthly budget must be 0 or more");
+    expect((await call("/api/settings", { method: "PUT", body: { monthly_budget_usd: -1 } })).json.error.message).toBe(
+      "Monthly budget must be 0 or more",
+    );
 
-    const chat = (model: string) => call("/api/v1/chat/completions", { body: { model, messages: [{ role: "user", content: "hi" }] } });
+    const chat = (model: string) =>
+      call("/api/v1/chat/completions", { body: { model, messages: [{ role: "user", content: "hi" }] } });
     const refused = await chat("auto");
     expect(refused.status).toBe(402);
     expect(refused.json.error.code).toBe("budget_exhausted");

@@ -40,27 +40,195 @@ const NEXTAUTH = "/api/auth/[...nextauth]";
 // branch unvisited (streaming, content parts, each Stripe event the webhook handles).
 
 function plausible(key: string): Json[] | undefined {
-  const chat: Record<string, Json> = { model: "auto", messages: [{ role: "user", content: "hello" }], max_tokens: 16, temperature: 0.5, top_p: 1, n: 1, stop: ["\n\n"], user: "u-1", power_level: "BALANCED", task_type: "chat", privacy_required: false, latency_slo: "normal", quality: "good", max_cost_usd: 1, region: "us", stream: false };
-  const chatParts: Record<string, Json> = { model: "fz/fz-model", messages: [{ role: "system", content: "be brief" }, { role: "user", content: [{ type: "text", text: "hi" }], name: "n" }], tools: [{ type: "function", function: { name: "f", parameters: { type: "object" } } }], tool_choice: "auto", response_format: { type: "json_object" }, stream: true, stream_options: { include_usage: true }, max_completion_tokens: 8 };
-  const provider: Record<string, Json> = { slug: "fuzz-made", name: "Fuzz made", kind: "openai-compatible", base_url: "http://127.0.0.1:9/v1", api_key: "sk-fuzz-provider", enabled: false, priority: 10, is_local: false, region: "us", compliance: ["gdpr"], requires_key: true, first_token_timeout_ms: 1000, check_interval_s: 120, simulation: { first_token_ms: 1, tokens_per_second: 100, error_rate: 0, error_status: 500, reply: "hi" } };
-  const model: Record<string, Json> = { provider: "fz-target", upstream_id: "fuzz-made", name: "Fuzz made", power_level: "PRECISION", input_per_1m: 1.5, output_per_1m: 2, latency_ms: 300, quality: 8, context_tokens: 32768, capabilities: ["chat"], enabled: false };
-  const rule: Record<string, Json> = { name: "fuzz rule", description: "d", priority: 5, active: false, conditions: { task_type: ["chat"], power_level: "ECO", privacy_required: false, prompt_tokens: { gt: 1, lt: 100 }, role: "USER", api_key_id: "k" }, actions: { exclude_providers: ["nobody"], prefer_providers: "fz", force_power_level: "ECO" } };
+  const chat: Record<string, Json> = {
+    model: "auto",
+    messages: [{ role: "user", content: "hello" }],
+    max_tokens: 16,
+    temperature: 0.5,
+    top_p: 1,
+    n: 1,
+    stop: ["\n\n"],
+    user: "u-1",
+    power_level: "BALANCED",
+    task_type: "chat",
+    privacy_required: false,
+    latency_slo: "normal",
+    quality: "good",
+    max_cost_usd: 1,
+    region: "us",
+    stream: false,
+  };
+  const chatParts: Record<string, Json> = {
+    model: "fz/fz-model",
+    messages: [
+      { role: "system", content: "be brief" },
+      { role: "user", content: [{ type: "text", text: "hi" }], name: "n" },
+    ],
+    tools: [{ type: "function", function: { name: "f", parameters: { type: "object" } } }],
+    tool_choice: "auto",
+    response_format: { type: "json_object" },
+    stream: true,
+    stream_options: { include_usage: true },
+    max_completion_tokens: 8,
+  };
+  const provider: Record<string, Json> = {
+    slug: "fuzz-made",
+    name: "Fuzz made",
+    kind: "openai-compatible",
+    base_url: "http://127.0.0.1:9/v1",
+    api_key: "sk-fuzz-provider",
+    enabled: false,
+    priority: 10,
+    is_local: false,
+    region: "us",
+    compliance: ["gdpr"],
+    requires_key: true,
+    first_token_timeout_ms: 1000,
+    check_interval_s: 120,
+    simulation: { first_token_ms: 1, tokens_per_second: 100, error_rate: 0, error_status: 500, reply: "hi" },
+  };
+  const model: Record<string, Json> = {
+    provider: "fz-target",
+    upstream_id: "fuzz-made",
+    name: "Fuzz made",
+    power_level: "PRECISION",
+    input_per_1m: 1.5,
+    output_per_1m: 2,
+    latency_ms: 300,
+    quality: 8,
+    context_tokens: 32768,
+    capabilities: ["chat"],
+    enabled: false,
+  };
+  const rule: Record<string, Json> = {
+    name: "fuzz rule",
+    description: "d",
+    priority: 5,
+    active: false,
+    conditions: {
+      task_type: ["chat"],
+      power_level: "ECO",
+      privacy_required: false,
+      prompt_tokens: { gt: 1, lt: 100 },
+      role: "USER",
+      api_key_id: "k",
+    },
+    actions: { exclude_providers: ["nobody"], prefer_providers: "fz", force_power_level: "ECO" },
+  };
   const credentials: Record<string, Json> = { email: "fuzz-new@test.example", password: "fuzz-password-1" };
-  const stripeSession: Record<string, Json> = { id: "evt_x", object: "event", type: "checkout.session.completed", data: { object: { id: "cs_x", object: "checkout.session", payment_status: "paid", amount_total: 1000, currency: "usd", client_reference_id: userId, metadata: { user_id: userId }, payment_intent: "pi_fuzz" } } };
-  const stripeRefund: Record<string, Json> = { id: "evt_x", object: "event", type: "charge.refunded", data: { object: { id: "ch_fuzz", object: "charge", amount: 1000, amount_refunded: 100, currency: "usd", payment_intent: "pi_fuzz", metadata: { user_id: userId } } } };
+  const stripeSession: Record<string, Json> = {
+    id: "evt_x",
+    object: "event",
+    type: "checkout.session.completed",
+    data: {
+      object: {
+        id: "cs_x",
+        object: "checkout.session",
+        payment_status: "paid",
+        amount_total: 1000,
+        currency: "usd",
+        client_reference_id: userId,
+        metadata: { user_id: userId },
+        payment_intent: "pi_fuzz",
+      },
+    },
+  };
+  const stripeRefund: Record<string, Json> = {
+    id: "evt_x",
+    object: "event",
+    type: "charge.refunded",
+    data: {
+      object: {
+        id: "ch_fuzz",
+        object: "charge",
+        amount: 1000,
+        amount_refunded: 100,
+        currency: "usd",
+        payment_intent: "pi_fuzz",
+        metadata: { user_id: userId },
+      },
+    },
+  };
   const table: Record<string, Json[]> = {
     "POST /api/v1/chat/completions": [chat, chatParts],
     "POST /api/v1/route": [chat, chatParts],
     "POST /api/v1/messages": [
-      { model: "auto", max_tokens: 16, system: "be brief", messages: [{ role: "user", content: "hello" }], stop_sequences: ["\n\n"], temperature: 0.5, metadata: { user_id: "u-1" }, stream: false },
-      { model: "fz/fz-model", max_tokens: 8, stream: true, system: [{ type: "text", text: "hi" }], tools: [{ name: "f", input_schema: { type: "object" } }], tool_choice: { type: "auto" }, messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }, { role: "assistant", content: [{ type: "tool_use", id: "toolu_1", name: "f", input: {} }] }, { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_1", content: "ok" }] }] },
+      {
+        model: "auto",
+        max_tokens: 16,
+        system: "be brief",
+        messages: [{ role: "user", content: "hello" }],
+        stop_sequences: ["\n\n"],
+        temperature: 0.5,
+        metadata: { user_id: "u-1" },
+        stream: false,
+      },
+      {
+        model: "fz/fz-model",
+        max_tokens: 8,
+        stream: true,
+        system: [{ type: "text", text: "hi" }],
+        tools: [{ name: "f", input_schema: { type: "object" } }],
+        tool_choice: { type: "auto" },
+        messages: [
+          { role: "user", content: [{ type: "text", text: "hi" }] },
+          { role: "assistant", content: [{ type: "tool_use", id: "toolu_1", name: "f", input: {} }] },
+          { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_1", content: "ok" }] },
+        ],
+      },
     ],
     "POST /api/v1/responses": [
-      { model: "auto", input: "hello", instructions: "be brief", max_output_tokens: 16, temperature: 0.5, top_p: 1, user: "u-1", metadata: { k: "v" }, store: false, text: { format: { type: "text" } }, power_level: "BALANCED", task_type: "chat", privacy_required: false, latency_slo: "normal", quality: "good", max_cost_usd: 1, region: "us", stream: false },
-      { model: "fz/fz-model", max_output_tokens: 8, stream: true, tools: [{ type: "function", name: "f", description: "d", parameters: { type: "object" }, strict: false }], tool_choice: { type: "function", name: "f" }, parallel_tool_calls: true, text: { format: { type: "json_object" } }, input: [{ role: "developer", content: "be brief" }, { type: "message", role: "user", content: [{ type: "input_text", text: "hi" }] }, { type: "function_call", call_id: "call_1", name: "f", arguments: "{}" }, { type: "function_call_output", call_id: "call_1", output: "ok" }] },
+      {
+        model: "auto",
+        input: "hello",
+        instructions: "be brief",
+        max_output_tokens: 16,
+        temperature: 0.5,
+        top_p: 1,
+        user: "u-1",
+        metadata: { k: "v" },
+        store: false,
+        text: { format: { type: "text" } },
+        power_level: "BALANCED",
+        task_type: "chat",
+        privacy_required: false,
+        latency_slo: "normal",
+        quality: "good",
+        max_cost_usd: 1,
+        region: "us",
+        stream: false,
+      },
+      {
+        model: "fz/fz-model",
+        max_output_tokens: 8,
+        stream: true,
+        tools: [{ type: "function", name: "f", description: "d", parameters: { type: "object" }, strict: false }],
+        tool_choice: { type: "function", name: "f" },
+        parallel_tool_calls: true,
+        text: { format: { type: "json_object" } },
+        input: [
+          { role: "developer", content: "be brief" },
+          { type: "message", role: "user", content: [{ type: "input_text", text: "hi" }] },
+          { type: "function_call", call_id: "call_1", name: "f", arguments: "{}" },
+          { type: "function_call_output", call_id: "call_1", output: "ok" },
+        ],
+      },
     ],
     "POST /api/v1/embeddings": [
-      { model: "auto", input: "hello", dimensions: 8, encoding_format: "float", user: "u-1", power_level: "ECO", task_type: "rag", privacy_required: false, latency_slo: "normal", quality: "good", max_cost_usd: 1, region: "us" },
+      {
+        model: "auto",
+        input: "hello",
+        dimensions: 8,
+        encoding_format: "float",
+        user: "u-1",
+        power_level: "ECO",
+        task_type: "rag",
+        privacy_required: false,
+        latency_slo: "normal",
+        quality: "good",
+        max_cost_usd: 1,
+        region: "us",
+      },
       { model: "fz/fz-embed", input: ["hi", "there"], encoding_format: "base64" },
       { model: "auto", input: [[1, 2, 3], [4]] },
     ],
@@ -79,12 +247,63 @@ function plausible(key: string): Json[] | undefined {
     "POST /api/byok": [{ provider: "fz-byok", api_key: "upstream-secret", save_unverified: false }],
     "POST /api/conversations": [{ title: "Fuzz chat" }],
     "PATCH /api/conversations/[id]": [{ title: "Renamed", power_level: "ECO" }],
-    "POST /api/conversations/[id]/messages": [{ messages: [{ role: "user", content: "hi" }, { role: "assistant", content: "hello", meta: { model: "m", provider: "p", prompt_tokens: 1, completion_tokens: 1, cost_usd: 0.1, latency_ms: 1, ttft_ms: 1, fallbacks: 0, request_id: "r", routing_reason: "why", error: "e", extra: { nested: "x" } } }] }],
+    "POST /api/conversations/[id]/messages": [
+      {
+        messages: [
+          { role: "user", content: "hi" },
+          {
+            role: "assistant",
+            content: "hello",
+            meta: {
+              model: "m",
+              provider: "p",
+              prompt_tokens: 1,
+              completion_tokens: 1,
+              cost_usd: 0.1,
+              latency_ms: 1,
+              ttft_ms: 1,
+              fallbacks: 0,
+              request_id: "r",
+              routing_reason: "why",
+              error: "e",
+              extra: { nested: "x" },
+            },
+          },
+        ],
+      },
+    ],
     "POST /api/credits/checkout": [{ amount_usd: 10 }],
     "POST /api/finance/reconciliation/repair": [{ session_id: "cs_test_fuzz" }],
-    "POST /api/keys": [{ name: "fuzz key", expires_at: "2999-01-01T00:00:00Z", monthly_limit_usd: 1.5, allowed_power_levels: ["ECO"], allowed_models: ["fz/*"], rpm: 60, tpm: 100000, routing_profile: null }],
-    "PATCH /api/keys/[id]": [{ name: "fuzzed", monthly_limit_usd: 2, allowed_power_levels: null, allowed_models: ["fz/*", "fz/fz-model"], rpm: null, tpm: 5000, expires_at: null }],
-    "PUT /api/settings": [{ preferred_power_level: "BALANCED", routing_weights: { cost: 0.5, latency: 0.3, quality: 0.2 }, monthly_budget_usd: 1000 }],
+    "POST /api/keys": [
+      {
+        name: "fuzz key",
+        expires_at: "2999-01-01T00:00:00Z",
+        monthly_limit_usd: 1.5,
+        allowed_power_levels: ["ECO"],
+        allowed_models: ["fz/*"],
+        rpm: 60,
+        tpm: 100000,
+        routing_profile: null,
+      },
+    ],
+    "PATCH /api/keys/[id]": [
+      {
+        name: "fuzzed",
+        monthly_limit_usd: 2,
+        allowed_power_levels: null,
+        allowed_models: ["fz/*", "fz/fz-model"],
+        rpm: null,
+        tpm: 5000,
+        expires_at: null,
+      },
+    ],
+    "PUT /api/settings": [
+      {
+        preferred_power_level: "BALANCED",
+        routing_weights: { cost: 0.5, latency: 0.3, quality: 0.2 },
+        monthly_budget_usd: 1000,
+      },
+    ],
     "POST /api/setup": [credentials],
     "POST /api/signup": [credentials],
     "POST /api/stripe/webhook": [stripeSession, stripeRefund],
@@ -98,11 +317,37 @@ const QUERIES: Record<string, Record<string, string>> = {
   "/api/usage": { from: "2026-01-01", to: "2026-01-31", group_by: "provider" },
   "/api/credits/ledger": { cursor: "1", limit: "10" },
   "/api/finance/summary": { from: "2026-01-01", to: "2026-01-31" },
-  "/api/finance/requests": { from: "2026-01-01T00:00:00Z", to: "2026-01-31", user_id: "fz-user", provider: "fz", model: "none", power_level: "eco", day: "2026-01-02", cursor: Buffer.from("2026-01-01T00:00:00.000Z|fz-req").toString("base64url"), limit: "10" },
+  "/api/finance/requests": {
+    from: "2026-01-01T00:00:00Z",
+    to: "2026-01-31",
+    user_id: "fz-user",
+    provider: "fz",
+    model: "none",
+    power_level: "eco",
+    day: "2026-01-02",
+    cursor: Buffer.from("2026-01-01T00:00:00.000Z|fz-req").toString("base64url"),
+    limit: "10",
+  },
   "/api/finance/export.csv": { kind: "usage", from: "2026-01-01", to: "2026-01-31" },
   "/api/finance/reconciliation": { from: "2026-01-01", to: "2026-01-31" },
-  "/api/admin/users": { q: "fz", role: "USER", cursor: Buffer.from("2026-01-01T00:00:00.000Z|fz-user").toString("base64url"), limit: "10" },
-  "/api/admin/requests": { user: "fz-user", key: "00000000-0000-4000-8000-000000000001", provider: "fz", model: "fz/model", power_level: "eco", status: "error", from: "2026-01-01", to: "2026-01-31T00:00:00Z", cursor: Buffer.from("2026-01-01T00:00:00.000Z|fz-req").toString("base64url"), limit: "10" },
+  "/api/admin/users": {
+    q: "fz",
+    role: "USER",
+    cursor: Buffer.from("2026-01-01T00:00:00.000Z|fz-user").toString("base64url"),
+    limit: "10",
+  },
+  "/api/admin/requests": {
+    user: "fz-user",
+    key: "00000000-0000-4000-8000-000000000001",
+    provider: "fz",
+    model: "fz/model",
+    power_level: "eco",
+    status: "error",
+    from: "2026-01-01",
+    to: "2026-01-31T00:00:00Z",
+    cursor: Buffer.from("2026-01-01T00:00:00.000Z|fz-req").toString("base64url"),
+    limit: "10",
+  },
 };
 
 /** Valid path params per route (resources made in beforeAll; the plain user owns the user-side ones). */
@@ -114,10 +359,26 @@ function validIds(route: ApiRoute, method: HttpMethod): Record<string, string> |
 // ---------------------------------------------------------------------------------------------
 // Bad values
 
-const TYPE_SWAPS: [string, Json][] = [["a number", 42], ["a string", "x"], ["an array", []], ["an object", {}], ["null", null], ["a boolean", true]];
+const TYPE_SWAPS: [string, Json][] = [
+  ["a number", 42],
+  ["a string", "x"],
+  ["an array", []],
+  ["an object", {}],
+  ["null", null],
+  ["a boolean", true],
+];
 const NUMBER_EDGES: [string, Json][] = [
-  ["1e308", 1e308], ["2**63", 2 ** 63], ["-1", -1], ["-1e9", -1e9], ["0.5", 0.5], ["-0.000001", -0.000001],
-  ['"NaN"', "NaN"], ['"Infinity"', "Infinity"], ['"1e309"', "1e309"], ['"9223372036854775808"', "9223372036854775808"], ['"-1"', "-1"],
+  ["1e308", 1e308],
+  ["2**63", 2 ** 63],
+  ["-1", -1],
+  ["-1e9", -1e9],
+  ["0.5", 0.5],
+  ["-0.000001", -0.000001],
+  ['"NaN"', "NaN"],
+  ['"Infinity"', "Infinity"],
+  ['"1e309"', "1e309"],
+  ['"9223372036854775808"', "9223372036854775808"],
+  ['"-1"', "-1"],
 ];
 /**
  * 100k characters of pseudo-random words: incompressible, so size limits (index rows, TOAST) really
@@ -128,13 +389,20 @@ const LONG = (() => {
   let seed = 42;
   const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   let text = "";
-  while (text.length < 100_000) text += `${Array.from({ length: 3 + Math.floor(next() * 7) }, () => String.fromCharCode(97 + Math.floor(next() * 26))).join("")} `;
+  while (text.length < 100_000)
+    text += `${Array.from({ length: 3 + Math.floor(next() * 7) }, () => String.fromCharCode(97 + Math.floor(next() * 26))).join("")} `;
   return text.slice(0, 100_000);
 })();
 
 const STRING_EDGES: [string, Json][] = [
-  ["NUL", "a\u0000b"], ["a lone high surrogate", "a\ud800b"], ["a lone low surrogate", "\udc00"], ["100k chars", LONG],
-  ["empty", ""], ["blank", "  "], ["unicode", "ünï 😀 \u202e"], ["a path", "../../etc/passwd"],
+  ["NUL", "a\u0000b"],
+  ["a lone high surrogate", "a\ud800b"],
+  ["a lone low surrogate", "\udc00"],
+  ["100k chars", LONG],
+  ["empty", ""],
+  ["blank", "  "],
+  ["unicode", "ünï 😀 \u202e"],
+  ["a path", "../../etc/passwd"],
 ];
 const NESTED = `{"a":${"[".repeat(200)}${"]".repeat(200)}}`;
 
@@ -142,9 +410,18 @@ const NESTED = `{"a":${"[".repeat(200)}${"]".repeat(200)}}`;
 function bodyVariants(good: Json): [string, string][] {
   const obj = typeof good === "object" && good !== null && !Array.isArray(good) ? good : {};
   return [
-    ["malformed JSON", '{"a":'], ["not JSON", "hello"], ["an empty body", ""], ["an array", "[]"], ["a string", '"x"'], ["a number", "1e308"], ["null", "null"],
-    ["a NUL in a property name", JSON.stringify({ ...obj, "k\u0000": 1 })], ["a lone surrogate in a property name", JSON.stringify({ ...obj, "k\ud800": 1 })],
-    ["an unknown field", JSON.stringify({ ...obj, unexpected_field: "x" })], ["200 levels of nesting", NESTED], ["a 2 MB body", JSON.stringify({ ...obj, pad: "x".repeat(2_000_000) })],
+    ["malformed JSON", '{"a":'],
+    ["not JSON", "hello"],
+    ["an empty body", ""],
+    ["an array", "[]"],
+    ["a string", '"x"'],
+    ["a number", "1e308"],
+    ["null", "null"],
+    ["a NUL in a property name", JSON.stringify({ ...obj, "k\u0000": 1 })],
+    ["a lone surrogate in a property name", JSON.stringify({ ...obj, "k\ud800": 1 })],
+    ["an unknown field", JSON.stringify({ ...obj, unexpected_field: "x" })],
+    ["200 levels of nesting", NESTED],
+    ["a 2 MB body", JSON.stringify({ ...obj, pad: "x".repeat(2_000_000) })],
   ];
 }
 
@@ -153,7 +430,8 @@ type Leaf = { path: (string | number)[]; value: Json };
 function leaves(value: Json, path: (string | number)[] = []): Leaf[] {
   const here = path.length ? [{ path, value }] : [];
   if (Array.isArray(value)) return [...here, ...value.flatMap((v, i) => leaves(v, [...path, i]))];
-  if (typeof value === "object" && value !== null) return [...here, ...Object.entries(value).flatMap(([k, v]) => leaves(v, [...path, k]))];
+  if (typeof value === "object" && value !== null)
+    return [...here, ...Object.entries(value).flatMap(([k, v]) => leaves(v, [...path, k]))];
   return here;
 }
 
@@ -179,8 +457,15 @@ function fieldVariants(body: Json, varied: Set<string>): [string, Json][] {
     const key = `${at}:${Array.isArray(value) ? "array" : typeof value}`;
     if (varied.has(key)) return [];
     varied.add(key);
-    const swaps = [...TYPE_SWAPS, ...(typeof value === "string" ? STRING_EDGES : []), ...(typeof value === "number" ? NUMBER_EDGES : [])];
-    return [...swaps.map(([label, v]): [string, Json] => [`${at} = ${label}`, withValue(body, path, v)]), [`${at} missing`, withValue(body, path, undefined)]];
+    const swaps = [
+      ...TYPE_SWAPS,
+      ...(typeof value === "string" ? STRING_EDGES : []),
+      ...(typeof value === "number" ? NUMBER_EDGES : []),
+    ];
+    return [
+      ...swaps.map(([label, v]): [string, Json] => [`${at} = ${label}`, withValue(body, path, v)]),
+      [`${at} missing`, withValue(body, path, undefined)],
+    ];
   });
 }
 
@@ -189,26 +474,55 @@ function fieldVariants(body: Json, varied: Set<string>): [string, Json][] {
  * fetch's and Next's alike, resolves those as dot segments before a route is chosen.
  */
 const BAD_IDS: [string, string][] = [
-  ["%00", "%00"], ["a%00b", "a%00b"], ["%ZZ", "%ZZ"], ["a lone %", "%"], ["broken UTF-8", "%E0%A4%A"], ["an encoded surrogate", "%ED%A0%80"],
-  ["dots", "..."], ["encoded dots", "a%2E%2Eb"], ["an encoded slash", "a%2Fb"], ["a 10k-char id", "x".repeat(10_000)], ["unicode", encodeURIComponent("ünï😀")],
-  ["-1", "-1"], ["2**63", "9223372036854775808"], ["a nil uuid", "00000000-0000-0000-0000-000000000000"], ["null", "null"], ["a space", "%20"],
+  ["%00", "%00"],
+  ["a%00b", "a%00b"],
+  ["%ZZ", "%ZZ"],
+  ["a lone %", "%"],
+  ["broken UTF-8", "%E0%A4%A"],
+  ["an encoded surrogate", "%ED%A0%80"],
+  ["dots", "..."],
+  ["encoded dots", "a%2E%2Eb"],
+  ["an encoded slash", "a%2Fb"],
+  ["a 10k-char id", "x".repeat(10_000)],
+  ["unicode", encodeURIComponent("ünï😀")],
+  ["-1", "-1"],
+  ["2**63", "9223372036854775808"],
+  ["a nil uuid", "00000000-0000-0000-0000-000000000000"],
+  ["null", "null"],
+  ["a space", "%20"],
 ];
 
 /** Bad query strings, raw (URLSearchParams would re-encode the broken ones). */
 function queryVariants(template: string): [string, string][] {
   const good = QUERIES[template] ?? { x: "1" };
-  const enc = (q: Record<string, string>) => Object.entries(q).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join("&");
+  const enc = (q: Record<string, string>) =>
+    Object.entries(q)
+      .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+      .join("&");
   const edges: [string, string][] = [
     // Lone surrogates have no UTF-8 form to put in a URL; their encoded bytes are among `raw` below.
-    ...STRING_EDGES.filter(([, v]) => typeof v === "string" && v.length < 1000 && v.isWellFormed()).map(([label, v]): [string, string] => [label, String(v)]),
+    ...STRING_EDGES.filter(([, v]) => typeof v === "string" && v.length < 1000 && v.isWellFormed()).map(
+      ([label, v]): [string, string] => [label, String(v)],
+    ),
     ...NUMBER_EDGES.map(([label, v]): [string, string] => [label, String(v)]),
     // A URL line past 16 KB is refused by Node's HTTP parser (431) before any app code runs.
-    ["8k chars", "x".repeat(8_000)], ["an array", "[]"], ["an object", "{}"], ["null", "null"], ["a boolean", "true"],
+    ["8k chars", "x".repeat(8_000)],
+    ["an array", "[]"],
+    ["an object", "{}"],
+    ["null", "null"],
+    ["a boolean", "true"],
   ];
-  const fields = Object.keys(good).flatMap((k) => edges.map(([label, v]): [string, string] => [`${k} = ${label}`, enc({ ...good, [k]: v })]));
+  const fields = Object.keys(good).flatMap((k) =>
+    edges.map(([label, v]): [string, string] => [`${k} = ${label}`, enc({ ...good, [k]: v })]),
+  );
   const raw: [string, string][] = [
-    ["%ZZ as a name", "%ZZ=1"], ["%ZZ as a value", "a=%ZZ"], ["NUL as a name", "%00=1"], ["NUL as a value", `${Object.keys(good)[0]}=a%00b`],
-    ["an encoded surrogate", `${Object.keys(good)[0]}=%ED%A0%80`], ["repeated names", `${enc(good)}&${enc(good)}`], ["500 parameters", "a=1&".repeat(500)],
+    ["%ZZ as a name", "%ZZ=1"],
+    ["%ZZ as a value", "a=%ZZ"],
+    ["NUL as a name", "%00=1"],
+    ["NUL as a value", `${Object.keys(good)[0]}=a%00b`],
+    ["an encoded surrogate", `${Object.keys(good)[0]}=%ED%A0%80`],
+    ["repeated names", `${enc(good)}&${enc(good)}`],
+    ["500 parameters", "a=1&".repeat(500)],
   ];
   return [["good", enc(good)], ...fields, ...raw];
 }
@@ -221,9 +535,17 @@ function queryVariants(template: string): [string, string][] {
  * region, privacy_required without a local model), which api.md answers with 503 "no provider
  * could serve". The router's own codes, never an upstream or internal failure.
  */
-const UNSERVABLE = /^\{"error":\{"message":"(No model can serve this request|No local model is available and privacy_required forbids cloud providers)[^"]*","type":"[a-z_]+","code":"(no_provider_available|privacy_no_local_model)"/;
+const UNSERVABLE =
+  /^\{"error":\{"message":"(No model can serve this request|No local model is available and privacy_required forbids cloud providers)[^"]*","type":"[a-z_]+","code":"(no_provider_available|privacy_no_local_model)"/;
 
-type Probe = { label: string; who: Who; method: HttpMethod; path: string; body?: string; headers?: Record<string, string> };
+type Probe = {
+  label: string;
+  who: Who;
+  method: HttpMethod;
+  path: string;
+  body?: string;
+  headers?: Record<string, string>;
+};
 
 function keyOf(who: Who): string | null {
   return who === "admin" ? f.adminKey : who === "user" ? f.userKey : null;
@@ -231,7 +553,8 @@ function keyOf(who: Who): string | null {
 
 /** What is wrong with the answer, or null. */
 function judge(p: Probe, status: number, type: string, text: string): string | null {
-  if (status >= 500 && !(status === 503 && p.path.startsWith("/api/v1/") && UNSERVABLE.test(text))) return `${status}: ${text.slice(0, 300)}`;
+  if (status >= 500 && !(status === 503 && p.path.startsWith("/api/v1/") && UNSERVABLE.test(text)))
+    return `${status}: ${text.slice(0, 300)}`;
   if (status < 400) return null;
   // next-auth answers some requests itself, in its own words (e.g. an action it does not know):
   // those are its 4xx, not ours, and only the absence of a 5xx is asserted for them.
@@ -247,15 +570,25 @@ function judge(p: Probe, status: number, type: string, text: string): string | n
     const anthropic = body?.type === "error" && typeof error?.type === "string" && typeof error.message === "string";
     return anthropic ? null : `${status} not in Anthropic's error shape: ${text.slice(0, 200)}`;
   }
-  const shaped = error && typeof error.message === "string" && typeof error.code === "string" && "param" in error && (error.param === null || typeof error.param === "string");
+  const shaped =
+    error &&
+    typeof error.message === "string" &&
+    typeof error.code === "string" &&
+    "param" in error &&
+    (error.param === null || typeof error.param === "string");
   if (!shaped) return `${status} not in the error shape: ${text.slice(0, 200)}`;
-  if (p.path.startsWith("/api/v1/") && typeof error!.type !== "string") return `${status} not in OpenAI's error shape: ${text.slice(0, 200)}`;
+  if (p.path.startsWith("/api/v1/") && typeof error!.type !== "string")
+    return `${status} not in OpenAI's error shape: ${text.slice(0, 200)}`;
   return null;
 }
 
 async function send(p: Probe): Promise<string | null> {
   const key = keyOf(p.who);
-  const headers: Record<string, string> = { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(p.body !== undefined ? { "content-type": "application/json" } : {}), ...p.headers };
+  const headers: Record<string, string> = {
+    ...(key ? { authorization: `Bearer ${key}` } : {}),
+    ...(p.body !== undefined ? { "content-type": "application/json" } : {}),
+    ...p.headers,
+  };
   try {
     const res = await fetch(`${f.app.url}${p.path}`, { method: p.method, headers, body: p.body, redirect: "manual" });
     const text = await res.text();
@@ -297,7 +630,13 @@ function prepare(route: ApiRoute, body: string, mutated: string): { body: string
     const n = ++eventSeq;
     if (event && typeof event === "object" && !mutated.startsWith("id ")) event.id = `evt_fuzz_${n}`;
     const object = event?.data?.object;
-    if (object && typeof object === "object" && object.object === "checkout.session" && !mutated.startsWith("data.object.id ")) object.id = `cs_fuzz_${n}`;
+    if (
+      object &&
+      typeof object === "object" &&
+      object.object === "checkout.session" &&
+      !mutated.startsWith("data.object.id ")
+    )
+      object.id = `cs_fuzz_${n}`;
     payload = JSON.stringify(event);
   } catch {
     // not JSON: signed as it is
@@ -314,7 +653,11 @@ function fullCallers(route: ApiRoute, method: HttpMethod): Who[] {
   return who;
 }
 
-async function probesFor(route: ApiRoute, method: HttpMethod, missing: string[]): Promise<{ probes: Probe[]; last: Probe[] }> {
+async function probesFor(
+  route: ApiRoute,
+  method: HttpMethod,
+  missing: string[],
+): Promise<{ probes: Probe[]; last: Probe[] }> {
   const probes: Probe[] = [];
   const last: Probe[] = [];
   const good = route.params.length ? validIds(route, method) : {};
@@ -331,10 +674,14 @@ async function probesFor(route: ApiRoute, method: HttpMethod, missing: string[])
   }
   const distinct = new Set<string>();
   const variants: [string, string | undefined][] = takesBody
-    ? bodies.flatMap((b): [string, string][] => [["a plausible body", JSON.stringify(b)], ...bodyVariants(b)]).filter(([, text]) => !distinct.has(text) && !!distinct.add(text))
+    ? bodies
+        .flatMap((b): [string, string][] => [["a plausible body", JSON.stringify(b)], ...bodyVariants(b)])
+        .filter(([, text]) => !distinct.has(text) && !!distinct.add(text))
     : [["no body", undefined]];
   const variedFields = new Set<string>();
-  const fields = (bodies ?? []).flatMap((b) => fieldVariants(b, variedFields)).map(([l, v]): [string, string] => [l, JSON.stringify(v)]);
+  const fields = (bodies ?? [])
+    .flatMap((b) => fieldVariants(b, variedFields))
+    .map(([l, v]): [string, string] => [l, JSON.stringify(v)]);
   const queries = method === "GET" ? queryVariants(route.template) : [["no query", ""] as [string, string]];
   const full = fullCallers(route, method);
   const sample = (["admin", "user", "anonymous"] as Who[]).filter((w) => !full.includes(w));
@@ -343,7 +690,8 @@ async function probesFor(route: ApiRoute, method: HttpMethod, missing: string[])
     const prepared = prepare(route, body, label);
     list.push({ label, who, method, path: p, ...prepared });
     // The webhook's signature check must refuse an unsigned body with a 400 as well.
-    if (prepared.headers && !label.includes(" = ") && !label.includes(" missing")) list.push({ label: `${label}, unsigned`, who, method, path: p, body });
+    if (prepared.headers && !label.includes(" = ") && !label.includes(" missing"))
+      list.push({ label: `${label}, unsigned`, who, method, path: p, body });
   };
   const target = method === "DELETE" ? last : probes;
   for (const who of full) {
@@ -353,12 +701,20 @@ async function probesFor(route: ApiRoute, method: HttpMethod, missing: string[])
   // The field matrix is dealt out among the callers that pass the door (they share every line of
   // the handler after it), which keeps the whole run well under a minute.
   fields.forEach(([label, body], i) => add(target, full[i % full.length]!, label, path, body));
-  for (const who of sample) for (const [label, body] of variants) add(target, who, `${label} (refused caller)`, path, body);
+  for (const who of sample)
+    for (const [label, body] of variants) add(target, who, `${label} (refused caller)`, path, body);
   // Bad path ids, with the plausible body where there is one. After everything else: a valid
   // DELETE may remove the resource the other probes need.
   for (const name of route.params.map((p) => p.name)) {
     for (const [label, bad] of BAD_IDS) {
-      for (const who of [...full, ...sample]) last.push({ label: `${name} ${label}`, who, method, path: fillPath(route, { ...good, [name]: bad }), body: variants[0]![1] });
+      for (const who of [...full, ...sample])
+        last.push({
+          label: `${name} ${label}`,
+          who,
+          method,
+          path: fillPath(route, { ...good, [name]: bad }),
+          body: variants[0]![1],
+        });
     }
   }
   return { probes, last };
@@ -381,13 +737,21 @@ beforeAll(async () => {
   await f.grant(f.user.id, 100);
   await f.grant(f.admin.id, 100);
 
-  const rule = await f.asAdmin("/api/admin/routing-rules", { body: { name: "fuzz target", active: false, actions: { exclude_providers: ["nobody"] } } });
-  const targetUser = await createUser(f.db, { email: `fuzz-target-${randomUUID().slice(0, 8)}@test.example`, password: "target-password" });
+  const rule = await f.asAdmin("/api/admin/routing-rules", {
+    body: { name: "fuzz target", active: false, actions: { exclude_providers: ["nobody"] } },
+  });
+  const targetUser = await createUser(f.db, {
+    email: `fuzz-target-${randomUUID().slice(0, 8)}@test.example`,
+    password: "target-password",
+  });
   const spareKey = await createApiKey(f.db, f.user.id, { name: "spare" });
   const conversation = await f.asUser("/api/conversations", { body: { title: "target" } });
   const byok = await f.asUser("/api/byok", { body: { provider: "fz-byok", api_key: "upstream-secret" } });
-  const chat = await f.asUser("/api/v1/chat/completions", { body: { model: "auto", messages: [{ role: "user", content: "hello" }] } });
-  for (const [what, res] of Object.entries({ rule, conversation, byok, chat })) if (res.status >= 300) throw new Error(`setup ${what}: ${res.status} ${res.text}`);
+  const chat = await f.asUser("/api/v1/chat/completions", {
+    body: { model: "auto", messages: [{ role: "user", content: "hello" }] },
+  });
+  for (const [what, res] of Object.entries({ rule, conversation, byok, chat }))
+    if (res.status >= 300) throw new Error(`setup ${what}: ${res.status} ${res.text}`);
 
   Object.assign(ids, {
     "/api/admin/health/[id]": { id: target.id },
@@ -415,11 +779,15 @@ afterAll(async () => {
 describe("fuzzing every API route", () => {
   // The gateway first: the admin routes' fuzz later disables and re-points providers, which would
   // leave chat requests without a working upstream (a fair 502, but not what is tested here).
-  const routes = [...apiRoutes()].sort((a, b) => Number(!a.template.startsWith("/api/v1/")) - Number(!b.template.startsWith("/api/v1/")));
+  const routes = [...apiRoutes()].sort(
+    (a, b) => Number(!a.template.startsWith("/api/v1/")) - Number(!b.template.startsWith("/api/v1/")),
+  );
 
   it("finds the routes in the app/api tree", () => {
     expect(routes.length).toBeGreaterThan(30);
-    expect(routes.map((r) => r.template)).toEqual(expect.arrayContaining(["/api/v1/chat/completions", "/api/keys/[id]", NEXTAUTH]));
+    expect(routes.map((r) => r.template)).toEqual(
+      expect.arrayContaining(["/api/v1/chat/completions", "/api/keys/[id]", NEXTAUTH]),
+    );
   });
 
   for (const route of routes) {
@@ -429,7 +797,10 @@ describe("fuzzing every API route", () => {
       const missing: string[] = [];
       const all = await Promise.all(methods.map((m) => probesFor(route, m, missing)));
       expect(missing).toEqual([]);
-      const problems = [...(await sendAll(all.flatMap((a) => a.probes))), ...(await sendAll(all.flatMap((a) => a.last)))];
+      const problems = [
+        ...(await sendAll(all.flatMap((a) => a.probes))),
+        ...(await sendAll(all.flatMap((a) => a.last))),
+      ];
       expect(problems).toEqual([]);
     });
   }
@@ -442,9 +813,13 @@ describe("fuzzing every API route", () => {
       const mod = await routeModule(route);
       for (const method of await routeMethods(route)) {
         const params = Object.fromEntries(route.params.map((p) => [p.name, "a\u0000b"]));
-        const req = new Request(`${f.app.url}${fillPath(route, { ...ids[route.template] })}`, { method, headers: { authorization: `Bearer ${f.adminKey}` } });
+        const req = new Request(`${f.app.url}${fillPath(route, { ...ids[route.template] })}`, {
+          method,
+          headers: { authorization: `Bearer ${f.adminKey}` },
+        });
         const res = await mod[method]!(req, { params: Promise.resolve(params) });
-        if (res.status !== 404 || (await res.json()).error?.code !== "not_found") problems.push(`${method} ${route.template}: ${res.status}`);
+        if (res.status !== 404 || (await res.json()).error?.code !== "not_found")
+          problems.push(`${method} ${route.template}: ${res.status}`);
       }
     }
     expect(problems).toEqual([]);

@@ -33,7 +33,10 @@ type Caller = FixtureCaller;
 
 const newCaller = (label: string, grantMicros = 0): Promise<Caller> => f.newCaller(label, grantMicros);
 
-const chat = (c: Caller, body: Record<string, unknown>) => c.call("/api/v1/chat/completions", { body: { messages: [{ role: "user", content: "say something short" }], ...body } });
+const chat = (c: Caller, body: Record<string, unknown>) =>
+  c.call("/api/v1/chat/completions", {
+    body: { messages: [{ role: "user", content: "say something short" }], ...body },
+  });
 
 /** The P4 attack text: runs of spaces where the sampler looks, rare CJK characters everywhere else. */
 function samplerDefeatingText(chars: number): string {
@@ -84,7 +87,11 @@ describe("a prompt built to defeat the token estimate", () => {
     expect(res.json.usage).toMatchObject({ prompt_tokens: exact, completion_tokens: 1 });
     expect(Math.round(res.json.usage.cost * 1e6)).toBe(cost);
     // Charged in full, from the balance, with nothing owed.
-    expect(await getBalance(f.db, c.id)).toEqual({ balanceMicros: 20_000_000 - cost, reservedMicros: 0, availableMicros: 20_000_000 - cost });
+    expect(await getBalance(f.db, c.id)).toEqual({
+      balanceMicros: 20_000_000 - cost,
+      reservedMicros: 0,
+      availableMicros: 20_000_000 - cost,
+    });
     const [charge] = await chargeEntries(c.id);
     expect(charge).toMatchObject({ amount: String(-cost) });
     expect(charge!.reference).not.toContain("owed");
@@ -107,7 +114,11 @@ describe("a provider that bills past the bound", () => {
     const [charge] = await chargeEntries(c.id);
     expect(charge).toMatchObject({ amount: String(-cost), after: String(-owed) });
     expect(charge!.reference).toMatch(/exceeded the hold of \$[\d.]+; \$14\.000003 not covered by the balance is owed/);
-    const usage = await sql<{ charged: string; provider: string }>(f.url, "SELECT charged_micros::text AS charged, provider_cost_micros::text AS provider FROM usage_logs WHERE user_id = $1", [c.id]);
+    const usage = await sql<{ charged: string; provider: string }>(
+      f.url,
+      "SELECT charged_micros::text AS charged, provider_cost_micros::text AS provider FROM usage_logs WHERE user_id = $1",
+      [c.id],
+    );
     expect(usage).toEqual([{ charged: String(cost), provider: String(cost) }]);
 
     // ledger verify: no mismatch, the receivable listed.
@@ -138,7 +149,11 @@ describe("a request no context window can hold", () => {
     f.mock.clearRequests();
     const res = await chat(c, { model: "auto", max_tokens: 1e9 });
     expect(res.status).toBe(400);
-    expect(res.json.error).toMatchObject({ code: "context_length_exceeded", type: "invalid_request_error", param: "messages" });
+    expect(res.json.error).toMatchObject({
+      code: "context_length_exceeded",
+      type: "invalid_request_error",
+      param: "messages",
+    });
     expect(res.json.error.message).toContain("1000000000 for the completion");
     expect(f.mock.requests).toHaveLength(0);
   });
@@ -156,7 +171,15 @@ describe("a request no context window can hold", () => {
 describe("parameters forwarded under the platform's key", () => {
   it("refuses priced and retention parameters by name, drops unknown ones, and always bounds the output", async () => {
     const c = await newCaller("params", 5_000_000);
-    for (const [field, value] of [["service_tier", "priority"], ["store", true], ["modalities", ["text", "audio"]], ["audio", { voice: "alloy", format: "wav" }], ["web_search_options", {}], ["prediction", { type: "content", content: "x" }], ["best_of", 3]] as const) {
+    for (const [field, value] of [
+      ["service_tier", "priority"],
+      ["store", true],
+      ["modalities", ["text", "audio"]],
+      ["audio", { voice: "alloy", format: "wav" }],
+      ["web_search_options", {}],
+      ["prediction", { type: "content", content: "x" }],
+      ["best_of", 3],
+    ] as const) {
       f.mock.clearRequests();
       const res = await chat(c, { model: "long/mock-long", [field]: value });
       expect(res.status, field).toBe(400);
@@ -167,7 +190,14 @@ describe("parameters forwarded under the platform's key", () => {
     expect((await chat(c, { model: "long/mock-long", n: 2 })).status).toBe(400);
 
     f.mock.clearRequests();
-    const ok = await chat(c, { model: "long/mock-long", temperature: 0.3, seed: 7, metadata: { a: "b" }, mystery: 1, messages: [{ role: "user", content: "hi", audio: { id: "audio_abc" } }] });
+    const ok = await chat(c, {
+      model: "long/mock-long",
+      temperature: 0.3,
+      seed: 7,
+      metadata: { a: "b" },
+      mystery: 1,
+      messages: [{ role: "user", content: "hi", audio: { id: "audio_abc" } }],
+    });
     expect(ok.status, ok.text).toBe(200);
     const sent = f.mock.requests.at(-1)!.body;
     expect(sent).toMatchObject({ temperature: 0.3, seed: 7, max_tokens: 1024 });
@@ -178,7 +208,16 @@ describe("parameters forwarded under the platform's key", () => {
 
   it("with the caller's own key (BYOK) lets them through", async () => {
     const c = await newCaller("byok-params", 5_000_000);
-    const provider = await f.asAdmin("/api/admin/providers", { body: { slug: "own", name: "own", kind: "openai-compatible", base_url: `${f.mock.url}/v1`, priority: 10, region: "us" } });
+    const provider = await f.asAdmin("/api/admin/providers", {
+      body: {
+        slug: "own",
+        name: "own",
+        kind: "openai-compatible",
+        base_url: `${f.mock.url}/v1`,
+        priority: 10,
+        region: "us",
+      },
+    });
     expect(provider.status).toBe(201);
     await f.addModel("own", "mock-own", { level: "PRECISION", input: 5, output: 5, quality: 9 });
     expect((await c.call("/api/byok", { body: { provider: "own", api_key: "upstream-secret" } })).status).toBe(201);
@@ -211,7 +250,9 @@ describe("short credits on an alias", () => {
     const res = await chat(c, { model: "precision" });
     expect(res.status, res.text).toBe(200);
     expect(res.headers.get("x-power-level")).toBe("ECO");
-    expect(res.headers.get("x-routing-reason")).toContain("served at ECO: your credits don't cover PRECISION (add credits)");
+    expect(res.headers.get("x-routing-reason")).toContain(
+      "served at ECO: your credits don't cover PRECISION (add credits)",
+    );
   });
 });
 
@@ -219,9 +260,15 @@ describe("POST /api/v1/route", () => {
   it("is rate limited like completions (429 with Retry-After)", async () => {
     const c = await newCaller("router-spam");
     const statuses: number[] = [];
-    for (let i = 0; i < 27; i++) statuses.push((await c.call("/api/v1/route", { body: { model: "auto", messages: [{ role: "user", content: "hi" }] } })).status);
+    for (let i = 0; i < 27; i++)
+      statuses.push(
+        (await c.call("/api/v1/route", { body: { model: "auto", messages: [{ role: "user", content: "hi" }] } }))
+          .status,
+      );
     expect(statuses.slice(0, 25).every((s) => s === 200)).toBe(true);
-    const last = await c.call("/api/v1/route", { body: { model: "auto", messages: [{ role: "user", content: "hi" }] } });
+    const last = await c.call("/api/v1/route", {
+      body: { model: "auto", messages: [{ role: "user", content: "hi" }] },
+    });
     expect(last.status).toBe(429);
     expect(Number(last.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(last.json.error).toMatchObject({ type: "rate_limit_error" });

@@ -27,9 +27,13 @@ describe("in this process", () => {
     expect((await c.call(`/api/keys/${key2.json.id}`, { method: "DELETE" })).status).toBe(204);
     expect((await second("/api/me")).status).toBe(401);
 
-    expect((await f.asAdmin(`/api/admin/users/${c.id}`, { method: "PATCH", body: { role: "FINANCE" } })).status).toBe(200);
+    expect((await f.asAdmin(`/api/admin/users/${c.id}`, { method: "PATCH", body: { role: "FINANCE" } })).status).toBe(
+      200,
+    );
     expect((await c.call("/api/me")).json).toMatchObject({ role: "FINANCE" });
-    expect((await f.asAdmin(`/api/admin/users/${c.id}`, { method: "PATCH", body: { disabled: true } })).status).toBe(200);
+    expect((await f.asAdmin(`/api/admin/users/${c.id}`, { method: "PATCH", body: { disabled: true } })).status).toBe(
+      200,
+    );
     expect((await c.call("/api/me")).status).toBe(401);
   });
 
@@ -65,11 +69,17 @@ describe.runIf(dbKind() === "postgres")("across two app processes on one Postgre
   it("revoke, disable and role change made on one process apply on the other within 1 s", async () => {
     const [a, b] = apps as [AppProcess, AppProcess];
     const c = await f.newCaller("two-procs");
-    const onA = (path: string, init: RequestInit = {}) => fetch(`${a.url}${path}`, { ...init, headers: { Authorization: `Bearer ${f.adminKey}`, "content-type": "application/json", ...init.headers } });
+    const onA = (path: string, init: RequestInit = {}) =>
+      fetch(`${a.url}${path}`, {
+        ...init,
+        headers: { Authorization: `Bearer ${f.adminKey}`, "content-type": "application/json", ...init.headers },
+      });
 
     // Role change on A, seen on B (which had the old role cached).
     expect((await me(b.url, c.key)).status).toBe(200);
-    expect((await onA(`/api/admin/users/${c.id}`, { method: "PATCH", body: JSON.stringify({ role: "FINANCE" }) })).status).toBe(200);
+    expect(
+      (await onA(`/api/admin/users/${c.id}`, { method: "PATCH", body: JSON.stringify({ role: "FINANCE" }) })).status,
+    ).toBe(200);
     const started = Date.now();
     for (;;) {
       const body = await (await me(b.url, c.key)).json();
@@ -79,13 +89,28 @@ describe.runIf(dbKind() === "postgres")("across two app processes on one Postgre
     }
 
     // Revoking a key on A.
-    const extra = await (await fetch(`${a.url}/api/keys`, { method: "POST", headers: { Authorization: `Bearer ${c.key}`, "content-type": "application/json" }, body: JSON.stringify({ name: "extra" }) })).json();
+    const extra = await (
+      await fetch(`${a.url}/api/keys`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${c.key}`, "content-type": "application/json" },
+        body: JSON.stringify({ name: "extra" }),
+      })
+    ).json();
     expect((await me(b.url, extra.key)).status).toBe(200);
-    expect((await fetch(`${a.url}/api/keys/${extra.id}`, { method: "DELETE", headers: { Authorization: `Bearer ${c.key}` } })).status).toBe(204);
+    expect(
+      (
+        await fetch(`${a.url}/api/keys/${extra.id}`, {
+          method: "DELETE",
+          headers: { Authorization: `Bearer ${c.key}` },
+        })
+      ).status,
+    ).toBe(204);
     expect(await until(b.url, extra.key, 401)).toBeLessThan(1_200);
 
     // Disabling the user on A.
-    expect((await onA(`/api/admin/users/${c.id}`, { method: "PATCH", body: JSON.stringify({ disabled: true }) })).status).toBe(200);
+    expect(
+      (await onA(`/api/admin/users/${c.id}`, { method: "PATCH", body: JSON.stringify({ disabled: true }) })).status,
+    ).toBe(200);
     expect(await until(b.url, c.key, 401)).toBeLessThan(1_200);
   });
 });

@@ -37,27 +37,56 @@ async function fencedKey(owner: FixtureCaller, body: KeyBody) {
   return { id: res.json.id as string, key: res.json.key as string, view: res.json, call: f.callAs(res.json.key) };
 }
 
-const chat = (body: KeyBody = {}) => ({ body: { model: "auto", max_tokens: MAX_TOKENS, messages: [{ role: "user", content: "hello" }], ...body } });
+const chat = (body: KeyBody = {}) => ({
+  body: { model: "auto", max_tokens: MAX_TOKENS, messages: [{ role: "user", content: "hello" }], ...body },
+});
 
 describe("creating and editing fences", () => {
   it("stores every fence, shows it in the key's view, and PATCH changes or clears one at a time", async () => {
     const owner = await f.newCaller("owner");
     const k = await fencedKey(owner, {
-      monthly_limit_usd: 1, allowed_power_levels: ["eco", "BALANCED"], allowed_models: ["fa/*", "fb/bal-b", "loc/loc-m"], rpm: 30, tpm: 5000,
+      monthly_limit_usd: 1,
+      allowed_power_levels: ["eco", "BALANCED"],
+      allowed_models: ["fa/*", "fb/bal-b", "loc/loc-m"],
+      rpm: 30,
+      tpm: 5000,
       routing_profile: { primary: "fa/bal-m", fallback: "fb/bal-b", local: "loc/loc-m" },
     });
     expect(k.view).toMatchObject({
-      monthly_limit_usd: 1, allowed_power_levels: ["ECO", "BALANCED"], allowed_models: ["fa/*", "fb/bal-b", "loc/loc-m"], rpm: 30, tpm: 5000,
-      routing_profile: { primary: "fa/bal-m", fallback: "fb/bal-b", local: "loc/loc-m" }, month_spend_usd: 0, held_usd: 0,
+      monthly_limit_usd: 1,
+      allowed_power_levels: ["ECO", "BALANCED"],
+      allowed_models: ["fa/*", "fb/bal-b", "loc/loc-m"],
+      rpm: 30,
+      tpm: 5000,
+      routing_profile: { primary: "fa/bal-m", fallback: "fb/bal-b", local: "loc/loc-m" },
+      month_spend_usd: 0,
+      held_usd: 0,
     });
     expect(k.key).toMatch(/^sk-sy-/);
 
-    const patched = await owner.call(`/api/keys/${k.id}`, { method: "PATCH", body: { monthly_limit_usd: 2.5, rpm: null } });
+    const patched = await owner.call(`/api/keys/${k.id}`, {
+      method: "PATCH",
+      body: { monthly_limit_usd: 2.5, rpm: null },
+    });
     expect(patched.status).toBe(200);
-    expect(patched.json).toMatchObject({ monthly_limit_usd: 2.5, rpm: null, tpm: 5000, allowed_power_levels: ["ECO", "BALANCED"] });
+    expect(patched.json).toMatchObject({
+      monthly_limit_usd: 2.5,
+      rpm: null,
+      tpm: 5000,
+      allowed_power_levels: ["ECO", "BALANCED"],
+    });
     expect(patched.json.key).toBeUndefined();
-    const cleared = await owner.call(`/api/keys/${k.id}`, { method: "PATCH", body: { allowed_power_levels: null, allowed_models: null, routing_profile: null, name: "renamed" } });
-    expect(cleared.json).toMatchObject({ name: "renamed", allowed_power_levels: null, allowed_models: null, routing_profile: null, monthly_limit_usd: 2.5 });
+    const cleared = await owner.call(`/api/keys/${k.id}`, {
+      method: "PATCH",
+      body: { allowed_power_levels: null, allowed_models: null, routing_profile: null, name: "renamed" },
+    });
+    expect(cleared.json).toMatchObject({
+      name: "renamed",
+      allowed_power_levels: null,
+      allowed_models: null,
+      routing_profile: null,
+      monthly_limit_usd: 2.5,
+    });
     const listed = (await owner.call("/api/keys")).json.data.find((x: { id: string }) => x.id === k.id);
     expect(listed).toEqual(cleared.json);
   });
@@ -82,10 +111,16 @@ describe("creating and editing fences", () => {
       expect(res.status, JSON.stringify(body)).toBe(400);
       if (param) expect(res.json.error.param, JSON.stringify(body)).toBe(param);
     }
-    const typo = await owner.call("/api/keys", { body: { name: "bad", allowed_models: ["gpt-4o"], monthly_limit_usd: 0.1234567 } });
+    const typo = await owner.call("/api/keys", {
+      body: { name: "bad", allowed_models: ["gpt-4o"], monthly_limit_usd: 0.1234567 },
+    });
     expect(typo.json.error.errors).toEqual([
       { param: "monthly_limit_usd", message: "Monthly limit can have at most 6 decimals (a micro-dollar)" },
-      { param: "allowed_models.0", message: "Each allowed model must be a model id like openai/gpt-4o-mini, or provider/* for all of a provider's models" },
+      {
+        param: "allowed_models.0",
+        message:
+          "Each allowed model must be a model id like openai/gpt-4o-mini, or provider/* for all of a provider's models",
+      },
     ]);
     expect((await owner.call("/api/keys")).json.data.filter((k: { name: string }) => k.name === "bad")).toEqual([]);
   });
@@ -95,7 +130,12 @@ describe("what a key may route to", () => {
   it("an ECO-only key: PRECISION asked for is 403 naming ECO; a request naming no level runs at ECO", async () => {
     const owner = await f.newCaller("eco-only", 5_000_000);
     const k = await fencedKey(owner, { allowed_power_levels: ["ECO"] });
-    for (const body of [{ model: "precision" }, { model: "auto", power_level: "precision" }, { model: "fa/pre-m" }, { model: "fa/bal-m" }]) {
+    for (const body of [
+      { model: "precision" },
+      { model: "auto", power_level: "precision" },
+      { model: "fa/pre-m" },
+      { model: "fa/bal-m" },
+    ]) {
       const res = await k.call("/api/v1/chat/completions", chat(body));
       expect(res.status, JSON.stringify(body)).toBe(403);
       expect(res.json.error).toMatchObject({ code: "model_not_allowed", type: "permission_error", param: "model" });
@@ -132,7 +172,9 @@ describe("what a key may route to", () => {
 
   it("a routing profile: primary, then fallback when the primary fails, local when privacy is required", async () => {
     const owner = await f.newCaller("profile", 5_000_000);
-    const k = await fencedKey(owner, { routing_profile: { primary: "fb/bal-b", fallback: "fa/eco-m", local: "loc/loc-m" } });
+    const k = await fencedKey(owner, {
+      routing_profile: { primary: "fb/bal-b", fallback: "fa/eco-m", local: "loc/loc-m" },
+    });
     const first = await k.call("/api/v1/chat/completions", chat());
     expect(first.json.model).toBe("fb/bal-b");
     expect(first.headers.get("x-routing-reason")).toContain("routing profile");
@@ -162,7 +204,12 @@ describe("a key's monthly limit", () => {
         fetch(`${urls[i % urls.length]}/api/v1/chat/completions`, {
           method: "POST",
           headers: { Authorization: `Bearer ${k.key}`, "content-type": "application/json" },
-          body: JSON.stringify({ model: "fa/bal-m", max_tokens: MAX_TOKENS, stream: i % 2 === 1, messages: [{ role: "user", content: `request ${i}` }] }),
+          body: JSON.stringify({
+            model: "fa/bal-m",
+            max_tokens: MAX_TOKENS,
+            stream: i % 2 === 1,
+            messages: [{ role: "user", content: `request ${i}` }],
+          }),
         }).then(async (r) => ({ status: r.status, text: await r.text() })),
       ),
     );
@@ -178,7 +225,11 @@ describe("a key's monthly limit", () => {
     expect((await getBalance(f.db, owner.id)).balanceMicros).toBe(10_000_000 - AFFORDABLE * HOLD);
     const view = (await owner.call("/api/keys")).json.data.find((x: { id: string }) => x.id === k.id);
     expect(view).toMatchObject({ month_spend_usd: 0.1, held_usd: 0 });
-    const [row] = await sql<{ spent: string; reserved: string }>(f.url, "SELECT month_spend_micros::text AS spent, month_reserved_micros::text AS reserved FROM api_keys WHERE id = $1", [k.id]);
+    const [row] = await sql<{ spent: string; reserved: string }>(
+      f.url,
+      "SELECT month_spend_micros::text AS spent, month_reserved_micros::text AS reserved FROM api_keys WHERE id = $1",
+      [k.id],
+    );
     expect(row).toEqual({ spent: String(AFFORDABLE * HOLD), reserved: "0" });
     expect((await verifyLedger(f.db)).mismatches).toEqual([]);
     // Raising the limit lets the key spend again at once.
@@ -193,11 +244,17 @@ describe("a key's monthly limit", () => {
   it("a key without a limit shows its spend from its usage; a limit set later counts from there", async () => {
     const owner = await f.newCaller("late-limit", 10_000_000);
     const k = await fencedKey(owner, {});
-    for (let i = 0; i < 2; i++) expect((await k.call("/api/v1/chat/completions", chat({ model: "fa/bal-m" }))).status).toBe(200);
+    for (let i = 0; i < 2; i++)
+      expect((await k.call("/api/v1/chat/completions", chat({ model: "fa/bal-m" }))).status).toBe(200);
     const view = async () => (await owner.call("/api/keys")).json.data.find((x: { id: string }) => x.id === k.id);
     expect(await view()).toMatchObject({ month_spend_usd: 0.02, monthly_limit_usd: null });
     // An unlimited key's row is not touched by its settles (one row lock less per request).
-    const counter = async () => (await sql<{ spent: string }>(f.url, "SELECT month_spend_micros::text AS spent FROM api_keys WHERE id = $1", [k.id]))[0]!.spent;
+    const counter = async () =>
+      (
+        await sql<{ spent: string }>(f.url, "SELECT month_spend_micros::text AS spent FROM api_keys WHERE id = $1", [
+          k.id,
+        ])
+      )[0]!.spent;
     expect(await counter()).toBe("0");
     const patched = await owner.call(`/api/keys/${k.id}`, { method: "PATCH", body: { monthly_limit_usd: 0.03 } });
     expect(patched.json).toMatchObject({ month_spend_usd: 0.02, monthly_limit_usd: 0.03 });
@@ -231,30 +288,49 @@ describe("a key's monthly limit", () => {
     });
 
     // A free model's windows are counted by a statement of their own; a paid one's by its hold statement.
-    it.each([["a free model", "loc/loc-m"], ["a paid model", "fa/bal-m"]])("rate limits are shared: 100 parallel requests against a 30 rpm key, exactly 30 served (%s)", async (_what, model) => {
-      const owner = await f.newCaller("rpm2", 10_000_000);
-      const k = await fencedKey(owner, { rpm: 30 });
-      const results = await Promise.all(
-        Array.from({ length: 100 }, (_, i) =>
-          fetch(`${apps[i % 2]!.url}/api/v1/chat/completions`, {
-            method: "POST",
-            headers: { Authorization: `Bearer ${k.key}`, "content-type": "application/json" },
-            body: JSON.stringify({ model, max_tokens: MAX_TOKENS, stream: i % 2 === 1, messages: [{ role: "user", content: `r${i}` }] }),
-          }).then(async (r) => ({ status: r.status, retryAfter: r.headers.get("retry-after"), body: await r.text() })),
-        ),
-      );
-      expect(results.filter((r) => r.status === 200)).toHaveLength(30);
-      const refused = results.filter((r) => r.status === 429);
-      expect(refused).toHaveLength(70);
-      for (const r of refused) {
-        expect(Number(r.retryAfter)).toBeGreaterThanOrEqual(1);
-        expect(Number(r.retryAfter)).toBeLessThanOrEqual(60);
-        expect(JSON.parse(r.body).error.message).toContain("limit of 30 requests per minute");
-      }
-      // Refused requests held nothing: the account paid for exactly what was served.
-      const paid = model === "fa/bal-m" ? 30 * HOLD : 0;
-      expect(await getBalance(f.db, owner.id)).toEqual({ balanceMicros: 10_000_000 - paid, reservedMicros: 0, availableMicros: 10_000_000 - paid });
-    });
+    it.each([
+      ["a free model", "loc/loc-m"],
+      ["a paid model", "fa/bal-m"],
+    ])(
+      "rate limits are shared: 100 parallel requests against a 30 rpm key, exactly 30 served (%s)",
+      async (_what, model) => {
+        const owner = await f.newCaller("rpm2", 10_000_000);
+        const k = await fencedKey(owner, { rpm: 30 });
+        const results = await Promise.all(
+          Array.from({ length: 100 }, (_, i) =>
+            fetch(`${apps[i % 2]!.url}/api/v1/chat/completions`, {
+              method: "POST",
+              headers: { Authorization: `Bearer ${k.key}`, "content-type": "application/json" },
+              body: JSON.stringify({
+                model,
+                max_tokens: MAX_TOKENS,
+                stream: i % 2 === 1,
+                messages: [{ role: "user", content: `r${i}` }],
+              }),
+            }).then(async (r) => ({
+              status: r.status,
+              retryAfter: r.headers.get("retry-after"),
+              body: await r.text(),
+            })),
+          ),
+        );
+        expect(results.filter((r) => r.status === 200)).toHaveLength(30);
+        const refused = results.filter((r) => r.status === 429);
+        expect(refused).toHaveLength(70);
+        for (const r of refused) {
+          expect(Number(r.retryAfter)).toBeGreaterThanOrEqual(1);
+          expect(Number(r.retryAfter)).toBeLessThanOrEqual(60);
+          expect(JSON.parse(r.body).error.message).toContain("limit of 30 requests per minute");
+        }
+        // Refused requests held nothing: the account paid for exactly what was served.
+        const paid = model === "fa/bal-m" ? 30 * HOLD : 0;
+        expect(await getBalance(f.db, owner.id)).toEqual({
+          balanceMicros: 10_000_000 - paid,
+          reservedMicros: 0,
+          availableMicros: 10_000_000 - paid,
+        });
+      },
+    );
   });
 });
 
@@ -262,7 +338,9 @@ describe("rate limits", () => {
   it("100 parallel requests against a 30 rpm key: exactly 30 served, the rest 429 with Retry-After", async () => {
     const owner = await f.newCaller("rpm", 10_000_000);
     const k = await fencedKey(owner, { rpm: 30 });
-    const results = await Promise.all(Array.from({ length: 100 }, () => k.call("/api/v1/chat/completions", chat({ model: "loc/loc-m" }))));
+    const results = await Promise.all(
+      Array.from({ length: 100 }, () => k.call("/api/v1/chat/completions", chat({ model: "loc/loc-m" }))),
+    );
     expect(results.filter((r) => r.status === 200)).toHaveLength(30);
     const refused = results.filter((r) => r.status === 429);
     expect(refused).toHaveLength(70);
@@ -296,14 +374,24 @@ describe("keys are their owner's alone", () => {
     const mallory = await f.newCaller("mallory", 1_000_000);
     const k = await fencedKey(alice, { monthly_limit_usd: 1 });
     expect((await mallory.call("/api/keys")).json.data.map((x: { id: string }) => x.id)).not.toContain(k.id);
-    expect((await mallory.call(`/api/keys/${k.id}`, { method: "PATCH", body: { monthly_limit_usd: 1000 } })).status).toBe(404);
+    expect(
+      (await mallory.call(`/api/keys/${k.id}`, { method: "PATCH", body: { monthly_limit_usd: 1000 } })).status,
+    ).toBe(404);
     expect((await mallory.call(`/api/keys/${k.id}`, { method: "DELETE" })).status).toBe(404);
     // Still alice's, unchanged and working; the key id alone gives nobody anything.
     const view = (await alice.call("/api/keys")).json.data.find((x: { id: string }) => x.id === k.id);
     expect(view).toMatchObject({ monthly_limit_usd: 1, revoked_at: null });
     expect((await k.call("/api/v1/chat/completions", chat({ model: "loc/loc-m" }))).status).toBe(200);
-    expect((await mallory.call("/api/v1/chat/completions", { body: { ...chat().body, model: "loc/loc-m", api_key_id: k.id } })).status).toBe(200);
-    const [used] = await sql<{ n: string }>(f.url, "SELECT count(*)::text AS n FROM usage_logs WHERE api_key_id = $1", [k.id]);
+    expect(
+      (
+        await mallory.call("/api/v1/chat/completions", {
+          body: { ...chat().body, model: "loc/loc-m", api_key_id: k.id },
+        })
+      ).status,
+    ).toBe(200);
+    const [used] = await sql<{ n: string }>(f.url, "SELECT count(*)::text AS n FROM usage_logs WHERE api_key_id = $1", [
+      k.id,
+    ]);
     expect(used!.n).toBe("1");
     // Revoked by its owner: the key stops at once, and a revoked key cannot be edited.
     expect((await alice.call(`/api/keys/${k.id}`, { method: "DELETE" })).status).toBe(204);

@@ -6,7 +6,15 @@ import { createDb, type Db } from "../../lib/db/client.ts";
 import { usageFor } from "../helpers/usage-row.ts";
 import { writeUsage } from "../helpers/usage-row.ts";
 import { ApiError } from "../../lib/http/errors.ts";
-import { getBalance, monthSpend, postEntry, reserve, settle, sweepExpiredHolds, verifyLedger } from "../../lib/ledger/ledger.ts";
+import {
+  getBalance,
+  monthSpend,
+  postEntry,
+  reserve,
+  settle,
+  sweepExpiredHolds,
+  verifyLedger,
+} from "../../lib/ledger/ledger.ts";
 import { statement } from "../../lib/ledger/statement.ts";
 import { createUser } from "../../lib/users/users.ts";
 import { cleanEnv, runTsx, type RunResult } from "../helpers/run.ts";
@@ -23,10 +31,14 @@ afterAll(() => database?.drop());
 
 let seq = 0;
 async function newUser(): Promise<string> {
-  const u = await createUser(db, { email: `ledger-${++seq}-${randomUUID().slice(0, 8)}@test.example`, password: "ledger-password" });
+  const u = await createUser(db, {
+    email: `ledger-${++seq}-${randomUUID().slice(0, 8)}@test.example`,
+    password: "ledger-password",
+  });
   return u.id;
 }
-const grant = (userId: string, micros: number, idempotencyKey?: string) => postEntry(db, { userId, type: "GRANT", amountMicros: micros, reference: "test grant", idempotencyKey });
+const grant = (userId: string, micros: number, idempotencyKey?: string) =>
+  postEntry(db, { userId, type: "GRANT", amountMicros: micros, reference: "test grant", idempotencyKey });
 
 async function entriesOf(userId: string) {
   return sql<{ id: string; type: string; amount: string; after: string; key: string | null; reference: string }>(
@@ -37,10 +49,15 @@ async function entriesOf(userId: string) {
   );
 }
 async function reservation(id: string) {
-  const rows = await sql<{ status: string; amount: string; closed: boolean }>(database.url, "SELECT status::text, amount_micros::text AS amount, closed_at IS NOT NULL AS closed FROM reservations WHERE id = $1", [id]);
+  const rows = await sql<{ status: string; amount: string; closed: boolean }>(
+    database.url,
+    "SELECT status::text, amount_micros::text AS amount, closed_at IS NOT NULL AS closed FROM reservations WHERE id = $1",
+    [id],
+  );
   return rows[0];
 }
-const cli = (): Promise<RunResult> => runTsx("scripts/cli.ts", ["ledger", "verify"], cleanEnv({ DATABASE_URL: database.url }));
+const cli = (): Promise<RunResult> =>
+  runTsx("scripts/cli.ts", ["ledger", "verify"], cleanEnv({ DATABASE_URL: database.url }));
 const explain = (r: RunResult) => `exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`;
 
 describe("reserve / settle / release", () => {
@@ -49,7 +66,11 @@ describe("reserve / settle / release", () => {
     await grant(user, 1_000_000);
 
     await reserve(db, user, "req-twice", 300_000);
-    expect(await getBalance(db, user)).toEqual({ balanceMicros: 1_000_000, reservedMicros: 300_000, availableMicros: 700_000 });
+    expect(await getBalance(db, user)).toEqual({
+      balanceMicros: 1_000_000,
+      reservedMicros: 300_000,
+      availableMicros: 700_000,
+    });
     expect(await reservation("req-twice")).toMatchObject({ status: "HELD", amount: "300000" });
 
     const first = await settle(db, user, "req-twice", 120_000, "request req-twice", usageFor(user, "req-twice"));
@@ -60,7 +81,10 @@ describe("reserve / settle / release", () => {
 
     // Two settles of one request at the same moment (e.g. a stream's end and its cancel).
     await reserve(db, user, "req-race", 200_000);
-    const raced = await Promise.all([settle(db, user, "req-race", 150_000, "request req-race", usageFor(user, "req-race")), settle(db, user, "req-race", 150_000, "request req-race", usageFor(user, "req-race"))]);
+    const raced = await Promise.all([
+      settle(db, user, "req-race", 150_000, "request req-race", usageFor(user, "req-race")),
+      settle(db, user, "req-race", 150_000, "request req-race", usageFor(user, "req-race")),
+    ]);
     expect(raced.map((r) => r.chargedMicros).sort((a, b) => a - b)).toEqual([0, 150_000]);
 
     expect(await getBalance(db, user)).toEqual({ balanceMicros: 730_000, reservedMicros: 0, availableMicros: 730_000 });
@@ -95,17 +119,35 @@ describe("reserve / settle / release", () => {
     await reserve(db, user, "req-over", 40_000);
     // The upstream billed more than the hold's bound allows: never capped silently.
     const r = await settle(db, user, "req-over", 90_000, "request req-over", usageFor(user, "req-over"));
-    expect(r).toMatchObject({ chargedMicros: 90_000, balanceMicros: -40_000, availableMicros: -40_000, shortfallMicros: 40_000 });
+    expect(r).toMatchObject({
+      chargedMicros: 90_000,
+      balanceMicros: -40_000,
+      availableMicros: -40_000,
+      shortfallMicros: 40_000,
+    });
     expect(await getBalance(db, user)).toEqual({ balanceMicros: -40_000, reservedMicros: 0, availableMicros: -40_000 });
     const last = (await entriesOf(user)).at(-1)!;
     expect(last).toMatchObject({ type: "CHARGE", amount: "-90000", after: "-40000" });
-    expect(last.reference).toBe("request req-over (cost $0.09 exceeded the hold of $0.04; $0.04 not covered by the balance is owed)");
+    expect(last.reference).toBe(
+      "request req-over (cost $0.09 exceeded the hold of $0.04; $0.04 not covered by the balance is owed)",
+    );
     // While it owes: a new hold is refused; a later charge deepens the debt by exactly its cost.
-    await expect(reserve(db, user, "req-after", 1)).rejects.toMatchObject({ status: 402, code: "insufficient_credits" });
-    expect(await settle(db, user, "req-none", 10_000, "request req-none", usageFor(user, "req-none"))).toMatchObject({ chargedMicros: 10_000, balanceMicros: -50_000, shortfallMicros: 10_000 });
+    await expect(reserve(db, user, "req-after", 1)).rejects.toMatchObject({
+      status: 402,
+      code: "insufficient_credits",
+    });
+    expect(await settle(db, user, "req-none", 10_000, "request req-none", usageFor(user, "req-none"))).toMatchObject({
+      chargedMicros: 10_000,
+      balanceMicros: -50_000,
+      shortfallMicros: 10_000,
+    });
     // A negative correction may not deepen it; a grant pays it off first.
-    await expect(postEntry(db, { userId: user, type: "CORRECTION", amountMicros: -1, reference: "x" })).rejects.toMatchObject({ status: 409 });
-    expect(await postEntry(db, { userId: user, type: "GRANT", amountMicros: 20_000, reference: "part" })).toMatchObject({ balanceAfterMicros: -30_000 });
+    await expect(
+      postEntry(db, { userId: user, type: "CORRECTION", amountMicros: -1, reference: "x" }),
+    ).rejects.toMatchObject({ status: 409 });
+    expect(await postEntry(db, { userId: user, type: "GRANT", amountMicros: 20_000, reference: "part" })).toMatchObject(
+      { balanceAfterMicros: -30_000 },
+    );
     const verified = await verifyLedger(db);
     expect(verified.mismatches).toEqual([]);
     expect(verified.receivables).toContainEqual(expect.objectContaining({ userId: user, owedMicros: 30_000 }));
@@ -119,11 +161,22 @@ describe("reserve / settle / release", () => {
   it("verify flags a non-CHARGE entry that took a balance below zero (tampering), and lists what is owed", async () => {
     const user = await newUser();
     await grant(user, 10_000);
-    const [account] = await sql<{ id: string }>(database.url, "SELECT id FROM credit_accounts WHERE user_id = $1", [user]);
-    await sql(database.url, "INSERT INTO ledger_entries (account_id, type, amount_micros, balance_after_micros, reference, created_at) VALUES ($1, 'CORRECTION', -30000, -20000, 'forged', now())", [account!.id]);
+    const [account] = await sql<{ id: string }>(database.url, "SELECT id FROM credit_accounts WHERE user_id = $1", [
+      user,
+    ]);
+    await sql(
+      database.url,
+      "INSERT INTO ledger_entries (account_id, type, amount_micros, balance_after_micros, reference, created_at) VALUES ($1, 'CORRECTION', -30000, -20000, 'forged', now())",
+      [account!.id],
+    );
     await sql(database.url, "UPDATE credit_accounts SET balance_micros = -20000 WHERE id = $1", [account!.id]);
     const verified = await verifyLedger(db);
-    expect(verified.mismatches).toContainEqual(expect.objectContaining({ userId: user, problem: expect.stringContaining("a CORRECTION took the balance below zero") }));
+    expect(verified.mismatches).toContainEqual(
+      expect.objectContaining({
+        userId: user,
+        problem: expect.stringContaining("a CORRECTION took the balance below zero"),
+      }),
+    );
     await sql(database.url, "DELETE FROM ledger_entries WHERE reference = 'forged'");
     await sql(database.url, "UPDATE credit_accounts SET balance_micros = 10000 WHERE id = $1", [account!.id]);
   });
@@ -132,7 +185,11 @@ describe("reserve / settle / release", () => {
     const user = await newUser();
     await grant(user, 100_000);
     await reserve(db, user, "hold-a", 70_000);
-    expect(await getBalance(db, user)).toEqual({ balanceMicros: 100_000, reservedMicros: 70_000, availableMicros: 30_000 });
+    expect(await getBalance(db, user)).toEqual({
+      balanceMicros: 100_000,
+      reservedMicros: 70_000,
+      availableMicros: 30_000,
+    });
 
     const refused = await reserve(db, user, "hold-b", 40_000).catch((e) => e);
     expect(refused).toBeInstanceOf(ApiError);
@@ -144,7 +201,11 @@ describe("reserve / settle / release", () => {
     await expect(reserve(db, user, "hold-d", 1)).rejects.toMatchObject({ status: 402 });
 
     await settle(db, user, "hold-a", 0, "release", usageFor(user, "hold-a"));
-    expect(await getBalance(db, user)).toEqual({ balanceMicros: 100_000, reservedMicros: 30_000, availableMicros: 70_000 });
+    expect(await getBalance(db, user)).toEqual({
+      balanceMicros: 100_000,
+      reservedMicros: 30_000,
+      availableMicros: 70_000,
+    });
     await settle(db, user, "hold-c", 0, "release", usageFor(user, "hold-c"));
     expect(await getBalance(db, user)).toEqual({ balanceMicros: 100_000, reservedMicros: 0, availableMicros: 100_000 });
   });
@@ -152,12 +213,18 @@ describe("reserve / settle / release", () => {
   it("racing reservations never hold more than the balance", async () => {
     const user = await newUser();
     await grant(user, 100_000);
-    const results = await Promise.allSettled(Array.from({ length: 25 }, (_, i) => reserve(db, user, `race-${user}-${i}`, 10_000)));
+    const results = await Promise.allSettled(
+      Array.from({ length: 25 }, (_, i) => reserve(db, user, `race-${user}-${i}`, 10_000)),
+    );
     const ok = results.filter((r) => r.status === "fulfilled").length;
     const refused = results.filter((r) => r.status === "rejected" && (r.reason as ApiError).status === 402).length;
     expect([ok, refused]).toEqual([10, 15]);
     expect(await getBalance(db, user)).toEqual({ balanceMicros: 100_000, reservedMicros: 100_000, availableMicros: 0 });
-    const held = await sql<{ n: string }>(database.url, "SELECT count(*)::text AS n FROM reservations r JOIN credit_accounts a ON a.id = r.account_id WHERE a.user_id = $1 AND r.status = 'HELD'", [user]);
+    const held = await sql<{ n: string }>(
+      database.url,
+      "SELECT count(*)::text AS n FROM reservations r JOIN credit_accounts a ON a.id = r.account_id WHERE a.user_id = $1 AND r.status = 'HELD'",
+      [user],
+    );
     expect(held[0]!.n).toBe("10");
     expect((await verifyLedger(db)).mismatches).toEqual([]);
   });
@@ -167,18 +234,34 @@ describe("entries", () => {
   it("postEntry refuses to take the balance below zero (409) and writes nothing", async () => {
     const user = await newUser();
     await grant(user, 5_000_000);
-    const err = await postEntry(db, { userId: user, type: "CORRECTION", amountMicros: -5_000_001, reference: "too much" }).catch((e) => e);
+    const err = await postEntry(db, {
+      userId: user,
+      type: "CORRECTION",
+      amountMicros: -5_000_001,
+      reference: "too much",
+    }).catch((e) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(err).toMatchObject({ status: 409 });
     expect(await getBalance(db, user)).toMatchObject({ balanceMicros: 5_000_000 });
     expect((await entriesOf(user)).map((e) => e.type)).toEqual(["GRANT"]);
     // Exactly to zero is allowed.
-    const ok = await postEntry(db, { userId: user, type: "CORRECTION", amountMicros: -5_000_000, reference: "all of it" });
+    const ok = await postEntry(db, {
+      userId: user,
+      type: "CORRECTION",
+      amountMicros: -5_000_000,
+      reference: "all of it",
+    });
     expect(ok).toMatchObject({ balanceAfterMicros: 0, duplicate: false });
     // A refund on an empty account is refused too, as are zero and fractional amounts.
-    await expect(postEntry(db, { userId: user, type: "REFUND", amountMicros: -1, reference: "x" })).rejects.toMatchObject({ status: 409 });
-    await expect(postEntry(db, { userId: user, type: "GRANT", amountMicros: 0, reference: "x" })).rejects.toMatchObject({ status: 400 });
-    await expect(postEntry(db, { userId: user, type: "GRANT", amountMicros: 1.5, reference: "x" })).rejects.toMatchObject({ status: 400 });
+    await expect(
+      postEntry(db, { userId: user, type: "REFUND", amountMicros: -1, reference: "x" }),
+    ).rejects.toMatchObject({ status: 409 });
+    await expect(postEntry(db, { userId: user, type: "GRANT", amountMicros: 0, reference: "x" })).rejects.toMatchObject(
+      { status: 400 },
+    );
+    await expect(
+      postEntry(db, { userId: user, type: "GRANT", amountMicros: 1.5, reference: "x" }),
+    ).rejects.toMatchObject({ status: 400 });
     expect((await entriesOf(user)).length).toBe(2);
     expect((await verifyLedger(db)).mismatches).toEqual([]);
   });
@@ -187,7 +270,15 @@ describe("entries", () => {
     const user = await newUser();
     const key = `stripe-session:cs_race_${user}`;
     const results = await Promise.all(
-      Array.from({ length: 10 }, () => postEntry(db, { userId: user, type: "PURCHASE", amountMicros: 25_000_000, reference: "race", idempotencyKey: key })),
+      Array.from({ length: 10 }, () =>
+        postEntry(db, {
+          userId: user,
+          type: "PURCHASE",
+          amountMicros: 25_000_000,
+          reference: "race",
+          idempotencyKey: key,
+        }),
+      ),
     );
     expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
     expect(new Set(results.map((r) => r.id.toString())).size).toBe(1);
@@ -195,7 +286,15 @@ describe("entries", () => {
     expect(await getBalance(db, user)).toMatchObject({ balanceMicros: 25_000_000 });
     expect((await entriesOf(user)).map((e) => [e.type, e.amount, e.key])).toEqual([["PURCHASE", "25000000", key]]);
     // Posted again later: still once.
-    expect(await postEntry(db, { userId: user, type: "PURCHASE", amountMicros: 25_000_000, reference: "late", idempotencyKey: key })).toMatchObject({ duplicate: true });
+    expect(
+      await postEntry(db, {
+        userId: user,
+        type: "PURCHASE",
+        amountMicros: 25_000_000,
+        reference: "late",
+        idempotencyKey: key,
+      }),
+    ).toMatchObject({ duplicate: true });
     expect(await getBalance(db, user)).toMatchObject({ balanceMicros: 25_000_000 });
     expect((await verifyLedger(db)).mismatches).toEqual([]);
   });
@@ -208,21 +307,36 @@ describe("expired holds", () => {
     await reserve(db, user, "sweep-me", 80_000, 1);
     await reserve(db, user, "keep-me", 50_000); // default TTL: not due
     await new Promise((r) => setTimeout(r, 20));
-    expect(await getBalance(db, user)).toEqual({ balanceMicros: 200_000, reservedMicros: 130_000, availableMicros: 70_000 });
+    expect(await getBalance(db, user)).toEqual({
+      balanceMicros: 200_000,
+      reservedMicros: 130_000,
+      availableMicros: 70_000,
+    });
 
     expect(await sweepExpiredHolds(db)).toBe(1);
     expect(await reservation("sweep-me")).toMatchObject({ status: "EXPIRED", closed: true });
     expect(await reservation("keep-me")).toMatchObject({ status: "HELD" });
-    expect(await getBalance(db, user)).toEqual({ balanceMicros: 200_000, reservedMicros: 50_000, availableMicros: 150_000 });
+    expect(await getBalance(db, user)).toEqual({
+      balanceMicros: 200_000,
+      reservedMicros: 50_000,
+      availableMicros: 150_000,
+    });
     expect(await sweepExpiredHolds(db)).toBe(0);
 
     // The request was only slow: its tokens were produced, so it is charged; the hold is not released again.
     const r = await settle(db, user, "sweep-me", 30_000, "request sweep-me", usageFor(user, "sweep-me"));
     expect(r).toMatchObject({ chargedMicros: 30_000, balanceMicros: 170_000, availableMicros: 120_000 });
-    expect(await getBalance(db, user)).toEqual({ balanceMicros: 170_000, reservedMicros: 50_000, availableMicros: 120_000 });
+    expect(await getBalance(db, user)).toEqual({
+      balanceMicros: 170_000,
+      reservedMicros: 50_000,
+      availableMicros: 120_000,
+    });
     expect(await reservation("sweep-me")).toMatchObject({ status: "EXPIRED" });
     // and settling it again charges nothing more
-    expect(await settle(db, user, "sweep-me", 30_000, "request sweep-me", usageFor(user, "sweep-me"))).toMatchObject({ chargedMicros: 0, balanceMicros: 170_000 });
+    expect(await settle(db, user, "sweep-me", 30_000, "request sweep-me", usageFor(user, "sweep-me"))).toMatchObject({
+      chargedMicros: 0,
+      balanceMicros: 170_000,
+    });
 
     await settle(db, user, "keep-me", 0, "release", usageFor(user, "keep-me"));
     expect(await getBalance(db, user)).toEqual({ balanceMicros: 170_000, reservedMicros: 0, availableMicros: 170_000 });
@@ -237,24 +351,36 @@ describe("verifyLedger detects tampering", () => {
     await grant(user, 200_000);
     await reserve(db, user, "tamper-hold", 10_000);
     expect((await verifyLedger(db)).mismatches).toEqual([]);
-    const account = (await sql<{ id: string }>(database.url, "SELECT id FROM credit_accounts WHERE user_id = $1", [user]))[0]!.id;
+    const account = (
+      await sql<{ id: string }>(database.url, "SELECT id FROM credit_accounts WHERE user_id = $1", [user])
+    )[0]!.id;
     const mine = async () => (await verifyLedger(db)).mismatches.filter((m) => m.accountId === account);
 
     // 1. someone adds a dollar to the cached balance
-    await sql(database.url, "UPDATE credit_accounts SET balance_micros = balance_micros + 1000000 WHERE id = $1", [account]);
-    expect(await mine()).toEqual([{ accountId: account, userId: user, problem: "balance 1500000 but entries sum to 500000" }]);
+    await sql(database.url, "UPDATE credit_accounts SET balance_micros = balance_micros + 1000000 WHERE id = $1", [
+      account,
+    ]);
+    expect(await mine()).toEqual([
+      { accountId: account, userId: user, problem: "balance 1500000 but entries sum to 500000" },
+    ]);
 
     const run = await cli();
     expect(run.code, explain(run)).toBe(1);
-    expect(run.stderr).toContain(`MISMATCH account ${account} (user ${user}): balance 1500000 but entries sum to 500000`);
+    expect(run.stderr).toContain(
+      `MISMATCH account ${account} (user ${user}): balance 1500000 but entries sum to 500000`,
+    );
     expect(run.stdout).toMatch(/1 mismatch/);
-    await sql(database.url, "UPDATE credit_accounts SET balance_micros = balance_micros - 1000000 WHERE id = $1", [account]);
+    await sql(database.url, "UPDATE credit_accounts SET balance_micros = balance_micros - 1000000 WHERE id = $1", [
+      account,
+    ]);
     expect(await mine()).toEqual([]);
 
     // 2. an entry's balance_after is edited
     const [, second] = await entriesOf(user);
     await sql(database.url, "UPDATE ledger_entries SET balance_after_micros = 999 WHERE id = $1", [second!.id]);
-    expect(await mine()).toEqual([{ accountId: account, userId: user, problem: `entry ${second!.id}: balance_after 999 but running sum is 500000` }]);
+    expect(await mine()).toEqual([
+      { accountId: account, userId: user, problem: `entry ${second!.id}: balance_after 999 but running sum is 500000` },
+    ]);
     await sql(database.url, "UPDATE ledger_entries SET balance_after_micros = 500000 WHERE id = $1", [second!.id]);
 
     // 3. an entry's amount is edited (balance_after and the cached balance no longer follow)
@@ -266,12 +392,16 @@ describe("verifyLedger detects tampering", () => {
 
     // 4. the reserved cache drifts from the HELD reservations
     await sql(database.url, "UPDATE credit_accounts SET reserved_micros = 0 WHERE id = $1", [account]);
-    expect(await mine()).toEqual([{ accountId: account, userId: user, problem: "reserved 0 but HELD reservations sum to 10000" }]);
+    expect(await mine()).toEqual([
+      { accountId: account, userId: user, problem: "reserved 0 but HELD reservations sum to 10000" },
+    ]);
     await sql(database.url, "UPDATE credit_accounts SET reserved_micros = 10000 WHERE id = $1", [account]);
 
     // 5. a held reservation vanishes while its credits stay reserved
     await sql(database.url, "UPDATE reservations SET status = 'SETTLED' WHERE id = 'tamper-hold'");
-    expect(await mine()).toEqual([{ accountId: account, userId: user, problem: "reserved 10000 but HELD reservations sum to 0" }]);
+    expect(await mine()).toEqual([
+      { accountId: account, userId: user, problem: "reserved 10000 but HELD reservations sum to 0" },
+    ]);
     await sql(database.url, "UPDATE reservations SET status = 'HELD' WHERE id = 'tamper-hold'");
 
     await settle(db, user, "tamper-hold", 0, "release", usageFor(user, "tamper-hold"));
@@ -299,17 +429,48 @@ describe("the ledger's traffic from many connections at once", () => {
             await reserve(pool, user, id, 1_000);
             const { chargedMicros, settledAt } = await settle(pool, user, id, 500 + i, `request ${id}`);
             await writeUsage(pool, {
-              id, userId: user, apiKeyId: null, providerId: null, modelId: null, providerSlug: "p", modelName: "m", powerLevel: "ECO", taskType: "chat",
-              promptTokens: 1, completionTokens: 2, chargedMicros, providerCostMicros: chargedMicros, precisionCostMicros: null, latencyMs: 1, ttftMs: 1,
-              status: "success", errorMessage: null, fallbackCount: 0, byok: false, stream: false, attempts: [], createdAt: settledAt,
+              id,
+              userId: user,
+              apiKeyId: null,
+              providerId: null,
+              modelId: null,
+              providerSlug: "p",
+              modelName: "m",
+              powerLevel: "ECO",
+              taskType: "chat",
+              promptTokens: 1,
+              completionTokens: 2,
+              chargedMicros,
+              providerCostMicros: chargedMicros,
+              precisionCostMicros: null,
+              latencyMs: 1,
+              ttftMs: 1,
+              status: "success",
+              errorMessage: null,
+              fallbackCount: 0,
+              byok: false,
+              stream: false,
+              attempts: [],
+              createdAt: settledAt,
             });
             await pool.userSettings.findUnique({ where: { userId: user } });
           }),
         );
-        for (const r of results) if (r.status === "rejected") failures.push(String((r.reason as Error).message).split("\n").filter(Boolean).pop()!);
+        for (const r of results)
+          if (r.status === "rejected")
+            failures.push(
+              String((r.reason as Error).message)
+                .split("\n")
+                .filter(Boolean)
+                .pop()!,
+            );
       }
       expect(failures).toEqual([]);
-      const [usage] = await sql<{ n: string; charged: string }>(database.url, "SELECT count(*)::text AS n, sum(charged_micros)::text AS charged FROM usage_logs WHERE user_id = $1", [user]);
+      const [usage] = await sql<{ n: string; charged: string }>(
+        database.url,
+        "SELECT count(*)::text AS n, sum(charged_micros)::text AS charged FROM usage_logs WHERE user_id = $1",
+        [user],
+      );
       const [ledger] = await sql<{ n: string; charged: string }>(
         database.url,
         "SELECT count(*)::text AS n, (-sum(e.amount_micros))::text AS charged FROM ledger_entries e JOIN credit_accounts a ON a.id = e.account_id WHERE a.user_id = $1 AND e.type = 'CHARGE'",
@@ -347,10 +508,16 @@ describe("statements from many connections at once", () => {
             for (let k = 0; k < 3; k++) {
               const tag = `reader-${i}-${k}`;
               const rows = await pool.$queryRaw<{ tag: string }[]>`SELECT ${tag}::text AS tag`;
-              if (rows.length !== 1 || rows[0]!.tag !== tag) outcomes.push(`${tag} was answered with ${JSON.stringify(rows)}`);
+              if (rows.length !== 1 || rows[0]!.tag !== tag)
+                outcomes.push(`${tag} was answered with ${JSON.stringify(rows)}`);
             }
           } catch (err) {
-            outcomes.push(`failed: ${String((err as Error).message).split("\n").filter(Boolean).pop()}`);
+            outcomes.push(
+              `failed: ${String((err as Error).message)
+                .split("\n")
+                .filter(Boolean)
+                .pop()}`,
+            );
           }
         }),
       );
@@ -379,15 +546,24 @@ describe.runIf(dbKind() === "postgres")("a PostgreSQL server whose time zone is 
     const tokyo = createDb(other.url, 2); // new sessions pick the database's setting up
     try {
       // A plain session on this database runs in Tokyo time; the app's own sessions must not.
-      expect((await sql<{ tz: string }>(other.url, "SELECT current_setting('TimeZone') AS tz"))[0]!.tz).toBe("Asia/Tokyo");
+      expect((await sql<{ tz: string }>(other.url, "SELECT current_setting('TimeZone') AS tz"))[0]!.tz).toBe(
+        "Asia/Tokyo",
+      );
       const u = await createUser(tokyo, { email: "tokyo@test.example", password: "tokyo-password" });
       await postEntry(tokyo, { userId: u.id, type: "GRANT", amountMicros: 1_000_000, reference: "grant" });
       await reserve(tokyo, u.id, "tokyo-req", 10_000);
       const settled = await settle(tokyo, u.id, "tokyo-req", 5_000, "request tokyo-req");
       const now = Date.now();
-      expect(Math.abs(settled.settledAt.getTime() - now), `settledAt ${settled.settledAt.toISOString()} vs now ${new Date(now).toISOString()}`).toBeLessThan(60_000);
+      expect(
+        Math.abs(settled.settledAt.getTime() - now),
+        `settledAt ${settled.settledAt.toISOString()} vs now ${new Date(now).toISOString()}`,
+      ).toBeLessThan(60_000);
       const { data } = await statement(tokyo, u.id, { limit: 10 });
-      for (const row of data) expect(Math.abs(Date.parse(row.created_at) - now), `${row.type} created_at ${row.created_at} vs now ${new Date(now).toISOString()}`).toBeLessThan(60_000);
+      for (const row of data)
+        expect(
+          Math.abs(Date.parse(row.created_at) - now),
+          `${row.type} created_at ${row.created_at} vs now ${new Date(now).toISOString()}`,
+        ).toBeLessThan(60_000);
       expect(await monthSpend(tokyo, u.id)).toBe(5_000);
     } finally {
       await tokyo.$disconnect();

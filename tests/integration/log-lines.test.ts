@@ -41,14 +41,27 @@ const gatewayLine = (requestId: string) => lines.find((l) => l.msg === "gateway 
 
 describe("log lines", () => {
   it("one line per gateway request, traceable by its request id, without prompt or key", async () => {
-    const ok = await f.asUser("/api/v1/chat/completions", { body: { model: "balanced", stream: true, messages: [{ role: "user", content: PROMPT }] } });
+    const ok = await f.asUser("/api/v1/chat/completions", {
+      body: { model: "balanced", stream: true, messages: [{ role: "user", content: PROMPT }] },
+    });
     f.mock.setBehavior({ status: 500 }, { model: "mock-large", once: true });
-    const failed = await f.asUser("/api/v1/chat/completions", { body: { model: "lg-broken/mock-large", messages: [{ role: "user", content: PROMPT }] } });
+    const failed = await f.asUser("/api/v1/chat/completions", {
+      body: { model: "lg-broken/mock-large", messages: [{ role: "user", content: PROMPT }] },
+    });
     expect([ok.status, failed.status]).toEqual([200, 502]);
 
     const id = ok.headers.get("x-request-id")!;
     const line = gatewayLine(id);
-    expect(line).toMatchObject({ level: 30, user_id: f.user.id, provider: "lg", model: "lg/mock-small", power_level: "BALANCED", status: "success", stream: true, fallbacks: 0 });
+    expect(line).toMatchObject({
+      level: 30,
+      user_id: f.user.id,
+      provider: "lg",
+      model: "lg/mock-small",
+      power_level: "BALANCED",
+      status: "success",
+      stream: true,
+      fallbacks: 0,
+    });
     expect(line!.key_prefix).toBe(f.userKey.slice(0, 12));
     expect(typeof line!.latency_ms).toBe("number");
     expect(typeof line!.ttft_ms).toBe("number");
@@ -69,7 +82,13 @@ describe("log lines", () => {
     const before = lines.length;
     await new Promise<void>((resolve) => {
       const url = new URL(`${f.app.url}/api/v1/chat/completions`);
-      const req = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { authorization: `Bearer ${f.userKey}`, "content-type": "application/json", "content-length": "5000" } });
+      const req = httpRequest({
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: "POST",
+        headers: { authorization: `Bearer ${f.userKey}`, "content-type": "application/json", "content-length": "5000" },
+      });
       req.on("error", () => resolve());
       req.write('{"model":"balanced","messages":[');
       setTimeout(() => {

@@ -42,23 +42,38 @@ describe("sign-in over HTTP", () => {
     // Password spraying: one guess at each of many accounts, each request claiming another address.
     const errors: (string | null)[] = [];
     for (let i = 0; i <= LOGIN_LIMITS.perAddress; i++) {
-      const r = await signIn(f.app.url, email("spray"), "a-guess-123", { from: "127.0.0.2", forwardedFor: `198.51.100.${i + 1}` });
+      const r = await signIn(f.app.url, email("spray"), "a-guess-123", {
+        from: "127.0.0.2",
+        forwardedFor: `198.51.100.${i + 1}`,
+      });
       errors.push(r.error);
     }
     expect(errors.slice(0, LOGIN_LIMITS.perAddress).every((e) => e === "CredentialsSignin")).toBe(true);
     expect(errors.at(-1)).toMatch(THROTTLED);
     // Claiming to be a proxy's client does not help either.
-    expect((await signIn(f.app.url, email("spray"), "a-guess-123", { from: "127.0.0.2", forwardedFor: "203.0.113.1, 127.0.0.9" })).error).toMatch(THROTTLED);
+    expect(
+      (
+        await signIn(f.app.url, email("spray"), "a-guess-123", {
+          from: "127.0.0.2",
+          forwardedFor: "203.0.113.1, 127.0.0.9",
+        })
+      ).error,
+    ).toMatch(THROTTLED);
     // Another address is not affected.
-    expect((await signIn(f.app.url, email("spray"), "a-guess-123", { from: "127.0.0.3" })).error).toBe("CredentialsSignin");
+    expect((await signIn(f.app.url, email("spray"), "a-guess-123", { from: "127.0.0.3" })).error).toBe(
+      "CredentialsSignin",
+    );
   });
 
   it("an attacker failing 20 times from one address does not stop the owner signing in from another", async () => {
     const owner = await createUser(f.db, { email: email("owner"), password: PASSWORD });
     const attacker: (string | null)[] = [];
-    for (let i = 0; i < 20; i++) attacker.push((await signIn(f.app.url, owner.email, `guess-number-${i}`, { from: "127.0.0.4" })).error);
+    for (let i = 0; i < 20; i++)
+      attacker.push((await signIn(f.app.url, owner.email, `guess-number-${i}`, { from: "127.0.0.4" })).error);
     // A few honest-looking mistakes are free; then the attacker's address has to wait.
-    expect(attacker.slice(0, LOGIN_LIMITS.freeFailuresPerPair)).toEqual(Array(LOGIN_LIMITS.freeFailuresPerPair).fill("CredentialsSignin"));
+    expect(attacker.slice(0, LOGIN_LIMITS.freeFailuresPerPair)).toEqual(
+      Array(LOGIN_LIMITS.freeFailuresPerPair).fill("CredentialsSignin"),
+    );
     expect(attacker.at(-1)).toMatch(THROTTLED);
     // While it waits, even the right password is not tried from there (no free oracle).
     expect((await signIn(f.app.url, owner.email, PASSWORD, { from: "127.0.0.4" })).error).toMatch(THROTTLED);
@@ -75,7 +90,9 @@ describe("sign-in over HTTP", () => {
       expect(r.error, `sign-in #${i + 1}`).toBeNull();
     }
     // The failures are still counted.
-    expect((await signIn(f.app.url, user.email, "wrong-password", { from: "127.0.0.6" })).error).toBe("CredentialsSignin");
+    expect((await signIn(f.app.url, user.email, "wrong-password", { from: "127.0.0.6" })).error).toBe(
+      "CredentialsSignin",
+    );
   });
 });
 
@@ -91,14 +108,20 @@ describe("the throttle (shared by every app process)", () => {
     }
     await throttle.check(account, ip);
     await throttle.failed(account, ip);
-    const first = await elsewhere.check(account, ip).then(() => null, (e: unknown) => e);
+    const first = await elsewhere.check(account, ip).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(first).toBeInstanceOf(LoginThrottledError);
     const firstWait = (first as LoginThrottledError).retryAfterSeconds;
     expect(firstWait).toBeGreaterThan(0);
     expect(firstWait).toBeLessThanOrEqual(LOGIN_LIMITS.firstWaitSeconds);
 
     await throttle.failed(account, ip); // the attempt made once that wait was over, wrong again
-    const second = (await throttle.check(account, ip).then(() => null, (e: unknown) => e)) as LoginThrottledError;
+    const second = (await throttle.check(account, ip).then(
+      () => null,
+      (e: unknown) => e,
+    )) as LoginThrottledError;
     expect(second).toBeInstanceOf(LoginThrottledError);
     expect(second.retryAfterSeconds).toBeGreaterThan(firstWait);
 

@@ -27,9 +27,22 @@ describe("the master key check at start", () => {
   it("opens every stored key with the right master key, refuses a start with another, and counts a partly readable store", async () => {
     const db = database.db;
     const provider = await db.provider.findFirstOrThrow({ where: { requiresKey: true } });
-    await db.provider.update({ where: { id: provider.id }, data: { apiKeyCiphertext: seal("sk-platform-key-1234", right, platformKeyAad(provider.id)), apiKeyPrefix: "sk-pla…" } });
+    await db.provider.update({
+      where: { id: provider.id },
+      data: {
+        apiKeyCiphertext: seal("sk-platform-key-1234", right, platformKeyAad(provider.id)),
+        apiKeyPrefix: "sk-pla…",
+      },
+    });
     const user = await createUser(db, { email: "byok@master.test", password: "byok-password-1" });
-    await db.userProviderKey.create({ data: { userId: user.id, providerId: provider.id, ciphertext: seal("sk-user-key-5678", right, byokKeyAad(user.id, provider.id)), keyPrefix: "sk-use…" } });
+    await db.userProviderKey.create({
+      data: {
+        userId: user.id,
+        providerId: provider.id,
+        ciphertext: seal("sk-user-key-5678", right, byokKeyAad(user.id, provider.id)),
+        keyPrefix: "sk-use…",
+      },
+    });
 
     expect(await checkMasterKey(db, right)).toEqual({ sampled: 2, opened: 2 });
     const refused = await checkMasterKey(db, wrong).catch((e: unknown) => e);
@@ -39,7 +52,10 @@ describe("the master key check at start", () => {
 
     // One key sealed with another master key (restored from elsewhere): the start goes on, and says so.
     const other = await db.provider.findFirstOrThrow({ where: { requiresKey: true, id: { not: provider.id } } });
-    await db.provider.update({ where: { id: other.id }, data: { apiKeyCiphertext: seal("sk-other-key-9999", wrong, platformKeyAad(other.id)), apiKeyPrefix: "sk-oth…" } });
+    await db.provider.update({
+      where: { id: other.id },
+      data: { apiKeyCiphertext: seal("sk-other-key-9999", wrong, platformKeyAad(other.id)), apiKeyPrefix: "sk-oth…" },
+    });
     expect(await checkMasterKey(db, right)).toEqual({ sampled: 3, opened: 2 });
     // Holding the other key as a previous one (SWITCHYARD_MASTER_KEY_PREVIOUS) opens all three.
     expect(await checkMasterKey(db, keyRing(right, [wrong]))).toEqual({ sampled: 3, opened: 3 });

@@ -23,7 +23,9 @@ beforeAll(async () => {
   await f.addProvider("rot-byok", { priority: 80, withKey: false });
   await f.addModel("rot-byok", "mock-large", { level: "BALANCED", input: 1, output: 1 });
   caller = await f.newCaller("rotation", 5_000_000);
-  expect((await caller.call("/api/byok", { body: { provider: "rot-byok", api_key: "upstream-secret" } })).status).toBe(201);
+  expect((await caller.call("/api/byok", { body: { provider: "rot-byok", api_key: "upstream-secret" } })).status).toBe(
+    201,
+  );
 });
 afterAll(async () => {
   for (const k of ["SWITCHYARD_MASTER_KEY", "SWITCHYARD_MASTER_KEY_PREVIOUS", "SWITCHYARD_MASTER_KEY_NEW"]) {
@@ -34,10 +36,18 @@ afterAll(async () => {
 });
 
 const stored = async () => [
-  ...(await sql<{ c: string }>(f.url, "SELECT api_key_ciphertext AS c FROM providers WHERE api_key_ciphertext IS NOT NULL")).map((r) => r.c),
+  ...(
+    await sql<{ c: string }>(
+      f.url,
+      "SELECT api_key_ciphertext AS c FROM providers WHERE api_key_ciphertext IS NOT NULL",
+    )
+  ).map((r) => r.c),
   ...(await sql<{ c: string }>(f.url, "SELECT ciphertext AS c FROM user_provider_keys")).map((r) => r.c),
 ];
-const ask = (model: string) => caller.call("/api/v1/chat/completions", { body: { model, max_tokens: 8, messages: [{ role: "user", content: "hi" }] } });
+const ask = (model: string) =>
+  caller.call("/api/v1/chat/completions", {
+    body: { model, max_tokens: 8, messages: [{ role: "user", content: "hi" }] },
+  });
 /** What a restart does: no cached ciphertexts. */
 const forgetCaches = () => {
   invalidateIdentity();
@@ -63,7 +73,13 @@ describe("master key rotation", () => {
       }
     })();
     const report = await rotateMasterKey(f.db, masterKeyRing(), newKey, { batchSize: 1 });
-    expect(report).toEqual({ newKeyId: keyId(newKey), platformKeys: 1, byokKeys: 1, alreadyRotated: 0, unreadable: [] });
+    expect(report).toEqual({
+      newKeyId: keyId(newKey),
+      platformKeys: 1,
+      byokKeys: 1,
+      alreadyRotated: 0,
+      unreadable: [],
+    });
 
     // Step 2: the new key seals, the old one only opens.
     process.env.SWITCHYARD_MASTER_KEY = newKey.toString("base64");
@@ -73,9 +89,17 @@ describe("master key rotation", () => {
     stop = true;
     await traffic;
     expect(statuses.length).toBeGreaterThanOrEqual(2);
-    expect(statuses.every((s) => s === 200), statuses.join(",")).toBe(true);
+    expect(
+      statuses.every((s) => s === 200),
+      statuses.join(","),
+    ).toBe(true);
 
-    expect(await rotateMasterKey(f.db, masterKeyRing(), newKey)).toMatchObject({ platformKeys: 0, byokKeys: 0, alreadyRotated: 2, unreadable: [] });
+    expect(await rotateMasterKey(f.db, masterKeyRing(), newKey)).toMatchObject({
+      platformKeys: 0,
+      byokKeys: 0,
+      alreadyRotated: 2,
+      unreadable: [],
+    });
     expect((await stored()).every((c) => c.startsWith(`v2.${keyId(newKey)}.`))).toBe(true);
 
     // Step 3: the old key is dropped; after a restart every key still opens.
@@ -86,7 +110,9 @@ describe("master key rotation", () => {
   });
 
   it("names rows no held key opens instead of failing the run", async () => {
-    await sql(f.url, "UPDATE user_provider_keys SET ciphertext = 'v2.deadbeef.AAAA.AAAA.AAAA' WHERE user_id = $1", [caller.id]);
+    await sql(f.url, "UPDATE user_provider_keys SET ciphertext = 'v2.deadbeef.AAAA.AAAA.AAAA' WHERE user_id = $1", [
+      caller.id,
+    ]);
     const next = randomBytes(32);
     const report = await rotateMasterKey(f.db, masterKeyRing(), next);
     expect(report.unreadable).toEqual([{ table: "user_provider_keys", id: expect.any(String) }]);
@@ -104,15 +130,25 @@ describe("npm run cli -- keys rotate-master", () => {
     expect(refused.stderr).toMatch(/SWITCHYARD_MASTER_KEY_NEW/);
 
     const next = randomBytes(32).toString("base64");
-    const run = await runTsx("scripts/cli.ts", ["keys", "rotate-master"], cleanEnv({ ...env, SWITCHYARD_MASTER_KEY_NEW: next }));
+    const run = await runTsx(
+      "scripts/cli.ts",
+      ["keys", "rotate-master"],
+      cleanEnv({ ...env, SWITCHYARD_MASTER_KEY_NEW: next }),
+    );
     expect(run.code, run.stderr).toBe(1); // one row was made unreadable above: named, and the exit says so
     expect(run.stdout).toMatch(/re-sealed 1 platform key\(s\) and 0 BYOK key\(s\) with master key [0-9a-f]{8}/);
     expect(run.stderr).toMatch(/user_provider_keys \S+ cannot be opened with any held master key/);
     expect(run.stdout).toMatch(/SWITCHYARD_MASTER_KEY_PREVIOUS/);
 
     // After promoting the new key, --finish re-seals nothing more and changes no key.
-    const finish = await runTsx("scripts/cli.ts", ["keys", "rotate-master", "--finish"], cleanEnv({ DATABASE_URL: f.url, SWITCHYARD_MASTER_KEY: next, SWITCHYARD_MASTER_KEY_PREVIOUS: current }));
-    expect(finish.stdout).toMatch(/re-sealed 0 platform key\(s\) and 0 BYOK key\(s\) with master key [0-9a-f]{8}; 1 already were/);
+    const finish = await runTsx(
+      "scripts/cli.ts",
+      ["keys", "rotate-master", "--finish"],
+      cleanEnv({ DATABASE_URL: f.url, SWITCHYARD_MASTER_KEY: next, SWITCHYARD_MASTER_KEY_PREVIOUS: current }),
+    );
+    expect(finish.stdout).toMatch(
+      /re-sealed 0 platform key\(s\) and 0 BYOK key\(s\) with master key [0-9a-f]{8}; 1 already were/,
+    );
     expect(finish.stdout).toMatch(/can be dropped/);
   });
 });

@@ -41,18 +41,31 @@ const sum = (families: Families, name: string, match: Record<string, string> = {
   if (family?.type === "HISTOGRAM") {
     return families.text
       .split("\n")
-      .filter((line) => line.startsWith(`${name}_count`) && Object.entries(match).every(([k, v]) => line.includes(`${k}="${v}"`)))
+      .filter(
+        (line) =>
+          line.startsWith(`${name}_count`) && Object.entries(match).every(([k, v]) => line.includes(`${k}="${v}"`)),
+      )
       .reduce((total, line) => total + Number(line.split(" ").pop()), 0);
   }
-  return (family?.metrics ?? []).filter((s) => Object.entries(match).every(([k, v]) => s.labels?.[k] === v)).reduce((total, s) => total + Number(s.value ?? 0), 0);
+  return (family?.metrics ?? [])
+    .filter((s) => Object.entries(match).every(([k, v]) => s.labels?.[k] === v))
+    .reduce((total, s) => total + Number(s.value ?? 0), 0);
 };
 
 describe("GET /api/metrics", () => {
   it("parses as Prometheus text, and its counters move with a burst exactly as the usage rows do", async () => {
     const before = await scrape();
     f.mock.setBehavior({ status: 500 }, { model: "mock-large" });
-    const ok = Array.from({ length: 8 }, (_, i) => f.asUser("/api/v1/chat/completions", { body: { model: "balanced", stream: i % 2 === 0, messages: [{ role: "user", content: `hello ${i}` }] } }));
-    const failing = Array.from({ length: 3 }, () => f.asUser("/api/v1/chat/completions", { body: { model: "mx-broken/mock-large", messages: [{ role: "user", content: "fail" }] } }));
+    const ok = Array.from({ length: 8 }, (_, i) =>
+      f.asUser("/api/v1/chat/completions", {
+        body: { model: "balanced", stream: i % 2 === 0, messages: [{ role: "user", content: `hello ${i}` }] },
+      }),
+    );
+    const failing = Array.from({ length: 3 }, () =>
+      f.asUser("/api/v1/chat/completions", {
+        body: { model: "mx-broken/mock-large", messages: [{ role: "user", content: "fail" }] },
+      }),
+    );
     const results = await Promise.all([...ok, ...failing]);
     expect(results.map((r) => r.status).sort()).toEqual([...Array(8).fill(200), 502, 502, 502]);
     const after = await scrape();
@@ -63,10 +76,13 @@ describe("GET /api/metrics", () => {
       [f.user.id],
     );
     const row = (status: string) => rows.find((r) => r.status === status)!;
-    const delta = (name: string, match: Record<string, string> = {}) => sum(after, name, match) - sum(before, name, match);
+    const delta = (name: string, match: Record<string, string> = {}) =>
+      sum(after, name, match) - sum(before, name, match);
     expect(delta("switchyard_requests_total", { status: "success" })).toBe(Number(row("success").n));
     expect(delta("switchyard_requests_total", { status: "error", provider: "mx-broken" })).toBe(Number(row("error").n));
-    expect(delta("switchyard_requests_total", { provider: "mx", model: "mx/mock-small", power_level: "BALANCED" })).toBe(8);
+    expect(
+      delta("switchyard_requests_total", { provider: "mx", model: "mx/mock-small", power_level: "BALANCED" }),
+    ).toBe(8);
     expect(delta("switchyard_tokens_total")).toBe(rows.reduce((t, r) => t + Number(r.tokens), 0));
     expect(delta("switchyard_charged_micros_total")).toBe(rows.reduce((t, r) => t + Number(r.charged), 0));
     expect(delta("switchyard_request_duration_seconds")).toBe(11);
@@ -93,9 +109,14 @@ describe("GET /api/metrics", () => {
 
   it("answers an admin key or the scrape token; USER and FINANCE get 403, anyone else 401", async () => {
     await scrape(`Bearer ${f.adminKey}`);
-    const finance = await createUser(f.db, { email: "metrics-finance@test.example", password: "finance-password", role: "FINANCE" });
+    const finance = await createUser(f.db, {
+      email: "metrics-finance@test.example",
+      password: "finance-password",
+      role: "FINANCE",
+    });
     const financeKey = (await createApiKey(f.db, finance.id, { name: "fin" })).key;
-    const status = async (authorization?: string) => (await fetch(`${f.app.url}/api/metrics`, { headers: authorization ? { authorization } : {} })).status;
+    const status = async (authorization?: string) =>
+      (await fetch(`${f.app.url}/api/metrics`, { headers: authorization ? { authorization } : {} })).status;
     expect(await status(`Bearer ${f.userKey}`)).toBe(403);
     expect(await status(`Bearer ${financeKey}`)).toBe(403);
     expect(await status(`Bearer ${TOKEN}x`)).toBe(401);

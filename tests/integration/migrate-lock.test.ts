@@ -57,7 +57,10 @@ describe.runIf(dbKind() === "postgres")("concurrent migrations", () => {
     expect(applied.map((a) => a.length).sort()).toEqual([0, names.length]);
     expect(applied.find((a) => a.length)).toEqual(names);
 
-    const rows = await sql<{ migration_name: string; finished_at: Date | null }>(url, `SELECT migration_name, finished_at FROM "_prisma_migrations" ORDER BY migration_name`);
+    const rows = await sql<{ migration_name: string; finished_at: Date | null }>(
+      url,
+      `SELECT migration_name, finished_at FROM "_prisma_migrations" ORDER BY migration_name`,
+    );
     expect(rows.map((r) => r.migration_name)).toEqual(names);
     expect(rows.every((r) => r.finished_at !== null)).toBe(true);
   });

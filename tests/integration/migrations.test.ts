@@ -28,7 +28,8 @@ const onDisk = readdirSync(MIGRATIONS_DIR, { withFileTypes: true })
     return { name, checksum: createHash("sha256").update(text).digest("hex") };
   });
 
-const rows = (url: string) => sql<MigrationRow>(url, `SELECT * FROM "_prisma_migrations" ORDER BY started_at, migration_name`);
+const rows = (url: string) =>
+  sql<MigrationRow>(url, `SELECT * FROM "_prisma_migrations" ORDER BY started_at, migration_name`);
 
 const tempDirs: string[] = [];
 function copyOfMigrations(): string {
@@ -68,7 +69,12 @@ describe("migrations", () => {
     expect(first.applied).toEqual(onDisk.map((m) => m.name));
 
     // The table is the one `prisma migrate deploy` creates, column for column.
-    const columns = await sql<{ column_name: string; data_type: string; character_maximum_length: number | null; is_nullable: string }>(
+    const columns = await sql<{
+      column_name: string;
+      data_type: string;
+      character_maximum_length: number | null;
+      is_nullable: string;
+    }>(
       url,
       `SELECT column_name, data_type, character_maximum_length, is_nullable FROM information_schema.columns
        WHERE table_schema = 'public' AND table_name = '_prisma_migrations' ORDER BY ordinal_position`,
@@ -76,11 +82,31 @@ describe("migrations", () => {
     expect(columns).toEqual([
       { column_name: "id", data_type: "character varying", character_maximum_length: 36, is_nullable: "NO" },
       { column_name: "checksum", data_type: "character varying", character_maximum_length: 64, is_nullable: "NO" },
-      { column_name: "finished_at", data_type: "timestamp with time zone", character_maximum_length: null, is_nullable: "YES" },
-      { column_name: "migration_name", data_type: "character varying", character_maximum_length: 255, is_nullable: "NO" },
+      {
+        column_name: "finished_at",
+        data_type: "timestamp with time zone",
+        character_maximum_length: null,
+        is_nullable: "YES",
+      },
+      {
+        column_name: "migration_name",
+        data_type: "character varying",
+        character_maximum_length: 255,
+        is_nullable: "NO",
+      },
       { column_name: "logs", data_type: "text", character_maximum_length: null, is_nullable: "YES" },
-      { column_name: "rolled_back_at", data_type: "timestamp with time zone", character_maximum_length: null, is_nullable: "YES" },
-      { column_name: "started_at", data_type: "timestamp with time zone", character_maximum_length: null, is_nullable: "NO" },
+      {
+        column_name: "rolled_back_at",
+        data_type: "timestamp with time zone",
+        character_maximum_length: null,
+        is_nullable: "YES",
+      },
+      {
+        column_name: "started_at",
+        data_type: "timestamp with time zone",
+        character_maximum_length: null,
+        is_nullable: "NO",
+      },
       { column_name: "applied_steps_count", data_type: "integer", character_maximum_length: null, is_nullable: "NO" },
     ]);
 
@@ -95,8 +121,13 @@ describe("migrations", () => {
       expect(row.applied_steps_count).toBe(1);
     }
     // The schema itself is there.
-    const tables = await sql<{ table_name: string }>(url, `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`);
-    expect(tables.map((t) => t.table_name)).toEqual(expect.arrayContaining(["users", "api_keys", "providers", "models", "ledger_entries", "rate_limits"]));
+    const tables = await sql<{ table_name: string }>(
+      url,
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`,
+    );
+    expect(tables.map((t) => t.table_name)).toEqual(
+      expect.arrayContaining(["users", "api_keys", "providers", "models", "ledger_entries", "rate_limits"]),
+    );
 
     const second = await migrate(url, MIGRATIONS_DIR);
     expect(second.applied).toEqual([]);
@@ -136,7 +167,9 @@ describe("migrations", () => {
       expect(failedRow!.rolled_back_at).toBeNull();
       expect(failedRow!.logs).toMatch(/no_such_table/);
       // The earlier migrations stay applied; the failed one left nothing half-done behind.
-      expect((await rows(url)).filter((r) => r.finished_at !== null).map((r) => r.migration_name)).toEqual(onDisk.map((m) => m.name));
+      expect((await rows(url)).filter((r) => r.finished_at !== null).map((r) => r.migration_name)).toEqual(
+        onDisk.map((m) => m.name),
+      );
       const halfDone = await sql(url, `SELECT 1 FROM information_schema.tables WHERE table_name = 'half_done'`);
       expect(halfDone).toHaveLength(0);
 
@@ -145,7 +178,9 @@ describe("migrations", () => {
       await expect(next).rejects.toThrow(new RegExp(`migration ${broken} failed on an earlier start`));
       await expect(migrate(url, dir)).rejects.toThrow(/rolled_back_at/);
       // ... also when the build no longer ships the broken migration.
-      await expect(migrate(url, MIGRATIONS_DIR)).rejects.toThrow(new RegExp(`migration ${broken} failed on an earlier start`));
+      await expect(migrate(url, MIGRATIONS_DIR)).rejects.toThrow(
+        new RegExp(`migration ${broken} failed on an earlier start`),
+      );
 
       // Following the advice in the message (mark it rolled back, fix the file) lets the next start apply it.
       await sql(url, `UPDATE _prisma_migrations SET rolled_back_at = now() WHERE migration_name = $1`, [broken]);
@@ -167,6 +202,8 @@ describe("migrations", () => {
     addMigration(newer, extra, `CREATE TABLE "newer_feature" ("id" INTEGER);\n`);
     expect((await migrate(url, newer)).applied).toContain(extra);
 
-    await expect(migrate(url, MIGRATIONS_DIR)).rejects.toThrow(new RegExp(`the database has migration ${extra}, which this build does not know`));
+    await expect(migrate(url, MIGRATIONS_DIR)).rejects.toThrow(
+      new RegExp(`the database has migration ${extra}, which this build does not know`),
+    );
   });
 });

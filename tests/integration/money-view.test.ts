@@ -35,8 +35,13 @@ async function elsewhere(userId: string, type: "GRANT" | "CORRECTION", micros: n
   );
 }
 
-const chat = (c: { call: (p: string, i?: { body?: unknown }) => Promise<{ status: number; headers: Headers; json: any }> }, maxTokens: number) =>
-  c.call("/api/v1/chat/completions", { body: { model: "balanced", max_tokens: maxTokens, messages: [{ role: "user", content: "say something short" }] } });
+const chat = (
+  c: { call: (p: string, i?: { body?: unknown }) => Promise<{ status: number; headers: Headers; json: any }> },
+  maxTokens: number,
+) =>
+  c.call("/api/v1/chat/completions", {
+    body: { model: "balanced", max_tokens: maxTokens, messages: [{ role: "user", content: "say something short" }] },
+  });
 
 describe("the gateway's view of a caller's money", () => {
   it("credits added elsewhere are not missed: a reply the stale view would have capped is routed again on a fresh read", async () => {

@@ -27,7 +27,8 @@ const now = new Date(M + 30_000);
 const breakers = new CircuitBreakers();
 
 type Sample = { at: number; ok: boolean; latency?: number; ttft?: number; status?: number; error?: string };
-const ok = (at: number, latency: number, ttft: number | null = null, n = 1): Sample[] => Array.from({ length: n }, () => ({ at, ok: true, latency, ttft: ttft ?? undefined, status: 200 }));
+const ok = (at: number, latency: number, ttft: number | null = null, n = 1): Sample[] =>
+  Array.from({ length: n }, () => ({ at, ok: true, latency, ttft: ttft ?? undefined, status: 200 }));
 const failed = (at: number, status: number, error: string): Sample => ({ at, ok: false, status, error });
 
 // Rolled by rollUpHealth(now): everything before this minute. Raw after it: the +20 s samples.
@@ -48,7 +49,15 @@ const hist = (values: number[]) => {
 
 async function insertSamples(providerId: string, samples: Sample[]) {
   await f.db.providerHealthSample.createMany({
-    data: samples.map((s) => ({ providerId, ok: s.ok, latencyMs: s.ok ? s.latency! : null, ttftMs: s.ttft ?? null, statusCode: s.status ?? null, error: s.error ?? null, createdAt: new Date(s.at) })),
+    data: samples.map((s) => ({
+      providerId,
+      ok: s.ok,
+      latencyMs: s.ok ? s.latency! : null,
+      ttftMs: s.ttft ?? null,
+      statusCode: s.status ?? null,
+      error: s.error ?? null,
+      createdAt: new Date(s.at),
+    })),
   });
 }
 
@@ -61,7 +70,14 @@ beforeAll(async () => {
   await f.asAdmin(`/api/admin/models/${off.id}`, { method: "PATCH", body: { enabled: false } });
   await insertSamples(id, SAMPLES);
   // Older minutes, as earlier runs of the maintenance runner left them (their raw samples pruned).
-  const minute = (at: number, requests: number, okCount: number, latency: number[]) => ({ providerId: id, minute: new Date(at), requests, ok: okCount, latencyHist: hist(latency), ttftHist: hist([]) });
+  const minute = (at: number, requests: number, okCount: number, latency: number[]) => ({
+    providerId: id,
+    minute: new Date(at),
+    requests,
+    ok: okCount,
+    latencyHist: hist(latency),
+    ttftHist: hist([]),
+  });
   const first = firstHour(now).getTime();
   await f.db.providerHealthMinute.createMany({
     data: [
@@ -74,15 +90,28 @@ beforeAll(async () => {
   // 55 requests it served, newest last; one failed.
   await f.db.usageLog.createMany({
     data: Array.from({ length: 55 }, (_, i) => ({
-      id: `ph-req-${String(i).padStart(2, "0")}`, userId: f.user.id, providerId: id, providerSlug: "ph", modelName: "ph/mock-small", powerLevel: "BALANCED" as const,
-      taskType: "chat", promptTokens: 10 + i, completionTokens: 5, chargedMicros: BigInt(1023 + i), latencyMs: 300, ttftMs: 90,
-      status: i === 54 ? "error" : "success", errorMessage: i === 54 ? `boom ${SECRET}` : null, createdAt: new Date(M - 55 * MIN + i * MIN),
+      id: `ph-req-${String(i).padStart(2, "0")}`,
+      userId: f.user.id,
+      providerId: id,
+      providerSlug: "ph",
+      modelName: "ph/mock-small",
+      powerLevel: "BALANCED" as const,
+      taskType: "chat",
+      promptTokens: 10 + i,
+      completionTokens: 5,
+      chargedMicros: BigInt(1023 + i),
+      latencyMs: 300,
+      ttftMs: 90,
+      status: i === 54 ? "error" : "success",
+      errorMessage: i === 54 ? `boom ${SECRET}` : null,
+      createdAt: new Date(M - 55 * MIN + i * MIN),
     })),
   });
 });
 afterAll(() => f?.close());
 
-const card = async (providerId = id) => (await healthSummary(f.db, breakers, { now })).find((c) => c.provider_id === providerId)!;
+const card = async (providerId = id) =>
+  (await healthSummary(f.db, breakers, { now })).find((c) => c.provider_id === providerId)!;
 
 describe("a provider card", () => {
   it("has the last 15 minutes from rollups before the watermark and raw samples after it, with histogram percentiles", async () => {
@@ -125,34 +154,55 @@ describe("a provider card", () => {
     for (const h of c.hourly) expect({ hour: h.hour, ...(expected.get(h.hour) ?? { requests: 0, ok: 0 }) }).toEqual(h);
     expect(c.hourly.reduce((n, h) => n + h.requests, 0)).toBe(SAMPLES.length + 40 + 2);
     // The rolled samples are still in the raw table (kept 2 h): still counted once.
-    const [raw] = await f.db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM provider_health_samples WHERE provider_id = ${id} AND created_at < ${new Date(M)}`;
+    const [raw] = await f.db.$queryRaw<
+      { n: bigint }[]
+    >`SELECT count(*) AS n FROM provider_health_samples WHERE provider_id = ${id} AND created_at < ${new Date(M)}`;
     expect(Number(raw!.n)).toBe(SAMPLES.length - 6);
   });
 
   it("reads a minute before the watermark from its rollup and a sample after it from raw", async () => {
     const before = await card();
     // The rollup row is what counts before the watermark: change it and the card follows ...
-    await f.db.$executeRaw`UPDATE provider_health_minutes SET requests = requests + 100, ok = ok + 100 WHERE provider_id = ${id} AND minute = ${new Date(M - 10 * MIN)}`;
+    await f.db
+      .$executeRaw`UPDATE provider_health_minutes SET requests = requests + 100, ok = ok + 100 WHERE provider_id = ${id} AND minute = ${new Date(M - 10 * MIN)}`;
     // ... and a raw sample arriving late for a rolled minute waits for the next re-roll.
     await insertSamples(id, [...ok(M - 10 * MIN + 40_000, 80), ...ok(M + 25_000, 80)]);
     const after = await card();
     expect(after.samples).toBe(before.samples + 100 + 1);
     expect(after.requests_last_hour).toBe(before.requests_last_hour + 100 + 1);
-    expect(after.hourly.reduce((n, h) => n + h.requests, 0)).toBe(before.hourly.reduce((n, h) => n + h.requests, 0) + 101);
+    expect(after.hourly.reduce((n, h) => n + h.requests, 0)).toBe(
+      before.hourly.reduce((n, h) => n + h.requests, 0) + 101,
+    );
     // The next roll recounts the minute from raw samples, the late one included.
     await rollUpHealth(f.db, now);
     expect((await card()).samples).toBe(before.samples + 2);
   });
 
   it("states the rule's other states: circuit open, no traffic with a passing check, disabled", async () => {
-    const open = (await healthSummary(f.db, { state: (p) => (p === id ? "open" : "closed") }, { now })).find((c) => c.provider_id === id)!;
+    const open = (await healthSummary(f.db, { state: (p) => (p === id ? "open" : "closed") }, { now })).find(
+      (c) => c.provider_id === id,
+    )!;
     expect(open.state).toBe("circuit_open");
     const q = await card(quiet);
-    expect(q).toMatchObject({ state: "unknown", samples: 0, success_rate: null, latency_p50_ms: null, ttft_p50_ms: null, last_error: null, requests_last_hour: 0, models_served: 0 });
+    expect(q).toMatchObject({
+      state: "unknown",
+      samples: 0,
+      success_rate: null,
+      latency_p50_ms: null,
+      ttft_p50_ms: null,
+      last_error: null,
+      requests_last_hour: 0,
+      models_served: 0,
+    });
     expect(q.hourly.every((h) => h.requests === 0 && h.ok === 0)).toBe(true);
-    await f.db.providerCheck.create({ data: { providerId: quiet, checkedAt: now, outcome: "ok", status: 200, latencyMs: 12 } });
+    await f.db.providerCheck.create({
+      data: { providerId: quiet, checkedAt: now, outcome: "ok", status: 200, latencyMs: 12 },
+    });
     expect((await card(quiet)).state).toBe("healthy");
-    await f.db.providerCheck.update({ where: { providerId: quiet }, data: { outcome: "failed", status: 503, error: `down ${SECRET}` } });
+    await f.db.providerCheck.update({
+      where: { providerId: quiet },
+      data: { outcome: "failed", status: 503, error: `down ${SECRET}` },
+    });
     const down = await card(quiet);
     expect(down.state).toBe("down");
     expect(down.last_check?.error).not.toContain(SECRET);
@@ -172,16 +222,30 @@ describe("a provider's detail", () => {
     expect(d.history[0]).toMatchObject({ requests: 2, success_rate: 1 });
     const current = d.history[23]!;
     // The current hour: rolled minutes and raw ones after the watermark (incl. the two added above).
-    const inHour = [...SAMPLES.map((s) => s.at), M - 10 * MIN + 40_000, M + 25_000].filter((at) => hourFloor(at) === hourFloor(M));
+    const inHour = [...SAMPLES.map((s) => s.at), M - 10 * MIN + 40_000, M + 25_000].filter(
+      (at) => hourFloor(at) === hourFloor(M),
+    );
     expect(current.requests).toBe(inHour.length);
-    expect(d.history.filter((h) => h.requests === 0).every((h) => h.success_rate === null && h.latency_p50_ms === null)).toBe(true);
+    expect(
+      d.history.filter((h) => h.requests === 0).every((h) => h.success_rate === null && h.latency_p50_ms === null),
+    ).toBe(true);
 
     expect(d.recent_errors.map((e) => e.status)).toEqual([429, 503, 500]);
     expect(d.recent_errors[0]).toMatchObject({ at: new Date(M + 20_000).toISOString(), error: "rate limited" });
     expect(JSON.stringify(d)).not.toContain(SECRET);
 
     expect(d.requests).toHaveLength(50);
-    expect(d.requests[0]).toMatchObject({ request_id: "ph-req-54", status: "error", model: "ph/mock-small", power_level: "BALANCED", charged_usd: "0.001077", prompt_tokens: 64, completion_tokens: 5, latency_ms: 300, ttft_ms: 90 });
+    expect(d.requests[0]).toMatchObject({
+      request_id: "ph-req-54",
+      status: "error",
+      model: "ph/mock-small",
+      power_level: "BALANCED",
+      charged_usd: "0.001077",
+      prompt_tokens: 64,
+      completion_tokens: 5,
+      latency_ms: 300,
+      ttft_ms: 90,
+    });
     expect(d.requests[0]!.error).toContain("[redacted]");
     expect(d.requests.at(-1)!.request_id).toBe("ph-req-05");
   });
@@ -197,10 +261,15 @@ describe("a provider's detail", () => {
       expect(missing.status).toBe(404);
       expect(missing.json).toEqual({ error: { code: "not_found", message: "No provider with this id", param: null } });
     }
-    const finance = await createUser(f.db, { email: `finance-${randomUUID().slice(0, 8)}@test.example`, password: "finance-password", role: "FINANCE" });
+    const finance = await createUser(f.db, {
+      email: `finance-${randomUUID().slice(0, 8)}@test.example`,
+      password: "finance-password",
+      role: "FINANCE",
+    });
     const asFinance = f.callAs((await createApiKey(f.db, finance.id, { name: "finance" })).key);
     for (const caller of [f.asUser, asFinance]) {
-      for (const path of ["/api/admin/health", `/api/admin/health/${id}`]) expect((await caller(path)).status).toBe(403);
+      for (const path of ["/api/admin/health", `/api/admin/health/${id}`])
+        expect((await caller(path)).status).toBe(403);
     }
   });
 });

@@ -51,10 +51,26 @@ describe("reconciliation with Stripe", () => {
 
     const found = await reconcile();
     expect(found.stripe).toBe("checked");
-    expect(found.repairable).toEqual([{ session_id: sessionId, amount_micros: 12_340_000, user_id: buyer.id, email: buyer.email }]);
+    expect(found.repairable).toEqual([
+      { session_id: sessionId, amount_micros: 12_340_000, user_id: buyer.id, email: buyer.email },
+    ]);
     const vsStripe = comparison(found, "purchases_ledger_vs_stripe");
-    expect(vsStripe).toMatchObject({ left: { total_micros: 7_000_000 }, right: { total_micros: 19_340_000 }, difference_micros: -12_340_000 });
-    expect(vsStripe.rows).toEqual([expect.objectContaining({ id: sessionId, left_id: null, right_id: sessionId, left_micros: null, right_micros: 12_340_000, repairable: true, problem: expect.stringContaining("never credited") })]);
+    expect(vsStripe).toMatchObject({
+      left: { total_micros: 7_000_000 },
+      right: { total_micros: 19_340_000 },
+      difference_micros: -12_340_000,
+    });
+    expect(vsStripe.rows).toEqual([
+      expect.objectContaining({
+        id: sessionId,
+        left_id: null,
+        right_id: sessionId,
+        left_micros: null,
+        right_micros: 12_340_000,
+        repairable: true,
+        problem: expect.stringContaining("never credited"),
+      }),
+    ]);
     // The events we processed agree with the ledger: both missed it.
     expect(comparison(found, "purchases_ledger_vs_events").difference_micros).toBe(0);
 
@@ -62,7 +78,12 @@ describe("reconciliation with Stripe", () => {
     expect((await finance("/api/finance/reconciliation/repair", { body: { session_id: sessionId } })).status).toBe(403);
     const repaired = await f.asAdmin("/api/finance/reconciliation/repair", { body: { session_id: sessionId } });
     expect(repaired.status, repaired.text).toBe(200);
-    expect(repaired.json).toMatchObject({ credited: true, duplicate: false, amount_micros: 12_340_000, user_id: buyer.id });
+    expect(repaired.json).toMatchObject({
+      credited: true,
+      duplicate: false,
+      amount_micros: 12_340_000,
+      user_id: buyer.id,
+    });
     const again = await f.asAdmin("/api/finance/reconciliation/repair", { body: { session_id: sessionId } });
     expect(again.json).toMatchObject({ credited: false, duplicate: true });
     expect((await getBalance(f.db, buyer.id)).balanceMicros).toBe(19_340_000);
@@ -82,14 +103,20 @@ describe("reconciliation with Stripe", () => {
       ["refunds_ledger_vs_events", 0, 0],
       ["refunds_ledger_vs_stripe", 0, 0],
     ]);
-    expect(comparison(clean, "purchases_ledger_vs_stripe")).toMatchObject({ left: { total_micros: 19_340_000 }, right: { total_micros: 19_340_000 } });
+    expect(comparison(clean, "purchases_ledger_vs_stripe")).toMatchObject({
+      left: { total_micros: 19_340_000 },
+      right: { total_micros: 19_340_000 },
+    });
   });
 
   it("a repair racing the webhook credits once", async () => {
     const buyer = await f.newCaller("recon-race");
     const sessionId = await checkout(buyer, 6);
     const event = stripe.pay(sessionId);
-    const [repair, hook] = await Promise.all([f.asAdmin("/api/finance/reconciliation/repair", { body: { session_id: sessionId } }), stripe.deliver(event, { times: 3 })]);
+    const [repair, hook] = await Promise.all([
+      f.asAdmin("/api/finance/reconciliation/repair", { body: { session_id: sessionId } }),
+      stripe.deliver(event, { times: 3 }),
+    ]);
     expect(repair.status, repair.text).toBe(200);
     expect(hook.every((h) => h.status === 200)).toBe(true);
     expect((await getBalance(f.db, buyer.id)).balanceMicros).toBe(6_000_000);
@@ -98,9 +125,15 @@ describe("reconciliation with Stripe", () => {
   it("refuses to repair what Stripe does not know or has not been paid", async () => {
     const buyer = await f.newCaller("recon-unpaid");
     const unpaid = await checkout(buyer, 8);
-    expect((await f.asAdmin("/api/finance/reconciliation/repair", { body: { session_id: unpaid } })).json.error.code).toBe("session_not_paid");
-    expect((await f.asAdmin("/api/finance/reconciliation/repair", { body: { session_id: "cs_test_nobody" } })).status).toBe(404);
-    expect((await f.asAdmin("/api/finance/reconciliation/repair", { body: { session_id: "cs x; drop" } })).status).toBe(400);
+    expect(
+      (await f.asAdmin("/api/finance/reconciliation/repair", { body: { session_id: unpaid } })).json.error.code,
+    ).toBe("session_not_paid");
+    expect(
+      (await f.asAdmin("/api/finance/reconciliation/repair", { body: { session_id: "cs_test_nobody" } })).status,
+    ).toBe(404);
+    expect((await f.asAdmin("/api/finance/reconciliation/repair", { body: { session_id: "cs x; drop" } })).status).toBe(
+      400,
+    );
     expect((await getBalance(f.db, buyer.id)).balanceMicros).toBe(0);
   });
 
@@ -110,17 +143,42 @@ describe("reconciliation with Stripe", () => {
     await stripe.deliver(stripe.pay(sessionId));
     await stripe.deliver(stripe.refund(sessionId, 300)); // $3 refunded and recorded
     stripe.refund(sessionId, 200); // $2 more refunded at Stripe; that webhook is lost
-    await postEntry(f.db, { userId: buyer.id, type: "PURCHASE", amountMicros: 1_000_000, reference: "typed in by hand", idempotencyKey: "stripe-session:cs_test_ghost" });
+    await postEntry(f.db, {
+      userId: buyer.id,
+      type: "PURCHASE",
+      amountMicros: 1_000_000,
+      reference: "typed in by hand",
+      idempotencyKey: "stripe-session:cs_test_ghost",
+    });
 
     const r = await reconcile();
     const chargeId = stripe.sessions.get(sessionId)!.charge!.id;
     const refunds = comparison(r, "refunds_ledger_vs_stripe");
-    expect(refunds).toMatchObject({ left: { total_micros: 3_000_000 }, right: { total_micros: 5_000_000 }, difference_micros: -2_000_000 });
-    expect(refunds.rows).toEqual([expect.objectContaining({ id: chargeId, left_micros: 3_000_000, right_micros: 5_000_000, difference_micros: -2_000_000 })]);
+    expect(refunds).toMatchObject({
+      left: { total_micros: 3_000_000 },
+      right: { total_micros: 5_000_000 },
+      difference_micros: -2_000_000,
+    });
+    expect(refunds.rows).toEqual([
+      expect.objectContaining({
+        id: chargeId,
+        left_micros: 3_000_000,
+        right_micros: 5_000_000,
+        difference_micros: -2_000_000,
+      }),
+    ]);
     expect(refunds.rows[0].right_id.split(",")).toHaveLength(2); // both Stripe refund ids
     expect(comparison(r, "refunds_ledger_vs_events").difference_micros).toBe(0);
     const purchases = comparison(r, "purchases_ledger_vs_stripe");
-    expect(purchases.rows).toEqual([expect.objectContaining({ id: "cs_test_ghost", right_id: null, left_micros: 1_000_000, right_micros: null, problem: expect.stringContaining("Stripe does not know") })]);
+    expect(purchases.rows).toEqual([
+      expect.objectContaining({
+        id: "cs_test_ghost",
+        right_id: null,
+        left_micros: 1_000_000,
+        right_micros: null,
+        problem: expect.stringContaining("Stripe does not know"),
+      }),
+    ]);
     expect(r.repairable).toEqual([]);
   });
 
@@ -131,7 +189,11 @@ describe("reconciliation with Stripe", () => {
       const r = await reconcile();
       expect(r.stripe).toBe("unreachable");
       expect(r.stripe_error).toMatch(/Stripe could not be read/);
-      expect(r.comparisons.map((c: any) => c.name)).toEqual(["ledger_charges_vs_usage", "purchases_ledger_vs_events", "refunds_ledger_vs_events"]);
+      expect(r.comparisons.map((c: any) => c.name)).toEqual([
+        "ledger_charges_vs_usage",
+        "purchases_ledger_vs_events",
+        "refunds_ledger_vs_events",
+      ]);
     } finally {
       process.env.STRIPE_API_BASE = base;
     }

@@ -23,14 +23,22 @@ afterAll(() => f?.close());
 const newCaller = (label: string, grantMicros = 0): Promise<Caller> => f.newCaller(label, grantMicros);
 
 type Caller = FixtureCaller;
-const chat = (c: Caller, body: Record<string, unknown>) => c.call("/api/v1/chat/completions", { body: { messages: [{ role: "user", content: "write a function" }], ...body } });
-const receiptOf = async (c: Caller, requestId: string | null) => (await c.call(`/api/usage/requests/${requestId}`)).json;
+const chat = (c: Caller, body: Record<string, unknown>) =>
+  c.call("/api/v1/chat/completions", { body: { messages: [{ role: "user", content: "write a function" }], ...body } });
+const receiptOf = async (c: Caller, requestId: string | null) =>
+  (await c.call(`/api/usage/requests/${requestId}`)).json;
 
 describe("the routing receipt", () => {
   it("records the rule that sent a reply to PRECISION, by name, and keeps saying so after the rule is deleted", async () => {
     const c = await newCaller("coder", 5_000_000);
     for (const stream of [false, true]) {
-      const rule = await f.asAdmin("/api/admin/routing-rules", { body: { name: "code goes to precision", conditions: { task_type: "code" }, actions: { force_power_level: "PRECISION" } } });
+      const rule = await f.asAdmin("/api/admin/routing-rules", {
+        body: {
+          name: "code goes to precision",
+          conditions: { task_type: "code" },
+          actions: { force_power_level: "PRECISION" },
+        },
+      });
       expect(rule.status, rule.text).toBe(201);
       const res = await chat(c, { model: "auto", task_type: "code", stream });
       expect(res.status, res.text).toBe(200);
@@ -57,7 +65,9 @@ describe("the routing receipt", () => {
       expect(usage.receipt.settled_usd).toBeGreaterThan(0);
       expect(usage.receipt.precision_usd).toBe(usage.receipt.settled_usd);
       // Re-asking the router now (rule gone) would say BALANCED: the receipt does not.
-      const now = await c.call("/api/v1/route", { body: { model: "auto", task_type: "code", messages: [{ role: "user", content: "write a function" }] } });
+      const now = await c.call("/api/v1/route", {
+        body: { model: "auto", task_type: "code", messages: [{ role: "user", content: "write a function" }] },
+      });
       expect(now.json.power_level).toBe("BALANCED");
     }
   });
@@ -80,9 +90,16 @@ describe("downgrades say so where they happen", () => {
     const res = await chat(c, { model: "precision" });
     expect(res.status, res.text).toBe(200);
     expect(res.headers.get("x-power-level")).toBe("ECO");
-    expect(res.headers.get("x-routing-reason")).toMatch(/^Served at ECO: your credits don't cover PRECISION - add credits/);
+    expect(res.headers.get("x-routing-reason")).toMatch(
+      /^Served at ECO: your credits don't cover PRECISION - add credits/,
+    );
     const { receipt } = await receiptOf(c, res.headers.get("x-request-id"));
-    expect(receipt.downgrade).toEqual({ from: "PRECISION", to: "ECO", cause: "credits", message: "Served at ECO: your credits don't cover PRECISION — add credits" });
+    expect(receipt.downgrade).toEqual({
+      from: "PRECISION",
+      to: "ECO",
+      cause: "credits",
+      message: "Served at ECO: your credits don't cover PRECISION — add credits",
+    });
   });
 
   it("a failed BYOK provider is named with its status and scrubbed error when a paid model answers instead", async () => {
@@ -91,12 +108,25 @@ describe("downgrades say so where they happen", () => {
     // The provider accepts the key when it is stored (its model list is checked), then refuses it in traffic.
     const upstream = await startMockUpstream({ apiKey: ownKey });
     onTestFinished(() => upstream.close());
-    const own = await f.asAdmin("/api/admin/providers", { body: { slug: "mine", name: "Mine", kind: "openai-compatible", base_url: `${upstream.url}/v1`, priority: 100, region: "us", requires_key: true } });
+    const own = await f.asAdmin("/api/admin/providers", {
+      body: {
+        slug: "mine",
+        name: "Mine",
+        kind: "openai-compatible",
+        base_url: `${upstream.url}/v1`,
+        priority: 100,
+        region: "us",
+        requires_key: true,
+      },
+    });
     expect(own.status, own.text).toBe(201);
     await f.addModel("mine", "mock-mine", { level: "PRECISION", input: 50, output: 50, quality: 9.9 });
     expect((await c.call("/api/byok", { body: { provider: "mine", api_key: ownKey } })).status).toBe(201);
 
-    upstream.setBehavior({ status: 401, errorMessage: "Incorrect API key provided", echoCredentials: true }, { model: "mock-mine" });
+    upstream.setBehavior(
+      { status: 401, errorMessage: "Incorrect API key provided", echoCredentials: true },
+      { model: "mock-mine" },
+    );
     const res = await chat(c, { model: "precision" });
     expect(res.status, res.text).toBe(200);
     expect(res.headers.get("x-provider-used")).toBe("top");

@@ -56,8 +56,14 @@ beforeAll(async () => {
   for (const p of PROVIDERS) {
     const res = await f.asAdmin("/api/admin/providers", {
       body: {
-        slug: p.slug, name: p.slug, kind: p.kind, base_url: p.kind === "anthropic" ? leaky.url : `${leaky.url}/v1`,
-        ...(p.byok ? {} : { api_key: p.key }), priority: 50, region: "us", first_token_timeout_ms: 3000,
+        slug: p.slug,
+        name: p.slug,
+        kind: p.kind,
+        base_url: p.kind === "anthropic" ? leaky.url : `${leaky.url}/v1`,
+        ...(p.byok ? {} : { api_key: p.key }),
+        priority: 50,
+        region: "us",
+        first_token_timeout_ms: 3000,
       },
     });
     expect(res.status).toBe(201);
@@ -106,18 +112,30 @@ async function complete(model: string, stream: boolean) {
   return { status: res.status, body, requestId: res.headers.get("x-request-id")! };
 }
 
-async function see<R extends { status: number; text: string; headers: Headers }>(where: string, call: Promise<R>): Promise<R> {
+async function see<R extends { status: number; text: string; headers: Headers }>(
+  where: string,
+  call: Promise<R>,
+): Promise<R> {
   const res = await call;
-  seen.push({ where, text: `${res.status}\n${[...res.headers].map(([k, v]) => `${k}: ${v}`).join("\n")}\n\n${res.text}` });
+  seen.push({
+    where,
+    text: `${res.status}\n${[...res.headers].map(([k, v]) => `${k}: ${v}`).join("\n")}\n\n${res.text}`,
+  });
   return res;
 }
 
 async function databaseDump(): Promise<{ where: string; text: string }[]> {
-  const tables = await sql<{ name: string }>(f.url, "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1");
-  expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(["usage_logs", "provider_health_samples", "providers", "user_provider_keys"]));
+  const tables = await sql<{ name: string }>(
+    f.url,
+    "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1",
+  );
+  expect(tables.map((t) => t.name)).toEqual(
+    expect.arrayContaining(["usage_logs", "provider_health_samples", "providers", "user_provider_keys"]),
+  );
   const rows: { where: string; text: string }[] = [];
   for (const { name } of tables) {
-    for (const r of await sql<{ row: string }>(f.url, `SELECT row_to_json(t)::text AS row FROM "${name}" t`)) rows.push({ where: `table ${name}`, text: r.row });
+    for (const r of await sql<{ row: string }>(f.url, `SELECT row_to_json(t)::text AS row FROM "${name}" t`))
+      rows.push({ where: `table ${name}`, text: r.row });
   }
   return rows;
 }
@@ -138,7 +156,9 @@ describe("credentials echoed by an upstream", () => {
           const before = leaky.requests.length;
           const res = await complete(modelOf(p.slug), stream);
           // The upstream really got the key and echoed it: what comes back is the scrubbed echo.
-          expect(leaky.requests.slice(before).map((r) => r.headers.authorization ?? r.headers["x-api-key"])).toContain(p.kind === "anthropic" ? p.key : `Bearer ${p.key}`);
+          expect(leaky.requests.slice(before).map((r) => r.headers.authorization ?? r.headers["x-api-key"])).toContain(
+            p.kind === "anthropic" ? p.key : `Bearer ${p.key}`,
+          );
           expect(res.body).toContain("Incorrect API key provided: [redacted]");
           expect(leaksIn(res.body)).toEqual([]);
           requestIds.push(res.requestId);
@@ -159,14 +179,18 @@ describe("credentials echoed by an upstream", () => {
     leaky.setBehavior({ status: 400, echoCredentials: true });
     const res = await complete(modelOf("leaky-platform-ant"), false);
     expect(res.status).toBe(400);
-    expect(JSON.parse(res.body).error.message).toBe("leaky-platform-ant rejected the request: mock error 400: Incorrect API key provided: [redacted]. (x-api-key: [redacted])");
+    expect(JSON.parse(res.body).error.message).toBe(
+      "leaky-platform-ant rejected the request: mock error 400: Incorrect API key provided: [redacted]. (x-api-key: [redacted])",
+    );
   });
 
   it("keeps every key out of a fallback walk over all providers", async () => {
     leaky.setBehavior({ status: 500, echoCredentials: true });
     const res = await complete("balanced", false);
     expect(res.status).toBe(502);
-    expect(JSON.parse(res.body).error.message).toMatch(/^No provider could serve the request\. Tried: (.*model \(500: mock error 500: Incorrect API key provided: \[redacted\]\..*){4}$/);
+    expect(JSON.parse(res.body).error.message).toMatch(
+      /^No provider could serve the request\. Tried: (.*model \(500: mock error 500: Incorrect API key provided: \[redacted\]\..*){4}$/,
+    );
     requestIds.push(res.requestId);
   });
 
@@ -176,13 +200,16 @@ describe("credentials echoed by an upstream", () => {
       expect(res.status).toBe(200);
       expect(res.json.status).not.toBe("success");
     }
-    for (const groupBy of ["day", "provider", "model"]) await see(`usage by ${groupBy}`, f.asUser(`/api/usage?group_by=${groupBy}`));
+    for (const groupBy of ["day", "provider", "model"])
+      await see(`usage by ${groupBy}`, f.asUser(`/api/usage?group_by=${groupBy}`));
     await see("byok list", f.asUser("/api/byok"));
   });
 
   it("keeps every key out of the admin views", async () => {
     const health = await see("admin health", f.asAdmin("/api/admin/health"));
-    const errors = health.json.data.filter((h: { provider: string }) => h.provider.startsWith("leaky-")).map((h: { last_error: string }) => h.last_error);
+    const errors = health.json.data
+      .filter((h: { provider: string }) => h.provider.startsWith("leaky-"))
+      .map((h: { last_error: string }) => h.last_error);
     expect(errors).toHaveLength(4);
     for (const e of errors) expect(e).toContain("[redacted]");
     await see("admin providers", f.asAdmin("/api/admin/providers"));
@@ -196,7 +223,11 @@ describe("credentials echoed by an upstream", () => {
     const dump = await databaseDump();
     expect(dump.some((r) => r.where === "table usage_logs" && r.text.includes("[redacted]"))).toBe(true);
     const everything = [...seen, ...printed.map((text) => ({ where: "console", text })), ...dump];
-    const leaks = everything.flatMap(({ where, text }) => leaksIn(text).map((m) => `${where}: …${text.slice(Math.max(0, text.indexOf(m) - 80), text.indexOf(m) + m.length)}`));
+    const leaks = everything.flatMap(({ where, text }) =>
+      leaksIn(text).map(
+        (m) => `${where}: …${text.slice(Math.max(0, text.indexOf(m) - 80), text.indexOf(m) + m.length)}`,
+      ),
+    );
     expect(leaks).toEqual([]);
   });
 });
@@ -206,12 +237,44 @@ describe("the usage row itself", () => {
     const id = `scrub-${tail(4)}`;
     const echoed = `Incorrect API key provided: ${KEYS.platformOpenAi} (Authorization: Bearer ${KEYS.platformOpenAi})`;
     await writeUsage(f.db, {
-      id, userId: f.user.id, apiKeyId: null, providerId: null, modelId: null, providerSlug: "leaky-platform-oai", modelName: "model", powerLevel: "BALANCED",
-      taskType: "chat", promptTokens: 0, completionTokens: 0, chargedMicros: 0, providerCostMicros: 0, precisionCostMicros: null, latencyMs: 1, ttftMs: null,
-      status: "error", errorMessage: echoed, fallbackCount: 0, byok: false, stream: false,
-      attempts: [{ provider: "leaky-platform-oai", model: "model", ok: false, status: 401, error: echoed, latency_ms: 1, ttft_ms: null }],
+      id,
+      userId: f.user.id,
+      apiKeyId: null,
+      providerId: null,
+      modelId: null,
+      providerSlug: "leaky-platform-oai",
+      modelName: "model",
+      powerLevel: "BALANCED",
+      taskType: "chat",
+      promptTokens: 0,
+      completionTokens: 0,
+      chargedMicros: 0,
+      providerCostMicros: 0,
+      precisionCostMicros: null,
+      latencyMs: 1,
+      ttftMs: null,
+      status: "error",
+      errorMessage: echoed,
+      fallbackCount: 0,
+      byok: false,
+      stream: false,
+      attempts: [
+        {
+          provider: "leaky-platform-oai",
+          model: "model",
+          ok: false,
+          status: 401,
+          error: echoed,
+          latency_ms: 1,
+          ttft_ms: null,
+        },
+      ],
     });
-    const [row] = await sql<{ error_message: string; attempts: { error: string }[] }>(f.url, "SELECT error_message, attempts FROM usage_logs WHERE id = $1", [id]);
+    const [row] = await sql<{ error_message: string; attempts: { error: string }[] }>(
+      f.url,
+      "SELECT error_message, attempts FROM usage_logs WHERE id = $1",
+      [id],
+    );
     expect(row!.error_message).toBe("Incorrect API key provided: [redacted] (Authorization: Bearer [redacted])");
     expect(row!.attempts[0]!.error).toBe(row!.error_message);
   });

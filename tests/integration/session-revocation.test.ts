@@ -37,7 +37,8 @@ async function session(address: string, password = PASSWORD): Promise<string> {
 }
 
 /** The session cookie a response sets (`__Secure-` when next-auth believes the origin is https). */
-const renewedCookie = (setCookies: string[]) => cookieHeader(setCookies.filter((c) => /^(__Secure-)?next-auth\.session-token=/.test(c)));
+const renewedCookie = (setCookies: string[]) =>
+  cookieHeader(setCookies.filter((c) => /^(__Secure-)?next-auth\.session-token=/.test(c)));
 
 /** PUT /api/account/password as the signed-in browser would send it. */
 function changePassword(cookie: string, current: string, next: string) {

@@ -23,7 +23,13 @@ beforeAll(async () => {
   await f.addModel("flaky", "mock-flaky", { level: "BALANCED", quality: 9 });
   // Far dearer, slower and weaker: flaky stays first even after its failures cost it rank, so
   // only its circuit keeps requests away from it.
-  await f.addModel("steady", "mock-steady", { level: "BALANCED", quality: 3, input: 50, output: 100, latencyMs: 3_000 });
+  await f.addModel("steady", "mock-steady", {
+    level: "BALANCED",
+    quality: 3,
+    input: 50,
+    output: 100,
+    latencyMs: 3_000,
+  });
   await f.grant(f.user.id, 5);
 });
 afterAll(async () => {
@@ -31,18 +37,33 @@ afterAll(async () => {
   await f?.close();
 });
 
-const flakyCalls = () => f.mock.requests.filter((r) => r.path.endsWith("/chat/completions") && r.model === "mock-flaky");
+const flakyCalls = () =>
+  f.mock.requests.filter((r) => r.path.endsWith("/chat/completions") && r.model === "mock-flaky");
 const circuit = async () =>
-  (await sql<{ open: boolean; reason: string | null; trial: boolean }>(f.url, "SELECT opened_at IS NOT NULL AS open, reason, trial_started_at IS NOT NULL AS trial FROM provider_circuits WHERE provider_id = $1", [ids.flaky]))[0];
+  (
+    await sql<{ open: boolean; reason: string | null; trial: boolean }>(
+      f.url,
+      "SELECT opened_at IS NOT NULL AS open, reason, trial_started_at IS NOT NULL AS trial FROM provider_circuits WHERE provider_id = $1",
+      [ids.flaky],
+    )
+  )[0];
 
-async function ask(app: AppProcess): Promise<{ status: number; model: string; fallbacks: string | null; reason: string | null; id: string | null }> {
+async function ask(
+  app: AppProcess,
+): Promise<{ status: number; model: string; fallbacks: string | null; reason: string | null; id: string | null }> {
   const res = await fetch(`${app.url}/api/v1/chat/completions`, {
     method: "POST",
     headers: { Authorization: `Bearer ${f.userKey}`, "content-type": "application/json" },
     body: JSON.stringify({ model: "balanced", messages: [{ role: "user", content: "hi" }] }),
   });
   const json = (await res.json()) as { model?: string };
-  return { status: res.status, model: json.model ?? "", fallbacks: res.headers.get("x-fallback-count"), reason: res.headers.get("x-routing-reason"), id: res.headers.get("x-request-id") };
+  return {
+    status: res.status,
+    model: json.model ?? "",
+    fallbacks: res.headers.get("x-fallback-count"),
+    reason: res.headers.get("x-routing-reason"),
+    id: res.headers.get("x-request-id"),
+  };
 }
 
 describe("a circuit opened in one process", () => {
@@ -53,7 +74,8 @@ describe("a circuit opened in one process", () => {
 
     // flaky fails: A's breaker opens after three failures (each request falls back to steady).
     f.mock.setBehavior({ status: 500 }, { model: "mock-flaky" });
-    for (let i = 0; i < 3; i++) expect(await ask(a!)).toMatchObject({ status: 200, model: "steady/mock-steady", fallbacks: "1" });
+    for (let i = 0; i < 3; i++)
+      expect(await ask(a!)).toMatchObject({ status: 200, model: "steady/mock-steady", fallbacks: "1" });
     await waitUntil("the shared circuit to open", async () => (await circuit())?.open === true, 5_000);
     const openedAt = Date.now();
     expect(await circuit()).toMatchObject({ open: true, reason: "traffic", trial: false });
@@ -61,7 +83,8 @@ describe("a circuit opened in one process", () => {
     // B never saw flaky fail, yet within its snapshot's second it stops sending it anything.
     await new Promise((r) => setTimeout(r, 1_100));
     f.mock.clearRequests();
-    for (let i = 0; i < 3; i++) expect(await ask(b!)).toMatchObject({ status: 200, model: "steady/mock-steady", fallbacks: "0" });
+    for (let i = 0; i < 3; i++)
+      expect(await ask(b!)).toMatchObject({ status: 200, model: "steady/mock-steady", fallbacks: "0" });
     expect(flakyCalls()).toHaveLength(0);
     // A third process (this one, which served no traffic) shows the admin the open circuit.
     const cards = (await f.asAdmin("/api/admin/health")).json.data as { provider: string; state: string }[];
@@ -124,7 +147,11 @@ describe("SharedCircuits", () => {
     const c = new SharedCircuits(f.db);
     await sql(f.url, "DELETE FROM provider_health_samples");
     const insert = (provider: string, ok: boolean, n: number, agoMs = 60_000) =>
-      sql(f.url, `INSERT INTO provider_health_samples (provider_id, ok, latency_ms, created_at) SELECT $1, $2, 100, (now() at time zone 'UTC') - $3::int8 * interval '1 millisecond' FROM generate_series(1, $4)`, [provider, ok, agoMs, n]);
+      sql(
+        f.url,
+        `INSERT INTO provider_health_samples (provider_id, ok, latency_ms, created_at) SELECT $1, $2, 100, (now() at time zone 'UTC') - $3::int8 * interval '1 millisecond' FROM generate_series(1, $4)`,
+        [provider, ok, agoMs, n],
+      );
     await insert(ids.flaky, true, 90);
     await insert(ids.flaky, false, 10); // 90 %: degraded
     await insert(ids.steady, true, 100);

@@ -48,7 +48,12 @@ async function entries(userId: string) {
 }
 const balanceOf = async (userId: string) => (await getBalance(f.db, userId)).balanceMicros;
 const counts = async () =>
-  (await sql<{ events: string; entries: string }>(f.url, "SELECT (SELECT count(*) FROM stripe_events)::text AS events, (SELECT count(*) FROM ledger_entries)::text AS entries"))[0]!;
+  (
+    await sql<{ events: string; entries: string }>(
+      f.url,
+      "SELECT (SELECT count(*) FROM stripe_events)::text AS events, (SELECT count(*) FROM ledger_entries)::text AS entries",
+    )
+  )[0]!;
 const statuses = (rs: { status: number }[]) => rs.map((r) => r.status);
 
 describe("checkout", () => {
@@ -59,15 +64,23 @@ describe("checkout", () => {
     expect(res.json.url).toBe(`${stripe.url}/pay/${res.json.session_id}`);
     const session = stripe.sessions.get(res.json.session_id)!;
     expect(session).toMatchObject({
-      mode: "payment", status: "open", payment_status: "unpaid", amount_total: 2500, currency: "usd",
-      customer_email: "user@fixture.test", client_reference_id: f.user.id,
+      mode: "payment",
+      status: "open",
+      payment_status: "unpaid",
+      amount_total: 2500,
+      currency: "usd",
+      customer_email: "user@fixture.test",
+      client_reference_id: f.user.id,
       metadata: { user_id: f.user.id, amount_micros: "25000000" },
     });
     // The payment carries them too, so a refund (a charge event) finds the account.
     expect(session.paymentIntentMetadata).toEqual({ user_id: f.user.id, amount_micros: "25000000" });
     expect(session.success_url).toMatch(/\/credits\/success\?session_id=\{CHECKOUT_SESSION_ID\}$/);
     // Nothing is credited before payment.
-    expect((await f.asUser(`/api/credits/purchases/${res.json.session_id}`)).json).toMatchObject({ status: "pending", amount_usd: null });
+    expect((await f.asUser(`/api/credits/purchases/${res.json.session_id}`)).json).toMatchObject({
+      status: "pending",
+      amount_usd: null,
+    });
   });
 
   it("validates amount_usd: below the minimum, above the maximum, fractional cents, not a number → 400 naming amount_usd", async () => {
@@ -80,21 +93,37 @@ describe("checkout", () => {
     expect((await c.call("/api/credits/checkout", { body: {} })).json.error.param).toBe("amount_usd");
     const before = stripe.sessions.size;
     // The bounds themselves and whole cents are fine, and charged to the cent.
-    for (const [usd, cents] of [[5, 500], [1000, 100_000], [19.99, 1999], [12.34, 1234]] as const) {
+    for (const [usd, cents] of [
+      [5, 500],
+      [1000, 100_000],
+      [19.99, 1999],
+      [12.34, 1234],
+    ] as const) {
       const id = await checkout(c, usd);
-      expect(stripe.sessions.get(id)).toMatchObject({ amount_total: cents, metadata: { amount_micros: String(cents * 10_000) } });
+      expect(stripe.sessions.get(id)).toMatchObject({
+        amount_total: cents,
+        metadata: { amount_micros: String(cents * 10_000) },
+      });
     }
     expect(stripe.sessions.size).toBe(before + 4);
   });
 
   it("without STRIPE_SECRET_KEY: checkout is 503 with a clear message and the config says purchases are off", async () => {
     const c = await newCaller("unconfigured");
-    expect((await c.call("/api/credits/config")).json).toEqual({ purchases_enabled: true, packs_usd: [10, 25, 50, 100], min_usd: 5, max_usd: 1000 });
+    expect((await c.call("/api/credits/config")).json).toEqual({
+      purchases_enabled: true,
+      packs_usd: [10, 25, 50, 100],
+      min_usd: 5,
+      max_usd: 1000,
+    });
     delete process.env.STRIPE_SECRET_KEY;
     try {
       const res = await c.call("/api/credits/checkout", { body: { amount_usd: 25 } });
       expect(res.status).toBe(503);
-      expect(res.json.error).toMatchObject({ code: "purchases_not_configured", message: expect.stringMatching(/not configured.*STRIPE_SECRET_KEY/) });
+      expect(res.json.error).toMatchObject({
+        code: "purchases_not_configured",
+        message: expect.stringMatching(/not configured.*STRIPE_SECRET_KEY/),
+      });
       expect((await c.call("/api/credits/config")).json).toMatchObject({ purchases_enabled: false });
       // Webhooks cannot be verified either: refused, nothing written.
       const before = await counts();
@@ -116,11 +145,26 @@ describe("webhook: a paid session credits exactly once", () => {
     expect(delivered!.status).toBe(200);
     expect(JSON.parse(delivered!.body)).toMatchObject({ received: true, handled: true, duplicate: false });
     expect(await balanceOf(c.id)).toBe(25_000_000);
-    expect(await entries(c.id)).toEqual([{ type: "PURCHASE", amount: "25000000", after: "25000000", reference: `Stripe checkout ${id} (payment ${stripe.sessions.get(id)!.payment_intent})`, key: `stripe-session:${id}` }]);
-    expect((await c.call(`/api/credits/purchases/${id}`)).json).toMatchObject({ status: "credited", amount_usd: 25, balance_usd: 25 });
+    expect(await entries(c.id)).toEqual([
+      {
+        type: "PURCHASE",
+        amount: "25000000",
+        after: "25000000",
+        reference: `Stripe checkout ${id} (payment ${stripe.sessions.get(id)!.payment_intent})`,
+        key: `stripe-session:${id}`,
+      },
+    ]);
+    expect((await c.call(`/api/credits/purchases/${id}`)).json).toMatchObject({
+      status: "credited",
+      amount_usd: 25,
+      balance_usd: 25,
+    });
     expect((await c.call("/api/credits")).json).toMatchObject({ balance_usd: 25, available_usd: 25 });
     // Someone else polling that session learns nothing.
-    expect((await f.asUser(`/api/credits/purchases/${id}`)).json).toMatchObject({ status: "pending", amount_usd: null });
+    expect((await f.asUser(`/api/credits/purchases/${id}`)).json).toMatchObject({
+      status: "pending",
+      amount_usd: null,
+    });
   });
 
   it("the same completed event delivered 5 times at once, and 5 more later, credits once", async () => {
@@ -142,7 +186,11 @@ describe("webhook: a paid session credits exactly once", () => {
     const original = stripe.pay(id);
     const resent = stripe.event("checkout.session.completed", wire(id));
     expect(resent.id).not.toBe(original.id);
-    const results = await Promise.all([stripe.deliver(original), stripe.deliver(resent), stripe.deliver(stripe.event("checkout.session.completed", wire(id)))]);
+    const results = await Promise.all([
+      stripe.deliver(original),
+      stripe.deliver(resent),
+      stripe.deliver(stripe.event("checkout.session.completed", wire(id))),
+    ]);
     expect(results.flat().map((r) => r.status)).toEqual([200, 200, 200]);
     expect(await balanceOf(c.id)).toBe(25_000_000);
     // and later, once more with yet another id
@@ -166,7 +214,9 @@ describe("webhook: a paid session credits exactly once", () => {
     expect(statuses(await stripe.deliver(succeeded))).toEqual([200]);
     expect(await balanceOf(c.id)).toBe(50_000_000);
     // The paid "completed" arrives after (out of order), and the succeeded event is retried.
-    expect(statuses([...(await stripe.deliver(paid)), ...(await stripe.deliver(succeeded, { times: 2 }))])).toEqual([200, 200, 200]);
+    expect(statuses([...(await stripe.deliver(paid)), ...(await stripe.deliver(succeeded, { times: 2 }))])).toEqual([
+      200, 200, 200,
+    ]);
     expect(await balanceOf(c.id)).toBe(50_000_000);
     expect((await entries(c.id)).map((e) => [e.type, e.amount])).toEqual([["PURCHASE", "50000000"]]);
   });
@@ -176,7 +226,9 @@ describe("webhook: a paid session credits exactly once", () => {
     const id = await checkout(c, 10);
     const completed = stripe.pay(id);
     const succeeded = stripe.event("checkout.session.async_payment_succeeded", wire(id));
-    const results = (await Promise.all([stripe.deliver(completed, { times: 2 }), stripe.deliver(succeeded, { times: 2 })])).flat();
+    const results = (
+      await Promise.all([stripe.deliver(completed, { times: 2 }), stripe.deliver(succeeded, { times: 2 })])
+    ).flat();
     expect(statuses(results)).toEqual([200, 200, 200, 200]);
     expect(await balanceOf(c.id)).toBe(10_000_000);
     expect(await entries(c.id)).toHaveLength(1);
@@ -194,14 +246,22 @@ describe("webhook: a paid session credits exactly once", () => {
     // 2. signed with someone else's secret
     const foreign = signer.generateTestHeaderString({ payload: genuine.payload, secret: "whsec_not_ours" });
     // 3. a genuine signature from an hour ago (replayed capture)
-    const stale = signer.generateTestHeaderString({ payload: genuine.payload, secret: stripe.webhookSecret, timestamp: Math.floor(Date.now() / 1000) - 3600 });
+    const stale = signer.generateTestHeaderString({
+      payload: genuine.payload,
+      secret: stripe.webhookSecret,
+      timestamp: Math.floor(Date.now() / 1000) - 3600,
+    });
     const refused = [
       ...(await stripe.deliver({ payload: inflated, signature: genuine.signature })),
       ...(await stripe.deliver({ payload: genuine.payload, signature: foreign })),
       ...(await stripe.deliver({ payload: genuine.payload, signature: stale })),
       ...(await stripe.deliver({ payload: genuine.payload, signature: "t=1,v1=deadbeef" })),
     ];
-    const missing = await fetch(stripe.webhookUrl!, { method: "POST", headers: { "content-type": "application/json" }, body: genuine.payload });
+    const missing = await fetch(stripe.webhookUrl!, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: genuine.payload,
+    });
     expect([...statuses(refused), missing.status]).toEqual([400, 400, 400, 400, 400]);
     expect(JSON.parse(refused[0]!.body).error.message).toMatch(/signature/i);
 
@@ -216,7 +276,9 @@ describe("webhook: a paid session credits exactly once", () => {
 
   it("an unknown event type is acknowledged with 200 and ignored", async () => {
     const before = await counts();
-    const [res] = await stripe.deliver(stripe.event("customer.created", { id: "cus_123", object: "customer", email: "x@example.com" }));
+    const [res] = await stripe.deliver(
+      stripe.event("customer.created", { id: "cus_123", object: "customer", email: "x@example.com" }),
+    );
     expect(res!.status).toBe(200);
     expect(JSON.parse(res!.body)).toMatchObject({ received: true, handled: false, detail: "ignored customer.created" });
     expect(await counts()).toEqual(before);
@@ -239,14 +301,25 @@ describe("webhook: refunds", () => {
     expect(statuses(await stripe.deliver(rest))).toEqual([200]);
     expect(await balanceOf(c.id)).toBe(0);
     expect((await entries(c.id)).map((e) => [e.type, e.amount, e.after, e.reference])).toEqual([
-      ["PURCHASE", "25000000", "25000000", `Stripe checkout ${id} (payment ${stripe.sessions.get(id)!.payment_intent})`],
+      [
+        "PURCHASE",
+        "25000000",
+        "25000000",
+        `Stripe checkout ${id} (payment ${stripe.sessions.get(id)!.payment_intent})`,
+      ],
       ["REFUND", "-10000000", "15000000", `Stripe refund ${chargeId}`],
       ["REFUND", "-15000000", "0", `Stripe refund ${chargeId}`],
     ]);
 
     // Retries, concurrent re-deliveries, the older state re-sent with a new id: nothing moves.
     const older = stripe.event("charge.refunded", { ...JSON.parse(partial.payload).data.object });
-    expect(statuses([...(await stripe.deliver(partial, { times: 3 })), ...(await stripe.deliver(rest, { times: 3 })), ...(await stripe.deliver(older))])).toEqual(Array(7).fill(200));
+    expect(
+      statuses([
+        ...(await stripe.deliver(partial, { times: 3 })),
+        ...(await stripe.deliver(rest, { times: 3 })),
+        ...(await stripe.deliver(older)),
+      ]),
+    ).toEqual(Array(7).fill(200));
     expect(await entries(c.id)).toHaveLength(3);
     expect((await c.call("/api/credits")).json).toMatchObject({ balance_usd: 0, available_usd: 0 });
     expect((await verifyLedger(f.db)).mismatches).toEqual([]);
@@ -269,7 +342,10 @@ describe("webhook: refunds", () => {
     await stripe.deliver(stripe.pay(id));
     // $20 of it is used on requests.
     await reserve(f.db, c.id, "spend-20", 20_000_000);
-    expect(await settle(f.db, c.id, "spend-20", 20_000_000, "request spend-20")).toMatchObject({ chargedMicros: 20_000_000, balanceMicros: 5_000_000 });
+    expect(await settle(f.db, c.id, "spend-20", 20_000_000, "request spend-20")).toMatchObject({
+      chargedMicros: 20_000_000,
+      balanceMicros: 5_000_000,
+    });
 
     const [res] = await stripe.deliver(stripe.refund(id, 2500));
     expect(res!.status).toBe(200);

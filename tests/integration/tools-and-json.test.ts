@@ -10,8 +10,22 @@ import type { MockToolCall } from "../doubles/mock-upstream.ts";
 
 let f: GatewayFixture;
 
-const weatherTool = { type: "function", function: { name: "get_weather", description: "Current weather", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } } };
-const timeTool = { type: "function", function: { name: "get_time", description: "Local time", parameters: { type: "object", properties: { tz: { type: "string" } }, required: ["tz"] } } };
+const weatherTool = {
+  type: "function",
+  function: {
+    name: "get_weather",
+    description: "Current weather",
+    parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+  },
+};
+const timeTool = {
+  type: "function",
+  function: {
+    name: "get_time",
+    description: "Local time",
+    parameters: { type: "object", properties: { tz: { type: "string" } }, required: ["tz"] },
+  },
+};
 const tools = [weatherTool, timeTool];
 const weatherCall: MockToolCall = { name: "get_weather", arguments: '{"city":"Paris"}' };
 const timeCall: MockToolCall = { name: "get_time", arguments: '{"tz":"Europe/Paris"}' };
@@ -22,9 +36,27 @@ const timeCall: MockToolCall = { name: "get_time", arguments: '{"tz":"Europe/Par
  * (lib/providers/simulated.ts), so its expected arguments differ.
  */
 const KINDS = [
-  { kind: "openai-compatible", model: "oai/mock-small", upstream: "mock-small" as string | null, weather: { city: "Paris" }, time: { tz: "Europe/Paris" } },
-  { kind: "anthropic", model: "claude/claude-mock", upstream: "claude-mock" as string | null, weather: { city: "Paris" }, time: { tz: "Europe/Paris" } },
-  { kind: "simulated", model: "simulated/sim-balanced", upstream: null as string | null, weather: { city: "example" }, time: { tz: "example" } },
+  {
+    kind: "openai-compatible",
+    model: "oai/mock-small",
+    upstream: "mock-small" as string | null,
+    weather: { city: "Paris" },
+    time: { tz: "Europe/Paris" },
+  },
+  {
+    kind: "anthropic",
+    model: "claude/claude-mock",
+    upstream: "claude-mock" as string | null,
+    weather: { city: "Paris" },
+    time: { tz: "Europe/Paris" },
+  },
+  {
+    kind: "simulated",
+    model: "simulated/sim-balanced",
+    upstream: null as string | null,
+    weather: { city: "example" },
+    time: { tz: "example" },
+  },
 ] as const;
 
 beforeAll(async () => {
@@ -32,13 +64,43 @@ beforeAll(async () => {
   await f.addProvider("oai", { priority: 90 });
   await f.addProvider("claude", { kind: "anthropic", priority: 80 });
   await f.addProvider("cheap", { priority: 90 });
-  await f.addModel("oai", "mock-small", { level: "BALANCED", input: 1, output: 2, quality: 9, capabilities: ["chat", "tools", "json"] });
-  await f.addModel("claude", "claude-mock", { level: "BALANCED", input: 3, output: 15, quality: 9, capabilities: ["chat", "tools"] });
+  await f.addModel("oai", "mock-small", {
+    level: "BALANCED",
+    input: 1,
+    output: 2,
+    quality: 9,
+    capabilities: ["chat", "tools", "json"],
+  });
+  await f.addModel("claude", "claude-mock", {
+    level: "BALANCED",
+    input: 3,
+    output: 15,
+    quality: 9,
+    capabilities: ["chat", "tools"],
+  });
   // An Anthropic model an admin tagged "json": the adapter's JSON mode (a forced tool) serves it.
-  await f.addModel("claude", "claude-json", { level: "PRECISION", input: 3, output: 15, quality: 9, capabilities: ["chat", "tools", "json"] });
+  await f.addModel("claude", "claude-json", {
+    level: "PRECISION",
+    input: 3,
+    output: 15,
+    quality: 9,
+    capabilities: ["chat", "tools", "json"],
+  });
   // At ECO, a cheaper model without "json" beside a dearer one with it.
-  await f.addModel("cheap", "mock-cheap", { level: "ECO", input: 0.1, output: 0.2, quality: 9, capabilities: ["chat", "tools"] });
-  await f.addModel("oai", "mock-json", { level: "ECO", input: 2, output: 4, quality: 8, capabilities: ["chat", "tools", "json"] });
+  await f.addModel("cheap", "mock-cheap", {
+    level: "ECO",
+    input: 0.1,
+    output: 0.2,
+    quality: 9,
+    capabilities: ["chat", "tools"],
+  });
+  await f.addModel("oai", "mock-json", {
+    level: "ECO",
+    input: 2,
+    output: 4,
+    quality: 8,
+    capabilities: ["chat", "tools", "json"],
+  });
   await f.grant(f.user.id, 10);
 });
 afterAll(() => f?.close());
@@ -49,7 +111,12 @@ type Frame = Record<string, any>;
 /** A chat completion, streamed or not; for a stream, its data frames parsed (`[DONE]` kept as the string). */
 async function chat(body: Record<string, unknown>) {
   const res = await f.asUser("/api/v1/chat/completions", { body });
-  const frames: (Frame | "[DONE]")[] = body.stream ? res.text.split("\n\n").filter((b) => b.startsWith("data: ")).map((b) => (b === "data: [DONE]" ? "[DONE]" : (JSON.parse(b.slice(6)) as Frame))) : [];
+  const frames: (Frame | "[DONE]")[] = body.stream
+    ? res.text
+        .split("\n\n")
+        .filter((b) => b.startsWith("data: "))
+        .map((b) => (b === "data: [DONE]" ? "[DONE]" : (JSON.parse(b.slice(6)) as Frame)))
+    : [];
   return { ...res, frames, requestId: res.headers.get("x-request-id")! };
 }
 
@@ -59,7 +126,13 @@ type Call = { index: number; id: string; name: string; arguments: string; pieces
 function callsOf(r: Awaited<ReturnType<typeof chat>>): { calls: Call[]; finish: string | null; content: string } {
   if (r.frames.length === 0) {
     const choice = r.json.choices[0];
-    const calls = (choice.message.tool_calls ?? []).map((c: Frame, index: number) => ({ index, id: c.id, name: c.function.name, arguments: c.function.arguments, pieces: 1 }));
+    const calls = (choice.message.tool_calls ?? []).map((c: Frame, index: number) => ({
+      index,
+      id: c.id,
+      name: c.function.name,
+      arguments: c.function.arguments,
+      pieces: 1,
+    }));
     return { calls, finish: choice.finish_reason, content: choice.message.content ?? "" };
   }
   const calls: Call[] = [];
@@ -90,7 +163,14 @@ async function settled(requestId: string) {
     `the usage row of ${requestId}`,
     async () =>
       (
-        await sql<{ status: string; prompt_tokens: number; completion_tokens: number; charged: string; ledger: string | null; model: string }>(
+        await sql<{
+          status: string;
+          prompt_tokens: number;
+          completion_tokens: number;
+          charged: string;
+          ledger: string | null;
+          model: string;
+        }>(
           f.url,
           `SELECT u.status, u.prompt_tokens, u.completion_tokens, u.charged_micros::text AS charged, u.model_name AS model,
                   (SELECT (-sum(amount_micros))::text FROM ledger_entries WHERE idempotency_key = $2) AS ledger
@@ -108,13 +188,21 @@ async function expectChargedAsLogged(r: Awaited<ReturnType<typeof chat>>, label:
   expect(row.status, label).toBe("success");
   expect(Number(row.charged), label).toBeGreaterThan(0);
   expect(row.ledger, label).toBe(row.charged);
-  const usage = r.frames.length ? (r.frames.filter((x): x is Frame => x !== "[DONE]" && x.usage != null).at(-1)!.usage as Frame) : (r.json.usage as Frame);
-  expect({ prompt: usage.prompt_tokens, completion: usage.completion_tokens }, label).toEqual({ prompt: row.prompt_tokens, completion: row.completion_tokens });
+  const usage = r.frames.length
+    ? (r.frames.filter((x): x is Frame => x !== "[DONE]" && x.usage != null).at(-1)!.usage as Frame)
+    : (r.json.usage as Frame);
+  expect({ prompt: usage.prompt_tokens, completion: usage.completion_tokens }, label).toEqual({
+    prompt: row.prompt_tokens,
+    completion: row.completion_tokens,
+  });
 }
 
 async function simulatorEnabled(enabled: boolean) {
   const sim = (await f.asAdmin("/api/admin/providers")).json.data.find((p: { slug: string }) => p.slug === "simulated");
-  const res = await f.asAdmin(`/api/admin/providers/${sim.id}`, { method: "PATCH", body: { enabled, simulation: { first_token_ms: 0, tokens_per_second: 0, error_rate: 0, error_status: 500 } } });
+  const res = await f.asAdmin(`/api/admin/providers/${sim.id}`, {
+    method: "PATCH",
+    body: { enabled, simulation: { first_token_ms: 0, tokens_per_second: 0, error_rate: 0, error_status: 500 } },
+  });
   expect(res.status, res.text).toBe(200);
 }
 
@@ -128,7 +216,12 @@ describe("tool calls on every adapter, streamed and not", () => {
 
       it(`${label}: one call, finish_reason tool_calls, arguments that parse to the call's JSON`, async () => {
         if (k.upstream) f.mock.setBehavior({ toolCalls: [weatherCall] }, { model: k.upstream });
-        const r = await chat({ model: k.model, stream, tools, messages: [{ role: "user", content: "What is the weather in Paris? Use get_weather." }] });
+        const r = await chat({
+          model: k.model,
+          stream,
+          tools,
+          messages: [{ role: "user", content: "What is the weather in Paris? Use get_weather." }],
+        });
         expect(r.status, r.text).toBe(200);
         const { calls, finish, content } = callsOf(r);
         expect(finish).toBe("tool_calls");
@@ -145,7 +238,12 @@ describe("tool calls on every adapter, streamed and not", () => {
 
       it(`${label}: two parallel calls arrive as indexes 0 and 1`, async () => {
         if (k.upstream) f.mock.setBehavior({ toolCalls: [weatherCall, timeCall] }, { model: k.upstream });
-        const r = await chat({ model: k.model, stream, tools, messages: [{ role: "user", content: "Use get_weather and get_time for Paris." }] });
+        const r = await chat({
+          model: k.model,
+          stream,
+          tools,
+          messages: [{ role: "user", content: "Use get_weather and get_time for Paris." }],
+        });
         expect(r.status, r.text).toBe(200);
         const { calls, finish } = callsOf(r);
         expect(finish).toBe("tool_calls");
@@ -164,9 +262,18 @@ describe("tool calls on every adapter, streamed and not", () => {
     for (const k of KINDS) {
       if (k.upstream) f.mock.setBehavior({ toolCalls: [weatherCall, timeCall] }, { model: k.upstream });
       f.mock.clearRequests();
-      const r = await chat({ model: k.model, stream: true, tools, parallel_tool_calls: false, messages: [{ role: "user", content: "Use get_weather and get_time for Paris." }] });
+      const r = await chat({
+        model: k.model,
+        stream: true,
+        tools,
+        parallel_tool_calls: false,
+        messages: [{ role: "user", content: "Use get_weather and get_time for Paris." }],
+      });
       expect(r.status, r.text).toBe(200);
-      expect(callsOf(r).calls.map((c) => c.name), k.kind).toEqual(["get_weather"]);
+      expect(
+        callsOf(r).calls.map((c) => c.name),
+        k.kind,
+      ).toEqual(["get_weather"]);
       if (k.kind === "anthropic") {
         const sent = f.mock.requests.at(-1)!;
         expect(sent.path).toBe("/v1/messages");
@@ -213,7 +320,13 @@ describe("tool calls on every adapter, streamed and not", () => {
             { type: "tool_use", id: "call_t", name: "get_time", input: { tz: "Europe/Paris" } },
           ],
         },
-        { role: "user", content: [{ type: "tool_result", tool_use_id: "call_w", content: "18C and sunny" }, { type: "tool_result", tool_use_id: "call_t", content: "14:05" }] },
+        {
+          role: "user",
+          content: [
+            { type: "tool_result", tool_use_id: "call_w", content: "18C and sunny" },
+            { type: "tool_result", tool_use_id: "call_t", content: "14:05" },
+          ],
+        },
       ]);
       await expectChargedAsLogged(claude, "anthropic");
 
@@ -224,26 +337,57 @@ describe("tool calls on every adapter, streamed and not", () => {
 
       const sim = await chat({ model: "simulated/sim-balanced", stream, tools, messages: history });
       expect(sim.status, sim.text).toBe(200);
-      expect(callsOf(sim)).toEqual({ calls: [], finish: "stop", content: 'Simulated reply from sim-balanced, using the tool results: get_weather returned "18C and sunny"; get_time returned "14:05".' });
+      expect(callsOf(sim)).toEqual({
+        calls: [],
+        finish: "stop",
+        content:
+          'Simulated reply from sim-balanced, using the tool results: get_weather returned "18C and sunny"; get_time returned "14:05".',
+      });
       await expectChargedAsLogged(sim, "simulated");
     }
   });
 
   it("a stream that breaks mid-tool-call ends with the chat-completions error event, charged for what was produced", async () => {
     for (const k of KINDS.filter((x) => x.upstream !== null)) {
-      f.mock.setBehavior({ toolCalls: [{ name: "get_weather", arguments: '{"city":"Paris","unit":"celsius","days":3}' }], breakAfterChunks: 2 }, { model: k.upstream! });
-      const r = await chat({ model: k.model, stream: true, tools, messages: [{ role: "user", content: "Use get_weather for Paris." }] });
+      f.mock.setBehavior(
+        {
+          toolCalls: [{ name: "get_weather", arguments: '{"city":"Paris","unit":"celsius","days":3}' }],
+          breakAfterChunks: 2,
+        },
+        { model: k.upstream! },
+      );
+      const r = await chat({
+        model: k.model,
+        stream: true,
+        tools,
+        messages: [{ role: "user", content: "Use get_weather for Paris." }],
+      });
       expect(r.status, k.kind).toBe(200);
       // The call started and two of its argument pieces arrived; then the break.
       const { calls, finish } = callsOf(r);
-      expect(calls.map((c) => [c.index, c.name, c.pieces]), k.kind).toEqual([[0, "get_weather", 2]]);
+      expect(
+        calls.map((c) => [c.index, c.name, c.pieces]),
+        k.kind,
+      ).toEqual([[0, "get_weather", 2]]);
       expect(finish, k.kind).toBeNull();
       const errorAt = r.frames.findIndex((x) => x !== "[DONE]" && x.error != null);
       expect(errorAt, k.kind).toBeGreaterThan(0);
-      expect(r.frames[errorAt], k.kind).toEqual({ error: { message: expect.stringContaining("stream failed after the response started"), type: "api_error", code: "upstream_stream_broken", param: null } });
+      expect(r.frames[errorAt], k.kind).toEqual({
+        error: {
+          message: expect.stringContaining("stream failed after the response started"),
+          type: "api_error",
+          code: "upstream_stream_broken",
+          param: null,
+        },
+      });
       // After the error only the usage of what was charged: no finish, no [DONE].
       const after = r.frames.slice(errorAt + 1);
-      expect(after, k.kind).toEqual([expect.objectContaining({ choices: [], usage: expect.objectContaining({ completion_tokens: expect.any(Number) }) })]);
+      expect(after, k.kind).toEqual([
+        expect.objectContaining({
+          choices: [],
+          usage: expect.objectContaining({ completion_tokens: expect.any(Number) }),
+        }),
+      ]);
       const row = await settled(r.requestId);
       expect(row.status, k.kind).toBe("error");
       expect(row.completion_tokens, k.kind).toBeGreaterThan(0);
@@ -256,17 +400,42 @@ describe("tool calls on every adapter, streamed and not", () => {
 
 describe("JSON mode (response_format)", () => {
   it("a pinned model without the json capability: 400 model_not_supported, nothing held, charged or sent upstream", async () => {
-    const count = async (table: string) => Number((await sql<{ n: string }>(f.url, `SELECT count(*)::text AS n FROM ${table}`))[0]!.n);
-    const before = { usage: await count("usage_logs"), ledger: await count("ledger_entries"), holds: await count("reservations") };
+    const count = async (table: string) =>
+      Number((await sql<{ n: string }>(f.url, `SELECT count(*)::text AS n FROM ${table}`))[0]!.n);
+    const before = {
+      usage: await count("usage_logs"),
+      ledger: await count("ledger_entries"),
+      holds: await count("reservations"),
+    };
     for (const stream of [false, true]) {
-      const r = await chat({ model: "claude/claude-mock", stream, response_format: { type: "json_object" }, messages: [{ role: "user", content: "Answer in JSON" }] });
+      const r = await chat({
+        model: "claude/claude-mock",
+        stream,
+        response_format: { type: "json_object" },
+        messages: [{ role: "user", content: "Answer in JSON" }],
+      });
       expect(r.status).toBe(400);
-      expect(r.json).toEqual({ error: { message: expect.stringContaining("no JSON output support"), type: "invalid_request_error", param: "model", code: "model_not_supported" } });
+      expect(r.json).toEqual({
+        error: {
+          message: expect.stringContaining("no JSON output support"),
+          type: "invalid_request_error",
+          param: "model",
+          code: "model_not_supported",
+        },
+      });
     }
     expect(f.mock.requests).toEqual([]);
-    expect({ usage: await count("usage_logs"), ledger: await count("ledger_entries"), holds: await count("reservations") }).toEqual(before);
+    expect({
+      usage: await count("usage_logs"),
+      ledger: await count("ledger_entries"),
+      holds: await count("reservations"),
+    }).toEqual(before);
     // response_format "text" is no JSON ask: the same pin serves it.
-    const text = await chat({ model: "claude/claude-mock", response_format: { type: "text" }, messages: [{ role: "user", content: "hi" }] });
+    const text = await chat({
+      model: "claude/claude-mock",
+      response_format: { type: "text" },
+      messages: [{ role: "user", content: "hi" }],
+    });
     expect(text.status, text.text).toBe(200);
   });
 
@@ -274,7 +443,12 @@ describe("JSON mode (response_format)", () => {
     const plain = await chat({ model: "eco", messages: [{ role: "user", content: "hi" }] });
     expect(plain.headers.get("x-model-used")).toBe("cheap/mock-cheap");
     for (const stream of [false, true]) {
-      const json = await chat({ model: "eco", stream, response_format: { type: "json_object" }, messages: [{ role: "user", content: "hi, in JSON" }] });
+      const json = await chat({
+        model: "eco",
+        stream,
+        response_format: { type: "json_object" },
+        messages: [{ role: "user", content: "hi, in JSON" }],
+      });
       expect(json.status, json.text).toBe(200);
       expect(json.headers.get("x-model-used")).toBe("oai/mock-json");
       expect(f.mock.requests.at(-1)!.model).toBe("mock-json");
@@ -284,11 +458,25 @@ describe("JSON mode (response_format)", () => {
   it("response_format reaches an OpenAI-compatible upstream unchanged", async () => {
     const response_format = {
       type: "json_schema",
-      json_schema: { name: "weather", strict: true, schema: { type: "object", properties: { city: { type: "string" }, temp: { type: "number" } }, required: ["city", "temp"], additionalProperties: false } },
+      json_schema: {
+        name: "weather",
+        strict: true,
+        schema: {
+          type: "object",
+          properties: { city: { type: "string" }, temp: { type: "number" } },
+          required: ["city", "temp"],
+          additionalProperties: false,
+        },
+      },
     };
     f.mock.setBehavior({ tokens: ['{"city":', '"Paris",', '"temp":18}'] });
     for (const stream of [false, true]) {
-      const r = await chat({ model: "oai/mock-small", stream, response_format, messages: [{ role: "user", content: "Weather in Paris as JSON" }] });
+      const r = await chat({
+        model: "oai/mock-small",
+        stream,
+        response_format,
+        messages: [{ role: "user", content: "Weather in Paris as JSON" }],
+      });
       expect(r.status, r.text).toBe(200);
       expect(f.mock.requests.at(-1)!.body.response_format).toEqual(response_format);
       expect(JSON.parse(callsOf(r).content)).toEqual({ city: "Paris", temp: 18 });
@@ -297,16 +485,30 @@ describe("JSON mode (response_format)", () => {
   });
 
   it("an Anthropic model tagged json: JSON mode as a forced tool, the answer back as message text", async () => {
-    f.mock.setBehavior({ toolCalls: [{ name: "json_response", arguments: '{"city":"Paris","temp":18}' }] }, { model: "claude-json" });
+    f.mock.setBehavior(
+      { toolCalls: [{ name: "json_response", arguments: '{"city":"Paris","temp":18}' }] },
+      { model: "claude-json" },
+    );
     for (const stream of [false, true]) {
-      const r = await chat({ model: "claude/claude-json", stream, response_format: { type: "json_object" }, messages: [{ role: "user", content: "Weather in Paris as JSON" }] });
+      const r = await chat({
+        model: "claude/claude-json",
+        stream,
+        response_format: { type: "json_object" },
+        messages: [{ role: "user", content: "Weather in Paris as JSON" }],
+      });
       expect(r.status, r.text).toBe(200);
       const { calls, finish, content } = callsOf(r);
-      expect({ calls, finish, content: JSON.parse(content) }).toEqual({ calls: [], finish: "stop", content: { city: "Paris", temp: 18 } });
+      expect({ calls, finish, content: JSON.parse(content) }).toEqual({
+        calls: [],
+        finish: "stop",
+        content: { city: "Paris", temp: 18 },
+      });
       const sent = f.mock.requests.at(-1)!.body;
       expect(sent).not.toHaveProperty("response_format");
       expect(sent.tool_choice).toEqual({ type: "tool", name: "json_response", disable_parallel_tool_use: true });
-      expect(sent.tools).toEqual([{ name: "json_response", description: expect.any(String), input_schema: { type: "object" } }]);
+      expect(sent.tools).toEqual([
+        { name: "json_response", description: expect.any(String), input_schema: { type: "object" } },
+      ]);
       await expectChargedAsLogged(r, stream ? "streamed" : "not streamed");
     }
   });
@@ -314,9 +516,19 @@ describe("JSON mode (response_format)", () => {
   it("the simulator answers JSON mode with a JSON object fitting the schema", async () => {
     await simulatorEnabled(true);
     try {
-      const schema = { type: "object", properties: { city: { type: "string" }, temp: { type: "number" }, sunny: { type: "boolean" } }, required: ["city", "temp", "sunny"], additionalProperties: false };
+      const schema = {
+        type: "object",
+        properties: { city: { type: "string" }, temp: { type: "number" }, sunny: { type: "boolean" } },
+        required: ["city", "temp", "sunny"],
+        additionalProperties: false,
+      };
       for (const stream of [false, true]) {
-        const r = await chat({ model: "simulated/sim-balanced", stream, response_format: { type: "json_schema", json_schema: { name: "weather", schema } }, messages: [{ role: "user", content: "Weather as JSON" }] });
+        const r = await chat({
+          model: "simulated/sim-balanced",
+          stream,
+          response_format: { type: "json_schema", json_schema: { name: "weather", schema } },
+          messages: [{ role: "user", content: "Weather as JSON" }],
+        });
         expect(r.status, r.text).toBe(200);
         expect(JSON.parse(callsOf(r).content)).toEqual({ city: "example", temp: 1, sunny: true });
         await expectChargedAsLogged(r, stream ? "streamed" : "not streamed");

@@ -28,27 +28,60 @@ const users: Record<"alice" | "bob", { id: string; call: GatewayFixture["asAdmin
 
 function usage(id: string, userId: string, over: Partial<UsageRecord>): UsageRecord {
   return {
-    id, userId, apiKeyId: null, providerId: null, modelId: null, providerSlug: "ret", modelName: "ret/m1", powerLevel: "BALANCED", taskType: "chat",
-    promptTokens: 50, completionTokens: 25, chargedMicros: 0, providerCostMicros: 0, precisionCostMicros: null, latencyMs: 10, ttftMs: 5,
-    status: "success", errorMessage: null, fallbackCount: 0, byok: false, stream: false, attempts: [], ...over,
+    id,
+    userId,
+    apiKeyId: null,
+    providerId: null,
+    modelId: null,
+    providerSlug: "ret",
+    modelName: "ret/m1",
+    powerLevel: "BALANCED",
+    taskType: "chat",
+    promptTokens: 50,
+    completionTokens: 25,
+    chargedMicros: 0,
+    providerCostMicros: 0,
+    precisionCostMicros: null,
+    latencyMs: 10,
+    ttftMs: 5,
+    status: "success",
+    errorMessage: null,
+    fallbackCount: 0,
+    byok: false,
+    stream: false,
+    attempts: [],
+    ...over,
   };
 }
 
 /** A request at `at`: charged as the gateway charges it (charge and usage row together), or free. */
-async function request(name: string, who: "alice" | "bob", at: string, micros: number, over: Partial<UsageRecord> = {}) {
+async function request(
+  name: string,
+  who: "alice" | "bob",
+  at: string,
+  micros: number,
+  over: Partial<UsageRecord> = {},
+) {
   const id = `ret-${run}-${name}`;
   ids[name] = id;
   const u = usage(id, users[who].id, { chargedMicros: micros, providerCostMicros: Math.floor(micros / 2), ...over });
   if (micros) {
     await settle(f.db, u.userId, id, micros, `request ${id}`, usageValues(u));
-    await sql(f.url, "UPDATE ledger_entries SET created_at = $2::timestamptz AT TIME ZONE 'UTC' WHERE idempotency_key = $1", [`charge:${id}`, at]);
+    await sql(
+      f.url,
+      "UPDATE ledger_entries SET created_at = $2::timestamptz AT TIME ZONE 'UTC' WHERE idempotency_key = $1",
+      [`charge:${id}`, at],
+    );
     await sql(f.url, "UPDATE usage_logs SET created_at = $2::timestamptz AT TIME ZONE 'UTC' WHERE id = $1", [id, at]);
   } else {
     await writeUsage(f.db, { ...u, createdAt: new Date(at) });
   }
 }
 
-const remaining = async () => (await sql<{ id: string }>(f.url, "SELECT id FROM usage_logs WHERE id LIKE $1 ORDER BY id", [`ret-${run}-%`])).map((r) => r.id);
+const remaining = async () =>
+  (await sql<{ id: string }>(f.url, "SELECT id FROM usage_logs WHERE id LIKE $1 ORDER BY id", [`ret-${run}-%`])).map(
+    (r) => r.id,
+  );
 const named = (...names: string[]) => names.map((n) => ids[n]!).sort();
 
 /** What finance and the users see of the old days and the recent ones (each range at most 366 days). */
@@ -87,7 +120,13 @@ beforeAll(async () => {
     users[who] = { id: u.id, call: f.callAs((await createApiKey(f.db, u.id, { name: "retention" })).key) };
   }
   await request("d500-a", "alice", daysAgo(500), 1_000);
-  await request("d500-b", "bob", daysAgo(500, 11 * 3_600_000), 0, { status: "error", errorMessage: "upstream 500", providerSlug: null, modelName: null, powerLevel: null });
+  await request("d500-b", "bob", daysAgo(500, 11 * 3_600_000), 0, {
+    status: "error",
+    errorMessage: "upstream 500",
+    providerSlug: null,
+    modelName: null,
+    powerLevel: null,
+  });
   await request("d470", "alice", daysAgo(470), 2_000, { modelName: "ret/m2", powerLevel: "PRECISION" });
   await request("d450-a", "bob", daysAgo(450), 3_000);
   await request("d450-b", "bob", daysAgo(450, 12 * 3_600_000), 0, { byok: true });
@@ -113,7 +152,9 @@ describe("pruning expired usage", () => {
     expect(first.rolledUntil!.getTime()).toBe(today - 493 * DAY);
     const r = await pruneExpiredUsage(f.db, { retentionDays: 400 });
     expect(r).toEqual({ deleted: 2, cutoff: new Date(today - 493 * DAY) });
-    expect(await remaining()).toEqual(named("d470", "d450-a", "d450-b", "d420", "d401-last", "d400-first", "d10", "month-start"));
+    expect(await remaining()).toEqual(
+      named("d470", "d450-a", "d450-b", "d420", "d401-last", "d400-first", "d10", "month-start"),
+    );
     expect(await usagePrunedUntil(f.db)).toEqual(new Date(today - 493 * DAY));
     await verifyClean();
   });
@@ -132,7 +173,10 @@ describe("pruning expired usage", () => {
     await verifyClean();
 
     // A second run has nothing left to do.
-    expect(await pruneExpiredUsage(f.db, { retentionDays: 400 })).toEqual({ deleted: 0, cutoff: new Date(today - 400 * DAY) });
+    expect(await pruneExpiredUsage(f.db, { retentionDays: 400 })).toEqual({
+      deleted: 0,
+      cutoff: new Date(today - 400 * DAY),
+    });
     // Rebuilding the rollups keeps the pruned days' usage totals: nothing could roll them again.
     await rebuildRollups(f.db);
     expect(await figures()).toEqual(before);
@@ -140,7 +184,12 @@ describe("pruning expired usage", () => {
   });
 
   it("refuses a retention or batch that is not a positive whole number", async () => {
-    for (const opts of [{ retentionDays: 0 }, { retentionDays: -5 }, { retentionDays: 1.5 }, { retentionDays: 30, batchSize: 0 }]) {
+    for (const opts of [
+      { retentionDays: 0 },
+      { retentionDays: -5 },
+      { retentionDays: 1.5 },
+      { retentionDays: 30, batchSize: 0 },
+    ]) {
       await expect(pruneExpiredUsage(f.db, opts), JSON.stringify(opts)).rejects.toThrow(RangeError);
     }
   });
@@ -150,7 +199,9 @@ describe("ledger verify after pruning", () => {
   it("still reports a kept row that disagrees with its charge, or a charge whose kept row is gone", async () => {
     const kept = ids["d10"]!;
     await sql(f.url, "UPDATE usage_logs SET charged_micros = charged_micros + 1 WHERE id = $1", [kept]);
-    expect((await verifyCharges(f.db)).mismatches).toEqual([{ requestId: kept, problem: "ledger charged 6000 micro-USD, usage row says 6001" }]);
+    expect((await verifyCharges(f.db)).mismatches).toEqual([
+      { requestId: kept, problem: "ledger charged 6000 micro-USD, usage row says 6001" },
+    ]);
     await sql(f.url, "UPDATE usage_logs SET charged_micros = charged_micros - 1 WHERE id = $1", [kept]);
 
     // The row of a day after the horizon missing: the charge is reported, not taken for pruned.
@@ -165,7 +216,9 @@ describe("ledger verify after pruning", () => {
   it("checks a pruned day by its totals: a usage rollup that disagrees with the day's charges is reported", async () => {
     const day = ymd(today - 470 * DAY);
     await sql(f.url, "UPDATE usage_daily SET charged_micros = charged_micros + 5 WHERE day = $1::date", [day]);
-    expect(await rollupDrift(f.db)).toEqual([`${day}: usage charged micros rolled 2005 but the ledger's charges that day say 2000 (its usage rows were pruned)`]);
+    expect(await rollupDrift(f.db)).toEqual([
+      `${day}: usage charged micros rolled 2005 but the ledger's charges that day say 2000 (its usage rows were pruned)`,
+    ]);
     await sql(f.url, "UPDATE usage_daily SET charged_micros = charged_micros - 5 WHERE day = $1::date", [day]);
     await verifyClean();
   });

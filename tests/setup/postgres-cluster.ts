@@ -109,7 +109,10 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
     const e = err as Error & { stderr?: string; stdout?: string };
     const log = existsSync(join(dir, "server.log")) ? readFileSync(join(dir, "server.log"), "utf8") : "";
     await teardown();
-    throw new Error(`could not start the test PostgreSQL cluster: ${e.message}\n${e.stdout ?? ""}${e.stderr ?? ""}${log}`, { cause: err });
+    throw new Error(
+      `could not start the test PostgreSQL cluster: ${e.message}\n${e.stdout ?? ""}${e.stderr ?? ""}${log}`,
+      { cause: err },
+    );
   }
 
   return { adminUrl: `postgresql://postgres@127.0.0.1:${port}/postgres`, stop: teardown };

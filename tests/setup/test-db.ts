@@ -14,7 +14,9 @@ export type DbKind = "pglite" | "postgres";
 export function dbKind(): DbKind {
   const kind = process.env.TEST_DB;
   if (kind !== "pglite" && kind !== "postgres") {
-    throw new Error(`TEST_DB must be "pglite" or "postgres" (got ${JSON.stringify(kind)}): run through a vitest project`);
+    throw new Error(
+      `TEST_DB must be "pglite" or "postgres" (got ${JSON.stringify(kind)}): run through a vitest project`,
+    );
   }
   return kind;
 }
@@ -22,7 +24,11 @@ export function dbKind(): DbKind {
 export type TestDatabase = { url: string; db: Db; drop(): Promise<void> };
 
 /** Runs one statement on a short-lived connection (test assertions and set-up, outside Prisma). */
-export async function sql<R extends pg.QueryResultRow = Record<string, unknown>>(url: string, text: string, params: unknown[] = []): Promise<R[]> {
+export async function sql<R extends pg.QueryResultRow = Record<string, unknown>>(
+  url: string,
+  text: string,
+  params: unknown[] = [],
+): Promise<R[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

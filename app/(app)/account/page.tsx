@@ -9,8 +9,14 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
   return (
     <>
       <PageHeader title="Account" description={`${user.email} · ${user.role.toLowerCase()}`} />
-      {roleChanged && <div className="mb-6"><Alert kind="info">Your role is now {user.role}: the admin pages are no longer available to you.</Alert></div>}
-      <Card title="Change password"><ChangePasswordForm /></Card>
+      {roleChanged && (
+        <div className="mb-6">
+          <Alert kind="info">Your role is now {user.role}: the admin pages are no longer available to you.</Alert>
+        </div>
+      )}
+      <Card title="Change password">
+        <ChangePasswordForm />
+      </Card>
     </>
   );
 }

@@ -9,7 +9,10 @@ export default async function CreditsPage({ searchParams }: { searchParams: Prom
   const { canceled } = await searchParams;
   return (
     <>
-      <PageHeader title="Credits" description="Prepaid credits pay for requests to platform models; each request is charged its exact cost, to the micro-dollar." />
+      <PageHeader
+        title="Credits"
+        description="Prepaid credits pay for requests to platform models; each request is charged its exact cost, to the micro-dollar."
+      />
       <div className="space-y-6">
         <BalanceSummary />
         <BuyCredits canceled={canceled === "1"} />

@@ -10,7 +10,10 @@ export default async function KeysPage() {
   const baseUrl = `${h.get("x-forwarded-proto") ?? "http"}://${h.get("host") ?? "localhost:3000"}`;
   return (
     <>
-      <PageHeader title="API keys" description="Gateway keys act as you, with your role. Only a hash is stored; the key itself is shown once." />
+      <PageHeader
+        title="API keys"
+        description="Gateway keys act as you, with your role. Only a hash is stored; the key itself is shown once."
+      />
       <KeysManager baseUrl={baseUrl} />
       <ByokManager />
     </>

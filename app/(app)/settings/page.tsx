@@ -6,7 +6,10 @@ export default async function SettingsPage() {
   await requirePage("user");
   return (
     <>
-      <PageHeader title="Settings" description="Defaults the router applies to your requests, from the playground and from your API keys." />
+      <PageHeader
+        title="Settings"
+        description="Defaults the router applies to your requests, from the playground and from your API keys."
+      />
       <SettingsForm />
     </>
   );

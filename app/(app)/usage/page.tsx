@@ -6,7 +6,10 @@ export default async function UsagePage() {
   await requirePage("user");
   return (
     <>
-      <PageHeader title="Usage" description="Your requests, tokens and spend, from the playground and your API keys, with what the same requests would have cost at PRECISION." />
+      <PageHeader
+        title="Usage"
+        description="Your requests, tokens and spend, from the playground and your API keys, with what the same requests would have cost at PRECISION."
+      />
       <UsageDashboard />
     </>
   );

@@ -18,7 +18,10 @@ export default async function LoginPage() {
       <CredentialsForm mode="login" />
       {signup && (
         <p className="mt-4 text-center text-sm text-slate-600">
-          No account? <Link href="/signup" className="font-medium text-indigo-700 hover:underline">Sign up</Link>
+          No account?{" "}
+          <Link href="/signup" className="font-medium text-indigo-700 hover:underline">
+            Sign up
+          </Link>
         </p>
       )}
     </>

@@ -10,7 +10,9 @@ export default async function SetupPage() {
   return (
     <>
       <h1 className="mb-1 text-lg font-semibold">Welcome to Switchyard</h1>
-      <p className="mb-4 text-sm text-slate-600">This instance has no admin yet. The account you create here becomes its administrator.</p>
+      <p className="mb-4 text-sm text-slate-600">
+        This instance has no admin yet. The account you create here becomes its administrator.
+      </p>
       <CredentialsForm mode="setup" />
     </>
   );

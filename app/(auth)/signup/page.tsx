@@ -14,9 +14,16 @@ export default async function SignupPage() {
   return (
     <>
       <h1 className="mb-4 text-lg font-semibold">Create an account</h1>
-      {enabled ? <CredentialsForm mode="signup" /> : <Alert kind="info">Sign-up is switched off on this instance. Ask an admin for an account.</Alert>}
+      {enabled ? (
+        <CredentialsForm mode="signup" />
+      ) : (
+        <Alert kind="info">Sign-up is switched off on this instance. Ask an admin for an account.</Alert>
+      )}
       <p className="mt-4 text-center text-sm text-slate-600">
-        Have an account? <Link href="/login" className="font-medium text-indigo-700 hover:underline">Sign in</Link>
+        Have an account?{" "}
+        <Link href="/login" className="font-medium text-indigo-700 hover:underline">
+          Sign in
+        </Link>
       </p>
     </>
   );

@@ -3,7 +3,9 @@ import { readJson } from "@/lib/http/body";
 import { createApiKey, listApiKeys } from "@/lib/keys/api-keys";
 import { createKeySchema } from "@/lib/keys/schemas";
 
-export const GET = handler({ access: "user" }, async ({ db, caller }) => ({ data: await listApiKeys(db, caller.userId) }));
+export const GET = handler({ access: "user" }, async ({ db, caller }) => ({
+  data: await listApiKeys(db, caller.userId),
+}));
 
 export const POST = handler({ access: "user" }, async ({ req, db, caller }) => {
   const created = await createApiKey(db, caller.userId, await readJson(req, createKeySchema));

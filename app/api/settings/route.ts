@@ -5,4 +5,6 @@ import { settingsPatchSchema } from "@/lib/users/schemas";
 
 export const GET = handler({ access: "user" }, async ({ db, caller }) => getSettings(db, caller.userId));
 
-export const PUT = handler({ access: "user" }, async ({ req, db, caller }) => updateSettings(db, caller.userId, await readJson(req, settingsPatchSchema)));
+export const PUT = handler({ access: "user" }, async ({ req, db, caller }) =>
+  updateSettings(db, caller.userId, await readJson(req, settingsPatchSchema)),
+);

@@ -12,7 +12,9 @@ const hourLabel = (iso: string) => {
 };
 
 export function hourSummary(h: HourCount): string {
-  return h.requests === 0 ? `${hourLabel(h.hour)}: no calls` : `${hourLabel(h.hour)}: ${h.requests.toLocaleString("en-US")} calls, ${formatPercent(h.ok / h.requests)} succeeded`;
+  return h.requests === 0
+    ? `${hourLabel(h.hour)}: no calls`
+    : `${hourLabel(h.hour)}: ${h.requests.toLocaleString("en-US")} calls, ${formatPercent(h.ok / h.requests)} succeeded`;
 }
 
 /**
@@ -23,14 +25,29 @@ export function hourSummary(h: HourCount): string {
 export function AvailabilitySparkline({ hours }: { hours: HourCount[] }) {
   const total = hours.reduce((n, h) => n + h.requests, 0);
   const ok = hours.reduce((n, h) => n + h.ok, 0);
-  const summary = total ? `${formatPercent(ok / total)} of ${total.toLocaleString("en-US")} calls succeeded in the last 24 hours` : "no calls in the last 24 hours";
+  const summary = total
+    ? `${formatPercent(ok / total)} of ${total.toLocaleString("en-US")} calls succeeded in the last 24 hours`
+    : "no calls in the last 24 hours";
   return (
     <div className="flex items-center gap-2">
-      <div role="img" aria-label={`Availability per hour: ${summary}`} data-testid="availability-sparkline" className="flex h-6 w-full max-w-48 items-end gap-px">
+      <div
+        role="img"
+        aria-label={`Availability per hour: ${summary}`}
+        data-testid="availability-sparkline"
+        className="flex h-6 w-full max-w-48 items-end gap-px"
+      >
         {hours.map((h) => {
           const tone = availabilityTone(h.requests, h.ok);
           const height = tone === null ? 2 : Math.max(6, Math.round((h.ok / h.requests) * 24));
-          return <span key={h.hour} title={hourSummary(h)} data-tone={tone ?? "empty"} className={`flex-1 rounded-[1px] ${tone === null ? "bg-slate-200" : TONE[tone]}`} style={{ height }} />;
+          return (
+            <span
+              key={h.hour}
+              title={hourSummary(h)}
+              data-tone={tone ?? "empty"}
+              className={`flex-1 rounded-[1px] ${tone === null ? "bg-slate-200" : TONE[tone]}`}
+              style={{ height }}
+            />
+          );
         })}
       </div>
       <span className="shrink-0 text-xs text-slate-500">{total ? formatPercent(ok / total) : "–"}</span>

@@ -9,11 +9,17 @@ export const MODELS_KEY = ["admin-models"] as const;
 export const HEALTH_KEY = ["admin-health"] as const;
 
 export function useProviders() {
-  return useQuery({ queryKey: PROVIDERS_KEY, queryFn: async () => (await api<{ data: ProviderView[] }>("/api/admin/providers")).data });
+  return useQuery({
+    queryKey: PROVIDERS_KEY,
+    queryFn: async () => (await api<{ data: ProviderView[] }>("/api/admin/providers")).data,
+  });
 }
 
 export function useModels() {
-  return useQuery({ queryKey: MODELS_KEY, queryFn: async () => (await api<{ data: ModelView[] }>("/api/admin/models")).data });
+  return useQuery({
+    queryKey: MODELS_KEY,
+    queryFn: async () => (await api<{ data: ModelView[] }>("/api/admin/models")).data,
+  });
 }
 
 /** How often the cards refresh while the page is open: a provider going down shows within seconds, without a reload. */
@@ -42,7 +48,8 @@ export function useInvalidateCatalog() {
 export function usePatchProvider(id: string) {
   const invalidate = useInvalidateCatalog();
   return useMutation({
-    mutationFn: (body: ProviderPatchInput) => api<ProviderView>(`/api/admin/providers/${id}`, { method: "PATCH", body }),
+    mutationFn: (body: ProviderPatchInput) =>
+      api<ProviderView>(`/api/admin/providers/${id}`, { method: "PATCH", body }),
     onSettled: invalidate,
   });
 }
@@ -50,7 +57,8 @@ export function usePatchProvider(id: string) {
 export function usePatchModel() {
   const invalidate = useInvalidateCatalog();
   return useMutation({
-    mutationFn: ({ id, ...body }: ModelPatchInput & { id: string }) => api<ModelView>(`/api/admin/models/${id}`, { method: "PATCH", body }),
+    mutationFn: ({ id, ...body }: ModelPatchInput & { id: string }) =>
+      api<ModelView>(`/api/admin/models/${id}`, { method: "PATCH", body }),
     onSettled: invalidate,
   });
 }

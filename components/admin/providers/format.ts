@@ -29,7 +29,14 @@ export function formatAgo(iso: string, now = Date.now()): string {
 
 /** "a, b ,c" → ["a", "b", "c"] without blanks or repeats. */
 export function splitList(text: string): string[] {
-  return [...new Set(text.split(",").map((s) => s.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      text
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
 }
 
 /** A number input's value, or undefined when it is blank. */

@@ -41,7 +41,11 @@ export function HealthLegend() {
           </div>
         ))}
       </dl>
-      <p className="mt-2">A card that turns down or circuit open moves to the top; degraded ones follow. Bars: one per hour of the last 24, green at {HEALTHY_RATE * 100}% success or more, amber from {DOWN_BELOW_RATE * 100}%, red below; an empty slot is an hour without calls.</p>
+      <p className="mt-2">
+        A card that turns down or circuit open moves to the top; degraded ones follow. Bars: one per hour of the last
+        24, green at {HEALTHY_RATE * 100}% success or more, amber from {DOWN_BELOW_RATE * 100}%, red below; an empty
+        slot is an hour without calls.
+      </p>
     </details>
   );
 }

@@ -14,13 +14,39 @@ const hourTick = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: "
  */
 export function ProviderHistoryChart({ history }: { history: HistoryPoint[] }) {
   const maxRequests = Math.max(1, ...history.map((h) => h.requests));
-  const data = history.map((h) => ({ ...h, success: h.success_rate === null ? null : h.success_rate * 100, volume: (h.requests / maxRequests) * 100 }));
+  const data = history.map((h) => ({
+    ...h,
+    success: h.success_rate === null ? null : h.success_rate * 100,
+    volume: (h.requests / maxRequests) * 100,
+  }));
   return (
-    <ComposedChart responsive data={data} style={{ width: "100%", height: 280 }} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} accessibilityLayer>
+    <ComposedChart
+      responsive
+      data={data}
+      style={{ width: "100%", height: 280 }}
+      margin={{ top: 8, right: 8, bottom: 0, left: 0 }}
+      accessibilityLayer
+    >
       <CartesianGrid stroke={GRID} vertical={false} />
       <XAxis dataKey="hour" tick={AXIS} tickFormatter={hourTick} minTickGap={24} tickLine={false} />
-      <YAxis yAxisId="rate" domain={[0, 100]} tick={AXIS} tickFormatter={(v) => `${v}%`} width={44} tickLine={false} axisLine={false} />
-      <YAxis yAxisId="ms" orientation="right" tick={AXIS} tickFormatter={(v) => formatMs(Number(v))} width={56} tickLine={false} axisLine={false} />
+      <YAxis
+        yAxisId="rate"
+        domain={[0, 100]}
+        tick={AXIS}
+        tickFormatter={(v) => `${v}%`}
+        width={44}
+        tickLine={false}
+        axisLine={false}
+      />
+      <YAxis
+        yAxisId="ms"
+        orientation="right"
+        tick={AXIS}
+        tickFormatter={(v) => formatMs(Number(v))}
+        width={56}
+        tickLine={false}
+        axisLine={false}
+      />
       <Tooltip
         labelFormatter={(hour) => {
           const h = data.find((x) => x.hour === hour);
@@ -32,11 +58,53 @@ export function ProviderHistoryChart({ history }: { history: HistoryPoint[] }) {
         }}
       />
       <Legend wrapperStyle={{ fontSize: 12 }} />
-      <Bar yAxisId="rate" dataKey="volume" name="Calls per hour (relative)" fill={COLORS.requests} tooltipType="none" isAnimationActive={false} />
-      <Line yAxisId="rate" dataKey="success" name="Success rate" stroke={COLORS.success} strokeWidth={2} dot={{ r: 2 }} connectNulls={false} isAnimationActive={false} />
-      <Line yAxisId="ms" dataKey="latency_p50_ms" name="Latency p50" stroke={COLORS.p50} strokeWidth={2} dot={{ r: 2 }} connectNulls={false} isAnimationActive={false} />
-      <Line yAxisId="ms" dataKey="latency_p95_ms" name="Latency p95" stroke={COLORS.p95} strokeDasharray="4 3" dot={{ r: 2 }} connectNulls={false} isAnimationActive={false} />
-      <Line yAxisId="ms" dataKey="ttft_p50_ms" name="First token p50" stroke={COLORS.ttft} dot={{ r: 2 }} connectNulls={false} isAnimationActive={false} />
+      <Bar
+        yAxisId="rate"
+        dataKey="volume"
+        name="Calls per hour (relative)"
+        fill={COLORS.requests}
+        tooltipType="none"
+        isAnimationActive={false}
+      />
+      <Line
+        yAxisId="rate"
+        dataKey="success"
+        name="Success rate"
+        stroke={COLORS.success}
+        strokeWidth={2}
+        dot={{ r: 2 }}
+        connectNulls={false}
+        isAnimationActive={false}
+      />
+      <Line
+        yAxisId="ms"
+        dataKey="latency_p50_ms"
+        name="Latency p50"
+        stroke={COLORS.p50}
+        strokeWidth={2}
+        dot={{ r: 2 }}
+        connectNulls={false}
+        isAnimationActive={false}
+      />
+      <Line
+        yAxisId="ms"
+        dataKey="latency_p95_ms"
+        name="Latency p95"
+        stroke={COLORS.p95}
+        strokeDasharray="4 3"
+        dot={{ r: 2 }}
+        connectNulls={false}
+        isAnimationActive={false}
+      />
+      <Line
+        yAxisId="ms"
+        dataKey="ttft_p50_ms"
+        name="First token p50"
+        stroke={COLORS.ttft}
+        dot={{ r: 2 }}
+        connectNulls={false}
+        isAnimationActive={false}
+      />
     </ComposedChart>
   );
 }

@@ -28,33 +28,61 @@ export function ProvidersAdmin() {
       <section aria-labelledby="providers-heading" className="space-y-4">
         <div className="flex flex-wrap items-center justify-between gap-3">
           <div>
-            <h2 id="providers-heading" className="text-base font-semibold text-slate-900">Providers{providers.data && ` (${providers.data.length})`}</h2>
+            <h2 id="providers-heading" className="text-base font-semibold text-slate-900">
+              Providers{providers.data && ` (${providers.data.length})`}
+            </h2>
             <p className="text-xs text-slate-500">
               Success and latency cover the last 15 minutes of calls from every app process; bars the last 24 hours
               {health.dataUpdatedAt > 0 && <> · updated {formatAgo(new Date(health.dataUpdatedAt).toISOString())}</>}
               {health.error && <span className="text-red-700"> · health unavailable: {health.error.message}</span>}
             </p>
           </div>
-          <Button onClick={() => { setCreated(null); setAdding(true); }}>Add provider</Button>
+          <Button
+            onClick={() => {
+              setCreated(null);
+              setAdding(true);
+            }}
+          >
+            Add provider
+          </Button>
         </div>
         <HealthLegend />
-        {created && <Alert kind="success"><span className="wrap-anywhere">Provider {created} added. Add its models in the catalog below.</span></Alert>}
-        {providers.isPending ? <p className="text-sm text-slate-500">Loading providers…</p> : providers.error ? <Alert>{providers.error.message}</Alert> : providers.data.length === 0 ? (
+        {created && (
+          <Alert kind="success">
+            <span className="wrap-anywhere">Provider {created} added. Add its models in the catalog below.</span>
+          </Alert>
+        )}
+        {providers.isPending ? (
+          <p className="text-sm text-slate-500">Loading providers…</p>
+        ) : providers.error ? (
+          <Alert>{providers.error.message}</Alert>
+        ) : providers.data.length === 0 ? (
           <p className="text-sm text-slate-500">No providers yet.</p>
         ) : (
           <div className="grid grid-cols-1 items-start gap-4 md:grid-cols-2 xl:grid-cols-3">
-            {ordered.map((p) => <ProviderCard key={p.id} provider={p} health={healthById.get(p.id)} />)}
+            {ordered.map((p) => (
+              <ProviderCard key={p.id} provider={p} health={healthById.get(p.id)} />
+            ))}
           </div>
         )}
       </section>
 
-      {models.isPending || providers.isPending ? <p className="text-sm text-slate-500">Loading models…</p> : models.error ? <Alert>{models.error.message}</Alert> : providers.error ? null : (
+      {models.isPending || providers.isPending ? (
+        <p className="text-sm text-slate-500">Loading models…</p>
+      ) : models.error ? (
+        <Alert>{models.error.message}</Alert>
+      ) : providers.error ? null : (
         <ModelCatalog models={models.data} providers={providers.data} />
       )}
 
       {adding && (
         <Modal title="Add provider" onClose={() => setAdding(false)}>
-          <AddProviderForm onCreated={(p) => { setAdding(false); setCreated(p.name); }} />
+          <AddProviderForm
+            onCreated={(p) => {
+              setAdding(false);
+              setCreated(p.name);
+            }}
+          />
         </Modal>
       )}
     </div>

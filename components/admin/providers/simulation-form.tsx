@@ -9,7 +9,15 @@ import { usePatchProvider } from "./catalog-queries";
 import { readSimulation, SIMULATION_FIELDS, SimulationFields } from "./simulation-fields";
 
 /** Edits a simulated provider's behaviour, starting from its stored settings. */
-export function SimulationForm({ provider, onDone, onCancel }: { provider: ProviderView; onDone: (message: string) => void; onCancel: () => void }) {
+export function SimulationForm({
+  provider,
+  onDone,
+  onCancel,
+}: {
+  provider: ProviderView;
+  onDone: (message: string) => void;
+  onCancel: () => void;
+}) {
   const patch = usePatchProvider(provider.id);
   const [invalid, setInvalid] = useState<FieldError[] | null>(null);
   const errors = formErrors(invalid ?? patch.error, SIMULATION_FIELDS);
@@ -27,8 +35,12 @@ export function SimulationForm({ provider, onDone, onCancel }: { provider: Provi
       <SimulationFields idPrefix={`sim-${provider.id}`} initial={provider.simulation} errors={errors} />
       <FormErrorSummary errors={errors} />
       <div className="flex gap-2">
-        <Button type="submit" disabled={patch.isPending}>{patch.isPending ? "Saving…" : "Save simulation"}</Button>
-        <Button type="button" variant="ghost" onClick={onCancel}>Cancel</Button>
+        <Button type="submit" disabled={patch.isPending}>
+          {patch.isPending ? "Saving…" : "Save simulation"}
+        </Button>
+        <Button type="button" variant="ghost" onClick={onCancel}>
+          Cancel
+        </Button>
       </div>
     </form>
   );

@@ -28,11 +28,16 @@ export function RequestDetail({ id, onClose }: { id: string; onClose: () => void
         <Alert>{detail.error?.message ?? "The request could not be loaded."}</Alert>
       ) : (
         <div className="space-y-4 text-sm" data-testid="request-detail">
-          <p className="break-all font-mono text-xs text-slate-500">{r.id}</p>
+          <p className="font-mono text-xs break-all text-slate-500">{r.id}</p>
           <dl className="grid grid-cols-2 gap-x-4 gap-y-2 sm:grid-cols-3">
             <Fact label="When" value={utcMoment(r.created_at)} />
             <Fact label="User" value={r.user_email ?? r.user_id} />
-            <Fact label="Key" value={r.key_prefix ? `${r.key_prefix}… (${r.key_name})` : r.api_key_id ? "deleted key" : "signed-in session"} />
+            <Fact
+              label="Key"
+              value={
+                r.key_prefix ? `${r.key_prefix}… (${r.key_name})` : r.api_key_id ? "deleted key" : "signed-in session"
+              }
+            />
             <Fact label="Model" value={r.model ?? "not served"} />
             <Fact label="Provider" value={r.provider ?? "—"} />
             <Fact label="Level / task" value={`${r.power_level ?? "—"} / ${r.task_type}`} />
@@ -46,29 +51,52 @@ export function RequestDetail({ id, onClose }: { id: string; onClose: () => void
             </div>
             <Fact label="Latency / first token" value={`${ms(r.latency_ms)} / ${ms(r.ttft_ms)}`} />
             <Fact label="Fallbacks" value={String(r.fallback_count)} />
-            <Fact label="Prompt tokens" value={`${count(r.prompt_tokens)}${r.cache_read_tokens || r.cache_write_tokens ? ` (cache read ${count(r.cache_read_tokens)}, write ${count(r.cache_write_tokens)})` : ""}`} />
-            <Fact label="Completion tokens" value={`${count(r.completion_tokens)}${r.reasoning_tokens ? ` (${count(r.reasoning_tokens)} reasoning)` : ""}`} />
-            <Fact label="Charged / provider cost" value={`${formatUsdAmount(r.charged_usd)} / ${formatUsdAmount(r.provider_cost_usd)}`} />
+            <Fact
+              label="Prompt tokens"
+              value={`${count(r.prompt_tokens)}${r.cache_read_tokens || r.cache_write_tokens ? ` (cache read ${count(r.cache_read_tokens)}, write ${count(r.cache_write_tokens)})` : ""}`}
+            />
+            <Fact
+              label="Completion tokens"
+              value={`${count(r.completion_tokens)}${r.reasoning_tokens ? ` (${count(r.reasoning_tokens)} reasoning)` : ""}`}
+            />
+            <Fact
+              label="Charged / provider cost"
+              value={`${formatUsdAmount(r.charged_usd)} / ${formatUsdAmount(r.provider_cost_usd)}`}
+            />
           </dl>
           {r.error && <Alert>{r.error}</Alert>}
 
           <section aria-labelledby="request-attempts">
-            <h3 id="request-attempts" className="mb-1.5 text-sm font-semibold text-slate-800">Attempts</h3>
+            <h3 id="request-attempts" className="mb-1.5 text-sm font-semibold text-slate-800">
+              Attempts
+            </h3>
             {r.attempts.length === 0 ? (
-              <p className="text-slate-600">No provider was called{r.error ? "" : " (nothing to route to, or the request was refused before routing)"}.</p>
+              <p className="text-slate-600">
+                No provider was called
+                {r.error ? "" : " (nothing to route to, or the request was refused before routing)"}.
+              </p>
             ) : (
               <ol className="space-y-1.5 text-xs" data-testid="request-attempts">
                 {r.attempts.map((a, i) => (
                   <li key={i} className="rounded bg-white p-2 ring-1 ring-slate-200">
                     <div className="flex flex-wrap items-center gap-1.5">
                       <Badge tone={i === 0 ? "indigo" : "slate"}>{i === 0 ? "first" : `fallback ${i}`}</Badge>
-                      <span className="break-all font-mono">{a.model}</span>
-                      <Badge tone={a.ok ? "green" : a.status === 499 ? "amber" : "red"}>{a.ok ? "answered" : a.status === 499 ? "cancelled" : "failed"}</Badge>
-                      {a.status !== null && <span className="text-slate-500">{a.status === 0 ? "unreachable" : `HTTP ${a.status}`}</span>}
-                      <span className="ml-auto tabular-nums text-slate-600">{ms(a.latency_ms)}{a.ttft_ms !== null ? `, first token ${ms(a.ttft_ms)}` : ""}</span>
+                      <span className="font-mono break-all">{a.model}</span>
+                      <Badge tone={a.ok ? "green" : a.status === 499 ? "amber" : "red"}>
+                        {a.ok ? "answered" : a.status === 499 ? "cancelled" : "failed"}
+                      </Badge>
+                      {a.status !== null && (
+                        <span className="text-slate-500">{a.status === 0 ? "unreachable" : `HTTP ${a.status}`}</span>
+                      )}
+                      <span className="ml-auto text-slate-600 tabular-nums">
+                        {ms(a.latency_ms)}
+                        {a.ttft_ms !== null ? `, first token ${ms(a.ttft_ms)}` : ""}
+                      </span>
                     </div>
                     {a.error && <p className="mt-1 break-words text-red-800">{a.error}</p>}
-                    {a.provider_cost_usd !== undefined && <p className="mt-1 text-slate-600">Cost the platform {formatUsdAmount(a.provider_cost_usd)}</p>}
+                    {a.provider_cost_usd !== undefined && (
+                      <p className="mt-1 text-slate-600">Cost the platform {formatUsdAmount(a.provider_cost_usd)}</p>
+                    )}
                   </li>
                 ))}
               </ol>
@@ -76,11 +104,20 @@ export function RequestDetail({ id, onClose }: { id: string; onClose: () => void
           </section>
 
           <section aria-labelledby="request-receipt">
-            <h3 id="request-receipt" className="mb-1.5 text-sm font-semibold text-slate-800">Routing receipt</h3>
+            <h3 id="request-receipt" className="mb-1.5 text-sm font-semibold text-slate-800">
+              Routing receipt
+            </h3>
             {r.receipt ? (
-              <ReceiptDetails receipt={r.receipt} subject="this request" byokLabel="user's key" testId="request-receipt" />
+              <ReceiptDetails
+                receipt={r.receipt}
+                subject="this request"
+                byokLabel="user's key"
+                testId="request-receipt"
+              />
             ) : (
-              <p className="text-slate-600">No routing receipt was recorded: this request was served before receipts existed.</p>
+              <p className="text-slate-600">
+                No routing receipt was recorded: this request was served before receipts existed.
+              </p>
             )}
           </section>
         </div>
@@ -93,7 +130,7 @@ function Fact({ label, value }: { label: string; value: string }) {
   return (
     <div className="min-w-0">
       <dt className="text-xs text-slate-500">{label}</dt>
-      <dd className="break-words font-medium text-slate-800">{value}</dd>
+      <dd className="font-medium break-words text-slate-800">{value}</dd>
     </div>
   );
 }

@@ -3,14 +3,21 @@
  * An option's `detail` (a provider's slug) tells apart labels that read alike; a long label is cut
  * to one line with the whole of it in the tooltip.
  */
-export function CheckboxGroup({ legend, options, value, onChange, hint }: {
+export function CheckboxGroup({
+  legend,
+  options,
+  value,
+  onChange,
+  hint,
+}: {
   legend: string;
   options: readonly { value: string; label: string; detail?: string }[];
   value: string[];
   onChange: (next: string[]) => void;
   hint?: string;
 }) {
-  const toggle = (v: string, on: boolean) => onChange(options.map((o) => o.value).filter((o) => (o === v ? on : value.includes(o))));
+  const toggle = (v: string, on: boolean) =>
+    onChange(options.map((o) => o.value).filter((o) => (o === v ? on : value.includes(o))));
   return (
     <fieldset className="min-w-0 space-y-1.5">
       <legend className="text-sm font-medium text-slate-700">{legend}</legend>
@@ -18,15 +25,28 @@ export function CheckboxGroup({ legend, options, value, onChange, hint }: {
         {options.map((o) =>
           o.detail === undefined ? (
             <label key={o.value} className="flex items-center gap-1.5 text-sm text-slate-700">
-              <input type="checkbox" checked={value.includes(o.value)} onChange={(e) => toggle(o.value, e.target.checked)} />
+              <input
+                type="checkbox"
+                checked={value.includes(o.value)}
+                onChange={(e) => toggle(o.value, e.target.checked)}
+              />
               {o.label}
             </label>
           ) : (
-            <label key={o.value} title={`${o.label} (${o.detail})`} className="flex min-w-0 max-w-full items-start gap-1.5 text-sm text-slate-700">
-              <input type="checkbox" className="mt-0.5 shrink-0" checked={value.includes(o.value)} onChange={(e) => toggle(o.value, e.target.checked)} />
-              <span className="min-w-0 max-w-80">
+            <label
+              key={o.value}
+              title={`${o.label} (${o.detail})`}
+              className="flex max-w-full min-w-0 items-start gap-1.5 text-sm text-slate-700"
+            >
+              <input
+                type="checkbox"
+                className="mt-0.5 shrink-0"
+                checked={value.includes(o.value)}
+                onChange={(e) => toggle(o.value, e.target.checked)}
+              />
+              <span className="max-w-80 min-w-0">
                 <span className="block truncate">{o.label}</span>{" "}
-                <span className="block break-all font-mono text-xs text-slate-500">{o.detail}</span>
+                <span className="block font-mono text-xs break-all text-slate-500">{o.detail}</span>
               </span>
             </label>
           ),

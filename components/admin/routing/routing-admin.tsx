@@ -15,21 +15,30 @@ import { RULE_SAVE_KEY, RULES_KEY, type RuleView } from "./rule-types";
 /** /admin/routing: rules in the order they apply, a structured editor, and a request tester. */
 export function RoutingAdmin() {
   const qc = useQueryClient();
-  const rules = useQuery({ queryKey: RULES_KEY, queryFn: async () => (await api<{ data: RuleView[] }>("/api/admin/routing-rules")).data });
+  const rules = useQuery({
+    queryKey: RULES_KEY,
+    queryFn: async () => (await api<{ data: RuleView[] }>("/api/admin/routing-rules")).data,
+  });
   const providers = useProviders();
   const models = useModels();
   const [editing, setEditing] = useState<RuleView | "new" | null>(null);
   const refresh = () => void qc.invalidateQueries({ queryKey: RULES_KEY });
-  const create = useMutation({ mutationKey: RULE_SAVE_KEY, mutationFn: (body: RoutingRuleBodyInput) => api<RuleView>("/api/admin/routing-rules", { body }), onSuccess: refresh });
+  const create = useMutation({
+    mutationKey: RULE_SAVE_KEY,
+    mutationFn: (body: RoutingRuleBodyInput) => api<RuleView>("/api/admin/routing-rules", { body }),
+    onSuccess: refresh,
+  });
   const update = useMutation({
     mutationKey: RULE_SAVE_KEY,
-    mutationFn: ({ id, ...body }: RoutingRulePatchInput & { id: string }) => api<RuleView>(`/api/admin/routing-rules/${id}`, { method: "PATCH", body }),
+    mutationFn: ({ id, ...body }: RoutingRulePatchInput & { id: string }) =>
+      api<RuleView>(`/api/admin/routing-rules/${id}`, { method: "PATCH", body }),
     onSettled: refresh,
   });
   // The switch flips at once; a failed save puts it back.
   const toggle = useMutation({
     mutationKey: RULE_SAVE_KEY,
-    mutationFn: ({ id, active }: { id: string; active: boolean }) => api<RuleView>(`/api/admin/routing-rules/${id}`, { method: "PATCH", body: { active } }),
+    mutationFn: ({ id, active }: { id: string; active: boolean }) =>
+      api<RuleView>(`/api/admin/routing-rules/${id}`, { method: "PATCH", body: { active } }),
     onMutate: async ({ id, active }) => {
       await qc.cancelQueries({ queryKey: RULES_KEY });
       const previous = qc.getQueryData<RuleView[]>(RULES_KEY);
@@ -41,9 +50,15 @@ export function RoutingAdmin() {
     },
     onSettled: refresh,
   });
-  const remove = useMutation({ mutationKey: RULE_SAVE_KEY, mutationFn: (id: string) => api(`/api/admin/routing-rules/${id}`, { method: "DELETE" }), onSettled: refresh });
+  const remove = useMutation({
+    mutationKey: RULE_SAVE_KEY,
+    mutationFn: (id: string) => api(`/api/admin/routing-rules/${id}`, { method: "DELETE" }),
+    onSettled: refresh,
+  });
 
-  const sorted = [...(rules.data ?? [])].sort((a, b) => a.priority - b.priority || a.created_at.localeCompare(b.created_at));
+  const sorted = [...(rules.data ?? [])].sort(
+    (a, b) => a.priority - b.priority || a.created_at.localeCompare(b.created_at),
+  );
   const openEditor = (target: RuleView | "new") => {
     create.reset();
     update.reset();
@@ -56,27 +71,47 @@ export function RoutingAdmin() {
       <section aria-labelledby="rules-heading" className="space-y-3">
         <div className="flex flex-wrap items-center justify-between gap-3">
           <div>
-            <h2 id="rules-heading" className="text-base font-semibold text-slate-900">Rules{rules.data && ` (${rules.data.length})`}</h2>
-            <p className="text-xs text-slate-500">Every matching active rule applies, lowest priority number first; the first pin and the first force win.</p>
+            <h2 id="rules-heading" className="text-base font-semibold text-slate-900">
+              Rules{rules.data && ` (${rules.data.length})`}
+            </h2>
+            <p className="text-xs text-slate-500">
+              Every matching active rule applies, lowest priority number first; the first pin and the first force win.
+            </p>
           </div>
-          <Button onClick={() => openEditor("new")} disabled={!providers.data || !models.data}>Add rule</Button>
+          <Button onClick={() => openEditor("new")} disabled={!providers.data || !models.data}>
+            Add rule
+          </Button>
         </div>
         {listError && <Alert>{listError.message}</Alert>}
-        {rules.isPending ? <p className="text-sm text-slate-500">Loading rules…</p> : rules.error ? <Alert>{rules.error.message}</Alert> : sorted.length === 0 ? (
-          <p className="rounded-lg bg-white p-4 text-sm text-slate-500 ring-1 ring-slate-200">No rules yet: the router ranks every request by cost, latency and quality alone.</p>
+        {rules.isPending ? (
+          <p className="text-sm text-slate-500">Loading rules…</p>
+        ) : rules.error ? (
+          <Alert>{rules.error.message}</Alert>
+        ) : sorted.length === 0 ? (
+          <p className="rounded-lg bg-white p-4 text-sm text-slate-500 ring-1 ring-slate-200">
+            No rules yet: the router ranks every request by cost, latency and quality alone.
+          </p>
         ) : (
           <ol className="space-y-3" aria-label="Routing rules">
             {sorted.map((rule) => (
               <li key={rule.id}>
-                <RuleCard rule={rule} busy={(toggle.isPending && toggle.variables?.id === rule.id) || (remove.isPending && remove.variables === rule.id)}
+                <RuleCard
+                  rule={rule}
+                  busy={
+                    (toggle.isPending && toggle.variables?.id === rule.id) ||
+                    (remove.isPending && remove.variables === rule.id)
+                  }
                   onToggle={(active) => toggle.mutate({ id: rule.id, active })}
                   onEdit={() => openEditor(rule)}
-                  onDelete={() => remove.mutate(rule.id)} />
+                  onDelete={() => remove.mutate(rule.id)}
+                />
               </li>
             ))}
           </ol>
         )}
-        {(providers.error ?? models.error) && <Alert>Catalog unavailable: {(providers.error ?? models.error)?.message}</Alert>}
+        {(providers.error ?? models.error) && (
+          <Alert>Catalog unavailable: {(providers.error ?? models.error)?.message}</Alert>
+        )}
       </section>
 
       <div className="lg:sticky lg:top-4">

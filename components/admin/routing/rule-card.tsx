@@ -6,7 +6,13 @@ import { RuleChips } from "./rule-chips";
 import type { RuleView } from "./rule-types";
 
 /** One rule in the list: priority, name, active switch, readable conditions and actions. */
-export function RuleCard({ rule, busy, onToggle, onEdit, onDelete }: {
+export function RuleCard({
+  rule,
+  busy,
+  onToggle,
+  onEdit,
+  onDelete,
+}: {
   rule: RuleView;
   busy: boolean;
   onToggle: (active: boolean) => void;
@@ -25,29 +31,46 @@ export function RuleCard({ rule, busy, onToggle, onEdit, onDelete }: {
     if (!busy) setFlipped(null);
   }
   return (
-    <article aria-label={rule.name} className={`rounded-lg p-4 shadow-sm ring-1 ring-slate-200 ${rule.active ? "bg-white" : "bg-slate-50"}`}>
+    <article
+      aria-label={rule.name}
+      className={`rounded-lg p-4 shadow-sm ring-1 ring-slate-200 ${rule.active ? "bg-white" : "bg-slate-50"}`}
+    >
       <div className="flex flex-wrap items-start justify-between gap-3">
-        <div className="min-w-0 basis-full sm:basis-0 sm:flex-1">
+        <div className="min-w-0 basis-full sm:flex-1 sm:basis-0">
           <div className="flex flex-wrap items-center gap-2">
             <Badge tone="slate">priority {rule.priority}</Badge>
-            <h3 className={`min-w-0 wrap-anywhere text-sm font-semibold ${rule.active ? "text-slate-900" : "text-slate-500"}`}>{rule.name}</h3>
+            <h3
+              className={`min-w-0 text-sm font-semibold wrap-anywhere ${rule.active ? "text-slate-900" : "text-slate-500"}`}
+            >
+              {rule.name}
+            </h3>
             {!rule.active && <Badge tone="amber">inactive</Badge>}
           </div>
-          {rule.description && <p className="mt-1 wrap-anywhere text-sm text-slate-600">{rule.description}</p>}
+          {rule.description && <p className="mt-1 text-sm wrap-anywhere text-slate-600">{rule.description}</p>}
         </div>
         <div className="flex flex-wrap items-center gap-2">
           <label className="flex items-center gap-2 text-sm text-slate-700">
-            <input type="checkbox" role="switch" checked={flipped ?? rule.active} disabled={busy} onChange={(e) => {
-              setFlipped(e.target.checked);
-              onToggle(e.target.checked);
-            }} />
+            <input
+              type="checkbox"
+              role="switch"
+              checked={flipped ?? rule.active}
+              disabled={busy}
+              onChange={(e) => {
+                setFlipped(e.target.checked);
+                onToggle(e.target.checked);
+              }}
+            />
             Active
           </label>
-          <Button variant="secondary" onClick={onEdit}>Edit</Button>
+          <Button variant="secondary" onClick={onEdit}>
+            Edit
+          </Button>
           <ConfirmDelete question={`Delete “${rule.name}”?`} pending={busy} onConfirm={onDelete} />
         </div>
       </div>
-      <div className="mt-3"><RuleChips rule={rule} /></div>
+      <div className="mt-3">
+        <RuleChips rule={rule} />
+      </div>
     </article>
   );
 }

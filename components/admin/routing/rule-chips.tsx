@@ -39,7 +39,11 @@ export function RuleChips({ rule }: { rule: Pick<RuleView, "conditions" | "actio
   const then = describeActions(rule.actions);
   return (
     <div className="space-y-1.5 text-xs">
-      <ChipLine label="When" items={when.length ? when : ["every request"]} tone="bg-sky-50 text-sky-800 ring-sky-200" />
+      <ChipLine
+        label="When"
+        items={when.length ? when : ["every request"]}
+        tone="bg-sky-50 text-sky-800 ring-sky-200"
+      />
       <ChipLine label="Then" items={then} tone="bg-violet-50 text-violet-800 ring-violet-200" />
     </div>
   );
@@ -48,9 +52,13 @@ export function RuleChips({ rule }: { rule: Pick<RuleView, "conditions" | "actio
 function ChipLine({ label, items, tone }: { label: string; items: string[]; tone: string }) {
   return (
     <div className="flex min-w-0 flex-wrap items-center gap-1.5">
-      <span className="w-10 shrink-0 font-medium uppercase tracking-wide text-slate-400">{label}</span>
+      <span className="w-10 shrink-0 font-medium tracking-wide text-slate-400 uppercase">{label}</span>
       <ul aria-label={label === "When" ? "Conditions" : "Actions"} className="flex min-w-0 flex-wrap gap-1.5">
-        {items.map((item) => <li key={item} className={`min-w-0 wrap-anywhere rounded-full px-2 py-0.5 font-medium ring-1 ${tone}`}>{item}</li>)}
+        {items.map((item) => (
+          <li key={item} className={`min-w-0 rounded-full px-2 py-0.5 font-medium wrap-anywhere ring-1 ${tone}`}>
+            {item}
+          </li>
+        ))}
       </ul>
     </div>
   );

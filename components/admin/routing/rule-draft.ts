@@ -22,9 +22,21 @@ export type RuleDraft = {
 };
 
 export const EMPTY_DRAFT: RuleDraft = {
-  name: "", description: "", priority: "100", active: true,
-  taskTypes: [], powerLevels: [], privacy: "any", tokensGt: "", tokensLt: "", roles: [], apiKeyIds: [],
-  pinModel: "", exclude: [], prefer: [], forceLevel: "",
+  name: "",
+  description: "",
+  priority: "100",
+  active: true,
+  taskTypes: [],
+  powerLevels: [],
+  privacy: "any",
+  tokensGt: "",
+  tokensLt: "",
+  roles: [],
+  apiKeyIds: [],
+  pinModel: "",
+  exclude: [],
+  prefer: [],
+  forceLevel: "",
 };
 
 export function draftOf(rule: RuleView): RuleDraft {
@@ -62,7 +74,8 @@ export function bodyOf(d: RuleDraft): RoutingRuleBodyInput {
   if (d.privacy !== "any") conditions.privacy_required = d.privacy === "required";
   const gt = d.tokensGt.trim() === "" ? undefined : Number(d.tokensGt);
   const lt = d.tokensLt.trim() === "" ? undefined : Number(d.tokensLt);
-  if (gt !== undefined || lt !== undefined) conditions.prompt_tokens = { ...(gt !== undefined ? { gt } : {}), ...(lt !== undefined ? { lt } : {}) };
+  if (gt !== undefined || lt !== undefined)
+    conditions.prompt_tokens = { ...(gt !== undefined ? { gt } : {}), ...(lt !== undefined ? { lt } : {}) };
   if (d.roles.length) conditions.role = d.roles;
   if (d.apiKeyIds.length) conditions.api_key_id = d.apiKeyIds;
   const actions: RuleActionsInput = {};
@@ -70,5 +83,12 @@ export function bodyOf(d: RuleDraft): RoutingRuleBodyInput {
   if (d.exclude.length) actions.exclude_providers = d.exclude;
   if (d.prefer.length) actions.prefer_providers = d.prefer;
   if (d.forceLevel) actions.force_power_level = d.forceLevel;
-  return { name, description: d.description.trim(), priority: priority as number, active: d.active, conditions, actions };
+  return {
+    name,
+    description: d.description.trim(),
+    priority: priority as number,
+    active: d.active,
+    conditions,
+    actions,
+  };
 }

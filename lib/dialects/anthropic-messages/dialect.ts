@@ -40,7 +40,11 @@ export const messagesDialect: ReplyDialect = {
       model: meta.model,
       text: choice?.message.content ?? "",
       refusal: choice?.message.refusal ?? null,
-      toolCalls: (choice?.message.tool_calls ?? []).map((c) => ({ id: c.id, name: c.function.name, arguments: c.function.arguments })),
+      toolCalls: (choice?.message.tool_calls ?? []).map((c) => ({
+        id: c.id,
+        name: c.function.name,
+        arguments: c.function.arguments,
+      })),
       finishReason: choice?.finish_reason ?? null,
       usage: chargedUsage(meta, result),
     });

@@ -23,9 +23,15 @@ describe("encodeMessageResponse", () => {
       usage: { prompt_tokens: 2095, completion_tokens: 503 },
     });
     expect(out).toEqual(textResponse);
-    expect(encodeMessageResponse({ ...done(), id: finalTextResponse.id, model: finalTextResponse.model, text: finalTextResponse.content[0]!.text, usage: { prompt_tokens: 495, completion_tokens: 31 } })).toEqual(
-      finalTextResponse,
-    );
+    expect(
+      encodeMessageResponse({
+        ...done(),
+        id: finalTextResponse.id,
+        model: finalTextResponse.model,
+        text: finalTextResponse.content[0]!.text,
+        usage: { prompt_tokens: 495, completion_tokens: 31 },
+      }),
+    ).toEqual(finalTextResponse);
   });
 
   it("gives Anthropic's documented tool_use reply: text first, then tool_use blocks with parsed input", () => {
@@ -33,7 +39,13 @@ describe("encodeMessageResponse", () => {
       id: "msg_01Aq9w938a90dw8q",
       model: "claude-opus-4-1-20250805",
       text: "I'll check the current weather in San Francisco for you.",
-      toolCalls: [{ id: "toolu_01A09q90qw90lq917835lq9", name: "get_weather", arguments: '{"location": "San Francisco, CA", "unit": "celsius"}' }],
+      toolCalls: [
+        {
+          id: "toolu_01A09q90qw90lq917835lq9",
+          name: "get_weather",
+          arguments: '{"location": "San Francisco, CA", "unit": "celsius"}',
+        },
+      ],
       finishReason: "tool_calls",
       usage: { prompt_tokens: 384, completion_tokens: 89 },
     });
@@ -41,7 +53,16 @@ describe("encodeMessageResponse", () => {
   });
 
   it("prefixes request ids with msg_ and makes up ids for tool calls that came without one", () => {
-    const out = encodeMessageResponse(done({ text: "", toolCalls: [{ id: "", name: "a", arguments: "{}" }, { id: "call_9", name: "b", arguments: "" }], finishReason: "tool_calls" }));
+    const out = encodeMessageResponse(
+      done({
+        text: "",
+        toolCalls: [
+          { id: "", name: "a", arguments: "{}" },
+          { id: "call_9", name: "b", arguments: "" },
+        ],
+        finishReason: "tool_calls",
+      }),
+    );
     expect(out.id).toBe("msg_req-1");
     expect(out.content).toEqual([
       { type: "tool_use", id: "toolu_req-1_0", name: "a", input: {} },
@@ -60,11 +81,16 @@ describe("encodeMessageResponse", () => {
     ["stop", true, null, "tool_use"],
     ["content_filter", false, null, "refusal"],
     ["stop", false, "END", "stop_sequence"],
-  ] as const)("finish_reason %s (tool calls: %s, stop sequence: %s) is stop_reason %s", (finishReason, tools, stopSequence, expected) => {
-    const out = encodeMessageResponse(done({ finishReason, stopSequence, toolCalls: tools ? [{ id: "t", name: "n", arguments: "{}" }] : [] }));
-    expect(out.stop_reason).toBe(expected);
-    expect(out.stop_sequence).toBe(expected === "stop_sequence" ? "END" : null);
-  });
+  ] as const)(
+    "finish_reason %s (tool calls: %s, stop sequence: %s) is stop_reason %s",
+    (finishReason, tools, stopSequence, expected) => {
+      const out = encodeMessageResponse(
+        done({ finishReason, stopSequence, toolCalls: tools ? [{ id: "t", name: "n", arguments: "{}" }] : [] }),
+      );
+      expect(out.stop_reason).toBe(expected);
+      expect(out.stop_sequence).toBe(expected === "stop_sequence" ? "END" : null);
+    },
+  );
 
   it("reports an OpenAI refusal as text with stop_reason refusal", () => {
     const out = encodeMessageResponse(done({ text: "", refusal: "I can't help with that.", finishReason: "stop" }));
@@ -73,7 +99,11 @@ describe("encodeMessageResponse", () => {
   });
 
   it("splits the prompt count into Anthropic's input and cache fields", () => {
-    expect(encodeMessageResponse(done({ usage: { prompt_tokens: 1000, completion_tokens: 7, cache_read_tokens: 600, cache_write_tokens: 300 } })).usage).toEqual({
+    expect(
+      encodeMessageResponse(
+        done({ usage: { prompt_tokens: 1000, completion_tokens: 7, cache_read_tokens: 600, cache_write_tokens: 300 } }),
+      ).usage,
+    ).toEqual({
       input_tokens: 100,
       output_tokens: 7,
       cache_creation_input_tokens: 300,

@@ -48,11 +48,17 @@ export function encodeMessageResponse(done: CompletedMessage): AnthropicMessage 
   const text = done.text + (done.refusal ?? "");
   if (text) content.push({ type: "text", text });
   done.toolCalls.forEach((call, i) => {
-    content.push({ type: "tool_use", id: call.id || fallbackToolUseId(id, i), name: call.name, input: toolInput(call.arguments) });
+    content.push({
+      type: "tool_use",
+      id: call.id || fallbackToolUseId(id, i),
+      name: call.name,
+      input: toolInput(call.arguments),
+    });
   });
   const stopSequence = done.stopSequence ?? null;
   // An OpenAI refusal usually ends with finish_reason "stop"; Anthropic's word for it is refusal.
-  const finishReason = done.refusal && (done.finishReason === null || done.finishReason === "stop") ? "content_filter" : done.finishReason;
+  const finishReason =
+    done.refusal && (done.finishReason === null || done.finishReason === "stop") ? "content_filter" : done.finishReason;
   const stopReason = anthropicStopReason(finishReason, done.toolCalls.length > 0, stopSequence);
   return {
     id,
@@ -75,7 +81,9 @@ export function toolInput(args: string): Record<string, unknown> {
   if (args.trim() === "") return {};
   try {
     const parsed: unknown = JSON.parse(args);
-    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : {};
   } catch {
     return {};
   }

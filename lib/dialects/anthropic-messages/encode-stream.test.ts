@@ -3,9 +3,17 @@ import type { ChunkDelta, UpstreamEvent, Usage } from "../../providers/types.ts"
 import { MessagesStreamEncoder } from "./encode-stream.ts";
 import { streamErrorEvent, streamedText, streamedToolUse, type SseFixture } from "./test-fixtures.ts";
 
-const chunk = (delta: ChunkDelta, finish_reason: string | null = null): UpstreamEvent => ({ type: "chunk", choices: [{ index: 0, delta, finish_reason }] });
-const usage = (u: Usage, partial = false): UpstreamEvent => ({ type: "usage", usage: u, ...(partial ? { partial } : {}) });
-const tool = (index: number, fn: { name?: string; arguments?: string }, id?: string): UpstreamEvent => chunk({ tool_calls: [{ index, ...(id ? { id, type: "function" as const } : {}), function: fn }] });
+const chunk = (delta: ChunkDelta, finish_reason: string | null = null): UpstreamEvent => ({
+  type: "chunk",
+  choices: [{ index: 0, delta, finish_reason }],
+});
+const usage = (u: Usage, partial = false): UpstreamEvent => ({
+  type: "usage",
+  usage: u,
+  ...(partial ? { partial } : {}),
+});
+const tool = (index: number, fn: { name?: string; arguments?: string }, id?: string): UpstreamEvent =>
+  chunk({ tool_calls: [{ index, ...(id ? { id, type: "function" as const } : {}), function: fn }] });
 
 /** Frames back into `{ event, data }`, checking each is exactly `event: <type>\ndata: <json>\n\n` with matching types. */
 function parse(frames: string[]): SseFixture {
@@ -18,16 +26,38 @@ function parse(frames: string[]): SseFixture {
   });
 }
 
-function run(events: UpstreamEvent[], options = { id: "req-1", model: "m" }, finish?: Parameters<MessagesStreamEncoder["finish"]>[0]): SseFixture {
+function run(
+  events: UpstreamEvent[],
+  options = { id: "req-1", model: "m" },
+  finish?: Parameters<MessagesStreamEncoder["finish"]>[0],
+): SseFixture {
   const enc = new MessagesStreamEncoder(options);
   return parse([...events.flatMap((e) => enc.push(e)), ...enc.finish(finish)]);
 }
 
 /** A documented stream as this encoder writes it: no pings (the route sends its own keep-alives), no empty input_json_delta. */
 const withoutPingsAndEmptyDeltas = (events: SseFixture) =>
-  events.filter((e) => e.event !== "ping" && !(e.event === "content_block_delta" && (e.data.delta as { partial_json?: string }).partial_json === ""));
+  events.filter(
+    (e) =>
+      e.event !== "ping" &&
+      !(e.event === "content_block_delta" && (e.data.delta as { partial_json?: string }).partial_json === ""),
+  );
 
-const TOOL_TEXT = ["Okay", ",", " let", "'s", " check", " the", " weather", " for", " San", " Francisco", ",", " CA", ":"];
+const TOOL_TEXT = [
+  "Okay",
+  ",",
+  " let",
+  "'s",
+  " check",
+  " the",
+  " weather",
+  " for",
+  " San",
+  " Francisco",
+  ",",
+  " CA",
+  ":",
+];
 const TOOL_ARGS = ['{"location":', ' "San', " Francisc", "o,", ' CA"', ", ", '"unit": "fah', 'renheit"}'];
 
 describe("MessagesStreamEncoder", () => {
@@ -107,9 +137,18 @@ describe("MessagesStreamEncoder", () => {
   });
 
   it("holds a tool block until its name arrives, and invents an id when none came", () => {
-    const out = run([tool(0, { arguments: '{"q":' }), tool(0, { name: "search" }), tool(0, { arguments: '"x"}' }), chunk({}, "tool_calls")]);
+    const out = run([
+      tool(0, { arguments: '{"q":' }),
+      tool(0, { name: "search" }),
+      tool(0, { arguments: '"x"}' }),
+      chunk({}, "tool_calls"),
+    ]);
     expect(out.slice(1, 5).map((e) => e.data)).toEqual([
-      { type: "content_block_start", index: 0, content_block: { type: "tool_use", id: "toolu_req-1_0", name: "search", input: {} } },
+      {
+        type: "content_block_start",
+        index: 0,
+        content_block: { type: "tool_use", id: "toolu_req-1_0", name: "search", input: {} },
+      },
       { type: "content_block_delta", index: 0, delta: { type: "input_json_delta", partial_json: '{"q":' } },
       { type: "content_block_delta", index: 0, delta: { type: "input_json_delta", partial_json: '"x"}' } },
       { type: "content_block_stop", index: 0 },
@@ -118,19 +157,42 @@ describe("MessagesStreamEncoder", () => {
 
   it("still shows a call whose name never came", () => {
     const out = run([tool(0, { arguments: "{}" }, "call_1"), chunk({}, "tool_calls")]);
-    expect(out.map((e) => e.event)).toEqual(["message_start", "content_block_start", "content_block_delta", "content_block_stop", "message_delta", "message_stop"]);
+    expect(out.map((e) => e.event)).toEqual([
+      "message_start",
+      "content_block_start",
+      "content_block_delta",
+      "content_block_stop",
+      "message_delta",
+      "message_stop",
+    ]);
     expect(out[1]!.data.content_block).toEqual({ type: "tool_use", id: "call_1", name: "", input: {} });
   });
 
   it("sends a late fragment of an already closed call under that call's index", () => {
-    const out = run([tool(0, { name: "a", arguments: '{"x":' }, "c0"), tool(1, { name: "b", arguments: "{}" }, "c1"), tool(0, { arguments: "1}" }), chunk({}, "tool_calls")]);
-    const block0 = out.filter((e) => e.event === "content_block_delta" && e.data.index === 0).map((e) => (e.data.delta as { partial_json: string }).partial_json);
+    const out = run([
+      tool(0, { name: "a", arguments: '{"x":' }, "c0"),
+      tool(1, { name: "b", arguments: "{}" }, "c1"),
+      tool(0, { arguments: "1}" }),
+      chunk({}, "tool_calls"),
+    ]);
+    const block0 = out
+      .filter((e) => e.event === "content_block_delta" && e.data.index === 0)
+      .map((e) => (e.data.delta as { partial_json: string }).partial_json);
     expect(block0.join("")).toBe('{"x":1}');
   });
 
   it("starts a new text block when text follows a tool call", () => {
-    const out = run([chunk({ content: "a" }), tool(0, { name: "t", arguments: "{}" }, "c"), chunk({ content: "b" }), chunk({}, "tool_calls")]);
-    expect(out.filter((e) => e.event === "content_block_start").map((e) => [e.data.index, (e.data.content_block as { type: string }).type])).toEqual([
+    const out = run([
+      chunk({ content: "a" }),
+      tool(0, { name: "t", arguments: "{}" }, "c"),
+      chunk({ content: "b" }),
+      chunk({}, "tool_calls"),
+    ]);
+    expect(
+      out
+        .filter((e) => e.event === "content_block_start")
+        .map((e) => [e.data.index, (e.data.content_block as { type: string }).type]),
+    ).toEqual([
       [0, "text"],
       [1, "tool_use"],
       [2, "text"],
@@ -138,7 +200,11 @@ describe("MessagesStreamEncoder", () => {
   });
 
   it("ends an empty reply with message_start, message_delta and message_stop", () => {
-    expect(run([chunk({ role: "assistant", content: "" }), chunk({}, "stop")]).map((e) => e.event)).toEqual(["message_start", "message_delta", "message_stop"]);
+    expect(run([chunk({ role: "assistant", content: "" }), chunk({}, "stop")]).map((e) => e.event)).toEqual([
+      "message_start",
+      "message_delta",
+      "message_stop",
+    ]);
   });
 
   it.each([
@@ -152,12 +218,27 @@ describe("MessagesStreamEncoder", () => {
   });
 
   it("reports a known stop sequence, and uses the counts the request was charged for", () => {
-    const out = run([usage({ prompt_tokens: 50, completion_tokens: 1, cache_read_tokens: 40 }, true), chunk({ content: "x" }, "stop")], undefined, {
-      usage: { prompt_tokens: 50, completion_tokens: 9, cache_read_tokens: 40 },
-      stopSequence: "END",
+    const out = run(
+      [
+        usage({ prompt_tokens: 50, completion_tokens: 1, cache_read_tokens: 40 }, true),
+        chunk({ content: "x" }, "stop"),
+      ],
+      undefined,
+      {
+        usage: { prompt_tokens: 50, completion_tokens: 9, cache_read_tokens: 40 },
+        stopSequence: "END",
+      },
+    );
+    expect((out[0]!.data.message as { usage: unknown }).usage).toEqual({
+      input_tokens: 10,
+      output_tokens: 1,
+      cache_read_input_tokens: 40,
     });
-    expect((out[0]!.data.message as { usage: unknown }).usage).toEqual({ input_tokens: 10, output_tokens: 1, cache_read_input_tokens: 40 });
-    expect(out.at(-2)!.data).toEqual({ type: "message_delta", delta: { stop_reason: "stop_sequence", stop_sequence: "END" }, usage: { output_tokens: 9 } });
+    expect(out.at(-2)!.data).toEqual({
+      type: "message_delta",
+      delta: { stop_reason: "stop_sequence", stop_sequence: "END" },
+      usage: { output_tokens: 9 },
+    });
   });
 
   it("shows an OpenAI refusal as text with stop_reason refusal", () => {
@@ -171,14 +252,18 @@ describe("MessagesStreamEncoder", () => {
     expect(enc.push(usage({ prompt_tokens: 1, completion_tokens: 0 }, true))).toEqual([]);
     expect(enc.push(chunk({ role: "assistant", content: "" }))).toEqual([]);
     expect(enc.push(chunk({ reasoning_content: "thinking..." }))).toEqual([]);
-    expect(enc.push({ type: "chunk", choices: [{ index: 1, delta: { content: "other" }, finish_reason: null }] })).toEqual([]);
+    expect(
+      enc.push({ type: "chunk", choices: [{ index: 1, delta: { content: "other" }, finish_reason: null }] }),
+    ).toEqual([]);
     expect(enc.hasStarted).toBe(false);
   });
 
   it("ends a broken stream with Anthropic's error event and nothing after it", () => {
     const enc = new MessagesStreamEncoder({ id: "r", model: "m" });
     enc.push(chunk({ content: "partial" }));
-    expect(parse(enc.error("upstream stream broke", 502))).toEqual([{ event: "error", data: { type: "error", error: { type: "api_error", message: "upstream stream broke" } } }]);
+    expect(parse(enc.error("upstream stream broke", 502))).toEqual([
+      { event: "error", data: { type: "error", error: { type: "api_error", message: "upstream stream broke" } } },
+    ]);
     expect(enc.push(chunk({ content: "more" }))).toEqual([]);
     expect(enc.finish()).toEqual([]);
     expect(enc.error("again")).toEqual([]);

@@ -76,18 +76,25 @@ export class MessagesStreamEncoder {
     if (final.usage) this.usage = final.usage;
     this.ensureStarted(out);
     // Calls whose name never came still get their block: the client must see every call it will be billed for.
-    for (const tool of [...this.tools.values()].sort((a, b) => a.index - b.index)) if (tool.block === null) this.startTool(tool, out);
+    for (const tool of [...this.tools.values()].sort((a, b) => a.index - b.index))
+      if (tool.block === null) this.startTool(tool, out);
     this.closeOpen(out);
     const stopSequence = final.stopSequence ?? null;
     // An OpenAI refusal usually ends with finish_reason "stop"; Anthropic's word for it is refusal.
-    const finishReason = this.refused && (this.finishReason === null || this.finishReason === "stop") ? "content_filter" : this.finishReason;
+    const finishReason =
+      this.refused && (this.finishReason === null || this.finishReason === "stop")
+        ? "content_filter"
+        : this.finishReason;
     const stopReason = anthropicStopReason(finishReason, this.tools.size > 0, stopSequence);
     const usage = anthropicUsage(this.usage);
     out.push(
       frame("message_delta", {
         type: "message_delta",
         delta: { stop_reason: stopReason, stop_sequence: stopReason === "stop_sequence" ? stopSequence : null },
-        usage: this.startUsageKnown || !this.usage ? { output_tokens: usage.output_tokens } : { ...inputSide(usage), output_tokens: usage.output_tokens },
+        usage:
+          this.startUsageKnown || !this.usage
+            ? { output_tokens: usage.output_tokens }
+            : { ...inputSide(usage), output_tokens: usage.output_tokens },
       }),
     );
     out.push(frame("message_stop", { type: "message_stop" }));
@@ -123,9 +130,21 @@ export class MessagesStreamEncoder {
       this.ensureStarted(out);
       this.closeOpen(out);
       this.open = { kind: "text", block: this.nextBlock++ };
-      out.push(frame("content_block_start", { type: "content_block_start", index: this.open.block, content_block: { type: "text", text: "" } }));
+      out.push(
+        frame("content_block_start", {
+          type: "content_block_start",
+          index: this.open.block,
+          content_block: { type: "text", text: "" },
+        }),
+      );
     }
-    out.push(frame("content_block_delta", { type: "content_block_delta", index: this.open.block, delta: { type: "text_delta", text } }));
+    out.push(
+      frame("content_block_delta", {
+        type: "content_block_delta",
+        index: this.open.block,
+        delta: { type: "text_delta", text },
+      }),
+    );
   }
 
   private toolDelta(tc: NonNullable<ChunkChoice["delta"]["tool_calls"]>[number], out: string[]): void {
@@ -156,7 +175,13 @@ export class MessagesStreamEncoder {
     tool.block = this.nextBlock++;
     this.open = { kind: "tool", block: tool.block, tool };
     const id = tool.id || fallbackToolUseId(this.id, tool.index);
-    out.push(frame("content_block_start", { type: "content_block_start", index: tool.block, content_block: { type: "tool_use", id, name: tool.name, input: {} } }));
+    out.push(
+      frame("content_block_start", {
+        type: "content_block_start",
+        index: tool.block,
+        content_block: { type: "tool_use", id, name: tool.name, input: {} },
+      }),
+    );
     if (tool.pending) out.push(inputDelta(tool.block, tool.pending));
     tool.pending = "";
   }
@@ -175,14 +200,27 @@ export class MessagesStreamEncoder {
     out.push(
       frame("message_start", {
         type: "message_start",
-        message: { id: this.id, type: "message", role: "assistant", content: [], model: this.model, stop_reason: null, stop_sequence: null, usage },
+        message: {
+          id: this.id,
+          type: "message",
+          role: "assistant",
+          content: [],
+          model: this.model,
+          stop_reason: null,
+          stop_sequence: null,
+          usage,
+        },
       }),
     );
   }
 }
 
 function inputDelta(block: number, partialJson: string): string {
-  return frame("content_block_delta", { type: "content_block_delta", index: block, delta: { type: "input_json_delta", partial_json: partialJson } });
+  return frame("content_block_delta", {
+    type: "content_block_delta",
+    index: block,
+    delta: { type: "input_json_delta", partial_json: partialJson },
+  });
 }
 
 function frame(event: string, data: Record<string, unknown>): string {

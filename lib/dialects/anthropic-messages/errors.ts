@@ -57,5 +57,9 @@ export function anthropicErrorBody(err: ApiError, requestId?: string): Anthropic
 }
 
 export function anthropicError(status: number, message: string, requestId?: string): AnthropicErrorBody {
-  return { type: "error", error: { type: anthropicErrorType(status), message }, ...(requestId ? { request_id: requestId } : {}) };
+  return {
+    type: "error",
+    error: { type: anthropicErrorType(status), message },
+    ...(requestId ? { request_id: requestId } : {}),
+  };
 }

@@ -13,7 +13,17 @@ import type { UpstreamEvent } from "../../providers/types.ts";
 import { encodeMessageResponse } from "./encode-response.ts";
 import { MessagesStreamEncoder } from "./encode-stream.ts";
 import { messagesRequestSchema, type MessagesRequest } from "./schema.ts";
-import { imageRequest, sseText, streamedText, streamedToolUse, systemBlocksRequest, textRequest, toolRequest, toolResultRequest, type SseFixture } from "./test-fixtures.ts";
+import {
+  imageRequest,
+  sseText,
+  streamedText,
+  streamedToolUse,
+  systemBlocksRequest,
+  textRequest,
+  toolRequest,
+  toolResultRequest,
+  type SseFixture,
+} from "./test-fixtures.ts";
 import { messagesToChatBody } from "./to-chat.ts";
 
 type Json = Record<string, unknown>;
@@ -42,7 +52,11 @@ function canonical(raw: unknown): Json {
     model: req.model,
     max_tokens: req.max_tokens,
     stream: true,
-    messages: req.messages.map((m) => ({ role: m.role, content: typeof m.content === "string" ? [{ type: "text", text: m.content }] : m.content.map((b) => strip(b as Json)) })),
+    messages: req.messages.map((m) => ({
+      role: m.role,
+      content:
+        typeof m.content === "string" ? [{ type: "text", text: m.content }] : m.content.map((b) => strip(b as Json)),
+    })),
   };
   const system = typeof req.system === "string" ? req.system : (req.system ?? []).map((b) => b.text).join("\n\n");
   if (system) out.system = system;
@@ -66,10 +80,24 @@ const kitchenSink = {
   top_k: 20,
   stop_sequences: ["</answer>"],
   metadata: { user_id: "user-7" },
-  tools: [toolRequest.tools[0], { name: "get_time", description: "Current time", input_schema: { type: "object", properties: { tz: { type: "string" } } }, cache_control: { type: "ephemeral" } }],
+  tools: [
+    toolRequest.tools[0],
+    {
+      name: "get_time",
+      description: "Current time",
+      input_schema: { type: "object", properties: { tz: { type: "string" } } },
+      cache_control: { type: "ephemeral" },
+    },
+  ],
   tool_choice: { type: "auto", disable_parallel_tool_use: true },
   messages: [
-    { role: "user", content: [{ type: "text", text: "Weather and time in Paris?", cache_control: { type: "ephemeral" } }, imageRequest.messages[0]!.content[0]] },
+    {
+      role: "user",
+      content: [
+        { type: "text", text: "Weather and time in Paris?", cache_control: { type: "ephemeral" } },
+        imageRequest.messages[0]!.content[0],
+      ],
+    },
     {
       role: "assistant",
       content: [
@@ -103,7 +131,12 @@ describe("request round trip: Anthropic → messagesToChatBody → upstreamReque
     expect(throughGateway(raw, true)).toEqual(canonical(raw));
   });
 
-  it.each([{ type: "any" }, { type: "tool", name: "get_weather" }, { type: "none" }, { type: "any", disable_parallel_tool_use: true }])("gives back tool_choice %j", (tool_choice) => {
+  it.each([
+    { type: "any" },
+    { type: "tool", name: "get_weather" },
+    { type: "none" },
+    { type: "any", disable_parallel_tool_use: true },
+  ])("gives back tool_choice %j", (tool_choice) => {
     expect(throughGateway({ ...toolRequest, tool_choice }).tool_choice).toEqual(tool_choice);
   });
 });
@@ -131,7 +164,11 @@ describe("stream round trip: Anthropic upstream → adapter → MessagesStreamEn
     reply = sseText(fixture);
     const adapter = createAnthropicAdapter({ slug: "anthropic", kind: "ANTHROPIC", baseUrl, apiKey: "sk-ant-test" });
     const events: UpstreamEvent[] = [];
-    for await (const e of await adapter.stream({ model: "claude", messages: [{ role: "user", content: "hi" }] }, new AbortController().signal)) events.push(e);
+    for await (const e of await adapter.stream(
+      { model: "claude", messages: [{ role: "user", content: "hi" }] },
+      new AbortController().signal,
+    ))
+      events.push(e);
     return events;
   }
 
@@ -146,7 +183,12 @@ describe("stream round trip: Anthropic upstream → adapter → MessagesStreamEn
   }
 
   // The adapter does not pass pings or empty input_json_delta pieces on; neither changes what a client builds.
-  const comparable = (fixture: SseFixture) => fixture.filter((e) => e.event !== "ping" && !(e.event === "content_block_delta" && (e.data.delta as { partial_json?: string }).partial_json === ""));
+  const comparable = (fixture: SseFixture) =>
+    fixture.filter(
+      (e) =>
+        e.event !== "ping" &&
+        !(e.event === "content_block_delta" && (e.data.delta as { partial_json?: string }).partial_json === ""),
+    );
 
   it.each([
     ["text", streamedText],
@@ -165,7 +207,11 @@ describe("stream round trip: Anthropic upstream → adapter → MessagesStreamEn
       model: "claude-opus-4-1-20250805",
       text: choice.message.content ?? "",
       refusal: choice.message.refusal,
-      toolCalls: (choice.message.tool_calls ?? []).map((c) => ({ id: c.id, name: c.function.name, arguments: c.function.arguments })),
+      toolCalls: (choice.message.tool_calls ?? []).map((c) => ({
+        id: c.id,
+        name: c.function.name,
+        arguments: c.function.arguments,
+      })),
       finishReason: choice.finish_reason,
       usage: usage && { ...usage, completion_tokens: acc.completionTokens() },
     });
@@ -176,7 +222,12 @@ describe("stream round trip: Anthropic upstream → adapter → MessagesStreamEn
       model: "claude-opus-4-1-20250805",
       content: [
         { type: "text", text: "Okay, let's check the weather for San Francisco, CA:" },
-        { type: "tool_use", id: "toolu_01T1x1fJ34qAmk2tNTrN7Up6", name: "get_weather", input: { location: "San Francisco, CA", unit: "fahrenheit" } },
+        {
+          type: "tool_use",
+          id: "toolu_01T1x1fJ34qAmk2tNTrN7Up6",
+          name: "get_weather",
+          input: { location: "San Francisco, CA", unit: "fahrenheit" },
+        },
       ],
       stop_reason: "tool_use",
       stop_sequence: null,

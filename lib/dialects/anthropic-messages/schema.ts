@@ -21,11 +21,13 @@ const cacheControl = z.looseObject({ type: z.string() }).nullish();
 
 // A discriminated union that matches no option says only "is not valid"; these sentences (read by
 // lib/http/zod-messages.ts from the discriminator's meta) say what would be.
-const BLOCK_TYPES = "{label} must be a content block type the gateway translates: text, image, document or tool_result in user turns; text, tool_use, thinking or redacted_thinking in assistant turns";
+const BLOCK_TYPES =
+  "{label} must be a content block type the gateway translates: text, image, document or tool_result in user turns; text, tool_use, thinking or redacted_thinking in assistant turns";
 const blockType = <T extends string>(type: T) => z.literal(type).meta({ messages: { invalid_union: BLOCK_TYPES } });
 // One sentence for image and document sources: the messages find a field's meta through every
 // union option at its path, so the two would otherwise answer for each other.
-const SOURCES = "{label} must be base64 or url for an image, base64 (a PDF) or text for a document; Files API sources are not supported";
+const SOURCES =
+  "{label} must be base64 or url for an image, base64 (a PDF) or text for a document; Files API sources are not supported";
 const sourceType = <T extends string>(type: T) => z.literal(type).meta({ messages: { invalid_union: SOURCES } });
 
 export const IMAGE_MEDIA_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"] as const;
@@ -69,15 +71,37 @@ export const toolResultBlockSchema = z.object({
   cache_control: cacheControl,
 });
 /** Extended-thinking history: accepted so such conversations parse, dropped in translation (see to-chat.ts). */
-const thinkingBlockSchema = z.object({ type: blockType("thinking"), thinking: z.string(), signature: z.string().optional() });
+const thinkingBlockSchema = z.object({
+  type: blockType("thinking"),
+  thinking: z.string(),
+  signature: z.string().optional(),
+});
 const redactedThinkingBlockSchema = z.object({ type: blockType("redacted_thinking"), data: z.string() });
 
-export const userBlockSchema = z.discriminatedUnion("type", [textBlockSchema, imageBlockSchema, documentBlockSchema, toolResultBlockSchema]);
-export const assistantBlockSchema = z.discriminatedUnion("type", [textBlockSchema, toolUseBlockSchema, thinkingBlockSchema, redactedThinkingBlockSchema]);
+export const userBlockSchema = z.discriminatedUnion("type", [
+  textBlockSchema,
+  imageBlockSchema,
+  documentBlockSchema,
+  toolResultBlockSchema,
+]);
+export const assistantBlockSchema = z.discriminatedUnion("type", [
+  textBlockSchema,
+  toolUseBlockSchema,
+  thinkingBlockSchema,
+  redactedThinkingBlockSchema,
+]);
 
-const ROLES = { invalid_union: "{label} must be user or assistant (the system prompt goes in the top-level system field)" };
-const userMessage = z.object({ role: z.literal("user").meta({ messages: ROLES }), content: z.union([z.string(), z.array(userBlockSchema)]) });
-const assistantMessage = z.object({ role: z.literal("assistant").meta({ messages: ROLES }), content: z.union([z.string(), z.array(assistantBlockSchema)]) });
+const ROLES = {
+  invalid_union: "{label} must be user or assistant (the system prompt goes in the top-level system field)",
+};
+const userMessage = z.object({
+  role: z.literal("user").meta({ messages: ROLES }),
+  content: z.union([z.string(), z.array(userBlockSchema)]),
+});
+const assistantMessage = z.object({
+  role: z.literal("assistant").meta({ messages: ROLES }),
+  content: z.union([z.string(), z.array(assistantBlockSchema)]),
+});
 export const messageSchema = z.discriminatedUnion("role", [userMessage, assistantMessage]);
 
 /**
@@ -87,7 +111,12 @@ export const messageSchema = z.discriminatedUnion("role", [userMessage, assistan
 export const toolSchema = z.object({
   type: z
     .literal("custom")
-    .meta({ messages: { invalid_value: "Only custom tools (name, description, input_schema) are supported: {label} must be custom or left out; Anthropic's server tools such as web_search are not" } })
+    .meta({
+      messages: {
+        invalid_value:
+          "Only custom tools (name, description, input_schema) are supported: {label} must be custom or left out; Anthropic's server tools such as web_search are not",
+      },
+    })
     .optional(),
   name: z.string().min(1).max(MAX_NAME),
   description: z.string().optional(),
@@ -109,9 +138,16 @@ export const toolChoiceSchema = z.discriminatedUnion("type", [
 // client can steer the same router (`extra_body` in Anthropic's SDKs).
 
 export const messagesRequestSchema = z.object({
-  model: z.string().trim().min(1).max(MAX_NAME * 2),
+  model: z
+    .string()
+    .trim()
+    .min(1)
+    .max(MAX_NAME * 2),
   max_tokens: z.number().int().positive(),
-  messages: z.array(messageSchema).min(1).meta({ messages: { too_small: "{label} must contain at least one message" } }),
+  messages: z
+    .array(messageSchema)
+    .min(1)
+    .meta({ messages: { too_small: "{label} must contain at least one message" } }),
   system: z.union([z.string(), z.array(textBlockSchema)]).optional(),
   stop_sequences: z
     .array(z.string().min(1).max(MAX_STOP_SEQUENCE))

@@ -7,7 +7,11 @@
  */
 export type AnthropicStopReason = "end_turn" | "max_tokens" | "stop_sequence" | "tool_use" | "refusal";
 
-export function anthropicStopReason(finishReason: string | null | undefined, hasToolUse: boolean, stopSequence: string | null = null): AnthropicStopReason {
+export function anthropicStopReason(
+  finishReason: string | null | undefined,
+  hasToolUse: boolean,
+  stopSequence: string | null = null,
+): AnthropicStopReason {
   switch (finishReason) {
     case "length":
       return "max_tokens";

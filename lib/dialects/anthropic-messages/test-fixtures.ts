@@ -57,12 +57,28 @@ export const streamedText: SseFixture = [
       },
     },
   },
-  { event: "content_block_start", data: { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } } },
+  {
+    event: "content_block_start",
+    data: { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } },
+  },
   { event: "ping", data: { type: "ping" } },
-  { event: "content_block_delta", data: { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "Hello" } } },
-  { event: "content_block_delta", data: { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "!" } } },
+  {
+    event: "content_block_delta",
+    data: { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "Hello" } },
+  },
+  {
+    event: "content_block_delta",
+    data: { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "!" } },
+  },
   { event: "content_block_stop", data: { type: "content_block_stop", index: 0 } },
-  { event: "message_delta", data: { type: "message_delta", delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { output_tokens: 15 } } },
+  {
+    event: "message_delta",
+    data: {
+      type: "message_delta",
+      delta: { stop_reason: "end_turn", stop_sequence: null },
+      usage: { output_tokens: 15 },
+    },
+  },
   { event: "message_stop", data: { type: "message_stop" } },
 ];
 
@@ -75,7 +91,11 @@ export const weatherTool = {
     type: "object",
     properties: {
       location: { type: "string", description: "The city and state, e.g. San Francisco, CA" },
-      unit: { type: "string", enum: ["celsius", "fahrenheit"], description: "The unit of temperature, either 'celsius' or 'fahrenheit'" },
+      unit: {
+        type: "string",
+        enum: ["celsius", "fahrenheit"],
+        description: "The unit of temperature, either 'celsius' or 'fahrenheit'",
+      },
     },
     required: ["location"],
   },
@@ -97,7 +117,12 @@ export const toolUseResponse = {
   role: "assistant",
   content: [
     { type: "text", text: "I'll check the current weather in San Francisco for you." },
-    { type: "tool_use", id: "toolu_01A09q90qw90lq917835lq9", name: "get_weather", input: { location: "San Francisco, CA", unit: "celsius" } },
+    {
+      type: "tool_use",
+      id: "toolu_01A09q90qw90lq917835lq9",
+      name: "get_weather",
+      input: { location: "San Francisco, CA", unit: "celsius" },
+    },
   ],
   usage: { input_tokens: 384, output_tokens: 89 },
 };
@@ -109,7 +134,10 @@ export const toolResultRequest = {
   messages: [
     { role: "user", content: "What's the weather like in San Francisco?" },
     { role: "assistant", content: toolUseResponse.content },
-    { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_01A09q90qw90lq917835lq9", content: "15 degrees" }] },
+    {
+      role: "user",
+      content: [{ type: "tool_result", tool_use_id: "toolu_01A09q90qw90lq917835lq9", content: "15 degrees" }],
+    },
   ],
 };
 
@@ -120,7 +148,12 @@ export const finalTextResponse = {
   stop_reason: "end_turn",
   stop_sequence: null,
   role: "assistant",
-  content: [{ type: "text", text: "The current weather in San Francisco is 15 degrees Celsius (59 degrees Fahrenheit). It's a cool day in the city by the bay!" }],
+  content: [
+    {
+      type: "text",
+      text: "The current weather in San Francisco is 15 degrees Celsius (59 degrees Fahrenheit). It's a cool day in the city by the bay!",
+    },
+  ],
   usage: { input_tokens: 495, output_tokens: 31 },
 };
 
@@ -143,23 +176,41 @@ export const streamedToolUse: SseFixture = [
       },
     },
   },
-  { event: "content_block_start", data: { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } } },
+  {
+    event: "content_block_start",
+    data: { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } },
+  },
   { event: "ping", data: { type: "ping" } },
-  ...["Okay", ",", " let", "'s", " check", " the", " weather", " for", " San", " Francisco", ",", " CA", ":"].map((text) => ({
-    event: "content_block_delta",
-    data: { type: "content_block_delta", index: 0, delta: { type: "text_delta", text } },
-  })),
+  ...["Okay", ",", " let", "'s", " check", " the", " weather", " for", " San", " Francisco", ",", " CA", ":"].map(
+    (text) => ({
+      event: "content_block_delta",
+      data: { type: "content_block_delta", index: 0, delta: { type: "text_delta", text } },
+    }),
+  ),
   { event: "content_block_stop", data: { type: "content_block_stop", index: 0 } },
   {
     event: "content_block_start",
-    data: { type: "content_block_start", index: 1, content_block: { type: "tool_use", id: "toolu_01T1x1fJ34qAmk2tNTrN7Up6", name: "get_weather", input: {} } },
+    data: {
+      type: "content_block_start",
+      index: 1,
+      content_block: { type: "tool_use", id: "toolu_01T1x1fJ34qAmk2tNTrN7Up6", name: "get_weather", input: {} },
+    },
   },
-  ...["", '{"location":', ' "San', " Francisc", "o,", ' CA"', ", ", '"unit": "fah', 'renheit"}'].map((partial_json) => ({
-    event: "content_block_delta",
-    data: { type: "content_block_delta", index: 1, delta: { type: "input_json_delta", partial_json } },
-  })),
+  ...["", '{"location":', ' "San', " Francisc", "o,", ' CA"', ", ", '"unit": "fah', 'renheit"}'].map(
+    (partial_json) => ({
+      event: "content_block_delta",
+      data: { type: "content_block_delta", index: 1, delta: { type: "input_json_delta", partial_json } },
+    }),
+  ),
   { event: "content_block_stop", data: { type: "content_block_stop", index: 1 } },
-  { event: "message_delta", data: { type: "message_delta", delta: { stop_reason: "tool_use", stop_sequence: null }, usage: { output_tokens: 89 } } },
+  {
+    event: "message_delta",
+    data: {
+      type: "message_delta",
+      delta: { stop_reason: "tool_use", stop_sequence: null },
+      usage: { output_tokens: 89 },
+    },
+  },
   { event: "message_stop", data: { type: "message_stop" } },
 ];
 
@@ -172,8 +223,21 @@ export const imageRequest = {
     {
       role: "user",
       content: [
-        { type: "image", source: { type: "base64", media_type: "image/jpeg", data: "/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAAMCAgMCAgMDAwMEAwMEBQgFBQQEBQoHBwYIDAoMDAsKCwsNDhIQDQ4RDgsLEBYQERMUFRUVDA8XGBYUGBIUFRT/" } },
-        { type: "image", source: { type: "url", url: "https://upload.wikimedia.org/wikipedia/commons/a/a7/Camponotus_flavomarginatus_ant.jpg" } },
+        {
+          type: "image",
+          source: {
+            type: "base64",
+            media_type: "image/jpeg",
+            data: "/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAAMCAgMCAgMDAwMEAwMEBQgFBQQEBQoHBwYIDAoMDAsKCwsNDhIQDQ4RDgsLEBYQERMUFRUVDA8XGBYUGBIUFRT/",
+          },
+        },
+        {
+          type: "image",
+          source: {
+            type: "url",
+            url: "https://upload.wikimedia.org/wikipedia/commons/a/a7/Camponotus_flavomarginatus_ant.jpg",
+          },
+        },
         { type: "text", text: "Describe this image." },
       ],
     },
@@ -186,7 +250,10 @@ export const systemBlocksRequest = {
   model: "claude-sonnet-4-5",
   max_tokens: 1024,
   system: [
-    { type: "text", text: "You are an AI assistant tasked with analyzing literary works. Your goal is to provide insightful commentary on themes, characters, and writing style.\n" },
+    {
+      type: "text",
+      text: "You are an AI assistant tasked with analyzing literary works. Your goal is to provide insightful commentary on themes, characters, and writing style.\n",
+    },
     { type: "text", text: "<the entire contents of 'Pride and Prejudice'>", cache_control: { type: "ephemeral" } },
   ],
   messages: [{ role: "user", content: "Analyze the major themes in 'Pride and Prejudice'." }],
@@ -201,4 +268,7 @@ export const errorExample = {
 };
 
 /** The in-stream error event of a stream that broke after it started. */
-export const streamErrorEvent = { event: "error", data: { type: "error", error: { type: "overloaded_error", message: "Overloaded" } } };
+export const streamErrorEvent = {
+  event: "error",
+  data: { type: "error", error: { type: "overloaded_error", message: "Overloaded" } },
+};

@@ -2,7 +2,15 @@ import { describe, expect, it } from "vitest";
 import { chatCompletionSchema, routingRequest } from "../../gateway/chat-request.ts";
 import { MessagesRequestError } from "./request-error.ts";
 import { messagesRequestSchema, type MessagesRequest } from "./schema.ts";
-import { imageRequest, systemBlocksRequest, textRequest, toolRequest, toolResultRequest, toolUseResponse, weatherTool } from "./test-fixtures.ts";
+import {
+  imageRequest,
+  systemBlocksRequest,
+  textRequest,
+  toolRequest,
+  toolResultRequest,
+  toolUseResponse,
+  weatherTool,
+} from "./test-fixtures.ts";
 import { messagesToChatBody } from "./to-chat.ts";
 
 const req = (body: unknown): MessagesRequest => messagesRequestSchema.parse(body);
@@ -19,12 +27,23 @@ const translationError = (body: unknown): MessagesRequestError => {
 
 describe("messagesToChatBody", () => {
   it("translates the documented text request", () => {
-    expect(chat(textRequest)).toEqual({ model: "claude-3-7-sonnet-20250219", max_tokens: 1024, messages: [{ role: "user", content: "Hello, Claude" }] });
+    expect(chat(textRequest)).toEqual({
+      model: "claude-3-7-sonnet-20250219",
+      max_tokens: 1024,
+      messages: [{ role: "user", content: "Hello, Claude" }],
+    });
   });
 
   it("gives a body the chat-completions schema accepts and the router reads", () => {
     for (const body of [textRequest, toolResultRequest, imageRequest, systemBlocksRequest]) {
-      const out = chat({ ...body, model: "auto", stream: true, stop_sequences: ["\n\nHuman:"], metadata: { user_id: "u-1" }, power_level: "eco" });
+      const out = chat({
+        ...body,
+        model: "auto",
+        stream: true,
+        stop_sequences: ["\n\nHuman:"],
+        metadata: { user_id: "u-1" },
+        power_level: "eco",
+      });
       expect(chatCompletionSchema.safeParse(out).success).toBe(true);
       expect(routingRequest(chatCompletionSchema.parse(out)).powerLevel).toBe("ECO");
     }
@@ -35,7 +54,16 @@ describe("messagesToChatBody", () => {
   });
 
   it("maps the scalar parameters and drops top_k", () => {
-    const out = chat({ ...textRequest, stream: true, temperature: 0.2, top_p: 0.9, top_k: 40, stop_sequences: ["END", "STOP"], metadata: { user_id: "user-42" }, thinking: { type: "enabled" } });
+    const out = chat({
+      ...textRequest,
+      stream: true,
+      temperature: 0.2,
+      top_p: 0.9,
+      top_k: 40,
+      stop_sequences: ["END", "STOP"],
+      metadata: { user_id: "user-42" },
+      thinking: { type: "enabled" },
+    });
     expect(out).toEqual({
       model: "claude-3-7-sonnet-20250219",
       max_tokens: 1024,
@@ -51,8 +79,25 @@ describe("messagesToChatBody", () => {
   });
 
   it("passes Switchyard's routing fields through to the router", () => {
-    const out = chat({ ...textRequest, model: "auto", task_type: "code", privacy_required: true, latency_slo: "fast", quality: "best", max_cost_usd: 0.05, region: "EU" });
-    expect(out).toMatchObject({ model: "auto", task_type: "code", privacy_required: true, latency_slo: "fast", quality: "best", max_cost_usd: 0.05, region: "eu" });
+    const out = chat({
+      ...textRequest,
+      model: "auto",
+      task_type: "code",
+      privacy_required: true,
+      latency_slo: "fast",
+      quality: "best",
+      max_cost_usd: 0.05,
+      region: "EU",
+    });
+    expect(out).toMatchObject({
+      model: "auto",
+      task_type: "code",
+      privacy_required: true,
+      latency_slo: "fast",
+      quality: "best",
+      max_cost_usd: 0.05,
+      region: "eu",
+    });
   });
 
   it("makes the system prompt one system message, from a string or from blocks", () => {
@@ -73,8 +118,16 @@ describe("messagesToChatBody", () => {
       {
         role: "user",
         content: [
-          { type: "image_url", image_url: { url: `data:image/jpeg;base64,${imageRequest.messages[0]!.content[0]!.source!.data}` } },
-          { type: "image_url", image_url: { url: "https://upload.wikimedia.org/wikipedia/commons/a/a7/Camponotus_flavomarginatus_ant.jpg" } },
+          {
+            type: "image_url",
+            image_url: { url: `data:image/jpeg;base64,${imageRequest.messages[0]!.content[0]!.source!.data}` },
+          },
+          {
+            type: "image_url",
+            image_url: {
+              url: "https://upload.wikimedia.org/wikipedia/commons/a/a7/Camponotus_flavomarginatus_ant.jpg",
+            },
+          },
           { type: "text", text: "Describe this image." },
         ],
       },
@@ -88,7 +141,11 @@ describe("messagesToChatBody", () => {
         {
           role: "user",
           content: [
-            { type: "document", source: { type: "base64", media_type: "application/pdf", data: "JVBERi0xLjQK" }, title: "report.pdf" },
+            {
+              type: "document",
+              source: { type: "base64", media_type: "application/pdf", data: "JVBERi0xLjQK" },
+              title: "report.pdf",
+            },
             { type: "document", source: { type: "text", media_type: "text/plain", data: "The grass is green." } },
             { type: "text", text: "Summarise." },
           ],
@@ -111,11 +168,22 @@ describe("messagesToChatBody", () => {
         {
           role: "assistant",
           content: "I'll check the current weather in San Francisco for you.",
-          tool_calls: [{ id: "toolu_01A09q90qw90lq917835lq9", type: "function", function: { name: "get_weather", arguments: '{"location":"San Francisco, CA","unit":"celsius"}' } }],
+          tool_calls: [
+            {
+              id: "toolu_01A09q90qw90lq917835lq9",
+              type: "function",
+              function: { name: "get_weather", arguments: '{"location":"San Francisco, CA","unit":"celsius"}' },
+            },
+          ],
         },
         { role: "tool", tool_call_id: "toolu_01A09q90qw90lq917835lq9", content: "15 degrees" },
       ],
-      tools: [{ type: "function", function: { name: "get_weather", description: weatherTool.description, parameters: weatherTool.input_schema } }],
+      tools: [
+        {
+          type: "function",
+          function: { name: "get_weather", description: weatherTool.description, parameters: weatherTool.input_schema },
+        },
+      ],
     });
   });
 
@@ -134,7 +202,14 @@ describe("messagesToChatBody", () => {
         {
           role: "user",
           content: [
-            { type: "tool_result", tool_use_id: "toolu_a", content: [{ type: "text", text: "12C" }, { type: "image", source: { type: "url", url: "https://maps.test/paris.png" } }] },
+            {
+              type: "tool_result",
+              tool_use_id: "toolu_a",
+              content: [
+                { type: "text", text: "12C" },
+                { type: "image", source: { type: "url", url: "https://maps.test/paris.png" } },
+              ],
+            },
             { type: "text", text: "And compare them." },
             { type: "tool_result", tool_use_id: "toolu_b", content: "18C", is_error: false },
           ],
@@ -152,25 +227,50 @@ describe("messagesToChatBody", () => {
       },
       { role: "tool", tool_call_id: "toolu_a", content: [{ type: "text", text: "12C" }] },
       { role: "tool", tool_call_id: "toolu_b", content: "18C" },
-      { role: "user", content: [{ type: "image_url", image_url: { url: "https://maps.test/paris.png" } }, { type: "text", text: "And compare them." }] },
+      {
+        role: "user",
+        content: [
+          { type: "image_url", image_url: { url: "https://maps.test/paris.png" } },
+          { type: "text", text: "And compare them." },
+        ],
+      },
     ]);
   });
 
   it("answers an empty or error tool_result with its text only", () => {
     const history = [toolRequest.messages[0], { role: "assistant", content: [toolUseResponse.content[1]] }];
-    const out = chat({ ...toolRequest, messages: [...history, { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_01A09q90qw90lq917835lq9", is_error: true }] }] });
+    const out = chat({
+      ...toolRequest,
+      messages: [
+        ...history,
+        {
+          role: "user",
+          content: [{ type: "tool_result", tool_use_id: "toolu_01A09q90qw90lq917835lq9", is_error: true }],
+        },
+      ],
+    });
     expect(out.messages.at(-1)).toEqual({ role: "tool", tool_call_id: "toolu_01A09q90qw90lq917835lq9", content: "" });
   });
 
   it("refuses a tool_result that answers no tool_use of the previous assistant turn", () => {
-    const orphan = translationError({ ...toolRequest, messages: [{ role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_x", content: "1" }] }] });
+    const orphan = translationError({
+      ...toolRequest,
+      messages: [{ role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_x", content: "1" }] }],
+    });
     expect(orphan.status).toBe(400);
     expect(orphan.param).toBe("messages.0.content.0.tool_use_id");
     expect(orphan.message).toContain('"toolu_x" matches no tool_use block');
     // An id from an older assistant turn does not count: both APIs want the answer right after the call.
     const stale = translationError({
       ...toolResultRequest,
-      messages: [...toolResultRequest.messages, { role: "assistant", content: "Anything else?" }, { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_01A09q90qw90lq917835lq9", content: "again" }] }],
+      messages: [
+        ...toolResultRequest.messages,
+        { role: "assistant", content: "Anything else?" },
+        {
+          role: "user",
+          content: [{ type: "tool_result", tool_use_id: "toolu_01A09q90qw90lq917835lq9", content: "again" }],
+        },
+      ],
     });
     expect(stale.param).toBe("messages.4.content.0.tool_use_id");
   });
@@ -180,19 +280,35 @@ describe("messagesToChatBody", () => {
     [{ type: "any" }, { tool_choice: "required" }],
     [{ type: "tool", name: "get_weather" }, { tool_choice: { type: "function", function: { name: "get_weather" } } }],
     [{ type: "none" }, { tool_choice: "none" }],
-    [{ type: "auto", disable_parallel_tool_use: true }, { tool_choice: "auto", parallel_tool_calls: false }],
-    [{ type: "any", disable_parallel_tool_use: true }, { tool_choice: "required", parallel_tool_calls: false }],
-    [{ type: "tool", name: "get_weather", disable_parallel_tool_use: false }, { tool_choice: { type: "function", function: { name: "get_weather" } } }],
+    [
+      { type: "auto", disable_parallel_tool_use: true },
+      { tool_choice: "auto", parallel_tool_calls: false },
+    ],
+    [
+      { type: "any", disable_parallel_tool_use: true },
+      { tool_choice: "required", parallel_tool_calls: false },
+    ],
+    [
+      { type: "tool", name: "get_weather", disable_parallel_tool_use: false },
+      { tool_choice: { type: "function", function: { name: "get_weather" } } },
+    ],
   ])("maps tool_choice %j", (tool_choice, expected) => {
     const out = chat({ ...toolRequest, tool_choice });
-    expect({ tool_choice: out.tool_choice, ...(out.parallel_tool_calls !== undefined ? { parallel_tool_calls: out.parallel_tool_calls } : {}) }).toEqual(expected);
+    expect({
+      tool_choice: out.tool_choice,
+      ...(out.parallel_tool_calls !== undefined ? { parallel_tool_calls: out.parallel_tool_calls } : {}),
+    }).toEqual(expected);
   });
 
   it("checks tool_choice against the tools", () => {
-    expect(translationError({ ...toolRequest, tool_choice: { type: "tool", name: "get_time" } }).param).toBe("tool_choice.name");
+    expect(translationError({ ...toolRequest, tool_choice: { type: "tool", name: "get_time" } }).param).toBe(
+      "tool_choice.name",
+    );
     expect(translationError({ ...textRequest, tool_choice: { type: "any" } }).param).toBe("tool_choice");
     // Without tools, auto and none say nothing, and OpenAI refuses tool_choice without tools.
-    expect(chat({ ...textRequest, tool_choice: { type: "auto", disable_parallel_tool_use: true } })).not.toHaveProperty("tool_choice");
+    expect(chat({ ...textRequest, tool_choice: { type: "auto", disable_parallel_tool_use: true } })).not.toHaveProperty(
+      "tool_choice",
+    );
     expect(chat({ ...textRequest, tools: [], tool_choice: { type: "none" } })).not.toHaveProperty("tools");
   });
 
@@ -203,7 +319,14 @@ describe("messagesToChatBody", () => {
         { role: "user", content: "a" },
         { role: "assistant", content: [{ type: "thinking", thinking: "hmm", signature: "s" }] },
         { role: "user", content: "b" },
-        { role: "assistant", content: [{ type: "redacted_thinking", data: "x" }, { type: "text", text: "Sure" }, { type: "text", text: ", here." }] },
+        {
+          role: "assistant",
+          content: [
+            { type: "redacted_thinking", data: "x" },
+            { type: "text", text: "Sure" },
+            { type: "text", text: ", here." },
+          ],
+        },
       ],
     });
     expect(out.messages).toEqual([

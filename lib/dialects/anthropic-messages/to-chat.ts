@@ -22,7 +22,16 @@
 import type { ChatCompletionBody } from "../../gateway/chat-request.ts";
 import type { ChatMessage, ContentPart, ToolCall } from "../../providers/types.ts";
 import { MessagesRequestError } from "./request-error.ts";
-import type { AssistantBlock, DocumentBlockParam, ImageBlockParam, MessageParam, MessagesRequest, ToolChoiceParam, ToolResultBlockParam, UserBlock } from "./schema.ts";
+import type {
+  AssistantBlock,
+  DocumentBlockParam,
+  ImageBlockParam,
+  MessageParam,
+  MessagesRequest,
+  ToolChoiceParam,
+  ToolResultBlockParam,
+  UserBlock,
+} from "./schema.ts";
 
 export function messagesToChatBody(req: MessagesRequest): ChatCompletionBody {
   const messages: ChatMessage[] = [];
@@ -56,11 +65,18 @@ function systemText(system: MessagesRequest["system"]): string {
   if (typeof system === "string") return system;
   // One string, not one system message per block: several system messages (or content parts in
   // one) are refused by some OpenAI-compatible servers' chat templates.
-  return (system ?? []).map((b) => b.text).filter(Boolean).join("\n\n");
+  return (system ?? [])
+    .map((b) => b.text)
+    .filter(Boolean)
+    .join("\n\n");
 }
 
-function assistantMessage(m: Extract<MessageParam, { role: "assistant" }>): { message: ChatMessage | null; callIds: Set<string> } {
-  if (typeof m.content === "string") return { message: m.content ? { role: "assistant", content: m.content } : null, callIds: new Set() };
+function assistantMessage(m: Extract<MessageParam, { role: "assistant" }>): {
+  message: ChatMessage | null;
+  callIds: Set<string>;
+} {
+  if (typeof m.content === "string")
+    return { message: m.content ? { role: "assistant", content: m.content } : null, callIds: new Set() };
   const text: string[] = [];
   const calls: ToolCall[] = [];
   for (const block of m.content) {
@@ -89,7 +105,11 @@ function assistantBlock(block: AssistantBlock, text: string[]): ToolCall | null 
   }
 }
 
-function userMessages(m: Extract<MessageParam, { role: "user" }>, at: number, openCalls: ReadonlySet<string>): ChatMessage[] {
+function userMessages(
+  m: Extract<MessageParam, { role: "user" }>,
+  at: number,
+  openCalls: ReadonlySet<string>,
+): ChatMessage[] {
   if (typeof m.content === "string") return [{ role: "user", content: m.content }];
   const tools: ChatMessage[] = [];
   const movedImages: ContentPart[] = [];
@@ -143,7 +163,10 @@ function imagePart(block: ImageBlockParam): ContentPart {
 function documentPart(block: DocumentBlockParam): ContentPart {
   const s = block.source;
   if (s.type === "text") return { type: "text", text: s.data };
-  return { type: "file", file: { filename: block.title || "document.pdf", file_data: `data:${s.media_type};base64,${s.data}` } };
+  return {
+    type: "file",
+    file: { filename: block.title || "document.pdf", file_data: `data:${s.media_type};base64,${s.data}` },
+  };
 }
 
 function toolFields(req: MessagesRequest): Partial<ChatCompletionBody> {
@@ -152,18 +175,26 @@ function toolFields(req: MessagesRequest): Partial<ChatCompletionBody> {
   if (tools.length === 0) {
     // OpenAI refuses tool_choice and parallel_tool_calls without tools; "auto" and "none" mean
     // nothing then, but forcing a tool that is not there is the caller's mistake.
-    if (choice?.type === "any" || choice?.type === "tool") throw new MessagesRequestError(`tool_choice "${choice.type}" needs tools`, "tool_choice");
+    if (choice?.type === "any" || choice?.type === "tool")
+      throw new MessagesRequestError(`tool_choice "${choice.type}" needs tools`, "tool_choice");
     return {};
   }
   const out: Partial<ChatCompletionBody> = {
     tools: tools.map((t) => ({
       type: "function",
-      function: { name: t.name, ...(t.description !== undefined ? { description: t.description } : {}), parameters: t.input_schema },
+      function: {
+        name: t.name,
+        ...(t.description !== undefined ? { description: t.description } : {}),
+        parameters: t.input_schema,
+      },
     })),
   };
   if (!choice) return out;
   if (choice.type === "tool" && !tools.some((t) => t.name === choice.name)) {
-    throw new MessagesRequestError(`tool_choice names the tool "${choice.name}", which is not in tools`, "tool_choice.name");
+    throw new MessagesRequestError(
+      `tool_choice names the tool "${choice.name}", which is not in tools`,
+      "tool_choice.name",
+    );
   }
   out.tool_choice = openAiToolChoice(choice);
   if (choice.type !== "none" && choice.disable_parallel_tool_use) out.parallel_tool_calls = false;
@@ -183,7 +214,15 @@ export function openAiToolChoice(choice: ToolChoiceParam): unknown {
   }
 }
 
-const ROUTING_FIELDS = ["power_level", "task_type", "privacy_required", "latency_slo", "quality", "max_cost_usd", "region"] as const;
+const ROUTING_FIELDS = [
+  "power_level",
+  "task_type",
+  "privacy_required",
+  "latency_slo",
+  "quality",
+  "max_cost_usd",
+  "region",
+] as const;
 
 function routingFields(req: MessagesRequest): Partial<ChatCompletionBody> {
   const out: Record<string, unknown> = {};

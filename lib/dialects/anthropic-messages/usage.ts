@@ -17,7 +17,10 @@ export function anthropicUsage(usage: Usage | null | undefined): AnthropicUsage 
   if (!usage) return { input_tokens: 0, output_tokens: 0 };
   const cacheRead = usage.cache_read_tokens ?? 0;
   const cacheWrite = usage.cache_write_tokens ?? 0;
-  const out: AnthropicUsage = { input_tokens: Math.max(0, usage.prompt_tokens - cacheRead - cacheWrite), output_tokens: usage.completion_tokens };
+  const out: AnthropicUsage = {
+    input_tokens: Math.max(0, usage.prompt_tokens - cacheRead - cacheWrite),
+    output_tokens: usage.completion_tokens,
+  };
   if (cacheWrite) out.cache_creation_input_tokens = cacheWrite;
   if (cacheRead) out.cache_read_input_tokens = cacheRead;
   return out;

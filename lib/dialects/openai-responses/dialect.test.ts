@@ -29,7 +29,13 @@ describe("responsesDialect", () => {
   });
 
   it("reports the charged counts with the upstream's cache and reasoning details, in both forms", () => {
-    const expected = { input_tokens: 1000, input_tokens_details: { cached_tokens: 512 }, output_tokens: 25, output_tokens_details: { reasoning_tokens: 20 }, total_tokens: 1025 };
+    const expected = {
+      input_tokens: 1000,
+      input_tokens_details: { cached_tokens: 512 },
+      output_tokens: 25,
+      output_tokens_details: { reasoning_tokens: 20 },
+      total_tokens: 1025,
+    };
     const body = dialect.body(meta(), RESULT) as ResponseObject;
     expect(body).toMatchObject({ id: "resp_req-1", model: "oai/m", instructions: "Be brief.", usage: expected });
     const s = dialect.stream(meta());
@@ -42,7 +48,12 @@ describe("responsesDialect", () => {
     const closed = parseFrames(settled.end(null).map((b) => new TextDecoder().decode(b)));
     expect(closed.at(-1)!.data.response).toMatchObject({ status: "completed", usage: null });
     const broken = dialect.stream(meta());
-    const failed = parseFrames(broken.fail("accounting failed (request req-1)", "internal_error", null).map((b) => new TextDecoder().decode(b)));
-    expect(failed.slice(-2).map((e) => [e.event, e.data.code ?? (e.data.response as ResponseObject).status])).toEqual([["error", "internal_error"], ["response.failed", "failed"]]);
+    const failed = parseFrames(
+      broken.fail("accounting failed (request req-1)", "internal_error", null).map((b) => new TextDecoder().decode(b)),
+    );
+    expect(failed.slice(-2).map((e) => [e.event, e.data.code ?? (e.data.response as ResponseObject).status])).toEqual([
+      ["error", "internal_error"],
+      ["response.failed", "failed"],
+    ]);
   });
 });

@@ -17,14 +17,20 @@ import { responsesUsage, type ResponsesUsage } from "./usage.ts";
 const encoder = new TextEncoder();
 const bytes = (frames: string[]) => frames.map((f) => encoder.encode(f));
 
-const chargedUsage = (meta: ReplyMeta, result: ReplyResult | null): ResponsesUsage | null => (result ? responsesUsage(result, meta.acc.reportedUsage()) : null);
+const chargedUsage = (meta: ReplyMeta, result: ReplyResult | null): ResponsesUsage | null =>
+  result ? responsesUsage(result, meta.acc.reportedUsage()) : null;
 
 export function responsesDialect(request: ResponsesRequest): ReplyDialect {
   const echo = echoOf(request);
   return {
     name: "responses",
     stream(meta) {
-      const enc = new ResponsesStreamEncoder({ requestId: meta.requestId, created: meta.created, model: meta.model, echo });
+      const enc = new ResponsesStreamEncoder({
+        requestId: meta.requestId,
+        created: meta.created,
+        model: meta.model,
+        echo,
+      });
       return {
         push: (e) => bytes(enc.push(e)),
         end: (result) => bytes(enc.finish(chargedUsage(meta, result))),
@@ -39,7 +45,11 @@ export function responsesDialect(request: ResponsesRequest): ReplyDialect {
         model: meta.model,
         text: choice?.message.content ?? "",
         refusal: choice?.message.refusal ?? null,
-        toolCalls: (choice?.message.tool_calls ?? []).map((c) => ({ id: c.id, name: c.function.name, arguments: c.function.arguments })),
+        toolCalls: (choice?.message.tool_calls ?? []).map((c) => ({
+          id: c.id,
+          name: c.function.name,
+          arguments: c.function.arguments,
+        })),
         finishReason: choice?.finish_reason ?? null,
         usage: responsesUsage(result, meta.acc.reportedUsage()),
         echo,

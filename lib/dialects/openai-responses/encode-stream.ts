@@ -29,14 +29,32 @@
 import { encodeSseEvent } from "../../providers/sse.ts";
 import type { ChunkChoice, UpstreamEvent } from "../../providers/types.ts";
 import { fallbackCallId, itemId, responseId } from "./ids.ts";
-import { responseObject, type FunctionCallOutput, type ItemStatus, type MessageOutput, type OutputItem, type ResponseEcho, type ResponseObject } from "./response-object.ts";
+import {
+  responseObject,
+  type FunctionCallOutput,
+  type ItemStatus,
+  type MessageOutput,
+  type OutputItem,
+  type ResponseEcho,
+  type ResponseObject,
+} from "./response-object.ts";
 import { responseStatus } from "./status.ts";
 import type { ResponsesUsage } from "./usage.ts";
 
 type Part = { kind: "output_text" | "refusal"; text: string; open: boolean };
 /** `status` stays in_progress until the item's output_item.done, then says how it closed. */
 type MessageState = { kind: "message"; outputIndex: number; id: string; parts: Part[]; status: ItemStatus };
-type CallState = { kind: "function_call"; index: number; outputIndex: number | null; id: string; callId: string; name: string; args: string; pending: string; status: ItemStatus };
+type CallState = {
+  kind: "function_call";
+  index: number;
+  outputIndex: number | null;
+  id: string;
+  callId: string;
+  name: string;
+  args: string;
+  pending: string;
+  status: ItemStatus;
+};
 type ItemState = MessageState | CallState;
 type ToolCallDelta = NonNullable<ChunkChoice["delta"]["tool_calls"]>[number];
 
@@ -76,10 +94,13 @@ export class ResponsesStreamEncoder {
     const out: string[] = [];
     this.ensureStarted(out);
     // Calls whose name never came still get their item: the client must see every call it is billed for.
-    for (const call of [...this.calls.values()].sort((a, b) => a.index - b.index)) if (call.outputIndex === null) this.addCall(call, out);
+    for (const call of [...this.calls.values()].sort((a, b) => a.index - b.index))
+      if (call.outputIndex === null) this.addCall(call, out);
     const { status, incomplete_details } = responseStatus(this.finishReason);
     const last = this.items.at(-1);
-    for (const item of this.items) if (item.status === "in_progress") this.closeItem(item, status === "incomplete" && item === last ? "incomplete" : "completed", out);
+    for (const item of this.items)
+      if (item.status === "in_progress")
+        this.closeItem(item, status === "incomplete" && item === last ? "incomplete" : "completed", out);
     this.ended = true;
     const response = this.response(status, usage, { incompleteDetails: incomplete_details });
     out.push(this.frame(status === "incomplete" ? "response.incomplete" : "response.completed", { response }));
@@ -113,34 +134,67 @@ export class ResponsesStreamEncoder {
       if (part?.open) this.closePart(msg, part, out);
       part = { kind, text: "", open: true };
       msg.parts.push(part);
-      out.push(this.frame("response.content_part.added", { item_id: msg.id, output_index: msg.outputIndex, content_index: msg.parts.length - 1, part: partJson({ ...part, text: "" }) }));
+      out.push(
+        this.frame("response.content_part.added", {
+          item_id: msg.id,
+          output_index: msg.outputIndex,
+          content_index: msg.parts.length - 1,
+          part: partJson({ ...part, text: "" }),
+        }),
+      );
     }
     part.text += delta;
     const at = { item_id: msg.id, output_index: msg.outputIndex, content_index: msg.parts.length - 1, delta };
-    out.push(kind === "output_text" ? this.frame("response.output_text.delta", { ...at, logprobs: [] }) : this.frame("response.refusal.delta", at));
+    out.push(
+      kind === "output_text"
+        ? this.frame("response.output_text.delta", { ...at, logprobs: [] })
+        : this.frame("response.refusal.delta", at),
+    );
   }
 
   private openMessage(out: string[]): MessageState {
     if (this.message) return this.message;
     const outputIndex = this.items.length;
-    const msg: MessageState = { kind: "message", outputIndex, id: itemId(this.options.requestId, "message", outputIndex), parts: [], status: "in_progress" };
+    const msg: MessageState = {
+      kind: "message",
+      outputIndex,
+      id: itemId(this.options.requestId, "message", outputIndex),
+      parts: [],
+      status: "in_progress",
+    };
     this.items.push(msg);
     this.message = msg;
-    out.push(this.frame("response.output_item.added", { output_index: outputIndex, item: itemJson(msg, "in_progress") }));
+    out.push(
+      this.frame("response.output_item.added", { output_index: outputIndex, item: itemJson(msg, "in_progress") }),
+    );
     return msg;
   }
 
   private closePart(msg: MessageState, part: Part, out: string[]): void {
     part.open = false;
     const at = { item_id: msg.id, output_index: msg.outputIndex, content_index: msg.parts.indexOf(part) };
-    out.push(part.kind === "output_text" ? this.frame("response.output_text.done", { ...at, text: part.text, logprobs: [] }) : this.frame("response.refusal.done", { ...at, refusal: part.text }));
+    out.push(
+      part.kind === "output_text"
+        ? this.frame("response.output_text.done", { ...at, text: part.text, logprobs: [] })
+        : this.frame("response.refusal.done", { ...at, refusal: part.text }),
+    );
     out.push(this.frame("response.content_part.done", { ...at, part: partJson(part) }));
   }
 
   private toolDelta(tc: ToolCallDelta, out: string[]): void {
     let call = this.calls.get(tc.index);
     if (!call) {
-      call = { kind: "function_call", index: tc.index, outputIndex: null, id: "", callId: "", name: "", args: "", pending: "", status: "in_progress" };
+      call = {
+        kind: "function_call",
+        index: tc.index,
+        outputIndex: null,
+        id: "",
+        callId: "",
+        name: "",
+        args: "",
+        pending: "",
+        status: "in_progress",
+      };
       this.calls.set(tc.index, call);
     }
     const args = tc.function?.arguments ?? "";
@@ -153,7 +207,13 @@ export class ResponsesStreamEncoder {
     }
     if (!args) return;
     call.args += args;
-    out.push(this.frame("response.function_call_arguments.delta", { item_id: call.id, output_index: call.outputIndex, delta: args }));
+    out.push(
+      this.frame("response.function_call_arguments.delta", {
+        item_id: call.id,
+        output_index: call.outputIndex,
+        delta: args,
+      }),
+    );
   }
 
   private addCall(call: CallState, out: string[]): void {
@@ -163,11 +223,19 @@ export class ResponsesStreamEncoder {
     call.id = itemId(this.options.requestId, "function_call", outputIndex);
     call.callId ||= fallbackCallId(this.options.requestId, call.index);
     this.items.push(call);
-    out.push(this.frame("response.output_item.added", { output_index: outputIndex, item: itemJson(call, "in_progress") }));
+    out.push(
+      this.frame("response.output_item.added", { output_index: outputIndex, item: itemJson(call, "in_progress") }),
+    );
     if (call.pending) {
       call.args = call.pending;
       call.pending = "";
-      out.push(this.frame("response.function_call_arguments.delta", { item_id: call.id, output_index: outputIndex, delta: call.args }));
+      out.push(
+        this.frame("response.function_call_arguments.delta", {
+          item_id: call.id,
+          output_index: outputIndex,
+          delta: call.args,
+        }),
+      );
     }
   }
 
@@ -178,7 +246,14 @@ export class ResponsesStreamEncoder {
       if (part?.open) this.closePart(item, part, out);
       if (this.message === item) this.message = null;
     } else {
-      out.push(this.frame("response.function_call_arguments.done", { item_id: item.id, output_index: item.outputIndex, name: item.name, arguments: item.args }));
+      out.push(
+        this.frame("response.function_call_arguments.done", {
+          item_id: item.id,
+          output_index: item.outputIndex,
+          name: item.name,
+          arguments: item.args,
+        }),
+      );
     }
     out.push(this.frame("response.output_item.done", { output_index: item.outputIndex, item: itemJson(item, status) }));
   }
@@ -192,9 +267,25 @@ export class ResponsesStreamEncoder {
   }
 
   /** The Response object now: closed items as they closed, open ones (a failed reply's) incomplete. */
-  private response(status: ResponseObject["status"], usage: ResponsesUsage | null, extra: { incompleteDetails?: ResponseObject["incomplete_details"]; error?: ResponseObject["error"] } = {}): ResponseObject {
-    const output: OutputItem[] = status === "in_progress" ? [] : this.items.map((item) => itemJson(item, item.status === "in_progress" ? "incomplete" : item.status));
-    return responseObject({ id: responseId(this.options.requestId), createdAt: this.options.created, model: this.options.model, status, output, usage, echo: this.options.echo, ...extra });
+  private response(
+    status: ResponseObject["status"],
+    usage: ResponsesUsage | null,
+    extra: { incompleteDetails?: ResponseObject["incomplete_details"]; error?: ResponseObject["error"] } = {},
+  ): ResponseObject {
+    const output: OutputItem[] =
+      status === "in_progress"
+        ? []
+        : this.items.map((item) => itemJson(item, item.status === "in_progress" ? "incomplete" : item.status));
+    return responseObject({
+      id: responseId(this.options.requestId),
+      createdAt: this.options.created,
+      model: this.options.model,
+      status,
+      output,
+      usage,
+      echo: this.options.echo,
+      ...extra,
+    });
   }
 
   private frame(type: string, data: Record<string, unknown>): string {
@@ -203,7 +294,9 @@ export class ResponsesStreamEncoder {
 }
 
 function partJson(part: Pick<Part, "kind" | "text">): MessageOutput["content"][number] {
-  return part.kind === "output_text" ? { type: "output_text", text: part.text, annotations: [] } : { type: "refusal", refusal: part.text };
+  return part.kind === "output_text"
+    ? { type: "output_text", text: part.text, annotations: [] }
+    : { type: "refusal", refusal: part.text };
 }
 
 function itemJson(item: ItemState, status: ItemStatus): OutputItem {
@@ -212,6 +305,13 @@ function itemJson(item: ItemState, status: ItemStatus): OutputItem {
     const content = status === "in_progress" ? [] : item.parts.map(partJson);
     return { type: "message", id: item.id, status, role: "assistant", content };
   }
-  const call: FunctionCallOutput = { type: "function_call", id: item.id, call_id: item.callId, name: item.name, arguments: status === "in_progress" ? "" : item.args, status };
+  const call: FunctionCallOutput = {
+    type: "function_call",
+    id: item.id,
+    call_id: item.callId,
+    name: item.name,
+    arguments: status === "in_progress" ? "" : item.args,
+    status,
+  };
   return call;
 }

@@ -1,5 +1,12 @@
 /** OpenAI's Responses API as a client-side dialect of the gateway: parse, translate, encode. */
-export { responsesRequestSchema, type ResponsesRequest, type InputItem, type FunctionTool, type ToolChoice, type TextFormat } from "./schema.ts";
+export {
+  responsesRequestSchema,
+  type ResponsesRequest,
+  type InputItem,
+  type FunctionTool,
+  type ToolChoice,
+  type TextFormat,
+} from "./schema.ts";
 export { responsesToChatBody } from "./to-chat.ts";
 export { ResponsesRequestError } from "./request-error.ts";
 export { responsesDialect } from "./dialect.ts";

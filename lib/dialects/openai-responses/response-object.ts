@@ -17,11 +17,30 @@ import type { ResponsesUsage } from "./usage.ts";
 export type ItemStatus = "in_progress" | "completed" | "incomplete";
 export type OutputTextPart = { type: "output_text"; text: string; annotations: never[] };
 export type RefusalPart = { type: "refusal"; refusal: string };
-export type MessageOutput = { type: "message"; id: string; status: ItemStatus; role: "assistant"; content: (OutputTextPart | RefusalPart)[] };
-export type FunctionCallOutput = { type: "function_call"; id: string; call_id: string; name: string; arguments: string; status: ItemStatus };
+export type MessageOutput = {
+  type: "message";
+  id: string;
+  status: ItemStatus;
+  role: "assistant";
+  content: (OutputTextPart | RefusalPart)[];
+};
+export type FunctionCallOutput = {
+  type: "function_call";
+  id: string;
+  call_id: string;
+  name: string;
+  arguments: string;
+  status: ItemStatus;
+};
 export type OutputItem = MessageOutput | FunctionCallOutput;
 
-export type EchoedTool = { type: "function"; name: string; description: string | null; parameters: Record<string, unknown> | null; strict: boolean | null };
+export type EchoedTool = {
+  type: "function";
+  name: string;
+  description: string | null;
+  parameters: Record<string, unknown> | null;
+  strict: boolean | null;
+};
 
 /** The request's settings as the Response object repeats them. */
 export type ResponseEcho = {
@@ -53,7 +72,13 @@ export function echoOf(req: ResponsesRequest): ResponseEcho {
 }
 
 function echoedTool(t: FunctionTool): EchoedTool {
-  return { type: "function", name: t.name, description: t.description ?? null, parameters: t.parameters ?? null, strict: t.strict ?? null };
+  return {
+    type: "function",
+    name: t.name,
+    description: t.description ?? null,
+    parameters: t.parameters ?? null,
+    strict: t.strict ?? null,
+  };
 }
 
 export type ResponseError = { code: "server_error"; message: string };

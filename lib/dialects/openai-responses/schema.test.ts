@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { fromZodError } from "../../http/errors.ts";
-import { BACKGROUND_REFUSAL, CONVERSATION_REFUSAL, PREVIOUS_RESPONSE_REFUSAL, responsesRequestSchema } from "./schema.ts";
+import {
+  BACKGROUND_REFUSAL,
+  CONVERSATION_REFUSAL,
+  PREVIOUS_RESPONSE_REFUSAL,
+  responsesRequestSchema,
+} from "./schema.ts";
 import {
   base64ImageRequest,
   functionCallOutputRequest,
@@ -36,13 +41,30 @@ describe("responsesRequestSchema", () => {
   });
 
   it("accepts a previous reply's output items sent back as input (the SDKs' `input.push(...response.output)`)", () => {
-    const r = parse({ model: "gpt-4.1", input: [{ role: "user", content: "hi" }, ...(textResponse.output as unknown[]), ...parallelCallItems, { type: "message", role: "assistant", content: [{ type: "refusal", refusal: "I can't help with that." }] }] });
+    const r = parse({
+      model: "gpt-4.1",
+      input: [
+        { role: "user", content: "hi" },
+        ...(textResponse.output as unknown[]),
+        ...parallelCallItems,
+        { type: "message", role: "assistant", content: [{ type: "refusal", refusal: "I can't help with that." }] },
+      ],
+    });
     expect(r.success).toBe(true);
   });
 
   it("accepts router aliases and provider/model ids as model names, and Switchyard's routing fields", () => {
-    for (const model of ["eco", "balanced", "precision", "auto", "openai/gpt-4.1"]) expect(parse({ ...textRequest, model }).success).toBe(true);
-    const r = parse({ ...textRequest, model: "auto", power_level: "eco", task_type: "CODE", max_cost_usd: 0.01, latency_slo: "FAST", region: " EU " });
+    for (const model of ["eco", "balanced", "precision", "auto", "openai/gpt-4.1"])
+      expect(parse({ ...textRequest, model }).success).toBe(true);
+    const r = parse({
+      ...textRequest,
+      model: "auto",
+      power_level: "eco",
+      task_type: "CODE",
+      max_cost_usd: 0.01,
+      latency_slo: "FAST",
+      region: " EU ",
+    });
     expect(r.success && [r.data.task_type, r.data.latency_slo, r.data.region]).toEqual(["code", "fast", "eu"]);
   });
 
@@ -54,7 +76,16 @@ describe("responsesRequestSchema", () => {
       truncation: "auto",
       service_tier: "flex",
       store: true,
-      input: [{ type: "message", role: "user", content: [{ type: "input_text", text: "hi", prompt_cache_breakpoint: {} }], phase: null, id: "msg_1", status: "completed" }],
+      input: [
+        {
+          type: "message",
+          role: "user",
+          content: [{ type: "input_text", text: "hi", prompt_cache_breakpoint: {} }],
+          phase: null,
+          id: "msg_1",
+          status: "completed",
+        },
+      ],
     });
     expect(r.success).toBe(true);
     if (!r.success) return;
@@ -64,22 +95,45 @@ describe("responsesRequestSchema", () => {
   });
 
   it("refuses previous_response_id, conversation and background: true, each by name, with why", () => {
-    expect(problem({ ...textRequest, previous_response_id: "resp_123" })).toMatchObject({ status: 400, param: "previous_response_id", message: PREVIOUS_RESPONSE_REFUSAL });
-    expect(PREVIOUS_RESPONSE_REFUSAL).toBe("previous_response_id is not supported: Switchyard does not store responses; send the conversation as input items");
-    expect(problem({ ...textRequest, conversation: "conv_123" })).toMatchObject({ param: "conversation", message: CONVERSATION_REFUSAL });
-    expect(problem({ ...textRequest, conversation: { id: "conv_123" } })).toMatchObject({ param: "conversation", message: CONVERSATION_REFUSAL });
-    expect(problem({ ...textRequest, background: true })).toMatchObject({ param: "background", message: BACKGROUND_REFUSAL });
+    expect(problem({ ...textRequest, previous_response_id: "resp_123" })).toMatchObject({
+      status: 400,
+      param: "previous_response_id",
+      message: PREVIOUS_RESPONSE_REFUSAL,
+    });
+    expect(PREVIOUS_RESPONSE_REFUSAL).toBe(
+      "previous_response_id is not supported: Switchyard does not store responses; send the conversation as input items",
+    );
+    expect(problem({ ...textRequest, conversation: "conv_123" })).toMatchObject({
+      param: "conversation",
+      message: CONVERSATION_REFUSAL,
+    });
+    expect(problem({ ...textRequest, conversation: { id: "conv_123" } })).toMatchObject({
+      param: "conversation",
+      message: CONVERSATION_REFUSAL,
+    });
+    expect(problem({ ...textRequest, background: true })).toMatchObject({
+      param: "background",
+      message: BACKGROUND_REFUSAL,
+    });
     // Saying "none" is not asking for stored state.
-    expect(parse({ ...textRequest, previous_response_id: null, conversation: null, background: false }).success).toBe(true);
+    expect(parse({ ...textRequest, previous_response_id: null, conversation: null, background: false }).success).toBe(
+      true,
+    );
   });
 
   it("refuses tools other than functions", () => {
-    for (const tool of [{ type: "web_search_preview" }, { type: "file_search", vector_store_ids: ["vs_1"] }, { type: "custom", name: "f" }]) {
+    for (const tool of [
+      { type: "web_search_preview" },
+      { type: "file_search", vector_store_ids: ["vs_1"] },
+      { type: "custom", name: "f" },
+    ]) {
       const p = problem({ ...functionCallRequest, tools: [tool] });
       expect(p.param).toBe("tools.0.type");
       expect(p.message).toContain("only function tools are supported");
     }
-    expect(problem({ ...functionCallRequest, tool_choice: { type: "web_search_preview" } }).param).toBe("tool_choice.type");
+    expect(problem({ ...functionCallRequest, tool_choice: { type: "web_search_preview" } }).param).toBe(
+      "tool_choice.type",
+    );
   });
 
   it("requires model and input, and an input list with items", () => {
@@ -89,25 +143,57 @@ describe("responsesRequestSchema", () => {
   });
 
   it("names what is wrong with an item or a part", () => {
-    expect(problem({ model: "auto", input: [{ type: "reasoning", id: "rs_1", summary: [] }] }).message).toMatch(/^input\.0\.type must be message .*function_call or function_call_output/);
-    expect(problem({ model: "auto", input: [{ role: "tool", content: "x" }] }).message).toBe("input.0.role must be user, assistant, system or developer");
-    expect(problem({ model: "auto", input: [{ role: "user", content: [{ type: "input_file", file_id: "file_1" }] }] }).message).toContain("input_file is not supported");
-    expect(problem({ model: "auto", input: [{ role: "user", content: [{ type: "input_image", file_id: "file_1", detail: "auto" }] }] })).toMatchObject({
+    expect(problem({ model: "auto", input: [{ type: "reasoning", id: "rs_1", summary: [] }] }).message).toMatch(
+      /^input\.0\.type must be message .*function_call or function_call_output/,
+    );
+    expect(problem({ model: "auto", input: [{ role: "tool", content: "x" }] }).message).toBe(
+      "input.0.role must be user, assistant, system or developer",
+    );
+    expect(
+      problem({ model: "auto", input: [{ role: "user", content: [{ type: "input_file", file_id: "file_1" }] }] })
+        .message,
+    ).toContain("input_file is not supported");
+    expect(
+      problem({
+        model: "auto",
+        input: [{ role: "user", content: [{ type: "input_image", file_id: "file_1", detail: "auto" }] }],
+      }),
+    ).toMatchObject({
       param: "input.0.content.0.image_url",
       message: expect.stringContaining("file_id (the Files API) is not supported"),
     });
-    expect(problem({ model: "auto", input: [{ role: "user", content: [{ type: "input_image", image_url: "ftp://example.com/a.png" }] }] }).param).toBe("input.0.content.0.image_url");
-    expect(problem({ model: "auto", input: [{ type: "function_call", call_id: "", name: "f", arguments: "{}" }] }).param).toBe("input.0.call_id");
+    expect(
+      problem({
+        model: "auto",
+        input: [{ role: "user", content: [{ type: "input_image", image_url: "ftp://example.com/a.png" }] }],
+      }).param,
+    ).toBe("input.0.content.0.image_url");
+    expect(
+      problem({ model: "auto", input: [{ type: "function_call", call_id: "", name: "f", arguments: "{}" }] }).param,
+    ).toBe("input.0.call_id");
   });
 
   it("checks sampling, limits and formats", () => {
     expect(problem({ ...textRequest, max_output_tokens: 0 }).param).toBe("max_output_tokens");
     expect(problem({ ...textRequest, temperature: 2.5 }).param).toBe("temperature");
     expect(problem({ ...textRequest, top_p: -1 }).param).toBe("top_p");
-    expect(problem({ ...textRequest, text: { format: { type: "yaml" } } }).message).toBe("text.format.type must be text, json_object or json_schema");
-    expect(problem({ ...textRequest, text: { format: { type: "json_schema", schema: {} } } }).param).toBe("text.format.name");
-    expect(problem({ ...textRequest, metadata: Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, "v"])) }).message).toBe("metadata can have at most 16 keys");
+    expect(problem({ ...textRequest, text: { format: { type: "yaml" } } }).message).toBe(
+      "text.format.type must be text, json_object or json_schema",
+    );
+    expect(problem({ ...textRequest, text: { format: { type: "json_schema", schema: {} } } }).param).toBe(
+      "text.format.name",
+    );
+    expect(
+      problem({ ...textRequest, metadata: Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, "v"])) })
+        .message,
+    ).toBe("metadata can have at most 16 keys");
     expect(problem({ ...textRequest, metadata: { k: "v".repeat(513) } }).param).toBe("metadata.k");
-    expect(parse({ ...textRequest, text: { format: { type: "json_schema", name: "x", schema: { type: "object" }, strict: true } }, metadata: { a: "b" } }).success).toBe(true);
+    expect(
+      parse({
+        ...textRequest,
+        text: { format: { type: "json_schema", name: "x", schema: { type: "object" }, strict: true } },
+        metadata: { a: "b" },
+      }).success,
+    ).toBe(true);
   });
 });

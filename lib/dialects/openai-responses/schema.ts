@@ -22,15 +22,21 @@ const MAX_NAME = 128;
 const STATELESS = "Switchyard does not store responses; send the conversation as input items";
 export const PREVIOUS_RESPONSE_REFUSAL = `previous_response_id is not supported: ${STATELESS}`;
 export const CONVERSATION_REFUSAL = `conversation is not supported: ${STATELESS}`;
-export const BACKGROUND_REFUSAL = "background is not supported: Switchyard does not store responses, so there is nothing to poll later; send the request without it (stream: true to see the reply as it is written)";
-export const FUNCTION_TOOLS_ONLY = "{label} must be function: only function tools are supported (built-in tools such as web_search, file_search, code_interpreter or MCP are not)";
+export const BACKGROUND_REFUSAL =
+  "background is not supported: Switchyard does not store responses, so there is nothing to poll later; send the request without it (stream: true to see the reply as it is written)";
+export const FUNCTION_TOOLS_ONLY =
+  "{label} must be function: only function tools are supported (built-in tools such as web_search, file_search, code_interpreter or MCP are not)";
 
 // A discriminated union that matches no option says only "is not valid"; these sentences (read by
 // lib/http/zod-messages.ts from the discriminator's meta, first option) say what would be.
-const ITEM_TYPES = "{label} must be message (or left out, for a message), function_call or function_call_output; other item types (reasoning, item_reference, built-in tool calls) are not supported";
+const ITEM_TYPES =
+  "{label} must be message (or left out, for a message), function_call or function_call_output; other item types (reasoning, item_reference, built-in tool calls) are not supported";
 const PART_TYPES = "{label} must be input_text, input_image, output_text or refusal; input_file is not supported";
 
-const inputText = z.object({ type: z.literal("input_text").meta({ messages: { invalid_union: PART_TYPES } }), text: z.string() });
+const inputText = z.object({
+  type: z.literal("input_text").meta({ messages: { invalid_union: PART_TYPES } }),
+  text: z.string(),
+});
 const outputText = z.object({ type: z.literal("output_text"), text: z.string() });
 const refusal = z.object({ type: z.literal("refusal"), refusal: z.string() });
 const inputImage = z.object({
@@ -41,7 +47,8 @@ const inputImage = z.object({
     .regex(/^(https?:\/\/\S|data:image\/[\w.+-]+;base64,)/i)
     .meta({
       messages: {
-        invalid_type: "{label} is required: send images as image_url (an http(s) URL or a data:image/…;base64 URL); file_id (the Files API) is not supported",
+        invalid_type:
+          "{label} is required: send images as image_url (an http(s) URL or a data:image/…;base64 URL); file_id (the Files API) is not supported",
         invalid_format: "{label} must be an http(s) URL or a data:image/…;base64 URL",
       },
     }),
@@ -52,7 +59,10 @@ export const contentPartSchema = z.discriminatedUnion("type", [inputText, inputI
 
 const ROLES = { invalid_value: "{label} must be user, assistant, system or developer" };
 export const messageItemSchema = z.object({
-  type: z.literal("message").meta({ messages: { invalid_union: ITEM_TYPES } }).optional(),
+  type: z
+    .literal("message")
+    .meta({ messages: { invalid_union: ITEM_TYPES } })
+    .optional(),
   role: z.enum(["user", "assistant", "system", "developer"]).meta({ messages: ROLES }),
   content: z.union([z.string(), z.array(contentPartSchema)]),
 });
@@ -71,7 +81,11 @@ export const functionCallOutputItemSchema = z.object({
   output: z.union([z.string(), z.array(outputPart)]),
 });
 
-export const inputItemSchema = z.discriminatedUnion("type", [messageItemSchema, functionCallItemSchema, functionCallOutputItemSchema]);
+export const inputItemSchema = z.discriminatedUnion("type", [
+  messageItemSchema,
+  functionCallItemSchema,
+  functionCallOutputItemSchema,
+]);
 
 export const functionToolSchema = z.object({
   type: z.literal("function").meta({ messages: { invalid_value: FUNCTION_TOOLS_ONLY } }),
@@ -84,7 +98,9 @@ export const functionToolSchema = z.object({
 export const toolChoiceSchema = z.union([
   z.enum(["auto", "none", "required"]),
   z.object({
-    type: z.literal("function").meta({ messages: { invalid_value: "{label} must be function: only function tools can be chosen by name" } }),
+    type: z
+      .literal("function")
+      .meta({ messages: { invalid_value: "{label} must be function: only function tools can be chosen by name" } }),
     name: z.string().min(1).max(MAX_NAME),
   }),
 ]);
@@ -112,7 +128,11 @@ const metadataSchema = z
 // client can steer the same router (`extra_body` in OpenAI's SDKs).
 
 export const responsesRequestSchema = z.object({
-  model: z.string().trim().min(1).max(MAX_NAME * 2),
+  model: z
+    .string()
+    .trim()
+    .min(1)
+    .max(MAX_NAME * 2),
   input: z.union([z.string(), z.array(inputItemSchema).min(1)]),
   instructions: z.string().nullish(),
   stream: z.boolean().nullish(),
@@ -127,9 +147,18 @@ export const responsesRequestSchema = z.object({
   user: z.string().max(MAX_ID).nullish(),
   /** Accepted for compatibility; nothing is stored either way (the reply says `store: false`). */
   store: z.boolean().nullish(),
-  previous_response_id: z.null().optional().meta({ messages: { invalid_type: PREVIOUS_RESPONSE_REFUSAL } }),
-  conversation: z.null().optional().meta({ messages: { invalid_type: CONVERSATION_REFUSAL } }),
-  background: z.literal(false).nullish().meta({ messages: { invalid_value: BACKGROUND_REFUSAL, invalid_type: BACKGROUND_REFUSAL } }),
+  previous_response_id: z
+    .null()
+    .optional()
+    .meta({ messages: { invalid_type: PREVIOUS_RESPONSE_REFUSAL } }),
+  conversation: z
+    .null()
+    .optional()
+    .meta({ messages: { invalid_type: CONVERSATION_REFUSAL } }),
+  background: z
+    .literal(false)
+    .nullish()
+    .meta({ messages: { invalid_value: BACKGROUND_REFUSAL, invalid_type: BACKGROUND_REFUSAL } }),
   ...routingFields,
 });
 

@@ -5,8 +5,12 @@
 export type ResponseStatus = "completed" | "incomplete";
 export type IncompleteDetails = { reason: "max_output_tokens" | "content_filter" };
 
-export function responseStatus(finishReason: string | null | undefined): { status: ResponseStatus; incomplete_details: IncompleteDetails | null } {
+export function responseStatus(finishReason: string | null | undefined): {
+  status: ResponseStatus;
+  incomplete_details: IncompleteDetails | null;
+} {
   if (finishReason === "length") return { status: "incomplete", incomplete_details: { reason: "max_output_tokens" } };
-  if (finishReason === "content_filter") return { status: "incomplete", incomplete_details: { reason: "content_filter" } };
+  if (finishReason === "content_filter")
+    return { status: "incomplete", incomplete_details: { reason: "content_filter" } };
   return { status: "completed", incomplete_details: null };
 }

@@ -68,12 +68,22 @@ export const textResponse = openAiResponse({
       content: [{ type: "output_text", text: BEDTIME_STORY, annotations: [] }],
     },
   ],
-  usage: { input_tokens: 36, input_tokens_details: { cached_tokens: 0 }, output_tokens: 87, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 123 },
+  usage: {
+    input_tokens: 36,
+    input_tokens_details: { cached_tokens: 0 },
+    output_tokens: 87,
+    output_tokens_details: { reasoning_tokens: 0 },
+    total_tokens: 123,
+  },
 });
 
 // --- Instructions and message roles ("Text generation") ---------------------------------------
 
-export const instructionsRequest = { model: "gpt-4.1", instructions: "Talk like a pirate.", input: "Are semicolons optional in JavaScript?" };
+export const instructionsRequest = {
+  model: "gpt-4.1",
+  instructions: "Talk like a pirate.",
+  input: "Are semicolons optional in JavaScript?",
+};
 
 export const rolesRequest = {
   model: "gpt-4.1",
@@ -92,7 +102,11 @@ export const imageRequest = {
       role: "user",
       content: [
         { type: "input_text", text: "what's in this image?" },
-        { type: "input_image", image_url: "https://upload.wikimedia.org/wikipedia/commons/thumb/d/dd/Gfp-wisconsin-madison-the-nature-boardwalk.jpg/2560px-Gfp-wisconsin-madison-the-nature-boardwalk.jpg" },
+        {
+          type: "input_image",
+          image_url:
+            "https://upload.wikimedia.org/wikipedia/commons/thumb/d/dd/Gfp-wisconsin-madison-the-nature-boardwalk.jpg/2560px-Gfp-wisconsin-madison-the-nature-boardwalk.jpg",
+        },
       ],
     },
   ],
@@ -105,7 +119,12 @@ export const base64ImageRequest = {
       role: "user",
       content: [
         { type: "input_text", text: "what's in this image?" },
-        { type: "input_image", image_url: "data:image/jpeg;base64,/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAAMCAgMCAgMDAwMEAwMEBQgFBQQEBQoHBwYIDAoMDAsKCwsNDhIQDQ4RDgsLEBYQERMUFRUVDA8XGBYUGBIUFRT/", detail: "high" },
+        {
+          type: "input_image",
+          image_url:
+            "data:image/jpeg;base64,/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAAMCAgMCAgMDAwMEAwMEBQgFBQQEBQoHBwYIDAoMDAsKCwsNDhIQDQ4RDgsLEBYQERMUFRUVDA8XGBYUGBIUFRT/",
+          detail: "high",
+        },
       ],
     },
   ],
@@ -132,18 +151,34 @@ export const functionCallRequest = {
   tools: [weatherTool],
 };
 
-export const functionCallItem = { type: "function_call", id: "fc_12345xyz", call_id: "call_12345xyz", name: "get_weather", arguments: '{"location":"Paris, France"}' };
+export const functionCallItem = {
+  type: "function_call",
+  id: "fc_12345xyz",
+  call_id: "call_12345xyz",
+  name: "get_weather",
+  arguments: '{"location":"Paris, France"}',
+};
 
 export const functionCallResponse = openAiResponse({
   tools: [weatherTool],
   output: [{ ...functionCallItem, status: "completed" }],
-  usage: { input_tokens: 291, input_tokens_details: { cached_tokens: 0 }, output_tokens: 23, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 314 },
+  usage: {
+    input_tokens: 291,
+    input_tokens_details: { cached_tokens: 0 },
+    output_tokens: 23,
+    output_tokens_details: { reasoning_tokens: 0 },
+    total_tokens: 314,
+  },
 });
 
 /** The guide's second request: the call (as the first reply gave it) and its output appended to the input. */
 export const functionCallOutputRequest = {
   model: "gpt-4.1",
-  input: [...functionCallRequest.input, { ...functionCallItem, status: "completed" }, { type: "function_call_output", call_id: "call_12345xyz", output: "14" }],
+  input: [
+    ...functionCallRequest.input,
+    { ...functionCallItem, status: "completed" },
+    { type: "function_call_output", call_id: "call_12345xyz", output: "14" },
+  ],
   tools: [weatherTool],
 };
 
@@ -153,7 +188,11 @@ export const emailTool = {
   description: "Send an email to a given recipient with a subject and message.",
   parameters: {
     type: "object",
-    properties: { to: { type: "string", description: "The recipient email address." }, subject: { type: "string", description: "Email subject line." }, body: { type: "string", description: "Body of the email message." } },
+    properties: {
+      to: { type: "string", description: "The recipient email address." },
+      subject: { type: "string", description: "Email subject line." },
+      body: { type: "string", description: "Body of the email message." },
+    },
     required: ["to", "subject", "body"],
     additionalProperties: false,
   },
@@ -162,14 +201,37 @@ export const emailTool = {
 
 /** The guide's parallel calls, as output items. */
 export const parallelCallItems = [
-  { id: "fc_12345xyz", call_id: "call_12345xyz", type: "function_call", name: "get_weather", arguments: '{"location":"Paris, France"}' },
-  { id: "fc_67890abc", call_id: "call_67890abc", type: "function_call", name: "get_weather", arguments: '{"location":"Bogotá, Colombia"}' },
-  { id: "fc_99999def", call_id: "call_99999def", type: "function_call", name: "send_email", arguments: '{"to":"bob@email.com","body":"Hi bob"}' },
+  {
+    id: "fc_12345xyz",
+    call_id: "call_12345xyz",
+    type: "function_call",
+    name: "get_weather",
+    arguments: '{"location":"Paris, France"}',
+  },
+  {
+    id: "fc_67890abc",
+    call_id: "call_67890abc",
+    type: "function_call",
+    name: "get_weather",
+    arguments: '{"location":"Bogotá, Colombia"}',
+  },
+  {
+    id: "fc_99999def",
+    call_id: "call_99999def",
+    type: "function_call",
+    name: "send_email",
+    arguments: '{"to":"bob@email.com","body":"Hi bob"}',
+  },
 ];
 
 // --- Streaming text ("Streaming API responses") -------------------------------------------
 
-export const streamedTextRequest = { model: "gpt-4.1", instructions: "You are a helpful assistant.", input: "Hello!", stream: true };
+export const streamedTextRequest = {
+  model: "gpt-4.1",
+  instructions: "You are a helpful assistant.",
+  input: "Hello!",
+  stream: true,
+};
 
 const STREAM_RESP = "resp_67c9fdcecf488190bdd9a0409de3a1ec07b8b0ad4e5eb654";
 const STREAM_MSG = "msg_67c9fdcf37fc8190ba82116e33fb28c507b8b0ad4e5eb654";
@@ -177,7 +239,13 @@ export const STREAMED_TEXT_PIECES = ["Hi", " there", "!", " How", " can", " I", 
 const GREETING = STREAMED_TEXT_PIECES.join("");
 
 const streamedTextBase = { id: STREAM_RESP, created_at: 1741290958, instructions: "You are a helpful assistant." };
-const greetingMessage = { id: STREAM_MSG, type: "message", status: "completed", role: "assistant", content: [{ type: "output_text", text: GREETING, annotations: [] }] };
+const greetingMessage = {
+  id: STREAM_MSG,
+  type: "message",
+  status: "completed",
+  role: "assistant",
+  content: [{ type: "output_text", text: GREETING, annotations: [] }],
+};
 
 /** Numbers a documented event list as the current API does. */
 function numbered(events: { event: string; data: Json }[]): SseFixture {
@@ -187,11 +255,39 @@ function numbered(events: { event: string; data: Json }[]): SseFixture {
 export const streamedText: SseFixture = numbered([
   { event: "response.created", data: { response: openAiResponse({ ...streamedTextBase, status: "in_progress" }) } },
   { event: "response.in_progress", data: { response: openAiResponse({ ...streamedTextBase, status: "in_progress" }) } },
-  { event: "response.output_item.added", data: { output_index: 0, item: { id: STREAM_MSG, type: "message", status: "in_progress", role: "assistant", content: [] } } },
-  { event: "response.content_part.added", data: { item_id: STREAM_MSG, output_index: 0, content_index: 0, part: { type: "output_text", text: "", annotations: [] } } },
-  ...STREAMED_TEXT_PIECES.map((delta) => ({ event: "response.output_text.delta", data: { item_id: STREAM_MSG, output_index: 0, content_index: 0, delta, logprobs: [] } })),
-  { event: "response.output_text.done", data: { item_id: STREAM_MSG, output_index: 0, content_index: 0, text: GREETING, logprobs: [] } },
-  { event: "response.content_part.done", data: { item_id: STREAM_MSG, output_index: 0, content_index: 0, part: { type: "output_text", text: GREETING, annotations: [] } } },
+  {
+    event: "response.output_item.added",
+    data: {
+      output_index: 0,
+      item: { id: STREAM_MSG, type: "message", status: "in_progress", role: "assistant", content: [] },
+    },
+  },
+  {
+    event: "response.content_part.added",
+    data: {
+      item_id: STREAM_MSG,
+      output_index: 0,
+      content_index: 0,
+      part: { type: "output_text", text: "", annotations: [] },
+    },
+  },
+  ...STREAMED_TEXT_PIECES.map((delta) => ({
+    event: "response.output_text.delta",
+    data: { item_id: STREAM_MSG, output_index: 0, content_index: 0, delta, logprobs: [] },
+  })),
+  {
+    event: "response.output_text.done",
+    data: { item_id: STREAM_MSG, output_index: 0, content_index: 0, text: GREETING, logprobs: [] },
+  },
+  {
+    event: "response.content_part.done",
+    data: {
+      item_id: STREAM_MSG,
+      output_index: 0,
+      content_index: 0,
+      part: { type: "output_text", text: GREETING, annotations: [] },
+    },
+  },
   { event: "response.output_item.done", data: { output_index: 0, item: greetingMessage } },
   {
     event: "response.completed",
@@ -199,7 +295,13 @@ export const streamedText: SseFixture = numbered([
       response: openAiResponse({
         ...streamedTextBase,
         output: [greetingMessage],
-        usage: { input_tokens: 37, input_tokens_details: { cached_tokens: 0 }, output_tokens: 11, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 48 },
+        usage: {
+          input_tokens: 37,
+          input_tokens_details: { cached_tokens: 0 },
+          output_tokens: 11,
+          output_tokens_details: { reasoning_tokens: 0 },
+          total_tokens: 48,
+        },
       }),
     },
   },
@@ -210,14 +312,30 @@ export const streamedText: SseFixture = numbered([
 const CALL_RESP = "resp_1234xyz";
 export const STREAMED_ARGUMENT_PIECES = ['{"', "location", '":"', "Paris", ",", " France", '"}'];
 const callBase = { id: CALL_RESP, created_at: 1741290958, tools: [weatherTool] };
-const streamedCallItem = { type: "function_call", id: "fc_1234xyz", call_id: "call_1234xyz", name: "get_weather", arguments: '{"location":"Paris, France"}', status: "completed" };
+const streamedCallItem = {
+  type: "function_call",
+  id: "fc_1234xyz",
+  call_id: "call_1234xyz",
+  name: "get_weather",
+  arguments: '{"location":"Paris, France"}',
+  status: "completed",
+};
 
 export const streamedFunctionCall: SseFixture = numbered([
   { event: "response.created", data: { response: openAiResponse({ ...callBase, status: "in_progress" }) } },
   { event: "response.in_progress", data: { response: openAiResponse({ ...callBase, status: "in_progress" }) } },
-  { event: "response.output_item.added", data: { output_index: 0, item: { ...streamedCallItem, arguments: "", status: "in_progress" } } },
-  ...STREAMED_ARGUMENT_PIECES.map((delta) => ({ event: "response.function_call_arguments.delta", data: { item_id: "fc_1234xyz", output_index: 0, delta } })),
-  { event: "response.function_call_arguments.done", data: { item_id: "fc_1234xyz", output_index: 0, name: "get_weather", arguments: '{"location":"Paris, France"}' } },
+  {
+    event: "response.output_item.added",
+    data: { output_index: 0, item: { ...streamedCallItem, arguments: "", status: "in_progress" } },
+  },
+  ...STREAMED_ARGUMENT_PIECES.map((delta) => ({
+    event: "response.function_call_arguments.delta",
+    data: { item_id: "fc_1234xyz", output_index: 0, delta },
+  })),
+  {
+    event: "response.function_call_arguments.done",
+    data: { item_id: "fc_1234xyz", output_index: 0, name: "get_weather", arguments: '{"location":"Paris, France"}' },
+  },
   { event: "response.output_item.done", data: { output_index: 0, item: streamedCallItem } },
   {
     event: "response.completed",
@@ -225,7 +343,13 @@ export const streamedFunctionCall: SseFixture = numbered([
       response: openAiResponse({
         ...callBase,
         output: [streamedCallItem],
-        usage: { input_tokens: 291, input_tokens_details: { cached_tokens: 0 }, output_tokens: 23, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 314 },
+        usage: {
+          input_tokens: 291,
+          input_tokens_details: { cached_tokens: 0 },
+          output_tokens: 23,
+          output_tokens_details: { reasoning_tokens: 0 },
+          total_tokens: 314,
+        },
       }),
     },
   },
@@ -239,21 +363,50 @@ export const streamedFunctionCall: SseFixture = numbered([
  */
 export const interleavedCalls = (ids: { resp: string; fc0: string; fc1: string }): SseFixture => {
   const base = { id: ids.resp, created_at: 1741290958, tools: [weatherTool], model: "m" };
-  const paris = { type: "function_call", id: ids.fc0, call_id: "call_paris", name: "get_weather", arguments: '{"location":"Paris, France"}', status: "completed" };
-  const bogota = { type: "function_call", id: ids.fc1, call_id: "call_bogota", name: "get_weather", arguments: '{"location":"Bogotá, Colombia"}', status: "completed" };
-  const delta = (item: string, output_index: number, d: string) => ({ event: "response.function_call_arguments.delta", data: { item_id: item, output_index, delta: d } });
+  const paris = {
+    type: "function_call",
+    id: ids.fc0,
+    call_id: "call_paris",
+    name: "get_weather",
+    arguments: '{"location":"Paris, France"}',
+    status: "completed",
+  };
+  const bogota = {
+    type: "function_call",
+    id: ids.fc1,
+    call_id: "call_bogota",
+    name: "get_weather",
+    arguments: '{"location":"Bogotá, Colombia"}',
+    status: "completed",
+  };
+  const delta = (item: string, output_index: number, d: string) => ({
+    event: "response.function_call_arguments.delta",
+    data: { item_id: item, output_index, delta: d },
+  });
   return numbered([
     { event: "response.created", data: { response: openAiResponse({ ...base, status: "in_progress" }) } },
     { event: "response.in_progress", data: { response: openAiResponse({ ...base, status: "in_progress" }) } },
-    { event: "response.output_item.added", data: { output_index: 0, item: { ...paris, arguments: "", status: "in_progress" } } },
-    { event: "response.output_item.added", data: { output_index: 1, item: { ...bogota, arguments: "", status: "in_progress" } } },
+    {
+      event: "response.output_item.added",
+      data: { output_index: 0, item: { ...paris, arguments: "", status: "in_progress" } },
+    },
+    {
+      event: "response.output_item.added",
+      data: { output_index: 1, item: { ...bogota, arguments: "", status: "in_progress" } },
+    },
     delta(ids.fc0, 0, '{"location":'),
     delta(ids.fc1, 1, '{"location":'),
     delta(ids.fc0, 0, '"Paris, France"}'),
     delta(ids.fc1, 1, '"Bogotá, Colombia"}'),
-    { event: "response.function_call_arguments.done", data: { item_id: ids.fc0, output_index: 0, name: "get_weather", arguments: paris.arguments } },
+    {
+      event: "response.function_call_arguments.done",
+      data: { item_id: ids.fc0, output_index: 0, name: "get_weather", arguments: paris.arguments },
+    },
     { event: "response.output_item.done", data: { output_index: 0, item: paris } },
-    { event: "response.function_call_arguments.done", data: { item_id: ids.fc1, output_index: 1, name: "get_weather", arguments: bogota.arguments } },
+    {
+      event: "response.function_call_arguments.done",
+      data: { item_id: ids.fc1, output_index: 1, name: "get_weather", arguments: bogota.arguments },
+    },
     { event: "response.output_item.done", data: { output_index: 1, item: bogota } },
     {
       event: "response.completed",
@@ -261,7 +414,13 @@ export const interleavedCalls = (ids: { resp: string; fc0: string; fc1: string }
         response: openAiResponse({
           ...base,
           output: [paris, bogota],
-          usage: { input_tokens: 60, input_tokens_details: { cached_tokens: 0 }, output_tokens: 30, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 90 },
+          usage: {
+            input_tokens: 60,
+            input_tokens_details: { cached_tokens: 0 },
+            output_tokens: 30,
+            output_tokens_details: { reasoning_tokens: 0 },
+            total_tokens: 90,
+          },
         }),
       },
     },

@@ -26,7 +26,8 @@ export function parseFrames(frames: string[]): SseFixture {
  */
 export function asServed<T>(documented: T, ids: Record<string, string>): T {
   let text = JSON.stringify(documented);
-  for (const [theirs, ours] of Object.entries(ids)) text = text.replaceAll(JSON.stringify(theirs), JSON.stringify(ours));
+  for (const [theirs, ours] of Object.entries(ids))
+    text = text.replaceAll(JSON.stringify(theirs), JSON.stringify(ours));
   return adjust(JSON.parse(text)) as T;
 }
 

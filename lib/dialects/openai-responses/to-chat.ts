@@ -69,7 +69,11 @@ function inputMessages(items: readonly InputItem[]): ChatMessage[] {
         }
         openCalls = new Set();
       }
-      calling.tool_calls.push({ id: item.call_id, type: "function", function: { name: item.name, arguments: item.arguments } });
+      calling.tool_calls.push({
+        id: item.call_id,
+        type: "function",
+        function: { name: item.name, arguments: item.arguments },
+      });
       openCalls.add(item.call_id);
       return;
     }
@@ -106,18 +110,34 @@ function toolMessage(item: FunctionCallOutputItem, movedImages: ContentPart[]): 
 function chatMessage(item: MessageItem, at: number): ChatMessage | null {
   if (item.role === "user") {
     if (typeof item.content === "string") return { role: "user", content: item.content };
-    return { role: "user", content: item.content.map((part) => (part.type === "input_image" ? imagePart(part.image_url, part.detail) : { type: "text", text: textOf(part) })) };
+    return {
+      role: "user",
+      content: item.content.map((part) =>
+        part.type === "input_image" ? imagePart(part.image_url, part.detail) : { type: "text", text: textOf(part) },
+      ),
+    };
   }
   // System, developer and assistant messages are text: chat completions takes images from users only.
-  const text = typeof item.content === "string" ? item.content : item.content.map((part, j) => {
-    if (part.type === "input_image") throw new ResponsesRequestError(`input.${at}.content.${j}: images can only be sent in user messages, not in ${item.role} messages`, `input.${at}.content.${j}`);
-    return textOf(part);
-  }).join(item.role === "assistant" ? "" : "\n\n");
+  const text =
+    typeof item.content === "string"
+      ? item.content
+      : item.content
+          .map((part, j) => {
+            if (part.type === "input_image")
+              throw new ResponsesRequestError(
+                `input.${at}.content.${j}: images can only be sent in user messages, not in ${item.role} messages`,
+                `input.${at}.content.${j}`,
+              );
+            return textOf(part);
+          })
+          .join(item.role === "assistant" ? "" : "\n\n");
   if (item.role === "assistant") return text ? { role: "assistant", content: text } : null;
   return { role: "system", content: text };
 }
 
-function textOf(part: { type: "input_text" | "output_text"; text: string } | { type: "refusal"; refusal: string }): string {
+function textOf(
+  part: { type: "input_text" | "output_text"; text: string } | { type: "refusal"; refusal: string },
+): string {
   return part.type === "refusal" ? part.refusal : part.text;
 }
 
@@ -129,7 +149,15 @@ function responseFormat(format: TextFormat | null | undefined): ChatCompletionBo
   if (!format || format.type === "text") return undefined;
   if (format.type === "json_object") return { type: "json_object" };
   const { name, schema, description, strict } = format;
-  return { type: "json_schema", json_schema: { name, schema, ...(description !== undefined ? { description } : {}), ...(strict != null ? { strict } : {}) } };
+  return {
+    type: "json_schema",
+    json_schema: {
+      name,
+      schema,
+      ...(description !== undefined ? { description } : {}),
+      ...(strict != null ? { strict } : {}),
+    },
+  };
 }
 
 function toolFields(req: ResponsesRequest): Partial<ChatCompletionBody> {
@@ -138,7 +166,8 @@ function toolFields(req: ResponsesRequest): Partial<ChatCompletionBody> {
   if (tools.length === 0) {
     // OpenAI refuses tool_choice and parallel_tool_calls without tools; "auto" and "none" mean
     // nothing then, but requiring a tool that is not there is the caller's mistake.
-    if (choice === "required" || typeof choice === "object") throw new ResponsesRequestError(`tool_choice ${JSON.stringify(choice)} needs tools`, "tool_choice");
+    if (choice === "required" || typeof choice === "object")
+      throw new ResponsesRequestError(`tool_choice ${JSON.stringify(choice)} needs tools`, "tool_choice");
     return {};
   }
   const out: Partial<ChatCompletionBody> = {
@@ -153,14 +182,26 @@ function toolFields(req: ResponsesRequest): Partial<ChatCompletionBody> {
     })),
   };
   if (typeof choice === "object" && choice !== null && !tools.some((t) => t.name === choice.name)) {
-    throw new ResponsesRequestError(`tool_choice names the function "${choice.name}", which is not in tools`, "tool_choice.name");
+    throw new ResponsesRequestError(
+      `tool_choice names the function "${choice.name}", which is not in tools`,
+      "tool_choice.name",
+    );
   }
-  if (choice != null) out.tool_choice = typeof choice === "string" ? choice : { type: "function", function: { name: choice.name } };
+  if (choice != null)
+    out.tool_choice = typeof choice === "string" ? choice : { type: "function", function: { name: choice.name } };
   if (req.parallel_tool_calls != null) out.parallel_tool_calls = req.parallel_tool_calls;
   return out;
 }
 
-const ROUTING_FIELDS = ["power_level", "task_type", "privacy_required", "latency_slo", "quality", "max_cost_usd", "region"] as const;
+const ROUTING_FIELDS = [
+  "power_level",
+  "task_type",
+  "privacy_required",
+  "latency_slo",
+  "quality",
+  "max_cost_usd",
+  "region",
+] as const;
 
 function routingFields(req: ResponsesRequest): Partial<ChatCompletionBody> {
   const out: Record<string, unknown> = {};

@@ -6,7 +6,10 @@ export default async function AdminProvidersPage() {
   await requirePage("admin");
   return (
     <>
-      <PageHeader title="Providers" description="Upstream providers, their health and keys, and the model catalog the router chooses from." />
+      <PageHeader
+        title="Providers"
+        description="Upstream providers, their health and keys, and the model catalog the router chooses from."
+      />
       <ProvidersAdmin />
     </>
   );

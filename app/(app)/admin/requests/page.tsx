@@ -6,7 +6,10 @@ export default async function AdminRequestsPage() {
   await requirePage("admin");
   return (
     <>
-      <PageHeader title="Requests" description="Every gateway request, newest first. Open one for its routing receipt and every provider it tried; filters stay in the URL, so a link shows the same requests." />
+      <PageHeader
+        title="Requests"
+        description="Every gateway request, newest first. Open one for its routing receipt and every provider it tried; filters stay in the URL, so a link shows the same requests."
+      />
       <RequestsLog />
     </>
   );

@@ -6,7 +6,10 @@ export default async function AdminRoutingPage() {
   await requirePage("admin");
   return (
     <>
-      <PageHeader title="Routing" description="Rules that pin, prefer, exclude or re-level requests before the router scores the catalog." />
+      <PageHeader
+        title="Routing"
+        description="Rules that pin, prefer, exclude or re-level requests before the router scores the catalog."
+      />
       <RoutingAdmin />
     </>
   );

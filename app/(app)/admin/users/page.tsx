@@ -6,7 +6,10 @@ export default async function AdminUsersPage() {
   const user = await requirePage("admin");
   return (
     <>
-      <PageHeader title="Users" description="Roles take effect on the user's next request; disabled users cannot sign in or use their keys." />
+      <PageHeader
+        title="Users"
+        description="Roles take effect on the user's next request; disabled users cannot sign in or use their keys."
+      />
       <UsersAdmin selfId={user.id} />
     </>
   );

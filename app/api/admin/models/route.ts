@@ -10,5 +10,8 @@ export const GET = handler({ access: "admin" }, async ({ db }) => ({ data: await
 export const POST = handler({ access: "admin" }, async ({ req, db }) => {
   const body = await readJson(req, modelBodySchema);
   const created = await createModel(db, body, gateway().catalog);
-  return Response.json((await listModelViews(db)).find((m) => m.id === created.id), { status: 201 });
+  return Response.json(
+    (await listModelViews(db)).find((m) => m.id === created.id),
+    { status: 201 },
+  );
 });

@@ -5,4 +5,6 @@ import { instanceSettings, updateInstanceSettings } from "@/lib/system/instance-
 
 export const GET = handler({ access: "admin" }, async ({ db }) => instanceSettings(db));
 
-export const PATCH = handler({ access: "admin" }, async ({ req, db }) => updateInstanceSettings(db, await readJson(req, instanceSettingsPatchSchema)));
+export const PATCH = handler({ access: "admin" }, async ({ req, db }) =>
+  updateInstanceSettings(db, await readJson(req, instanceSettingsPatchSchema)),
+);

@@ -1,8 +1,15 @@
 import { handler } from "@/lib/http/handler";
 import { readJson } from "@/lib/http/body";
-import { deleteConversation, getConversation, updateConversation, updateConversationSchema } from "@/lib/conversations/conversations";
+import {
+  deleteConversation,
+  getConversation,
+  updateConversation,
+  updateConversationSchema,
+} from "@/lib/conversations/conversations";
 
-export const GET = handler<{ id: string }>({ access: "user" }, async ({ db, caller, params }) => getConversation(db, caller.userId, params.id));
+export const GET = handler<{ id: string }>({ access: "user" }, async ({ db, caller, params }) =>
+  getConversation(db, caller.userId, params.id),
+);
 
 export const PATCH = handler<{ id: string }>({ access: "user" }, async ({ req, db, caller, params }) => {
   const body = await readJson(req, updateConversationSchema);

@@ -10,5 +10,12 @@ const MAX_BODY_BYTES = 8 * 1024 * 1024; // as chat completions: room for a few b
 /** Anthropic's Messages API through the same pipeline as chat completions (lib/gateway/reply-dialect.ts). */
 export const POST = handler({ access: "user", errors: "anthropic" }, async ({ req, caller, requestId, timing }) => {
   const request = await readJson(req, messagesRequestSchema, MAX_BODY_BYTES);
-  return chatCompletion(gateway(), { caller, body: messagesToChatBody(request), requestId, signal: req.signal, timing, dialect: messagesDialect });
+  return chatCompletion(gateway(), {
+    caller,
+    body: messagesToChatBody(request),
+    requestId,
+    signal: req.signal,
+    timing,
+    dialect: messagesDialect,
+  });
 });

@@ -10,5 +10,12 @@ const MAX_BODY_BYTES = 8 * 1024 * 1024; // as chat completions: room for a few b
 /** OpenAI's Responses API through the same pipeline as chat completions (lib/gateway/reply-dialect.ts); nothing is stored. */
 export const POST = handler({ access: "user", errors: "openai" }, async ({ req, caller, requestId, timing }) => {
   const request = await readJson(req, responsesRequestSchema, MAX_BODY_BYTES);
-  return chatCompletion(gateway(), { caller, body: responsesToChatBody(request), requestId, signal: req.signal, timing, dialect: responsesDialect(request) });
+  return chatCompletion(gateway(), {
+    caller,
+    body: responsesToChatBody(request),
+    requestId,
+    signal: req.signal,
+    timing,
+    dialect: responsesDialect(request),
+  });
 });

@@ -7,7 +7,10 @@ export default async function AdminProviderHealthPage({ params }: { params: Prom
   const { id } = await params;
   return (
     <>
-      <PageHeader title="Provider health" description="How one provider is doing: now, over the last 24 hours, its recent failures and the last requests it served." />
+      <PageHeader
+        title="Provider health"
+        description="How one provider is doing: now, over the last 24 hours, its recent failures and the last requests it served."
+      />
       <ProviderDetail id={id} />
     </>
   );

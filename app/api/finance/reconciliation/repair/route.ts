@@ -8,6 +8,11 @@ import { stripeClient, stripeConfig } from "@/lib/stripe/client";
 export const POST = handler({ access: "admin" }, async ({ req, db, caller }) => {
   const { session_id } = await readJson(req, repairSchema);
   const config = stripeConfig();
-  if (!config) throw new ApiError(503, "purchases_not_configured", "Stripe is not configured on this instance (no STRIPE_SECRET_KEY)");
+  if (!config)
+    throw new ApiError(
+      503,
+      "purchases_not_configured",
+      "Stripe is not configured on this instance (no STRIPE_SECRET_KEY)",
+    );
   return repairSession(db, stripeClient(config), session_id, caller.userId);
 });
