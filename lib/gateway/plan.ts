@@ -3,6 +3,7 @@ import type { Caller } from "../auth/caller.ts";
 import { estimatePromptTokens } from "../router/tokens.ts";
 import { promptTokenBound } from "../router/token-bound.ts";
 import { DEFAULT_MAX_OUTPUT_TOKENS } from "../router/catalog-defaults.ts";
+import { FLAG_EMBEDDINGS, FLAG_ENABLED, FLAG_INVALID, FLAG_JSON } from "../router/catalog.ts";
 import { computeCostMicros, formatMicros } from "../router/cost.ts";
 import { chargedCostMicros } from "../router/money.ts";
 import {
@@ -243,6 +244,9 @@ function decidePlan(
   }
   const fenced = fenceFailure(result, fences);
   if (fenced) throw fenced;
+  // Nothing in the catalog can answer in JSON: no provider outage explains that, so not a 503.
+  if (result.code === "no_candidate" && input.request.hasResponseFormat && !canAnswerJson(catalog.prepared))
+    throw new ApiError(400, "model_not_supported", NO_JSON_MODEL, "response_format");
   // The key's monthly limit, not the account, is what ran out.
   const key = loaded.keySpend;
   if (key && result.code === "insufficient_credits" && keyRemaining(key) < loaded.creditsMicros)
@@ -262,6 +266,18 @@ function decidePlan(
   const noKey = [...new Set(result.excluded.filter((e) => e.reason.startsWith(NO_KEY_PREFIX)).map((e) => e.provider))];
   if (noKey.length) keylessFailures.set(failure, noKey);
   throw failure;
+}
+
+const NO_JSON_MODEL =
+  'No enabled chat model can answer in JSON (response_format): an admin adds the "json" capability to a model whose API honours response_format, or send the request without it.';
+
+/** Some enabled chat model has the "json" capability (only asked on a failure path). */
+function canAnswerJson(cat: GatewayCatalog["prepared"]): boolean {
+  for (let i = 0; i < cat.flags.length; i++) {
+    const f = cat.flags[i]!;
+    if (f & FLAG_ENABLED && f & FLAG_JSON && !(f & FLAG_EMBEDDINGS) && !(f & FLAG_INVALID)) return true;
+  }
+  return false;
 }
 
 const NO_KEY_PREFIX = "no key for ";

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startGatewayFixture, type GatewayFixture } from "../harness/gateway-fixture.ts";
 import { sql } from "../setup/test-db.ts";
+import { gateway } from "../../lib/gateway/context.ts";
 import { waitUntil } from "../helpers/wait.ts";
 import type { MockToolCall } from "../doubles/mock-upstream.ts";
 
@@ -453,6 +454,44 @@ describe("JSON mode (response_format)", () => {
       expect(json.headers.get("x-model-used")).toBe("oai/mock-json");
       expect(f.mock.requests.at(-1)!.model).toBe("mock-json");
     }
+  });
+
+  it("JSON asked when no model in the catalog can answer in JSON: 400 on response_format, not a 503 outage", async () => {
+    const tagged = await sql<{ id: string }>(f.url, "SELECT id FROM models WHERE 'json' = ANY(capabilities)");
+    expect(tagged.length).toBeGreaterThan(0);
+    await sql(f.url, "UPDATE models SET capabilities = array_remove(capabilities, 'json') WHERE id = ANY($1::text[])", [
+      tagged.map((t) => t.id),
+    ]);
+    gateway().catalog.invalidate();
+    try {
+      const r = await chat({
+        model: "eco",
+        response_format: { type: "json_object" },
+        messages: [{ role: "user", content: "in JSON" }],
+      });
+      expect(r.status, r.text).toBe(400);
+      expect(r.json.error).toMatchObject({
+        code: "model_not_supported",
+        param: "response_format",
+        type: "invalid_request_error",
+      });
+      expect(r.json.error.message).toContain('"json" capability');
+      expect(f.mock.requests).toEqual([]);
+    } finally {
+      await sql(
+        f.url,
+        "UPDATE models SET capabilities = array_append(capabilities, 'json') WHERE id = ANY($1::text[])",
+        [tagged.map((t) => t.id)],
+      );
+      gateway().catalog.invalidate();
+    }
+    // With a json model back, the same request is served.
+    const served = await chat({
+      model: "eco",
+      response_format: { type: "json_object" },
+      messages: [{ role: "user", content: "in JSON" }],
+    });
+    expect(served.status, served.text).toBe(200);
   });
 
   it("response_format reaches an OpenAI-compatible upstream unchanged", async () => {
