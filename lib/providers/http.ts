@@ -63,6 +63,13 @@ export function postJson(
   return send("POST", url, headers, () => Buffer.from(JSON.stringify(body)), signal, secrets);
 }
 
+/** The headers of a JSON POST to an OpenAI-style API: the key as a Bearer token when there is one. */
+export function openAiHeaders(apiKey: string | null, accept: string): Record<string, string> {
+  const headers: Record<string, string> = { "content-type": "application/json", accept };
+  if (apiKey) headers.authorization = `Bearer ${apiKey}`;
+  return headers;
+}
+
 /** GETs `url` (e.g. a provider's model list) as postJson POSTs: same agents, errors and refusals. */
 export function getRequest(
   url: string,

@@ -10,6 +10,7 @@ import {
   joinUrl,
   nextSseMessage,
   parseJson,
+  openAiHeaders,
   postJson,
   streamError,
   type UpstreamResponse,
@@ -33,8 +34,7 @@ export function createOpenAiCompatibleAdapter(config: ProviderConfig): ProviderA
   const url = joinUrl(config.baseUrl, "/chat/completions");
   return {
     async stream(request, signal) {
-      const headers: Record<string, string> = { "content-type": "application/json", accept: "text/event-stream" };
-      if (config.apiKey) headers.authorization = `Bearer ${config.apiKey}`;
+      const headers = openAiHeaders(config.apiKey, "text/event-stream");
       const secrets = [config.apiKey];
       const res = await postJson(url, headers, openAiStreamBody(request), signal, secrets);
       if (!res.ok) throw await errorFromResponse(res, signal, secrets);

@@ -9,7 +9,16 @@
 import { z } from "zod";
 import type { KnownSecrets } from "../security/scrub.ts";
 import { base64Float32 } from "./float32-base64.ts";
-import { errorFromPayload, errorFromResponse, isRecord, joinUrl, parseJson, postJson, streamError } from "./http.ts";
+import {
+  errorFromPayload,
+  errorFromResponse,
+  isRecord,
+  joinUrl,
+  openAiHeaders,
+  parseJson,
+  postJson,
+  streamError,
+} from "./http.ts";
 import {
   UpstreamError,
   type ProviderConfig,
@@ -35,8 +44,7 @@ export async function openAiEmbed(
   request: UpstreamEmbeddingsRequest,
   signal: AbortSignal,
 ): Promise<UpstreamEmbeddings> {
-  const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
-  if (config.apiKey) headers.authorization = `Bearer ${config.apiKey}`;
+  const headers = openAiHeaders(config.apiKey, "application/json");
   const secrets: KnownSecrets = [config.apiKey];
   const body: Record<string, unknown> = { model: request.model, input: request.input, encoding_format: "float" };
   if (request.dimensions !== undefined) body.dimensions = request.dimensions;
